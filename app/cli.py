@@ -1,0 +1,215 @@
+"""The `leakdesk` command: each subcommand is a thin call into the rooms of the app."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from app.settings import Settings, SettingsError, load_settings
+
+cli = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"leakdesk: {message}", err=True)
+    return typer.Exit(code)
+
+
+def settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        raise fail(str(exc)) from None
+
+
+def database_problem(url: str, exc: Exception) -> str:
+    where = make_url(url)
+    target = (
+        where.database
+        if where.drivername.startswith("sqlite")
+        else f"{where.host}:{where.port or 5432}"
+    )
+    reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+    return (
+        f"cannot reach the database at {target} ({reason}). "
+        "Check DATABASE_URL and that the server is running."
+    )
+
+
+def run(coro: Any, url: str | None = None) -> Any:
+    try:
+        return asyncio.run(coro)
+    except OperationalError as exc:
+        raise fail(database_problem(url or "sqlite://", exc)) from None
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Run the HTTP server: Slack events, Teams messages, ops pages and API, and the worker."""
+    import uvicorn
+
+    from app.logs import configure
+    from app.main import create_app, prepare_database
+    from app.runtime import build_runtime
+
+    config = settings()
+    configure(config.log_format, production=config.env == "production")
+
+    async def check() -> None:
+        runtime = build_runtime(config)
+        try:
+            await prepare_database(runtime, auto_migrate=config.is_sqlite)
+        finally:
+            await runtime.close()
+
+    from app.main import SchemaBehind
+
+    try:
+        run(check(), config.database_url)
+    except SchemaBehind as exc:
+        raise fail(str(exc)) from None
+    uvicorn.run(create_app(config), host=host, port=port, log_config=None, access_log=False)
+
+
+@cli.command()
+def migrate() -> None:
+    """Bring the database schema up to date (Alembic upgrade head)."""
+    from app.migrate import upgrade
+
+    config = settings()
+    try:
+        upgrade(config.database_url)
+    except OperationalError as exc:
+        raise fail(database_problem(config.database_url, exc)) from None
+    typer.echo("database schema is up to date")
+
+
+@cli.command()
+def verify(
+    incident: Annotated[str, typer.Argument(help="Incident key (LEAK-2026-0001) or id.")],
+) -> None:
+    """Recompute an incident's timeline hash chain; exit 1 at the first event that does not match."""
+    from app.incidents.service import NotFound
+    from app.runtime import build_runtime
+
+    config = settings()
+
+    async def go() -> tuple[str, int, Any]:
+        runtime = build_runtime(config)
+        try:
+            found = await runtime.service.find(incident)
+            events = await runtime.service.timeline(found.id)
+            return found.key, len(events), await runtime.service.verify(found.id)
+        finally:
+            await runtime.close()
+
+    try:
+        key, count, broken = run(go(), config.database_url)
+    except NotFound:
+        raise fail(f"no incident {incident}") from None
+    if broken is not None:
+        typer.echo(f"{key}: chain BROKEN at event #{broken.seq}: {broken.reason}")
+        raise typer.Exit(1)
+    typer.echo(f"{key}: chain intact ({count} events)")
+
+
+def read_json(path: str) -> dict[str, Any]:
+    try:
+        raw = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise fail(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise fail(f"{path} is not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise fail(f"{path} must hold one JSON object of triage answers")
+    return data
+
+
+def parsed_answers(path: str):  # type: ignore[no-untyped-def]
+    from app.triage import AnswersError, parse_answers
+
+    try:
+        return parse_answers(read_json(path))
+    except AnswersError as exc:
+        raise fail("invalid answers:\n  " + "\n  ".join(exc.errors)) from None
+
+
+@cli.command()
+def assess(
+    file: Annotated[str, typer.Argument(help="Answers JSON file, or - for stdin.")],
+    format: Annotated[str, typer.Option("--format", help="json or text")] = "json",
+    lang: Annotated[str | None, typer.Option(help="ja or en (text format)")] = None,
+) -> None:
+    """Print the verdict for one set of triage answers."""
+    from app.triage import PolicyError, load_policy, render
+    from app.triage import assess as run_assess
+
+    config = settings()
+    answers = parsed_answers(file)
+    try:
+        policy = load_policy(config.policy_file) if config.policy_file else None
+    except PolicyError as exc:
+        raise fail(str(exc)) from None
+    verdict = run_assess(answers, policy, tz=config.timezone)
+    if format == "text":
+        typer.echo(render.format_text(verdict, lang or config.language))
+    elif format == "json":
+        typer.echo(json.dumps(verdict.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    else:
+        raise fail("--format must be json or text")
+
+
+@cli.command()
+def draft(
+    file: Annotated[str, typer.Argument(help="Answers JSON file, or - for stdin.")],
+    lang: Annotated[str, typer.Option(help="ja or en")] = "ja",
+    check: Annotated[bool, typer.Option(help="Also print the checker's findings.")] = True,
+) -> None:
+    """Print the holding statement for one set of triage answers."""
+    from datetime import datetime
+
+    from app.statements import Company, check_statement, draft_statement
+    from app.triage import assess as run_assess
+    from app.triage import load_policy
+
+    if lang not in ("ja", "en"):
+        raise fail("--lang must be ja or en")
+    config = settings()
+    answers = parsed_answers(file)
+    policy = load_policy(config.policy_file) if config.policy_file else None
+    verdict = run_assess(answers, policy, tz=config.timezone).model_dump(mode="json")
+    raw = answers.model_dump(mode="json", exclude_none=True)
+    now = answers.discovered_at if answers.discovered_at else datetime.now(config.tz)
+    statement = draft_statement(
+        raw,
+        verdict,
+        lang,
+        now=now,
+        tz=config.timezone,
+        company=Company(config.company_name, config.contact_point),
+        template_dir=config.templates_dir,
+    )
+    typer.echo(statement.text)
+    if check:
+        for finding in check_statement(statement.text, lang, answers=raw, verdict=verdict):
+            typer.echo(f"! {finding.code}: {finding.message(lang)}", err=True)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

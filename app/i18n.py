@@ -1,0 +1,42 @@
+"""The message catalogue (one YAML file per language, same keys) and time formatting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+from importlib.resources import files
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+LANGUAGES = ("ja", "en")
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    text = files("app.locales").joinpath(f"{lang}.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def t(key: str, lang: str, **values: Any) -> str:
+    """The text for `key` in `lang`, falling back to English, formatted with `values`."""
+    lang = lang if lang in LANGUAGES else "en"
+    template = catalogue(lang).get(key) or catalogue("en").get(key) or key
+    return template.format(**values) if values else template
+
+
+def other(lang: str) -> str:
+    return "en" if lang == "ja" else "ja"
+
+
+def format_time(value: datetime | str | None, lang: str, tz: str) -> str:
+    """A time as people read it, in the configured timezone."""
+    if value is None:
+        return "—"
+    when = datetime.fromisoformat(value) if isinstance(value, str) else value
+    local = when.astimezone(ZoneInfo(tz))
+    if lang == "ja":
+        weekday = "月火水木金土日"[local.weekday()]
+        return f"{local:%Y年%-m月%-d日}({weekday}) {local:%H:%M}"
+    return f"{local:%a %-d %b %Y %H:%M} {local.tzname()}"

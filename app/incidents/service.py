@@ -1,0 +1,928 @@
+"""The incident service: the one place that changes incident state, each change on the timeline."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.db import transaction
+from app.incidents.masking import Masked, mask
+from app.incidents.reactions import Event, Reactions
+from app.incidents.timeline import data_hash, event_hash, verify_chain
+from app.models import (
+    Answer,
+    Approval,
+    ChatMessage,
+    Counter,
+    Incident,
+    IncidentStatus,
+    Statement,
+    TimelineEvent,
+    Verdict,
+    WorkItem,
+    WorkStatus,
+    utcnow,
+)
+from app.statements import Company, check_statement, default_next_update, draft_statement
+from app.triage import Answers, AnswersError, Policy, assess, default_policy, parse_answers
+from app.work.queue import WorkSpec, add_work
+
+
+class ServiceError(Exception):
+    """A request the service refuses; `code` is stable for adapters to translate."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail
+
+
+class NotFound(ServiceError):
+    def __init__(self, what: str) -> None:
+        super().__init__("not_found", what)
+
+
+@dataclass(frozen=True)
+class Authority:
+    """Who may approve public words: PR lead user ids and/or group ids from the settings."""
+
+    pr_leads: frozenset[str] = frozenset()
+
+    def is_pr_lead(self, user_id: str, groups: Sequence[str] = ()) -> bool:
+        return user_id in self.pr_leads or any(g in self.pr_leads for g in groups)
+
+
+@dataclass(frozen=True)
+class Config:
+    tz: str = "Asia/Tokyo"
+    language: str = "ja"
+    policy: Policy | None = None
+    company: Company = field(default_factory=Company)
+    templates_dir: Any = None
+    max_attempts: int = 8
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    answer: Answer | None
+    duplicate: bool
+    verdict: Verdict | None
+    verdict_changed: bool
+    masked: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ApprovalResult:
+    statement: Statement
+    approved_now: bool
+    already: bool
+    needed: int
+
+
+class IncidentService:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        config: Config | None = None,
+        authority: Authority | Callable[[], Authority] = Authority(),
+        reactions: Reactions | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.sessions = sessions
+        self.config = config or Config()
+        self._authority = authority
+        self.reactions = reactions or Reactions()
+        self.clock = clock
+
+    @property
+    def policy(self) -> Policy:
+        return self.config.policy or default_policy()
+
+    @property
+    def authority(self) -> Authority:
+        # A callable lets a settings change (removing a PR lead) take effect at once.
+        return self._authority() if callable(self._authority) else self._authority
+
+    # ----- opening -----------------------------------------------------------------------------
+
+    async def open_incident(
+        self,
+        *,
+        title: str,
+        reporter_id: str,
+        platform: str,
+        workspace_id: str | None = None,
+        source: dict[str, Any] | None = None,
+        is_drill: bool = False,
+        discovered_at: datetime | None = None,
+        language: str | None = None,
+    ) -> tuple[Incident, Masked]:
+        """Records a new incident and the work it implies, in one transaction."""
+        now = self.clock()
+        masked = mask(title.strip())
+        async with transaction(self.sessions) as session:
+            number = await _next_counter(session, f"{'drill' if is_drill else 'leak'}:{now.year}")
+            prefix = "DRILL" if is_drill else "LEAK"
+            incident = Incident(
+                key=f"{prefix}-{now.year}-{number:04d}",
+                title=masked.text or "(no summary)",
+                status=IncidentStatus.OPEN,
+                platform=platform,
+                workspace_id=workspace_id,
+                reporter_id=reporter_id,
+                discovered_at=discovered_at or now,
+                is_drill=is_drill,
+                language=language or self.config.language,
+                source=_mask_values(source or {}),
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(incident)
+            await session.flush()
+            data = {
+                "title": incident.title,
+                "reporter": reporter_id,
+                "platform": platform,
+                "drill": is_drill,
+                "discovered_at": incident.discovered_at.isoformat(),
+            }
+            if masked.changed:
+                data["masked"] = list(masked.kinds)
+            await self._append(session, incident, "incident.opened", reporter_id, data, now)
+        return incident, masked
+
+    async def next_channel_number(self, day: str) -> int:
+        """The NNN of `leak-YYYYMMDD-NNN-slug`, unique per day."""
+        async with transaction(self.sessions) as session:
+            return await _next_counter(session, f"channel:{day}")
+
+    async def record_room(
+        self, incident_id: int, *, channel_id: str, channel_name: str, actor: str = "leakdesk"
+    ) -> Incident:
+        async with transaction(self.sessions) as session:
+            incident = await self._lock(session, incident_id)
+            if incident.channel_id == channel_id:
+                return incident
+            incident.channel_id, incident.channel_name = channel_id, channel_name
+            await self._append(
+                session,
+                incident,
+                "room.created",
+                actor,
+                {"channel_id": channel_id, "channel_name": channel_name},
+            )
+            return incident
+
+    async def record_effect(
+        self, incident_id: int, kind: str, data: dict[str, Any], actor: str = "leakdesk"
+    ) -> None:
+        """Puts an outbound milestone (room ready, verdict posted, statement published) on the timeline."""
+        async with transaction(self.sessions) as session:
+            incident = await self._lock(session, incident_id)
+            await self._append(session, incident, kind, actor, data)
+
+    # ----- triage ----------------------------------------------------------------------------
+
+    async def record_answer(
+        self, incident_id: int, field_name: str, value: Any, actor: str
+    ) -> AnswerResult:
+        """Stores one answer (validated against the contract) and re-assesses."""
+        value, masked = _mask_value(value)
+        _validate_answer(field_name, value)
+        now = self.clock()
+        async with transaction(self.sessions) as session:
+            incident = await self._lock(session, incident_id, open_only=True)
+            current = await _latest_answers(session, incident.id)
+            if field_name in current and current[field_name] == value:
+                return AnswerResult(None, True, None, False, masked)
+            answer = Answer(
+                incident_id=incident.id, field=field_name, value=value, actor=actor, answered_at=now
+            )
+            session.add(answer)
+            previous = current.get(field_name)
+            current[field_name] = value
+            await self._append(
+                session,
+                incident,
+                "answer.recorded",
+                actor,
+                {"field": field_name, "value": value, "previous": previous},
+                now,
+            )
+            verdict, changed = await self._reassess(session, incident, current, actor, now)
+            return AnswerResult(answer, False, verdict, changed, masked)
+
+    async def set_discovered_at(
+        self, incident_id: int, when: datetime, actor: str
+    ) -> Verdict | None:
+        now = self.clock()
+        async with transaction(self.sessions) as session:
+            incident = await self._lock(session, incident_id, open_only=True)
+            previous = incident.discovered_at
+            incident.discovered_at = when
+            await self._append(
+                session,
+                incident,
+                "incident.discovered_at_changed",
+                actor,
+                {"from": previous.isoformat(), "to": when.isoformat()},
+                now,
+            )
+            current = await _latest_answers(session, incident.id)
+            verdict, _ = await self._reassess(session, incident, current, actor, now)
+            return verdict
+
+    def answers_model(self, incident: Incident, current: dict[str, Any]) -> Answers:
+        return parse_answers({**current, "discovered_at": incident.discovered_at.isoformat()})
+
+    async def _reassess(
+        self,
+        session: AsyncSession,
+        incident: Incident,
+        current: dict[str, Any],
+        actor: str,
+        now: datetime,
+    ) -> tuple[Verdict | None, bool]:
+        if not verdict_ready(current):
+            return None, False
+        result = assess(self.answers_model(incident, current), self.policy, tz=self.config.tz)
+        data = result.model_dump(mode="json")
+        latest = await _latest_verdict(session, incident.id)
+        if latest is not None and _outcome(latest.data) == _outcome(data):
+            return latest, False
+        verdict = Verdict(
+            incident_id=incident.id,
+            version=(latest.version + 1) if latest else 1,
+            policy_version=data["policy_version"],
+            severity=data["severity"],
+            data=data,
+            answers=dict(current),
+            created_at=now,
+        )
+        session.add(verdict)
+        incident.severity = verdict.severity
+        await session.flush()
+        await self._append(
+            session,
+            incident,
+            "verdict.issued",
+            actor,
+            {
+                "version": verdict.version,
+                "severity": verdict.severity,
+                "rules": data["rules"],
+                "previous_severity": latest.severity if latest else None,
+                "provisional": bool(data.get("open_questions")),
+            },
+            now,
+        )
+        if latest is None:
+            await self._add_draft(session, incident, verdict, current, "leakdesk", now)
+        return verdict, True
+
+    # ----- statements ------------------------------------------------------------------------
+
+    def draft_texts(
+        self, incident: Incident, verdict: Verdict, current: dict[str, Any], now: datetime
+    ) -> tuple[dict[str, str], dict[str, Any], datetime]:
+        answers = {**current, "discovered_at": incident.discovered_at.isoformat()}
+        next_update = default_next_update(verdict.severity, now, self.config.tz)
+        texts, findings = {}, {}
+        for lang in ("ja", "en"):
+            draft = draft_statement(
+                answers,
+                verdict.data,
+                lang,
+                company=self.config.company,
+                now=now,
+                tz=self.config.tz,
+                next_update_at=next_update,
+                template_dir=self.config.templates_dir,
+            )
+            texts[lang] = draft.text
+            findings[lang] = _findings(draft.text, lang, answers, verdict.data)
+        return texts, findings, next_update
+
+    async def _add_draft(
+        self,
+        session: AsyncSession,
+        incident: Incident,
+        verdict: Verdict,
+        current: dict[str, Any],
+        actor: str,
+        now: datetime,
+    ) -> Statement:
+        texts, findings, next_update = self.draft_texts(incident, verdict, current, now)
+        return await self._add_statement(
+            session,
+            incident,
+            texts,
+            findings,
+            next_update,
+            actor,
+            now,
+            verdict.version,
+            reason="drafted",
+        )
+
+    async def redraft(self, incident_id: int, actor: str) -> Statement:
+        now = self.clock()
+        async with transaction(self.sessions) as session:
+            incident = await self._lock(session, incident_id, open_only=True)
+            verdict = await _latest_verdict(session, incident.id)
+            if verdict is None:
+                raise ServiceError("no_verdict")
+            current = await _latest_answers(session, incident.id)
+            return await self._add_draft(session, incident, verdict, current, actor, now)
+
+    async def edit_statement(
+        self, incident_id: int, texts: dict[str, str], actor: str
+    ) -> Statement:
+        """A PR lead's edit: a new version that voids every earlier approval."""
+        if not self.authority.is_pr_lead(actor):
+            raise ServiceError("not_pr_lead")
+        now = self.clock()
+        async with transaction(self.sessions) as session:
+            incident = await self._lock(session, incident_id, open_only=True)
+            latest = await _latest_statement(session, incident.id)
+            if latest is None:
+                raise ServiceError("no_statement")
+            merged = {
+                lang: mask(texts.get(lang, latest.texts.get(lang, ""))).text
+                for lang in ("ja", "en")
+            }
+            verdict = await _latest_verdict(session, incident.id)
+            current = await _latest_answers(session, incident.id)
+            answers = {**current, "discovered_at": incident.discovered_at.isoformat()}
+            findings = {
+                lang: _findings(text, lang, answers, verdict.data if verdict else None)
+                for lang, text in merged.items()
+            }
+            return await self._add_statement(
+                session,
+                incident,
+                merged,
+                findings,
+                latest.next_update_at,
+                actor,
+                now,
+                latest.verdict_version,
+                reason="edited",
+            )
+
+    async def _add_statement(
+        self,
+        session: AsyncSession,
+        incident: Incident,
+        texts: dict[str, str],
+        findings: dict[str, Any],
+        next_update: datetime | None,
+        actor: str,
+        now: datetime,
+        verdict_version: int | None,
+        *,
+        reason: str,
+    ) -> Statement:
+        latest = await _latest_statement(session, incident.id)
+        if latest is not None and latest.status in ("draft", "changes_requested"):
+            latest.status = "superseded"
+        statement = Statement(
+            incident_id=incident.id,
+            version=(latest.version + 1) if latest else 1,
+            verdict_version=verdict_version,
+            status="draft",
+            texts=texts,
+            findings=findings,
+            next_update_at=next_update,
+            author=actor,
+            created_at=now,
+        )
+        session.add(statement)
+        await session.flush()
+        voided = len(latest.approvals) if latest is not None and latest.status != "approved" else 0
+        await self._append(
+            session,
+            incident,
+            f"statement.{reason}",
+            actor,
+            {
+                "version": statement.version,
+                "texts": texts,
+                "findings": sum(len(f) for f in findings.values()),
+                "voided_approvals": voided,
+            },
+            now,
+        )
+        return statement
+
+    def approvals_needed(self, severity: str | None) -> int:
+        return 2 if severity == "SEV1" else 1
+
+    async def approve(
+        self, incident_id: int, version: int, approver: str, groups: Sequence[str] = ()
+    ) -> ApprovalResult:
+        if not self.authority.is_pr_lead(approver, groups):
+            raise ServiceError("not_pr_lead")
+        now = self.clock()
+        async with transaction(self.sessions) as session:
+            incident = await self._lock(session, incident_id, open_only=True)
+            statement = await _latest_statement(session, incident.id)
+            if statement is None or statement.version != version:
+                raise ServiceError("stale_version", f"version {version} is not the latest")
+            needed = self.approvals_needed(incident.severity)
+            if any(a.approver == approver for a in statement.approvals):
+                return ApprovalResult(statement, False, True, needed)
+            if statement.status == "approved":
+                return ApprovalResult(statement, False, True, needed)
+            session.add(Approval(statement_id=statement.id, approver=approver, created_at=now))
+            await session.flush()
+            await session.refresh(statement, ["approvals"])
+            count = len(statement.approvals)
+            approved = count >= needed
+            if approved:
+                statement.status = "approved"
+            await self._append(
+                session,
+                incident,
+                "statement.approved",
+                approver,
+                {
+                    "version": version,
+                    "approvals": count,
+                    "needed": needed,
+                    "final": approved,
+                },
+                now,
+            )
+            if approved:
+                await self._append(
+                    session,
+                    incident,
+                    "statement.published",
+                    approver,
+                    {
+                        "version": version,
+                        "approvers": [a.approver for a in statement.approvals],
+                        "next_update_at": statement.next_update_at.isoformat()
+                        if statement.next_update_at
+                        else None,
+                    },
+                    now,
+                )
+            return ApprovalResult(statement, approved, False, needed)
+
+    async def request_changes(
+        self, incident_id: int, version: int, actor: str, comment: str, groups: Sequence[str] = ()
+    ) -> Statement:
+        if not self.authority.is_pr_lead(actor, groups):
+            raise ServiceError("not_pr_lead")
+        now = self.clock()
+        async with transaction(self.sessions) as session:
+            incident = await self._lock(session, incident_id, open_only=True)
+            statement = await _latest_statement(session, incident.id)
+            if statement is None or statement.version != version:
+                raise ServiceError("stale_version", f"version {version} is not the latest")
+            statement.status = "changes_requested"
+            await self._append(
+                session,
+                incident,
+                "statement.changes_requested",
+                actor,
+                {"version": version, "comment": mask(comment).text},
+                now,
+            )
+            return statement
+
+    # ----- notes and closing -----------------------------------------------------------------
+
+    async def add_note(self, incident_id: int, text: str, actor: str) -> Masked:
+        masked = mask(text.strip())
+        if not masked.text:
+            raise ServiceError("empty_note")
+        async with transaction(self.sessions) as session:
+            incident = await self._lock(session, incident_id)
+            data: dict[str, Any] = {"text": masked.text}
+            if masked.changed:
+                data["masked"] = list(masked.kinds)
+            await self._append(session, incident, "note.added", actor, data)
+        return masked
+
+    async def close(self, incident_id: int, actor: str, resolution: str = "") -> Incident:
+        now = self.clock()
+        async with transaction(self.sessions) as session:
+            incident = await self._lock(session, incident_id, open_only=True)
+            cancelled = await session.execute(
+                update(WorkItem)
+                .where(
+                    WorkItem.incident_id == incident.id,
+                    WorkItem.status == WorkStatus.PENDING,
+                    WorkItem.kind.like("followup.%"),
+                )
+                .values(status=WorkStatus.CANCELLED, completed_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            incident.status = IncidentStatus.CLOSED
+            incident.closed_at = now
+            incident.resolution = mask(resolution).text or None
+            await self._append(
+                session,
+                incident,
+                "incident.closed",
+                actor,
+                {
+                    "resolution": incident.resolution,
+                    "cancelled_work": cancelled.rowcount,
+                },
+                now,
+            )
+            return incident
+
+    async def schedule(
+        self, incident_id: int, specs: Sequence[WorkSpec], actor: str, kind: str = "work.scheduled"
+    ) -> None:
+        async with transaction(self.sessions) as session:
+            incident = await self._lock(session, incident_id)
+            now = self.clock()
+            for spec in specs:
+                add_work(
+                    session,
+                    spec,
+                    incident_id=incident.id,
+                    now=now,
+                    max_attempts=self.config.max_attempts,
+                )
+            await self._append(
+                session, incident, kind, actor, {"kinds": [s.kind for s in specs]}, now
+            )
+
+    async def on_work_dead(self, session: AsyncSession, item: WorkItem, now: datetime) -> None:
+        """The queue's hook: a row that will not be tried again is on its incident's timeline."""
+        if item.incident_id is None:
+            return
+        incident = await self._lock(session, item.incident_id)
+        await self._append(
+            session,
+            incident,
+            "work.dead",
+            "leakdesk",
+            {
+                "work_id": item.id,
+                "kind": item.kind,
+                "attempts": item.attempts,
+                "error": (item.last_error or "")[:500],
+            },
+            now,
+        )
+
+    # ----- chat bookkeeping ------------------------------------------------------------------
+
+    async def message_ref(self, incident_id: int, ref: str) -> ChatMessage | None:
+        async with self.sessions() as session:
+            return (
+                await session.execute(
+                    select(ChatMessage).where(
+                        ChatMessage.incident_id == incident_id, ChatMessage.ref == ref
+                    )
+                )
+            ).scalar_one_or_none()
+
+    async def message_refs(self, incident_id: int, prefix: str) -> list[ChatMessage]:
+        async with self.sessions() as session:
+            return list(
+                (
+                    await session.execute(
+                        select(ChatMessage)
+                        .where(
+                            ChatMessage.incident_id == incident_id,
+                            ChatMessage.ref.startswith(prefix),
+                        )
+                        .order_by(ChatMessage.id)
+                    )
+                ).scalars()
+            )
+
+    async def save_message_ref(
+        self, incident_id: int, ref: str, channel_id: str, ts: str, thread_ts: str | None = None
+    ) -> None:
+        async with transaction(self.sessions) as session:
+            existing = (
+                await session.execute(
+                    select(ChatMessage).where(
+                        ChatMessage.incident_id == incident_id, ChatMessage.ref == ref
+                    )
+                )
+            ).scalar_one_or_none()
+            if existing is None:
+                session.add(
+                    ChatMessage(
+                        incident_id=incident_id,
+                        ref=ref,
+                        channel_id=channel_id,
+                        ts=ts,
+                        thread_ts=thread_ts,
+                        created_at=self.clock(),
+                    )
+                )
+
+    # ----- reading ---------------------------------------------------------------------------
+
+    async def get(self, incident_id: int) -> Incident:
+        async with self.sessions() as session:
+            incident = await session.get(Incident, incident_id)
+            if incident is None:
+                raise NotFound(f"incident {incident_id}")
+            return incident
+
+    async def find(self, key_or_id: str) -> Incident:
+        async with self.sessions() as session:
+            query = select(Incident).where(Incident.key == key_or_id.upper())
+            if key_or_id.isdigit():
+                query = select(Incident).where(Incident.id == int(key_or_id))
+            incident = (await session.execute(query)).scalar_one_or_none()
+            if incident is None:
+                raise NotFound(f"incident {key_or_id}")
+            return incident
+
+    async def find_by_channel(self, channel_id: str) -> Incident | None:
+        async with self.sessions() as session:
+            return (
+                await session.execute(select(Incident).where(Incident.channel_id == channel_id))
+            ).scalar_one_or_none()
+
+    async def snapshot(self, incident_id: int) -> Snapshot:
+        """Everything a renderer needs about one incident, read in one session."""
+        async with self.sessions() as session:
+            incident = await session.get(Incident, incident_id)
+            if incident is None:
+                raise NotFound(f"incident {incident_id}")
+            answers = await _latest_answers_detail(session, incident_id)
+            verdict = await _latest_verdict(session, incident_id)
+            statement = await _latest_statement(session, incident_id)
+            counts = dict(
+                (
+                    await session.execute(
+                        select(TimelineEvent.kind, func.count())
+                        .where(TimelineEvent.incident_id == incident_id)
+                        .group_by(TimelineEvent.kind)
+                    )
+                ).all()
+            )
+            return Snapshot(incident, answers, verdict, statement, counts)
+
+    async def verdicts(self, incident_id: int) -> list[Verdict]:
+        async with self.sessions() as session:
+            return list(
+                (
+                    await session.execute(
+                        select(Verdict)
+                        .where(Verdict.incident_id == incident_id)
+                        .order_by(Verdict.version)
+                    )
+                ).scalars()
+            )
+
+    async def latest_statement(self, incident_id: int) -> Statement | None:
+        async with self.sessions() as session:
+            return await _latest_statement(session, incident_id)
+
+    async def statement(self, incident_id: int, version: int) -> Statement:
+        async with self.sessions() as session:
+            found = (
+                await session.execute(
+                    select(Statement).where(
+                        Statement.incident_id == incident_id, Statement.version == version
+                    )
+                )
+            ).scalar_one_or_none()
+            if found is None:
+                raise NotFound(f"statement v{version}")
+            return found
+
+    async def open_incidents(
+        self, workspace_id: str | None = None
+    ) -> list[tuple[Incident, Verdict | None]]:
+        async with self.sessions() as session:
+            query = select(Incident).where(Incident.status == IncidentStatus.OPEN)
+            if workspace_id:
+                query = query.where(Incident.workspace_id == workspace_id)
+            incidents = list(
+                (await session.execute(query.order_by(Incident.id.desc()).limit(100))).scalars()
+            )
+            return [(i, await _latest_verdict(session, i.id)) for i in incidents]
+
+    async def timeline(self, incident_id: int) -> list[TimelineEvent]:
+        async with self.sessions() as session:
+            rows = await session.execute(
+                select(TimelineEvent)
+                .where(TimelineEvent.incident_id == incident_id)
+                .order_by(TimelineEvent.seq)
+            )
+            return list(rows.scalars())
+
+    async def verify(self, incident_id: int):  # type: ignore[no-untyped-def]
+        incident = await self.get(incident_id)
+        return verify_chain(incident.key, await self.timeline(incident_id))
+
+    # ----- internals -------------------------------------------------------------------------
+
+    async def _lock(
+        self, session: AsyncSession, incident_id: int, *, open_only: bool = False
+    ) -> Incident:
+        """Takes the incident row for update, so timeline appends for one incident serialise."""
+        incident = (
+            await session.execute(
+                select(Incident)
+                .where(Incident.id == incident_id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+        ).scalar_one_or_none()
+        if incident is None:
+            raise NotFound(f"incident {incident_id}")
+        if open_only and incident.status != IncidentStatus.OPEN:
+            raise ServiceError("closed", incident.key)
+        return incident
+
+    async def _append(
+        self,
+        session: AsyncSession,
+        incident: Incident,
+        kind: str,
+        actor: str,
+        data: dict[str, Any],
+        at: datetime | None = None,
+    ) -> TimelineEvent:
+        at = at or self.clock()
+        seq = incident.timeline_seq + 1
+        digest = data_hash(data)
+        event = TimelineEvent(
+            incident_id=incident.id,
+            seq=seq,
+            at=at,
+            actor=actor,
+            kind=kind,
+            data=data,
+            data_hash=digest,
+            prev_hash=incident.timeline_head,
+            hash=event_hash(
+                incident_key=incident.key,
+                seq=seq,
+                at=at,
+                actor=actor,
+                kind=kind,
+                data_digest=digest,
+                prev_hash=incident.timeline_head,
+            ),
+        )
+        session.add(event)
+        incident.timeline_seq, incident.timeline_head, incident.updated_at = seq, event.hash, at
+        for spec in self.reactions(Event(incident, kind, actor, data, at)):
+            add_work(
+                session,
+                spec,
+                incident_id=incident.id,
+                now=at,
+                max_attempts=self.config.max_attempts,
+            )
+        await session.flush()
+        return event
+
+
+@dataclass(frozen=True)
+class AnswerDetail:
+    value: Any
+    actor: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    incident: Incident
+    answers: dict[str, AnswerDetail]
+    verdict: Verdict | None
+    statement: Statement | None
+    event_counts: dict[str, int]
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return {k: v.value for k, v in self.answers.items()}
+
+
+# ----- helpers ---------------------------------------------------------------------------------
+
+READY_FIELDS = ("data_categories", "leak_mode")
+
+
+def verdict_ready(current: dict[str, Any]) -> bool:
+    """A verdict is worth showing once we know what leaked and how."""
+    return all(f in current for f in READY_FIELDS)
+
+
+def _outcome(data: dict[str, Any]) -> tuple[Any, ...]:
+    """What makes a verdict a new one: open questions narrowing alone do not."""
+    return (
+        data["severity"],
+        data["rules"],
+        data["appi"],
+        data["gdpr"],
+        data["actions"],
+        bool(data.get("open_questions")),
+    )
+
+
+def _validate_answer(field_name: str, value: Any) -> None:
+    if field_name == "discovered_at":
+        raise ServiceError("invalid_answer", "discovered_at is set with set_discovered_at")
+    try:
+        parse_answers({"discovered_at": "2000-01-01T00:00:00+00:00", field_name: value})
+    except AnswersError as exc:
+        raise ServiceError("invalid_answer", "; ".join(exc.errors)) from None
+
+
+def _mask_value(value: Any) -> tuple[Any, tuple[str, ...]]:
+    if isinstance(value, str):
+        masked = mask(value)
+        return masked.text, masked.kinds
+    return value, ()
+
+
+def _mask_values(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: _mask_value(v)[0] for k, v in data.items()}
+
+
+def _findings(
+    text: str, lang: str, answers: dict[str, Any], verdict: dict[str, Any] | None
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": f.code,
+            "level": f.level,
+            "ja": f.message_ja,
+            "en": f.message_en,
+            "excerpt": f.excerpt,
+        }
+        for f in check_statement(text, lang, answers=answers, verdict=verdict)
+    ]
+
+
+async def _next_counter(session: AsyncSession, name: str) -> int:
+    dialect = session.bind.dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(Counter)
+        .values(name=name, value=1)
+        .on_conflict_do_update(index_elements=[Counter.name], set_={"value": Counter.value + 1})
+        .returning(Counter.value)
+    )
+    return int((await session.execute(statement)).scalar_one())
+
+
+async def _latest_answers_detail(
+    session: AsyncSession, incident_id: int
+) -> dict[str, AnswerDetail]:
+    rows = await session.execute(
+        select(Answer).where(Answer.incident_id == incident_id).order_by(Answer.id)
+    )
+    return {a.field: AnswerDetail(a.value, a.actor, a.answered_at) for a in rows.scalars()}
+
+
+async def _latest_answers(session: AsyncSession, incident_id: int) -> dict[str, Any]:
+    return {k: v.value for k, v in (await _latest_answers_detail(session, incident_id)).items()}
+
+
+async def _latest_verdict(session: AsyncSession, incident_id: int) -> Verdict | None:
+    return (
+        await session.execute(
+            select(Verdict)
+            .where(Verdict.incident_id == incident_id)
+            .order_by(Verdict.version.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+
+
+async def _latest_statement(session: AsyncSession, incident_id: int) -> Statement | None:
+    return (
+        await session.execute(
+            select(Statement)
+            .where(Statement.incident_id == incident_id)
+            .order_by(Statement.version.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+
+
+def slugify(text: str, limit: int = 40) -> str:
+    """An ASCII slug for channel names; empty when the text has no ASCII letters or digits."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:limit].rstrip("-")

@@ -1,0 +1,72 @@
+"""create_app(): wiring only — routers, chat platforms, the worker."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app import health
+from app.migrate import schema_status, upgrade
+from app.runtime import Runtime, build_runtime
+from app.settings import Settings, load_settings
+from app.work.scheduler import start_scheduler
+
+log = logging.getLogger("leakdesk")
+
+
+class SchemaBehind(RuntimeError):
+    pass
+
+
+async def prepare_database(runtime: Runtime, *, auto_migrate: bool) -> None:
+    """Refuses to run on a schema that is behind; the embedded SQLite default migrates itself."""
+    ok, detail = await schema_status(runtime.engine)
+    if ok:
+        return
+    if auto_migrate:
+        log.info("migrating the embedded SQLite database (%s)", detail)
+        upgrade(runtime.settings.database_url)
+        return
+    raise SchemaBehind(detail)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    runtime: Runtime | None = None,
+    start_worker: bool | None = None,
+) -> FastAPI:
+    settings = settings or load_settings()
+    runtime = runtime or build_runtime(settings)
+    worker = settings.worker_enabled if start_worker is None else start_worker
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await prepare_database(runtime, auto_migrate=settings.is_sqlite)
+        scheduler = (
+            start_scheduler(runtime.queue, interval=settings.worker_interval) if worker else None
+        )
+        log.info(
+            "leakdesk ready: slack=%s teams=%s worker=%s",
+            "on" if settings.slack_enabled else "off",
+            "on" if settings.teams_enabled else "off",
+            "on" if worker else "off",
+        )
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+            await runtime.close()
+
+    app = FastAPI(title="leakdesk", version="0.1.0", lifespan=lifespan)
+    app.state.runtime = runtime
+    app.include_router(health.router)
+    if settings.slack_enabled:
+        from app.slack.app import attach_slack
+
+        attach_slack(app, runtime)
+    return app

@@ -1,0 +1,59 @@
+"""Builds the long-lived objects (engine, service, queue) from the settings, once per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from app.db import create_engine, session_factory
+from app.incidents.reactions import Reactions
+from app.incidents.service import Authority, Config, IncidentService
+from app.settings import Settings
+from app.statements import Company
+from app.triage import load_policy
+from app.work.queue import WorkQueue
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    reactions: Reactions
+    service: IncidentService
+    queue: WorkQueue
+    slack: Any = None
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def build_runtime(settings: Settings, *, worker_id: str | None = None) -> Runtime:
+    engine = create_engine(settings.database_url)
+    sessions = session_factory(engine)
+    reactions = Reactions()
+    policy = load_policy(settings.policy_file) if settings.policy_file else None
+    config = Config(
+        tz=settings.timezone,
+        language=settings.language,
+        policy=policy,
+        company=Company(name=settings.company_name, contact=settings.contact_point),
+        templates_dir=settings.templates_dir,
+        max_attempts=settings.work_max_attempts,
+    )
+    service = IncidentService(
+        sessions,
+        config=config,
+        authority=lambda: Authority(frozenset(settings.pr_leads)),
+        reactions=reactions,
+    )
+    queue = WorkQueue(
+        sessions,
+        worker_id=worker_id,
+        lease=timedelta(seconds=settings.work_lease_seconds),
+        on_dead=service.on_work_dead,
+    )
+    return Runtime(settings, engine, sessions, reactions, service, queue)

@@ -1,0 +1,166 @@
+"""Every setting leakdesk reads, from the environment and `.env` (documented in .env.example)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+CommaList = Annotated[list[str], NoDecode]
+
+
+def env(name: str) -> AliasChoices:
+    """Binds a field to its documented environment variable name."""
+    return AliasChoices(name, name.lower())
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message names it and says what it should be."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    database_url: str = Field(
+        "sqlite+aiosqlite:///./leakdesk.db", validation_alias=env("DATABASE_URL")
+    )
+    env: Literal["development", "production"] = Field(
+        "development", validation_alias=env("LEAKDESK_ENV")
+    )
+    log_format: Literal["auto", "json", "text"] = Field(
+        "auto", validation_alias=env("LEAKDESK_LOG_FORMAT")
+    )
+
+    # Slack
+    slack_bot_token: SecretStr | None = Field(None, validation_alias=env("SLACK_BOT_TOKEN"))
+    slack_signing_secret: SecretStr | None = Field(
+        None, validation_alias=env("SLACK_SIGNING_SECRET")
+    )
+    slack_app_token: SecretStr | None = Field(None, validation_alias=env("SLACK_APP_TOKEN"))
+    slack_api_url: str = Field("https://slack.com/api/", validation_alias=env("SLACK_API_URL"))
+    slack_client_id: str | None = Field(None, validation_alias=env("SLACK_CLIENT_ID"))
+    slack_client_secret: SecretStr | None = Field(None, validation_alias=env("SLACK_CLIENT_SECRET"))
+    slack_team_id: str | None = Field(None, validation_alias=env("SLACK_TEAM_ID"))
+
+    # People and behaviour
+    pr_leads: CommaList = Field(default_factory=list, validation_alias=env("LEAKDESK_PR_LEADS"))
+    responders: CommaList = Field(default_factory=list, validation_alias=env("LEAKDESK_RESPONDERS"))
+    language: Literal["ja", "en"] = Field("ja", validation_alias=env("LEAKDESK_LANGUAGE"))
+    timezone: str = Field("Asia/Tokyo", validation_alias=env("LEAKDESK_TIMEZONE"))
+    policy_file: Path | None = Field(None, validation_alias=env("LEAKDESK_POLICY_FILE"))
+    templates_dir: Path | None = Field(None, validation_alias=env("LEAKDESK_TEMPLATES_DIR"))
+    company_name: str | None = Field(None, validation_alias=env("LEAKDESK_COMPANY_NAME"))
+    contact_point: str | None = Field(None, validation_alias=env("LEAKDESK_CONTACT"))
+
+    # Ops pages and API
+    ops_token: SecretStr | None = Field(None, validation_alias=env("LEAKDESK_OPS_TOKEN"))
+    session_secret: SecretStr | None = Field(None, validation_alias=env("LEAKDESK_SESSION_SECRET"))
+    ops_members: CommaList = Field(
+        default_factory=list, validation_alias=env("LEAKDESK_OPS_MEMBERS")
+    )
+    encryption_key: SecretStr | None = Field(None, validation_alias=env("LEAKDESK_ENCRYPTION_KEY"))
+
+    # Worker
+    worker_enabled: bool = Field(True, validation_alias=env("LEAKDESK_WORKER"))
+    worker_interval: float = Field(0.2, gt=0, validation_alias=env("LEAKDESK_WORKER_INTERVAL"))
+    work_lease_seconds: int = Field(60, ge=5, validation_alias=env("LEAKDESK_WORK_LEASE_SECONDS"))
+    work_max_attempts: int = Field(8, ge=1, validation_alias=env("LEAKDESK_WORK_MAX_ATTEMPTS"))
+
+    # Teams
+    teams_app_id: str | None = Field(None, validation_alias=env("TEAMS_APP_ID"))
+    teams_app_password: SecretStr | None = Field(None, validation_alias=env("TEAMS_APP_PASSWORD"))
+    teams_tenant_id: str | None = Field(None, validation_alias=env("TEAMS_TENANT_ID"))
+    graph_api_url: str = Field(
+        "https://graph.microsoft.com/v1.0/", validation_alias=env("GRAPH_API_URL")
+    )
+    teams_openid_metadata_url: str = Field(
+        "https://login.botframework.com/v1/.well-known/openidconfiguration",
+        validation_alias=env("TEAMS_OPENID_METADATA_URL"),
+    )
+
+    @field_validator("pr_leads", "responders", "ops_members", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{value}' is not an IANA timezone name (e.g. Asia/Tokyo)") from None
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _valid_database_url(cls, value: str) -> str:
+        from app.db import normalize_database_url
+
+        return normalize_database_url(value)
+
+    @model_validator(mode="after")
+    def _production_needs_secrets(self) -> Settings:
+        if self.env == "production" and self.ops_token is None and self.session_secret is None:
+            raise ValueError(
+                "LEAKDESK_ENV=production needs LEAKDESK_OPS_TOKEN or LEAKDESK_SESSION_SECRET"
+            )
+        return self
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def slack_enabled(self) -> bool:
+        has_single = self.slack_bot_token is not None or self.slack_client_id is not None
+        return has_single and self.slack_signing_secret is not None
+
+    @property
+    def teams_enabled(self) -> bool:
+        return self.teams_app_id is not None and self.teams_app_password is not None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Reads the settings, turning pydantic's report into one line per bad setting."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc)) from None
+
+
+def _describe(exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else ""
+        name = _env_name(field)
+        message = error["msg"].removeprefix("Value error, ")
+        lines.append(f"{name}: {message}" if name else message)
+    return "\n".join(lines)
+
+
+def _env_name(field: str) -> str:
+    info = Settings.model_fields.get(field)
+    alias = info.validation_alias if info else None
+    if isinstance(alias, AliasChoices):
+        return str(alias.choices[0])
+    return field.upper()

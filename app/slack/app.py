@@ -1,0 +1,116 @@
+"""The slack-bolt app: client, middleware and listener registration, mounted on FastAPI."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.exc import IntegrityError
+
+from app.db import transaction
+from app.models import ProcessedEvent, utcnow
+from app.runtime import Runtime
+from app.slack import approval, commands, home, triage
+from app.slack.effects import SlackEffects
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 256 * 1024
+
+
+def build_client(runtime: Runtime) -> AsyncWebClient:
+    settings = runtime.settings
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    return AsyncWebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=1),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def build_bolt_app(runtime: Runtime, client: AsyncWebClient | None = None) -> AsyncApp:
+    settings = runtime.settings
+    assert settings.slack_signing_secret is not None
+    client = client or build_client(runtime)
+    bolt = AsyncApp(
+        client=client,
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        process_before_response=True,
+        token_verification_enabled=False,
+        ignoring_self_events_enabled=False,
+    )
+    bolt.middleware(only_our_workspace(runtime))
+    bolt.middleware(deduplicate_events(runtime))
+    for module in (commands, triage, approval, home):
+        module.register(bolt, runtime)
+    effects = SlackEffects(runtime, client)
+    effects.register(runtime.queue, runtime.reactions)
+    runtime.slack = effects
+    return bolt
+
+
+def only_our_workspace(runtime: Runtime) -> Any:
+    """Refuses requests from a workspace this install does not serve."""
+    expected = runtime.settings.slack_team_id
+
+    async def check(context: Any, next: Any) -> Any:  # noqa: A002 - bolt's name
+        from slack_bolt.response import BoltResponse
+
+        if expected and context.team_id and context.team_id != expected:
+            log.warning("refused a request from workspace %s", context.team_id)
+            return BoltResponse(status=403, body="this workspace is not served here")
+        return await next()
+
+    return check
+
+
+def deduplicate_events(runtime: Runtime) -> Any:
+    """Events API deliveries are processed once, however often Slack retries them."""
+
+    async def dedupe(body: dict[str, Any], ack: Any, next: Any) -> Any:  # noqa: A002
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id:
+            try:
+                async with transaction(runtime.sessions) as session:
+                    session.add(ProcessedEvent(event_id=str(event_id)[:128], received_at=utcnow()))
+            except IntegrityError:
+                await ack()
+                return None
+        return await next()
+
+    return dedupe
+
+
+def attach_slack(app: FastAPI, runtime: Runtime) -> AsyncApp:
+    bolt = build_bolt_app(runtime)
+    handler = AsyncSlackRequestHandler(bolt)
+
+    @app.post("/slack/events", include_in_schema=False)
+    async def slack_events(request: Request) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            return JSONResponse({"error": "request body too large"}, status_code=413)
+        body = await request.body()
+        if len(body) > MAX_BODY_BYTES:
+            return JSONResponse({"error": "request body too large"}, status_code=413)
+        response = await handler.handle(request)
+        runtime.queue.poke()
+        return response
+
+    app.state.bolt = bolt
+    return bolt

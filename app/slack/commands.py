@@ -1,0 +1,177 @@
+"""`/leak` and the "Report a possible leak" message shortcut."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from app.i18n import t
+from app.incidents.masking import Masked
+from app.incidents.service import ServiceError
+from app.models import Incident, utcnow
+from app.runtime import Runtime
+from app.slack import blocks as ui
+from app.slack.common import decode, guarded, incident_id_of, reply_later
+from app.triage import QUESTIONS
+
+ROOM_COMMANDS = {"note", "status", "close", "answer", "answers"}
+
+
+def register(bolt: AsyncApp, runtime: Runtime) -> None:
+    service, settings = runtime.service, runtime.settings
+    lang = settings.language
+    guard = guarded(runtime)
+
+    def masked_notice(masked: Masked) -> str:
+        return (
+            ("\n" + t("command.masked", lang, kinds=", ".join(masked.kinds)))
+            if masked.changed
+            else ""
+        )
+
+    async def open_from(
+        ack: Any,
+        *,
+        title: str,
+        user: str,
+        team: str | None,
+        drill: bool,
+        source: dict[str, Any],
+        shortcut: bool = False,
+    ) -> Incident:
+        incident, masked = await service.open_incident(
+            title=title,
+            reporter_id=user,
+            platform="slack",
+            workspace_id=team,
+            is_drill=drill,
+            source=source,
+        )
+        text = t("command.opened", lang, key=incident.key) + masked_notice(masked)
+        if shortcut:  # a shortcut's ack shows nothing: answer through its response_url
+            await ack()
+            await reply_later(runtime, source.get("response_url"), text)
+        else:
+            await ack(text=text, response_type="ephemeral")
+        return incident
+
+    @bolt.command("/leak")
+    @guard
+    async def leak(ack: Any, command: dict[str, Any]) -> None:
+        text = (command.get("text") or "").strip()
+        word, _, rest = text.partition(" ")
+        word = word.lower()
+        if word in ("help", "ヘルプ", "?"):
+            await ack(text=t("command.help", lang), response_type="ephemeral")
+            return
+        if word in ROOM_COMMANDS:
+            await room_command(ack, command, word, rest.strip())
+            return
+        drill = word == "drill"
+        title = rest.strip() if drill else text
+        await open_from(
+            ack,
+            title=title or t("shortcut.title", lang),
+            user=command["user_id"],
+            team=command.get("team_id"),
+            drill=drill,
+            source={
+                "channel_id": command.get("channel_id"),
+                "response_url": command.get("response_url"),
+            },
+        )
+
+    async def room_command(ack: Any, command: dict[str, Any], word: str, rest: str) -> None:
+        incident = await service.find_by_channel(command.get("channel_id", ""))
+        if incident is None:
+            await ack(text=t("command.not_in_room", lang), response_type="ephemeral")
+            return
+        ilang, user = incident.language, command["user_id"]
+        if word == "status":
+            snap = await service.snapshot(incident.id)
+            await ack(
+                blocks=ui.dump(ui.summary_blocks(snap, ilang, settings.timezone, utcnow())),
+                text=incident.key,
+                response_type="ephemeral",
+            )
+        elif word in ("answer", "answers"):
+            snap = await service.snapshot(incident.id)
+            await ack(
+                blocks=ui.dump(
+                    ui.answers_blocks(incident, QUESTIONS, snap.answers, ilang, settings.timezone)
+                ),
+                text=t("answers.title", ilang, key=incident.key),
+                response_type="ephemeral",
+            )
+        elif word == "note":
+            if not rest:
+                await ack(text=t("command.note_empty", ilang), response_type="ephemeral")
+                return
+            masked = await service.add_note(incident.id, rest, user)
+            await ack(
+                text=t("command.note_added", ilang, key=incident.key) + masked_notice(masked),
+                response_type="ephemeral",
+            )
+        elif word == "close":
+            if incident.status == "closed":
+                await ack(
+                    text=t("command.closed_already", ilang, key=incident.key),
+                    response_type="ephemeral",
+                )
+                return
+            await ack(
+                blocks=ui.dump(ui.close_confirm_blocks(incident, rest, ilang)),
+                text=t("command.close_confirm", ilang, key=incident.key),
+                response_type="ephemeral",
+            )
+
+    @bolt.action("close_confirm")
+    @guard
+    async def close_confirm(
+        ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any
+    ) -> None:
+        data = decode(action.get("value"))
+        incident_id = incident_id_of(data)
+        await ack()
+        if incident_id is None:
+            return
+        try:
+            incident = await service.close(incident_id, body["user"]["id"], str(data.get("r", "")))
+        except ServiceError:
+            return
+        await reply_later(
+            runtime,
+            body.get("response_url"),
+            t("command.closing", incident.language, key=incident.key),
+            replace=True,
+        )
+
+    @bolt.action("close_cancel")
+    async def close_cancel(ack: Any, body: dict[str, Any]) -> None:
+        await ack()
+        await reply_later(runtime, body.get("response_url"), "👍", replace=True)
+
+    @bolt.shortcut("report_leak")
+    @guard
+    async def report_message(ack: Any, body: dict[str, Any]) -> None:
+        message = body.get("message") or {}
+        channel = (body.get("channel") or {}).get("id", "")
+        domain = (body.get("team") or {}).get("domain", "app")
+        ts = str(message.get("ts", ""))
+        link = f"https://{domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}" if ts else ""
+        excerpt = " ".join(str(message.get("text", "")).split())[:150]
+        title = excerpt or t("shortcut.title", lang)
+        await open_from(
+            ack,
+            title=title,
+            user=body["user"]["id"],
+            team=(body.get("team") or {}).get("id"),
+            drill=False,
+            source={
+                "channel_id": channel,
+                "response_url": body.get("response_url"),
+                "permalink": t("shortcut.summary", lang, link=link) if link else None,
+            },
+            shortcut=True,
+        )

@@ -1,0 +1,127 @@
+"""Triage in the room: answers from buttons, selects and number inputs; answer lists; re-asking."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from app.i18n import other, t
+from app.incidents.service import ServiceError
+from app.runtime import Runtime
+from app.slack import blocks as ui
+from app.slack.common import decode, guarded, incident_id_of, reply_later
+from app.triage import QUESTIONS, question
+
+FIELDS = {q.id for q in QUESTIONS}
+ANSWER = re.compile(r"^answer:(?P<field>[a-z_]+)$")
+
+
+def answer_of(action: dict[str, Any], block_id: str) -> tuple[int | None, str | None, Any]:
+    """(incident id, field, value) from any of the answer widgets, or Nones when malformed."""
+    if action.get("type") == "button":
+        data = decode(action.get("value"))
+        field = data.get("f")
+        return incident_id_of(data), field if field in FIELDS else None, data.get("v")
+    parts = block_id.split(":")
+    if len(parts) < 3 or parts[0] != "q" or not parts[1].isdigit() or parts[2] not in FIELDS:
+        return None, None, None
+    incident_id, field = int(parts[1]), parts[2]
+    kind = action.get("type")
+    if kind == "multi_static_select":
+        return incident_id, field, [o["value"] for o in action.get("selected_options") or []]
+    if kind == "static_select":
+        return incident_id, field, (action.get("selected_option") or {}).get("value")
+    if kind == "number_input":
+        raw = str(action.get("value") or "").replace(",", "").strip()
+        return incident_id, field, int(raw) if raw.isdigit() else None
+    return None, None, None
+
+
+def register(bolt: AsyncApp, runtime: Runtime) -> None:
+    service, settings = runtime.service, runtime.settings
+    guard = guarded(runtime)
+
+    @bolt.action(ANSWER)
+    @bolt.action("answer_unknown")
+    @guard
+    async def answer(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        incident_id, field, value = answer_of(action, action.get("block_id", ""))
+        if incident_id is None or field is None:
+            return
+        if action.get("action_id") == "answer_unknown":
+            value = None if question(field).kind != "single" else _unknown_option(field)
+        try:
+            result = await service.record_answer(incident_id, field, value, body["user"]["id"])
+        except ServiceError as exc:
+            lang = settings.language
+            text = t(f"error.{exc.code}", lang, detail=exc.detail)
+            await reply_later(runtime, body.get("response_url"), text)
+            return
+        if result.masked:
+            await reply_later(
+                runtime,
+                body.get("response_url"),
+                t("command.masked", settings.language, kinds=", ".join(result.masked)),
+            )
+
+    @bolt.action("list_answers")
+    @guard
+    async def list_answers(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        incident_id = incident_id_of(decode(action.get("value")))
+        if incident_id is None:
+            return
+        snap = await service.snapshot(incident_id)
+        lang = snap.incident.language
+        await reply_later(
+            runtime,
+            body.get("response_url"),
+            t("answers.title", lang, key=snap.incident.key),
+            ui.answers_blocks(snap.incident, QUESTIONS, snap.answers, lang, settings.timezone),
+        )
+
+    @bolt.action("ask_again")
+    @guard
+    async def ask_again(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        data = decode(action.get("value"))
+        incident_id, field = incident_id_of(data), data.get("f")
+        if incident_id is None or field not in FIELDS:
+            return
+        snap = await service.snapshot(incident_id)
+        q = question(field)
+        blocks = ui.question_blocks(
+            snap.incident, q, 0, snap.incident.language, settings.timezone, snap.answers.get(field)
+        )
+        await reply_later(
+            runtime, body.get("response_url"), q.text.get(snap.incident.language), blocks
+        )
+
+    @bolt.action("verdict_other_language")
+    @guard
+    async def other_language(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        data = decode(action.get("value"))
+        incident_id = incident_id_of(data)
+        if incident_id is None:
+            return
+        incident = await service.get(incident_id)
+        verdicts = await service.verdicts(incident_id)
+        verdict = next((v for v in verdicts if v.version == data.get("v")), None)
+        if verdict is None:
+            return
+        lang = other(incident.language)
+        await reply_later(
+            runtime,
+            body.get("response_url"),
+            incident.key,
+            ui.verdict_blocks(incident, verdict.version, verdict.data, lang, settings.timezone),
+        )
+
+
+def _unknown_option(field: str) -> str | None:
+    values = [o.value for o in question(field).options]
+    return "unknown" if "unknown" in values else None

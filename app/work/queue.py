@@ -1,0 +1,291 @@
+"""The durable work table: enqueue in the caller's transaction, claim with a lease, fence completion."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.db import transaction
+from app.models import WorkItem, WorkStatus, utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WorkSpec:
+    """Work to do later, written in the same transaction as the change that implies it."""
+
+    kind: str
+    payload: dict[str, Any] = field(default_factory=dict)
+    due_at: datetime | None = None
+    dedupe_key: str | None = None
+    max_attempts: int | None = None
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A claimed row as the handler sees it; `attempt` is the fencing token."""
+
+    id: int
+    kind: str
+    incident_id: int | None
+    payload: dict[str, Any]
+    due_at: datetime
+    attempt: int
+    max_attempts: int
+
+
+class Retry(Exception):  # noqa: N818 - it is a request, not an error
+    """Raised by a handler to try again later, e.g. after Slack's Retry-After."""
+
+    def __init__(self, reason: str, after: float | None = None) -> None:
+        super().__init__(reason)
+        self.after = after
+
+
+class Permanent(Exception):  # noqa: N818
+    """Raised by a handler when trying again cannot help; the row goes dead at once."""
+
+
+Handler = Callable[[Claimed], Awaitable[None]]
+DeadHook = Callable[[AsyncSession, WorkItem, datetime], Awaitable[None]]
+
+
+def add_work(
+    session: AsyncSession,
+    spec: WorkSpec,
+    *,
+    incident_id: int | None,
+    now: datetime,
+    max_attempts: int = 8,
+) -> WorkItem:
+    """Adds a row to the caller's transaction (so it commits with the change, or not at all)."""
+    item = WorkItem(
+        incident_id=incident_id,
+        kind=spec.kind,
+        payload=spec.payload,
+        due_at=spec.due_at or now,
+        status=WorkStatus.PENDING,
+        attempts=0,
+        max_attempts=spec.max_attempts or max_attempts,
+        dedupe_key=spec.dedupe_key,
+        created_at=now,
+    )
+    session.add(item)
+    return item
+
+
+def backoff(attempt: int, *, base: float = 2.0, cap: float = 900.0) -> float:
+    """Seconds before the next try: 2, 4, 8 … up to 15 minutes."""
+    return min(cap, base**attempt)
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class WorkQueue:
+    """Claims due rows, runs their handler by kind, and records the outcome with a fence."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        worker_id: str | None = None,
+        lease: timedelta = timedelta(seconds=60),
+        batch: int = 32,
+        concurrency: int = 16,
+        clock: Callable[[], datetime] = utcnow,
+        on_dead: DeadHook | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.worker_id = worker_id or default_worker_id()
+        self.lease = lease
+        self.batch = batch
+        self.clock = clock
+        self.on_dead = on_dead
+        self.handlers: dict[str, Handler] = {}
+        self._limit = asyncio.Semaphore(concurrency)
+        self._lock = asyncio.Lock()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.poking = False
+
+    def register(self, kind: str, handler: Handler) -> None:
+        if kind in self.handlers:
+            raise ValueError(f"a handler for {kind!r} is already registered")
+        self.handlers[kind] = handler
+
+    def handler(self, kind: str) -> Callable[[Handler], Handler]:
+        def decorate(fn: Handler) -> Handler:
+            self.register(kind, fn)
+            return fn
+
+        return decorate
+
+    async def enqueue(self, spec: WorkSpec, *, incident_id: int | None = None) -> None:
+        """Adds one row in its own transaction (for work that follows no state change)."""
+        async with transaction(self.sessions) as session:
+            add_work(session, spec, incident_id=incident_id, now=self.clock())
+        self.poke()
+
+    def poke(self) -> None:
+        """Runs a batch soon instead of at the next tick (new work should not wait)."""
+        if self.poking and not self._lock.locked():
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                return
+            task = loop.create_task(self._poked())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _poked(self) -> None:
+        try:
+            await self.run_once()
+        except Exception:
+            log.exception("work batch failed")
+
+    async def claim(self, now: datetime | None = None) -> list[Claimed]:
+        """Atomically takes up to `batch` due rows (and rows whose lease ran out)."""
+        now = now or self.clock()
+        async with transaction(self.sessions) as session:
+            due = (
+                select(WorkItem.id)
+                .where(
+                    or_(
+                        and_(WorkItem.status == WorkStatus.PENDING, WorkItem.due_at <= now),
+                        and_(WorkItem.status == WorkStatus.CLAIMED, WorkItem.lease_until < now),
+                    ),
+                    WorkItem.kind.in_(list(self.handlers)),
+                )
+                .order_by(WorkItem.due_at, WorkItem.id)
+                .limit(self.batch)
+            )
+            if session.bind.dialect.name == "postgresql":
+                due = due.with_for_update(skip_locked=True)
+            rows = await session.execute(
+                update(WorkItem)
+                .where(WorkItem.id.in_(due.scalar_subquery()))
+                .values(
+                    status=WorkStatus.CLAIMED,
+                    claimed_by=self.worker_id,
+                    lease_until=now + self.lease,
+                    attempts=WorkItem.attempts + 1,
+                )
+                .returning(
+                    WorkItem.id,
+                    WorkItem.kind,
+                    WorkItem.incident_id,
+                    WorkItem.payload,
+                    WorkItem.due_at,
+                    WorkItem.attempts,
+                    WorkItem.max_attempts,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            return [Claimed(*row) for row in rows.all()]
+
+    async def complete(self, item: Claimed) -> bool:
+        """Marks the row done if we still hold it; False when another worker took it over."""
+        async with transaction(self.sessions) as session:
+            result = await session.execute(
+                self._fenced(item).values(
+                    status=WorkStatus.DONE,
+                    completed_at=self.clock(),
+                    lease_until=None,
+                    last_error=None,
+                )
+            )
+            return result.rowcount == 1
+
+    async def fail(
+        self, item: Claimed, error: str, *, after: float | None = None, permanent: bool = False
+    ) -> str:
+        """Schedules a retry with backoff, or marks the row dead after its last attempt."""
+        now = self.clock()
+        async with transaction(self.sessions) as session:
+            if permanent or item.attempt >= item.max_attempts:
+                result = await session.execute(
+                    self._fenced(item)
+                    .values(
+                        status=WorkStatus.DEAD,
+                        last_error=error[:2000],
+                        lease_until=None,
+                        completed_at=now,
+                    )
+                    .returning(WorkItem)
+                )
+                row = result.scalar_one_or_none()
+                if row is not None and self.on_dead is not None:
+                    await self.on_dead(session, row, now)
+                return WorkStatus.DEAD
+            delay = after if after is not None else backoff(item.attempt)
+            await session.execute(
+                self._fenced(item).values(
+                    status=WorkStatus.PENDING,
+                    last_error=error[:2000],
+                    lease_until=None,
+                    due_at=now + timedelta(seconds=delay),
+                )
+            )
+            return WorkStatus.PENDING
+
+    def _fenced(self, item: Claimed):  # type: ignore[no-untyped-def]
+        return (
+            update(WorkItem)
+            .where(
+                WorkItem.id == item.id,
+                WorkItem.claimed_by == self.worker_id,
+                WorkItem.attempts == item.attempt,
+                WorkItem.status == WorkStatus.CLAIMED,
+            )
+            .execution_options(synchronize_session=False)
+        )
+
+    async def run_once(self, now: datetime | None = None) -> int:
+        """Claims one batch and runs it; returns how many rows were processed."""
+        async with self._lock:
+            items = await self.claim(now)
+            await asyncio.gather(*(self._run(item) for item in items))
+            return len(items)
+
+    async def drain(self, *, max_rounds: int = 100) -> int:
+        """Runs batches until nothing is due (tests and the CLI use it)."""
+        total = 0
+        for _ in range(max_rounds):
+            done = await self.run_once()
+            total += done
+            if done == 0:
+                break
+        return total
+
+    async def _run(self, item: Claimed) -> None:
+        async with self._limit:
+            handler = self.handlers[item.kind]
+            try:
+                await handler(item)
+            except Retry as exc:
+                await self.fail(item, f"retry: {exc}", after=exc.after)
+                return
+            except Permanent as exc:
+                log.warning("work %s (%s) failed for good: %s", item.id, item.kind, exc)
+                await self.fail(item, str(exc), permanent=True)
+                return
+            except Exception as exc:
+                log.warning(
+                    "work %s (%s) attempt %s failed: %r", item.id, item.kind, item.attempt, exc
+                )
+                await self.fail(item, repr(exc))
+                return
+            if not await self.complete(item):
+                log.warning("work %s lost its lease before completing", item.id)

@@ -1,0 +1,91 @@
+"""Shared fixtures: a migrated database (SQLite file, or PostgreSQL with TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine as create_sync_engine
+from sqlalchemy import text
+
+from app.db import normalize_database_url, sync_url
+from app.migrate import upgrade
+from app.models import Base
+from app.runtime import Runtime, build_runtime
+from app.settings import Settings
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test-token"
+
+
+def make_settings(database_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "database_url": database_url,
+        "pr_leads": ["U0LEAD1", "U0LEAD2"],
+        "responders": ["U0RESP1"],
+        "worker_enabled": False,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "leakdesk.db"
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def _postgres_schema() -> str | None:
+    if not PG_URL:
+        return None
+    url = normalize_database_url(PG_URL)
+    engine = create_sync_engine(sync_url(url))
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    upgrade(url)
+    return url
+
+
+def _truncate_postgres(url: str) -> None:
+    engine = create_sync_engine(sync_url(url))
+    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, _sqlite_template: Path, _postgres_schema: str | None) -> Iterator[str]:
+    """A migrated, empty database for one test."""
+    if _postgres_schema:
+        _truncate_postgres(_postgres_schema)
+        yield _postgres_schema
+        return
+    path = tmp_path / "leakdesk.db"
+    shutil.copy(_sqlite_template, path)
+    yield f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return make_settings(database_url)
+
+
+@pytest.fixture
+async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    rt = build_runtime(settings)
+    yield rt
+    await rt.close()
+
+
+@pytest.fixture
+def is_postgres(database_url: str) -> bool:
+    return database_url.startswith("postgresql")

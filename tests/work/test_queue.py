@@ -1,0 +1,144 @@
+"""The durable work queue: atomic claims, fenced completion, leases, retries and dead rows."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.db import transaction
+from app.models import WorkItem, WorkStatus, utcnow
+from app.runtime import Runtime
+from app.work.queue import Claimed, Retry, WorkQueue, WorkSpec, add_work
+
+HERE = Path(__file__).parent
+
+
+async def enqueue(runtime: Runtime, n: int = 1, kind: str = "test.echo", **spec: object) -> None:
+    async with transaction(runtime.sessions) as session:
+        for i in range(n):
+            add_work(session, WorkSpec(kind, {"n": i}, **spec), incident_id=None, now=utcnow())  # type: ignore[arg-type]
+
+
+async def rows(runtime: Runtime) -> list[WorkItem]:
+    async with runtime.sessions() as session:
+        return list((await session.execute(select(WorkItem).order_by(WorkItem.id))).scalars())
+
+
+def queue(runtime: Runtime, worker_id: str, **kwargs: object) -> WorkQueue:
+    return WorkQueue(runtime.sessions, worker_id=worker_id, on_dead=runtime.service.on_work_dead,
+                     **kwargs)  # type: ignore[arg-type]
+
+
+async def test_each_due_row_is_claimed_by_exactly_one_of_two_workers(runtime: Runtime) -> None:
+    await enqueue(runtime, 50)
+    seen: list[tuple[str, int]] = []
+    workers = [queue(runtime, f"w{n}", batch=7) for n in range(2)]
+    for worker in workers:
+        async def record(item: Claimed, name: str = worker.worker_id) -> None:
+            seen.append((name, item.payload["n"]))
+        worker.register("test.echo", record)
+    while sum(await asyncio.gather(*(w.run_once() for w in workers))):
+        pass
+    assert sorted(n for _, n in seen) == list(range(50))
+    assert {r.status for r in await rows(runtime)} == {WorkStatus.DONE}
+
+
+async def test_rows_not_yet_due_wait(runtime: Runtime) -> None:
+    await enqueue(runtime, 1, due_at=utcnow() + timedelta(hours=1))
+    worker = queue(runtime, "w")
+    worker.register("test.echo", lambda item: asyncio.sleep(0))
+    assert await worker.run_once() == 0
+
+
+async def test_a_failing_row_backs_off_then_goes_dead_on_the_timeline(runtime: Runtime) -> None:
+    incident, _ = await runtime.service.open_incident(title="x", reporter_id="U1", platform="cli")
+    async with transaction(runtime.sessions) as session:
+        add_work(session, WorkSpec("test.boom", max_attempts=3), incident_id=incident.id,
+                 now=utcnow())
+    now = [utcnow()]
+    worker = queue(runtime, "w", clock=lambda: now[0])
+
+    async def boom(item: Claimed) -> None:
+        raise RuntimeError("slack said no")
+
+    worker.register("test.boom", boom)
+    for _ in range(3):
+        assert await worker.run_once() == 1
+        now[0] += timedelta(hours=1)  # past any backoff
+    (row,) = await rows(runtime)
+    assert (row.status, row.attempts) == (WorkStatus.DEAD, 3)
+    assert "slack said no" in (row.last_error or "")
+    events = await runtime.service.timeline(incident.id)
+    assert events[-1].kind == "work.dead" and events[-1].data["kind"] == "test.boom"
+    assert await runtime.service.verify(incident.id) is None
+
+
+async def test_retry_after_is_honoured(runtime: Runtime) -> None:
+    await enqueue(runtime, 1)
+    worker = queue(runtime, "w")
+
+    async def later(item: Claimed) -> None:
+        raise Retry("ratelimited", after=30)
+
+    worker.register("test.echo", later)
+    before = utcnow()
+    await worker.run_once()
+    (row,) = await rows(runtime)
+    assert row.status == WorkStatus.PENDING
+    assert timedelta(seconds=29) < row.due_at - before < timedelta(seconds=32)
+
+
+async def test_a_late_completion_after_the_lease_was_reclaimed_is_fenced_off(runtime: Runtime) -> None:
+    await enqueue(runtime, 1)
+    now = [utcnow()]
+    slow = queue(runtime, "slow", clock=lambda: now[0], lease=timedelta(seconds=10))
+    fast = queue(runtime, "fast", clock=lambda: now[0], lease=timedelta(seconds=10))
+    fast.register("test.echo", lambda item: asyncio.sleep(0))
+    slow.register("test.echo", lambda item: asyncio.sleep(0))
+    (claimed,) = await slow.claim()
+    now[0] += timedelta(seconds=11)
+    assert await fast.run_once() == 1
+    assert await slow.complete(claimed) is False
+    (row,) = await rows(runtime)
+    assert (row.status, row.claimed_by, row.attempts) == (WorkStatus.DONE, "fast", 2)
+
+
+async def test_a_killed_worker_process_row_is_reclaimed_and_completed_once(
+    runtime: Runtime, settings, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    await enqueue(runtime, 1)
+    marker = tmp_path / "claimed"
+    proc = subprocess.Popen(
+        [sys.executable, str(HERE / "worker_process.py"), settings.database_url, str(marker)],
+        env={**os.environ, "PYTHONPATH": str(HERE.parents[1])},
+    )
+    try:
+        for _ in range(300):
+            if marker.exists():
+                break
+            await asyncio.sleep(0.05)
+        assert marker.exists(), "the worker process never claimed the row"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    (row,) = await rows(runtime)
+    assert (row.status, row.claimed_by) == (WorkStatus.CLAIMED, "doomed")
+
+    done: list[int] = []
+    survivor = queue(runtime, "survivor")
+    survivor.register("test.echo", lambda item: asyncio.sleep(0, done.append(item.id)))
+    assert await survivor.run_once() == 0, "the lease has not run out yet"
+    survivor.clock = lambda: utcnow() + timedelta(seconds=5)
+    assert await survivor.run_once() == 1
+    assert await survivor.run_once() == 0
+    (row,) = await rows(runtime)
+    assert (row.status, row.claimed_by, done) == (WorkStatus.DONE, "survivor", [row.id])
