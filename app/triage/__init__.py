@@ -1,0 +1,53 @@
+"""Pure triage engine: the question bank, the severity policy, the legal clocks and `assess`."""
+
+from app.triage import render
+from app.triage.assess import assess, decisive
+from app.triage.clocks import (
+    AppiClocks,
+    appi_clocks,
+    gdpr_authority_due,
+    is_business_day,
+    next_business_day,
+)
+from app.triage.models import (
+    Access,
+    Actions,
+    Answers,
+    AnswersError,
+    AppiCategory,
+    AppiOutcome,
+    Control,
+    DataCategory,
+    Encryption,
+    GdprOutcome,
+    LeakMode,
+    OpenQuestion,
+    Police,
+    Reason,
+    Region,
+    Role,
+    Severity,
+    Text,
+    Verdict,
+    parse_answers,
+)
+from app.triage.policy import Policy, PolicyError, default_policy, load_policy, resolve_policy
+from app.triage.questions import (
+    QUESTIONS,
+    SECTIONS,
+    Option,
+    Question,
+    label,
+    next_question,
+    question,
+)
+from app.triage.render import format_text
+
+__all__ = [
+    "QUESTIONS", "SECTIONS", "Access", "Actions", "Answers", "AnswersError", "AppiCategory",
+    "AppiClocks", "AppiOutcome", "Control", "DataCategory", "Encryption", "GdprOutcome", "LeakMode",
+    "OpenQuestion", "Option", "Police", "Policy", "PolicyError", "Question", "Reason", "Region",
+    "Role", "Severity", "Text", "Verdict", "appi_clocks", "assess", "decisive", "default_policy",
+    "format_text", "gdpr_authority_due", "is_business_day", "label", "load_policy",
+    "next_business_day", "next_question", "parse_answers", "question", "render", "resolve_policy",
+]  # fmt: skip

@@ -1,0 +1,564 @@
+"""The triage verdict: answers and a policy in, the DESIGN.md verdict out. Pure and deterministic."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal, TypeVar
+from zoneinfo import ZoneInfo
+
+from app.triage import clocks
+from app.triage.models import (
+    Access,
+    Actions,
+    Answers,
+    AppiCategory,
+    AppiOutcome,
+    DataCategory,
+    Encryption,
+    GdprOutcome,
+    LeakMode,
+    OpenQuestion,
+    Police,
+    Reason,
+    Region,
+    Role,
+    Severity,
+    Verdict,
+)
+from app.triage.policy import RULE_IDS, Policy, default_policy
+
+D = DataCategory
+PERSONAL = frozenset({D.SPECIAL_CARE, D.FINANCIAL, D.CREDENTIALS, D.IDENTITY, D.CONTACT,
+                      D.OTHER_PERSONAL, D.MY_NUMBER, D.BUSINESS_CONTACT})  # fmt: skip
+SECRETS = frozenset({D.TRADE_SECRET, D.NATIONAL_SECURITY})
+PROPERTY_DAMAGE = frozenset({D.FINANCIAL, D.CREDENTIALS})
+IDENTIFYING = frozenset({D.IDENTITY, D.CONTACT, D.BUSINESS_CONTACT, D.MY_NUMBER, D.CREDENTIALS})
+HIGH_RISK = frozenset({D.SPECIAL_CARE, D.FINANCIAL, D.CREDENTIALS, D.MY_NUMBER})
+# Unknown categories: ordinary personal data with names, the commonest case. Special-care or
+# card data is not presumed: that would make every first report a SEV1.
+ASSUMED_CATEGORIES = frozenset({D.IDENTITY})
+UNBOUNDED = 10**18  # an unknown count is read as more than every threshold
+GDPR_REGIONS = frozenset({Region.EU, Region.UK})
+WRONGFUL_MODES = frozenset({LeakMode.UNAUTHORIZED_ACCESS, LeakMode.RANSOMWARE,
+                            LeakMode.INSIDER_THEFT, LeakMode.SKIMMING, LeakMode.STOLEN_DEVICE})  # fmt: skip
+INNOCENT_MODES = frozenset({LeakMode.MISDELIVERY, LeakMode.MISCONFIGURATION,
+                            LeakMode.LOST_DEVICE, LeakMode.INTENTIONAL_PROVISION})  # fmt: skip
+
+T = TypeVar("T")
+Exception_ = Literal["encryption", "no_access", "provision"] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """The answers that decide the outcome; `None` is unknown (also for the value `unknown`)."""
+
+    data_categories: frozenset[DataCategory] | None
+    affected_count: int | None
+    subject_regions: frozenset[Region] | None
+    leak_mode: LeakMode | None
+    wrongful_act: bool | None
+    encryption: Encryption | None
+    key_compromised: bool | None
+    access: Access | None
+    published: bool | None
+    secondary_damage: bool | None
+    contained: bool | None
+    police_involved: bool | None
+    role: Role | None
+    listed_company: bool | None
+    public_body: bool | None
+
+    @classmethod
+    def of(cls, answers: Answers) -> Facts:
+        return cls(
+            data_categories=_set(answers.data_categories),
+            affected_count=answers.affected_count,
+            subject_regions=_set(answers.subject_regions),
+            leak_mode=None if answers.leak_mode == LeakMode.UNKNOWN else answers.leak_mode,
+            wrongful_act=answers.wrongful_act,
+            encryption=None if answers.encryption == Encryption.UNKNOWN else answers.encryption,
+            key_compromised=answers.key_compromised,
+            access=answers.access,
+            published=answers.published,
+            secondary_damage=answers.secondary_damage,
+            contained=answers.contained,
+            police_involved=answers.police_involved,
+            role=answers.role,
+            listed_company=answers.listed_company,
+            public_body=answers.public_body,
+        )
+
+
+def _set(values: tuple[T, ...] | None) -> frozenset[T] | None:
+    return None if values is None else frozenset(values)
+
+
+def derived_wrongful(mode: LeakMode | None) -> bool | None:
+    """C3 from the leak mode; None where the mode alone cannot tell (vendor, unknown)."""
+    if mode in WRONGFUL_MODES:
+        return True
+    if mode in INNOCENT_MODES:
+        return False
+    return None
+
+
+class Context:
+    """What the facts mean under the worse reading of every unknown (the APPI's "おそれ")."""
+
+    __slots__ = ("f", "cats", "count", "personal", "wrongful", "observed", "encrypted_safe",
+                 "no_access", "exception", "leaked", "personal_at_risk", "secrets_at_risk",
+                 "confirmed", "categories", "my_number_duty", "policy")  # fmt: skip
+
+    def __init__(self, f: Facts, policy: Policy) -> None:
+        self.f, self.policy = f, policy
+        cats = (ASSUMED_CATEGORIES if f.data_categories is None else f.data_categories) - {D.NONE}
+        self.cats = cats
+        self.count = UNBOUNDED if f.affected_count is None else f.affected_count
+        self.personal = bool(cats & PERSONAL)
+        wrongful = f.wrongful_act if f.wrongful_act is not None else derived_wrongful(f.leak_mode)
+        self.wrongful = wrongful is not False
+        # What was seen outside outweighs logs that say nobody looked.
+        self.observed = f.published is True or f.secondary_damage is True
+        self.encrypted_safe = f.encryption == Encryption.STRONG and f.key_compromised is not True
+        self.no_access = f.access == Access.RULED_OUT and not self.observed
+        self.exception = self._exception()
+        self.leaked = self.exception is None
+        self.personal_at_risk = self.leaked and self.personal
+        # Ransomware damage is not a secret's exposure: secrets need a confidentiality risk.
+        self.secrets_at_risk = self.leaked and not self.no_access and bool(cats & SECRETS)
+        self.confirmed = self.leaked and (f.access == Access.CONFIRMED or self.observed)
+        self.categories = self._categories()
+        self.my_number_duty = self._my_number_duty()
+
+    def _exception(self) -> Exception_:
+        if self.f.leak_mode == LeakMode.INTENTIONAL_PROVISION:
+            return "provision"
+        if self.encrypted_safe:
+            return "encryption"
+        # Ransomware damages (毀損) the data even when logs show nothing was taken.
+        if self.no_access and self.f.leak_mode != LeakMode.RANSOMWARE:
+            return "no_access"
+        return None
+
+    def _categories(self) -> tuple[AppiCategory, ...]:
+        if not self.personal_at_risk:
+            return ()
+        legal, cats = self.policy.legal, self.cats
+        threshold = legal.c4_public_body_more_than if self.f.public_body else legal.c4_more_than
+        found = (
+            (AppiCategory.C1, D.SPECIAL_CARE in cats),
+            (AppiCategory.C2, bool(cats & PROPERTY_DAMAGE)),
+            (AppiCategory.C3, self.wrongful),
+            (AppiCategory.C4, self.count > threshold),
+        )
+        return tuple(c for c, applies in found if applies)
+
+    def _my_number_duty(self) -> bool:
+        """My Number Act reporting rule art. 2: >100 people, wrongful, or published and viewed;
+        unlawful provision of more than 100 people's My Numbers also counts."""
+        if D.MY_NUMBER not in self.cats:
+            return False
+        many = self.count > self.policy.legal.my_number_more_than
+        if self.exception == "provision":
+            return many
+        return self.personal_at_risk and (many or self.wrongful or self.f.published is True)
+
+    @property
+    def reportable(self) -> bool:
+        return bool(self.categories) or self.my_number_duty
+
+
+# ----- the severity rules (ids as in DESIGN.md; their order and levels come from the policy) -----
+
+
+def _s1a(c: Context) -> bool:
+    return AppiCategory.C1 in c.categories and (
+        c.count >= c.policy.thresholds.s1_people_at_least or c.confirmed
+    )
+
+
+def _s1b(c: Context) -> bool:
+    return AppiCategory.C2 in c.categories and c.count >= c.policy.thresholds.s1_people_at_least
+
+
+def _s1c(c: Context) -> bool:
+    return (
+        c.personal_at_risk
+        and c.count >= c.policy.thresholds.s1c_people_at_least
+        and (AppiCategory.C3 in c.categories or c.confirmed)
+        and bool(c.cats & IDENTIFYING)
+    )
+
+
+def _s1d(c: Context) -> bool:
+    if not c.secrets_at_risk:
+        return False
+    # "Core, materially affecting" needs evidence: the secret is out in public or being used.
+    core = D.TRADE_SECRET in c.cats and c.f.listed_company is True and c.observed
+    return D.NATIONAL_SECURITY in c.cats or core
+
+
+def _s2b(c: Context) -> bool:
+    return c.secrets_at_risk and D.TRADE_SECRET in c.cats and c.wrongful
+
+
+def _s2c(c: Context) -> bool:
+    return (
+        c.exception == "provision"
+        and c.personal
+        and c.count > c.policy.thresholds.s2c_people_more_than
+    )
+
+
+def _s2d(c: Context) -> bool:
+    return (
+        c.f.leak_mode == LeakMode.MISCONFIGURATION
+        and c.personal
+        and not c.encrypted_safe
+        and c.f.access != Access.CONFIRMED
+        and not c.observed
+        and c.count >= c.policy.thresholds.s2d_people_at_least
+    )
+
+
+def _s3a(c: Context) -> bool:
+    return c.personal_at_risk or c.secrets_at_risk or (c.exception == "provision" and c.personal)
+
+
+def _s3b(c: Context) -> bool:
+    regions = c.f.subject_regions
+    return (
+        c.personal_at_risk
+        and not c.reportable
+        and regions is not None
+        and bool(regions & GDPR_REGIONS)
+    )
+
+
+def _s4a(c: Context) -> bool:
+    return c.exception in ("encryption", "no_access") and (c.personal or bool(c.cats & SECRETS))
+
+
+def _s4b(c: Context) -> bool:
+    return (
+        c.personal_at_risk
+        and c.f.data_categories is not None
+        and c.cats == {D.BUSINESS_CONTACT}
+        and c.f.leak_mode == LeakMode.MISDELIVERY
+        and c.count <= c.policy.thresholds.s4b_people_at_most
+        and c.f.contained is not False  # deletion requested; a refusal takes it out of S4-b
+    )
+
+
+RULES: dict[str, Callable[[Context], bool]] = {
+    "S1-a": _s1a, "S1-b": _s1b, "S1-c": _s1c, "S1-d": _s1d,
+    "S2-a": lambda c: c.reportable, "S2-b": _s2b, "S2-c": _s2c, "S2-d": _s2d,
+    "S3-a": _s3a, "S3-b": _s3b,
+    "S4-a": _s4a, "S4-b": _s4b,
+}  # fmt: skip
+assert set(RULES) == set(RULE_IDS)
+
+
+# ----- one evaluation -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """Everything a verdict decides, before dates and texts."""
+
+    severity: Severity
+    rules: tuple[str, ...]
+    categories: tuple[AppiCategory, ...]
+    my_number_duty: bool
+    press: bool
+    rapid: bool
+    police: Police
+    timely: bool
+    notify_principal: bool
+    gdpr_relevant: bool | Literal["unknown"]
+    gdpr_clock: bool
+    gdpr_notify: Literal["required", "assess", "not_required"]
+
+    @property
+    def reportable(self) -> bool:
+        return bool(self.categories) or self.my_number_duty
+
+    def decision(self) -> tuple[Any, ...]:
+        """What an open question could change (the rule ids alone are explanation)."""
+        return (self.severity, self.categories, self.my_number_duty, self.press, self.rapid,
+                self.police, self.timely, self.notify_principal, self.gdpr_relevant,
+                self.gdpr_clock, self.gdpr_notify)  # fmt: skip
+
+
+def evaluate(facts: Facts, policy: Policy) -> tuple[Outcome, Context]:
+    c = Context(facts, policy)
+    severity, rules = _severity(c)
+    actions = policy.actions
+    relevant = _gdpr_relevant(c)
+    outcome = Outcome(
+        severity=severity,
+        rules=rules,
+        categories=c.categories,
+        my_number_duty=c.my_number_duty,
+        press=any(rule in actions.press_conference_rules for rule in rules),
+        rapid=severity in actions.rapid_disclosure_severities
+        or any(cat in actions.rapid_disclosure_categories for cat in c.categories),
+        police=_police(c),
+        timely=facts.listed_company is True
+        and (
+            severity in actions.timely_disclosure_severities
+            or (c.secrets_at_risk and D.TRADE_SECRET in c.cats)
+        ),
+        notify_principal=facts.role == Role.PROCESSOR
+        and c.personal
+        and (c.leaked or c.exception == "provision"),
+        gdpr_relevant=relevant,
+        # Intentional provision is no breach; encrypted data with the key safe carries no risk.
+        gdpr_clock=relevant is not False and c.personal and c.exception in (None, "no_access"),
+        gdpr_notify=_gdpr_notify(c, relevant),
+    )
+    return outcome, c
+
+
+def _severity(c: Context) -> tuple[Severity, tuple[str, ...]]:
+    for severity, rule_ids in c.policy.plan:
+        matched = tuple(rule for rule in rule_ids if RULES[rule](c))
+        if matched:
+            return severity, matched
+    return c.policy.default_severity, ()
+
+
+def _police(c: Context) -> Police:
+    f = c.f
+    if f.police_involved is True or c.wrongful or f.secondary_damage is True:
+        return Police.YES
+    if c.leaked and (f.leak_mode == LeakMode.MISCONFIGURATION or f.published is True):
+        return Police.CONSULT
+    return Police.NO
+
+
+def _gdpr_relevant(c: Context) -> bool | Literal["unknown"]:
+    if c.f.data_categories is not None and not c.personal:
+        return False  # no personal data, no data subjects
+    if c.f.subject_regions is None:
+        return "unknown"
+    return bool(c.f.subject_regions & GDPR_REGIONS)
+
+
+def _gdpr_notify(c: Context, relevant: bool | str) -> Literal["required", "assess", "not_required"]:
+    if relevant is False or not c.personal_at_risk:
+        return "not_required"
+    return "required" if (c.cats & HIGH_RISK or c.observed) else "assess"
+
+
+# ----- open questions: the unknowns whose answer would change the outcome -------------------------
+
+Alternatives = Callable[[Facts], tuple[dict[str, Any], ...]]
+
+
+def _if_unknown(field: str, *values: Any) -> Alternatives:
+    def alternatives(f: Facts) -> tuple[dict[str, Any], ...]:
+        return tuple({field: v} for v in values) if getattr(f, field) is None else ()
+
+    return alternatives
+
+
+def _wrongful(f: Facts) -> tuple[dict[str, Any], ...]:
+    unknown = f.wrongful_act is None and derived_wrongful(f.leak_mode) is None
+    return ({"wrongful_act": False},) if unknown else ()
+
+
+def _key(f: Facts) -> tuple[dict[str, Any], ...]:
+    return (
+        ({"key_compromised": True},)
+        if f.encryption == Encryption.STRONG and f.key_compromised is None
+        else ()
+    )
+
+
+# In the article's order; each maps the facts to the values worth trying for that unknown.
+PROBES: dict[str, Alternatives] = {
+    "data_categories": _if_unknown("data_categories", frozenset({D.NONE})),
+    "affected_count": _if_unknown("affected_count", 1),
+    "subject_regions": _if_unknown(
+        "subject_regions", frozenset({Region.JP}), frozenset({Region.EU})
+    ),
+    "encryption": _if_unknown("encryption", Encryption.STRONG),
+    "key_compromised": _key,
+    "leak_mode": _if_unknown(
+        "leak_mode", LeakMode.MISDELIVERY, LeakMode.MISCONFIGURATION, LeakMode.INTENTIONAL_PROVISION
+    ),  # fmt: skip
+    "wrongful_act": _wrongful,
+    "access": _if_unknown("access", Access.RULED_OUT, Access.CONFIRMED),
+    "published": _if_unknown("published", True),
+    "secondary_damage": _if_unknown("secondary_damage", True),
+    "contained": _if_unknown("contained", False),
+    "police_involved": _if_unknown("police_involved", True),
+    "role": _if_unknown("role", Role.PROCESSOR),
+    "listed_company": _if_unknown("listed_company", True),
+    "public_body": _if_unknown("public_body", True),
+}
+
+
+def _changes(facts: Facts, field: str, baseline: Outcome, policy: Policy) -> bool:
+    for change in PROBES[field](facts):
+        if (
+            evaluate(dataclasses.replace(facts, **change), policy)[0].decision()
+            != baseline.decision()
+        ):
+            return True
+    return False
+
+
+def open_fields(facts: Facts, baseline: Outcome, policy: Policy) -> list[str]:
+    return [field for field in PROBES if _changes(facts, field, baseline, policy)]
+
+
+def decisive(answers: Answers, field: str, policy: Policy | None = None) -> bool:
+    """Whether some answer to `field` could change the verdict, given the other answers."""
+    policy = policy or default_policy()
+    if field not in PROBES:
+        return False
+    facts = dataclasses.replace(Facts.of(answers), **{field: None})
+    return _changes(facts, field, evaluate(facts, policy)[0], policy)
+
+
+def _conditional_on(facts: Facts, baseline: Outcome, policy: Policy) -> list[str]:
+    """The unknowns (encryption, access) whose better value alone would remove the APPI duty."""
+    better = {"encryption": Encryption.STRONG, "access": Access.RULED_OUT}
+    return [
+        field
+        for field, value in better.items()
+        if getattr(facts, field) is None
+        and not evaluate(dataclasses.replace(facts, **{field: value}), policy)[0].reportable
+    ] if baseline.reportable else []  # fmt: skip
+
+
+# ----- the verdict --------------------------------------------------------------------------------
+
+
+def assess(
+    answers: Answers, policy: Policy | None = None, *, tz: ZoneInfo | str = "Asia/Tokyo"
+) -> Verdict:
+    """The verdict for these answers. No clock, no I/O: the same input gives the same verdict."""
+    policy = policy or default_policy()
+    zone = clocks.zone(tz)
+    facts = Facts.of(answers)
+    outcome, context = evaluate(facts, policy)
+    conditional = _conditional_on(facts, outcome, policy)
+    questions = open_fields(facts, outcome, policy)
+    return Verdict(
+        severity=outcome.severity,
+        rules=list(outcome.rules),
+        policy_version=policy.version,
+        reasons=_reasons(answers, outcome, context, conditional, policy),
+        appi=_appi(answers.discovered_at, outcome, conditional, policy, zone),
+        gdpr=GdprOutcome(
+            relevant=outcome.gdpr_relevant,
+            authority_due=clocks.gdpr_authority_due(
+                answers.discovered_at, clocks=policy.clocks, tz=zone
+            )
+            if outcome.gdpr_clock
+            else None,
+            notify_individuals=outcome.gdpr_notify,
+        ),
+        actions=Actions(
+            press_conference=outcome.press,
+            rapid_public_disclosure=outcome.rapid,
+            coordinate_with_police=outcome.police,
+            timely_disclosure_review=outcome.timely,
+            notify_principal=outcome.notify_principal,
+        ),
+        open_questions=[_open_question(field, policy) for field in questions],
+        provisional=bool(questions),
+    )
+
+
+def _appi(
+    discovered_at: datetime,
+    outcome: Outcome,
+    conditional: list[str],
+    policy: Policy,
+    zone: ZoneInfo,
+) -> AppiOutcome:
+    if not outcome.reportable:
+        return AppiOutcome(report_required=False, categories=[], preliminary_target=None,
+                           preliminary_due=None, final_due=None, notify_individuals="not_required")  # fmt: skip
+    wrongful = AppiCategory.C3 in outcome.categories
+    due = clocks.appi_clocks(discovered_at, wrongful=wrongful, clocks=policy.clocks, tz=zone)
+    return AppiOutcome(
+        report_required="conditional" if conditional else True,
+        categories=list(outcome.categories),
+        preliminary_target=due.preliminary_target,
+        preliminary_due=due.preliminary_due,
+        final_due=due.final_due,
+        notify_individuals="conditional" if conditional else "required",
+    )
+
+
+def _open_question(field: str, policy: Policy) -> OpenQuestion:
+    text = policy.open_questions[field]
+    return OpenQuestion(field=field, en=text.en, ja=text.ja)
+
+
+def _reasons(
+    answers: Answers, outcome: Outcome, c: Context, conditional: list[str], policy: Policy
+) -> list[Reason]:
+    keys = list(outcome.rules) or ["default"]
+    keys += [str(category) for category in outcome.categories]
+    if (
+        AppiCategory.C3 in outcome.categories
+        and answers.leak_mode == LeakMode.RANSOMWARE
+        and not c.confirmed
+    ):
+        keys.append("C3-ransomware")
+    if D.MY_NUMBER in c.cats and (c.personal_at_risk or c.exception == "provision"):
+        keys.append("MN" if outcome.my_number_duty else "MN-note")
+    keys += _exception_keys(c)
+    keys += [f"COND-{field}" for field in conditional]
+    if c.personal_at_risk and outcome.gdpr_relevant is True:
+        keys.append("GDPR")
+    elif c.personal_at_risk and outcome.gdpr_relevant == "unknown":
+        keys.append("GDPR-unknown")
+    keys += _action_keys(answers, outcome, c)
+    keys += [f"F3-{control}" for control in answers.controls_missing or ()]
+    threshold = (
+        policy.legal.c4_public_body_more_than if answers.public_body else policy.legal.c4_more_than
+    )
+    return [_reason(key, policy, threshold) for key in dict.fromkeys(keys)]
+
+
+def _exception_keys(c: Context) -> list[str]:
+    names = {
+        "encryption": "EX-encryption",
+        "no_access": "EX-no-access",
+        "provision": "EX-provision",
+    }
+    relevant = c.personal or bool(c.cats & SECRETS)
+    return [names[c.exception]] if c.exception and relevant else []
+
+
+def _action_keys(answers: Answers, outcome: Outcome, c: Context) -> list[str]:
+    keys = []
+    if outcome.police != Police.NO:
+        keys.append(f"POLICE-{outcome.police}")
+    if outcome.timely:
+        keys.append("TD-listed")
+    if outcome.notify_principal:
+        keys.append("ROLE-processor")
+    at_stake = c.personal_at_risk or c.secrets_at_risk
+    if answers.media_aware and at_stake:
+        keys.append("CTX-media")
+    if answers.contained is False and at_stake:
+        keys.append("CTX-not-contained")
+    return keys
+
+
+def _reason(key: str, policy: Policy, c4_threshold: int) -> Reason:
+    text = policy.text(key)
+    values = {**policy.placeholders(), "c4_threshold": f"{c4_threshold:,}"}
+    values = {k: f"{v:,}" if isinstance(v, int) else v for k, v in values.items()}
+    return Reason(rule=key, en=text.en.format_map(values), ja=text.ja.format_map(values))

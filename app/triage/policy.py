@@ -1,0 +1,407 @@
+"""The severity policy as data: thresholds, rules, texts and clocks, loaded from YAML."""
+
+from __future__ import annotations
+
+import functools
+import string
+from datetime import time
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeInt,
+    PositiveInt,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from app.triage.models import AppiCategory, Severity
+
+RULE_IDS: tuple[str, ...] = (
+    "S1-a", "S1-b", "S1-c", "S1-d",
+    "S2-a", "S2-b", "S2-c", "S2-d",
+    "S3-a", "S3-b",
+    "S4-a", "S4-b",
+)  # fmt: skip
+CONTROL_REASONS: tuple[str, ...] = tuple(
+    f"F3-{c}"
+    for c in (
+        "encryption", "access_control", "logging", "training",
+        "device_policy", "deletion", "patching", "vendor_oversight",
+    )
+)  # fmt: skip
+REASON_IDS: tuple[str, ...] = (
+    "default", "C1", "C2", "C3", "C3-ransomware", "C4", "MN", "MN-note",
+    "EX-encryption", "EX-no-access", "EX-provision", "COND-encryption", "COND-access",
+    "GDPR", "GDPR-unknown", "POLICE-yes", "POLICE-consult", "TD-listed", "ROLE-processor",
+    "CTX-media", "CTX-not-contained", *CONTROL_REASONS,
+)  # fmt: skip
+OPEN_QUESTION_IDS: tuple[str, ...] = (
+    "data_categories", "affected_count", "subject_regions", "leak_mode", "wrongful_act",
+    "encryption", "key_compromised", "access", "published", "secondary_damage", "contained",
+    "police_involved", "role", "listed_company", "public_body",
+)  # fmt: skip
+
+RuleId = Literal[
+    "S1-a", "S1-b", "S1-c", "S1-d", "S2-a", "S2-b", "S2-c", "S2-d", "S3-a", "S3-b", "S4-a", "S4-b"
+]  # fmt: skip
+DEFAULT_FILE = "default.yaml"
+
+
+class PolicyError(ValueError):
+    """A policy file that cannot be used; the message names the file, the line and the problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Bilingual(_Strict):
+    en: Annotated[str, Field(min_length=1)]
+    ja: Annotated[str, Field(min_length=1)]
+
+
+class RuleText(Bilingual):
+    id: RuleId
+
+
+class Level(_Strict):
+    label: Bilingual
+    rules: list[RuleText]
+
+
+class LegalThresholds(_Strict):
+    # Upper bounds are the law's numbers: a policy may be stricter, never laxer.
+    c4_more_than: Annotated[int, Field(ge=0, le=1000)]
+    c4_public_body_more_than: Annotated[int, Field(ge=0, le=100)]
+    my_number_more_than: Annotated[int, Field(ge=0, le=100)]
+
+
+class SeverityThresholds(_Strict):
+    s1_people_at_least: PositiveInt
+    s1c_people_at_least: PositiveInt
+    s2c_people_more_than: NonNegativeInt
+    s2d_people_at_least: PositiveInt
+    s4b_people_at_most: NonNegativeInt
+
+
+class ActionRules(_Strict):
+    press_conference_rules: list[RuleId]
+    rapid_disclosure_categories: list[AppiCategory]
+    rapid_disclosure_severities: list[Severity]
+    timely_disclosure_severities: list[Severity]
+
+
+class Clocks(_Strict):
+    calendar: str
+    deadline_time: time
+    # The law's outer limits: 速報 "概ね3～5日", 確報 30/60 days, GDPR 72 hours.
+    preliminary_target_days: Annotated[int, Field(ge=0, le=5)]
+    preliminary_due_days: Annotated[int, Field(ge=0, le=5)]
+    final_days: Annotated[int, Field(ge=1, le=30)]
+    final_days_wrongful: Annotated[int, Field(ge=1, le=60)]
+    gdpr_authority_hours: Annotated[int, Field(ge=1, le=72)]
+    holidays_country: Literal["JP"]
+    closed_days: list[Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")]]
+
+    @field_validator("calendar")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA time zone (e.g. Asia/Tokyo)") from None
+        return value
+
+    @model_validator(mode="after")
+    def _target_before_due(self) -> Self:
+        if self.preliminary_target_days > self.preliminary_due_days:
+            raise ValueError("preliminary_target_days must not exceed preliminary_due_days")
+        return self
+
+
+class StatusCheck(_Strict):
+    every_hours: PositiveInt
+    for_hours: PositiveInt | None = None
+    then_every_hours: PositiveInt | None = None
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> Self:
+        if (self.for_hours is None) != (self.then_every_hours is None):
+            raise ValueError("for_hours and then_every_hours go together")
+        return self
+
+
+class Reminders(_Strict):
+    appi_preliminary: list[Literal["target", "due"]]
+    appi_final_days_before: list[NonNegativeInt]
+    gdpr_hours_after_awareness: list[PositiveInt]
+
+
+class Followups(_Strict):
+    status_checks: dict[Severity, StatusCheck]
+    reminders: Reminders
+    next_update_reminder_minutes: PositiveInt
+
+    @field_validator("status_checks")
+    @classmethod
+    def _every_level(cls, value: dict[Severity, StatusCheck]) -> dict[Severity, StatusCheck]:
+        missing = [s.value for s in Severity if s not in value]
+        if missing:
+            raise ValueError(
+                f"a cadence is needed for every severity; missing {', '.join(missing)}"
+            )
+        return value
+
+
+class Policy(_Strict):
+    """A validated policy; `version` is recorded in every verdict."""
+
+    version: Annotated[str, Field(min_length=1)]
+    legal: LegalThresholds
+    thresholds: SeverityThresholds
+    order: list[Severity]
+    default_severity: Severity
+    severities: dict[Severity, Level]
+    actions: ActionRules
+    clocks: Clocks
+    followups: Followups
+    reasons: dict[str, Bilingual]
+    open_questions: dict[str, Bilingual]
+
+    _texts: dict[str, Bilingual] = PrivateAttr(default_factory=dict)
+    _plan: tuple[tuple[Severity, tuple[str, ...]], ...] = PrivateAttr(default=())
+
+    def model_post_init(self, context: Any) -> None:
+        texts = dict(self.reasons)
+        for level in self.severities.values():
+            texts.update({rule.id: Bilingual(en=rule.en, ja=rule.ja) for rule in level.rules})
+        self._texts = texts
+        self._plan = tuple(
+            (severity, tuple(rule.id for rule in self.severities[severity].rules))
+            for severity in self.order
+        )
+
+    @property
+    def plan(self) -> tuple[tuple[Severity, tuple[str, ...]], ...]:
+        """(severity, rule ids) in checking order."""
+        return self._plan
+
+    def text(self, key: str) -> Bilingual:
+        """The reason text of a rule or reason id."""
+        return self._texts[key]
+
+    def label(self, severity: Severity) -> Bilingual:
+        return self.severities[severity].label
+
+    def placeholders(self) -> dict[str, int]:
+        """Numbers the texts may quote, e.g. {s1_people_at_least}."""
+        return {
+            **self.legal.model_dump(),
+            **self.thresholds.model_dump(),
+            "final_days": self.clocks.final_days,
+            "final_days_wrongful": self.clocks.final_days_wrongful,
+            "gdpr_authority_hours": self.clocks.gdpr_authority_hours,
+            "c4_threshold": self.legal.c4_more_than,
+        }
+
+
+# ----- loading ------------------------------------------------------------------------------------
+
+
+def default_policy() -> Policy:
+    """The packaged policy, "default-1"."""
+    return _default()
+
+
+@functools.cache
+def _default() -> Policy:
+    source = resources.files("app.triage").joinpath(DEFAULT_FILE).read_text(encoding="utf-8")
+    return _build(source, DEFAULT_FILE, base=None)
+
+
+def load_policy(path: str | Path) -> Policy:
+    """Loads a company policy: its keys override the default's (mappings merge, lists replace)."""
+    try:
+        source = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PolicyError([f"{path}: cannot read the policy file: {exc.strerror}"]) from None
+    return _build(source, str(path), base=_default_raw())
+
+
+def resolve_policy(path: str | Path | None) -> Policy:
+    """The policy in force: LEAKDESK_POLICY_FILE's when set, else the default."""
+    return load_policy(path) if path else default_policy()
+
+
+@functools.cache
+def _default_raw() -> dict[str, Any]:
+    return yaml.safe_load(resources.files("app.triage").joinpath(DEFAULT_FILE).read_text("utf-8"))
+
+
+def _build(source: str, name: str, base: dict[str, Any] | None) -> Policy:
+    root = _compose(source, name)
+    problems = [f"{name}:{line}: {path}: {msg}" for path, line, msg in _duplicate_keys(root)]
+    if problems:
+        raise PolicyError(problems)
+    data = yaml.safe_load(source)
+    if not isinstance(data, dict):
+        raise PolicyError(
+            [f"{name}:1: the policy must be a YAML mapping (version:, thresholds:, …)"]
+        )
+    if base is not None and "version" not in data:
+        raise PolicyError(
+            [f"{name}:1: version: required: name your policy (every verdict records it)"]
+        )
+    merged = _merge(base, data) if base is not None else data
+    try:
+        policy = Policy.model_validate(merged)
+    except ValidationError as exc:
+        raise PolicyError([_problem(name, root, err) for err in exc.errors()]) from None
+    problems = [
+        f"{name}:{_line(root, path)}: {_dotted(path)}: {msg}" for path, msg in _check(policy)
+    ]
+    if problems:
+        raise PolicyError(problems)
+    return policy
+
+
+def _compose(source: str, name: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(source, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        raise PolicyError([f"{name}:{line}: not valid YAML: {exc.problem}"]) from None
+    except yaml.YAMLError as exc:
+        raise PolicyError([f"{name}:1: not valid YAML: {exc}"]) from None
+
+
+def _merge(base: Any, override: Any) -> Any:
+    if isinstance(base, dict) and isinstance(override, dict):
+        return {**base, **{k: _merge(base.get(k), v) for k, v in override.items()}}
+    return override
+
+
+def _check(policy: Policy) -> list[tuple[tuple[str | int, ...], str]]:
+    """Rules that span fields: every level labelled, each rule once, texts complete."""
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    if sorted(policy.order) != sorted(Severity):
+        found.append((("order",), "must list SEV1, SEV2, SEV3 and SEV4 once each"))
+    for severity in Severity:
+        if severity not in policy.severities:
+            found.append((("severities",), f"{severity.value} is missing"))
+    seen: set[str] = set()
+    for severity, level in policy.severities.items():
+        for index, rule in enumerate(level.rules):
+            if rule.id in seen:
+                found.append(
+                    (
+                        ("severities", severity.value, "rules", index, "id"),
+                        f"{rule.id} is listed twice",
+                    )
+                )
+            seen.add(rule.id)
+    for key in (*REASON_IDS, *OPEN_QUESTION_IDS):
+        section = "open_questions" if key in OPEN_QUESTION_IDS else "reasons"
+        if key not in getattr(policy, section):
+            found.append(((section,), f"text for {key!r} is missing"))
+    found.extend(_bad_placeholders(policy))
+    return found
+
+
+def _bad_placeholders(policy: Policy) -> list[tuple[tuple[str | int, ...], str]]:
+    known = policy.placeholders()
+    texts: list[tuple[tuple[str | int, ...], str]] = [
+        (("reasons", key, lang), getattr(text, lang))
+        for key, text in policy.reasons.items()
+        for lang in ("en", "ja")
+    ]
+    texts += [
+        (("severities", sev.value, "rules", i, lang), getattr(rule, lang))
+        for sev, level in policy.severities.items()
+        for i, rule in enumerate(level.rules)
+        for lang in ("en", "ja")
+    ]
+    found = []
+    for path, text in texts:
+        try:
+            names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+        except ValueError as exc:
+            found.append((path, f"broken {{placeholder}}: {exc}"))
+            continue
+        for unknown in sorted(names - known.keys()):
+            found.append(
+                (path, f"unknown placeholder {{{unknown}}}; known: {', '.join(sorted(known))}")
+            )
+    return found
+
+
+# ----- line numbers -------------------------------------------------------------------------------
+
+
+def _duplicate_keys(
+    node: yaml.Node | None, path: tuple[str | int, ...] = ()
+) -> list[tuple[str, int, str]]:
+    found: list[tuple[str, int, str]] = []
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            if key.value in seen:
+                found.append(
+                    (_dotted((*path, key.value)), key.start_mark.line + 1, "duplicate key")
+                )
+            seen.add(key.value)
+            found += _duplicate_keys(value, (*path, key.value))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            found += _duplicate_keys(item, (*path, index))
+    return found
+
+
+def _line(root: yaml.Node | None, path: tuple[str | int, ...]) -> int:
+    """The line of the deepest node of the file on `path` (1 when the file lacks it)."""
+    node, line = root, (root.start_mark.line + 1) if root else 1
+    for part in path:
+        child = _child(node, part)
+        if child is None:
+            break
+        node, line = child[1], child[0].start_mark.line + 1
+    return line
+
+
+def _child(node: yaml.Node | None, part: str | int) -> tuple[yaml.Node, yaml.Node] | None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if str(key.value) == str(part):
+                return key, value
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        return node.value[part], node.value[part]
+    return None
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    return ".".join(str(p) for p in path) or "(top)"
+
+
+def _problem(name: str, root: yaml.Node | None, error: Any) -> str:
+    path = tuple(p for p in error["loc"] if p != "[key]")
+    if error["type"] == "extra_forbidden":
+        msg = "unknown key"
+    elif error["type"] == "missing":
+        msg = "required key is missing"
+    else:
+        msg = f"{error['msg']} (got {error.get('input')!r})"
+    return f"{name}:{_line(root, path)}: {_dotted(path)}: {msg}"

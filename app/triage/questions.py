@@ -1,0 +1,429 @@
+"""The triage questions in the article's order (what leaked → how → controls → context), bilingual."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from app.triage.assess import PERSONAL, SECRETS, decisive
+from app.triage.models import (
+    Access,
+    Answers,
+    AppiCategory,
+    Control,
+    DataCategory,
+    Encryption,
+    LeakMode,
+    Police,
+    Region,
+    Role,
+    Text,
+)
+from app.triage.policy import Policy
+
+Section = Literal["what", "how", "controls", "context"]
+Kind = Literal["single", "multi", "number", "bool"]
+
+SECTIONS: dict[Section, Text] = {
+    "what": Text(ja="何が漏えいしたか", en="What leaked"),
+    "how": Text(ja="どのように漏えいしたか", en="How it leaked"),
+    "controls": Text(ja="安全管理措置の状況", en="State of security controls"),
+    "context": Text(ja="会社の状況", en="Context"),
+}
+
+# Labels for every value of every closed set, so adapters can show answers and verdicts.
+VALUE_LABELS: dict[enum.StrEnum, Text] = {
+    DataCategory.SPECIAL_CARE: Text(
+        ja="要配慮個人情報（病歴・健康診断結果・犯罪歴など）",
+        en="Special-care data (medical, health checks, criminal record, …)",
+    ),
+    DataCategory.FINANCIAL: Text(
+        ja="財産的被害につながる情報（クレジットカード番号・口座とネットバンキング情報など）",
+        en="Financial data (card numbers, bank accounts with net-banking details, …)",
+    ),
+    DataCategory.CREDENTIALS: Text(
+        ja="ID・パスワード等の認証情報（決済・送金機能のあるサービス）",
+        en="Log-in credentials (services with payment or transfer functions)",
+    ),
+    DataCategory.IDENTITY: Text(
+        ja="氏名・住所・生年月日など本人を特定できる情報",
+        en="Identity data (name, address, date of birth, ID numbers)",
+    ),
+    DataCategory.CONTACT: Text(
+        ja="連絡先（メールアドレス・電話番号）", en="Contact data (e-mail, phone)"
+    ),
+    DataCategory.OTHER_PERSONAL: Text(
+        ja="その他の個人データ（利用履歴・位置情報・カード下4桁と有効期限など）",
+        en="Other personal data (usage history, location, card last-4 + expiry, …)",
+    ),
+    DataCategory.MY_NUMBER: Text(ja="マイナンバー（個人番号）", en="My Number (individual number)"),
+    DataCategory.TRADE_SECRET: Text(
+        ja="営業秘密・重要な技術情報", en="Trade secrets, key technical or business information"
+    ),
+    DataCategory.NATIONAL_SECURITY: Text(
+        ja="国家安全保障・防衛関連の情報", en="National-security or defense information"
+    ),
+    DataCategory.BUSINESS_CONTACT: Text(
+        ja="取引先担当者の業務用連絡先（名刺情報など）",
+        en="Business contact data (business cards, work e-mail)",
+    ),
+    DataCategory.NONE: Text(
+        ja="個人データ・秘密情報は含まれない", en="No personal data or secrets"
+    ),
+    Region.JP: Text(ja="日本", en="Japan"),
+    Region.EU: Text(ja="EU・EEA", en="EU/EEA"),
+    Region.UK: Text(ja="英国", en="United Kingdom"),
+    Region.US: Text(ja="米国", en="United States"),
+    Region.KR: Text(ja="韓国", en="South Korea"),
+    Region.SG: Text(ja="シンガポール", en="Singapore"),
+    Region.AU: Text(ja="オーストラリア", en="Australia"),
+    Region.OTHER: Text(ja="その他の国・地域", en="Other countries"),
+    LeakMode.UNAUTHORIZED_ACCESS: Text(
+        ja="不正アクセス（サイバー攻撃）", en="Unauthorized access (cyberattack)"
+    ),
+    LeakMode.RANSOMWARE: Text(ja="ランサムウェア", en="Ransomware"),
+    LeakMode.INSIDER_THEFT: Text(ja="従業員・内部者による持ち出し", en="Insider theft"),
+    LeakMode.SKIMMING: Text(
+        ja="スキミング（決済画面の改ざんなど）", en="Skimming (e.g. a tampered payment page)"
+    ),
+    LeakMode.MISDELIVERY: Text(
+        ja="誤送信・誤送付・誤交付", en="Misdelivery (wrong recipient, To instead of Bcc)"
+    ),
+    LeakMode.MISCONFIGURATION: Text(
+        ja="設定ミス（クラウドの公開設定など）", en="Misconfiguration (e.g. public cloud storage)"
+    ),
+    LeakMode.LOST_DEVICE: Text(ja="紛失（PC・USBメモリ・書類）", en="Lost device or papers"),
+    LeakMode.STOLEN_DEVICE: Text(ja="盗難（PC・USBメモリ・書類）", en="Stolen device or papers"),
+    LeakMode.VENDOR_INCIDENT: Text(ja="委託先・取引先での事故", en="Incident at a vendor"),
+    LeakMode.INTENTIONAL_PROVISION: Text(
+        ja="意図的な第三者提供", en="Intentional provision to a third party"
+    ),
+    LeakMode.UNKNOWN: Text(ja="不明", en="Unknown"),
+    Encryption.NONE: Text(ja="暗号化なし", en="Not encrypted"),
+    Encryption.STRONG: Text(ja="高度な暗号化（鍵は安全）", en="High-grade encryption (key safe)"),
+    Encryption.WEAK: Text(
+        ja="不十分な暗号化・パスワード付きファイル",
+        en="Weak encryption or a password-protected file",
+    ),
+    Encryption.UNKNOWN: Text(ja="不明", en="Unknown"),
+    Access.CONFIRMED: Text(ja="確認済み（持ち出し・閲覧あり）", en="Confirmed (taken or viewed)"),
+    Access.SUSPECTED: Text(ja="可能性あり", en="Suspected"),
+    Access.RULED_OUT: Text(
+        ja="否定済み（ログで確認・閲覧前に回収）", en="Ruled out (logs, or recovered unviewed)"
+    ),
+    Role.CONTROLLER: Text(ja="委託元（自社のデータ）", en="Controller (our own data)"),
+    Role.PROCESSOR: Text(
+        ja="委託先（他社から預かったデータ）", en="Processor (data we handle for a client)"
+    ),
+    Control.ENCRYPTION: Text(ja="暗号化", en="Encryption"),
+    Control.ACCESS_CONTROL: Text(ja="アクセス制御", en="Access control"),
+    Control.LOGGING: Text(ja="ログ取得・監視", en="Logging and monitoring"),
+    Control.TRAINING: Text(ja="従業者教育", en="Staff training"),
+    Control.DEVICE_POLICY: Text(ja="端末・持出しルール", en="Device and removal rules"),
+    Control.DELETION: Text(ja="不要データの削除", en="Deleting data no longer needed"),
+    Control.PATCHING: Text(ja="脆弱性対策（パッチ適用）", en="Patching"),
+    Control.VENDOR_OVERSIGHT: Text(ja="委託先の監督", en="Vendor oversight"),
+    AppiCategory.C1: Text(ja="C1 要配慮個人情報", en="C1 special-care data"),
+    AppiCategory.C2: Text(ja="C2 財産的被害のおそれ", en="C2 risk of property damage"),
+    AppiCategory.C3: Text(ja="C3 不正の目的のおそれ", en="C3 possibly wrongful act"),
+    AppiCategory.C4: Text(ja="C4 1,000人超", en="C4 more than 1,000 people"),
+    Police.YES: Text(ja="連携する", en="coordinate"),
+    Police.CONSULT: Text(ja="相談する", en="consult"),
+    Police.NO: Text(ja="不要", en="not needed"),
+}
+BOOL_LABELS = {
+    True: Text(ja="はい", en="yes"),
+    False: Text(ja="いいえ", en="no"),
+    None: Text(ja="不明", en="unknown"),
+}
+
+
+def label(value: enum.StrEnum | bool | None) -> Text:
+    """The bilingual label of an answer value (an enum member, true, false or unknown)."""
+    if value is None or isinstance(value, bool):
+        return BOOL_LABELS[value]
+    return VALUE_LABELS[value]
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    value: str
+    label: Text
+
+
+def _options(values: Iterable[enum.StrEnum]) -> tuple[Option, ...]:
+    return tuple(Option(value=v.value, label=VALUE_LABELS[v]) for v in values)
+
+
+Need = Callable[[Answers, Policy | None], bool]
+
+
+def _always(answers: Answers, policy: Policy | None) -> bool:
+    return True
+
+
+def _something_at_stake(answers: Answers, policy: Policy | None) -> bool:
+    # Control gaps and media attention shape reasons and the statement, whenever data is at stake.
+    cats = answers.data_categories
+    return cats is None or bool(set(cats) & (PERSONAL | SECRETS))
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    section: Section
+    kind: Kind
+    text: Text
+    help: Text
+    options: tuple[Option, ...] = ()
+    rule: Need | None = None  # None: asked while its answer could change the verdict
+
+    def needed(self, answers: Answers, policy: Policy | None = None) -> bool:
+        """Whether asking could change the verdict, given the answers so far."""
+        if self.rule is not None:
+            return self.rule(answers, policy)
+        return decisive(answers, self.id, policy)
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question(
+        id="data_categories",
+        section="what",
+        kind="multi",
+        rule=_always,
+        options=_options(DataCategory),
+        text=Text(
+            ja="どの種類の情報が漏えい（またはそのおそれ）していますか？当てはまるものをすべて選んでください。",
+            en="What kinds of data leaked, or may have? Choose all that apply.",
+        ),
+        help=Text(
+            ja="要配慮個人情報：人種、信条、社会的身分、病歴、犯罪の経歴、犯罪により害を被った事実、障害、健康診断等の結果、診療・調剤情報など（個人情報保護法第2条第3項）。1人分でも報告対象です。"
+            "財産的被害につながる情報：クレジットカード番号（番号だけでも該当）、ネットバンキングや決済サービスのID・パスワード。カード番号の下4桁と有効期限だけなら「その他の個人データ」を選んでください。"
+            "営業秘密：秘密として管理され、有用で、公然と知られていない技術・営業情報。",
+            en="Special-care data (要配慮個人情報): race, creed, social status, medical history, criminal record, having been a crime victim, disability, health-check results, medical and dispensing records (APPI art. 2(3)); reportable even for one person. "
+            "Financial data: a card number (the number alone counts), net-banking or payment log-ins. Only the last 4 digits and the expiry date: choose 'other personal data'. "
+            "Trade secrets: technical or business information kept secret, useful, and not publicly known.",
+        ),
+    ),  # fmt: skip
+    Question(
+        id="affected_count",
+        section="what",
+        kind="number",
+        text=Text(
+            ja="何人分の情報ですか？（現時点の推計。幅がある場合は上限）",
+            en="How many people's data? (best current estimate; the upper bound of a range)",
+        ),
+        help=Text(
+            ja="件数ではなく本人の数で数えます（同じ人の重複は1人）。1,000人を超えると報告対象（C4）、行政機関等は100人超。ちょうど1,000人は該当しません。分からなければ「不明」：すべての基準を超えるものとして扱います。",
+            en="Count people, not records (one person counted once). More than 1,000 people makes it reportable (C4); more than 100 for a public body; exactly 1,000 is not enough. If you don't know, answer 'unknown': it is read as above every threshold.",
+        ),
+    ),  # fmt: skip
+    Question(
+        id="subject_regions",
+        section="what",
+        kind="multi",
+        rule=_always,
+        options=_options(Region),
+        text=Text(
+            ja="誰の情報ですか？本人の居住地をすべて選んでください。",
+            en="Whose data is it? Choose every region where the people live.",
+        ),
+        help=Text(
+            ja="EU・EEA・英国の居住者が含まれるとGDPR（英国GDPR）が適用され、認識から72時間以内に監督機関への通知が必要になり得ます。",
+            en="If EU/EEA or UK residents are among them, the GDPR (UK GDPR) applies: the supervisory authority may need notice within 72 hours of awareness.",
+        ),
+    ),  # fmt: skip
+    Question(
+        id="encryption",
+        section="what",
+        kind="single",
+        options=_options(Encryption),
+        text=Text(ja="漏えいしたデータは暗号化されていましたか？", en="Was the data encrypted?"),
+        help=Text(
+            ja="「高度な暗号化」とは、電子政府推奨暗号リスト等に載る安全な方式（例：AES-256）で暗号化され、鍵が適切に分けて管理され漏えいしていないものです。パスワード付きZIPやパスワードを同じ経路で送った場合は「不十分」です。高度な暗号化なら報告対象外になります。",
+            en="High-grade encryption: a current, secure algorithm (e.g. AES-256, as listed in the Japanese e-Government recommended ciphers) with the key kept separately and not leaked. A password-protected ZIP, or a password sent the same way, is weak. High-grade encryption takes the data outside the reportable cases.",
+        ),
+    ),  # fmt: skip
+    Question(
+        id="key_compromised",
+        section="what",
+        kind="bool",
+        text=Text(
+            ja="復号鍵やパスワードも漏えいしましたか？",
+            en="Did the decryption key or password leak too?",
+        ),
+        help=Text(
+            ja="鍵やパスワードがデータと一緒に漏えいした、または推測可能な場合、暗号化による例外は適用されません。",
+            en="If the key or password leaked with the data, or can be guessed, the encryption exception does not apply.",
+        ),
+    ),  # fmt: skip
+    Question(
+        id="leak_mode",
+        section="how",
+        kind="single",
+        options=_options(LeakMode),
+        text=Text(ja="どのように漏えいしましたか？", en="How did it leak?"),
+        help=Text(
+            ja="不正アクセス・ランサムウェア・内部者の持ち出し・スキミング・盗難は「不正の目的をもって行われたおそれ」（C3）に当たり、1人分でも報告対象で確報は60日以内です。本人の同意なく意図的に第三者へ提供した場合は「漏えい」ではなく第三者提供の問題です。",
+            en="Unauthorized access, ransomware, insider theft, skimming and theft are possibly wrongful acts (C3): reportable for even one person, final report within 60 days. Handing data to a third party on purpose is not a leak but a third-party-provision problem.",
+        ),
+    ),  # fmt: skip
+    Question(
+        id="wrongful_act",
+        section="how",
+        kind="bool",
+        text=Text(
+            ja="不正な行為（攻撃、盗難、内部者の不正など）が関わっている可能性はありますか？",
+            en="Could a wrongful act (an attack, theft, an insider) be behind it?",
+        ),
+        help=Text(
+            ja="委託先での事故や原因不明の場合に確認します。不正の目的の「おそれ」があれば足ります。否定できなければ「はい」として扱います。",
+            en="Asked for vendor incidents and unknown causes. A possibility is enough; until it is ruled out it is read as yes.",
+        ),
+    ),  # fmt: skip
+    Question(
+        id="access",
+        section="how",
+        kind="single",
+        options=_options(Access),
+        text=Text(
+            ja="データへのアクセス・閲覧はありましたか？", en="Was the data accessed or viewed?"
+        ),
+        help=Text(
+            ja="「否定済み」は、ログによりアクセスがないことを確認できた場合、または第三者に閲覧される前に回収した場合（例：誤送信先が未開封のまま削除したと確認できた）に限ります。確認できなければ「可能性あり」です。",
+            en="'Ruled out' only when logs prove nobody accessed it, or it was recovered before anyone viewed it (e.g. the wrong recipient confirms deleting the e-mail unread). Otherwise it is 'suspected'.",
+        ),
+    ),  # fmt: skip
+    Question(
+        id="published",
+        section="how",
+        kind="bool",
+        text=Text(
+            ja="データが公開されていますか（リークサイト、インターネット上の掲示板など）？",
+            en="Has the data been posted publicly (leak site, open web)?",
+        ),
+        help=Text(
+            ja="攻撃者のリークサイトへの掲載や、誰でも閲覧できる場所への投稿を含みます。",
+            en="Includes an attacker's leak site and any place anyone can read.",
+        ),
+    ),  # fmt: skip
+    Question(
+        id="secondary_damage",
+        section="how",
+        kind="bool",
+        text=Text(
+            ja="不正利用などの二次被害が確認されていますか？", en="Has misuse already been seen?"
+        ),
+        help=Text(
+            ja="例：カードの不正利用、フィッシングメール、名簿業者への転売、競合他社による利用。",
+            en="E.g. card fraud, phishing e-mails, resale to list brokers, use by a rival.",
+        ),
+    ),  # fmt: skip
+    Question(
+        id="contained",
+        section="how",
+        kind="bool",
+        text=Text(
+            ja="流出は止まりましたか（誤送付先での削除の確認を含む）？",
+            en="Is it contained (including the wrong recipient's deletion)?",
+        ),
+        help=Text(
+            ja="公開設定の修正、侵入経路の遮断、受信者による削除の確認など。",
+            en="E.g. public access removed, the intruder's path closed, the recipient confirmed deletion.",
+        ),
+    ),  # fmt: skip
+    Question(
+        id="police_involved",
+        section="how",
+        kind="bool",
+        text=Text(
+            ja="警察は既に関与していますか（相談・被害届・捜査）？",
+            en="Are the police already involved (consulted, complaint filed, investigating)?",
+        ),
+        help=Text(
+            ja="捜査中の場合、公表のタイミングを捜査当局とすり合わせる必要があります。",
+            en="While they investigate, the timing of disclosure should be agreed with them.",
+        ),
+    ),  # fmt: skip
+    Question(
+        id="role",
+        section="how",
+        kind="single",
+        options=_options(Role),
+        text=Text(
+            ja="このデータについて、当社は委託元ですか、委託先ですか？",
+            en="For this data, are we the controller or a processor for a client?",
+        ),
+        help=Text(
+            ja="委託先は、速報の期限内に委託元へ通知すれば自らの報告義務を免れます（委託元が報告・本人通知を行います）。",
+            en="A processor that notifies its principal by the preliminary-report deadline is released from its own report duty (the principal reports and notifies individuals).",
+        ),
+    ),  # fmt: skip
+    Question(
+        id="controls_missing",
+        section="controls",
+        kind="multi",
+        rule=_something_at_stake,
+        options=_options(Control),
+        text=Text(
+            ja="整っていなかった安全管理措置はどれですか？当てはまるものをすべて選んでください。",
+            en="Which security controls were missing? Choose all that apply.",
+        ),
+        help=Text(
+            ja="安全管理措置の不備は報告義務の有無を変えませんが、加重要素として報道・当局対応の姿勢に影響します。",
+            en="Control gaps do not change the legal duty, but they aggravate the case and raise the public posture needed.",
+        ),
+    ),  # fmt: skip
+    Question(
+        id="listed_company",
+        section="context",
+        kind="bool",
+        text=Text(ja="当社は上場会社ですか？", en="Is the company listed on a stock exchange?"),
+        help=Text(
+            ja="上場会社は、重大な事案や営業秘密に影響がある場合に適時開示の要否を検討します。",
+            en="A listed company reviews timely disclosure for serious cases and trade-secret impact.",
+        ),
+    ),  # fmt: skip
+    Question(
+        id="public_body",
+        section="context",
+        kind="bool",
+        text=Text(
+            ja="当組織は行政機関・地方公共団体等ですか？", en="Is the organisation a public body?"
+        ),
+        help=Text(
+            ja="行政機関等は本人の数が100人を超えると報告対象です。公立病院・診療所・大学は漏えい等報告では民間と同じ扱い（個人情報保護法第58条第2項）のため「いいえ」を選んでください。",
+            en="For public bodies, more than 100 people makes it reportable. Public hospitals, clinics and universities follow the private-sector rule for leak reports (APPI art. 58(2)): answer 'no'.",
+        ),
+    ),  # fmt: skip
+    Question(
+        id="media_aware",
+        section="context",
+        kind="bool",
+        rule=_something_at_stake,
+        text=Text(ja="報道機関は既にこの件を把握していますか？", en="Do the media already know?"),
+        help=Text(
+            ja="把握されている場合は、直ちに第一報（ホールディング・ステートメント）を出します。",
+            en="If they do, a holding statement goes out now.",
+        ),
+    ),  # fmt: skip
+)
+
+_BY_ID = {q.id: q for q in QUESTIONS}
+
+
+def question(id: str) -> Question:
+    """The question whose id (== answer field) is `id`; KeyError if there is none."""
+    return _BY_ID[id]
+
+
+def next_question(
+    answers: Answers, asked: set[str] | frozenset[str] = frozenset(), policy: Policy | None = None
+) -> Question | None:
+    """The first question still unanswered (and not asked) whose answer could change the verdict."""
+    for q in QUESTIONS:
+        if q.id not in asked and getattr(answers, q.id) is None and q.needed(answers, policy):
+            return q
+    return None
