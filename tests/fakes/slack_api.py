@@ -1334,6 +1334,10 @@ class _Workspace:
             return self._delete_original(hook)
         if not payload.get("text") and not payload.get("blocks"):
             return 400, "no_text"
+        if payload.get("blocks") and _block_errors(
+            payload["blocks"], MAX_MESSAGE_BLOCKS, "/blocks"
+        ):
+            return 400, "invalid_blocks"
         if _flag(payload.get("replace_original")):
             return self._replace_original(hook, payload)
         return self._respond(hook, payload)
@@ -1628,6 +1632,8 @@ class FakeSlack:
                 payload = self._ws.call(method, copy.deepcopy(params))
             except SlackError as err:
                 payload = err.reply()
+            except Exception as exc:  # a bug in the fake must not look like a dropped connection
+                payload = {"ok": False, "error": "internal_error", "fake_exception": repr(exc)}
             self._changed.notify_all()
         return payload
 

@@ -30,6 +30,7 @@ _SINGLE_CHOICE = {
     "static_select": "selected_option",
     "external_select": "selected_option",
     "radio_buttons": "selected_option",
+    "overflow": "selected_option",
 }
 _MULTI_CHOICE = {
     "multi_static_select": "selected_options",
@@ -152,6 +153,7 @@ def _action(
     action_type: str,
     selected_option: dict[str, Any] | None,
     selected_options: list[dict[str, Any]] | None,
+    text: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Return one entry of a block_actions payload's `actions` list."""
     action: dict[str, Any] = {
@@ -161,7 +163,7 @@ def _action(
         "action_ts": _action_ts(),
     }
     if action_type == "button":
-        action["text"] = {"type": "plain_text", "text": value or action_id, "emoji": True}
+        action["text"] = text or {"type": "plain_text", "text": value or action_id, "emoji": True}
     if value is not None:
         action["value"] = value
     if selected_option is not None:
@@ -191,6 +193,7 @@ def block_actions(
     user_name: str | None = None,
     state: dict[str, Any] | None = None,
     channel_name: str | None = None,
+    button_text: dict[str, Any] | None = None,
 ) -> bytes:
     """Return a `block_actions` interaction body (a button press or a choice in a menu)."""
     ts = message_ts or (message or {}).get("ts")
@@ -220,6 +223,7 @@ def block_actions(
             action_type=action_type,
             selected_option=selected_option,
             selected_options=selected_options,
+            text=button_text,
         )
     ]
     return _payload_body(payload)
@@ -479,6 +483,28 @@ def _initial(element: dict[str, Any]) -> Any:
     return None
 
 
+def _press_fields(blocks: list[dict[str, Any]], action_id: str, value: Any) -> dict[str, Any]:
+    """Return the block_actions fields for pressing (or choosing in) the element `action_id`."""
+    block_id, element = find_element(blocks, action_id)
+    kind = element.get("type", "button")
+    if kind == "button":
+        return {
+            "value": element.get("value"),
+            "block_id": block_id,
+            "action_type": kind,
+            "button_text": element.get("text"),
+        }
+    state = element_state(element, value)
+    return {
+        "value": state.get("value"),
+        "block_id": block_id,
+        "action_type": kind,
+        "selected_option": state.get("selected_option"),
+        "selected_options": state.get("selected_options"),
+        "state": {"values": {block_id or "": {action_id: state}}},
+    }
+
+
 class SlackRequests:
     """Builds signed requests for one app: each method returns (body, headers) for httpx."""
 
@@ -541,39 +567,24 @@ class SlackRequests:
         `message` is a posted message (e.g. from `FakeSlack.messages`); for menus and checkboxes
         `value` is the chosen option value (a list for multi-selects).
         """
-        block_id, element = find_element(message.get("blocks") or [], action_id)
-        channel = channel_id or message.get("channel")
-        state = element_state(element, value) if element.get("type") != "button" else None
-        choice = {k: v for k, v in (state or {}).items() if k != "type"}
+        fields = _press_fields(message.get("blocks") or [], action_id, value)
         return self.block_actions(
             action_id,
-            element.get("value") if state is None else choice.get("value"),
+            fields.pop("value"),
             user_id=user_id,
-            channel_id=channel,
+            channel_id=channel_id or message.get("channel"),
             message=_as_payload_message(message),
-            block_id=block_id,
-            action_type=element.get("type", "button"),
-            selected_option=choice.get("selected_option"),
-            selected_options=choice.get("selected_options"),
-            state={"values": {block_id or "": {action_id: state}}} if state else None,
+            **fields,
         )
 
     def press_in_view(
         self, view: dict[str, Any], action_id: str, *, user_id: str, value: Any = None
     ) -> Signed:
         """Return the request Slack sends when `user_id` presses `action_id` in a modal or Home."""
-        block_id, element = find_element(view.get("blocks") or [], action_id)
-        state = element_state(element, value) if element.get("type") != "button" else None
-        choice = {k: v for k, v in (state or {}).items() if k != "type"}
+        fields = _press_fields(view.get("blocks") or [], action_id, value)
+        fields.pop("state", None)
         return self.block_actions(
-            action_id,
-            element.get("value") if state is None else choice.get("value"),
-            user_id=user_id,
-            view=view,
-            block_id=block_id,
-            action_type=element.get("type", "button"),
-            selected_option=choice.get("selected_option"),
-            selected_options=choice.get("selected_options"),
+            action_id, fields.pop("value"), user_id=user_id, view=view, **fields
         )
 
     def view_submission(

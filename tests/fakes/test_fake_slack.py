@@ -236,6 +236,18 @@ def test_the_bot_must_join_a_public_channel_before_posting(
     assert fake.messages("general")[0]["text"] == "hello"
 
 
+def test_posting_to_a_user_id_lands_in_their_dm(fake: FakeSlack, client: WebClient) -> None:
+    reply = client.chat_postMessage(channel="U0LEAD1", text="Approval needed")
+    assert reply["channel"].startswith("D")
+    assert [m["text"] for m in fake.messages(reply["channel"])] == ["Approval needed"]
+
+
+def test_an_archived_channel_refuses_posts(client: WebClient) -> None:
+    channel = _room(client)
+    client.conversations_archive(channel=channel)
+    assert _error(client.chat_postMessage, channel=channel, text="late") == "is_archived"
+
+
 def test_topic_is_set_shown_and_limited(fake: FakeSlack, client: WebClient) -> None:
     channel = _room(client)
     reply = client.conversations_setTopic(channel=channel, topic="SEV2 · report due 12/03")
@@ -796,6 +808,50 @@ def test_press_picks_an_option_of_a_posted_menu(fake: FakeSlack, client: WebClie
     assert action["selected_option"]["value"] == "misdelivery"
     assert action["block_id"] == posted["blocks"][0]["block_id"]
     assert payload["message"]["ts"] == posted["ts"] and payload["channel"]["id"] == channel
+
+
+def test_press_ticks_checkboxes_and_reports_them_in_state(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    channel = _room(client)
+    boxes = {
+        "type": "checkboxes",
+        "action_id": "data_categories",
+        "options": [
+            {"text": {"type": "mrkdwn", "text": t}, "value": t} for t in ("financial", "identity")
+        ],
+    }
+    client.chat_postMessage(
+        channel=channel, text="What leaked?", blocks=[{"type": "actions", "elements": [boxes]}]
+    )
+    posted = fake.messages(channel)[0]
+    body, _ = SlackRequests(SECRET).press(
+        posted, "data_categories", user_id="U0RESP1", value=["financial", "identity"]
+    )
+    payload = json.loads(parse_qs(body.decode())["payload"][0])
+    chosen = [o["value"] for o in payload["actions"][0]["selected_options"]]
+    assert chosen == ["financial", "identity"]
+    block_id = posted["blocks"][0]["block_id"]
+    state = payload["state"]["values"][block_id]["data_categories"]
+    assert state["type"] == "checkboxes" and len(state["selected_options"]) == 2
+
+
+def test_press_in_view_presses_a_button_on_app_home(fake: FakeSlack, client: WebClient) -> None:
+    button = {
+        "type": "button",
+        "action_id": "open_incident",
+        "value": "inc-1",
+        "text": {"type": "plain_text", "text": "Open"},
+    }
+    home = {"type": "home", "blocks": [{"type": "actions", "elements": [button]}]}
+    client.views_publish(user_id="U0LEAD1", view=home)
+    shown = fake.home_view("U0LEAD1")
+    body, _ = SlackRequests(SECRET).press_in_view(shown, "open_incident", user_id="U0LEAD1")
+    payload = json.loads(parse_qs(body.decode())["payload"][0])
+    assert payload["container"] == {"type": "view", "view_id": shown["id"]}
+    assert payload["view"]["type"] == "home" and "channel" not in payload
+    action = payload["actions"][0]
+    assert (action["value"], action["text"]["text"]) == ("inc-1", "Open")
 
 
 def test_submit_fills_an_opened_views_inputs(fake: FakeSlack, client: WebClient) -> None:
