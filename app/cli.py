@@ -63,7 +63,7 @@ def serve(
     from app.runtime import build_runtime
 
     config = settings()
-    configure(config.log_format, production=config.env == "production")
+    configure(config.log_format, production=config.environment == "production")
 
     async def check() -> None:
         runtime = build_runtime(config)

@@ -20,7 +20,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 CommaList = Annotated[list[str], NoDecode]
 
 
-def env(name: str) -> AliasChoices:
+def var(name: str) -> AliasChoices:
     """Binds a field to its documented environment variable name."""
     return AliasChoices(name, name.lower())
 
@@ -35,60 +35,60 @@ class Settings(BaseSettings):
     )
 
     database_url: str = Field(
-        "sqlite+aiosqlite:///./leakdesk.db", validation_alias=env("DATABASE_URL")
+        "sqlite+aiosqlite:///./leakdesk.db", validation_alias=var("DATABASE_URL")
     )
-    env: Literal["development", "production"] = Field(
-        "development", validation_alias=env("LEAKDESK_ENV")
+    environment: Literal["development", "production"] = Field(
+        "development", validation_alias=var("LEAKDESK_ENV")
     )
     log_format: Literal["auto", "json", "text"] = Field(
-        "auto", validation_alias=env("LEAKDESK_LOG_FORMAT")
+        "auto", validation_alias=var("LEAKDESK_LOG_FORMAT")
     )
 
     # Slack
-    slack_bot_token: SecretStr | None = Field(None, validation_alias=env("SLACK_BOT_TOKEN"))
+    slack_bot_token: SecretStr | None = Field(None, validation_alias=var("SLACK_BOT_TOKEN"))
     slack_signing_secret: SecretStr | None = Field(
-        None, validation_alias=env("SLACK_SIGNING_SECRET")
+        None, validation_alias=var("SLACK_SIGNING_SECRET")
     )
-    slack_app_token: SecretStr | None = Field(None, validation_alias=env("SLACK_APP_TOKEN"))
-    slack_api_url: str = Field("https://slack.com/api/", validation_alias=env("SLACK_API_URL"))
-    slack_client_id: str | None = Field(None, validation_alias=env("SLACK_CLIENT_ID"))
-    slack_client_secret: SecretStr | None = Field(None, validation_alias=env("SLACK_CLIENT_SECRET"))
-    slack_team_id: str | None = Field(None, validation_alias=env("SLACK_TEAM_ID"))
+    slack_app_token: SecretStr | None = Field(None, validation_alias=var("SLACK_APP_TOKEN"))
+    slack_api_url: str = Field("https://slack.com/api/", validation_alias=var("SLACK_API_URL"))
+    slack_client_id: str | None = Field(None, validation_alias=var("SLACK_CLIENT_ID"))
+    slack_client_secret: SecretStr | None = Field(None, validation_alias=var("SLACK_CLIENT_SECRET"))
+    slack_team_id: str | None = Field(None, validation_alias=var("SLACK_TEAM_ID"))
 
     # People and behaviour
-    pr_leads: CommaList = Field(default_factory=list, validation_alias=env("LEAKDESK_PR_LEADS"))
-    responders: CommaList = Field(default_factory=list, validation_alias=env("LEAKDESK_RESPONDERS"))
-    language: Literal["ja", "en"] = Field("ja", validation_alias=env("LEAKDESK_LANGUAGE"))
-    timezone: str = Field("Asia/Tokyo", validation_alias=env("LEAKDESK_TIMEZONE"))
-    policy_file: Path | None = Field(None, validation_alias=env("LEAKDESK_POLICY_FILE"))
-    templates_dir: Path | None = Field(None, validation_alias=env("LEAKDESK_TEMPLATES_DIR"))
-    company_name: str | None = Field(None, validation_alias=env("LEAKDESK_COMPANY_NAME"))
-    contact_point: str | None = Field(None, validation_alias=env("LEAKDESK_CONTACT"))
+    pr_leads: CommaList = Field(default_factory=list, validation_alias=var("LEAKDESK_PR_LEADS"))
+    responders: CommaList = Field(default_factory=list, validation_alias=var("LEAKDESK_RESPONDERS"))
+    language: Literal["ja", "en"] = Field("ja", validation_alias=var("LEAKDESK_LANGUAGE"))
+    timezone: str = Field("Asia/Tokyo", validation_alias=var("LEAKDESK_TIMEZONE"))
+    policy_file: Path | None = Field(None, validation_alias=var("LEAKDESK_POLICY_FILE"))
+    templates_dir: Path | None = Field(None, validation_alias=var("LEAKDESK_TEMPLATES_DIR"))
+    company_name: str | None = Field(None, validation_alias=var("LEAKDESK_COMPANY_NAME"))
+    contact_point: str | None = Field(None, validation_alias=var("LEAKDESK_CONTACT"))
 
     # Ops pages and API
-    ops_token: SecretStr | None = Field(None, validation_alias=env("LEAKDESK_OPS_TOKEN"))
-    session_secret: SecretStr | None = Field(None, validation_alias=env("LEAKDESK_SESSION_SECRET"))
+    ops_token: SecretStr | None = Field(None, validation_alias=var("LEAKDESK_OPS_TOKEN"))
+    session_secret: SecretStr | None = Field(None, validation_alias=var("LEAKDESK_SESSION_SECRET"))
     ops_members: CommaList = Field(
-        default_factory=list, validation_alias=env("LEAKDESK_OPS_MEMBERS")
+        default_factory=list, validation_alias=var("LEAKDESK_OPS_MEMBERS")
     )
-    encryption_key: SecretStr | None = Field(None, validation_alias=env("LEAKDESK_ENCRYPTION_KEY"))
+    encryption_key: SecretStr | None = Field(None, validation_alias=var("LEAKDESK_ENCRYPTION_KEY"))
 
     # Worker
-    worker_enabled: bool = Field(True, validation_alias=env("LEAKDESK_WORKER"))
-    worker_interval: float = Field(0.2, gt=0, validation_alias=env("LEAKDESK_WORKER_INTERVAL"))
-    work_lease_seconds: int = Field(60, ge=5, validation_alias=env("LEAKDESK_WORK_LEASE_SECONDS"))
-    work_max_attempts: int = Field(8, ge=1, validation_alias=env("LEAKDESK_WORK_MAX_ATTEMPTS"))
+    worker_enabled: bool = Field(True, validation_alias=var("LEAKDESK_WORKER"))
+    worker_interval: float = Field(0.2, gt=0, validation_alias=var("LEAKDESK_WORKER_INTERVAL"))
+    work_lease_seconds: int = Field(60, ge=5, validation_alias=var("LEAKDESK_WORK_LEASE_SECONDS"))
+    work_max_attempts: int = Field(8, ge=1, validation_alias=var("LEAKDESK_WORK_MAX_ATTEMPTS"))
 
     # Teams
-    teams_app_id: str | None = Field(None, validation_alias=env("TEAMS_APP_ID"))
-    teams_app_password: SecretStr | None = Field(None, validation_alias=env("TEAMS_APP_PASSWORD"))
-    teams_tenant_id: str | None = Field(None, validation_alias=env("TEAMS_TENANT_ID"))
+    teams_app_id: str | None = Field(None, validation_alias=var("TEAMS_APP_ID"))
+    teams_app_password: SecretStr | None = Field(None, validation_alias=var("TEAMS_APP_PASSWORD"))
+    teams_tenant_id: str | None = Field(None, validation_alias=var("TEAMS_TENANT_ID"))
     graph_api_url: str = Field(
-        "https://graph.microsoft.com/v1.0/", validation_alias=env("GRAPH_API_URL")
+        "https://graph.microsoft.com/v1.0/", validation_alias=var("GRAPH_API_URL")
     )
     teams_openid_metadata_url: str = Field(
         "https://login.botframework.com/v1/.well-known/openidconfiguration",
-        validation_alias=env("TEAMS_OPENID_METADATA_URL"),
+        validation_alias=var("TEAMS_OPENID_METADATA_URL"),
     )
 
     @field_validator("pr_leads", "responders", "ops_members", mode="before")
@@ -116,7 +116,11 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _production_needs_secrets(self) -> Settings:
-        if self.env == "production" and self.ops_token is None and self.session_secret is None:
+        if (
+            self.environment == "production"
+            and self.ops_token is None
+            and self.session_secret is None
+        ):
             raise ValueError(
                 "LEAKDESK_ENV=production needs LEAKDESK_OPS_TOKEN or LEAKDESK_SESSION_SECRET"
             )

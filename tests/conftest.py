@@ -63,7 +63,9 @@ def _truncate_postgres(url: str) -> None:
 
 
 @pytest.fixture
-def database_url(tmp_path: Path, _sqlite_template: Path, _postgres_schema: str | None) -> Iterator[str]:
+def database_url(
+    tmp_path: Path, _sqlite_template: Path, _postgres_schema: str | None
+) -> Iterator[str]:
     """A migrated, empty database for one test."""
     if _postgres_schema:
         _truncate_postgres(_postgres_schema)

@@ -14,8 +14,9 @@ from app.runtime import Runtime
 
 
 async def open_one(service: IncidentService, title: str = "Laptop lost on a train") -> int:
-    incident, _ = await service.open_incident(title=title, reporter_id="U0REPORTER",
-                                              platform="slack", workspace_id="T0001")
+    incident, _ = await service.open_incident(
+        title=title, reporter_id="U0REPORTER", platform="slack", workspace_id="T0001"
+    )
     return incident.id
 
 
@@ -31,8 +32,9 @@ async def test_opening_an_incident_starts_an_intact_chain(runtime: Runtime) -> N
 async def test_incident_keys_count_up_per_year(runtime: Runtime) -> None:
     first, _ = await runtime.service.open_incident(title="a", reporter_id="U1", platform="cli")
     second, _ = await runtime.service.open_incident(title="b", reporter_id="U1", platform="cli")
-    drill, _ = await runtime.service.open_incident(title="c", reporter_id="U1", platform="cli",
-                                                   is_drill=True)
+    drill, _ = await runtime.service.open_incident(
+        title="c", reporter_id="U1", platform="cli", is_drill=True
+    )
     year = first.created_at.year
     assert (first.key, second.key) == (f"LEAK-{year}-0001", f"LEAK-{year}-0002")
     assert drill.key == f"DRILL-{year}-0001"
@@ -40,9 +42,9 @@ async def test_incident_keys_count_up_per_year(runtime: Runtime) -> None:
 
 async def test_concurrent_notes_all_land_in_order_with_an_unbroken_chain(runtime: Runtime) -> None:
     incident_id = await open_one(runtime.service)
-    await asyncio.gather(*(
-        runtime.service.add_note(incident_id, f"note {n}", f"U{n}") for n in range(20)
-    ))
+    await asyncio.gather(
+        *(runtime.service.add_note(incident_id, f"note {n}", f"U{n}") for n in range(20))
+    )
     events = await runtime.service.timeline(incident_id)
     assert [e.seq for e in events] == list(range(1, 22))
     assert sorted(e.data["text"] for e in events[1:]) == sorted(f"note {n}" for n in range(20))
@@ -57,10 +59,14 @@ async def test_a_note_is_masked_before_it_is_stored(runtime: Runtime) -> None:
     assert "4111" not in str(events[-1].data)
 
 
-@pytest.mark.parametrize("column,value", [("data", '{"text": "nothing happened"}'),
-                                          ("actor", "'U0MALLORY'")])
+@pytest.mark.parametrize(
+    "column,value", [("data", '{"text": "nothing happened"}'), ("actor", "'U0MALLORY'")]
+)
 async def test_editing_a_row_breaks_the_chain_and_verify_names_the_event(
-    runtime: Runtime, settings, column: str, value: str  # type: ignore[no-untyped-def]
+    runtime: Runtime,
+    settings,
+    column: str,
+    value: str,  # type: ignore[no-untyped-def]
 ) -> None:
     incident_id = await open_one(runtime.service)
     for n in range(3):
@@ -68,15 +74,23 @@ async def test_editing_a_row_breaks_the_chain_and_verify_names_the_event(
     async with runtime.engine.begin() as connection:
         cast = "::jsonb" if column == "data" and runtime.engine.dialect.name == "postgresql" else ""
         quoted = f"'{value}'{cast}" if column == "data" else value
-        await connection.execute(text(
-            f"UPDATE timeline_events SET {column} = {quoted} WHERE incident_id = :i AND seq = 3"
-        ), {"i": incident_id})
+        await connection.execute(
+            text(
+                f"UPDATE timeline_events SET {column} = {quoted} WHERE incident_id = :i AND seq = 3"
+            ),
+            {"i": incident_id},
+        )
     broken = await runtime.service.verify(incident_id)
     assert broken is not None and broken.seq == 3
 
     env = {"DATABASE_URL": settings.database_url, "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "-m", "app.cli", "verify", str(incident_id)],
-                            capture_output=True, text=True, env=env, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", "verify", str(incident_id)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert result.returncode == 1, result.stderr
     assert "BROKEN at event #3" in result.stdout
 
@@ -85,7 +99,12 @@ async def test_verify_cli_says_intact(runtime: Runtime, settings) -> None:  # ty
     incident_id = await open_one(runtime.service)
     incident = await runtime.service.get(incident_id)
     env = {"DATABASE_URL": settings.database_url, "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "-m", "app.cli", "verify", incident.key],
-                            capture_output=True, text=True, env=env, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", "verify", incident.key],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert "chain intact (1 events)" in result.stdout

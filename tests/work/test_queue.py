@@ -32,8 +32,9 @@ async def rows(runtime: Runtime) -> list[WorkItem]:
 
 
 def queue(runtime: Runtime, worker_id: str, **kwargs: object) -> WorkQueue:
-    return WorkQueue(runtime.sessions, worker_id=worker_id, on_dead=runtime.service.on_work_dead,
-                     **kwargs)  # type: ignore[arg-type]
+    return WorkQueue(
+        runtime.sessions, worker_id=worker_id, on_dead=runtime.service.on_work_dead, **kwargs
+    )  # type: ignore[arg-type]
 
 
 async def test_each_due_row_is_claimed_by_exactly_one_of_two_workers(runtime: Runtime) -> None:
@@ -41,8 +42,10 @@ async def test_each_due_row_is_claimed_by_exactly_one_of_two_workers(runtime: Ru
     seen: list[tuple[str, int]] = []
     workers = [queue(runtime, f"w{n}", batch=7) for n in range(2)]
     for worker in workers:
+
         async def record(item: Claimed, name: str = worker.worker_id) -> None:
             seen.append((name, item.payload["n"]))
+
         worker.register("test.echo", record)
     while sum(await asyncio.gather(*(w.run_once() for w in workers))):
         pass
@@ -60,8 +63,9 @@ async def test_rows_not_yet_due_wait(runtime: Runtime) -> None:
 async def test_a_failing_row_backs_off_then_goes_dead_on_the_timeline(runtime: Runtime) -> None:
     incident, _ = await runtime.service.open_incident(title="x", reporter_id="U1", platform="cli")
     async with transaction(runtime.sessions) as session:
-        add_work(session, WorkSpec("test.boom", max_attempts=3), incident_id=incident.id,
-                 now=utcnow())
+        add_work(
+            session, WorkSpec("test.boom", max_attempts=3), incident_id=incident.id, now=utcnow()
+        )
     now = [utcnow()]
     worker = queue(runtime, "w", clock=lambda: now[0])
 
@@ -95,7 +99,9 @@ async def test_retry_after_is_honoured(runtime: Runtime) -> None:
     assert timedelta(seconds=29) < row.due_at - before < timedelta(seconds=32)
 
 
-async def test_a_late_completion_after_the_lease_was_reclaimed_is_fenced_off(runtime: Runtime) -> None:
+async def test_a_late_completion_after_the_lease_was_reclaimed_is_fenced_off(
+    runtime: Runtime,
+) -> None:
     await enqueue(runtime, 1)
     now = [utcnow()]
     slow = queue(runtime, "slow", clock=lambda: now[0], lease=timedelta(seconds=10))
@@ -111,7 +117,9 @@ async def test_a_late_completion_after_the_lease_was_reclaimed_is_fenced_off(run
 
 
 async def test_a_killed_worker_process_row_is_reclaimed_and_completed_once(
-    runtime: Runtime, settings, tmp_path: Path  # type: ignore[no-untyped-def]
+    runtime: Runtime,
+    settings,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     await enqueue(runtime, 1)
     marker = tmp_path / "claimed"
