@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 from app.triage import clocks
@@ -28,7 +26,7 @@ from app.triage.models import (
     Severity,
     Verdict,
 )
-from app.triage.policy import RULE_IDS, Policy, default_policy
+from app.triage.policy import OPEN_QUESTION_IDS, REASON_IDS, RULE_IDS, Policy, default_policy
 
 D = DataCategory
 PERSONAL = frozenset({D.SPECIAL_CARE, D.FINANCIAL, D.CREDENTIALS, D.IDENTITY, D.CONTACT,
@@ -47,12 +45,11 @@ WRONGFUL_MODES = frozenset({LeakMode.UNAUTHORIZED_ACCESS, LeakMode.RANSOMWARE,
 INNOCENT_MODES = frozenset({LeakMode.MISDELIVERY, LeakMode.MISCONFIGURATION,
                             LeakMode.LOST_DEVICE, LeakMode.INTENTIONAL_PROVISION})  # fmt: skip
 
-T = TypeVar("T")
-Exception_ = Literal["encryption", "no_access", "provision"] | None
+NotALeak = Literal["encryption", "no_access", "provision"] | None
+GdprRelevance = bool | Literal["unknown"]
 
 
-@dataclass(frozen=True, slots=True)
-class Facts:
+class Facts(NamedTuple):
     """The answers that decide the outcome; `None` is unknown (also for the value `unknown`)."""
 
     data_categories: frozenset[DataCategory] | None
@@ -72,28 +69,24 @@ class Facts:
     public_body: bool | None
 
     @classmethod
-    def of(cls, answers: Answers) -> Facts:
+    def of(cls, a: Answers) -> Facts:
         return cls(
-            data_categories=_set(answers.data_categories),
-            affected_count=answers.affected_count,
-            subject_regions=_set(answers.subject_regions),
-            leak_mode=None if answers.leak_mode == LeakMode.UNKNOWN else answers.leak_mode,
-            wrongful_act=answers.wrongful_act,
-            encryption=None if answers.encryption == Encryption.UNKNOWN else answers.encryption,
-            key_compromised=answers.key_compromised,
-            access=answers.access,
-            published=answers.published,
-            secondary_damage=answers.secondary_damage,
-            contained=answers.contained,
-            police_involved=answers.police_involved,
-            role=answers.role,
-            listed_company=answers.listed_company,
-            public_body=answers.public_body,
+            data_categories=None if a.data_categories is None else frozenset(a.data_categories),
+            affected_count=a.affected_count,
+            subject_regions=None if a.subject_regions is None else frozenset(a.subject_regions),
+            leak_mode=None if a.leak_mode == LeakMode.UNKNOWN else a.leak_mode,
+            wrongful_act=a.wrongful_act,
+            encryption=None if a.encryption == Encryption.UNKNOWN else a.encryption,
+            key_compromised=a.key_compromised,
+            access=a.access,
+            published=a.published,
+            secondary_damage=a.secondary_damage,
+            contained=a.contained,
+            police_involved=a.police_involved,
+            role=a.role,
+            listed_company=a.listed_company,
+            public_body=a.public_body,
         )
-
-
-def _set(values: tuple[T, ...] | None) -> frozenset[T] | None:
-    return None if values is None else frozenset(values)
 
 
 def derived_wrongful(mode: LeakMode | None) -> bool | None:
@@ -108,12 +101,12 @@ def derived_wrongful(mode: LeakMode | None) -> bool | None:
 class Context:
     """What the facts mean under the worse reading of every unknown (the APPI's "おそれ")."""
 
-    __slots__ = ("f", "cats", "count", "personal", "wrongful", "observed", "encrypted_safe",
+    __slots__ = ("f", "p", "cats", "count", "personal", "wrongful", "observed", "encrypted_safe",
                  "no_access", "exception", "leaked", "personal_at_risk", "secrets_at_risk",
-                 "confirmed", "categories", "my_number_duty", "policy")  # fmt: skip
+                 "confirmed", "categories", "my_number_duty")  # fmt: skip
 
-    def __init__(self, f: Facts, policy: Policy) -> None:
-        self.f, self.policy = f, policy
+    def __init__(self, f: Facts, p: Compiled) -> None:
+        self.f, self.p = f, p
         cats = (ASSUMED_CATEGORIES if f.data_categories is None else f.data_categories) - {D.NONE}
         self.cats = cats
         self.count = UNBOUNDED if f.affected_count is None else f.affected_count
@@ -133,7 +126,7 @@ class Context:
         self.categories = self._categories()
         self.my_number_duty = self._my_number_duty()
 
-    def _exception(self) -> Exception_:
+    def _exception(self) -> NotALeak:
         if self.f.leak_mode == LeakMode.INTENTIONAL_PROVISION:
             return "provision"
         if self.encrypted_safe:
@@ -146,22 +139,21 @@ class Context:
     def _categories(self) -> tuple[AppiCategory, ...]:
         if not self.personal_at_risk:
             return ()
-        legal, cats = self.policy.legal, self.cats
-        threshold = legal.c4_public_body_more_than if self.f.public_body else legal.c4_more_than
+        cats = self.cats
         found = (
             (AppiCategory.C1, D.SPECIAL_CARE in cats),
             (AppiCategory.C2, bool(cats & PROPERTY_DAMAGE)),
             (AppiCategory.C3, self.wrongful),
-            (AppiCategory.C4, self.count > threshold),
+            (AppiCategory.C4, self.count > self.p.c4_threshold(self.f.public_body)),
         )
-        return tuple(c for c, applies in found if applies)
+        return tuple(category for category, applies in found if applies)
 
     def _my_number_duty(self) -> bool:
-        """My Number Act reporting rule art. 2: >100 people, wrongful, or published and viewed;
-        unlawful provision of more than 100 people's My Numbers also counts."""
+        """My Number Act reporting rule art. 2: more than 100 people, a possibly wrongful act, or
+        published and viewed; an unlawful provision of more than 100 people's numbers counts too."""
         if D.MY_NUMBER not in self.cats:
             return False
-        many = self.count > self.policy.legal.my_number_more_than
+        many = self.count > self.p.my_number_more_than
         if self.exception == "provision":
             return many
         return self.personal_at_risk and (many or self.wrongful or self.f.published is True)
@@ -175,19 +167,17 @@ class Context:
 
 
 def _s1a(c: Context) -> bool:
-    return AppiCategory.C1 in c.categories and (
-        c.count >= c.policy.thresholds.s1_people_at_least or c.confirmed
-    )
+    return AppiCategory.C1 in c.categories and (c.count >= c.p.s1_people_at_least or c.confirmed)
 
 
 def _s1b(c: Context) -> bool:
-    return AppiCategory.C2 in c.categories and c.count >= c.policy.thresholds.s1_people_at_least
+    return AppiCategory.C2 in c.categories and c.count >= c.p.s1_people_at_least
 
 
 def _s1c(c: Context) -> bool:
     return (
         c.personal_at_risk
-        and c.count >= c.policy.thresholds.s1c_people_at_least
+        and c.count >= c.p.s1c_people_at_least
         and (AppiCategory.C3 in c.categories or c.confirmed)
         and bool(c.cats & IDENTIFYING)
     )
@@ -201,16 +191,16 @@ def _s1d(c: Context) -> bool:
     return D.NATIONAL_SECURITY in c.cats or core
 
 
+def _s2a(c: Context) -> bool:
+    return c.reportable
+
+
 def _s2b(c: Context) -> bool:
     return c.secrets_at_risk and D.TRADE_SECRET in c.cats and c.wrongful
 
 
 def _s2c(c: Context) -> bool:
-    return (
-        c.exception == "provision"
-        and c.personal
-        and c.count > c.policy.thresholds.s2c_people_more_than
-    )
+    return c.exception == "provision" and c.personal and c.count > c.p.s2c_people_more_than
 
 
 def _s2d(c: Context) -> bool:
@@ -220,7 +210,7 @@ def _s2d(c: Context) -> bool:
         and not c.encrypted_safe
         and c.f.access != Access.CONFIRMED
         and not c.observed
-        and c.count >= c.policy.thresholds.s2d_people_at_least
+        and c.count >= c.p.s2d_people_at_least
     )
 
 
@@ -248,25 +238,84 @@ def _s4b(c: Context) -> bool:
         and c.f.data_categories is not None
         and c.cats == {D.BUSINESS_CONTACT}
         and c.f.leak_mode == LeakMode.MISDELIVERY
-        and c.count <= c.policy.thresholds.s4b_people_at_most
+        and c.count <= c.p.s4b_people_at_most
         and c.f.contained is not False  # deletion requested; a refusal takes it out of S4-b
     )
 
 
 RULES: dict[str, Callable[[Context], bool]] = {
     "S1-a": _s1a, "S1-b": _s1b, "S1-c": _s1c, "S1-d": _s1d,
-    "S2-a": lambda c: c.reportable, "S2-b": _s2b, "S2-c": _s2c, "S2-d": _s2d,
+    "S2-a": _s2a, "S2-b": _s2b, "S2-c": _s2c, "S2-d": _s2d,
     "S3-a": _s3a, "S3-b": _s3b,
     "S4-a": _s4a, "S4-b": _s4b,
 }  # fmt: skip
 assert set(RULES) == set(RULE_IDS)
 
 
+class Compiled:
+    """A policy flattened into plain attributes and ready-made texts, built once per policy."""
+
+    def __init__(self, policy: Policy) -> None:
+        legal, limits, actions = policy.legal, policy.thresholds, policy.actions
+        self.version = policy.version
+        self.clocks = policy.clocks
+        self.c4_more_than = legal.c4_more_than
+        self.c4_public_body_more_than = legal.c4_public_body_more_than
+        self.my_number_more_than = legal.my_number_more_than
+        self.s1_people_at_least = limits.s1_people_at_least
+        self.s1c_people_at_least = limits.s1c_people_at_least
+        self.s2c_people_more_than = limits.s2c_people_more_than
+        self.s2d_people_at_least = limits.s2d_people_at_least
+        self.s4b_people_at_most = limits.s4b_people_at_most
+        self.plan = tuple(
+            (severity, tuple((rule, RULES[rule]) for rule in rules))
+            for severity, rules in policy.plan
+        )
+        self.default_severity = policy.default_severity
+        self.press_rules = frozenset(actions.press_conference_rules)
+        self.rapid_categories = frozenset(actions.rapid_disclosure_categories)
+        self.rapid_severities = frozenset(actions.rapid_disclosure_severities)
+        self.timely_severities = frozenset(actions.timely_disclosure_severities)
+        self.reasons = _reason_texts(policy)
+        self.questions = {
+            field: OpenQuestion(field=field, en=text.en, ja=text.ja)
+            for field, text in policy.open_questions.items()
+            if field in OPEN_QUESTION_IDS
+        }
+
+    def c4_threshold(self, public_body: bool | None) -> int:
+        # An organisation fact: absent means a private business (see docs/policy.md).
+        return self.c4_public_body_more_than if public_body else self.c4_more_than
+
+    def reason(self, key: str, public_body: bool | None) -> Reason:
+        return self.reasons[key, self.c4_threshold(public_body)]
+
+
+def _reason_texts(policy: Policy) -> dict[tuple[str, int], Reason]:
+    keys = (*RULE_IDS, *REASON_IDS)
+    texts: dict[tuple[str, int], Reason] = {}
+    for threshold in (policy.legal.c4_more_than, policy.legal.c4_public_body_more_than):
+        values = {**policy.placeholders(), "c4_threshold": threshold}
+        shown = {name: f"{value:,}" for name, value in values.items()}
+        for key in keys:
+            try:
+                text = policy.text(key)
+            except KeyError:
+                continue  # a rule the policy dropped
+            texts[key, threshold] = Reason(
+                rule=key, en=text.en.format_map(shown), ja=text.ja.format_map(shown)
+            )
+    return texts
+
+
+def compiled(policy: Policy) -> Compiled:
+    return policy.memo("assess", Compiled)
+
+
 # ----- one evaluation -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """Everything a verdict decides, before dates and texts."""
 
     severity: Severity
@@ -278,7 +327,7 @@ class Outcome:
     police: Police
     timely: bool
     notify_principal: bool
-    gdpr_relevant: bool | Literal["unknown"]
+    gdpr_relevant: GdprRelevance
     gdpr_clock: bool
     gdpr_notify: Literal["required", "assess", "not_required"]
 
@@ -287,31 +336,24 @@ class Outcome:
         return bool(self.categories) or self.my_number_duty
 
     def decision(self) -> tuple[Any, ...]:
-        """What an open question could change (the rule ids alone are explanation)."""
-        return (self.severity, self.categories, self.my_number_duty, self.press, self.rapid,
-                self.police, self.timely, self.notify_principal, self.gdpr_relevant,
-                self.gdpr_clock, self.gdpr_notify)  # fmt: skip
+        """What an open question could change: everything but the rule ids (explanation)."""
+        return (self[0], *self[2:])
 
 
-def evaluate(facts: Facts, policy: Policy) -> tuple[Outcome, Context]:
-    c = Context(facts, policy)
+def evaluate(facts: Facts, p: Compiled) -> tuple[Outcome, Context]:
+    c = Context(facts, p)
     severity, rules = _severity(c)
-    actions = policy.actions
     relevant = _gdpr_relevant(c)
     outcome = Outcome(
         severity=severity,
         rules=rules,
         categories=c.categories,
         my_number_duty=c.my_number_duty,
-        press=any(rule in actions.press_conference_rules for rule in rules),
-        rapid=severity in actions.rapid_disclosure_severities
-        or any(cat in actions.rapid_disclosure_categories for cat in c.categories),
+        press=not p.press_rules.isdisjoint(rules),
+        rapid=severity in p.rapid_severities or not p.rapid_categories.isdisjoint(c.categories),
         police=_police(c),
         timely=facts.listed_company is True
-        and (
-            severity in actions.timely_disclosure_severities
-            or (c.secrets_at_risk and D.TRADE_SECRET in c.cats)
-        ),
+        and (severity in p.timely_severities or (c.secrets_at_risk and D.TRADE_SECRET in c.cats)),
         notify_principal=facts.role == Role.PROCESSOR
         and c.personal
         and (c.leaked or c.exception == "provision"),
@@ -324,11 +366,11 @@ def evaluate(facts: Facts, policy: Policy) -> tuple[Outcome, Context]:
 
 
 def _severity(c: Context) -> tuple[Severity, tuple[str, ...]]:
-    for severity, rule_ids in c.policy.plan:
-        matched = tuple(rule for rule in rule_ids if RULES[rule](c))
+    for severity, rules in c.p.plan:
+        matched = tuple(rule for rule, applies in rules if applies(c))
         if matched:
             return severity, matched
-    return c.policy.default_severity, ()
+    return c.p.default_severity, ()
 
 
 def _police(c: Context) -> Police:
@@ -340,7 +382,7 @@ def _police(c: Context) -> Police:
     return Police.NO
 
 
-def _gdpr_relevant(c: Context) -> bool | Literal["unknown"]:
+def _gdpr_relevant(c: Context) -> GdprRelevance:
     if c.f.data_categories is not None and not c.personal:
         return False  # no personal data, no data subjects
     if c.f.subject_regions is None:
@@ -348,7 +390,9 @@ def _gdpr_relevant(c: Context) -> bool | Literal["unknown"]:
     return bool(c.f.subject_regions & GDPR_REGIONS)
 
 
-def _gdpr_notify(c: Context, relevant: bool | str) -> Literal["required", "assess", "not_required"]:
+def _gdpr_notify(
+    c: Context, relevant: GdprRelevance
+) -> Literal["required", "assess", "not_required"]:
     if relevant is False or not c.personal_at_risk:
         return "not_required"
     return "required" if (c.cats & HIGH_RISK or c.observed) else "assess"
@@ -356,14 +400,16 @@ def _gdpr_notify(c: Context, relevant: bool | str) -> Literal["required", "asses
 
 # ----- open questions: the unknowns whose answer would change the outcome -------------------------
 
-Alternatives = Callable[[Facts], tuple[dict[str, Any], ...]]
+Probe = Callable[[Facts], tuple[dict[str, Any], ...]]
 
 
-def _if_unknown(field: str, *values: Any) -> Alternatives:
-    def alternatives(f: Facts) -> tuple[dict[str, Any], ...]:
-        return tuple({field: v} for v in values) if getattr(f, field) is None else ()
+def _if_unknown(field: str, *values: Any) -> Probe:
+    changes = tuple({field: value} for value in values)
 
-    return alternatives
+    def probe(f: Facts) -> tuple[dict[str, Any], ...]:
+        return changes if getattr(f, field) is None else ()
+
+    return probe
 
 
 def _wrongful(f: Facts) -> tuple[dict[str, Any], ...]:
@@ -372,15 +418,13 @@ def _wrongful(f: Facts) -> tuple[dict[str, Any], ...]:
 
 
 def _key(f: Facts) -> tuple[dict[str, Any], ...]:
-    return (
-        ({"key_compromised": True},)
-        if f.encryption == Encryption.STRONG and f.key_compromised is None
-        else ()
-    )
+    asked = f.encryption == Encryption.STRONG and f.key_compromised is None
+    return ({"key_compromised": True},) if asked else ()
 
 
-# In the article's order; each maps the facts to the values worth trying for that unknown.
-PROBES: dict[str, Alternatives] = {
+# In the article's order; each gives the answers worth trying for that unknown. Counts and
+# categories are monotone, so one small count and "none" are enough to tell.
+PROBES: dict[str, Probe] = {
     "data_categories": _if_unknown("data_categories", frozenset({D.NONE})),
     "affected_count": _if_unknown("affected_count", 1),
     "subject_regions": _if_unknown(
@@ -403,38 +447,38 @@ PROBES: dict[str, Alternatives] = {
 }
 
 
-def _changes(facts: Facts, field: str, baseline: Outcome, policy: Policy) -> bool:
-    for change in PROBES[field](facts):
-        if (
-            evaluate(dataclasses.replace(facts, **change), policy)[0].decision()
-            != baseline.decision()
-        ):
-            return True
-    return False
+def _changes(facts: Facts, field: str, baseline: Outcome, p: Compiled) -> bool:
+    decision = baseline.decision()
+    return any(
+        evaluate(facts._replace(**change), p)[0].decision() != decision
+        for change in PROBES[field](facts)
+    )
 
 
-def open_fields(facts: Facts, baseline: Outcome, policy: Policy) -> list[str]:
-    return [field for field in PROBES if _changes(facts, field, baseline, policy)]
+def open_fields(facts: Facts, baseline: Outcome, p: Compiled) -> list[str]:
+    return [field for field in PROBES if _changes(facts, field, baseline, p)]
 
 
 def decisive(answers: Answers, field: str, policy: Policy | None = None) -> bool:
     """Whether some answer to `field` could change the verdict, given the other answers."""
-    policy = policy or default_policy()
     if field not in PROBES:
         return False
-    facts = dataclasses.replace(Facts.of(answers), **{field: None})
-    return _changes(facts, field, evaluate(facts, policy)[0], policy)
+    p = compiled(policy or default_policy())
+    facts = Facts.of(answers)._replace(**{field: None})
+    return _changes(facts, field, evaluate(facts, p)[0], p)
 
 
-def _conditional_on(facts: Facts, baseline: Outcome, policy: Policy) -> list[str]:
+def _conditional_on(facts: Facts, baseline: Outcome, p: Compiled) -> list[str]:
     """The unknowns (encryption, access) whose better value alone would remove the APPI duty."""
+    if not baseline.reportable:
+        return []
     better = {"encryption": Encryption.STRONG, "access": Access.RULED_OUT}
     return [
         field
         for field, value in better.items()
         if getattr(facts, field) is None
-        and not evaluate(dataclasses.replace(facts, **{field: value}), policy)[0].reportable
-    ] if baseline.reportable else []  # fmt: skip
+        and not evaluate(facts._replace(**{field: value}), p)[0].reportable
+    ]
 
 
 # ----- the verdict --------------------------------------------------------------------------------
@@ -444,25 +488,26 @@ def assess(
     answers: Answers, policy: Policy | None = None, *, tz: ZoneInfo | str = "Asia/Tokyo"
 ) -> Verdict:
     """The verdict for these answers. No clock, no I/O: the same input gives the same verdict."""
-    policy = policy or default_policy()
+    p = compiled(policy or default_policy())
     zone = clocks.zone(tz)
     facts = Facts.of(answers)
-    outcome, context = evaluate(facts, policy)
-    conditional = _conditional_on(facts, outcome, policy)
-    questions = open_fields(facts, outcome, policy)
+    outcome, context = evaluate(facts, p)
+    conditional = _conditional_on(facts, outcome, p)
+    questions = open_fields(facts, outcome, p)
+    gdpr_due = (
+        clocks.gdpr_authority_due(answers.discovered_at, clocks=p.clocks, tz=zone)
+        if outcome.gdpr_clock
+        else None
+    )
     return Verdict(
         severity=outcome.severity,
         rules=list(outcome.rules),
-        policy_version=policy.version,
-        reasons=_reasons(answers, outcome, context, conditional, policy),
-        appi=_appi(answers.discovered_at, outcome, conditional, policy, zone),
+        policy_version=p.version,
+        reasons=_reasons(answers, outcome, context, conditional),
+        appi=_appi(answers.discovered_at, outcome, conditional, p, zone),
         gdpr=GdprOutcome(
             relevant=outcome.gdpr_relevant,
-            authority_due=clocks.gdpr_authority_due(
-                answers.discovered_at, clocks=policy.clocks, tz=zone
-            )
-            if outcome.gdpr_clock
-            else None,
+            authority_due=gdpr_due,
             notify_individuals=outcome.gdpr_notify,
         ),
         actions=Actions(
@@ -472,23 +517,19 @@ def assess(
             timely_disclosure_review=outcome.timely,
             notify_principal=outcome.notify_principal,
         ),
-        open_questions=[_open_question(field, policy) for field in questions],
+        open_questions=[p.questions[field] for field in questions],
         provisional=bool(questions),
     )
 
 
 def _appi(
-    discovered_at: datetime,
-    outcome: Outcome,
-    conditional: list[str],
-    policy: Policy,
-    zone: ZoneInfo,
+    discovered_at: datetime, outcome: Outcome, conditional: list[str], p: Compiled, zone: ZoneInfo
 ) -> AppiOutcome:
     if not outcome.reportable:
         return AppiOutcome(report_required=False, categories=[], preliminary_target=None,
                            preliminary_due=None, final_due=None, notify_individuals="not_required")  # fmt: skip
     wrongful = AppiCategory.C3 in outcome.categories
-    due = clocks.appi_clocks(discovered_at, wrongful=wrongful, clocks=policy.clocks, tz=zone)
+    due = clocks.appi_clocks(discovered_at, wrongful=wrongful, clocks=p.clocks, tz=zone)
     return AppiOutcome(
         report_required="conditional" if conditional else True,
         categories=list(outcome.categories),
@@ -499,19 +540,14 @@ def _appi(
     )
 
 
-def _open_question(field: str, policy: Policy) -> OpenQuestion:
-    text = policy.open_questions[field]
-    return OpenQuestion(field=field, en=text.en, ja=text.ja)
-
-
 def _reasons(
-    answers: Answers, outcome: Outcome, c: Context, conditional: list[str], policy: Policy
+    answers: Answers, outcome: Outcome, c: Context, conditional: list[str]
 ) -> list[Reason]:
     keys = list(outcome.rules) or ["default"]
-    keys += [str(category) for category in outcome.categories]
+    keys += [category.value for category in outcome.categories]
     if (
         AppiCategory.C3 in outcome.categories
-        and answers.leak_mode == LeakMode.RANSOMWARE
+        and c.f.leak_mode == LeakMode.RANSOMWARE
         and not c.confirmed
     ):
         keys.append("C3-ransomware")
@@ -519,16 +555,11 @@ def _reasons(
         keys.append("MN" if outcome.my_number_duty else "MN-note")
     keys += _exception_keys(c)
     keys += [f"COND-{field}" for field in conditional]
-    if c.personal_at_risk and outcome.gdpr_relevant is True:
-        keys.append("GDPR")
-    elif c.personal_at_risk and outcome.gdpr_relevant == "unknown":
-        keys.append("GDPR-unknown")
+    if c.personal_at_risk and outcome.gdpr_relevant is not False:
+        keys.append("GDPR" if outcome.gdpr_relevant is True else "GDPR-unknown")
     keys += _action_keys(answers, outcome, c)
-    keys += [f"F3-{control}" for control in answers.controls_missing or ()]
-    threshold = (
-        policy.legal.c4_public_body_more_than if answers.public_body else policy.legal.c4_more_than
-    )
-    return [_reason(key, policy, threshold) for key in dict.fromkeys(keys)]
+    keys += [f"F3-{control.value}" for control in answers.controls_missing or ()]
+    return [c.p.reason(key, answers.public_body) for key in dict.fromkeys(keys)]
 
 
 def _exception_keys(c: Context) -> list[str]:
@@ -537,14 +568,14 @@ def _exception_keys(c: Context) -> list[str]:
         "no_access": "EX-no-access",
         "provision": "EX-provision",
     }
-    relevant = c.personal or bool(c.cats & SECRETS)
-    return [names[c.exception]] if c.exception and relevant else []
+    at_stake = c.personal or bool(c.cats & SECRETS)
+    return [names[c.exception]] if c.exception and at_stake else []
 
 
 def _action_keys(answers: Answers, outcome: Outcome, c: Context) -> list[str]:
     keys = []
     if outcome.police != Police.NO:
-        keys.append(f"POLICE-{outcome.police}")
+        keys.append(f"POLICE-{outcome.police.value}")
     if outcome.timely:
         keys.append("TD-listed")
     if outcome.notify_principal:
@@ -555,10 +586,3 @@ def _action_keys(answers: Answers, outcome: Outcome, c: Context) -> list[str]:
     if answers.contained is False and at_stake:
         keys.append("CTX-not-contained")
     return keys
-
-
-def _reason(key: str, policy: Policy, c4_threshold: int) -> Reason:
-    text = policy.text(key)
-    values = {**policy.placeholders(), "c4_threshold": f"{c4_threshold:,}"}
-    values = {k: f"{v:,}" if isinstance(v, int) else v for k, v in values.items()}
-    return Reason(rule=key, en=text.en.format_map(values), ja=text.ja.format_map(values))

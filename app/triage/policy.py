@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import functools
 import string
+from collections.abc import Callable
 from datetime import time
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal, Self, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -54,6 +55,7 @@ RuleId = Literal[
     "S1-a", "S1-b", "S1-c", "S1-d", "S2-a", "S2-b", "S2-c", "S2-d", "S3-a", "S3-b", "S4-a", "S4-b"
 ]  # fmt: skip
 DEFAULT_FILE = "default.yaml"
+T = TypeVar("T")
 
 
 class PolicyError(ValueError):
@@ -183,6 +185,7 @@ class Policy(_Strict):
 
     _texts: dict[str, Bilingual] = PrivateAttr(default_factory=dict)
     _plan: tuple[tuple[Severity, tuple[str, ...]], ...] = PrivateAttr(default=())
+    _memo: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, context: Any) -> None:
         texts = dict(self.reasons)
@@ -202,6 +205,12 @@ class Policy(_Strict):
     def text(self, key: str) -> Bilingual:
         """The reason text of a rule or reason id."""
         return self._texts[key]
+
+    def memo(self, key: str, build: Callable[[Policy], T]) -> T:
+        """A value derived from this immutable policy, built on first use (e.g. compiled rules)."""
+        if key not in self._memo:
+            self._memo[key] = build(self)
+        return self._memo[key]  # type: ignore[no-any-return]
 
     def label(self, severity: Severity) -> Bilingual:
         return self.severities[severity].label

@@ -44,8 +44,8 @@ VALUE_LABELS: dict[enum.StrEnum, Text] = {
         en="Financial data (card numbers, bank accounts with net-banking details, …)",
     ),
     DataCategory.CREDENTIALS: Text(
-        ja="ID・パスワード等の認証情報（決済・送金機能のあるサービス）",
-        en="Log-in credentials (services with payment or transfer functions)",
+        ja="ログインID・パスワード等の認証情報",
+        en="Log-in credentials (IDs with passwords)",
     ),
     DataCategory.IDENTITY: Text(
         ja="氏名・住所・生年月日など本人を特定できる情報",
@@ -55,8 +55,8 @@ VALUE_LABELS: dict[enum.StrEnum, Text] = {
         ja="連絡先（メールアドレス・電話番号）", en="Contact data (e-mail, phone)"
     ),
     DataCategory.OTHER_PERSONAL: Text(
-        ja="その他の個人データ（利用履歴・位置情報・カード下4桁と有効期限など）",
-        en="Other personal data (usage history, location, card last-4 + expiry, …)",
+        ja="その他の個人データ（利用履歴・位置情報・口座番号のみ・カード下4桁と有効期限など）",
+        en="Other personal data (usage history, location, account number alone, card last-4 + expiry, …)",
     ),
     DataCategory.MY_NUMBER: Text(ja="マイナンバー（個人番号）", en="My Number (individual number)"),
     DataCategory.TRADE_SECRET: Text(
@@ -200,10 +200,10 @@ QUESTIONS: tuple[Question, ...] = (
         ),
         help=Text(
             ja="要配慮個人情報：人種、信条、社会的身分、病歴、犯罪の経歴、犯罪により害を被った事実、障害、健康診断等の結果、診療・調剤情報など（個人情報保護法第2条第3項）。1人分でも報告対象です。"
-            "財産的被害につながる情報：クレジットカード番号（番号だけでも該当）、ネットバンキングや決済サービスのID・パスワード。カード番号の下4桁と有効期限だけなら「その他の個人データ」を選んでください。"
+            "財産的被害につながる情報：クレジットカード番号（番号だけでも該当）、ネットバンキングや決済サービスのID・パスワード。カード番号の下4桁と有効期限だけ、または銀行口座番号だけ（ネットバンキングのパスワードなし）なら「その他の個人データ」を選んでください（個人情報保護委員会Q&A 6-12、14-8）。利用可能なID・パスワードは、使い回しによる被害を考え、決済機能の有無にかかわらずC2として扱います。"
             "営業秘密：秘密として管理され、有用で、公然と知られていない技術・営業情報。",
             en="Special-care data (要配慮個人情報): race, creed, social status, medical history, criminal record, having been a crime victim, disability, health-check results, medical and dispensing records (APPI art. 2(3)); reportable even for one person. "
-            "Financial data: a card number (the number alone counts), net-banking or payment log-ins. Only the last 4 digits and the expiry date: choose 'other personal data'. "
+            "Financial data: a card number (the number alone counts), net-banking or payment log-ins. Only the last 4 digits and the expiry date, or a bank account number alone (no net-banking password): choose 'other personal data' (PPC Q&A 6-12, 14-8). Usable IDs with passwords are treated as C2 whether or not the service can pay, because passwords are reused. "
             "Trade secrets: technical or business information kept secret, useful, and not publicly known.",
         ),
     ),  # fmt: skip
