@@ -19,10 +19,10 @@ def catalogue(lang: str) -> dict[str, str]:
     return yaml.safe_load(text)
 
 
-def t(key: str, lang: str, **values: Any) -> str:
-    """The text for `key` in `lang`, falling back to English, formatted with `values`."""
+def t(name: str, lang: str, /, **values: Any) -> str:
+    """The text for `name` in `lang`, falling back to English, formatted with `values`."""
     lang = lang if lang in LANGUAGES else "en"
-    template = catalogue(lang).get(key) or catalogue("en").get(key) or key
+    template = catalogue(lang).get(name) or catalogue("en").get(name) or name
     return template.format(**values) if values else template
 
 

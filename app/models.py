@@ -236,8 +236,9 @@ class ChatMessage(Base):
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
     ref: Mapped[str] = mapped_column(String(128))
     channel_id: Mapped[str] = mapped_column(String(64))
-    ts: Mapped[str] = mapped_column(String(64))
+    ts: Mapped[str | None] = mapped_column(String(64))  # None while being posted
     thread_ts: Mapped[str | None] = mapped_column(String(64))
+    work_id: Mapped[int | None] = mapped_column(BigId)  # the work row that reserved the post
     created_at: Mapped[datetime]
 
     __table_args__ = (UniqueConstraint("incident_id", "ref"),)

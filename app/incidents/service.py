@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.db import transaction
@@ -610,6 +611,32 @@ class IncidentService:
                 ).scalars()
             )
 
+    async def reserve_message(
+        self,
+        incident_id: int,
+        ref: str,
+        channel_id: str,
+        work_id: int,
+        thread_ts: str | None = None,
+    ) -> bool:
+        """Claims the right to post `ref`; False when another work row holds it."""
+        try:
+            async with transaction(self.sessions) as session:
+                session.add(
+                    ChatMessage(
+                        incident_id=incident_id,
+                        ref=ref,
+                        channel_id=channel_id,
+                        ts=None,
+                        thread_ts=thread_ts,
+                        work_id=work_id,
+                        created_at=self.clock(),
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
     async def save_message_ref(
         self, incident_id: int, ref: str, channel_id: str, ts: str, thread_ts: str | None = None
     ) -> None:
@@ -632,6 +659,8 @@ class IncidentService:
                         created_at=self.clock(),
                     )
                 )
+            else:
+                existing.ts = ts
 
     # ----- reading ---------------------------------------------------------------------------
 

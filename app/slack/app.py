@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -51,7 +52,6 @@ def build_bolt_app(runtime: Runtime, client: AsyncWebClient | None = None) -> As
         client=client,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         process_before_response=True,
-        token_verification_enabled=False,
         ignoring_self_events_enabled=False,
     )
     bolt.middleware(only_our_workspace(runtime))
@@ -69,8 +69,6 @@ def only_our_workspace(runtime: Runtime) -> Any:
     expected = runtime.settings.slack_team_id
 
     async def check(context: Any, next: Any) -> Any:  # noqa: A002 - bolt's name
-        from slack_bolt.response import BoltResponse
-
         if expected and context.team_id and context.team_id != expected:
             log.warning("refused a request from workspace %s", context.team_id)
             return BoltResponse(status=403, body="this workspace is not served here")
@@ -82,15 +80,14 @@ def only_our_workspace(runtime: Runtime) -> Any:
 def deduplicate_events(runtime: Runtime) -> Any:
     """Events API deliveries are processed once, however often Slack retries them."""
 
-    async def dedupe(body: dict[str, Any], ack: Any, next: Any) -> Any:  # noqa: A002
+    async def dedupe(body: dict[str, Any], next: Any) -> Any:  # noqa: A002
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if event_id:
             try:
                 async with transaction(runtime.sessions) as session:
                     session.add(ProcessedEvent(event_id=str(event_id)[:128], received_at=utcnow()))
             except IntegrityError:
-                await ack()
-                return None
+                return BoltResponse(status=200, body="")
         return await next()
 
     return dedupe

@@ -144,17 +144,26 @@ class SlackEffects:
         text: str,
         *,
         thread_ts: str | None = None,
-    ) -> tuple[str, bool]:
-        """Posts the message for `ref` unless it exists; returns (ts, posted_now)."""
-        known = await self.service.message_ref(incident.id, ref)
-        if known is not None:
-            return known.ts, False
+    ) -> tuple[str | None, bool]:
+        """Posts the message for `ref` exactly once across workers; returns (ts, posted_now).
+
+        The ref is reserved in the database before posting, so two rows racing for it cannot
+        both post; a row retried after a crash looks for its message in the channel first.
+        """
         channel = incident.channel_id
         assert channel is not None
-        if item.attempt > 1:  # a retried or reclaimed row: the post may have landed already
-            if found := await self._find_posted(channel, incident.id, ref, thread_ts):
-                await self.service.save_message_ref(incident.id, ref, channel, found, thread_ts)
-                return found, False
+        known = await self.service.message_ref(incident.id, ref)
+        if known is not None and (known.ts is not None or known.work_id != item.id):
+            return known.ts, False
+        if known is None and not await self.service.reserve_message(
+            incident.id, ref, channel, item.id, thread_ts
+        ):
+            return None, False
+        if item.attempt > 1 and (
+            found := await self._find_posted(channel, incident.id, ref, thread_ts)
+        ):
+            await self.service.save_message_ref(incident.id, ref, channel, found, thread_ts)
+            return found, False
         response = await self.client.chat_postMessage(
             channel=channel,
             text=text[:3000],
@@ -192,7 +201,7 @@ class SlackEffects:
         self, incident: Incident, ref: str, blocks: Sequence[Block], text: str
     ) -> bool:
         known = await self.service.message_ref(incident.id, ref)
-        if known is None:
+        if known is None or known.ts is None:
             return False
         await self.client.chat_update(
             channel=known.channel_id, ts=known.ts, text=text[:3000], blocks=ui.dump(blocks)
@@ -216,7 +225,7 @@ class SlackEffects:
             ui.summary_blocks(snap, lang, self.settings.timezone, utcnow()),
             f"{incident.key} {incident.title}",
         )
-        if posted:
+        if summary_ts and (posted or item.attempt > 1):
             await self._pin(incident.channel_id, summary_ts)
         await self.post_once(
             item,

@@ -256,8 +256,17 @@ class WorkQueue:
         """Claims one batch and runs it; returns how many rows were processed."""
         async with self._lock:
             items = await self.claim(now)
-            await asyncio.gather(*(self._run(item) for item in items))
+            # Rows of one incident run in the order they were written (a verdict is posted before
+            # the statement that threads under it); different incidents run side by side.
+            groups: dict[object, list[Claimed]] = {}
+            for item in sorted(items, key=lambda i: i.id):
+                groups.setdefault(item.incident_id or f"row{item.id}", []).append(item)
+            await asyncio.gather(*(self._run_in_order(group) for group in groups.values()))
             return len(items)
+
+    async def _run_in_order(self, items: list[Claimed]) -> None:
+        for item in items:
+            await self._run(item)
 
     async def drain(self, *, max_rounds: int = 100) -> int:
         """Runs batches until nothing is due (tests and the CLI use it)."""

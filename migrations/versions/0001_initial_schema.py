@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 15:22:24.989588
+Create Date: 2026-11-28 15:35:16.584979
 """
 
 from collections.abc import Sequence
@@ -146,8 +146,9 @@ def upgrade() -> None:
     sa.Column('incident_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('ref', sa.String(length=128), nullable=False),
     sa.Column('channel_id', sa.String(length=64), nullable=False),
-    sa.Column('ts', sa.String(length=64), nullable=False),
+    sa.Column('ts', sa.String(length=64), nullable=True),
     sa.Column('thread_ts', sa.String(length=64), nullable=True),
+    sa.Column('work_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('created_at', app.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['incident_id'], ['incidents.id'], name=op.f('fk_chat_messages_incident_id_incidents'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_chat_messages')),

@@ -1,0 +1,150 @@
+"""A Slack harness: the real bolt app behind FastAPI, signed requests in, the fake Web API out."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from app.main import create_app
+from app.runtime import Runtime, build_runtime
+from app.settings import Settings
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET, make_settings
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_requests import SlackRequests
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    with FakeSlack() as fake:
+        yield fake
+
+
+@dataclass
+class Slack:
+    """Drives leakdesk as Slack and its users would."""
+
+    fake: FakeSlack
+    requests: SlackRequests
+    http: httpx.AsyncClient
+    runtime: Runtime
+
+    async def send(self, signed: tuple[bytes, dict[str, str]]) -> httpx.Response:
+        body, headers = signed
+        return await self.http.post("/slack/events", content=body, headers=headers)
+
+    async def command(
+        self, text: str, *, user: str = "U0REPORTER", channel: str = "C0GENERAL"
+    ) -> httpx.Response:
+        return await self.send(self.requests.slash(text, user_id=user, channel_id=channel))
+
+    async def work(self) -> int:
+        """Lets the worker do everything that is due (what `leakdesk serve` does in the background)."""
+        return await self.runtime.queue.drain()
+
+    def room(self) -> dict[str, Any]:
+        rooms = [c for c in self.fake.channels if c["name"].startswith(("leak-", "drill-"))]
+        assert rooms, "no incident room was created"
+        return rooms[-1]
+
+    def messages(self, channel: str | None = None) -> list[dict[str, Any]]:
+        return self.fake.messages(channel or self.room()["id"])
+
+    def message_with_ref(self, ref: str, channel: str | None = None) -> dict[str, Any]:
+        for message in reversed(self.messages(channel)):
+            payload = (message.get("metadata") or {}).get("event_payload") or {}
+            if payload.get("ref") == ref:
+                return message
+        raise AssertionError(f"no message for {ref}; refs: {self.refs(channel)}")
+
+    def refs(self, channel: str | None = None) -> list[str]:
+        return [
+            ((m.get("metadata") or {}).get("event_payload") or {}).get("ref")
+            for m in self.messages(channel)
+        ]
+
+    async def press(
+        self, ref: str, action_id: str, *, user: str = "U0RESP1", value: Any = None
+    ) -> httpx.Response:
+        message = self.message_with_ref(ref)
+        return await self.send(self.requests.press(message, action_id, user_id=user, value=value))
+
+    async def answer(self, field: str, value: Any, *, user: str = "U0RESP1") -> None:
+        """Answers a question the way a person does: in the question's own message."""
+        message = self.message_with_ref(f"question:{field}")
+        from tests.fakes.slack_requests import find_element
+
+        action_id = f"answer:{field}"
+        if isinstance(value, bool):
+            label = "Yes" if value else "No"
+            for block in message["blocks"]:
+                for element in block.get("elements", []):
+                    if element.get("action_id") == action_id and element["text"]["text"] in (
+                        label,
+                        "はい" if value else "いいえ",
+                    ):
+                        signed = self.requests.block_actions(
+                            action_id,
+                            element["value"],
+                            user_id=user,
+                            channel_id=self.room()["id"],
+                            message_ts=message["ts"],
+                            block_id=block["block_id"],
+                            message=message,
+                        )
+                        response = await self.send(signed)
+                        assert response.status_code == 200
+                        return
+            raise AssertionError(f"no {label} button for {field}")
+        _, element = find_element(message["blocks"], action_id)
+        if element.get("type") == "button":
+            for block in message["blocks"]:
+                for el in block.get("elements", []):
+                    if el.get("action_id") == action_id and f'"v":"{value}"' in el["value"]:
+                        signed = self.requests.block_actions(
+                            action_id,
+                            el["value"],
+                            user_id=user,
+                            channel_id=self.room()["id"],
+                            message_ts=message["ts"],
+                            block_id=block["block_id"],
+                            message=message,
+                        )
+                        response = await self.send(signed)
+                        assert response.status_code == 200
+                        return
+            raise AssertionError(f"no button {value} for {field}")
+        response = await self.send(
+            self.requests.press(message, action_id, user_id=user, value=value)
+        )
+        assert response.status_code == 200, response.text
+
+
+def slack_settings(database_url: str, fake: FakeSlack, **overrides: Any) -> Settings:
+    return make_settings(
+        database_url,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake.url,
+        language="en",
+        **overrides,
+    )
+
+
+@pytest.fixture
+async def slack(database_url: str, fake_slack: FakeSlack) -> AsyncIterator[Slack]:
+    settings = slack_settings(database_url, fake_slack)
+    runtime = build_runtime(settings)
+    app = create_app(settings, runtime=runtime, start_worker=False)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://leakdesk.test") as http:
+        yield Slack(
+            fake_slack,
+            SlackRequests(SIGNING_SECRET, response_url=fake_slack.response_url),
+            http,
+            runtime,
+        )
+    await runtime.close()

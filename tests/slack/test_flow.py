@@ -1,0 +1,136 @@
+"""The Slack incident flow end to end: /leak → private room → triage → verdict → statement → close."""
+
+from __future__ import annotations
+
+from tests.slack.conftest import Slack
+
+
+async def test_leak_opens_a_private_room_and_asks_the_first_question(slack: Slack) -> None:
+    response = await slack.command("Customer CSV sent to the wrong address")
+    assert response.status_code == 200
+    assert "LEAK-" in response.json()["text"]
+    await slack.work()
+
+    room = slack.room()
+    assert room["is_private"] is True
+    assert room["name"].startswith("leak-") and room["name"].endswith(
+        "-001-customer-csv-sent-to-the-wrong-address"
+    )
+    assert {"U0REPORTER", "U0RESP1", "U0LEAD1", "U0LEAD2"} <= set(slack.fake.members(room["id"]))
+    assert slack.refs()[:3] == ["summary", "welcome", "question:data_categories"]
+    assert len(slack.fake.pins(room["id"])) == 1
+    ready = [e for e in slack.fake.ephemerals(user="U0REPORTER") if room["id"] in e.get("text", "")]
+    assert ready, "the reporter was not sent the room's link"
+
+
+async def test_triage_to_verdict_statement_and_approval(slack: Slack) -> None:
+    await slack.command("Card data skimmed on the web shop")
+    await slack.work()
+    await slack.answer("data_categories", ["financial", "contact"])
+    await slack.work()
+    await slack.answer("affected_count", "2400")
+    await slack.work()
+    await slack.answer("subject_regions", ["JP"])
+    await slack.work()
+    await slack.answer("encryption", "none")
+    await slack.work()
+    await slack.answer("leak_mode", "skimming")
+    await slack.work()
+
+    verdict = slack.message_with_ref("verdict:1")
+    text = str(verdict["blocks"])
+    assert "SEV1" in text and "S1-b" in text
+    topic = slack.fake.topic(slack.room()["id"])
+    assert "SEV1" in topic
+
+    statement = slack.message_with_ref("statement")
+    assert statement["thread_ts"] == verdict["ts"]
+
+    # Someone who is not a PR lead cannot approve.
+    await slack.press("statement", "statement_approve", user="U0RESP1")
+    await slack.work()
+    assert any("Only PR leads" in e.get("text", "") for e in slack.fake.ephemerals(user="U0RESP1"))
+
+    # SEV1 needs two different PR leads; a double click approves once.
+    await slack.press("statement", "statement_approve", user="U0LEAD1")
+    await slack.press("statement", "statement_approve", user="U0LEAD1")
+    await slack.work()
+    assert "published:1" not in slack.refs()
+    await slack.press("statement", "statement_approve", user="U0LEAD2")
+    await slack.work()
+    published = slack.message_with_ref("published:1")
+    assert "U0LEAD1" in str(published["blocks"]) and "U0LEAD2" in str(published["blocks"])
+
+    incident = await slack.runtime.service.find_by_channel(slack.room()["id"])
+    assert incident is not None
+    kinds = [e.kind for e in await slack.runtime.service.timeline(incident.id)]
+    assert kinds.count("statement.approved") == 2
+    assert await slack.runtime.service.verify(incident.id) is None
+
+
+async def test_room_commands_note_status_close(slack: Slack) -> None:
+    await slack.command("USB stick lost")
+    await slack.work()
+    room = slack.room()["id"]
+    response = await slack.command("note called the station lost and found", channel=room)
+    assert "Note added" in response.json()["text"]
+    response = await slack.command("status", channel=room)
+    assert "USB stick lost" in str(response.json()["blocks"])
+    response = await slack.command("close found it", channel=room)
+    assert response.json()["blocks"]
+    await slack.send(
+        slack.requests.block_actions(
+            "close_confirm",
+            response.json()["blocks"][1]["elements"][0]["value"],
+            user_id="U0RESP1",
+            channel_id=room,
+        )
+    )
+    await slack.work()
+    assert "closed" in slack.refs()
+    incident = await slack.runtime.service.find_by_channel(room)
+    assert incident is not None and incident.status == "closed"
+
+
+async def test_forged_and_stale_requests_are_refused_before_anything_is_stored(
+    slack: Slack,
+) -> None:
+    body, headers = slack.requests.slash("forged")
+    headers = {**headers, "X-Slack-Signature": "v0=" + "0" * 64}
+    assert (
+        await slack.http.post("/slack/events", content=body, headers=headers)
+    ).status_code == 401
+    import time
+
+    body = slack.requests.slash("stale")[0]
+    stale = slack.requests.signed(body, timestamp=int(time.time()) - 600)
+    assert (await slack.send(stale)).status_code == 401
+    assert await slack.runtime.service.open_incidents() == []
+
+
+async def test_a_card_number_in_the_summary_is_masked_and_the_reporter_told(slack: Slack) -> None:
+    response = await slack.command("card 4111 1111 1111 1111 was pasted in a ticket")
+    assert "masked" in response.json()["text"]
+    ((incident, _),) = await slack.runtime.service.open_incidents()
+    assert "4111" not in incident.title
+
+
+async def test_an_event_delivered_twice_is_processed_once(slack: Slack) -> None:
+    from tests.fakes.slack_requests import app_home_opened
+
+    body, headers = slack.requests.event(app_home_opened("U0REPORTER"))
+    assert (await slack.send((body, headers))).status_code == 200
+    assert (await slack.send(slack.requests.redeliver(body, 1))).status_code == 200
+    from sqlalchemy import func, select
+
+    from app.models import WorkItem
+
+    async with slack.runtime.sessions() as session:
+        count = (
+            await session.execute(
+                select(func.count())
+                .select_from(WorkItem)
+                .where(WorkItem.kind == "slack.publish_home")
+            )
+        ).scalar_one()
+    assert count == 1
