@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Incident
 from app.work.queue import WorkSpec
@@ -24,6 +26,7 @@ class Event:
 
 
 Reaction = Callable[[Event], Iterable[WorkSpec]]
+Hook = Callable[[AsyncSession, Event], Awaitable[None]]
 
 
 class Reactions:
@@ -31,6 +34,21 @@ class Reactions:
 
     def __init__(self) -> None:
         self._by_kind: dict[str, list[tuple[str | None, Reaction]]] = defaultdict(list)
+        self._hooks: dict[str, list[Hook]] = defaultdict(list)
+
+    def within(self, *kinds: str) -> Callable[[Hook], Hook]:
+        """Registers an async hook that runs inside the event's transaction (e.g. to reschedule
+        follow-ups); it may read and write through the session, never call out."""
+
+        def register(fn: Hook) -> Hook:
+            for kind in kinds:
+                self._hooks[kind].append(fn)
+            return fn
+
+        return register
+
+    def hooks(self, kind: str) -> list[Hook]:
+        return self._hooks.get(kind, []) + self._hooks.get("*", [])
 
     def on(self, *kinds: str, platform: str | None = None) -> Callable[[Reaction], Reaction]:
         def register(fn: Reaction) -> Reaction:
