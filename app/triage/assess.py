@@ -115,7 +115,12 @@ class Context:
         self.wrongful = wrongful is not False
         # What was seen outside outweighs logs that say nobody looked.
         self.observed = f.published is True or f.secondary_damage is True
-        self.encrypted_safe = f.encryption == Encryption.STRONG and f.key_compromised is not True
+        # Data posted or misused was evidently readable, whatever encryption it was said to have.
+        self.encrypted_safe = (
+            f.encryption == Encryption.STRONG
+            and f.key_compromised is not True
+            and not self.observed
+        )
         self.no_access = f.access == Access.RULED_OUT and not self.observed
         self.exception = self._exception()
         self.leaked = self.exception is None
@@ -469,8 +474,13 @@ def decisive(answers: Answers, field: str, policy: Policy | None = None) -> bool
 
 
 def _conditional_on(facts: Facts, baseline: Outcome, p: Compiled) -> list[str]:
-    """The unknowns (encryption, access) whose better value alone would remove the APPI duty."""
-    if not baseline.reportable:
+    """The unknowns (encryption, access) whose better value alone would remove the APPI duty.
+
+    Only while `access` is unknown: an explicit suspected/confirmed access is a known likelihood,
+    and an encryption exception nobody has established then leaves the duty standing (the
+    question stays open). See docs/policy.md, "Interpretations".
+    """
+    if not baseline.reportable or facts.access is not None:
         return []
     better = {"encryption": Encryption.STRONG, "access": Access.RULED_OUT}
     return [
