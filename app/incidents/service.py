@@ -814,7 +814,8 @@ class IncidentService:
         )
         session.add(event)
         incident.timeline_seq, incident.timeline_head, incident.updated_at = seq, event.hash, at
-        for spec in self.reactions(Event(incident, kind, actor, data, at)):
+        happened = Event(incident, kind, actor, data, at)
+        for spec in self.reactions(happened):
             add_work(
                 session,
                 spec,
@@ -823,6 +824,8 @@ class IncidentService:
                 max_attempts=self.config.max_attempts,
             )
         await session.flush()
+        for hook in self.reactions.hooks(kind):
+            await hook(session, happened)
         return event
 
 
