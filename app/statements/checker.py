@@ -1,8 +1,8 @@
 """Check a holding statement for missing parts and for phrases crisis-PR practice avoids.
 
-The checker warns and never blocks: it runs on every draft and on every edit a PR lead makes, so
-it is a set of precompiled regular expressions over the text (full-width ASCII read as ASCII) (well under 10 ms
-for a long statement) and it accepts any string. Finding codes:
+The checker warns and never blocks. It runs on every draft and on every edit a PR lead makes, so
+it is precompiled regular expressions, each family run only when a literal it needs is in the
+text (about a millisecond for a long statement), and it accepts any string. Finding codes:
 
 * missing parts (warn): ``missing_title``, ``missing_apology``, ``missing_what_happened``,
   ``missing_data``, ``missing_actions``, ``missing_advice``, ``missing_contact``,
@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from app.statements.draft import certainty
+from app.statements.draft import advice_for, certainty
 
 __all__ = ["MESSAGES_EN", "MESSAGES_JA", "Finding", "check_statement"]
 
@@ -67,7 +67,7 @@ MESSAGES_JA: dict[str, str] = {
     "leak_overstated": "流出を事実として断定しています。確認できていない段階では「漏えいのおそれ」と書いてください。",
     "advice_card": "決済情報が対象です。カード明細の確認とカード発行会社への連絡をお願いする一文を入れてください。",
     "advice_password": "認証情報が対象です。パスワード変更（他サービスでの同じパスワードも）をお願いする一文を入れてください。",
-    "advice_phishing": "連絡先・本人情報が対象です。当社を装った不審な連絡への注意を呼びかける一文を入れてください。",
+    "advice_phishing": "個人情報が対象です。当社を装った不審な連絡への注意を呼びかける一文を入れてください。",
     "ppc_not_mentioned": "個人情報保護委員会への報告が必要と判定されていますが、本文で触れていません。",
 }
 
@@ -91,7 +91,7 @@ MESSAGES_EN: dict[str, str] = {
     "leak_overstated": "States the leak as fact; while access is not confirmed, say the information 'may have been accessed'.",
     "advice_card": "Payment data is involved: ask people to check their card statements and contact their card issuer.",
     "advice_password": "Credentials are involved: ask people to change their password, and any reused elsewhere.",
-    "advice_phishing": "Contact or identity data is involved: warn people about messages pretending to be from the company.",
+    "advice_phishing": "Personal data is involved: warn people about messages pretending to be from the company.",
     "ppc_not_mentioned": "The verdict calls for a report to the PPC, but the statement does not mention it.",
 }
 
@@ -100,395 +100,740 @@ def _finding(code: str, level: str = WARN, excerpt: str | None = None) -> Findin
     return Finding(code, level, MESSAGES_JA[code], MESSAGES_EN[code], excerpt)
 
 
-def _rx(*parts: str, flags: int = 0) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in parts), flags)
+# --- matching ----------------------------------------------------------------------------------
+# The text is folded once: full-width ASCII (ＡＰＴ, １２名) and the ideographic space become ASCII
+# and ASCII letters become lower case. The fold keeps every character in place, so excerpts quote
+# the text as written. Patterns are therefore written in lower case.
 
 
-_I = re.IGNORECASE
-# Full-width ASCII (ＡＰＴ, １２名) and the ideographic space read as their ASCII forms; the mapping
-# keeps every character in place, so excerpts quote the text as written.
-_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+def _fold_table() -> dict[int, int]:
+    table = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}  # full-width ASCII
+    table[0x3000] = 0x20  # ideographic space
+    table |= {code: code for code in range(0x41, 0x5B)}
+    return {key: value + 32 if 0x41 <= value <= 0x5A else value for key, value in table.items()}
+
+
+_FOLD = _fold_table()
+_META = frozenset("\\.^$*+?{}[]|()")
+
+# An alternative is a pattern that starts with the literal it cannot match without (after an
+# optional \b), or a (literal, pattern) pair when the literal comes later.
+Alternative = str | tuple[str, str]
+
+
+def _leading_literal(pattern: str) -> str:
+    run = ""
+    for char in pattern.removeprefix(r"\b"):
+        if char in _META:
+            run = run[:-1] if char in "?*{" else run
+            break
+        run += char
+    if len(run) < 2:
+        raise ValueError(f"give this alternative an explicit literal: {pattern!r}")
+    return run
+
+
+@dataclass(frozen=True)
+class _Alternative:
+    """One pattern, tried only when its literal is in the text.
+
+    A leading \\b is checked here rather than in the regex: a pattern that starts with its literal
+    lets the regex engine jump straight to the places where the literal occurs.
+    """
+
+    literal: str
+    pattern: re.Pattern[str]
+    word_start: bool
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if self.literal not in text:
+            return
+        for match in self.pattern.finditer(text):
+            start = match.start()
+            if self.word_start and start and _is_word_char(text[start - 1]):
+                continue
+            yield match
+
+
+def _is_word_char(char: str) -> bool:
+    # Only ASCII counts, so "のdata" still starts a word in mixed Japanese and English text.
+    return char.isascii() and (char.isalnum() or char == "_")
+
+
+@dataclass(frozen=True)
+class _Family:
+    """Alternatives that report under one code."""
+
+    alternatives: tuple[_Alternative, ...]
+
+    def finditer(self, text: str) -> list[re.Match[str]]:
+        matches = [m for alternative in self.alternatives for m in alternative.finditer(text)]
+        return sorted(matches, key=lambda m: m.start())
+
+    def search(self, text: str) -> bool:
+        return any(next(alt.finditer(text), None) for alt in self.alternatives)
+
+
+def _alternative(alternative: Alternative) -> _Alternative:
+    if isinstance(alternative, tuple):
+        literal, pattern = alternative
+    else:
+        literal, pattern = _leading_literal(alternative), alternative
+    if literal != literal.lower() or literal not in pattern.replace("\\", ""):
+        raise ValueError(f"literal {literal!r} must be lower case and in {pattern!r}")
+    word_start = not isinstance(alternative, tuple) and pattern.startswith(r"\b")
+    compiled = re.compile(pattern.removeprefix(r"\b") if word_start else pattern)
+    return _Alternative(literal, compiled, word_start)
+
+
+def _family(*alternatives: Alternative) -> _Family:
+    return _Family(tuple(_alternative(a) for a in alternatives))
+
+
+def _each(template: str, *words: str) -> list[str]:
+    """One alternative per word: ``template`` with ``{w}`` replaced."""
+    return [template.replace("{w}", word) for word in words]
+
+
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_PARTIES = ("vendor", "contractor", "supplier", "provider", "partner", "third-party", "third party")
 
-# --- required parts: (code, patterns that must all match) per language -------------------------
+# --- required parts: (code, families that must all match) per language -------------------------
 
-_PARTS_JA: list[tuple[str, tuple[re.Pattern[str], ...]]] = [
-    (
-        "missing_apology",
+_PARTS: dict[str, list[tuple[str, tuple[_Family, ...]]]] = {
+    "ja": [
         (
-            _rx(
-                "お詫び申し上げ",
-                "お詫びいたし",
-                "おわび申し上げ",
-                "謝罪いたし",
-                "申し訳(?:ございません|ありません)",
+            "missing_apology",
+            (
+                _family(
+                    "お詫び申し上げ",
+                    "お詫びいたし",
+                    "おわび申し上げ",
+                    "謝罪いたし",
+                    "申し訳ございません",
+                    "申し訳ありません",
+                ),
             ),
         ),
-    ),
-    (
-        "missing_what_happened",
         (
-            _rx(r"\d{1,2}月\d{1,2}日", r"\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"),
-            _rx("判明", "発覚", "発生", "確認いたしました", "確認しました", "認識", "把握"),
-        ),
-    ),
-    (
-        "missing_data",
-        (
-            _rx(
-                "対象となる(?:情報|方|お客様|個人情報)",
-                "氏名",
-                "住所",
-                "電話番号",
-                "メールアドレス",
-                "生年月日",
-                "クレジットカード",
-                "カード情報",
-                "口座",
-                "パスワード",
-                "ログインID",
-                "マイナンバー",
-                "個人番号",
-                "要配慮",
-                "病歴",
-                "連絡先",
-                "利用履歴",
-                "技術情報",
-                "営業情報",
-                "顧客情報",
-                "会員情報",
-            ),
-            _rx(r"\d[\d,]*\s*(?:名|件|人)", "調査中", "人数"),
-        ),
-    ),
-    (
-        "missing_actions",
-        (
-            _rx(
-                "措置",
-                "対策",
-                "調査を進め",
-                "調査して",
-                "報告(?:を|して|いた|する)",
-                "遮断",
-                "停止",
-                "専門(?:機関|家|会社)",
-                "再発防止",
-                "対応(?:を進め|して|いたし)",
+            "missing_what_happened",
+            (
+                _family(
+                    ("月", r"\d{1,2}月\d{1,2}日"),
+                    ("/", r"\d{4}/\d{1,2}/\d{1,2}"),
+                    ("-", r"\d{4}-\d{1,2}-\d{1,2}"),
+                ),
+                _family("判明", "発覚", "発生", "確認いたしました", "確認しました", "認識", "把握"),
             ),
         ),
-    ),
-    (
-        "missing_advice",
         (
-            _rx(
-                "ご注意(?:ください|を)",
-                "ご確認(?:ください|を)",
-                "変更(?:してください|をお願い)",
-                "お問い合わせください",
-                "ご相談ください",
-                "ご対応いただく必要",
+            "missing_data",
+            (
+                _family(
+                    "対象となる情報",
+                    "対象となる方",
+                    "対象となるお客様",
+                    "対象となる個人情報",
+                    "氏名",
+                    "住所",
+                    "電話番号",
+                    "メールアドレス",
+                    "生年月日",
+                    "クレジットカード",
+                    "カード情報",
+                    "口座",
+                    "パスワード",
+                    "ログインid",
+                    "マイナンバー",
+                    "個人番号",
+                    "要配慮",
+                    "病歴",
+                    "連絡先",
+                    "利用履歴",
+                    "技術情報",
+                    "営業情報",
+                    "顧客情報",
+                    "会員情報",
+                ),
+                _family(
+                    ("名", r"\d[\d,]*\s*名"),
+                    ("件", r"\d[\d,]*\s*件"),
+                    ("人", r"\d[\d,]*\s*人"),
+                    "調査中",
+                    "人数",
+                ),
             ),
         ),
-    ),
-    (
-        "missing_contact",
-        (_rx("お問い?合わせ", "問合せ", "窓口", "ご連絡先", "コールセンター", "フリーダイヤル"),),
-    ),
-    (
-        "missing_next_update",
-        (_rx("次回", "続報", "判明し次第", "(?:改めて|追って|随時)(?:お知らせ|ご報告)"),),
-    ),
-]
-
-_PARTS_EN: list[tuple[str, tuple[re.Pattern[str], ...]]] = [
-    (
-        "missing_apology",
-        (_rx(r"\bapologi[sz]", r"\bapology", r"\bsorry\b", r"\bregret\b", flags=_I),),
-    ),
-    (
-        "missing_what_happened",
         (
-            _rx(
-                rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:{_MONTHS})\b",
-                rf"\b(?:{_MONTHS}) \d{{1,2}}\b",
-                r"\d{4}-\d{2}-\d{2}",
-                flags=_I,
-            ),
-            _rx(
-                r"\b(?:found|discovered|learned|learnt|identified|became aware|detected|occurred|noticed)\b",
-                flags=_I,
+            "missing_actions",
+            (
+                _family(
+                    "措置",
+                    "対策",
+                    "調査を進め",
+                    "調査して",
+                    "報告(?:を|して|いた|する)",
+                    "遮断",
+                    "停止",
+                    "専門(?:機関|家|会社)",
+                    "再発防止",
+                    "対応(?:を進め|して|いたし)",
+                ),
             ),
         ),
-    ),
-    (
-        "missing_data",
         (
-            _rx(
-                r"\b(?:names?|addresses|e-?mail|phone numbers?|dates? of birth|card|bank|passwords?|login|credentials|my number|health|medical|contact details|usage history|customer (?:data|information|records)|business information|information (?:is )?involved|data (?:is )?involved)\b",
-                flags=_I,
-            ),
-            _rx(
-                r"\d[\d,]* (?:people|persons|customers|individuals|records|accounts|users|members)",
-                r"\bunder investigation\b",
-                r"\bbeing investigated\b",
-                r"\bnumber of\b",
-                flags=_I,
+            "missing_advice",
+            (
+                _family(
+                    "ご注意ください",
+                    "ご注意を",
+                    "ご確認ください",
+                    "ご確認を",
+                    "変更してください",
+                    "変更をお願い",
+                    "お問い合わせください",
+                    "ご相談ください",
+                    "ご対応いただく必要",
+                ),
             ),
         ),
-    ),
-    (
-        "missing_actions",
         (
-            _rx(
-                r"\b(?:investigat\w*|contain(?:ed|ing|ment)|isolat\w*|measures|steps|reported|reporting|notif\w*|engaged|remediat\w*|blocked|blocking)\b",
-                flags=_I,
+            "missing_contact",
+            (
+                _family(
+                    "お問い合わせ先",
+                    "お問い合わせ窓口",
+                    "問合せ先",
+                    "窓口",
+                    "コールセンター",
+                    "フリーダイヤル",
+                    "ダイヤル",
+                    "受付時間",
+                    ("tel", r"tel\s*[:.]?\s*\d"),
+                    ("電話", r"電話\s*[:]?\s*\d"),
+                    ("-", r"\d{2,4}-\d{2,4}-\d{3,4}"),
+                    ("@", r"[\w.+-]+@[\w-]+\.[\w.]+"),
+                    "http",
+                ),
             ),
         ),
-    ),
-    (
-        "missing_advice",
         (
-            _rx(
-                r"\bplease (?:check|change|be (?:wary|alert|careful|vigilant|cautious|aware)|contact|monitor|watch|reset|review)\b",
-                r"\bwe (?:recommend|advise|encourage|suggest|urge)\b",
-                r"\bnothing you need to do\b",
-                r"\bno action\b",
-                r"\bneed to take any action\b",
-                flags=_I,
+            "missing_next_update",
+            (
+                _family(
+                    "次回",
+                    "続報",
+                    "判明し次第",
+                    "改めてお知らせ",
+                    "改めてご報告",
+                    "追ってお知らせ",
+                    "追ってご報告",
+                    "随時お知らせ",
+                    "随時ご報告",
+                ),
             ),
         ),
-    ),
-    (
-        "missing_contact",
+    ],
+    "en": [
         (
-            _rx(
-                r"\bcontact\b",
-                r"\bhelpline\b",
-                r"\bhotline\b",
-                r"\bcall (?:us|our)\b",
-                r"\benquir",
-                r"\binquir",
-                flags=_I,
+            "missing_apology",
+            (_family(r"\bapologi[sz]", r"\bapology", r"\bsorry\b", r"\bregret\b"),),
+        ),
+        (
+            "missing_what_happened",
+            (
+                _family(
+                    *[rf"\b{m}\b" for m in _MONTHS.split("|")],
+                    ("-", r"\d{4}-\d{2}-\d{2}"),
+                ),
+                _family(
+                    *_each(
+                        r"\b{w}\b",
+                        "found",
+                        "discovered",
+                        "learned",
+                        "learnt",
+                        "identified",
+                        "became aware",
+                        "detected",
+                        "occurred",
+                        "noticed",
+                    )
+                ),
             ),
         ),
-    ),
-    (
-        "missing_next_update",
         (
-            _rx(
-                r"\bnext update\b",
-                r"\bfurther update",
-                r"\bupdate (?:this|you|our)\b",
-                r"\bwill (?:share|provide|publish|post|give) (?:further|more|an update)",
-                r"\bas soon as (?:we|further|more|they)\b",
-                r"\bkeep you (?:informed|updated)\b",
-                flags=_I,
+            "missing_data",
+            (
+                _family(
+                    *_each(
+                        r"\b{w}",
+                        "name",
+                        "address",
+                        "e-mail",
+                        "email",
+                        "phone number",
+                        "date of birth",
+                        "dates of birth",
+                        "card",
+                        "bank",
+                        "password",
+                        "login",
+                        "credential",
+                        "my number",
+                        "health",
+                        "medical",
+                        "contact details",
+                        "usage history",
+                        "customer data",
+                        "customer information",
+                        "customer records",
+                        "business information",
+                        "information involved",
+                        "information is involved",
+                        "data involved",
+                        "data is involved",
+                    )
+                ),
+                _family(
+                    *[
+                        (w, rf"\d[\d,]* {w}")
+                        for w in (
+                            "people",
+                            "persons",
+                            "person",
+                            "customers",
+                            "individuals",
+                            "records",
+                            "accounts",
+                            "users",
+                            "members",
+                        )
+                    ],
+                    r"\bunder investigation\b",
+                    r"\bbeing investigated\b",
+                    r"\bnumber of\b",
+                ),
             ),
         ),
-    ),
-]
+        (
+            "missing_actions",
+            (
+                _family(
+                    *_each(
+                        r"\b{w}",
+                        "investigat",
+                        "contained",
+                        "containing the",
+                        "containment",
+                        "isolat",
+                        "measures",
+                        "steps",
+                        "reported",
+                        "reporting",
+                        "notif",
+                        "engaged",
+                        "remediat",
+                        "blocked",
+                        "blocking",
+                    )
+                ),
+            ),
+        ),
+        (
+            "missing_advice",
+            (
+                _family(
+                    r"\bplease (?:check|change|be (?:wary|alert|careful|vigilant|cautious|aware)|monitor|watch|reset|review)\b",
+                    r"\bwe (?:recommend|advise|encourage|suggest|urge)\b",
+                    r"\bnothing you need to do\b",
+                    r"\bno action\b",
+                    r"\bneed to take any action\b",
+                ),
+            ),
+        ),
+        (
+            "missing_contact",
+            (
+                _family(
+                    r"\bcontact (?:point|us|centre|center|line|desk|form)\b",
+                    r"\bhelpline\b",
+                    r"\bhotline\b",
+                    r"\bcall (?:us|our)\b",
+                    r"\bcall cent(?:re|er)\b",
+                    r"\benquir",
+                    r"\binquir",
+                    ("phone", r"\bphone\s*:"),
+                    ("tel", r"\btel\b"),
+                    ("@", r"[\w.+-]+@[\w-]+\.[\w.]+"),
+                    "http",
+                    ("-", r"\+?\d[\d -]{7,}\d"),
+                ),
+            ),
+        ),
+        (
+            "missing_next_update",
+            (
+                _family(
+                    r"\bnext update\b",
+                    r"\bfurther update",
+                    r"\bupdate (?:this|you|our)\b",
+                    (
+                        "will ",
+                        r"\bwill (?:share|provide|publish|post|give) (?:further|more|an update)",
+                    ),
+                    r"\bas soon as (?:we|further|more|they)\b",
+                    r"\bkeep you (?:informed|updated)\b",
+                ),
+            ),
+        ),
+    ],
+}
 
 _TITLE_WORDS = {
-    "ja": _rx("お詫び", "お知らせ", "について", "に関する", "報告", "ご案内"),
-    "en": _rx(
-        r"\b(?:notice|apolog\w*|update|statement|regarding|about|incident|breach|leak)\b", flags=_I
+    "ja": re.compile("お詫び|お知らせ|について|に関する|報告|ご案内"),
+    "en": re.compile(
+        r"\b(?:notice|apolog\w*|update|statement|regarding|about|incident|breach|leak)\b"
     ),
 }
 _TITLE_MAX = 160
 
-_PLACEHOLDER = _rx(
+_PLACEHOLDER = _family(
     r"【要記入[^】\n]{0,80}】?",
-    r"\[TO FILL IN[^\]\n]{0,80}\]?",
+    ("[to fill in", r"\[to fill in[^\]\n]{0,80}\]?"),
     "○○",
     "〇〇",
     "●●",
-    r"\bTBD\b",
-    r"\bTODO\b",
-    r"\bX{3,}\b",
-    flags=_I,
+    r"\btbd\b",
+    r"\btodo\b",
+    r"\bxxx+\b",
 )
 
 # --- phrases to avoid, both languages ----------------------------------------------------------
 
-_PHRASES: list[tuple[str, re.Pattern[str]]] = [
+_PHRASES: list[tuple[str, _Family]] = [
     (
         "attacker_speculation",
-        _rx(
+        _family(
             "国家(?:的な|の関与|による|ぐるみ|の支援|支援|が関与|レベル)",
             "北朝鮮",
-            "(?:中国|ロシア|イラン)(?:系|の)?(?:ハッカー|攻撃者|犯行|グループ|組織|集団)",
+            *_each(
+                "{w}(?:系|の)?(?:ハッカー|攻撃者|犯行|グループ|組織|集団)",
+                "中国",
+                "ロシア",
+                "イラン",
+            ),
             "ハッカー集団",
             "犯行グループ",
             "犯罪組織",
-            "高度(?:な|かつ巧妙な)(?:サイバー)?攻撃",
+            "高度(?:な|かつ巧妙な)(?:サイバー)?(?:攻撃|手口)",
             "巧妙な(?:手口|攻撃)",
-            "(?:非常に|極めて)高度な(?:手口|攻撃)",
-            "(?<![A-Za-z])APT ?\\d*(?![A-Za-z])",
-            "Lazarus",
+            ("apt", r"(?<![a-z])apt ?\d*(?![a-z])"),
+            "lazarus",
             "ラザルス",
             r"\bstate[- ](?:sponsored|backed|actors?)\b",
             r"\bnation[- ]state\b",
-            r"\bNorth Korea",
-            r"\b(?:Chinese|Russian|Iranian|foreign) (?:hackers?|attackers?|actors?|groups?|gangs?|criminals?)\b",
+            r"\bnorth korea",
+            *_each(
+                r"\b{w} (?:hackers?|attackers?|actors?|groups?|gangs?|criminals?)\b",
+                "chinese",
+                "russian",
+                "iranian",
+                "foreign",
+            ),
             r"\bsophisticated (?:cyber[- ]?)?(?:attack|attackers?|criminals?|actors?|threat|hackers?|operation)",
             r"\badvanced persistent threat\b",
-            r"\b(?:criminal|hacker|hacking) (?:gang|group|syndicate)s?\b",
+            *_each(r"\b{w} (?:gang|group|syndicate)s?\b", "criminal", "hacker", "hacking"),
             r"\borgani[sz]ed crim",
-            flags=_I,
         ),
     ),
     (
         "blame_vendor",
-        _rx(
-            "(?:委託先|業務委託先|外部委託先|再委託先|取引先|ベンダー|業者|協力会社|システム会社)(?:の|による|側の)(?:不手際|過失|ミス|責任|不備|落ち度|管理不足|不注意|不適切な)",
-            "(?:委託先|業者|ベンダー|取引先)(?:が原因|に起因|に責任)",
-            r"\b(?:vendor|contractor|supplier|provider|partner|third[- ]party)(?:'s|s'|s)? (?:error|mistake|negligence|fault|failure|failings|carelessness)\b",
-            r"\b(?:fault|negligence|failure|mistake|error)s? (?:of|by) (?:the |our |a |an |one of our )?(?:third[- ]party )?(?:vendors?|contractors?|suppliers?|providers?|partners?)\b",
-            r"\b(?:caused by|due to|attributable to|because of|blame) (?:the |our |a |an |one of our )?(?:third[- ]party )?(?:vendors?|contractors?|suppliers?|service providers?)\b",
-            r"\b(?:vendor|contractor|supplier|provider)s? (?:is|was|are|were) (?:responsible|to blame|at fault)\b",
-            r"\b(?:vendor|contractor|supplier|provider)s? (?:failed|neglected) to\b",
-            flags=_I,
+        _family(
+            *_each(
+                "{w}(?:(?:の|による|側の)(?:不手際|過失|ミス|責任|不備|落ち度|管理不足|不注意|不適切な)|が原因|に起因|に責任)",
+                "委託先",
+                "取引先",
+                "ベンダー",
+                "業者",
+                "協力会社",
+                "システム会社",
+            ),
+            *_each(
+                r"\b{w}(?:'s|s'|s)? (?:error|mistake|negligence|fault|failure|failings|carelessness)\b",
+                *_PARTIES,
+            ),
+            *_each(
+                r"\b{w}s? (?:of|by) (?:the |our |a |an |one of our )?(?:third[- ]party )?(?:vendors?|contractors?|suppliers?|providers?|partners?)\b",
+                "fault",
+                "negligence",
+                "failure",
+                "mistake",
+                "error",
+            ),
+            *_each(
+                r"\b{w} (?:the |our |a |an |one of our )?(?:third[- ]party )?(?:vendors?|contractors?|suppliers?|service providers?)\b",
+                "caused by",
+                "due to",
+                "attributable to",
+                "because of",
+                "blame",
+            ),
+            *_each(
+                r"\b{w}s? (?:is|was|are|were) (?:responsible|to blame|at fault)\b", *_PARTIES[:4]
+            ),
+            *_each(r"\b{w}s? (?:failed|neglected) to\b", *_PARTIES[:4]),
         ),
     ),
     (
         "blame_employee",
-        _rx(
-            "(?:従業員|社員|職員|担当者|作業者|派遣社員|アルバイト|元従業員|担当社員)(?:の|による|個人の)(?:不注意|過失|ミス|不手際|確認不足|誤操作|独断|規則違反|ルール違反)",
-            "(?:一|1)(?:従業員|社員|職員)",
+        _family(
+            *_each(
+                "{w}(?:の|による|個人の)(?:不注意|過失|ミス|不手際|確認不足|誤操作|独断|規則違反|ルール違反)",
+                "従業員",
+                "社員",
+                "職員",
+                "担当者",
+                "作業者",
+                "アルバイト",
+            ),
+            "一従業員",
+            "1従業員",
+            "一社員",
+            "1社員",
             "人為的な?ミス",
             "ヒューマンエラー",
-            "(?:従業員|社員|担当者)が(?:ルール|規則|規程|社内規定)に(?:違反|反し)",
-            r"\b(?:employee|staff|worker|team member|member of staff|intern)(?:'s|s')? (?:error|mistake|negligence|carelessness|oversight|misconduct)\b",
+            *_each("{w}が(?:ルール|規則|規程|社内規定)に(?:違反|反し)", "従業員", "社員", "担当者"),
+            *_each(
+                r"\b{w}(?:'s|s')? (?:error|mistake|negligence|carelessness|oversight|misconduct)\b",
+                "employee",
+                "staff",
+                "worker",
+                "team member",
+                "member of staff",
+                "intern",
+            ),
             r"\bhuman error\b",
-            r"\b(?:rogue|careless|disgruntled|single|individual|one of our) (?:employee|staff member|worker)s?\b",
-            r"\b(?:error|mistake|negligence|carelessness) (?:by|of) (?:an?|one|a single) (?:employee|staff member|worker)\b",
+            *_each(
+                r"\b{w} (?:employee|staff member|worker)s?\b",
+                "rogue",
+                "careless",
+                "disgruntled",
+                "single",
+                "individual",
+                "one of our",
+            ),
+            *_each(
+                r"\b{w} (?:by|of) (?:an?|one|a single) (?:employee|staff member|worker)\b",
+                "error",
+                "mistake",
+                "negligence",
+                "carelessness",
+            ),
             r"\ban employee (?:failed|forgot|neglected|violated|ignored|did not|didn't)\b",
-            flags=_I,
         ),
     ),
     (
         "blame_victims",
-        _rx(
-            "(?:お客様|利用者|ユーザー|会員|被害者)(?:ご自身|側)?の(?:管理不足|管理不備|責任|不注意|過失|設定不備|パスワード管理)",
+        _family(
+            *_each(
+                "{w}(?:ご自身|側)?の(?:管理不足|管理不備|責任|不注意|過失|設定不備|パスワード管理)",
+                "お客様",
+                "利用者",
+                "ユーザー",
+                "会員",
+                "被害者",
+            ),
             "自己責任",
             "使い回し(?:が原因|に起因|によるもの|されていた)",
-            r"\b(?:customer|user|victim|member|account holder)(?:'s|s'|s)? (?:own )?(?:fault|negligence|carelessness|responsibility)\b",
-            r"\b(?:due to|because of|caused by) (?:the )?(?:customers?|users?)(?:'s|s')? (?:own )?(?:weak|reused|re-used|poor|careless)",
-            r"\b(?:customers?|users?) who (?:reused|re-used|chose|used) (?:weak|simple|the same)",
-            r"\b(?:customers?|users?) (?:failed|did not|didn't) (?:to )?(?:protect|secure|change|update)\b",
+            *_each(
+                r"\b{w}(?:'s|s'|s)? (?:own )?(?:fault|negligence|carelessness|responsibility)\b",
+                "customer",
+                "user",
+                "victim",
+                "member",
+                "account holder",
+            ),
+            *_each(
+                r"\b{w} (?:the )?(?:customers?|users?)(?:'s|s')? (?:own )?(?:weak|reused|re-used|poor|careless)",
+                "due to",
+                "because of",
+                "caused by",
+            ),
+            *_each(
+                r"\b{w}s? who (?:reused|re-used|chose|used) (?:weak|simple|the same)",
+                "customer",
+                "user",
+            ),
+            *_each(
+                r"\b{w}s? (?:failed|did not|didn't) (?:to )?(?:protect|secure|change|update)\b",
+                "customer",
+                "user",
+            ),
             r"\bfault of (?:our )?(?:customers?|users?)\b",
-            flags=_I,
         ),
     ),
     (
         "minimising",
-        _rx(
+        _family(
             "万全を期して(?:おりました|いました|おり|いた)",
             "万全の(?:セキュリティ|対策|体制|管理)(?:を講じて|をとって|を整えて)(?:おりました|いました|いた|おり)",
-            "(?:厳重|適切)に管理して(?:おりました|いました)",
+            "厳重に管理して(?:おりました|いました)",
+            "適切に管理して(?:おりました|いました)",
             "軽微",
-            "(?:ごく)?一部(?:の方|のお客様)?(?:に|で)(?:とどまり|とどまる|とどまって|限られ|すぎ)",
+            "一部(?:の方|のお客様)?(?:に|で)(?:とどまり|とどまる|とどまって|限られ|すぎ)",
             r"わずか[\d,]*(?:名|件|人)",
             "影響は(?:限定的|軽微|小さい|ほとんど)",
             "大きな(?:影響|被害)は(?:ない|ありません|ございません)",
             r"\bwe take [^.\n]{0,60}?\bseriously\b",
-            r"\b(?:security|privacy|data protection)(?: and (?:security|privacy))? (?:is|are) (?:our|a) (?:top|highest|number one|first) priorit",
+            *_each(
+                r"\b{w}(?: and (?:security|privacy))? (?:is|are) (?:our|a) (?:top|highest|number one|first) priorit",
+                "security",
+                "privacy",
+                "data protection",
+            ),
             r"\bonly (?:a )?(?:small|limited|tiny|handful|few)\b",
-            r"\b(?:small|limited|tiny) (?:number|subset|portion|fraction) of\b",
+            *_each(r"\b{w} (?:number|subset|portion|fraction) of\b", "small", "limited", "tiny"),
             r"\bminor (?:incident|issue|breach|impact|problem|leak)\b",
             r"\blow[- ]impact\b",
             r"\bminimal (?:impact|risk|exposure|harm)\b",
             r"\bimpact (?:is|was) (?:limited|minimal|small)\b",
-            r"\b(?:robust|industry[- ]leading|state[- ]of[- ]the[- ]art|best[- ]in[- ]class) security\b",
-            flags=_I,
+            *_each(
+                r"\b{w} security\b",
+                "robust",
+                "industry[- ]leading",
+                "state[- ]of[- ]the[- ]art",
+                "best[- ]in[- ]class",
+            ),
         ),
     ),
 ]
 
 # --- certainty ---------------------------------------------------------------------------------
 
-_NO_HARM = _rx(
-    "(?:二次被害|被害|不正利用|悪用)等?(?:の(?:事実|報告|発生|痕跡))?(?:は|も)(?:確認|報告)され(?:て|ては)(?:おりません|いません|いない|ございません)",
-    "(?:被害|不正利用|悪用)の(?:報告|連絡|お問い合わせ)は(?:受けて(?:おりません|いません)|ございません|ありません)",
+_NO_HARM = _family(
+    *_each(
+        "{w}等?(?:の(?:事実|報告|発生|痕跡))?(?:は|も)(?:確認|報告)され(?:て|ては)(?:おりません|いません|いない|ございません)",
+        "被害",
+        "不正利用",
+        "悪用",
+    ),
+    *_each(
+        "{w}の(?:報告|連絡|お問い合わせ)は(?:受けて(?:おりません|いません)|ございません|ありません)",
+        "被害",
+        "不正利用",
+        "悪用",
+    ),
     r"\bno (?:evidence|indications?|signs?|reports?)\b[^.\n]{0,30}?\b(?:misuse|misused|fraud|fraudulent|harm|damage|abuse)",
     r"\bnot aware of any (?:misuse|fraud|fraudulent|harm|damage|abuse)\b",
     r"\bhas not been misused\b",
-    flags=_I,
 )
-_DENIED = _rx(
-    "(?:流出|漏えい|漏洩|漏れ)(?:して|は|の事実は|の可能性は|のおそれは)(?:い(?:ない|ません)|おりません|ありません|ございません|なかった|なく|ない)",
-    "(?:盗まれ|持ち出され|閲覧され|取得され|窃取され|アクセスされ)て(?:は)?(?:いない|いません|おりません)",
-    "(?:閲覧|取得|アクセス|持ち出し)(?:は|の事実は|された事実は|された形跡は|の形跡は)(?:ない|ありません|ございません|なかった|なく)",
-    "(?:閲覧|取得)していない",
+_DENIED = _family(
+    *_each(
+        "{w}(?:して|は|の事実は|の可能性は|のおそれは)(?:い(?:ない|ません)|おりません|ありません|ございません|なかった|なく|ない)",
+        "流出",
+        "漏えい",
+        "漏洩",
+    ),
+    *_each(
+        "{w}て(?:は)?(?:いない|いません|おりません)",
+        "盗まれ",
+        "持ち出され",
+        "閲覧され",
+        "取得され",
+        "窃取され",
+        "アクセスされ",
+    ),
+    *_each(
+        "{w}(?:は|の事実は|された事実は|された形跡は|の形跡は)(?:ない|ありません|ございません|なかった|なく)",
+        "閲覧",
+        "取得",
+        "アクセス",
+        "持ち出し",
+    ),
+    "閲覧していない",
+    "取得していない",
     r"\bno (?:personal |customer |sensitive )?(?:data|information|details|records)\b[^.\n]{0,30}?\b(?:was|were|has been|have been) (?:accessed|taken|stolen|leaked|exfiltrated|compromised|viewed|exposed)\b",
-    r"\b(?:data|information|details|records)\b[^.\n]{0,30}?\b(?:was|were|has|have) not (?:been )?(?:accessed|taken|stolen|leaked|exfiltrated|compromised|viewed|exposed)\b",
+    *_each(
+        r"\b{w}\b[^.\n]{0,30}?\b(?:was|were|has|have) not (?:been )?(?:accessed|taken|stolen|leaked|exfiltrated|compromised|viewed|exposed)\b",
+        "data",
+        "information",
+        "details",
+        "records",
+    ),
     r"\bnothing was (?:taken|stolen|accessed|leaked|viewed)\b",
     r"\bno third part(?:y|ies) (?:viewed|accessed|took|obtained|saw)\b",
     r"\bno (?:data|information) (?:breach|leak)\b",
     r"\bthere (?:is|was|has been) no (?:leak|breach)\b",
-    flags=_I,
 )
-_OVERSTATED = _rx(
-    "(?:流出|漏えい|漏洩)(?:いた)?しました",
-    "(?:流出|漏えい|漏洩)(?:した|している|していた)ことを(?:確認|確定)",
-    "(?:流出|漏えい|漏洩)が(?:確認|判明|確定)(?:され(?:まし)?た|いたしました|しました)",
-    "(?:盗まれ|窃取され|持ち出され|抜き取られ|盗み出され)(?:ました|たことを確認|たことが判明|たことが確認)",
-    "(?:閲覧|取得)されたことを確認",
-    r"\b(?:was|were|has been|have been|had been) (?:stolen|leaked|exfiltrated)\b",
-    r"\b(?:data|information|details|records|numbers|passwords)\b[^.\n]{0,40}?\b(?:was|were|has been|have been) (?:accessed|viewed|taken|copied|obtained)\b",
+_OVERSTATED = _family(
+    *_each("{w}(?:いた)?しました", "流出", "漏えい", "漏洩"),
+    *_each("{w}(?:した|している|していた)ことを(?:確認|確定)", "流出", "漏えい", "漏洩"),
+    *_each(
+        "{w}が(?:確認|判明|確定)(?:され(?:まし)?た|いたしました|しました)", "流出", "漏えい", "漏洩"
+    ),
+    *_each(
+        "{w}(?:ました|たことを確認|たことが判明|たことが確認)",
+        "盗まれ",
+        "窃取され",
+        "持ち出され",
+        "抜き取られ",
+        "盗み出され",
+    ),
+    *_each("{w}されたことを確認", "閲覧", "取得"),
+    *[
+        (v, rf"\b(?:was|were|has been|have been|had been) {v}\b")
+        for v in ("stolen", "leaked", "exfiltrated")
+    ],
+    *_each(
+        r"\b{w}\b[^.\n]{0,40}?\b(?:was|were|has been|have been) (?:accessed|viewed|taken|copied|obtained)\b",
+        "data",
+        "information",
+        "details",
+        "records",
+        "numbers",
+        "passwords",
+    ),
     r"\bconfirmed (?:that )?[^.\n]{0,60}?\b(?:leaked|stolen|exfiltrated)\b",
-    flags=_I,
 )
 # A hedge or a device earlier in the same sentence means the match is not a claim about the data.
-_HEDGE = _rx(
-    r"\b(?:whether|if|may|might|could|possibly|potentially|likely|suspect\w*)\b",
-    r"\b(?:device|laptop|computer|pc|phone|smartphone|tablet|bag|usb|vehicle|car|drive|media)\b",
-    "機器",
-    "端末",
-    "パソコン",
-    "PC",
-    "スマートフォン",
-    "携帯",
-    "鞄",
-    "かばん",
-    "カバン",
-    "USB",
-    "媒体",
-    "車",
-    flags=_I,
+_HEDGE = re.compile(
+    r"\b(?:whether|if|may|might|could|possibly|potentially|likely|suspect\w*)\b"
+    r"|\b(?:device|laptop|computer|pc|phone|smartphone|tablet|bag|usb|vehicle|car|drive|media)\b"
+    "|機器|端末|パソコン|pc|スマートフォン|携帯|鞄|かばん|カバン|usb|媒体|車"
 )
 _SENTENCE_END = re.compile(r"[.!?。！？\n]")
 
 # --- hints from the answers and verdict --------------------------------------------------------
 
-_ADVICE_HINTS: list[tuple[str, frozenset[str], re.Pattern[str]]] = [
+# (finding, the draft's advice code it stands for, what a statement giving that advice contains)
+_ADVICE_HINTS: list[tuple[str, str, _Family]] = [
     (
         "advice_card",
-        frozenset({"financial"}),
-        _rx(
+        "card",
+        _family(
             "明細",
-            "カード(?:発行)?会社",
-            r"\bstatements?\b",
-            r"\bcard (?:issuer|company)\b",
+            "カード会社",
+            "カード発行会社",
+            r"\bstatement",
+            r"\bcard issuer\b",
+            r"\bcard company\b",
             r"\byour bank\b",
-            flags=_I,
         ),
     ),
     (
         "advice_password",
-        frozenset({"credentials"}),
-        _rx(
+        "password",
+        _family(
             "パスワード[^。\n]{0,30}変更",
             r"\bchange (?:your |the )?passwords?\b",
             r"\breset (?:your )?passwords?\b",
-            flags=_I,
         ),
     ),
     (
         "advice_phishing",
-        frozenset({"identity", "contact", "my_number", "other_personal"}),
-        _rx(
+        "phishing",
+        _family(
             "不審な",
             "装った",
             "なりすまし",
@@ -498,13 +843,10 @@ _ADVICE_HINTS: list[tuple[str, frozenset[str], re.Pattern[str]]] = [
             r"\bclaim(?:s|ing)? to (?:come|be) from\b",
             r"\bimpersonat",
             r"\bsuspicious\b",
-            flags=_I,
         ),
     ),
 ]
-_PPC = _rx(
-    "個人情報保護委員会", r"\bPersonal Information Protection Commission\b", r"\bPPC\b", flags=_I
-)
+_PPC = _family("個人情報保護委員会", r"\bpersonal information protection commission\b", r"\bppc\b")
 
 
 # --- the checks --------------------------------------------------------------------------------
@@ -519,7 +861,7 @@ class _Text:
 
     @classmethod
     def of(cls, text: str) -> _Text:
-        return cls(text.translate(_HALF_WIDTH), text)
+        return cls(text.translate(_FOLD), text)
 
     def excerpt(self, start: int, end: int) -> str:
         snippet = self.shown[max(0, start - _EXCERPT_MARGIN) : end + _EXCERPT_MARGIN]
@@ -549,8 +891,8 @@ def _check_title(text: _Text, lang: str) -> Iterator[Finding]:
 
 def _check_parts(text: _Text, lang: str) -> Iterator[Finding]:
     _, body = _first_line(text.search)
-    for code, patterns in _PARTS_JA if lang == "ja" else _PARTS_EN:
-        if not all(p.search(body) for p in patterns):
+    for code, families in _PARTS[lang]:
+        if not all(family.search(body) for family in families):
             yield _finding(code)
     for match in _PLACEHOLDER.finditer(text.search):
         yield _finding("placeholder_unfilled", excerpt=text.quote(match))
@@ -577,7 +919,7 @@ def _certainty_level(answers: dict[str, Any] | None, applies: Callable[[str], bo
     return WARN if applies(certainty(answers)) else None
 
 
-_CERTAINTY_RULES: list[tuple[str, re.Pattern[str], Callable[[str], bool], bool]] = [
+_CERTAINTY_RULES: list[tuple[str, _Family, Callable[[str], bool], bool]] = [
     ("no_harm_claimed", _NO_HARM, lambda c: c == "confirmed", False),
     ("leak_denied", _DENIED, lambda c: c != "ruled_out", False),
     ("leak_overstated", _OVERSTATED, lambda c: c != "confirmed", True),
@@ -595,18 +937,13 @@ def _check_certainty(text: _Text, answers: dict[str, Any] | None) -> Iterator[Fi
             yield _finding(code, level, text.excerpt(match.start(), match.end()))
 
 
-def _category_set(answers: dict[str, Any] | None) -> set[str]:
-    raw = (answers or {}).get("data_categories")
-    return {c for c in raw if isinstance(c, str)} if isinstance(raw, list | tuple) else set()
-
-
 def _check_hints(
     text: str, answers: dict[str, Any] | None, verdict: dict[str, Any] | None
 ) -> Iterator[Finding]:
-    if answers is not None and certainty(answers) != "ruled_out":
-        categories = _category_set(answers)
-        for code, needs, pattern in _ADVICE_HINTS:
-            if categories & needs and not pattern.search(text):
+    if answers is not None:
+        advice = set(advice_for(answers))
+        for code, needs, family in _ADVICE_HINTS:
+            if needs in advice and not family.search(text):
                 yield _finding(code, INFO)
     appi = (verdict or {}).get("appi")
     required = appi.get("report_required") if isinstance(appi, dict) else None

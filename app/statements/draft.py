@@ -37,6 +37,7 @@ __all__ = [
     "LANGUAGES",
     "Company",
     "Draft",
+    "advice_for",
     "certainty",
     "default_next_update",
     "draft_statement",
@@ -171,8 +172,21 @@ def _whose(categories: list[str] | None, answers: dict[str, Any]) -> str | None:
     return "customers"
 
 
+def _strong_encryption(answers: dict[str, Any]) -> bool:
+    return answers.get("encryption") == "strong" and answers.get("key_compromised") is not True
+
+
+def advice_for(answers: dict[str, Any] | None) -> list[str]:
+    """What the statement asks affected people to do, most urgent first.
+
+    Codes: card, password, phishing, special_care; precaution (access ruled out, or strong
+    encryption with the key safe); nothing (no personal data).
+    """
+    answers = answers if isinstance(answers, dict) else {}
+    return _advice(_categories(answers), certainty(answers), _strong_encryption(answers))
+
+
 def _advice(categories: list[str] | None, cert: str, strong_encryption: bool) -> list[str]:
-    """What affected people should do, most urgent first."""
     if categories is not None and not set(categories) & set(PERSONAL_CATEGORIES):
         return ["nothing"]
     if cert == "ruled_out" or (strong_encryption and cert != "confirmed"):
@@ -355,7 +369,7 @@ def _context(
     mode = _mode(answers)
     appi, gdpr, actions = (_section(verdict, k) for k in ("appi", "gdpr", "actions"))
     notify_principal = actions.get("notify_principal") is True
-    strong = answers.get("encryption") == "strong" and answers.get("key_compromised") is not True
+    strong = _strong_encryption(answers)
     discovered = _parse_moment(answers.get("discovered_at"), zone)
     whose = _whose(categories, answers)
     return {
