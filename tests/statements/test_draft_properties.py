@@ -1,0 +1,97 @@
+"""Any answers and verdict, valid or odd, give a complete statement that passes its own checker."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.statements import Company, check_statement, draft_statement
+from app.statements.draft import LEAK_MODES, OTHER_CATEGORIES, PERSONAL_CATEGORIES
+from tests.statements.helpers import NOW
+
+junk = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=8)
+    | st.lists(st.integers(), max_size=2)
+)
+
+
+def maybe(valid: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(valid, valid, valid, junk)
+
+
+instants = st.datetimes(
+    min_value=datetime(2020, 1, 1), max_value=datetime(2035, 1, 1), timezones=st.just(UTC)
+).map(datetime.isoformat)
+
+answers_strategy = st.fixed_dictionaries(
+    {},
+    optional={
+        "discovered_at": maybe(instants),
+        "data_categories": maybe(
+            st.lists(st.sampled_from([*PERSONAL_CATEGORIES, *OTHER_CATEGORIES, "none"]), max_size=5)
+        ),
+        "affected_count": maybe(st.integers(min_value=-5, max_value=50_000_000)),
+        "subject_regions": maybe(
+            st.lists(st.sampled_from(["JP", "EU", "UK", "US", "OTHER"]), max_size=3)
+        ),
+        "leak_mode": maybe(st.sampled_from(LEAK_MODES)),
+        "encryption": maybe(st.sampled_from(["none", "strong", "weak", "unknown"])),
+        "key_compromised": maybe(st.booleans()),
+        "access": maybe(st.sampled_from(["confirmed", "suspected", "ruled_out"])),
+        "published": maybe(st.booleans()),
+        "secondary_damage": maybe(st.booleans()),
+        "contained": maybe(st.booleans()),
+        "police_involved": maybe(st.booleans()),
+        "role": maybe(st.sampled_from(["controller", "processor"])),
+    },
+)
+verdict_strategy = st.fixed_dictionaries(
+    {},
+    optional={
+        "severity": maybe(st.sampled_from(["SEV1", "SEV2", "SEV3", "SEV4"])),
+        "appi": maybe(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "report_required": maybe(st.sampled_from([True, False, "conditional"])),
+                    "notify_individuals": maybe(
+                        st.sampled_from(["required", "conditional", "not_required"])
+                    ),
+                },
+            )
+        ),
+        "gdpr": maybe(
+            st.fixed_dictionaries(
+                {}, optional={"relevant": maybe(st.sampled_from([True, False, "unknown"]))}
+            )
+        ),
+        "actions": maybe(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "coordinate_with_police": maybe(st.sampled_from(["yes", "consult", "no"])),
+                    "notify_principal": maybe(st.booleans()),
+                },
+            )
+        ),
+    },
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answers=answers_strategy, verdict=verdict_strategy, lang=st.sampled_from(["ja", "en"]))
+def test_any_answers_give_a_statement_that_passes_the_checker(
+    answers: dict[str, Any], verdict: dict[str, Any], lang: str
+) -> None:
+    company = Company(name="Example", contact="0120-000-000")
+    draft = draft_statement(answers, verdict, lang, company=company, now=NOW)
+    findings = check_statement(draft.text, lang, answers=answers, verdict=verdict)
+    assert [(f.code, f.excerpt) for f in findings] == []
+    assert draft.title and draft.body and draft.next_update_at is not None
+    assert "None" not in draft.text and "Undefined" not in draft.text
