@@ -110,9 +110,8 @@ def certainty(answers: dict[str, Any] | None) -> str:
     """
     answers = answers if isinstance(answers, dict) else {}
     access = answers.get("access")
-    if access == "confirmed" or answers.get("published") is True:
-        return "confirmed"
-    if answers.get("secondary_damage") is True:
+    seen = answers.get("published") is True or answers.get("secondary_damage") is True
+    if access == "confirmed" or seen:
         return "confirmed"
     if access in ("ruled_out", "suspected"):
         return str(access)
@@ -126,9 +125,9 @@ def _categories(answers: dict[str, Any]) -> list[str] | None:
         return None
     given = {c for c in raw if isinstance(c, str)}
     ordered = [c for c in PERSONAL_CATEGORIES + OTHER_CATEGORIES if c in given]
-    if not ordered and given <= {"none"} and given:
-        return []
-    return ordered or None
+    if not ordered:
+        return [] if given == {"none"} else None
+    return ordered
 
 
 def _count(answers: dict[str, Any]) -> int | None:

@@ -226,8 +226,8 @@ CASES: dict[str, Case] = {
             "role": "processor",
         },
         _verdict(
-            "SEV1",
-            ["S1-b"],
+            "SEV2",
+            ["S2-a"],
             report=True,
             categories=["C2", "C3"],
             notify="required",
@@ -260,14 +260,17 @@ CASES: dict[str, Case] = {
     ),
     "nothing_known_yet": Case(
         {"discovered_at": DISCOVERED},
-        _verdict(
-            "SEV2",
-            ["S2-a"],
+        _verdict(  # unknown facts are read the worse way
+            "SEV1",
+            ["S1-c"],
             report="conditional",
-            categories=["C3"],
+            categories=["C3", "C4"],
             notify="conditional",
             gdpr="unknown",
-            open_questions=["data_categories", "leak_mode", "access"],
+            police="yes",
+            rapid=True,
+            press=True,
+            open_questions=["data_categories", "affected_count", "leak_mode", "access"],
         ),
     ),
 }
