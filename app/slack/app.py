@@ -105,7 +105,13 @@ def attach_slack(app: FastAPI, runtime: Runtime) -> AsyncApp:
         body = await request.body()
         if len(body) > MAX_BODY_BYTES:
             return JSONResponse({"error": "request body too large"}, status_code=413)
-        response = await handler.handle(request)
+        try:
+            response = await handler.handle(request)
+        except (ValueError, KeyError, TypeError):
+            # bolt parses the body before it dispatches; a body that is not Slack's shape is the
+            # sender's error, and nothing has been stored.
+            log.info("refused a malformed Slack request")
+            return JSONResponse({"error": "malformed request body"}, status_code=400)
         runtime.queue.poke()
         return response
 

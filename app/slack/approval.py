@@ -87,7 +87,7 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
         meta = _meta(view)
         values = view.get("state", {}).get("values", {})
         texts = {
-            lang: (values.get(f"text_{lang}", {}).get("text", {}).get("value") or "")
+            lang: (values.get(f"text_{lang}", {}).get(f"text_{lang}", {}).get("value") or "")
             for lang in ("ja", "en")
         }
         if meta is None or not all(texts.values()):
@@ -105,7 +105,11 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
     async def save_changes(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
         meta = _meta(view)
         comment = (
-            view.get("state", {}).get("values", {}).get("comment", {}).get("text", {}).get("value")
+            view.get("state", {})
+            .get("values", {})
+            .get("comment", {})
+            .get("comment", {})
+            .get("value")
         )
         if meta is None or not comment:
             await ack(response_action="errors", errors={"comment": "required"})

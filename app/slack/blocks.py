@@ -530,7 +530,7 @@ def edit_view(incident: Incident, statement: Statement, lang: str) -> View:
             block_id=f"text_{text_lang}",
             label=plain(t(f"statement.edit_{text_lang}", lang)),
             element=PlainTextInputElement(
-                action_id="text",
+                action_id=f"text_{text_lang}",
                 multiline=True,
                 initial_value=statement.texts.get(text_lang, "")[:3000],
                 max_length=3000,
@@ -561,7 +561,7 @@ def changes_view(incident: Incident, version: int, lang: str) -> View:
             InputBlock(
                 block_id="comment",
                 label=plain(t("statement.changes_label", lang)),
-                element=PlainTextInputElement(action_id="text", multiline=True, max_length=2000),
+                element=PlainTextInputElement(action_id="comment", multiline=True, max_length=2000),
             )
         ],
     )

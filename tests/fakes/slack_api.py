@@ -952,6 +952,16 @@ class _Workspace:
             return "private_channel" in types and BOT_USER_ID in channel.members
         return "public_channel" in types
 
+    @_api("users.conversations")
+    def users_conversations(self, params: Params) -> Reply:
+        """Channels a user is a member of that the bot can see (private ones: bot is a member)."""
+        user = str(params.get("user") or BOT_USER_ID)
+        self.user(user)
+        types = set(_strings(params.get("types")) or ["public_channel"])
+        seen = [c for c in self.channels.values() if user in c.members and self._listed(c, types)]
+        page, cursor = _page(seen, params, 100, 1000)
+        return {"channels": [c.info() for c in page], "response_metadata": {"next_cursor": cursor}}
+
     @_api("conversations.members")
     def conversations_members(self, params: Params) -> Reply:
         """A channel's member ids, paginated."""

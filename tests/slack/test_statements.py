@@ -1,0 +1,94 @@
+"""The holding statement in the verdict's thread: edit, request changes, redraft, approval rules."""
+
+from __future__ import annotations
+
+from tests.slack.conftest import Slack
+
+
+async def open_with_verdict(
+    slack: Slack,
+    *,
+    title: str = "Misdirected e-mail with a customer list",
+    categories: list[str] | None = None,
+    mode: str = "misdelivery",
+) -> None:
+    await slack.command(title)
+    await slack.work()
+    await slack.answer("data_categories", categories or ["contact"])
+    await slack.work()
+    await slack.answer("affected_count", "300")
+    await slack.work()
+    await slack.answer("subject_regions", ["JP"])
+    await slack.work()
+    await slack.answer("encryption", "none")
+    await slack.work()
+    await slack.answer("leak_mode", mode)
+    await slack.work()
+
+
+async def test_a_pr_lead_edits_in_a_modal_and_the_edit_voids_earlier_approvals(
+    slack: Slack,
+) -> None:
+    await open_with_verdict(slack)
+    statement = slack.message_with_ref("statement")
+    assert "v1" in str(statement["blocks"])
+
+    response = await slack.press("statement", "statement_edit", user="U0LEAD1")
+    assert response.status_code == 200
+    (view,) = [v for v in slack.fake.views if v.get("callback_id") == "statement_edit"]
+    response = await slack.send(
+        slack.requests.submit(
+            view,
+            {"text_ja": "【改訂】お詫びとお知らせ", "text_en": "Revised notice and apology"},
+            user_id="U0LEAD1",
+        )
+    )
+    assert response.status_code == 200
+    await slack.work()
+
+    statement = slack.message_with_ref("statement")
+    assert "Revised notice and apology" in str(statement["blocks"])
+    assert "v2" in str(statement["blocks"])
+    incident = await slack.runtime.service.find_by_channel(slack.room()["id"])
+    assert incident is not None
+    kinds = [e.kind for e in await slack.runtime.service.timeline(incident.id)]
+    assert "statement.edited" in kinds
+
+    # An approval of the old version is refused as stale; the new one can be approved.
+    await slack.press("statement", "statement_approve", user="U0LEAD1")
+    await slack.work()
+    assert "published:2" in slack.refs()
+
+
+async def test_someone_who_is_not_a_lead_cannot_open_the_editor(slack: Slack) -> None:
+    await open_with_verdict(slack)
+    await slack.press("statement", "statement_edit", user="U0RESP1")
+    await slack.work()
+    assert not [v for v in slack.fake.views if v.get("callback_id") == "statement_edit"]
+    assert any("Only PR leads" in e.get("text", "") for e in slack.fake.ephemerals(user="U0RESP1"))
+
+
+async def test_request_changes_posts_the_comment_in_the_thread(slack: Slack) -> None:
+    await open_with_verdict(slack)
+    await slack.press("statement", "statement_request_changes", user="U0LEAD2")
+    (view,) = [v for v in slack.fake.views if v.get("callback_id") == "statement_changes"]
+    await slack.send(
+        slack.requests.submit(view, {"comment": "Say when we will update next"}, user_id="U0LEAD2")
+    )
+    await slack.work()
+    thread = slack.fake.thread(slack.room()["id"], slack.message_with_ref("verdict:1")["ts"])
+    assert any("Say when we will update next" in (m.get("text") or "") for m in thread)
+    assert "changes requested" in str(slack.message_with_ref("statement")["blocks"])
+
+
+async def test_a_changed_answer_supersedes_the_verdict_and_offers_a_redraft(slack: Slack) -> None:
+    await open_with_verdict(slack)
+    assert "SEV3" in str(slack.message_with_ref("verdict:1")["blocks"])
+    await slack.answer("affected_count", "5000")  # more than 1,000 people: APPI C4
+    await slack.work()
+    assert "SEV2" in str(slack.message_with_ref("verdict:2")["blocks"])
+    assert "Superseded" in str(slack.message_with_ref("verdict:1")["blocks"])
+    assert "SEV3 moderate → SEV2 high" in str(slack.message_with_ref("verdict_change:2")["blocks"])
+    await slack.press("redraft_offer:2", "redraft", user="U0LEAD1")
+    await slack.work()
+    assert "v2" in str(slack.message_with_ref("statement")["blocks"])
