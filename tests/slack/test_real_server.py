@@ -1,0 +1,86 @@
+"""A whole incident against the real `leakdesk serve` process (uvicorn, worker, SQLite or PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.slack_requests import SlackRequests
+from tests.server_process import serve
+
+
+def refs(fake: FakeSlack, channel: str) -> dict[str, dict]:  # type: ignore[type-arg]
+    return {
+        ((m.get("metadata") or {}).get("event_payload") or {}).get("ref"): m
+        for m in fake.messages(channel)
+    }
+
+
+async def wait_for_ref(fake: FakeSlack, ref: str, within: float = 15) -> dict:  # type: ignore[type-arg]
+    for _ in range(int(within * 20)):
+        rooms = [c for c in fake.channels if c["name"].startswith("leak-")]
+        if rooms and ref in refs(fake, rooms[-1]["id"]):
+            return refs(fake, rooms[-1]["id"])[ref]
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{ref} was never posted; calls: {fake.call_counts()}")
+
+
+async def test_a_real_server_takes_a_leak_to_a_verdict(
+    database_url: str, fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    env = {
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake_slack.url,
+        "LEAKDESK_LANGUAGE": "en",
+        "LEAKDESK_WORKER_INTERVAL": "0.1",
+        "LEAKDESK_RESPONDERS": "U0RESP1",
+        "LEAKDESK_PR_LEADS": "S0PRLEADS",
+    }
+    requests = SlackRequests(SIGNING_SECRET, response_url=fake_slack.response_url)
+    with serve(env, cwd=tmp_path) as url:
+        async with httpx.AsyncClient(base_url=url, timeout=10) as http:
+
+            async def send(signed: tuple[bytes, dict[str, str]]) -> httpx.Response:
+                response = await http.post("/slack/events", content=signed[0], headers=signed[1])
+                assert response.status_code == 200, response.text
+                return response
+
+            ack = await send(requests.slash("Ransomware on the file server"))
+            assert "LEAK-" in ack.json()["text"]
+            question = await wait_for_ref(fake_slack, "question:data_categories")
+            room = [c for c in fake_slack.channels if c["name"].startswith("leak-")][-1]
+            assert room["is_private"]
+            assert {"U0LEAD1", "U0LEAD2", "U0RESP1"} <= set(fake_slack.members(room["id"]))
+            await send(
+                requests.press(
+                    question,
+                    "answer:data_categories",
+                    user_id="U0RESP1",
+                    value=["special_care", "identity"],
+                )
+            )
+            question = await wait_for_ref(fake_slack, "question:affected_count")
+            await send(
+                requests.press(question, "answer:affected_count", user_id="U0RESP1", value="12000")
+            )
+            question = await wait_for_ref(fake_slack, "question:subject_regions")
+            await send(
+                requests.press(question, "answer:subject_regions", user_id="U0RESP1", value=["JP"])
+            )
+            question = await wait_for_ref(fake_slack, "question:encryption")
+            await send(
+                requests.press(question, "answer:encryption", user_id="U0RESP1", value="none")
+            )
+            question = await wait_for_ref(fake_slack, "question:leak_mode")
+            await send(
+                requests.press(question, "answer:leak_mode", user_id="U0RESP1", value="ransomware")
+            )
+            verdict = await wait_for_ref(fake_slack, "verdict:1")
+            assert "SEV1" in str(verdict["blocks"])
+            await wait_for_ref(fake_slack, "statement")
