@@ -82,6 +82,46 @@ def serve(
 
 
 @cli.command()
+def socket() -> None:
+    """Run the Slack app over Socket Mode (no public URL needed), with the worker."""
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    from app.logs import configure
+    from app.main import SchemaBehind, prepare_database
+    from app.runtime import build_runtime
+    from app.slack.app import build_bolt_app
+    from app.work.scheduler import start_scheduler
+
+    config = settings()
+    if config.slack_app_token is None:
+        raise fail(
+            "SLACK_APP_TOKEN is needed for Socket Mode (an xapp-… token with connections:write)"
+        )
+    if not config.slack_enabled:
+        raise fail("SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are needed for Socket Mode")
+    configure(config.log_format, production=config.environment == "production")
+    app_token = config.slack_app_token.get_secret_value()
+
+    async def go() -> None:
+        runtime = build_runtime(config)
+        try:
+            await prepare_database(runtime, auto_migrate=config.is_sqlite)
+            bolt = build_bolt_app(runtime)
+            scheduler = start_scheduler(runtime.queue, interval=config.worker_interval)
+            try:
+                await AsyncSocketModeHandler(bolt, app_token).start_async()
+            finally:
+                scheduler.shutdown(wait=False)
+        finally:
+            await runtime.close()
+
+    try:
+        run(go(), config.database_url)
+    except SchemaBehind as exc:
+        raise fail(str(exc)) from None
+
+
+@cli.command()
 def migrate() -> None:
     """Bring the database schema up to date (Alembic upgrade head)."""
     from app.migrate import upgrade

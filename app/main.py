@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -27,8 +28,9 @@ async def prepare_database(runtime: Runtime, *, auto_migrate: bool) -> None:
     if ok:
         return
     if auto_migrate:
-        log.info("migrating the embedded SQLite database (%s)", detail)
-        upgrade(runtime.settings.database_url)
+        log.info("bringing the embedded SQLite database up to date")
+        # Alembic's env runs its own event loop: give it a thread of its own.
+        await asyncio.to_thread(upgrade, runtime.settings.database_url)
         return
     raise SchemaBehind(detail)
 

@@ -152,3 +152,13 @@ def test_the_dockerfile_and_compose_use_commands_that_exist() -> None:
     assert used and used <= commands, used - commands
     assert {"db", "migrate", "bot-1", "bot-2"} <= set(compose["services"])
     assert "USER leakdesk" in dockerfile
+
+
+def test_serve_on_a_fresh_directory_migrates_sqlite_and_is_ready(tmp_path: Path) -> None:
+    from tests.server_process import serve
+
+    with serve({}, cwd=tmp_path) as url:
+        assert httpx.get(f"{url}/healthz").status_code == 200
+        ready = httpx.get(f"{url}/readyz")
+        assert ready.status_code == 200, ready.text
+    assert (tmp_path / "leakdesk.db").exists()
