@@ -482,7 +482,7 @@ def _conditional_on(facts: Facts, baseline: Outcome, p: Compiled) -> list[str]:
     """
     if not baseline.reportable or facts.access is not None:
         return []
-    better = {"encryption": Encryption.STRONG, "access": Access.RULED_OUT}
+    better: dict[str, Any] = {"encryption": Encryption.STRONG, "access": Access.RULED_OUT}
     return [
         field
         for field, value in better.items()

@@ -257,7 +257,10 @@ def resolve_policy(path: str | Path | None) -> Policy:
 
 @functools.cache
 def _default_raw() -> dict[str, Any]:
-    return yaml.safe_load(resources.files("app.triage").joinpath(DEFAULT_FILE).read_text("utf-8"))
+    raw: dict[str, Any] = yaml.safe_load(
+        resources.files("app.triage").joinpath(DEFAULT_FILE).read_text("utf-8")
+    )
+    return raw
 
 
 def _build(source: str, name: str, base: dict[str, Any] | None) -> Policy:

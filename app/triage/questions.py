@@ -128,7 +128,10 @@ VALUE_LABELS: dict[enum.StrEnum, Text] = {
     AppiCategory.C1: Text(ja="C1 要配慮個人情報", en="C1 special-care data"),
     AppiCategory.C2: Text(ja="C2 財産的被害のおそれ", en="C2 risk of property damage"),
     AppiCategory.C3: Text(ja="C3 不正の目的のおそれ", en="C3 possibly wrongful act"),
-    AppiCategory.C4: Text(ja="C4 1,000人超", en="C4 more than 1,000 people"),
+    AppiCategory.C4: Text(
+        ja="C4 1,000人超（行政機関等は100人超）",
+        en="C4 more than 1,000 people (100 for a public body)",
+    ),
     Police.YES: Text(ja="連携する", en="coordinate"),
     Police.CONSULT: Text(ja="相談する", en="consult"),
     Police.NO: Text(ja="不要", en="not needed"),

@@ -184,3 +184,14 @@ def test_unreadable_file(tmp_path: Path) -> None:
 def test_order_must_name_every_level(tmp_path: Path) -> None:
     message = problem(tmp_path, "version: x\norder: [SEV1, SEV2]\n")
     assert message == "2: order: must list SEV1, SEV2, SEV3 and SEV4 once each"
+
+
+def test_the_documented_example_policy_loads_and_applies(tmp_path: Path) -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "policy.md").read_text(encoding="utf-8")
+    example = doc.split("## Example", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    policy = load_policy(write(tmp_path, example))
+    assert policy.version == "acme-2025-04"
+    assert verdict(policy=policy, **BIG_HACK)["severity"] == "SEV2"  # 200,000 < 500,000
+    exposure = verdict(policy=policy, data_categories=["identity"], affected_count=200_000,
+                       subject_regions=["JP"], leak_mode="misconfiguration", access="ruled_out")  # fmt: skip
+    assert (exposure["severity"], exposure["rules"]) == ("SEV1", ["S2-d"])
