@@ -23,15 +23,17 @@ from app.models import ProcessedEvent, utcnow
 from app.runtime import Runtime
 from app.slack import approval, commands, home, triage
 from app.slack.effects import SlackEffects
+from app.slack.installs import WorkspaceClients, oauth_settings
 
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 256 * 1024
 
 
-def build_client(runtime: Runtime) -> AsyncWebClient:
+def build_client(runtime: Runtime, token: str | None = None) -> AsyncWebClient:
     settings = runtime.settings
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    if token is None and settings.slack_bot_token is not None:
+        token = settings.slack_bot_token.get_secret_value()
     return AsyncWebClient(
         token=token,
         base_url=settings.slack_api_url,
@@ -48,17 +50,28 @@ def build_bolt_app(runtime: Runtime, client: AsyncWebClient | None = None) -> As
     settings = runtime.settings
     assert settings.slack_signing_secret is not None
     client = client or build_client(runtime)
+    clients = None
+    options: dict[str, Any] = {}
+    if settings.slack_bot_token is None and settings.slack_client_id is not None:
+        # Multi-workspace: bolt authorises each request from the installation store, and the
+        # worker finds each workspace's bot token there too.
+        oauth = oauth_settings(settings, runtime.engine)
+        options["oauth_settings"] = oauth
+        clients = WorkspaceClients(
+            oauth.installation_store, lambda token: build_client(runtime, token)
+        )
     bolt = AsyncApp(
         client=client,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         process_before_response=True,
         ignoring_self_events_enabled=False,
+        **options,
     )
     bolt.middleware(only_our_workspace(runtime))
     bolt.middleware(deduplicate_events(runtime))
     for module in (commands, triage, approval, home):
         module.register(bolt, runtime)
-    effects = SlackEffects(runtime, client)
+    effects = SlackEffects(runtime, client, clients)
     effects.register(runtime.queue, runtime.reactions)
     runtime.slack = effects
     return bolt
@@ -114,6 +127,16 @@ def attach_slack(app: FastAPI, runtime: Runtime) -> AsyncApp:
             return JSONResponse({"error": "malformed request body"}, status_code=400)
         runtime.queue.poke()
         return response
+
+    if runtime.settings.slack_bot_token is None:
+
+        @app.get("/slack/install", include_in_schema=False)
+        async def slack_install(request: Request) -> Response:
+            return await handler.handle(request)
+
+        @app.get("/slack/oauth_redirect", include_in_schema=False)
+        async def slack_oauth_redirect(request: Request) -> Response:
+            return await handler.handle(request)
 
     app.state.bolt = bolt
     return bolt

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -18,10 +19,13 @@ from app.incidents.service import IncidentService, Snapshot, slugify
 from app.models import Incident, utcnow
 from app.runtime import Runtime
 from app.slack import blocks as ui
+from app.slack.installs import WorkspaceClients
 from app.triage import QUESTIONS, next_question, question
 from app.work.queue import Claimed, Permanent, Retry, WorkQueue, WorkSpec
 
 log = logging.getLogger(__name__)
+
+_current_client: ContextVar[AsyncWebClient | None] = ContextVar("slack_client", default=None)
 
 METADATA_TYPE = "leakdesk_message"
 PERMANENT_ERRORS = {
@@ -50,11 +54,19 @@ def slack_failure(exc: SlackApiError) -> Exception:
 
 
 class SlackEffects:
-    def __init__(self, runtime: Runtime, client: AsyncWebClient) -> None:
+    def __init__(
+        self, runtime: Runtime, client: AsyncWebClient, clients: WorkspaceClients | None = None
+    ) -> None:
         self.runtime = runtime
         self.service: IncidentService = runtime.service
-        self.client = client
+        self._default = client
+        self._clients = clients
         self.settings = runtime.settings
+
+    @property
+    def client(self) -> AsyncWebClient:
+        """The client for the workspace of the row being worked on (one per install)."""
+        return _current_client.get() or self._default
 
     # ----- wiring -----------------------------------------------------------------------------
 
@@ -125,13 +137,24 @@ class SlackEffects:
 
     def _guarded(self, handler: Any) -> Any:
         async def run(item: Claimed) -> None:
+            token = _current_client.set(await self._client_for(item))
             try:
                 await handler(item)
             except SlackApiError as exc:
                 raise slack_failure(exc) from exc
+            finally:
+                _current_client.reset(token)
 
         run.__name__ = handler.__name__
         return run
+
+    async def _client_for(self, item: Claimed) -> AsyncWebClient | None:
+        if self._clients is None:
+            return None
+        team = item.payload.get("team")
+        if team is None and item.incident_id is not None:
+            team = (await self.service.get(item.incident_id)).workspace_id
+        return await self._clients.for_team(team)
 
     # ----- posting once -----------------------------------------------------------------------
 
