@@ -209,7 +209,7 @@ QUESTIONS: tuple[Question, ...] = (
             "Financial data: a card number (the number alone counts), net-banking or payment log-ins. Only the last 4 digits and the expiry date, or a bank account number alone (no net-banking password): choose 'other personal data' (PPC Q&A 6-12, 14-8). Usable IDs with passwords are treated as C2 whether or not the service can pay, because passwords are reused. "
             "Trade secrets: technical or business information kept secret, useful, and not publicly known.",
         ),
-    ),  # fmt: skip
+    ),
     Question(
         id="affected_count",
         section="what",
@@ -222,7 +222,7 @@ QUESTIONS: tuple[Question, ...] = (
             ja="件数ではなく本人の数で数えます（同じ人の重複は1人）。1,000人を超えると報告対象（C4）、行政機関等は100人超。ちょうど1,000人は該当しません。分からなければ「不明」：すべての基準を超えるものとして扱います。",
             en="Count people, not records (one person counted once). More than 1,000 people makes it reportable (C4); more than 100 for a public body; exactly 1,000 is not enough. If you don't know, answer 'unknown': it is read as above every threshold.",
         ),
-    ),  # fmt: skip
+    ),
     Question(
         id="subject_regions",
         section="what",
@@ -237,7 +237,7 @@ QUESTIONS: tuple[Question, ...] = (
             ja="EU・EEA・英国の居住者が含まれるとGDPR（英国GDPR）が適用され、認識から72時間以内に監督機関への通知が必要になり得ます。",
             en="If EU/EEA or UK residents are among them, the GDPR (UK GDPR) applies: the supervisory authority may need notice within 72 hours of awareness.",
         ),
-    ),  # fmt: skip
+    ),
     Question(
         id="encryption",
         section="what",
@@ -248,7 +248,7 @@ QUESTIONS: tuple[Question, ...] = (
             ja="「高度な暗号化」とは、電子政府推奨暗号リスト等に載る安全な方式（例：AES-256）で暗号化され、鍵が適切に分けて管理され漏えいしていないものです。パスワード付きZIPやパスワードを同じ経路で送った場合は「不十分」です。高度な暗号化なら報告対象外になります。",
             en="High-grade encryption: a current, secure algorithm (e.g. AES-256, as listed in the Japanese e-Government recommended ciphers) with the key kept separately and not leaked. A password-protected ZIP, or a password sent the same way, is weak. High-grade encryption takes the data outside the reportable cases.",
         ),
-    ),  # fmt: skip
+    ),
     Question(
         id="key_compromised",
         section="what",
@@ -261,7 +261,7 @@ QUESTIONS: tuple[Question, ...] = (
             ja="鍵やパスワードがデータと一緒に漏えいした、または推測可能な場合、暗号化による例外は適用されません。",
             en="If the key or password leaked with the data, or can be guessed, the encryption exception does not apply.",
         ),
-    ),  # fmt: skip
+    ),
     Question(
         id="leak_mode",
         section="how",
@@ -272,7 +272,7 @@ QUESTIONS: tuple[Question, ...] = (
             ja="不正アクセス・ランサムウェア・内部者の持ち出し・スキミング・盗難は「不正の目的をもって行われたおそれ」（C3）に当たり、1人分でも報告対象で確報は60日以内です。本人の同意なく意図的に第三者へ提供した場合は「漏えい」ではなく第三者提供の問題です。",
             en="Unauthorized access, ransomware, insider theft, skimming and theft are possibly wrongful acts (C3): reportable for even one person, final report within 60 days. Handing data to a third party on purpose is not a leak but a third-party-provision problem.",
         ),
-    ),  # fmt: skip
+    ),
     Question(
         id="wrongful_act",
         section="how",
@@ -285,7 +285,7 @@ QUESTIONS: tuple[Question, ...] = (
             ja="委託先での事故や原因不明の場合に確認します。不正の目的の「おそれ」があれば足ります。否定できなければ「はい」として扱います。",
             en="Asked for vendor incidents and unknown causes. A possibility is enough; until it is ruled out it is read as yes.",
         ),
-    ),  # fmt: skip
+    ),
     Question(
         id="access",
         section="how",
@@ -298,7 +298,7 @@ QUESTIONS: tuple[Question, ...] = (
             ja="「否定済み」は、ログによりアクセスがないことを確認できた場合、または第三者に閲覧される前に回収した場合（例：誤送信先が未開封のまま削除したと確認できた）に限ります。確認できなければ「可能性あり」です。",
             en="'Ruled out' only when logs prove nobody accessed it, or it was recovered before anyone viewed it (e.g. the wrong recipient confirms deleting the e-mail unread). Otherwise it is 'suspected'.",
         ),
-    ),  # fmt: skip
+    ),
     Question(
         id="published",
         section="how",
@@ -311,7 +311,7 @@ QUESTIONS: tuple[Question, ...] = (
             ja="攻撃者のリークサイトへの掲載や、誰でも閲覧できる場所への投稿を含みます。",
             en="Includes an attacker's leak site and any place anyone can read.",
         ),
-    ),  # fmt: skip
+    ),
     Question(
         id="secondary_damage",
         section="how",
@@ -323,7 +323,7 @@ QUESTIONS: tuple[Question, ...] = (
             ja="例：カードの不正利用、フィッシングメール、名簿業者への転売、競合他社による利用。",
             en="E.g. card fraud, phishing e-mails, resale to list brokers, use by a rival.",
         ),
-    ),  # fmt: skip
+    ),
     Question(
         id="contained",
         section="how",
@@ -336,7 +336,7 @@ QUESTIONS: tuple[Question, ...] = (
             ja="公開設定の修正、侵入経路の遮断、受信者による削除の確認など。",
             en="E.g. public access removed, the intruder's path closed, the recipient confirmed deletion.",
         ),
-    ),  # fmt: skip
+    ),
     Question(
         id="police_involved",
         section="how",
@@ -349,7 +349,7 @@ QUESTIONS: tuple[Question, ...] = (
             ja="捜査中の場合、公表のタイミングを捜査当局とすり合わせる必要があります。",
             en="While they investigate, the timing of disclosure should be agreed with them.",
         ),
-    ),  # fmt: skip
+    ),
     Question(
         id="role",
         section="how",
@@ -363,7 +363,7 @@ QUESTIONS: tuple[Question, ...] = (
             ja="委託先は、速報の期限内に委託元へ通知すれば自らの報告義務を免れます（委託元が報告・本人通知を行います）。",
             en="A processor that notifies its principal by the preliminary-report deadline is released from its own report duty (the principal reports and notifies individuals).",
         ),
-    ),  # fmt: skip
+    ),
     Question(
         id="controls_missing",
         section="controls",
@@ -378,7 +378,7 @@ QUESTIONS: tuple[Question, ...] = (
             ja="安全管理措置の不備は報告義務の有無を変えませんが、加重要素として報道・当局対応の姿勢に影響します。",
             en="Control gaps do not change the legal duty, but they aggravate the case and raise the public posture needed.",
         ),
-    ),  # fmt: skip
+    ),
     Question(
         id="listed_company",
         section="context",
@@ -388,7 +388,7 @@ QUESTIONS: tuple[Question, ...] = (
             ja="上場会社は、重大な事案や営業秘密に影響がある場合に適時開示の要否を検討します。",
             en="A listed company reviews timely disclosure for serious cases and trade-secret impact.",
         ),
-    ),  # fmt: skip
+    ),
     Question(
         id="public_body",
         section="context",
@@ -400,7 +400,7 @@ QUESTIONS: tuple[Question, ...] = (
             ja="行政機関等は本人の数が100人を超えると報告対象です。公立病院・診療所・大学は漏えい等報告では民間と同じ扱い（個人情報保護法第58条第2項）のため「いいえ」を選んでください。",
             en="For public bodies, more than 100 people makes it reportable. Public hospitals, clinics and universities follow the private-sector rule for leak reports (APPI art. 58(2)): answer 'no'.",
         ),
-    ),  # fmt: skip
+    ),
     Question(
         id="media_aware",
         section="context",
@@ -411,7 +411,7 @@ QUESTIONS: tuple[Question, ...] = (
             ja="把握されている場合は、直ちに第一報（ホールディング・ステートメント）を出します。",
             en="If they do, a holding statement goes out now.",
         ),
-    ),  # fmt: skip
+    ),
 )
 
 _BY_ID = {q.id: q for q in QUESTIONS}

@@ -101,8 +101,14 @@ def test_answers_are_immutable() -> None:
 
 
 def test_answers_round_trip_through_json() -> None:
-    data = {"discovered_at": AWARE, "data_categories": ["identity"], "subject_regions": ["JP"],
-            "affected_count": 3, "leak_mode": "misdelivery", "controls_missing": ["training"]}  # fmt: skip
+    data = {
+        "discovered_at": AWARE,
+        "data_categories": ["identity"],
+        "subject_regions": ["JP"],
+        "affected_count": 3,
+        "leak_mode": "misdelivery",
+        "controls_missing": ["training"],
+    }
     answers = parse_answers(data)
     assert parse_answers(answers.model_dump(mode="json")) == answers
     assert Answers.model_validate_json(answers.model_dump_json()) == answers
@@ -110,14 +116,33 @@ def test_answers_round_trip_through_json() -> None:
 
 def test_verdict_json_has_exactly_the_contract_shape() -> None:
     verdict = assess(parse_answers({"discovered_at": AWARE})).model_dump(mode="json")
-    assert list(verdict) == ["severity", "rules", "policy_version", "reasons", "appi", "gdpr",
-                             "actions", "open_questions", "provisional"]  # fmt: skip
-    assert list(verdict["appi"]) == ["report_required", "categories", "preliminary_target",
-                                     "preliminary_due", "final_due", "notify_individuals"]  # fmt: skip
+    assert list(verdict) == [
+        "severity",
+        "rules",
+        "policy_version",
+        "reasons",
+        "appi",
+        "gdpr",
+        "actions",
+        "open_questions",
+        "provisional",
+    ]
+    assert list(verdict["appi"]) == [
+        "report_required",
+        "categories",
+        "preliminary_target",
+        "preliminary_due",
+        "final_due",
+        "notify_individuals",
+    ]
     assert list(verdict["gdpr"]) == ["relevant", "authority_due", "notify_individuals"]
-    assert list(verdict["actions"]) == ["press_conference", "rapid_public_disclosure",
-                                        "coordinate_with_police", "timely_disclosure_review",
-                                        "notify_principal"]  # fmt: skip
+    assert list(verdict["actions"]) == [
+        "press_conference",
+        "rapid_public_disclosure",
+        "coordinate_with_police",
+        "timely_disclosure_review",
+        "notify_principal",
+    ]
     assert set(verdict["reasons"][0]) == {"rule", "en", "ja"}
     assert set(verdict["open_questions"][0]) == {"field", "en", "ja"}
     assert verdict["provisional"] is True

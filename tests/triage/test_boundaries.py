@@ -54,8 +54,9 @@ def test_special_care_1000_people_is_s1a_without_c4() -> None:
 
 
 def test_special_care_few_people_suspected_is_sev2() -> None:
-    result = verdict(data_categories=["special_care"], affected_count=3,
-                     **{**MISSENT, "access": "suspected"})  # fmt: skip
+    result = verdict(
+        data_categories=["special_care"], affected_count=3, **{**MISSENT, "access": "suspected"}
+    )
     assert result["severity"] == "SEV2" and result["rules"] == ["S2-a"]
     assert result["appi"]["categories"] == ["C1"]
     assert result["actions"]["press_conference"] is False
@@ -89,8 +90,14 @@ def test_c2_of_many_people_is_sev1_by_s1b_without_press_conference() -> None:
 
 
 def test_strong_encryption_with_key_safe_is_not_a_leak() -> None:
-    result = verdict(data_categories=["special_care"], affected_count=50_000, subject_regions=["JP"],
-                     leak_mode="stolen_device", encryption="strong", key_compromised=False)  # fmt: skip
+    result = verdict(
+        data_categories=["special_care"],
+        affected_count=50_000,
+        subject_regions=["JP"],
+        leak_mode="stolen_device",
+        encryption="strong",
+        key_compromised=False,
+    )
     assert result["severity"] == "SEV4" and result["rules"] == ["S4-a"]
     assert result["appi"]["report_required"] is False
     assert "EX-encryption" in reason_rules(result)
@@ -98,29 +105,50 @@ def test_strong_encryption_with_key_safe_is_not_a_leak() -> None:
 
 
 def test_strong_encryption_with_key_leaked_is_reportable() -> None:
-    result = verdict(data_categories=["special_care"], affected_count=50_000, subject_regions=["JP"],
-                     leak_mode="stolen_device", encryption="strong", key_compromised=True)  # fmt: skip
+    result = verdict(
+        data_categories=["special_care"],
+        affected_count=50_000,
+        subject_regions=["JP"],
+        leak_mode="stolen_device",
+        encryption="strong",
+        key_compromised=True,
+    )
     assert result["severity"] == "SEV1"
     assert result["appi"]["categories"] == ["C1", "C3", "C4"]
 
 
 def test_strong_encryption_with_key_unknown_asks_about_the_key() -> None:
-    result = verdict(data_categories=["contact"], affected_count=50_000, subject_regions=["JP"],
-                     leak_mode="lost_device", encryption="strong")  # fmt: skip
+    result = verdict(
+        data_categories=["contact"],
+        affected_count=50_000,
+        subject_regions=["JP"],
+        leak_mode="lost_device",
+        encryption="strong",
+    )
     assert result["appi"]["report_required"] is False
     assert "key_compromised" in open_fields(result)
     assert result["provisional"] is True
 
 
 def test_published_data_defeats_a_claimed_encryption() -> None:
-    result = verdict(data_categories=["contact"], affected_count=50_000, subject_regions=["JP"],
-                     leak_mode="unauthorized_access", encryption="strong", published=True)  # fmt: skip
+    result = verdict(
+        data_categories=["contact"],
+        affected_count=50_000,
+        subject_regions=["JP"],
+        leak_mode="unauthorized_access",
+        encryption="strong",
+        published=True,
+    )
     assert result["appi"]["report_required"] is True
 
 
 def test_misdirected_email_deleted_unread_is_not_a_leak() -> None:
-    result = verdict(data_categories=["identity", "contact"], affected_count=1,
-                     **{**MISSENT, "access": "ruled_out"}, contained=True)  # fmt: skip
+    result = verdict(
+        data_categories=["identity", "contact"],
+        affected_count=1,
+        **{**MISSENT, "access": "ruled_out"},
+        contained=True,
+    )
     assert result["severity"] == "SEV4" and result["rules"] == ["S4-a"]
     assert result["appi"]["report_required"] is False
     assert result["actions"]["coordinate_with_police"] == "no"
@@ -128,16 +156,22 @@ def test_misdirected_email_deleted_unread_is_not_a_leak() -> None:
 
 
 def test_logs_excluding_access_take_an_intrusion_out_of_the_appi() -> None:
-    result = verdict(data_categories=["special_care"], affected_count=20_000,
-                     **{**HACK, "access": "ruled_out"})  # fmt: skip
+    result = verdict(
+        data_categories=["special_care"], affected_count=20_000, **{**HACK, "access": "ruled_out"}
+    )
     assert result["severity"] == "SEV4" and result["rules"] == ["S4-a"]
     assert result["appi"]["report_required"] is False
     assert result["actions"]["coordinate_with_police"] == "yes"  # the intrusion itself
 
 
 def test_ransomware_with_no_exfiltration_known_is_c3() -> None:
-    result = verdict(data_categories=["identity"], affected_count=300, subject_regions=["JP"],
-                     leak_mode="ransomware", encryption="none")  # fmt: skip
+    result = verdict(
+        data_categories=["identity"],
+        affected_count=300,
+        subject_regions=["JP"],
+        leak_mode="ransomware",
+        encryption="none",
+    )
     assert result["appi"]["report_required"] is True  # access would not remove the damage
     assert result["appi"]["categories"] == ["C3"]
     assert "C3-ransomware" in reason_rules(result)
@@ -145,8 +179,14 @@ def test_ransomware_with_no_exfiltration_known_is_c3() -> None:
 
 
 def test_ransomware_damage_counts_even_when_logs_show_nothing_taken() -> None:
-    result = verdict(data_categories=["identity"], affected_count=300, subject_regions=["JP"],
-                     leak_mode="ransomware", encryption="none", access="ruled_out")  # fmt: skip
+    result = verdict(
+        data_categories=["identity"],
+        affected_count=300,
+        subject_regions=["JP"],
+        leak_mode="ransomware",
+        encryption="none",
+        access="ruled_out",
+    )
     assert result["appi"]["categories"] == ["C3"]
     assert result["severity"] == "SEV2"
 
@@ -155,8 +195,12 @@ def test_ransomware_damage_counts_even_when_logs_show_nothing_taken() -> None:
     ("count", "severity", "rules"), [(800, "SEV3", ["S3-a"]), (8000, "SEV2", ["S2-c"])]
 )
 def test_intentional_provision_is_not_a_leak(count: int, severity: str, rules: list[str]) -> None:
-    result = verdict(data_categories=["identity"], affected_count=count, subject_regions=["JP"],
-                     leak_mode="intentional_provision")  # fmt: skip
+    result = verdict(
+        data_categories=["identity"],
+        affected_count=count,
+        subject_regions=["JP"],
+        leak_mode="intentional_provision",
+    )
     assert result["appi"]["report_required"] is False
     assert (result["severity"], result["rules"]) == (severity, rules)
     assert "EX-provision" in reason_rules(result)
@@ -167,8 +211,13 @@ def test_intentional_provision_is_not_a_leak(count: int, severity: str, rules: l
 
 
 def test_unknown_access_makes_the_duty_conditional() -> None:
-    result = verdict(data_categories=["contact"], affected_count=5000, subject_regions=["JP"],
-                     leak_mode="misdelivery", encryption="none")  # fmt: skip
+    result = verdict(
+        data_categories=["contact"],
+        affected_count=5000,
+        subject_regions=["JP"],
+        leak_mode="misdelivery",
+        encryption="none",
+    )
     assert result["appi"]["report_required"] == "conditional"
     assert result["appi"]["categories"] == ["C4"]
     assert result["appi"]["notify_individuals"] == "conditional"
@@ -178,32 +227,60 @@ def test_unknown_access_makes_the_duty_conditional() -> None:
 
 
 def test_explicit_suspected_access_is_a_known_likelihood() -> None:
-    result = verdict(data_categories=["contact"], affected_count=5000, subject_regions=["JP"],
-                     leak_mode="misdelivery", encryption="none", access="suspected")  # fmt: skip
+    result = verdict(
+        data_categories=["contact"],
+        affected_count=5000,
+        subject_regions=["JP"],
+        leak_mode="misdelivery",
+        encryption="none",
+        access="suspected",
+    )
     assert result["appi"]["report_required"] is True
 
 
 def test_unknown_encryption_and_access_both_named() -> None:
-    result = verdict(data_categories=["contact"], affected_count=5000, subject_regions=["JP"],
-                     leak_mode="lost_device")  # fmt: skip
+    result = verdict(
+        data_categories=["contact"],
+        affected_count=5000,
+        subject_regions=["JP"],
+        leak_mode="lost_device",
+    )
     assert result["appi"]["report_required"] == "conditional"
     assert {"COND-encryption", "COND-access"} <= set(reason_rules(result))
 
 
 def test_unknown_encryption_with_known_access_leaves_the_duty_but_asks() -> None:
-    result = verdict(data_categories=["contact"], affected_count=5000, subject_regions=["JP"],
-                     leak_mode="lost_device", access="suspected")  # fmt: skip
+    result = verdict(
+        data_categories=["contact"],
+        affected_count=5000,
+        subject_regions=["JP"],
+        leak_mode="lost_device",
+        access="suspected",
+    )
     assert result["appi"]["report_required"] is True
     assert "encryption" in open_fields(result)
 
 
 def test_unknown_leak_mode_reads_as_wrongful_and_asks() -> None:
-    result = verdict(data_categories=["contact"], affected_count=10, subject_regions=["JP"],
-                     leak_mode="unknown", encryption="none", access="suspected")  # fmt: skip
+    result = verdict(
+        data_categories=["contact"],
+        affected_count=10,
+        subject_regions=["JP"],
+        leak_mode="unknown",
+        encryption="none",
+        access="suspected",
+    )
     assert result["appi"]["categories"] == ["C3"]
     assert {"leak_mode", "wrongful_act"} <= set(open_fields(result))
-    cleared = verdict(data_categories=["contact"], affected_count=10, subject_regions=["JP"],
-                      leak_mode="unknown", wrongful_act=False, encryption="none", access="suspected")  # fmt: skip
+    cleared = verdict(
+        data_categories=["contact"],
+        affected_count=10,
+        subject_regions=["JP"],
+        leak_mode="unknown",
+        wrongful_act=False,
+        encryption="none",
+        access="suspected",
+    )
     assert cleared["appi"]["report_required"] is False
 
 
@@ -264,8 +341,11 @@ def test_business_contacts_not_deleted_is_s3a() -> None:
 
 
 def test_only_gdpr_reportable_is_s3b() -> None:
-    result = verdict(data_categories=["contact"], affected_count=50,
-                     **{**MISSENT, "subject_regions": ["EU", "JP"]})  # fmt: skip
+    result = verdict(
+        data_categories=["contact"],
+        affected_count=50,
+        **{**MISSENT, "subject_regions": ["EU", "JP"]},
+    )
     assert (result["severity"], result["rules"]) == ("SEV3", ["S3-a", "S3-b"])
     assert result["gdpr"]["relevant"] is True
     assert result["gdpr"]["authority_due"] == "2024-04-04T10:00:00+09:00"
@@ -299,29 +379,50 @@ def test_gdpr_relevance_follows_the_regions(regions: list[str] | None, relevant:
     ],
 )
 def test_police_yes_consult_or_no(fields: dict[str, object], police: str) -> None:
-    result = verdict(data_categories=["identity"], affected_count=10, subject_regions=["JP"],
-                     encryption="none", **fields)  # fmt: skip
+    result = verdict(
+        data_categories=["identity"],
+        affected_count=10,
+        subject_regions=["JP"],
+        encryption="none",
+        **fields,
+    )
     assert result["actions"]["coordinate_with_police"] == police
 
 
 def test_misconfiguration_of_100000_with_logs_clean_is_still_sev2() -> None:
-    result = verdict(data_categories=["identity"], affected_count=100_000, subject_regions=["JP"],
-                     leak_mode="misconfiguration", encryption="none", access="ruled_out")  # fmt: skip
+    result = verdict(
+        data_categories=["identity"],
+        affected_count=100_000,
+        subject_regions=["JP"],
+        leak_mode="misconfiguration",
+        encryption="none",
+        access="ruled_out",
+    )
     assert (result["severity"], result["rules"]) == ("SEV2", ["S2-d"])
     assert result["appi"]["report_required"] is False
 
 
 def test_trade_secret_published_at_a_listed_company_is_s1d() -> None:
-    result = verdict(data_categories=["trade_secret"], leak_mode="insider_theft", access="confirmed",
-                     published=True, listed_company=True)  # fmt: skip
+    result = verdict(
+        data_categories=["trade_secret"],
+        leak_mode="insider_theft",
+        access="confirmed",
+        published=True,
+        listed_company=True,
+    )
     assert (result["severity"], result["rules"]) == ("SEV1", ["S1-d"])
     assert result["actions"]["press_conference"] is True
     assert result["actions"]["timely_disclosure_review"] is True
 
 
 def test_trade_secret_lost_without_wrongful_act_is_sev3_with_disclosure_review() -> None:
-    result = verdict(data_categories=["trade_secret"], leak_mode="lost_device", access="suspected",
-                     encryption="none", listed_company=True)  # fmt: skip
+    result = verdict(
+        data_categories=["trade_secret"],
+        leak_mode="lost_device",
+        access="suspected",
+        encryption="none",
+        listed_company=True,
+    )
     assert (result["severity"], result["rules"]) == ("SEV3", ["S3-a"])
     assert result["actions"]["timely_disclosure_review"] is True
 
@@ -348,9 +449,15 @@ def test_media_awareness_adds_a_reason() -> None:
 
 
 def test_every_reason_is_bilingual_and_names_its_rule() -> None:
-    result = verdict(data_categories=["special_care", "financial", "my_number"], affected_count=5000,
-                     role="processor", listed_company=True, media_aware=True,
-                     controls_missing=["encryption"], **{**HACK, "subject_regions": ["EU"]})  # fmt: skip
+    result = verdict(
+        data_categories=["special_care", "financial", "my_number"],
+        affected_count=5000,
+        role="processor",
+        listed_company=True,
+        media_aware=True,
+        controls_missing=["encryption"],
+        **{**HACK, "subject_regions": ["EU"]},
+    )
     for reason in result["reasons"]:
         assert reason["en"] and reason["ja"] and reason["rule"]
         assert "{" not in reason["en"] + reason["ja"]

@@ -10,8 +10,14 @@ import pytest
 from app.triage import default_policy, is_business_day, next_business_day
 from tests.triage.support import verdict
 
-REPORTABLE = dict(data_categories=["identity"], affected_count=5000, subject_regions=["EU"],
-                  leak_mode="misdelivery", encryption="none", access="confirmed")  # fmt: skip
+REPORTABLE = dict(
+    data_categories=["identity"],
+    affected_count=5000,
+    subject_regions=["EU"],
+    leak_mode="misdelivery",
+    encryption="none",
+    access="confirmed",
+)
 WRONGFUL = {**REPORTABLE, "leak_mode": "unauthorized_access"}
 CLOCKS = default_policy().clocks
 

@@ -42,8 +42,8 @@ CASES = [
              subject_regions=["JP"], leak_mode="insider_theft", encryption="none",
              access="confirmed", secondary_damage=True, police_involved=True,
              listed_company=True, controls_missing=["device_policy", "vendor_oversight"]),
-        "SEV1", True, ["C3", "C4"], True, "yes", False,
-        {"rules": ["S1-c"], "actions.timely_disclosure_review": True},
+        severity="SEV1", report=True, categories=["C3", "C4"], press=True, police="yes", gdpr=False,
+        also={"rules": ["S1-c"], "actions.timely_disclosure_review": True},
     ),
     # Japan Pension Service, June 2015. Targeted e-mails infected staff PCs; about 1.25 million
     # records (basic pension number, name, birth date, some addresses) were taken. The police
@@ -54,7 +54,8 @@ CASES = [
         dict(data_categories=["identity"], affected_count=1_250_000, subject_regions=["JP"],
              leak_mode="unauthorized_access", encryption="none", access="confirmed",
              police_involved=True, public_body=True, controls_missing=["training", "access_control"]),
-        "SEV1", True, ["C3", "C4"], True, "yes", False, {"rules": ["S1-c"]},
+        severity="SEV1", report=True, categories=["C3", "C4"], press=True, police="yes", gdpr=False,
+        also={"rules": ["S1-c"]},
     ),
     # KADOKAWA / Dwango, June 2024. BlackSuit ransomware; the group published stolen data on its
     # leak site; 254,241 people's data confirmed leaked (students, parents, creators, employees:
@@ -67,8 +68,8 @@ CASES = [
         dict(data_categories=["identity", "contact", "other_personal"], affected_count=254_241,
              subject_regions=["JP"], leak_mode="ransomware", encryption="none",
              access="confirmed", published=True, police_involved=True, listed_company=True),
-        "SEV1", True, ["C3", "C4"], True, "yes", False,
-        {"rules": ["S1-c"], "actions.timely_disclosure_review": True},
+        severity="SEV1", report=True, categories=["C3", "C4"], press=True, police="yes", gdpr=False,
+        also={"rules": ["S1-c"], "actions.timely_disclosure_review": True},
     ),
     # Toyota Motor / Toyota Connected (T-Connect, G-Link), May 2023. A cloud environment was set
     # to public from 2013 to 2023: vehicle IDs, chassis numbers and time-stamped locations of
@@ -81,8 +82,8 @@ CASES = [
         dict(data_categories=["other_personal"], affected_count=2_150_000, subject_regions=["JP"],
              leak_mode="misconfiguration", encryption="none", access="suspected",
              listed_company=True, controls_missing=["access_control"]),
-        "SEV2", True, ["C4"], False, "consult", False,
-        {"rules": ["S2-a", "S2-d"], "actions.timely_disclosure_review": True},
+        severity="SEV2", report=True, categories=["C4"], press=False, police="consult", gdpr=False,
+        also={"rules": ["S2-a", "S2-d"], "actions.timely_disclosure_review": True},
     ),
     # Amagasaki City, June 2022. A subcontractor's employee lost a bag with a USB stick holding
     # all 460,517 residents' data (names, addresses, tax and benefit data). The city held a press
@@ -95,8 +96,8 @@ CASES = [
         dict(data_categories=["identity", "other_personal"], affected_count=460_517,
              subject_regions=["JP"], leak_mode="lost_device", encryption="weak",
              public_body=True, controls_missing=["device_policy", "vendor_oversight"]),
-        "SEV2", "conditional", ["C4"], False, "no", False,
-        {"appi.notify_individuals": "conditional"},
+        severity="SEV2", report="conditional", categories=["C4"], press=False, police="no", gdpr=False,
+        also={"appi.notify_individuals": "conditional"},
     ),
     # The same, three days later: the stick was found in the bag, and forensics showed nobody had
     # opened it. Recovered unviewed -> not a leak -> S4-a, nothing to report.
@@ -105,7 +106,8 @@ CASES = [
         dict(data_categories=["identity", "other_personal"], affected_count=460_517,
              subject_regions=["JP"], leak_mode="lost_device", encryption="weak",
              access="ruled_out", contained=True, public_body=True),
-        "SEV4", False, [], False, "no", False, {"rules": ["S4-a"]},
+        severity="SEV4", report=False, categories=[], press=False, police="no", gdpr=False,
+        also={"rules": ["S4-a"]},
     ),
     # NTT West / NTT Marketing Act ProCX, October 2023. A temporary worker at the call-centre
     # subsidiary took about 9.28 million records of 69 client organisations over ten years and
@@ -118,8 +120,8 @@ CASES = [
              subject_regions=["JP"], leak_mode="insider_theft", encryption="none",
              access="confirmed", secondary_damage=True, police_involved=True, role="processor",
              controls_missing=["logging", "device_policy"]),
-        "SEV1", True, ["C3", "C4"], True, "yes", False,
-        {"actions.notify_principal": True, "rules": ["S1-c"]},
+        severity="SEV1", report=True, categories=["C3", "C4"], press=True, police="yes", gdpr=False,
+        also={"actions.notify_principal": True, "rules": ["S1-c"]},
     ),
     # LINE Yahoo, November 2023. Malware on a PC of a NAVER Cloud subcontractor gave attackers
     # access to LINE Yahoo's systems through shared authentication: about 440,000 records (users'
@@ -130,7 +132,8 @@ CASES = [
         dict(data_categories=["other_personal", "identity", "contact"], affected_count=440_000,
              subject_regions=["JP"], leak_mode="unauthorized_access", access="confirmed",
              encryption="none", listed_company=True, controls_missing=["vendor_oversight"]),
-        "SEV1", True, ["C3", "C4"], True, "yes", False, {"rules": ["S1-c"]},
+        severity="SEV1", report=True, categories=["C3", "C4"], press=True, police="yes", gdpr=False,
+        also={"rules": ["S1-c"]},
     ),
     # Capital One, July 2019. A former cloud engineer used an SSRF through a misconfigured WAF to
     # read S3 buckets: about 106 million US and Canadian applicants (names, addresses, income,
@@ -143,7 +146,7 @@ CASES = [
              subject_regions=["US", "OTHER"], leak_mode="unauthorized_access", access="confirmed",
              published=True, police_involved=True, listed_company=True,
              controls_missing=["access_control"]),
-        "SEV1", True, ["C3", "C4"], True, "yes", False,
+        severity="SEV1", report=True, categories=["C3", "C4"], press=True, police="yes", gdpr=False,
     ),
     # Equifax, 2017. An unpatched Apache Struts flaw (CVE-2017-5638) let attackers take data of
     # 147.9 million people (names, SSNs, birth dates, addresses), 209,000 card numbers, and UK
@@ -154,7 +157,8 @@ CASES = [
         dict(data_categories=["identity", "contact", "financial"], affected_count=147_900_000,
              subject_regions=["US", "UK", "OTHER"], leak_mode="unauthorized_access",
              access="confirmed", listed_company=True, controls_missing=["patching", "logging"]),
-        "SEV1", True, ["C2", "C3", "C4"], True, "yes", True, {"rules": ["S1-b", "S1-c"]},
+        severity="SEV1", report=True, categories=["C2", "C3", "C4"], press=True, police="yes", gdpr=True,
+        also={"rules": ["S1-b", "S1-c"]},
     ),
     # British Airways, September 2018. Magecart script on ba.com and the app skimmed about 429,612
     # customers' and staff's names, addresses and full card details (with CVV). Skimming -> C3;
@@ -165,8 +169,8 @@ CASES = [
         dict(data_categories=["identity", "contact", "financial"], affected_count=429_612,
              subject_regions=["UK", "EU", "OTHER"], leak_mode="skimming", access="confirmed",
              listed_company=True, controls_missing=["access_control", "logging"]),
-        "SEV1", True, ["C2", "C3", "C4"], True, "yes", True,
-        {"gdpr.authority_due": "2024-04-04T10:00:00+09:00", "gdpr.notify_individuals": "required"},
+        severity="SEV1", report=True, categories=["C2", "C3", "C4"], press=True, police="yes", gdpr=True,
+        also={"gdpr.authority_due": "2024-04-04T10:00:00+09:00", "gdpr.notify_individuals": "required"},
     ),
     # Marriott (Starwood reservation database), November 2018. Attackers present since 2014 took
     # up to 339 million guest records (names, contact details, passport numbers); card numbers
@@ -179,7 +183,7 @@ CASES = [
              leak_mode="unauthorized_access", encryption="strong", key_compromised=True,
              access="confirmed", listed_company=True,
              controls_missing=["logging", "vendor_oversight"]),
-        "SEV1", True, ["C2", "C3", "C4"], True, "yes", True,
+        severity="SEV1", report=True, categories=["C2", "C3", "C4"], press=True, police="yes", gdpr=True,
     ),
     # Satsumasendai City fire department (as secretariat of a hazardous-materials association),
     # 25 August 2025. A course notice went out with 85 addresses of member companies' contact
@@ -191,7 +195,8 @@ CASES = [
         dict(discovered_at="2025-08-25T18:09:00+09:00", data_categories=["business_contact"],
              affected_count=85, subject_regions=["JP"], leak_mode="misdelivery",
              access="confirmed", contained=True, public_body=True, controls_missing=["training"]),
-        "SEV4", False, [], False, "no", False, {"rules": ["S4-b"]},
+        severity="SEV4", report=False, categories=[], press=False, police="no", gdpr=False,
+        also={"rules": ["S4-b"]},
     ),
     # 56 Dean Street (HIV clinic, London), September 2015. A newsletter to about 780 patients
     # went out with every address in the To field: recipients saw each other as HIV-clinic
@@ -202,7 +207,8 @@ CASES = [
         dict(data_categories=["special_care", "contact"], affected_count=780,
              subject_regions=["UK"], leak_mode="misdelivery", access="confirmed",
              controls_missing=["training"]),
-        "SEV1", True, ["C1"], True, "no", True, {"rules": ["S1-a"]},
+        severity="SEV1", report=True, categories=["C1"], press=True, police="no", gdpr=True,
+        also={"rules": ["S1-a"]},
     ),
     # Twitter, May 2018. A bug wrote users' passwords unmasked to an internal log before hashing;
     # Twitter found no indication of a breach or misuse and asked all ~330 million users to
@@ -215,7 +221,8 @@ CASES = [
              subject_regions=["US", "EU", "UK", "JP", "OTHER"], leak_mode="misconfiguration",
              encryption="none", access="ruled_out", contained=True, listed_company=True,
              controls_missing=["encryption", "logging"]),
-        "SEV2", False, [], False, "no", True, {"rules": ["S2-d"]},
+        severity="SEV2", report=False, categories=[], press=False, police="no", gdpr=True,
+        also={"rules": ["S2-d"]},
     ),
     # Facebook, March 2019. Hundreds of millions of passwords (up to 600 million) were stored in
     # plaintext in internal logs searchable by employees; no evidence of abuse. Same reading as
@@ -227,8 +234,8 @@ CASES = [
              subject_regions=["US", "EU", "UK", "JP", "OTHER"], leak_mode="misconfiguration",
              encryption="none", access="ruled_out", listed_company=True,
              controls_missing=["encryption", "access_control"]),
-        "SEV2", False, [], False, "no", True,
-        {"gdpr.authority_due": "2024-04-04T10:00:00+09:00"},
+        severity="SEV2", report=False, categories=[], press=False, police="no", gdpr=True,
+        also={"gdpr.authority_due": "2024-04-04T10:00:00+09:00"},
     ),
     # Sekisui Chemical, October 2020. A former employee had sent conductive-particle technology to
     # a Chinese company; he was indicted under the Unfair Competition Prevention Act. Trade secret,
@@ -239,8 +246,8 @@ CASES = [
         "sekisui_2020_trade_secret_to_rival",
         dict(data_categories=["trade_secret"], leak_mode="insider_theft", access="confirmed",
              police_involved=True, listed_company=True),
-        "SEV2", False, [], False, "yes", False,
-        {"rules": ["S2-b"], "actions.timely_disclosure_review": True},
+        severity="SEV2", report=False, categories=[], press=False, police="yes", gdpr=False,
+        also={"rules": ["S2-b"], "actions.timely_disclosure_review": True},
     ),
     # SoftBank -> Rakuten Mobile, January 2021. An engineer took 5G base-station trade secrets
     # when he moved to Rakuten Mobile and was arrested; SoftBank sued. No sign they were published
@@ -249,7 +256,8 @@ CASES = [
         "softbank_rakuten_2021_5g_secrets",
         dict(data_categories=["trade_secret"], subject_regions=["JP"], leak_mode="insider_theft",
              access="confirmed", police_involved=True, listed_company=True),
-        "SEV2", False, [], False, "yes", False, {"rules": ["S2-b"]},
+        severity="SEV2", report=False, categories=[], press=False, police="yes", gdpr=False,
+        also={"rules": ["S2-b"]},
     ),
     # Mitsubishi Electric, January 2020. A targeted attack (attributed to the Tick group) reached
     # internal networks: personal data of 8,122 employees, former employees and applicants, and
@@ -260,7 +268,8 @@ CASES = [
         dict(data_categories=["identity", "contact", "trade_secret", "national_security"],
              affected_count=8_122, subject_regions=["JP"], leak_mode="unauthorized_access",
              access="suspected", listed_company=True),
-        "SEV1", True, ["C3", "C4"], True, "yes", False, {"rules": ["S1-d"]},
+        severity="SEV1", report=True, categories=["C3", "C4"], press=True, police="yes", gdpr=False,
+        also={"rules": ["S1-d"]},
     ),
     # Tsurugi Town Handa Hospital, October 2021. LockBit ransomware encrypted the electronic
     # medical records of about 85,000 patients; no exfiltration was found. Medical data -> C1;
@@ -272,7 +281,8 @@ CASES = [
         dict(data_categories=["special_care", "identity"], affected_count=85_000,
              subject_regions=["JP"], leak_mode="ransomware", encryption="none",
              police_involved=True, public_body=False, controls_missing=["patching"]),
-        "SEV1", True, ["C1", "C3", "C4"], True, "yes", False, {"rules": ["S1-a"]},
+        severity="SEV1", report=True, categories=["C1", "C3", "C4"], press=True, police="yes", gdpr=False,
+        also={"rules": ["S1-a"]},
     ),
     # Kanagawa Prefecture, December 2019. An employee of the disposal vendor stole hard disks
     # that still held prefectural tax data and sold them online; a buyer recovered the files.
@@ -283,7 +293,8 @@ CASES = [
         dict(data_categories=["identity", "other_personal"], subject_regions=["JP"],
              leak_mode="vendor_incident", wrongful_act=True, access="confirmed",
              police_involved=True, public_body=True, controls_missing=["vendor_oversight", "deletion"]),
-        "SEV1", True, ["C3", "C4"], True, "yes", False, {"rules": ["S1-c"]},
+        severity="SEV1", report=True, categories=["C3", "C4"], press=True, police="yes", gdpr=False,
+        also={"rules": ["S1-c"]},
     ),
     # Uber, 2016 (disclosed November 2017). Attackers used credentials found in a private GitHub
     # repository to download 57 million riders' and drivers' names, e-mails and phone numbers;
@@ -294,7 +305,7 @@ CASES = [
         dict(data_categories=["identity", "contact"], affected_count=57_000_000,
              subject_regions=["US", "UK", "EU", "OTHER"], leak_mode="unauthorized_access",
              access="confirmed", controls_missing=["access_control"]),
-        "SEV1", True, ["C3", "C4"], True, "yes", True,
+        severity="SEV1", report=True, categories=["C3", "C4"], press=True, police="yes", gdpr=True,
     ),
     # Medibank, October 2022. Attackers took 9.7 million current and former customers' data,
     # including health-claims data, and published it on a leak site when no ransom was paid.
@@ -305,7 +316,8 @@ CASES = [
              affected_count=9_700_000, subject_regions=["AU", "OTHER"],
              leak_mode="unauthorized_access", access="confirmed", published=True,
              listed_company=True),
-        "SEV1", True, ["C1", "C3", "C4"], True, "yes", False, {"rules": ["S1-a", "S1-c"]},
+        severity="SEV1", report=True, categories=["C1", "C3", "C4"], press=True, police="yes", gdpr=False,
+        also={"rules": ["S1-a", "S1-c"]},
     ),
     # Facebook / Cambridge Analytica, March 2018. Facebook's platform let a researcher's app
     # collect profile data of up to 87 million users (about 100,000 in Japan; the PPC gave
@@ -317,8 +329,8 @@ CASES = [
         dict(data_categories=["identity", "other_personal"], affected_count=87_000_000,
              subject_regions=["US", "UK", "EU", "JP", "OTHER"], leak_mode="intentional_provision",
              listed_company=True),
-        "SEV2", False, [], False, "no", True,
-        {"rules": ["S2-c"], "gdpr.authority_due": None},
+        severity="SEV2", report=False, categories=[], press=False, police="no", gdpr=True,
+        also={"rules": ["S2-c"], "gdpr.authority_due": None},
     ),
     # Recruit Career (Rikunabi), August 2019. It sold predicted job-offer decline rates of
     # students to client companies; 7,983 of them had not consented. The PPC issued a
@@ -327,7 +339,8 @@ CASES = [
         "rikunabi_2019_decline_rates",
         dict(data_categories=["identity", "other_personal"], affected_count=7_983,
              subject_regions=["JP"], leak_mode="intentional_provision"),
-        "SEV2", False, [], False, "no", False, {"rules": ["S2-c"]},
+        severity="SEV2", report=False, categories=[], press=False, police="no", gdpr=False,
+        also={"rules": ["S2-c"]},
     ),
     # Target, December 2013. POS malware, entered through an HVAC vendor's credentials, took 40
     # million card numbers and 70 million customers' contact data; cards were sold on carding
@@ -338,7 +351,8 @@ CASES = [
              subject_regions=["US"], leak_mode="unauthorized_access", access="confirmed",
              secondary_damage=True, listed_company=True,
              controls_missing=["vendor_oversight", "access_control"]),
-        "SEV1", True, ["C2", "C3", "C4"], True, "yes", False, {"rules": ["S1-b", "S1-c"]},
+        severity="SEV1", report=True, categories=["C2", "C3", "C4"], press=True, police="yes", gdpr=False,
+        also={"rules": ["S1-b", "S1-c"]},
     ),
 ]  # fmt: skip
 

@@ -9,8 +9,14 @@ import pytest
 from app.triage import PolicyError, Severity, default_policy, load_policy, resolve_policy
 from tests.triage.support import verdict
 
-BIG_HACK = dict(data_categories=["identity"], affected_count=200_000, subject_regions=["JP"],
-                leak_mode="unauthorized_access", encryption="none", access="confirmed")  # fmt: skip
+BIG_HACK = dict(
+    data_categories=["identity"],
+    affected_count=200_000,
+    subject_regions=["JP"],
+    leak_mode="unauthorized_access",
+    encryption="none",
+    access="confirmed",
+)
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -86,8 +92,14 @@ severities:
       - {id: S2-a, en: "reportable", ja: "報告対象"}
 """
     policy = load_policy(write(tmp_path, text))
-    result = verdict(policy=policy, data_categories=["identity"], affected_count=200_000,
-                     subject_regions=["JP"], leak_mode="misconfiguration", access="ruled_out")  # fmt: skip
+    result = verdict(
+        policy=policy,
+        data_categories=["identity"],
+        affected_count=200_000,
+        subject_regions=["JP"],
+        leak_mode="misconfiguration",
+        access="ruled_out",
+    )
     assert (result["severity"], result["rules"]) == ("SEV1", ["S2-d"])
     assert result["reasons"][0] == {"rule": "S2-d", "en": "big exposure", "ja": "大規模な露出"}
     # Rules the company dropped (S1-b, S1-c, S1-d, S2-b, ...) no longer fire.
@@ -192,6 +204,12 @@ def test_the_documented_example_policy_loads_and_applies(tmp_path: Path) -> None
     policy = load_policy(write(tmp_path, example))
     assert policy.version == "acme-2025-04"
     assert verdict(policy=policy, **BIG_HACK)["severity"] == "SEV2"  # 200,000 < 500,000
-    exposure = verdict(policy=policy, data_categories=["identity"], affected_count=200_000,
-                       subject_regions=["JP"], leak_mode="misconfiguration", access="ruled_out")  # fmt: skip
+    exposure = verdict(
+        policy=policy,
+        data_categories=["identity"],
+        affected_count=200_000,
+        subject_regions=["JP"],
+        leak_mode="misconfiguration",
+        access="ruled_out",
+    )
     assert (exposure["severity"], exposure["rules"]) == ("SEV1", ["S2-d"])

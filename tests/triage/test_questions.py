@@ -28,10 +28,24 @@ def answers(**fields: Any):  # type: ignore[no-untyped-def]
 
 def test_questions_follow_the_article_order() -> None:
     assert [q.id for q in QUESTIONS] == [
-        "data_categories", "affected_count", "subject_regions", "encryption", "key_compromised",
-        "leak_mode", "wrongful_act", "access", "published", "secondary_damage", "contained",
-        "police_involved", "role", "controls_missing", "listed_company", "public_body", "media_aware",
-    ]  # fmt: skip
+        "data_categories",
+        "affected_count",
+        "subject_regions",
+        "encryption",
+        "key_compromised",
+        "leak_mode",
+        "wrongful_act",
+        "access",
+        "published",
+        "secondary_damage",
+        "contained",
+        "police_involved",
+        "role",
+        "controls_missing",
+        "listed_company",
+        "public_body",
+        "media_aware",
+    ]
     sections = [q.section for q in QUESTIONS]
     assert sections == sorted(sections, key=["what", "how", "controls", "context"].index)
     assert set(SECTIONS) == set(sections)
@@ -100,9 +114,22 @@ def test_key_compromised_only_when_encryption_is_strong() -> None:
         assert not question("key_compromised").needed(answers(encryption=value, **base))
 
 
-@pytest.mark.parametrize("mode", ["unauthorized_access", "ransomware", "insider_theft", "skimming",
-                                  "misdelivery", "misconfiguration", "lost_device", "stolen_device",
-                                  "vendor_incident", "intentional_provision", "unknown"])  # fmt: skip
+@pytest.mark.parametrize(
+    "mode",
+    [
+        "unauthorized_access",
+        "ransomware",
+        "insider_theft",
+        "skimming",
+        "misdelivery",
+        "misconfiguration",
+        "lost_device",
+        "stolen_device",
+        "vendor_incident",
+        "intentional_provision",
+        "unknown",
+    ],
+)
 def test_wrongful_act_only_for_vendor_incidents_and_unknown_modes(mode: str) -> None:
     given = answers(data_categories=["identity"], affected_count=10, leak_mode=mode)
     assert question("wrongful_act").needed(given) is (mode in ("vendor_incident", "unknown"))
@@ -130,12 +157,25 @@ def test_nothing_at_stake_asks_little() -> None:
 def test_a_full_triage_asks_each_question_at_most_once_and_ends() -> None:
     state: dict[str, Any] = {}
     asked: set[str] = set()
-    replies = {"data_categories": ["identity", "contact"], "affected_count": 2500,
-               "subject_regions": ["JP"], "encryption": "strong", "key_compromised": False,
-               "leak_mode": "lost_device", "access": "suspected", "contained": True,
-               "role": "controller", "controls_missing": ["encryption"], "listed_company": True,
-               "public_body": False, "media_aware": False, "published": False,
-               "secondary_damage": False, "police_involved": False, "wrongful_act": False}  # fmt: skip
+    replies = {
+        "data_categories": ["identity", "contact"],
+        "affected_count": 2500,
+        "subject_regions": ["JP"],
+        "encryption": "strong",
+        "key_compromised": False,
+        "leak_mode": "lost_device",
+        "access": "suspected",
+        "contained": True,
+        "role": "controller",
+        "controls_missing": ["encryption"],
+        "listed_company": True,
+        "public_body": False,
+        "media_aware": False,
+        "published": False,
+        "secondary_damage": False,
+        "police_involved": False,
+        "wrongful_act": False,
+    }
     while (q := next_question(answers(**state), asked)) is not None:
         assert q.id not in asked
         asked.add(q.id)

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from app.triage import assess, format_text, parse_answers
 
-ANSWERS = {"discovered_at": "2024-04-01T10:00:00+09:00", "data_categories": ["special_care"],
-           "affected_count": 5000, "subject_regions": ["EU"], "leak_mode": "ransomware",
-           "encryption": "none", "controls_missing": ["patching"]}  # fmt: skip
+ANSWERS = {
+    "discovered_at": "2024-04-01T10:00:00+09:00",
+    "data_categories": ["special_care"],
+    "affected_count": 5000,
+    "subject_regions": ["EU"],
+    "leak_mode": "ransomware",
+    "encryption": "none",
+    "controls_missing": ["patching"],
+}
 
 
 def test_japanese_first_then_english() -> None:
