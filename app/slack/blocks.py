@@ -356,7 +356,7 @@ def verdict_blocks(
     blocks.append(
         context(t("verdict.provisional" if data.get("open_questions") else "verdict.final", lang))
     )
-    reasons = "\n".join(f"• `{r['rule']}` {r[lang]}" for r in data.get("reasons", []))
+    reasons = "\n".join(reason_line(r, lang) for r in data.get("reasons", []))
     blocks += sections(f"{t('verdict.rules', lang)}\n{reasons}")
     blocks += sections(f"{t('verdict.clocks', lang)}\n{clock_lines(data, lang, tz)}")
     blocks += sections(f"{t('verdict.actions', lang)}\n{action_lines(data, lang)}")
@@ -381,6 +381,14 @@ def verdict_blocks(
             )
         )
     return blocks
+
+
+def reason_line(reason: dict[str, Any], lang: str) -> str:
+    """`S2-a` and the reason's text, without repeating the id when the text starts with it."""
+    text = str(reason[lang])
+    for separator in (":", "："):
+        text = text.removeprefix(f"{reason['rule']}{separator}").strip()
+    return f"• `{reason['rule']}` {text}"
 
 
 def clock_lines(data: dict[str, Any], lang: str, tz: str) -> str:
