@@ -127,7 +127,10 @@ class Context:
         self.personal_at_risk = self.leaked and self.personal
         # Ransomware damage is not a secret's exposure: secrets need a confidentiality risk.
         self.secrets_at_risk = self.leaked and not self.no_access and bool(cats & SECRETS)
-        self.confirmed = self.leaked and (f.access == Access.CONFIRMED or self.observed)
+        # Confirmed exfiltration: taken, posted or misused. A misdirected recipient reading it is a
+        # leak to one known party who can be asked to delete, not an exfiltration.
+        taken = f.access == Access.CONFIRMED and f.leak_mode != LeakMode.MISDELIVERY
+        self.confirmed = self.leaked and (taken or self.observed)
         self.categories = self._categories()
         self.my_number_duty = self._my_number_duty()
 
@@ -476,11 +479,12 @@ def decisive(answers: Answers, field: str, policy: Policy | None = None) -> bool
 def _conditional_on(facts: Facts, baseline: Outcome, p: Compiled) -> list[str]:
     """The unknowns (encryption, access) whose better value alone would remove the APPI duty.
 
-    Only while `access` is unknown: an explicit suspected/confirmed access is a known likelihood,
-    and an encryption exception nobody has established then leaves the duty standing (the
-    question stays open). See docs/policy.md, "Interpretations".
+    Only while the exposure itself is unknown: an explicit suspected/confirmed access is a known
+    likelihood, and so is ransomware's damage; an encryption exception nobody has established
+    then leaves the duty standing (the question stays open). See docs/policy.md.
     """
-    if not baseline.reportable or facts.access is not None:
+    exposure_known = facts.access is not None or facts.leak_mode == LeakMode.RANSOMWARE
+    if not baseline.reportable or exposure_known:
         return []
     better: dict[str, Any] = {"encryption": Encryption.STRONG, "access": Access.RULED_OUT}
     return [

@@ -462,3 +462,32 @@ def test_every_reason_is_bilingual_and_names_its_rule() -> None:
         assert reason["en"] and reason["ja"] and reason["rule"]
         assert "{" not in reason["en"] + reason["ja"]
     assert reason_rules(result)[: len(result["rules"])] == result["rules"]
+
+
+def test_special_care_misdirected_to_one_reader_is_reportable_but_not_sev1() -> None:
+    result = verdict(data_categories=["special_care"], affected_count=1, **MISSENT)
+    assert (result["severity"], result["rules"]) == ("SEV2", ["S2-a"])
+    assert result["appi"]["categories"] == ["C1"]
+    assert result["actions"]["press_conference"] is False
+
+
+def test_special_care_misdirected_and_then_posted_is_s1a() -> None:
+    result = verdict(data_categories=["special_care"], affected_count=1, published=True, **MISSENT)
+    assert (result["severity"], result["rules"]) == ("SEV1", ["S1-a"])
+    assert result["actions"]["press_conference"] is True
+
+
+def test_special_care_exfiltrated_by_an_intruder_is_s1a_whatever_the_count() -> None:
+    result = verdict(data_categories=["special_care"], affected_count=1, **HACK)
+    assert (result["severity"], result["rules"]) == ("SEV1", ["S1-a"])
+
+
+def test_ransomware_with_encryption_unknown_is_a_duty_not_a_condition() -> None:
+    result = verdict(
+        data_categories=["identity"],
+        affected_count=300,
+        subject_regions=["JP"],
+        leak_mode="ransomware",
+    )
+    assert result["appi"]["report_required"] is True
+    assert "encryption" in open_fields(result)

@@ -200,15 +200,17 @@ CASES = [
     ),
     # 56 Dean Street (HIV clinic, London), September 2015. A newsletter to about 780 patients
     # went out with every address in the To field: recipients saw each other as HIV-clinic
-    # patients. Health data -> C1 (any count); every recipient viewed it -> "C1 confirmed" ->
-    # S1-a -> SEV1 and a press conference; a mistake -> police no; UK -> GDPR true.
+    # patients. Health data -> C1 (any count) -> reportable. 780 < 1,000, and recipients reading
+    # a misdirected e-mail is not exfiltration or publication -> not S1-a -> S2-a, SEV2, no press
+    # conference (the clinic apologised to each patient). A mistake -> police no; UK -> GDPR true,
+    # individuals to be told (health data, high risk).
     Case(
         "56_dean_street_2015_misdirected_email",
         dict(data_categories=["special_care", "contact"], affected_count=780,
              subject_regions=["UK"], leak_mode="misdelivery", access="confirmed",
              controls_missing=["training"]),
-        severity="SEV1", report=True, categories=["C1"], press=True, police="no", gdpr=True,
-        also={"rules": ["S1-a"]},
+        severity="SEV2", report=True, categories=["C1"], press=False, police="no", gdpr=True,
+        also={"rules": ["S2-a"], "gdpr.notify_individuals": "required"},
     ),
     # Twitter, May 2018. A bug wrote users' passwords unmasked to an internal log before hashing;
     # Twitter found no indication of a breach or misuse and asked all ~330 million users to
