@@ -163,6 +163,50 @@ def verify(
     typer.echo(f"{key}: chain intact ({count} events)")
 
 
+@cli.command("rotate-keys")
+def rotate_keys() -> None:
+    """Re-encrypt stored free text with the first key of LEAKDESK_ENCRYPTION_KEY."""
+    from app.incidents.crypto import reseal_all
+    from app.runtime import build_runtime
+
+    config = settings()
+    if config.encryption_key is None:
+        raise fail("LEAKDESK_ENCRYPTION_KEY is not set: nothing to rotate to")
+
+    async def go() -> int:
+        runtime = build_runtime(config)
+        try:
+            return await reseal_all(runtime.sessions)
+        finally:
+            await runtime.close()
+
+    typer.echo(f"re-encrypted {run(go(), config.database_url)} rows with the newest key")
+
+
+@cli.command()
+def purge(
+    days: Annotated[int | None, typer.Option(help="Closed for more than this many days.")] = None,
+) -> None:
+    """Drop the free text of incidents closed longer ago than the retention period."""
+    from datetime import timedelta
+
+    from app.runtime import build_runtime
+
+    config = settings()
+    days = days or config.retention_days
+    if not days:
+        raise fail("give --days or set LEAKDESK_RETENTION_DAYS")
+
+    async def go() -> int:
+        runtime = build_runtime(config)
+        try:
+            return await runtime.service.purge_closed(timedelta(days=days))
+        finally:
+            await runtime.close()
+
+    typer.echo(f"purged the free text of {run(go(), config.database_url)} incidents")
+
+
 def read_json(path: str) -> dict[str, Any]:
     try:
         raw = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")

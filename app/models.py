@@ -25,6 +25,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from app.incidents.crypto import SealedJSON, SealedText
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -80,7 +82,7 @@ class Incident(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     key: Mapped[str] = mapped_column(String(32), unique=True)
-    title: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(SealedText)
     status: Mapped[str] = mapped_column(String(16), default=IncidentStatus.OPEN)
     severity: Mapped[str | None] = mapped_column(String(8))
     platform: Mapped[str] = mapped_column(String(16))
@@ -91,11 +93,12 @@ class Incident(Base):
     discovered_at: Mapped[datetime]
     is_drill: Mapped[bool] = mapped_column(Boolean, default=False)
     language: Mapped[str] = mapped_column(String(4), default="ja")
-    source: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    resolution: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[dict[str, Any]] = mapped_column(SealedJSON, default=dict)
+    resolution: Mapped[str | None] = mapped_column(SealedText)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
+    purged_at: Mapped[datetime | None]
     timeline_seq: Mapped[int] = mapped_column(Integer, default=0)
     timeline_head: Mapped[str] = mapped_column(String(64), default="0" * 64)
 
@@ -126,7 +129,7 @@ class Answer(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
     field: Mapped[str] = mapped_column(String(64))
-    value: Mapped[Any] = mapped_column(JSONType, nullable=True)
+    value: Mapped[Any] = mapped_column(SealedJSON, nullable=True)
     actor: Mapped[str] = mapped_column(String(128))
     answered_at: Mapped[datetime]
 
@@ -144,7 +147,7 @@ class Verdict(Base):
     policy_version: Mapped[str] = mapped_column(String(64))
     severity: Mapped[str] = mapped_column(String(8))
     data: Mapped[dict[str, Any]]
-    answers: Mapped[dict[str, Any]]
+    answers: Mapped[dict[str, Any]] = mapped_column(SealedJSON)
     created_at: Mapped[datetime]
 
     __table_args__ = (UniqueConstraint("incident_id", "version"),)
@@ -160,7 +163,7 @@ class Statement(Base):
     version: Mapped[int] = mapped_column(Integer)
     verdict_version: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(24), default="draft")
-    texts: Mapped[dict[str, Any]]
+    texts: Mapped[dict[str, Any]] = mapped_column(SealedJSON)
     findings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     next_update_at: Mapped[datetime | None]
     author: Mapped[str] = mapped_column(String(128))
@@ -193,7 +196,7 @@ class TimelineEvent(Base):
     at: Mapped[datetime]
     actor: Mapped[str] = mapped_column(String(128))
     kind: Mapped[str] = mapped_column(String(64))
-    data: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
+    data: Mapped[dict[str, Any] | None] = mapped_column(SealedJSON, nullable=True)
     data_hash: Mapped[str] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))

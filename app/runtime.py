@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.db import create_engine, session_factory
+from app.incidents.crypto import vault
 from app.incidents.reactions import Reactions
 from app.incidents.service import Authority, Config, IncidentService
 from app.settings import Settings
@@ -32,6 +33,8 @@ class Runtime:
 
 
 def build_runtime(settings: Settings, *, worker_id: str | None = None) -> Runtime:
+    key = settings.encryption_key.get_secret_value() if settings.encryption_key else None
+    vault.configure(key)  # one vault per process: the column types read it
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     reactions = Reactions()

@@ -72,6 +72,7 @@ class Settings(BaseSettings):
         default_factory=list, validation_alias=var("LEAKDESK_OPS_MEMBERS")
     )
     encryption_key: SecretStr | None = Field(None, validation_alias=var("LEAKDESK_ENCRYPTION_KEY"))
+    retention_days: int | None = Field(None, ge=1, validation_alias=var("LEAKDESK_RETENTION_DAYS"))
 
     # Worker
     worker_enabled: bool = Field(True, validation_alias=var("LEAKDESK_WORKER"))
@@ -105,6 +106,15 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"'{value}' is not an IANA timezone name (e.g. Asia/Tokyo)") from None
+        return value
+
+    @field_validator("encryption_key")
+    @classmethod
+    def _fernet_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            from app.incidents.crypto import Vault
+
+            Vault().configure(value.get_secret_value())
         return value
 
     @field_validator("database_url")

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -547,6 +547,48 @@ class IncidentService:
             )
             return incident
 
+    async def purge_closed(self, older_than: timedelta) -> int:
+        """Drops the free text of incidents closed before the cutoff; hashes keep verifying."""
+        now = self.clock()
+        async with self.sessions() as session:
+            ids = list(
+                (
+                    await session.execute(
+                        select(Incident.id).where(
+                            Incident.status == IncidentStatus.CLOSED,
+                            Incident.closed_at < now - older_than,
+                            Incident.purged_at.is_(None),
+                        )
+                    )
+                ).scalars()
+            )
+        for incident_id in ids:
+            async with transaction(self.sessions) as session:
+                incident = await self._lock(session, incident_id)
+                events = await session.execute(
+                    update(TimelineEvent)
+                    .where(TimelineEvent.incident_id == incident_id)
+                    .values(data=None)
+                    .execution_options(synchronize_session=False)
+                )
+                await session.execute(
+                    update(Statement)
+                    .where(Statement.incident_id == incident_id)
+                    .values(texts={}, findings={})
+                    .execution_options(synchronize_session=False)
+                )
+                incident.title, incident.source, incident.resolution = PURGED, {}, None
+                incident.purged_at = now
+                await self._append(
+                    session,
+                    incident,
+                    "incident.purged",
+                    "leakdesk",
+                    {"events": events.rowcount, "older_than_days": older_than.days},
+                    now,
+                )
+        return len(ids)
+
     async def schedule(
         self, incident_id: int, specs: Sequence[WorkSpec], actor: str, kind: str = "work.scheduled"
     ) -> None:
@@ -852,6 +894,7 @@ class Snapshot:
 # ----- helpers ---------------------------------------------------------------------------------
 
 READY_FIELDS = ("data_categories", "leak_mode")
+PURGED = "(purged)"
 
 
 def verdict_ready(current: dict[str, Any]) -> bool:

@@ -55,6 +55,7 @@ def upgrade() -> None:
     sa.Column('created_at', app.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', app.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('closed_at', app.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('purged_at', app.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('timeline_seq', sa.Integer(), nullable=False),
     sa.Column('timeline_head', sa.String(length=64), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_incidents')),
