@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.triage.models import Text, Verdict
-from app.triage.policy import default_policy
+from app.triage.policy import Policy, default_policy
 from app.triage.questions import label
 
 HEADINGS = {
@@ -53,26 +53,18 @@ FIELDS = {
 RECOMMEND = {True: Text(ja="推奨", en="recommended"), False: Text(ja="—", en="—")}
 
 
-def format_text(verdict: Verdict, lang: str) -> str:
+def format_text(verdict: Verdict, lang: str, policy: Policy | None = None) -> str:
     """The verdict in `lang` ("ja" or "en"), followed by the same in the other language."""
     primary = "en" if lang == "en" else "ja"
     other = "ja" if primary == "en" else "en"
+    policy = policy or default_policy()
     rule = "-" * 72
-    return "\n".join(
-        [
-            _block(verdict, primary),
-            "",
-            rule,
-            HEADINGS["other"].get(other),
-            rule,
-            "",
-            _block(verdict, other),
-        ]
-    )
+    parts = [_block(verdict, primary, policy), "", rule, HEADINGS["other"].get(other), rule, ""]
+    return "\n".join([*parts, _block(verdict, other, policy)])
 
 
-def _block(v: Verdict, lang: str) -> str:
-    lines = [_title(v, lang), f"{HEADINGS['policy'].get(lang)}: {v.policy_version}", ""]
+def _block(v: Verdict, lang: str, policy: Policy) -> str:
+    lines = [_title(v, lang, policy), f"{HEADINGS['policy'].get(lang)}: {v.policy_version}", ""]
     lines += [f"{HEADINGS['reasons'].get(lang)}:"]
     lines += [f"  - {getattr(r, lang)}" for r in v.reasons]
     lines += ["", f"{HEADINGS['appi'].get(lang)}:", *_appi(v, lang)]
@@ -84,8 +76,8 @@ def _block(v: Verdict, lang: str) -> str:
     return "\n".join(lines)
 
 
-def _title(v: Verdict, lang: str) -> str:
-    severity_label = default_policy().label(v.severity)
+def _title(v: Verdict, lang: str, policy: Policy) -> str:
+    severity_label = policy.label(v.severity)
     title = f"{HEADINGS['title'].get(lang)}: {v.severity.value} ({getattr(severity_label, lang)})"
     if v.rules:
         title += f"  [{', '.join(v.rules)}]"
