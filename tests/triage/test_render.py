@@ -43,3 +43,15 @@ def test_nothing_to_report_shows_no_dates() -> None:
     answers = {"discovered_at": "2024-04-01T10:00:00+09:00", "data_categories": ["none"]}
     text = format_text(assess(parse_answers(answers)), "en")
     assert "Report: not required" in text and "Final report due" not in text
+
+
+def test_every_catalogue_text_has_both_languages() -> None:
+    from app.triage import render
+    from app.triage.models import Text
+    from app.triage.questions import BOOL_LABELS, SECTIONS, VALUE_LABELS
+
+    catalogues = [render.HEADINGS, render.REPORT, render.NOTICE, render.RELEVANT, render.FIELDS,
+                  render.RECOMMEND, SECTIONS, VALUE_LABELS, BOOL_LABELS]  # fmt: skip
+    for catalogue in catalogues:
+        for text in catalogue.values():
+            assert isinstance(text, Text) and text.ja.strip() and text.en.strip()
