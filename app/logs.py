@@ -35,5 +35,7 @@ def configure(fmt: str = "auto", *, production: bool = False, level: int = loggi
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "apscheduler", "sqlalchemy.engine", "slack_bolt", "aiosqlite"):
+    for noisy in ("httpx", "sqlalchemy.engine", "slack_bolt", "aiosqlite"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # A tick still running when the next is due is skipped by design, not worth a warning.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)

@@ -58,5 +58,6 @@ def build_runtime(settings: Settings, *, worker_id: str | None = None) -> Runtim
         worker_id=worker_id,
         lease=timedelta(seconds=settings.work_lease_seconds),
         on_dead=service.on_work_dead,
+        backoff_cap=settings.work_backoff_cap,
     )
     return Runtime(settings, engine, sessions, reactions, service, queue)

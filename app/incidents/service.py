@@ -166,6 +166,12 @@ class IncidentService:
         async with transaction(self.sessions) as session:
             return await _next_counter(session, f"channel:{day}")
 
+    async def reserve_room_name(self, incident_id: int, name: str) -> None:
+        """Remembers the channel name about to be created (no timeline event: nothing happened yet)."""
+        async with transaction(self.sessions) as session:
+            incident = await self._lock(session, incident_id)
+            incident.channel_name = name
+
     async def record_room(
         self, incident_id: int, *, channel_id: str, channel_name: str, actor: str = "leakdesk"
     ) -> Incident:

@@ -10,11 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
-)
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import IntegrityError
 
@@ -38,11 +34,10 @@ def build_client(runtime: Runtime, token: str | None = None) -> AsyncWebClient:
         token=token,
         base_url=settings.slack_api_url,
         timeout=10,
-        retry_handlers=[
-            AsyncConnectionErrorRetryHandler(max_retry_count=2),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=1),
-            AsyncServerErrorRetryHandler(max_retry_count=2),
-        ],
+        # Only 429s are retried in place: Slack did nothing and says when to come back. A dropped
+        # connection or a 500 may come after the message was posted, so those go back to the work
+        # queue, whose next attempt looks for the message before posting again.
+        retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=1)],
     )
 
 

@@ -268,12 +268,19 @@ class SlackEffects:
         )
 
     async def _create_channel(self, incident: Incident) -> Incident:
+        """Creates the private room; the name is reserved first so a retry after a lost answer
+        adopts the channel it already made instead of making a second one."""
+        if incident.channel_name and (found := await self._own_channel(incident.channel_name)):
+            return await self.service.record_room(
+                incident.id, channel_id=found, channel_name=incident.channel_name
+            )
         prefix = "drill" if incident.is_drill else "leak"
         day = incident.created_at.astimezone(self.settings.tz).strftime("%Y%m%d")
         slug = slugify(incident.title) or "incident"
         for _ in range(20):
             number = await self.service.next_channel_number(day)
             name = f"{prefix}-{day}-{number:03d}-{slug}"[:80].rstrip("-")
+            await self.service.reserve_room_name(incident.id, name)
             try:
                 response = await self.client.conversations_create(name=name, is_private=True)
             except SlackApiError as exc:
@@ -285,6 +292,20 @@ class SlackEffects:
                 incident.id, channel_id=channel["id"], channel_name=channel["name"]
             )
         raise Retry("no free channel name")
+
+    async def _own_channel(self, name: str) -> str | None:
+        """The id of a private channel of ours with this name (the bot is in those it created)."""
+        cursor = None
+        while True:
+            response = await self.client.conversations_list(
+                types="private_channel", exclude_archived=True, limit=1000, cursor=cursor
+            )
+            for channel in response.get("channels", []):
+                if channel.get("name") == name:
+                    return str(channel["id"])
+            cursor = (response.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return None
 
     async def _invite(self, incident: Incident) -> None:
         users = await self._people(
@@ -414,9 +435,11 @@ class SlackEffects:
 
     async def _post_next_question(self, item: Claimed, incident: Incident) -> None:
         snap = await self.service.snapshot(incident.id)
+        # A question this row reserved but did not get to post is still ours to ask.
         asked = {
             r.ref.split(":", 1)[1]
             for r in await self.service.message_refs(incident.id, "question:")
+            if r.ts is not None or r.work_id != item.id
         }
         upcoming = next_question(self.service.answers_model(incident, snap.values), asked)
         if upcoming is None:

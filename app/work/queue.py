@@ -107,6 +107,7 @@ class WorkQueue:
         concurrency: int = 16,
         clock: Callable[[], datetime] = utcnow,
         on_dead: DeadHook | None = None,
+        backoff_cap: float = 900.0,
     ) -> None:
         self.sessions = sessions
         self.worker_id = worker_id or default_worker_id()
@@ -114,6 +115,7 @@ class WorkQueue:
         self.batch = batch
         self.clock = clock
         self.on_dead = on_dead
+        self.backoff_cap = backoff_cap
         self.handlers: dict[str, Handler] = {}
         self._limit = asyncio.Semaphore(concurrency)
         self._lock = asyncio.Lock()
@@ -229,7 +231,7 @@ class WorkQueue:
                 if row is not None and self.on_dead is not None:
                     await self.on_dead(session, row, now)
                 return WorkStatus.DEAD
-            delay = after if after is not None else backoff(item.attempt)
+            delay = after if after is not None else backoff(item.attempt, cap=self.backoff_cap)
             await session.execute(
                 self._fenced(item).values(
                     status=WorkStatus.PENDING,
