@@ -60,6 +60,11 @@ class Authority:
     def is_pr_lead(self, user_id: str, groups: Sequence[str] = ()) -> bool:
         return user_id in self.pr_leads or any(g in self.pr_leads for g in groups)
 
+    @property
+    def lead_groups(self) -> frozenset[str]:
+        """Configured ids that name a group (Slack user groups start with S)."""
+        return frozenset(g for g in self.pr_leads if g.startswith("S"))
+
 
 @dataclass(frozen=True)
 class Config:
@@ -352,10 +357,10 @@ class IncidentService:
             return await self._add_draft(session, incident, verdict, current, actor, now)
 
     async def edit_statement(
-        self, incident_id: int, texts: dict[str, str], actor: str
+        self, incident_id: int, texts: dict[str, str], actor: str, groups: Sequence[str] = ()
     ) -> Statement:
         """A PR lead's edit: a new version that voids every earlier approval."""
-        if not self.authority.is_pr_lead(actor):
+        if not self.authority.is_pr_lead(actor, groups):
             raise ServiceError("not_pr_lead")
         now = self.clock()
         async with transaction(self.sessions) as session:

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 
 from app.i18n import t
 from app.incidents.service import ServiceError
@@ -17,6 +18,22 @@ from app.slack.common import decode, guarded, incident_id_of, reply_later
 def register(bolt: AsyncApp, runtime: Runtime) -> None:
     service = runtime.service
     guard = guarded(runtime)
+
+    async def groups_of(user: str, client: Any) -> list[str]:
+        """The configured PR-lead user groups this user is in, read live from Slack, so that
+        removing someone from the group takes effect at once (only asked when it matters)."""
+        authority = service.authority
+        if user in authority.pr_leads or not authority.lead_groups:
+            return []
+        found = []
+        for group in sorted(authority.lead_groups):
+            try:
+                response = await client.usergroups_users_list(usergroup=group)
+            except SlackApiError:
+                continue
+            if user in response.get("users", []):
+                found.append(group)
+        return found
 
     async def refuse(body: dict[str, Any], code: str, lang: str) -> None:
         key = {"not_pr_lead": "statement.only_leads", "stale_version": "statement.stale"}.get(
@@ -31,14 +48,17 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
 
     @bolt.action("statement_approve")
     @guard
-    async def approve(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def approve(ack: Any, body: dict[str, Any], action: dict[str, Any], client: Any) -> None:
         await ack()
         incident_id, version = target(action)
         if incident_id is None or version is None:
             return
         lang = runtime.settings.language
         try:
-            result = await service.approve(incident_id, version, body["user"]["id"])
+            user = body["user"]["id"]
+            result = await service.approve(
+                incident_id, version, user, await groups_of(user, client)
+            )
         except ServiceError as exc:
             await refuse(body, exc.code, lang)
             return
@@ -54,7 +74,7 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
             return
         user = body["user"]["id"]
         incident = await service.get(incident_id)
-        if not service.authority.is_pr_lead(user):
+        if not service.authority.is_pr_lead(user, await groups_of(user, client)):
             await refuse(body, "not_pr_lead", incident.language)
             return
         statement = await service.statement(incident_id, version)
@@ -73,7 +93,8 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
         if incident_id is None or version is None:
             return
         incident = await service.get(incident_id)
-        if not service.authority.is_pr_lead(body["user"]["id"]):
+        user = body["user"]["id"]
+        if not service.authority.is_pr_lead(user, await groups_of(user, client)):
             await refuse(body, "not_pr_lead", incident.language)
             return
         await client.views_open(
@@ -83,7 +104,7 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
 
     @bolt.view("statement_edit")
     @guard
-    async def save_edit(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+    async def save_edit(ack: Any, body: dict[str, Any], view: dict[str, Any], client: Any) -> None:
         meta = _meta(view)
         values = view.get("state", {}).get("values", {})
         texts = {
@@ -94,7 +115,8 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
             await ack(response_action="errors", errors={"text_ja": "required"})
             return
         try:
-            await service.edit_statement(meta[0], texts, body["user"]["id"])
+            user = body["user"]["id"]
+            await service.edit_statement(meta[0], texts, user, await groups_of(user, client))
         except ServiceError as exc:
             await ack(response_action="errors", errors={"text_ja": exc.code})
             return
@@ -102,7 +124,9 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
 
     @bolt.view("statement_changes")
     @guard
-    async def save_changes(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+    async def save_changes(
+        ack: Any, body: dict[str, Any], view: dict[str, Any], client: Any
+    ) -> None:
         meta = _meta(view)
         comment = (
             view.get("state", {})
@@ -115,7 +139,10 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
             await ack(response_action="errors", errors={"comment": "required"})
             return
         try:
-            await service.request_changes(meta[0], meta[1], body["user"]["id"], comment)
+            user = body["user"]["id"]
+            await service.request_changes(
+                meta[0], meta[1], user, comment, await groups_of(user, client)
+            )
         except ServiceError as exc:
             await ack(response_action="errors", errors={"comment": exc.code})
             return

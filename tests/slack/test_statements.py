@@ -92,3 +92,38 @@ async def test_a_changed_answer_supersedes_the_verdict_and_offers_a_redraft(slac
     await slack.press("redraft_offer:2", "redraft", user="U0LEAD1")
     await slack.work()
     assert "v2" in str(slack.message_with_ref("statement")["blocks"])
+
+
+async def test_pr_leads_given_as_a_user_group_are_checked_live(
+    database_url: str, fake_slack
+) -> None:  # type: ignore[no-untyped-def]
+    import httpx
+
+    from app.main import create_app
+    from app.runtime import build_runtime
+    from tests.conftest import SIGNING_SECRET
+    from tests.fakes.slack_requests import SlackRequests
+    from tests.slack.conftest import slack_settings
+
+    settings = slack_settings(database_url, fake_slack, pr_leads=["S0PRLEADS"])
+    runtime = build_runtime(settings)
+    app = create_app(settings, runtime=runtime, start_worker=False)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as http:
+        slack = Slack(
+            fake_slack,
+            SlackRequests(SIGNING_SECRET, response_url=fake_slack.response_url),
+            http,
+            runtime,
+        )
+        await open_with_verdict(slack)
+        assert {"U0LEAD1", "U0LEAD2"} <= set(fake_slack.members(slack.room()["id"]))
+        fake_slack.add_usergroup("S0PRLEADS", "pr-leads", ["U0LEAD2"])  # LEAD1 left the group
+        await slack.press("statement", "statement_approve", user="U0LEAD1")
+        await slack.work()
+        assert "published:1" not in slack.refs()
+        await slack.press("statement", "statement_approve", user="U0LEAD2")
+        await slack.work()
+        assert "published:1" in slack.refs()
+    await runtime.close()
