@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -790,16 +790,31 @@ class IncidentService:
             return found
 
     async def open_incidents(
-        self, workspace_id: str | None = None
+        self, workspace_id: str | None = None, limit: int = 100
     ) -> list[tuple[Incident, Verdict | None]]:
-        async with self.sessions() as session:
-            query = select(Incident).where(Incident.status == IncidentStatus.OPEN)
-            if workspace_id:
-                query = query.where(Incident.workspace_id == workspace_id)
-            incidents = list(
-                (await session.execute(query.order_by(Incident.id.desc()).limit(100))).scalars()
+        """The newest open incidents (at most `limit`) with their current verdicts, in one query."""
+        latest = (
+            select(Verdict.incident_id, func.max(Verdict.version).label("version"))
+            .group_by(Verdict.incident_id)
+            .subquery()
+        )
+        query = (
+            select(Incident, Verdict)
+            .outerjoin(latest, latest.c.incident_id == Incident.id)
+            .outerjoin(
+                Verdict,
+                and_(Verdict.incident_id == Incident.id, Verdict.version == latest.c.version),
             )
-            return [(i, await _latest_verdict(session, i.id)) for i in incidents]
+            .where(Incident.status == IncidentStatus.OPEN)
+            .order_by(Incident.id.desc())
+            .limit(limit)
+        )
+        if workspace_id:
+            query = query.where(Incident.workspace_id == workspace_id)
+        async with self.sessions() as session:
+            return [
+                (incident, verdict) for incident, verdict in (await session.execute(query)).all()
+            ]
 
     async def timeline(self, incident_id: int) -> list[TimelineEvent]:
         async with self.sessions() as session:
