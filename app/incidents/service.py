@@ -439,17 +439,31 @@ class IncidentService:
     def approvals_needed(self, severity: str | None) -> int:
         return 2 if severity == "SEV1" else 1
 
+    async def _statement_for_lead(
+        self,
+        session: AsyncSession,
+        incident_id: int,
+        version: int,
+        actor: str,
+        groups: Sequence[str],
+    ) -> tuple[Incident, Statement]:
+        """The latest statement, if `version` is it and `actor` is a PR lead; else refuses."""
+        if not self.authority.is_pr_lead(actor, groups):
+            raise ServiceError("not_pr_lead")
+        incident = await self._lock(session, incident_id, open_only=True)
+        statement = await _latest_statement(session, incident.id)
+        if statement is None or statement.version != version:
+            raise ServiceError("stale_version", f"version {version} is not the latest")
+        return incident, statement
+
     async def approve(
         self, incident_id: int, version: int, approver: str, groups: Sequence[str] = ()
     ) -> ApprovalResult:
-        if not self.authority.is_pr_lead(approver, groups):
-            raise ServiceError("not_pr_lead")
         now = self.clock()
         async with transaction(self.sessions) as session:
-            incident = await self._lock(session, incident_id, open_only=True)
-            statement = await _latest_statement(session, incident.id)
-            if statement is None or statement.version != version:
-                raise ServiceError("stale_version", f"version {version} is not the latest")
+            incident, statement = await self._statement_for_lead(
+                session, incident_id, version, approver, groups
+            )
             needed = self.approvals_needed(incident.severity)
             if any(a.approver == approver for a in statement.approvals):
                 return ApprovalResult(statement, False, True, needed)
@@ -495,14 +509,11 @@ class IncidentService:
     async def request_changes(
         self, incident_id: int, version: int, actor: str, comment: str, groups: Sequence[str] = ()
     ) -> Statement:
-        if not self.authority.is_pr_lead(actor, groups):
-            raise ServiceError("not_pr_lead")
         now = self.clock()
         async with transaction(self.sessions) as session:
-            incident = await self._lock(session, incident_id, open_only=True)
-            statement = await _latest_statement(session, incident.id)
-            if statement is None or statement.version != version:
-                raise ServiceError("stale_version", f"version {version} is not the latest")
+            incident, statement = await self._statement_for_lead(
+                session, incident_id, version, actor, groups
+            )
             statement.status = "changes_requested"
             await self._append(
                 session,

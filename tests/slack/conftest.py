@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +15,7 @@ from app.runtime import Runtime, build_runtime
 from app.settings import Settings
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, make_settings
 from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_requests import SlackRequests
+from tests.fakes.slack_requests import SlackRequests, find_element
 
 
 @pytest.fixture
@@ -75,51 +76,31 @@ class Slack:
     async def answer(self, field: str, value: Any, *, user: str = "U0RESP1") -> None:
         """Answers a question the way a person does: in the question's own message."""
         message = self.message_with_ref(f"question:{field}")
-        from tests.fakes.slack_requests import find_element
-
         action_id = f"answer:{field}"
-        if isinstance(value, bool):
-            label = "Yes" if value else "No"
-            for block in message["blocks"]:
-                for element in block.get("elements", []):
-                    if element.get("action_id") == action_id and element["text"]["text"] in (
-                        label,
-                        "はい" if value else "いいえ",
-                    ):
-                        signed = self.requests.block_actions(
-                            action_id,
-                            element["value"],
-                            user_id=user,
-                            channel_id=self.room()["id"],
-                            message_ts=message["ts"],
-                            block_id=block["block_id"],
-                            message=message,
-                        )
-                        response = await self.send(signed)
-                        assert response.status_code == 200
-                        return
-            raise AssertionError(f"no {label} button for {field}")
         _, element = find_element(message["blocks"], action_id)
-        if element.get("type") == "button":
+        if element.get("type") != "button":
+            signed = self.requests.press(message, action_id, user_id=user, value=value)
+        else:  # one button per option: press the one that carries this value
+            wanted = json.dumps(value)
             for block in message["blocks"]:
-                for el in block.get("elements", []):
-                    if el.get("action_id") == action_id and f'"v":"{value}"' in el["value"]:
+                for button in block.get("elements", []):
+                    if button.get("action_id") == action_id and f'"v":{wanted}' in button["value"]:
                         signed = self.requests.block_actions(
                             action_id,
-                            el["value"],
+                            button["value"],
                             user_id=user,
                             channel_id=self.room()["id"],
                             message_ts=message["ts"],
                             block_id=block["block_id"],
                             message=message,
                         )
-                        response = await self.send(signed)
-                        assert response.status_code == 200
-                        return
-            raise AssertionError(f"no button {value} for {field}")
-        response = await self.send(
-            self.requests.press(message, action_id, user_id=user, value=value)
-        )
+                        break
+                else:
+                    continue
+                break
+            else:
+                raise AssertionError(f"no button for {value!r} in question {field}")
+        response = await self.send(signed)
         assert response.status_code == 200, response.text
 
 
