@@ -134,3 +134,16 @@ async def test_an_event_delivered_twice_is_processed_once(slack: Slack) -> None:
             )
         ).scalar_one()
     assert count == 1
+
+
+async def test_a_double_clicked_answer_is_recorded_once(slack: Slack) -> None:
+    await slack.command("Printout left on a train")
+    await slack.work()
+    await slack.answer("data_categories", ["contact"])
+    await slack.answer("data_categories", ["contact"])
+    await slack.work()
+    incident = await slack.runtime.service.find_by_channel(slack.room()["id"])
+    assert incident is not None
+    kinds = [e.kind for e in await slack.runtime.service.timeline(incident.id)]
+    assert kinds.count("answer.recorded") == 1
+    assert slack.refs().count("question:affected_count") == 1
