@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from app import health
 from app.migrate import schema_status, upgrade
+from app.ops import api as ops_api
 from app.runtime import Runtime, build_runtime
 from app.settings import Settings, load_settings
 from app.work.scheduler import start_scheduler
@@ -67,6 +68,7 @@ def create_app(
     app = FastAPI(title="leakdesk", version="0.1.0", lifespan=lifespan)
     app.state.runtime = runtime
     app.include_router(health.router)
+    app.include_router(ops_api.router)
     if settings.slack_enabled:
         from app.slack.app import attach_slack
 

@@ -71,7 +71,7 @@ async def load_bundle(service: IncidentService, incident_id: int) -> Bundle:
 # ----- JSON ---------------------------------------------------------------------------------------
 
 
-def _iso(value: datetime | None, tz: str) -> str | None:
+def iso(value: datetime | None, tz: str) -> str | None:
     return value.astimezone(ZoneInfo(tz)).isoformat() if value else None
 
 
@@ -99,12 +99,12 @@ def incident_json(incident: Incident, tz: str) -> dict[str, Any]:
         "channel_name": incident.channel_name,
         "reporter": incident.reporter_id,
         "language": incident.language,
-        "discovered_at": _iso(incident.discovered_at, tz),
-        "created_at": _iso(incident.created_at, tz),
-        "updated_at": _iso(incident.updated_at, tz),
-        "closed_at": _iso(incident.closed_at, tz),
+        "discovered_at": iso(incident.discovered_at, tz),
+        "created_at": iso(incident.created_at, tz),
+        "updated_at": iso(incident.updated_at, tz),
+        "closed_at": iso(incident.closed_at, tz),
         "resolution": incident.resolution,
-        "purged_at": _iso(incident.purged_at, tz),
+        "purged_at": iso(incident.purged_at, tz),
     }
 
 
@@ -114,24 +114,24 @@ def statement_json(statement: Statement, tz: str) -> dict[str, Any]:
         "verdict_version": statement.verdict_version,
         "status": statement.status,
         "author": statement.author,
-        "created_at": _iso(statement.created_at, tz),
-        "next_update_at": _iso(statement.next_update_at, tz),
+        "created_at": iso(statement.created_at, tz),
+        "next_update_at": iso(statement.next_update_at, tz),
         "texts": statement.texts,
         "findings": statement.findings,
         "approvals": [
-            {"approver": a.approver, "at": _iso(a.created_at, tz)} for a in statement.approvals
+            {"approver": a.approver, "at": iso(a.created_at, tz)} for a in statement.approvals
         ],
     }
 
 
 def followup_json(item: WorkItem, tz: str) -> dict[str, Any]:
-    return {"kind": item.kind, "due_at": _iso(item.due_at, tz), "status": item.status}
+    return {"kind": item.kind, "due_at": iso(item.due_at, tz), "status": item.status}
 
 
 def event_json(event: TimelineEvent, tz: str) -> dict[str, Any]:
     return {
         "seq": event.seq,
-        "at": _iso(event.at, tz),
+        "at": iso(event.at, tz),
         "actor": event.actor,
         "kind": event.kind,
         "data": event.data,
@@ -146,7 +146,7 @@ def summary_json(bundle: Bundle, tz: str) -> dict[str, Any]:
     return {
         "incident": incident_json(bundle.incident, tz),
         "answers": [
-            {"field": a.field, "value": a.value, "actor": a.actor, "at": _iso(a.answered_at, tz)}
+            {"field": a.field, "value": a.value, "actor": a.actor, "at": iso(a.answered_at, tz)}
             for a in bundle.answers
         ],
         "current_answers": bundle.current,
@@ -156,7 +156,7 @@ def summary_json(bundle: Bundle, tz: str) -> dict[str, Any]:
                 "version": v.version,
                 "severity": v.severity,
                 "policy_version": v.policy_version,
-                "created_at": _iso(v.created_at, tz),
+                "created_at": iso(v.created_at, tz),
                 "verdict": v.data,
             }
             for v in bundle.verdicts
@@ -197,7 +197,7 @@ def iter_csv(bundle: Bundle, tz: str) -> Iterator[str]:
     yield row(CSV_COLUMNS)
     for event in bundle.events:
         data = json.dumps(event.data, ensure_ascii=False, sort_keys=True)
-        yield row((event.seq, _iso(event.at, tz), event.actor, event.kind, data, event.hash))
+        yield row((event.seq, iso(event.at, tz), event.actor, event.kind, data, event.hash))
 
 
 # ----- Markdown -----------------------------------------------------------------------------------
@@ -398,7 +398,7 @@ def ppc_report(bundle: Bundle, tz: str) -> dict[str, Any]:
         "categories": [
             {"code": c, "label": label_of_category(c)} for c in appi.get("categories") or []
         ],
-        "discovered_at": _iso(bundle.incident.discovered_at, tz),
+        "discovered_at": iso(bundle.incident.discovered_at, tz),
         "discovered_at_text": format_time(bundle.incident.discovered_at, "ja", tz),
         "preliminary_due": appi.get("preliminary_due"),
         "final_due": appi.get("final_due"),

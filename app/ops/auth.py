@@ -1,0 +1,183 @@
+"""Who may read the ops pages and API: bearer tokens, a signed-cookie session, CSRF tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, HTTPException, Request, Response
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from app.models import ApiToken
+from app.settings import Settings
+
+SESSION_COOKIE = "leakdesk_ops"
+SESSION_MAX_AGE = 12 * 3600
+OPS_TOKEN_USER = "ops-token"
+
+NOT_CONFIGURED = (
+    "The ops API is off: set LEAKDESK_OPS_TOKEN (then send Authorization: Bearer <token>), "
+    "or LEAKDESK_SESSION_SECRET and sign in at /login."
+)
+NO_SESSION_SECRET = (
+    "The ops pages are off: set LEAKDESK_SESSION_SECRET (a long random string) and "
+    "LEAKDESK_OPS_TOKEN to sign in."
+)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking; `workspace_id` limits a workspace-scoped API token to its incidents."""
+
+    name: str
+    workspace_id: str | None = None
+
+    def may_see(self, workspace_id: str | None) -> bool:
+        return self.workspace_id is None or self.workspace_id == workspace_id
+
+
+def settings_of(request: Request) -> Settings:
+    settings: Settings = request.app.state.runtime.settings
+    return settings
+
+
+def _secret(value: Any) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def same(given: str, expected: str) -> bool:
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+# ----- sessions -----------------------------------------------------------------------------------
+
+
+def _serializer(settings: Settings) -> URLSafeTimedSerializer | None:
+    secret = _secret(settings.session_secret)
+    return URLSafeTimedSerializer(secret, salt="leakdesk.ops.session") if secret else None
+
+
+def read_session(request: Request) -> dict[str, Any]:
+    """The signed session cookie's contents, or {} when absent, tampered with or expired."""
+    serializer = _serializer(settings_of(request))
+    raw = request.cookies.get(SESSION_COOKIE)
+    if serializer is None or not raw:
+        return {}
+    try:
+        data = serializer.loads(raw, max_age=SESSION_MAX_AGE)
+    except BadSignature:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_session(request: Request, response: Response, data: dict[str, Any]) -> None:
+    settings = settings_of(request)
+    serializer = _serializer(settings)
+    if serializer is None:
+        raise HTTPException(503, NO_SESSION_SECRET)
+    response.set_cookie(
+        SESSION_COOKIE,
+        serializer.dumps(data),
+        max_age=SESSION_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=settings.environment == "production",
+    )
+
+
+def clear_session(response: Response) -> None:
+    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax")
+
+
+def new_session(user: str | None = None) -> dict[str, Any]:
+    """A fresh session with its own CSRF token (a new one at sign-in: no session fixation)."""
+    data: dict[str, Any] = {"csrf": secrets.token_urlsafe(32)}
+    if user:
+        data["user"] = user
+    return data
+
+
+def check_csrf(session: dict[str, Any], given: str | None) -> None:
+    expected = session.get("csrf")
+    if not expected or not given or not same(given, expected):
+        raise HTTPException(403, "The form expired or did not come from this site; reload it.")
+
+
+def check_ops_token(settings: Settings, token: str) -> bool:
+    expected = _secret(settings.ops_token)
+    return bool(expected) and same(token, expected or "")
+
+
+# ----- dependencies -------------------------------------------------------------------------------
+
+
+async def _token_principal(request: Request, token: str) -> Principal | None:
+    if check_ops_token(settings_of(request), token):
+        return Principal(OPS_TOKEN_USER)
+    sessions = request.app.state.runtime.sessions
+    async with sessions() as session:
+        row = (
+            await session.execute(
+                select(ApiToken).where(
+                    ApiToken.digest == token_digest(token), ApiToken.revoked_at.is_(None)
+                )
+            )
+        ).scalar_one_or_none()
+    return Principal(f"token:{row.name}", row.workspace_id) if row else None
+
+
+async def api_principal(request: Request) -> Principal:
+    """A bearer token (the ops token or a stored one), else a signed-in ops session."""
+    header = request.headers.get("authorization")
+    if header:
+        scheme, _, token = header.partition(" ")
+        principal = None
+        if scheme.lower() == "bearer" and token.strip():
+            principal = await _token_principal(request, token.strip())
+        if principal is None:
+            raise HTTPException(
+                401, "That bearer token is not valid.", {"WWW-Authenticate": "Bearer"}
+            )
+        return principal
+    user = read_session(request).get("user")
+    if user:
+        return Principal(user)
+    settings = settings_of(request)
+    if settings.ops_token is None and settings.session_secret is None:
+        raise HTTPException(503, NOT_CONFIGURED)
+    raise HTTPException(
+        401,
+        "Send Authorization: Bearer <token>, or sign in at /login.",
+        {"WWW-Authenticate": "Bearer"},
+    )
+
+
+async def page_principal(request: Request) -> Principal:
+    """A signed-in ops session; others are sent to /login (or told which setting is missing)."""
+    if settings_of(request).session_secret is None:
+        raise HTTPException(503, NO_SESSION_SECRET)
+    user = read_session(request).get("user")
+    if user:
+        return Principal(user)
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    raise HTTPException(303, "Sign in first.", {"Location": f"/login?next={quote(target)}"})
+
+
+ApiUser = Annotated[Principal, Depends(api_principal)]
+PageUser = Annotated[Principal, Depends(page_principal)]
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never an open redirect."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
