@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from app import health
 from app.migrate import schema_status, upgrade
 from app.ops import api as ops_api
+from app.ops import pages as ops_pages
 from app.runtime import Runtime, build_runtime
 from app.settings import Settings, load_settings
 from app.work.scheduler import start_scheduler
@@ -69,6 +70,7 @@ def create_app(
     app.state.runtime = runtime
     app.include_router(health.router)
     app.include_router(ops_api.router)
+    app.include_router(ops_pages.router)
     if settings.slack_enabled:
         from app.slack.app import attach_slack
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 
 import httpx
@@ -60,3 +61,16 @@ async def seed_incident(runtime: Runtime, note: str = "first look", **kwargs: ob
 @pytest.fixture
 async def incident(runtime: Runtime) -> Incident:
     return await seed_incident(runtime)
+
+
+def form_csrf(html: str) -> str:
+    match = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert match, "the page has no CSRF field"
+    return match.group(1)
+
+
+async def sign_in(client: httpx.AsyncClient, token: str = OPS_TOKEN) -> httpx.Response:
+    page = await client.get("/login")
+    return await client.post(
+        "/login", data={"token": token, "csrf": form_csrf(page.text), "next": "/"}
+    )

@@ -1,0 +1,219 @@
+"""Server-rendered ops pages: the incidents list, one incident's record, and sign-in."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import jinja2
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Path as PathParam
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from app.i18n import LANGUAGES, format_time, t
+from app.incidents.service import NotFound
+from app.models import utcnow
+from app.ops import exports, queries
+from app.ops.api import MAX_ID, service_of, tz_of
+from app.ops.auth import (
+    OPS_TOKEN_USER,
+    PageUser,
+    check_csrf,
+    check_ops_token,
+    clear_session,
+    new_session,
+    page_principal,
+    read_session,
+    safe_next,
+    settings_of,
+    write_session,
+)
+
+TEMPLATES = Jinja2Templates(
+    env=jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=True,  # every value is text: a note's <script> shows as text
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+)
+STATUSES = ("open", "closed")
+SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
+DRILLS = {"yes": True, "no": False}
+PAGE_SIZE = 50
+EXPORTS = (("json", "json"), ("csv", "csv"), ("md", "md"), ("ppc", "ppc"), ("ppc.json", "ppc_json"))
+
+router = APIRouter(include_in_schema=False)
+protected = APIRouter(include_in_schema=False, dependencies=[Depends(page_principal)])
+
+
+def language(request: Request, session: dict[str, Any]) -> str:
+    asked = request.query_params.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    stored = session.get("lang")
+    return stored if stored in LANGUAGES else settings_of(request).language
+
+
+def render(
+    request: Request,
+    name: str,
+    status_code: int = 200,
+    session: dict[str, Any] | None = None,
+    **context: Any,
+) -> Response:
+    """A page in the reader's language; `?lang=` switches it and is remembered in the session."""
+    session = read_session(request) if session is None else session
+    lang = language(request, session)
+    tz = tz_of(request)
+    response = TEMPLATES.TemplateResponse(
+        request,
+        name,
+        {
+            **context,
+            "lang": lang,
+            "other_lang": "en" if lang == "ja" else "ja",
+            "signed_in": bool(session.get("user")),
+            "csrf": session.get("csrf", ""),
+            "t": lambda key, **values: t(key, lang, **values),
+            "when": lambda value: format_time(value, lang, tz),
+        },
+        status_code=status_code,
+    )
+    if session and session.get("lang") != lang and request.query_params.get("lang") == lang:
+        write_session(request, response, {**session, "lang": lang})
+    return response
+
+
+def as_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+TEMPLATES.env.filters["json"] = as_json
+
+
+# ----- sign-in ------------------------------------------------------------------------------------
+
+
+@router.get("/login")
+async def login_page(request: Request, next: str | None = None) -> Response:
+    settings = settings_of(request)
+    if settings.session_secret is None:
+        return render(request, "error.html", 503, message_key="ops.error.no_session_secret")
+    session = read_session(request) or new_session()
+    response = render_login(request, session, next, error=None)
+    write_session(request, response, session)
+    return response
+
+
+def render_login(
+    request: Request, session: dict[str, Any], next: str | None, error: str | None
+) -> Response:
+    return render(
+        request,
+        "login.html",
+        401 if error else 200,
+        session,
+        login_csrf=session["csrf"],
+        next=safe_next(next),
+        error=error,
+        token_login=settings_of(request).ops_token is not None,
+    )
+
+
+@router.post("/login")
+async def login(
+    request: Request,
+    token: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    settings = settings_of(request)
+    if settings.session_secret is None:
+        return render(request, "error.html", 503, message_key="ops.error.no_session_secret")
+    session = read_session(request)
+    check_csrf(session, csrf)
+    if not check_ops_token(settings, token):
+        return render_login(request, session, next, error="ops.login.failed")
+    response = RedirectResponse(safe_next(next), status_code=303)
+    fresh = new_session(OPS_TOKEN_USER)
+    if session.get("lang"):
+        fresh["lang"] = session["lang"]
+    write_session(request, response, fresh)
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
+    check_csrf(read_session(request), csrf)
+    response = RedirectResponse("/login", status_code=303)
+    clear_session(response)
+    return response
+
+
+# ----- incidents ----------------------------------------------------------------------------------
+
+
+@protected.get("/", response_class=HTMLResponse)
+async def incidents_page(
+    request: Request,
+    user: PageUser,
+    status: str = "",
+    severity: str = "",
+    drill: str = "",
+    cursor: str = "",
+) -> Response:
+    where = queries.IncidentFilter(
+        status if status in STATUSES else None,
+        severity if severity in SEVERITIES else None,
+        DRILLS.get(drill),
+        user.workspace_id,
+    )
+    after = int(cursor) if cursor.isdigit() and 0 < int(cursor) <= MAX_ID else None
+    page = await queries.list_incidents(
+        service_of(request).sessions, where, cursor=after, limit=PAGE_SIZE
+    )
+    now = utcnow()
+    rows = [(i, queries.next_deadline(i, v, now)) for i, v in page.rows]
+    filters = {"status": status, "severity": severity, "drill": drill}
+    return render(
+        request,
+        "incidents.html",
+        rows=rows,
+        filters=filters,
+        statuses=STATUSES,
+        severities=SEVERITIES,
+        next_cursor=page.next_cursor,
+        next_query={k: v for k, v in filters.items() if v},
+    )
+
+
+@protected.get("/incidents/{incident_id}", response_class=HTMLResponse)
+async def incident_page(
+    request: Request,
+    user: PageUser,
+    incident_id: Annotated[int, PathParam(ge=1, le=MAX_ID)],
+) -> Response:
+    try:
+        bundle = await exports.load_bundle(service_of(request), incident_id)
+    except NotFound:
+        return render(request, "error.html", 404, message_key="ops.error.not_found")
+    if not user.may_see(bundle.incident.workspace_id):
+        return render(request, "error.html", 404, message_key="ops.error.not_found")
+    return render(
+        request,
+        "incident.html",
+        b=bundle,
+        i=bundle.incident,
+        v=bundle.verdict,
+        clocks=queries.clocks(bundle.verdict),
+        chain=exports.chain_status(bundle),
+        now=utcnow(),
+        exports=EXPORTS,
+        value_label=exports.value_label,
+    )
+
+
+router.include_router(protected)

@@ -1,0 +1,73 @@
+"""The ops pages: the incidents list and one incident's verdict, clocks, statements and timeline."""
+
+from __future__ import annotations
+
+import httpx
+
+from app.models import Incident
+from app.runtime import Runtime
+from tests.ops.conftest import seed_incident, sign_in
+
+
+async def test_a_note_with_a_script_tag_shows_as_text(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    incident = await seed_incident(
+        runtime, note="<script>alert(1)</script>", title="<img src=x onerror=alert(2)>"
+    )
+    await sign_in(client)
+    page = await client.get(f"/incidents/{incident.id}")
+    assert page.status_code == 200
+    assert "<script>alert(1)" not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    assert "<img src=x" not in page.text
+    listing = await client.get("/")
+    assert "<img src=x" not in listing.text and "&lt;img src=x" in listing.text
+
+
+async def test_incident_page_shows_verdict_clocks_statements_and_timeline(
+    client: httpx.AsyncClient, runtime: Runtime, incident: Incident
+) -> None:
+    await runtime.service.approve(incident.id, 1, "U0LEAD1")
+    await sign_in(client)
+    page = (await client.get(f"/incidents/{incident.id}?lang=en")).text
+    assert f'<span class="badge {incident.severity}">{incident.severity}</span>' in page
+    assert "Hash chain verifies" in page
+    assert "APPI final report" in page
+    assert "Version 1" in page and "U0LEAD1" in page
+    events = await runtime.service.timeline(incident.id)
+    assert page.count("<tr><td>") >= len(events)
+    for event in events:
+        assert f"<code>{event.kind}</code>" in page
+    assert f"/api/v1/incidents/{incident.id}/export?format=ppc" in page
+
+
+async def test_the_chosen_language_is_remembered(
+    client: httpx.AsyncClient, incident: Incident
+) -> None:
+    await sign_in(client)
+    assert "インシデント一覧" in (await client.get("/")).text
+    assert "Next deadline" in (await client.get("/?lang=en")).text
+    assert "Next deadline" in (await client.get("/")).text
+
+
+async def test_incidents_list_filters_and_pages(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    real = await seed_incident(runtime)
+    drill = await seed_incident(runtime, is_drill=True)
+    await sign_in(client)
+    drills = (await client.get("/?drill=yes")).text
+    assert drill.key in drills and real.key not in drills
+    real_only = (await client.get("/?drill=no&status=open")).text
+    assert real.key in real_only and drill.key not in real_only
+    assert real.key not in (await client.get(f"/?cursor={real.id}")).text
+    nonsense = await client.get("/?status=<b>&severity=x&cursor=abc")
+    assert nonsense.status_code == 200 and "<b>" not in nonsense.text
+
+
+async def test_unknown_incident_page_is_404(client: httpx.AsyncClient) -> None:
+    await sign_in(client)
+    response = await client.get("/incidents/424242")
+    assert response.status_code == 404
+    assert "該当するインシデントはありません" in response.text
