@@ -281,3 +281,40 @@ SLACK_OAUTH_STATES = SQLAlchemyOAuthStateStore.build_oauth_states_table(
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class FollowupState(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    POSTED = "posted"
+    DONE = "done"
+    SNOOZED = "snoozed"
+    NOT_NEEDED = "not_needed"
+    CANCELLED = "cancelled"
+
+
+class Followup(Base):
+    """A prompt the room gets (status check, legal clock, promised update, action), by stable key.
+
+    Whether it is a drill's is read from the incident; `work_id` is the row that will post it."""
+
+    __tablename__ = "followups"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[datetime]
+    deadline_at: Mapped[datetime | None]
+    state: Mapped[str] = mapped_column(String(16), default=FollowupState.SCHEDULED)
+    work_id: Mapped[int | None] = mapped_column(BigId)
+    snoozes: Mapped[int] = mapped_column(Integer, default=0)
+    done_by: Mapped[str | None] = mapped_column(String(128))
+    done_at: Mapped[datetime | None]
+    reason: Mapped[str | None] = mapped_column(SealedText)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("incident_id", "key"),
+        Index("ix_followups_state_due", "state", "due_at"),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
@@ -80,6 +81,19 @@ class Settings(BaseSettings):
     work_lease_seconds: int = Field(60, ge=5, validation_alias=var("LEAKDESK_WORK_LEASE_SECONDS"))
     work_backoff_cap: float = Field(900, gt=0, validation_alias=var("LEAKDESK_WORK_BACKOFF_CAP"))
     work_max_attempts: int = Field(8, ge=1, validation_alias=var("LEAKDESK_WORK_MAX_ATTEMPTS"))
+
+    # Follow-ups
+    quiet_hours: str | None = Field(None, validation_alias=var("LEAKDESK_QUIET_HOURS"))
+    digest_channel: str | None = Field(None, validation_alias=var("LEAKDESK_DIGEST_CHANNEL"))
+    digest_time: time = Field(time(9, 0), validation_alias=var("LEAKDESK_DIGEST_TIME"))
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_span(cls, value: str | None) -> str | None:
+        from app.work.followups import parse_quiet_hours
+
+        parse_quiet_hours(value)
+        return value or None
 
     # Teams
     teams_app_id: str | None = Field(None, validation_alias=var("TEAMS_APP_ID"))

@@ -23,6 +23,8 @@ from app.models import (
     Approval,
     ChatMessage,
     Counter,
+    Followup,
+    FollowupState,
     Incident,
     IncidentStatus,
     Statement,
@@ -34,6 +36,8 @@ from app.models import (
 )
 from app.statements import Company, check_statement, default_next_update, draft_statement
 from app.triage import Answers, AnswersError, Policy, assess, default_policy, parse_answers
+from app.work.followups import LIVE as LIVE_FOLLOWUPS
+from app.work.followups import cancel_work, enqueue_prompt, followups_of, prompt_ref
 from app.work.queue import WorkSpec, add_work
 
 
@@ -647,6 +651,123 @@ class IncidentService:
             },
             now,
         )
+
+    # ----- follow-ups ---------------------------------------------------------------------------
+
+    SNOOZE_HOURS = (1, 24)
+
+    async def followup(self, followup_id: int) -> tuple[Followup, Incident]:
+        async with self.sessions() as session:
+            row = await session.get(Followup, followup_id)
+            incident = await session.get(Incident, row.incident_id) if row else None
+            if row is None or incident is None:
+                raise NotFound(f"follow-up {followup_id}")
+            return row, incident
+
+    async def followups(self, incident_id: int) -> list[Followup]:
+        async with self.sessions() as session:
+            return await followups_of(session, incident_id)
+
+    async def followup_posted(self, followup_id: int, work_id: int, ref: str) -> bool:
+        """The worker posted a prompt; a row whose follow-up has moved on records nothing."""
+        now = self.clock()
+        async with transaction(self.sessions) as session:
+            row, incident = await self._followup_locked(session, followup_id, open_only=False)
+            if row.work_id != work_id or row.state not in LIVE_FOLLOWUPS:
+                return False
+            row.state, row.updated_at = FollowupState.POSTED, now
+            await self._append(
+                session, incident, "followup.posted", "leakdesk", self._followup_data(row, ref), now
+            )
+            return True
+
+    async def followup_done(self, followup_id: int, actor: str) -> tuple[Followup, bool]:
+        """Done (or "no change" on a status check): who and when are kept with the prompt."""
+        return await self._settle_followup(followup_id, actor, FollowupState.DONE)
+
+    async def followup_not_needed(
+        self, followup_id: int, reason: str, actor: str
+    ) -> tuple[Followup, bool]:
+        masked = mask(reason.strip()).text
+        if not masked:
+            raise ServiceError("reason_required")
+        return await self._settle_followup(followup_id, actor, FollowupState.NOT_NEEDED, masked)
+
+    async def followup_snooze(self, followup_id: int, hours: int, actor: str) -> Followup:
+        """Posts the prompt again in `hours` (1 or 24) as a new message."""
+        if hours not in self.SNOOZE_HOURS:
+            raise ServiceError("invalid_snooze", str(hours))
+        now = self.clock()
+        async with transaction(self.sessions) as session:
+            row, incident = await self._followup_locked(session, followup_id)
+            if row.state not in (*LIVE_FOLLOWUPS, FollowupState.POSTED):
+                raise ServiceError("followup_settled", row.state)
+            shown = prompt_ref(row)
+            await cancel_work(session, row)
+            row.snoozes += 1
+            row.state, row.due_at, row.updated_at = (
+                FollowupState.SNOOZED,
+                now + timedelta(hours=hours),
+                now,
+            )
+            await enqueue_prompt(
+                session, row, due_at=row.due_at, now=now, max_attempts=self.config.max_attempts
+            )
+            data = {
+                **self._followup_data(row, shown),
+                "until": row.due_at.isoformat(),
+                "hours": hours,
+            }
+            await self._append(session, incident, "followup.snoozed", actor, data, now)
+            return row
+
+    async def _settle_followup(
+        self, followup_id: int, actor: str, state: FollowupState, reason: str | None = None
+    ) -> tuple[Followup, bool]:
+        now = self.clock()
+        async with transaction(self.sessions) as session:
+            row, incident = await self._followup_locked(session, followup_id)
+            if row.state in (FollowupState.DONE, FollowupState.NOT_NEEDED):
+                return row, False
+            if row.state == FollowupState.CANCELLED:
+                raise ServiceError("followup_settled", row.state)
+            shown = prompt_ref(row)
+            await cancel_work(session, row)
+            row.state, row.done_by, row.done_at, row.reason = state, actor, now, reason
+            row.updated_at = now
+            data = self._followup_data(row, shown)
+            if reason:
+                data["reason"] = reason
+            await self._append(session, incident, f"followup.{state}", actor, data, now)
+            return row, True
+
+    async def _followup_locked(
+        self, session: AsyncSession, followup_id: int, *, open_only: bool = True
+    ) -> tuple[Followup, Incident]:
+        incident_id = (
+            await session.execute(select(Followup.incident_id).where(Followup.id == followup_id))
+        ).scalar_one_or_none()
+        if incident_id is None:
+            raise NotFound(f"follow-up {followup_id}")
+        incident = await self._lock(session, incident_id, open_only=open_only)
+        row = (
+            await session.execute(
+                select(Followup)
+                .where(Followup.id == followup_id)
+                .execution_options(populate_existing=True)
+            )
+        ).scalar_one()
+        return row, incident
+
+    @staticmethod
+    def _followup_data(row: Followup, ref: str) -> dict[str, Any]:
+        return {
+            "id": row.id,
+            "key": row.key,
+            "kind": row.kind,
+            "ref": ref,
+            "deadline": row.deadline_at.isoformat() if row.deadline_at else None,
+        }
 
     # ----- chat bookkeeping ------------------------------------------------------------------
 

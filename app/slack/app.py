@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from app.db import transaction
 from app.models import ProcessedEvent, utcnow
 from app.runtime import Runtime
-from app.slack import approval, commands, home, triage
+from app.slack import approval, commands, followups, home, triage
 from app.slack.effects import SlackEffects
 from app.slack.installs import WorkspaceClients, oauth_settings
 
@@ -64,7 +64,7 @@ def build_bolt_app(runtime: Runtime, client: AsyncWebClient | None = None) -> As
     )
     bolt.middleware(only_our_workspace(runtime))
     bolt.middleware(deduplicate_events(runtime))
-    for module in (commands, triage, approval, home):
+    for module in (commands, triage, approval, home, followups):
         module.register(bolt, runtime)
     effects = SlackEffects(runtime, client, clients)
     effects.register(runtime.queue, runtime.reactions)
