@@ -24,6 +24,7 @@ from tests.fakes.slack_requests import SlackRequests
 from tests.server_process import Server, free_port
 
 INCIDENTS = int(os.environ.get("SOAK_INCIDENTS", "12"))
+WAIT = 90 + 2 * INCIDENTS  # seconds; a large soak queues behind its own backlog
 ANSWERS: list[tuple[str, Any]] = [
     ("data_categories", ["contact"]),
     ("affected_count", "300"),
@@ -80,7 +81,7 @@ class Driver:
         message = await self.wait_for(title, "question:data_categories", room_within)
         room = self.room_of(title)
         for field, value in ANSWERS:
-            message = await self.wait_for(title, f"question:{field}", 120)
+            message = await self.wait_for(title, f"question:{field}", WAIT)
             if field == "encryption":  # buttons: the first one is "none"
                 block = next(b for b in message["blocks"] if b.get("type") == "actions")
                 button = block["elements"][0]
@@ -98,11 +99,11 @@ class Driver:
                     message, f"answer:{field}", user_id="U0RESP1", value=value
                 )
             await self.send(http, signed)
-        statement = await self.wait_for(title, "statement", 180)
+        statement = await self.wait_for(title, "statement", WAIT)
         await self.send(
             http, self.requests.press(statement, "statement_approve", user_id="U0LEAD1")
         )
-        await self.wait_for(title, "published:1", 180)
+        await self.wait_for(title, "published:1", WAIT)
 
 
 async def test_soak_with_random_slack_faults_and_a_restart(
@@ -149,7 +150,7 @@ async def test_soak_with_random_slack_faults_and_a_restart(
 
                 async def run(title: str) -> None:
                     async with limit:
-                        await driver.triage(http, title, room_within=240)
+                        await driver.triage(http, title, room_within=2 * WAIT)
 
                 await asyncio.gather(*(run(t) for t in titles))
         finally:
