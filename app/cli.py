@@ -291,6 +291,40 @@ def draft(
             typer.echo(f"! {finding.code}: {finding.message(lang)}", err=True)
 
 
+@cli.command()
+def export(
+    incident: Annotated[str, typer.Argument(help="Incident key (LEAK-2026-0001) or id.")],
+    format: Annotated[
+        str, typer.Option("--format", help="json, csv, md, ppc (PPC report) or ppc.json")
+    ] = "json",
+) -> None:
+    """Print an incident's export: JSON (complete), CSV (timeline), Markdown, or the PPC report."""
+    from app.incidents.service import NotFound
+    from app.models import utcnow
+    from app.ops.exports import FORMATS, load_bundle, render_text
+    from app.runtime import build_runtime
+
+    if format not in FORMATS:
+        raise fail(f"--format must be one of {', '.join(FORMATS)}")
+    config = settings()
+
+    async def go() -> list[str]:
+        runtime = build_runtime(config)
+        try:
+            found = await runtime.service.find(incident)
+            bundle = await load_bundle(runtime.service, found.id)
+            return list(render_text(bundle, format, config.timezone, utcnow()))
+        finally:
+            await runtime.close()
+
+    try:
+        chunks = run(go(), config.database_url)
+    except NotFound:
+        raise fail(f"no incident {incident}") from None
+    for chunk in chunks:
+        typer.echo(chunk, nl=False)
+
+
 def main() -> None:
     cli()
 
