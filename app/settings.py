@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     slack_api_url: str = Field("https://slack.com/api/", validation_alias=var("SLACK_API_URL"))
     slack_client_id: str | None = Field(None, validation_alias=var("SLACK_CLIENT_ID"))
     slack_client_secret: SecretStr | None = Field(None, validation_alias=var("SLACK_CLIENT_SECRET"))
+    slack_pacing: bool = Field(True, validation_alias=var("LEAKDESK_SLACK_PACING"))
     slack_team_id: str | None = Field(None, validation_alias=var("SLACK_TEAM_ID"))
 
     # People and behaviour

@@ -129,6 +129,7 @@ async def test_soak_with_random_slack_faults_and_a_restart(
             "LEAKDESK_WORK_LEASE_SECONDS": "5",
             "LEAKDESK_WORK_BACKOFF_CAP": "2",
             "LEAKDESK_WORK_MAX_ATTEMPTS": "60",
+            "LEAKDESK_SLACK_PACING": "false",
         }
         port = free_port()
         server = Server(env, cwd=tmp_path, port=port).wait_healthy()

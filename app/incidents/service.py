@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.db import transaction
 from app.incidents.masking import Masked, mask
 from app.incidents.reactions import Event, Reactions
+from app.incidents.similarity import WINDOW as STORM_WINDOW
+from app.incidents.similarity import Candidate, same_leak
 from app.incidents.timeline import data_hash, event_hash, verify_chain
 from app.models import (
     Answer,
@@ -169,6 +171,44 @@ class IncidentService:
                 data["masked"] = list(masked.kinds)
             await self._append(session, incident, "incident.opened", reporter_id, data, now)
         return incident, masked
+
+    async def similar_open_incident(
+        self, title: str, link: str | None, workspace_id: str | None
+    ) -> Incident | None:
+        """An open incident this report probably repeats (a report storm), or None."""
+        now = self.clock()
+        query = (
+            select(Incident)
+            .where(
+                Incident.status == IncidentStatus.OPEN,
+                Incident.is_drill.is_(False),
+                Incident.created_at >= now - STORM_WINDOW,
+            )
+            .order_by(Incident.id.desc())
+            .limit(200)
+        )
+        if workspace_id:
+            query = query.where(Incident.workspace_id == workspace_id)
+        async with self.sessions() as session:
+            incidents = {i.id: i for i in (await session.execute(query)).scalars()}
+        candidates = [
+            Candidate(i.id, i.title, i.created_at, i.source.get("link")) for i in incidents.values()
+        ]
+        found = same_leak(mask(title).text, link, candidates, now, window=STORM_WINDOW)
+        return incidents[found.incident_id] if found else None
+
+    async def join(self, incident_id: int, user: str, report: str) -> Incident:
+        """A later reporter of the same leak joins its room instead of opening another."""
+        async with transaction(self.sessions) as session:
+            incident = await self._lock(session, incident_id, open_only=True)
+            await self._append(
+                session,
+                incident,
+                "reporter.joined",
+                user,
+                {"user": user, "report": mask(report.strip()).text},
+            )
+            return incident
 
     async def next_channel_number(self, day: str) -> int:
         """The NNN of `leak-YYYYMMDD-NNN-slug`, unique per day."""

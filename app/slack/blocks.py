@@ -611,3 +611,34 @@ def home_view(rows: Sequence[tuple[Incident, str | None]], lang: str, tz: str) -
             )
         )
     return View(type="home", blocks=blocks)
+
+
+def storm_blocks(
+    incident: Incident, report: str, link: str | None, lang: str, tz: str
+) -> list[Block]:
+    """Offers a later reporter the room of the incident their report probably repeats."""
+    text = t(
+        "storm.similar",
+        lang,
+        key=incident.key,
+        title=incident.title[:200],
+        at=format_time(incident.created_at, lang, tz),
+    )
+    return [
+        section(text),
+        ActionsBlock(
+            elements=[
+                button(
+                    t("storm.join", lang),
+                    "storm_join",
+                    {"i": incident.id, "t": report[:1000]},
+                    "primary",
+                ),
+                button(
+                    t("storm.separate", lang),
+                    "storm_separate",
+                    {"t": report[:1000], "l": link},
+                ),
+            ]
+        ),
+    ]

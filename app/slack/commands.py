@@ -39,7 +39,21 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
         drill: bool,
         source: dict[str, Any],
         shortcut: bool = False,
-    ) -> Incident:
+        separate: bool = False,
+    ) -> Incident | None:
+        if not drill and not separate:
+            same = await service.similar_open_incident(title, source.get("link"), team)
+            if same is not None:  # a report storm: offer the open room instead of a new one
+                blocks = ui.dump(
+                    ui.storm_blocks(same, title, source.get("link"), lang, settings.timezone)
+                )
+                text = t("storm.similar", lang, key=same.key, title=same.title, at="")
+                if shortcut:
+                    await ack()
+                    await reply_later(runtime, source.get("response_url"), text, blocks_json=blocks)
+                else:
+                    await ack(text=text, blocks=blocks, response_type="ephemeral")
+                return None
         incident, masked = await service.open_incident(
             title=title,
             reporter_id=user,
@@ -152,6 +166,42 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
         await ack()
         await reply_later(runtime, body.get("response_url"), "👍", replace=True)
 
+    @bolt.action("storm_join")
+    @guard
+    async def storm_join(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        data = decode(action.get("value"))
+        incident_id = incident_id_of(data)
+        if incident_id is None:
+            return
+        user = body["user"]["id"]
+        try:
+            incident = await service.join(incident_id, user, str(data.get("t", "")))
+        except ServiceError:
+            return
+        await reply_later(
+            runtime,
+            body.get("response_url"),
+            t("storm.joined", lang, key=incident.key, channel=incident.channel_id or ""),
+            replace=True,
+        )
+
+    @bolt.action("storm_separate")
+    @guard
+    async def storm_separate(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        data = decode(action.get("value"))
+        title = str(data.get("t") or t("shortcut.title", lang))
+        await open_from(
+            ack,
+            title=title,
+            user=body["user"]["id"],
+            team=(body.get("team") or {}).get("id"),
+            drill=False,
+            source={"response_url": body.get("response_url"), "link": data.get("l")},
+            shortcut=True,
+            separate=True,
+        )
+
     @bolt.shortcut("report_leak")
     @guard
     async def report_message(ack: Any, body: dict[str, Any]) -> None:
@@ -172,6 +222,7 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
                 "channel_id": channel,
                 "response_url": body.get("response_url"),
                 "permalink": t("shortcut.summary", lang, link=link) if link else None,
+                "link": link or None,
             },
             shortcut=True,
         )

@@ -20,6 +20,7 @@ from app.models import Incident, utcnow
 from app.runtime import Runtime
 from app.slack import blocks as ui
 from app.slack.installs import WorkspaceClients
+from app.slack.pacing import SLACK_LIMITS, Pacer
 from app.triage import QUESTIONS, next_question, question
 from app.work.queue import Claimed, Permanent, Retry, WorkQueue, WorkSpec
 
@@ -61,6 +62,7 @@ class SlackEffects:
         self.service: IncidentService = runtime.service
         self._default = client
         self._clients = clients
+        self.pacer = Pacer(SLACK_LIMITS if runtime.settings.slack_pacing else {})
         self.settings = runtime.settings
 
     @property
@@ -83,6 +85,7 @@ class SlackEffects:
             "slack.respond": self.respond,
             "slack.post": self.post,
             "slack.publish_home": self.publish_home,
+            "slack.invite": self.invite,
         }.items():
             queue.register(kind, self._guarded(handler))
 
@@ -130,6 +133,16 @@ class SlackEffects:
         @reactions.on("statement.published", platform="slack")
         def _published(event: Event) -> list[WorkSpec]:
             return [work("slack.publish_statement", version=event.data["version"])]
+
+        @reactions.on("reporter.joined", platform="slack")
+        def _joined(event: Event) -> list[WorkSpec]:
+            text = t(
+                "storm.joined_room",
+                event.incident.language,
+                user=event.data["user"],
+                report=event.data["report"],
+            )
+            return [work("slack.invite", user=event.data["user"]), work("slack.post", text=text)]
 
         @reactions.on("incident.closed", platform="slack")
         def _closed(event: Event) -> list[WorkSpec]:
@@ -187,6 +200,7 @@ class SlackEffects:
         ):
             await self.service.save_message_ref(incident.id, ref, channel, found, thread_ts)
             return found, False
+        await self.pacer.wait(f"post:{channel}")
         response = await self.client.chat_postMessage(
             channel=channel,
             text=text[:3000],
@@ -281,6 +295,7 @@ class SlackEffects:
             number = await self.service.next_channel_number(day)
             name = f"{prefix}-{day}-{number:03d}-{slug}"[:80].rstrip("-")
             await self.service.reserve_room_name(incident.id, name)
+            await self.pacer.wait("conversations.create")
             try:
                 response = await self.client.conversations_create(name=name, is_private=True)
             except SlackApiError as exc:
@@ -322,6 +337,14 @@ class SlackEffects:
             if exc.response.get("error") not in ("already_in_channel", "cant_invite_self"):
                 # One bad id must not keep the others out: invite one by one.
                 await self._invite_each(incident.channel_id, users)
+
+    async def invite(self, item: Claimed) -> None:
+        """Adds one person to the room (a later reporter joining)."""
+        assert item.incident_id is not None
+        incident = await self.service.get(item.incident_id)
+        if incident.channel_id is None:
+            raise Retry("room not ready yet", after=2)
+        await self._invite_each(incident.channel_id, {item.payload["user"]})
 
     async def _invite_each(self, channel: str | None, users: set[str]) -> None:
         for user in sorted(users):

@@ -102,3 +102,31 @@ async def test_a_body_over_the_limit_is_refused(slack: Slack) -> None:
     body = b"text=" + b"a" * 300_000
     response = await slack.send(slack.requests.signed(body))
     assert response.status_code == 413
+
+
+async def test_a_report_storm_offers_the_open_room_instead_of_a_new_channel(slack: Slack) -> None:
+    await slack.command("Phishing mail asking staff for payroll passwords")
+    await slack.work()
+    response = await slack.command("phishing mail asking for payroll password", user="U0RESP1")
+    body = response.json()
+    assert "looks like" in body["text"] and "LEAK-" in body["text"]
+    join = body["blocks"][1]["elements"][0]
+    await slack.send(
+        slack.requests.block_actions(
+            "storm_join", join["value"], user_id="U0OUTSIDER", channel_id="C0GENERAL"
+        )
+    )
+    await slack.work()
+    rooms = [c for c in slack.fake.channels if c["name"].startswith("leak-")]
+    assert len(rooms) == 1
+    assert "U0OUTSIDER" in slack.fake.members(rooms[0]["id"])
+    assert any("reported the same leak" in (m.get("text") or "") for m in slack.messages())
+
+    separate = body["blocks"][1]["elements"][1]
+    await slack.send(
+        slack.requests.block_actions(
+            "storm_separate", separate["value"], user_id="U0RESP1", channel_id="C0GENERAL"
+        )
+    )
+    await slack.work()
+    assert len([c for c in slack.fake.channels if c["name"].startswith("leak-")]) == 2
