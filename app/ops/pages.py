@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from app.i18n import LANGUAGES, format_time, t
 from app.incidents.service import NotFound
 from app.models import utcnow
-from app.ops import exports, queries
+from app.ops import exports, queries, views
 from app.ops.api import MAX_ID, service_of, tz_of
 from app.ops.auth import (
     OPS_TOKEN_USER,
@@ -202,15 +202,24 @@ async def incident_page(
         return render(request, "error.html", 404, message_key="ops.error.not_found")
     if not user.may_see(bundle.incident.workspace_id):
         return render(request, "error.html", 404, message_key="ops.error.not_found")
+    now, clocks = utcnow(), queries.clocks(bundle.verdict)
+    chart = views.deadline_chart(
+        [(e.at, e.kind) for e in bundle.events],
+        [(at, name) for name, at in clocks],
+        bundle.incident.discovered_at,
+        now,
+    )
     return render(
         request,
         "incident.html",
         b=bundle,
         i=bundle.incident,
         v=bundle.verdict,
-        clocks=queries.clocks(bundle.verdict),
+        clocks=clocks,
         chain=exports.chain_status(bundle),
-        now=utcnow(),
+        chart=chart,
+        diffs={lang: views.statement_diffs(bundle.statements, lang) for lang in LANGUAGES},
+        now=now,
         exports=EXPORTS,
         value_label=exports.value_label,
     )

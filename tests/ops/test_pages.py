@@ -71,3 +71,28 @@ async def test_unknown_incident_page_is_404(client: httpx.AsyncClient) -> None:
     response = await client.get("/incidents/424242")
     assert response.status_code == 404
     assert "該当するインシデントはありません" in response.text
+
+
+async def test_incident_page_draws_events_against_the_deadlines(
+    client: httpx.AsyncClient, runtime: Runtime, incident: Incident
+) -> None:
+    await sign_in(client)
+    page = (await client.get(f"/incidents/{incident.id}?lang=en")).text
+    svg = page[page.index('<svg id="deadline-chart"') : page.index("</svg>")]
+    assert svg.count('<circle class="event"') == len(await runtime.service.timeline(incident.id))
+    assert svg.count('<line class="deadline') == 4  # APPI target, latest, final; GDPR
+    assert "APPI final report" in svg
+
+
+async def test_an_edited_statement_shows_what_changed(
+    client: httpx.AsyncClient, runtime: Runtime, incident: Incident
+) -> None:
+    first = await runtime.service.latest_statement(incident.id)
+    assert first is not None
+    lines = first.texts["en"].splitlines()
+    edited = "\n".join([lines[0], "We are <very> sorry.", *lines[1:]])
+    await runtime.service.edit_statement(incident.id, {"en": edited}, "U0LEAD1")
+    await sign_in(client)
+    page = (await client.get(f"/incidents/{incident.id}?lang=en")).text
+    assert "Changes since version 1 (en)" in page
+    assert '<span class="add">+We are &lt;very&gt; sorry.</span>' in page
