@@ -18,7 +18,7 @@ import jinja2
 from app.i18n import format_time, t
 from app.incidents.service import IncidentService
 from app.incidents.timeline import Break, verify_chain
-from app.models import Answer, Incident, Statement, TimelineEvent, Verdict, WorkItem
+from app.models import Answer, Followup, Incident, Statement, TimelineEvent, Verdict
 from app.ops import queries
 from app.triage import AppiCategory, label
 from app.triage.models import FIELD_ENUMS, DataCategory
@@ -36,7 +36,7 @@ class Bundle:
     answers: list[Answer]
     verdicts: list[Verdict]
     statements: list[Statement]
-    followups: list[WorkItem]
+    followups: list[Followup]
     events: list[TimelineEvent]
     chain_break: Break | None
 
@@ -62,7 +62,7 @@ async def load_bundle(service: IncidentService, incident_id: int) -> Bundle:
         answers=await queries.answers(service.sessions, incident_id),
         verdicts=await service.verdicts(incident_id),
         statements=await queries.statements(service.sessions, incident_id),
-        followups=await queries.followups(service.sessions, incident_id),
+        followups=await service.followups(incident_id),
         events=events,
         chain_break=verify_chain(incident.key, events),
     )
@@ -124,8 +124,17 @@ def statement_json(statement: Statement, tz: str) -> dict[str, Any]:
     }
 
 
-def followup_json(item: WorkItem, tz: str) -> dict[str, Any]:
-    return {"kind": item.kind, "due_at": iso(item.due_at, tz), "status": item.status}
+def followup_json(item: Followup, tz: str) -> dict[str, Any]:
+    return {
+        "key": item.key,
+        "kind": item.kind,
+        "due_at": iso(item.due_at, tz),
+        "deadline_at": iso(item.deadline_at, tz),
+        "status": item.state,
+        "snoozes": item.snoozes,
+        "done_by": item.done_by,
+        "done_at": iso(item.done_at, tz),
+    }
 
 
 def event_json(event: TimelineEvent, tz: str) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.models import Answer, Incident, Statement, Verdict, WorkItem
+from app.models import Answer, Incident, Statement, Verdict
 
 
 @dataclass(frozen=True)
@@ -84,16 +84,6 @@ async def statements(
             select(Statement)
             .where(Statement.incident_id == incident_id)
             .order_by(Statement.version)
-        )
-        return list(rows.scalars())
-
-
-async def followups(sessions: async_sessionmaker[AsyncSession], incident_id: int) -> list[WorkItem]:
-    async with sessions() as session:
-        rows = await session.execute(
-            select(WorkItem)
-            .where(WorkItem.incident_id == incident_id, WorkItem.kind.startswith("followup."))
-            .order_by(WorkItem.due_at, WorkItem.id)
         )
         return list(rows.scalars())
 

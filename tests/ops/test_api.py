@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import timedelta
 
 import httpx
 import pytest
@@ -15,7 +14,7 @@ from app.main import create_app
 from app.models import ApiToken, Incident, utcnow
 from app.ops.auth import token_digest
 from app.runtime import Runtime
-from app.work.queue import WorkSpec
+from app.work import followups
 from tests.conftest import make_settings
 from tests.ops.conftest import AUTH, seed_incident
 
@@ -97,12 +96,12 @@ async def test_incidents_are_cursor_paged_and_filtered(
 
 
 async def test_one_incident_has_its_verdict_statements_and_followups(
-    client: httpx.AsyncClient, runtime: Runtime, incident: Incident
+    client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
-    due = utcnow() + timedelta(hours=4)
-    await runtime.service.schedule(
-        incident.id, [WorkSpec("followup.status_check", due_at=due)], "leakdesk"
+    followups.register(
+        runtime.reactions, policy=lambda: runtime.service.policy, tz=runtime.settings.timezone
     )
+    incident = await seed_incident(runtime)
     await runtime.service.approve(incident.id, 1, "U0LEAD1")
     body = (await client.get(f"/api/v1/incidents/{incident.id}", headers=AUTH)).json()
     assert body["incident"]["key"] == incident.key
@@ -111,13 +110,12 @@ async def test_one_incident_has_its_verdict_statements_and_followups(
     assert set(verdict) >= {"actions", "open_questions"}
     assert body["statements"][0]["status"] == "approved"
     assert body["statements"][0]["approvals"][0]["approver"] == "U0LEAD1"
-    assert body["followups"] == [
-        {
-            "kind": "followup.status_check",
-            "due_at": body["followups"][0]["due_at"],
-            "status": "pending",
-        }
+    stored = await runtime.service.followups(incident.id)
+    assert stored, "a verdict plans follow-ups"
+    assert [(f["kind"], f["status"]) for f in body["followups"]] == [
+        (f.kind, f.state) for f in stored
     ]
+    assert all(f["due_at"].endswith("+09:00") for f in body["followups"])
     assert body["chain"]["intact"] is True
 
 

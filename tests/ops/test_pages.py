@@ -6,6 +6,7 @@ import httpx
 
 from app.models import Incident
 from app.runtime import Runtime
+from app.work import followups
 from tests.ops.conftest import seed_incident, sign_in
 
 
@@ -96,3 +97,17 @@ async def test_an_edited_statement_shows_what_changed(
     page = (await client.get(f"/incidents/{incident.id}?lang=en")).text
     assert "Changes since version 1 (en)" in page
     assert '<span class="add">+We are &lt;very&gt; sorry.</span>' in page
+
+
+async def test_incident_page_lists_the_follow_ups(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    followups.register(
+        runtime.reactions, policy=lambda: runtime.service.policy, tz=runtime.settings.timezone
+    )
+    incident = await seed_incident(runtime)
+    planned = await runtime.service.followups(incident.id)
+    await sign_in(client)
+    page = (await client.get(f"/incidents/{incident.id}")).text
+    for row in planned:
+        assert f'<span class="muted">{row.key}</span>' in page
