@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
@@ -66,16 +67,23 @@ async def list_incidents(
     status: Status | None = None,
     severity: SeverityName | None = None,
     drill: bool | None = None,
+    opened_from: Annotated[
+        date | None, Query(description="opened on or after this day (configured timezone)")
+    ] = None,
+    opened_to: Annotated[
+        date | None, Query(description="opened on or before this day (configured timezone)")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[
         int | None, Query(ge=1, le=MAX_ID, description="next_cursor of the previous page")
     ] = None,
 ) -> dict[str, Any]:
-    where = queries.IncidentFilter(status, severity, drill, user.workspace_id)
+    tz = tz_of(request)
+    start, end = queries.day_range(opened_from, opened_to, tz)
+    where = queries.IncidentFilter(status, severity, drill, user.workspace_id, start, end)
     page = await queries.list_incidents(
         service_of(request).sessions, where, cursor=cursor, limit=limit
     )
-    tz = tz_of(request)
     return {
         "items": [list_item(i, v, tz) for i, v in page.rows],
         "next_cursor": page.next_cursor,

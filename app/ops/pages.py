@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -153,6 +154,14 @@ async def logout(request: Request, csrf: Annotated[str, Form()] = "") -> Respons
     return response
 
 
+def day(text: str) -> date | None:
+    """A YYYY-MM-DD day from a form field; anything else is no filter."""
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
+
+
 # ----- incidents ----------------------------------------------------------------------------------
 
 
@@ -164,12 +173,17 @@ async def incidents_page(
     severity: str = "",
     drill: str = "",
     cursor: str = "",
+    opened_from: str = "",
+    opened_to: str = "",
 ) -> Response:
+    start, end = queries.day_range(day(opened_from), day(opened_to), tz_of(request))
     where = queries.IncidentFilter(
         status if status in STATUSES else None,
         severity if severity in SEVERITIES else None,
         DRILLS.get(drill),
         user.workspace_id,
+        start,
+        end,
     )
     after = int(cursor) if cursor.isdigit() and 0 < int(cursor) <= MAX_ID else None
     page = await queries.list_incidents(
@@ -177,7 +191,13 @@ async def incidents_page(
     )
     now = utcnow()
     rows = [(i, queries.next_deadline(i, v, now)) for i, v in page.rows]
-    filters = {"status": status, "severity": severity, "drill": drill}
+    filters = {
+        "status": status,
+        "severity": severity,
+        "drill": drill,
+        "opened_from": opened_from if day(opened_from) else "",
+        "opened_to": opened_to if day(opened_to) else "",
+    }
     return render(
         request,
         "incidents.html",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -19,6 +20,18 @@ class IncidentFilter:
     severity: str | None = None
     drill: bool | None = None
     workspace_id: str | None = None
+    opened_from: datetime | None = None
+    opened_before: datetime | None = None
+
+
+def day_range(
+    first: date | None, last: date | None, tz: str
+) -> tuple[datetime | None, datetime | None]:
+    """Whole local days `first`..`last` (inclusive) as a half-open range of aware datetimes."""
+    zone = ZoneInfo(tz)
+    start = datetime.combine(first, time(), zone) if first else None
+    end = datetime.combine(last + timedelta(days=1), time(), zone) if last else None
+    return start, end
 
 
 @dataclass(frozen=True)
@@ -44,6 +57,10 @@ async def list_incidents(
         query = query.where(Incident.is_drill.is_(where.drill))
     if where.workspace_id:
         query = query.where(Incident.workspace_id == where.workspace_id)
+    if where.opened_from:
+        query = query.where(Incident.created_at >= where.opened_from)
+    if where.opened_before:
+        query = query.where(Incident.created_at < where.opened_before)
     if cursor is not None:
         query = query.where(Incident.id < cursor)
     async with sessions() as session:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -16,7 +17,7 @@ from app.ops.auth import token_digest
 from app.runtime import Runtime
 from app.work import followups
 from tests.conftest import make_settings
-from tests.ops.conftest import AUTH, seed_incident
+from tests.ops.conftest import AUTH, seed_incident, sign_in
 
 
 async def store_token(runtime: Runtime, token: str, **values: object) -> None:
@@ -204,3 +205,31 @@ async def test_without_any_secret_the_api_says_what_to_set(database_url: str) ->
     assert response.status_code == 503
     assert "LEAKDESK_OPS_TOKEN" in response.json()["detail"]
     assert wrong.status_code == 401
+
+
+async def test_incidents_filter_by_the_day_they_were_opened(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    # 23:30 UTC on 1 April is already 2 April in Tokyo, the configured timezone.
+    days = {}
+    for label, at in [
+        ("mar31", datetime(2026, 3, 31, 12, 0, tzinfo=UTC)),
+        ("apr2", datetime(2026, 4, 1, 23, 30, tzinfo=UTC)),
+        ("apr3", datetime(2026, 4, 3, 1, 0, tzinfo=UTC)),
+    ]:
+        runtime.service.clock = lambda at=at: at
+        days[label] = (await seed_incident(runtime)).key
+
+    async def keys(query: str) -> list[str]:
+        response = await client.get(f"/api/v1/incidents?{query}", headers=AUTH)
+        return [item["key"] for item in response.json()["items"]]
+
+    assert await keys("opened_from=2026-04-02") == [days["apr3"], days["apr2"]]
+    assert await keys("opened_to=2026-04-01") == [days["mar31"]]
+    assert await keys("opened_from=2026-04-02&opened_to=2026-04-02") == [days["apr2"]]
+    bad = await client.get("/api/v1/incidents?opened_from=yesterday", headers=AUTH)
+    assert bad.status_code == 422
+    await sign_in(client)
+    page = (await client.get("/?opened_from=2026-04-02&opened_to=2026-04-02")).text
+    assert days["apr2"] in page and days["apr3"] not in page and days["mar31"] not in page
+    assert 'value="2026-04-02"' in page
