@@ -7,6 +7,7 @@ CI runs a reduced size; the full one is `SOAK_INCIDENTS=300 pytest tests/test_so
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import time
 from collections import Counter
@@ -134,7 +135,12 @@ async def test_soak_with_random_slack_faults_and_a_restart(
         port = free_port()
         server = Server(env, cwd=tmp_path, port=port).wait_healthy()
         driver = Driver(fake, server.url)
-        titles = [f"Soak incident {n:04d}" for n in range(INCIDENTS)]
+        # Distinct summaries: similar ones would be grouped as one report storm, by design.
+        titles = [
+            f"soak {hashlib.sha1(str(n).encode()).hexdigest()[:8]} "
+            f"{hashlib.sha1(str(-n).encode()).hexdigest()[:8]}"
+            for n in range(INCIDENTS)
+        ]
         limit = asyncio.Semaphore(10)
         try:
             async with httpx.AsyncClient(timeout=10) as http:
@@ -160,7 +166,7 @@ async def test_soak_with_random_slack_faults_and_a_restart(
 
     runtime = build_runtime(make_settings(database_url))
     try:
-        incidents = await runtime.service.open_incidents()
+        incidents = await runtime.service.open_incidents(limit=INCIDENTS + 10)
         assert len(incidents) == INCIDENTS
         duplicates = 0
         for incident, verdict in incidents:
