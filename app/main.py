@@ -15,7 +15,7 @@ from app.ops import api as ops_api
 from app.ops import pages as ops_pages
 from app.runtime import Runtime, build_runtime
 from app.settings import Settings, load_settings
-from app.work.scheduler import start_scheduler
+from app.work.scheduler import schedule_digest, start_scheduler
 
 log = logging.getLogger("leakdesk")
 
@@ -53,6 +53,8 @@ def create_app(
         scheduler = (
             start_scheduler(runtime.queue, interval=settings.worker_interval) if worker else None
         )
+        if scheduler is not None and settings.digest_channel and settings.slack_enabled:
+            schedule_digest(scheduler, runtime.queue, at=settings.digest_time, tz=settings.timezone)
         log.info(
             "leakdesk ready: slack=%s teams=%s worker=%s",
             "on" if settings.slack_enabled else "off",

@@ -23,7 +23,6 @@ from app.slack.effects import METADATA_TYPE
 from app.work import followups as schedule
 from app.work.queue import Claimed, Permanent, Retry, WorkSpec
 
-DIGEST = "followup.digest"
 SYNC = "slack.followup_sync"
 DIGEST_HORIZON = timedelta(hours=72)
 
@@ -302,7 +301,7 @@ def _register_work(runtime: Runtime) -> None:
             unfurl_links=False,
         )
 
-    for kind, handler in {schedule.PROMPT: prompt, SYNC: sync, DIGEST: digest}.items():
+    for kind, handler in {schedule.PROMPT: prompt, SYNC: sync, schedule.DIGEST: digest}.items():
         runtime.queue.register(kind, guarded_work(handler))
 
     @runtime.reactions.on(

@@ -28,6 +28,7 @@ from app.triage import Policy
 from app.work.queue import WorkSpec, add_work
 
 PROMPT = "followup.prompt"
+DIGEST = "followup.digest"
 # How far ahead status checks are written; each one re-plans the window when it is posted.
 STATUS_WINDOW = timedelta(days=3)
 # A prompt "on the day" of a deadline comes at the start of the working day.

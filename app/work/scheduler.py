@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.exc import IntegrityError
 
-from app.work.queue import WorkQueue
+from app.models import utcnow
+from app.work.followups import DIGEST
+from app.work.queue import WorkQueue, WorkSpec
 
 log = logging.getLogger(__name__)
 
@@ -34,3 +40,33 @@ def start_scheduler(queue: WorkQueue, *, interval: float) -> AsyncIOScheduler:
     )
     scheduler.start()
     return scheduler
+
+
+def schedule_digest(scheduler: AsyncIOScheduler, queue: WorkQueue, *, at: time, tz: str) -> None:
+    """The morning digest at `at` local time; every replica runs the cron, one digest is sent."""
+    scheduler.add_job(
+        digest_job(queue, tz),
+        "cron",
+        hour=at.hour,
+        minute=at.minute,
+        timezone=tz,
+        id="morning-digest",
+        coalesce=True,
+        misfire_grace_time=3600,
+    )
+
+
+def digest_job(
+    queue: WorkQueue, tz: str, clock: Callable[[], datetime] = utcnow
+) -> Callable[[], Awaitable[bool]]:
+    """Enqueues the day's digest row; its dedupe key makes a second replica's attempt a no-op."""
+
+    async def enqueue() -> bool:
+        day = clock().astimezone(ZoneInfo(tz)).date().isoformat()
+        try:
+            await queue.enqueue(WorkSpec(DIGEST, {"day": day}, dedupe_key=f"{DIGEST}:{day}"))
+        except IntegrityError:
+            return False
+        return True
+
+    return enqueue
