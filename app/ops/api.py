@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from app.incidents.service import IncidentService, NotFound
@@ -13,7 +13,17 @@ from app.models import Incident, Verdict, utcnow
 from app.ops import exports, queries
 from app.ops.auth import ApiUser, Principal, api_principal, settings_of
 
-router = APIRouter(prefix="/api/v1", tags=["ops"], dependencies=[Depends(api_principal)])
+NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+
+
+def no_store(response: Response) -> None:
+    """Incident data is never kept by browsers or proxies."""
+    response.headers.update(NO_STORE)
+
+
+router = APIRouter(
+    prefix="/api/v1", tags=["ops"], dependencies=[Depends(api_principal), Depends(no_store)]
+)
 
 MAX_ID = 2**63 - 1
 IncidentId = Annotated[int, Path(ge=1, le=MAX_ID, description="The incident's numeric id.")]
@@ -134,6 +144,7 @@ async def export_incident(
         chunks,
         media_type=media,
         headers={
-            "Content-Disposition": f'attachment; filename="{bundle.incident.key}.{extension}"'
+            **NO_STORE,
+            "Content-Disposition": f'attachment; filename="{bundle.incident.key}.{extension}"',
         },
     )

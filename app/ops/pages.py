@@ -46,6 +46,17 @@ DRILLS = {"yes": True, "no": False}
 PAGE_SIZE = 50
 EXPORTS = (("json", "json"), ("csv", "csv"), ("md", "md"), ("ppc", "ppc"), ("ppc.json", "ppc_json"))
 
+# Incident records must not be cached, framed or able to run script, even if escaping ever slipped.
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+}
+
 router = APIRouter(include_in_schema=False)
 protected = APIRouter(include_in_schema=False, dependencies=[Depends(page_principal)])
 
@@ -83,6 +94,7 @@ def render(
         },
         status_code=status_code,
     )
+    response.headers.update(PAGE_HEADERS)
     if session and session.get("lang") != lang and request.query_params.get("lang") == lang:
         write_session(request, response, {**session, "lang": lang})
     return response

@@ -157,3 +157,17 @@ async def test_api_docs_are_public_and_hold_no_data(
     response = await client.get(path)
     assert response.status_code == 200
     assert incident.key not in response.text
+
+
+async def test_incident_data_is_never_cached_framed_or_scripted(
+    client: httpx.AsyncClient, incident: Incident
+) -> None:
+    await sign_in(client)
+    page = await client.get(f"/incidents/{incident.id}")
+    assert page.headers["cache-control"] == "no-store"
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+    assert "<script" not in page.text  # the pages need no script at all
+    for path in ("", "/timeline", "/export?format=csv"):
+        response = await client.get(f"/api/v1/incidents/{incident.id}{path}")
+        assert response.headers["cache-control"] == "no-store", path
