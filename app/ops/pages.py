@@ -116,6 +116,8 @@ async def login_page(request: Request, next: str | None = None) -> Response:
     if settings.session_secret is None:
         return render(request, "error.html", 503, message_key="ops.error.no_session_secret")
     session = read_session(request) or new_session()
+    if request.query_params.get("lang") in LANGUAGES:
+        session["lang"] = request.query_params["lang"]
     response = render_login(request, session, next, error=None)
     write_session(request, response, session)
     return response

@@ -7,7 +7,7 @@ import httpx
 from app.models import Incident
 from app.runtime import Runtime
 from app.work import followups
-from tests.ops.conftest import seed_incident, sign_in
+from tests.ops.conftest import form_csrf, seed_incident, sign_in
 
 
 async def test_a_note_with_a_script_tag_shows_as_text(
@@ -111,3 +111,14 @@ async def test_incident_page_lists_the_follow_ups(
     page = (await client.get(f"/incidents/{incident.id}")).text
     for row in planned:
         assert f'<span class="muted">{row.key}</span>' in page
+
+
+async def test_the_login_page_language_carries_into_the_session(
+    client: httpx.AsyncClient, incident: Incident
+) -> None:
+    login = await client.get("/login?lang=en")
+    assert "Ops token" in login.text
+    await client.post(
+        "/login", data={"token": "test-ops-token", "csrf": form_csrf(login.text), "next": "/"}
+    )
+    assert "Next deadline" in (await client.get("/")).text
