@@ -23,6 +23,7 @@ RESULTS = Path(__file__).resolve().parent / "results.json"
 BENCHMARKS = {
     "assess": "bench.assess",
     "ack": "bench.ack",
+    "ack_path": "bench.ack_path",
     "first_question": "bench.first_question",
     "followup_lag": "bench.followup_lag",
     "memory": "bench.memory",

@@ -86,6 +86,46 @@ async def _drive(url: str, signed: Sequence[Any], concurrency: int) -> dict[str,
     return {"timings": timings, "errors": errors, "elapsed": elapsed}
 
 
+async def _drive_paced(
+    url: str, signed: Sequence[Any], clients: int, interval: float
+) -> dict[str, Any]:
+    """`clients` clients, each sending one request every `interval` s (staggered): an offered
+    load of clients/interval requests a second, below saturation, whatever the server does."""
+    timings: list[float] = []
+    errors: list[str] = []
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
+
+        async def one(share: Sequence[Any], offset: float) -> None:
+            start = time.perf_counter() + offset
+            for k, (body, headers) in enumerate(share):
+                await asyncio.sleep(max(0.0, start + k * interval - time.perf_counter()))
+                begin = time.perf_counter()
+                try:
+                    response = await client.post("/slack/events", content=body, headers=headers)
+                    await response.aread()
+                except httpx.HTTPError as exc:
+                    errors.append(repr(exc))
+                    continue
+                timings.append((time.perf_counter() - begin) * 1000)
+                if response.status_code != 200:
+                    errors.append(f"{response.status_code}: {response.text[:200]}")
+
+        await asyncio.gather(
+            *(one(signed[i::clients], interval * i / clients) for i in range(clients))
+        )
+    return {"timings": timings, "errors": errors}
+
+
+def drive_paced(
+    url: str, signed: Sequence[Any], *, clients: int = CONCURRENCY, interval: float = 1.0
+) -> dict[str, Any]:
+    run = asyncio.run(_drive_paced(url, signed, clients, interval))
+    stats = summary(run["timings"])
+    stats["errors"] = len(run["errors"])
+    return stats
+
+
 def drive(
     url: str,
     signed: Sequence[Any],
@@ -123,41 +163,50 @@ def _line(name: str, stats: dict[str, Any]) -> str:
 
 
 def measure_database(
-    label: str, database_url: str, fake: server.Process, cwd: Path, count: int
+    label: str,
+    database_url: str,
+    fake: server.Process,
+    cwd: Path,
+    count: int,
+    *,
+    with_worker_off: bool = False,
 ) -> dict[str, dict[str, Any]]:
     """The three targets on one database, in the order bare, durable, leakdesk."""
     out: dict[str, dict[str, Any]] = {}
     hooks: list[str] = fake.response_urls  # type: ignore[attr-defined]
+    paced = 100 if count < 1000 else 200
     api: str = fake.api_url  # type: ignore[attr-defined]
     warmup = 40
     print(f"ack of /leak at {CONCURRENCY} concurrent clients, {count} requests, on {label}:")
-    for kind in ("bare", "durable"):
-        with server.baseline(kind, database_url, api, cwd=cwd) as proc:
-            signed = signed_reports(count + warmup, hooks, kind)
-            out[kind] = drive(proc.url, signed, warmup=warmup, pid=proc.pid)
-        print(_line(f"{kind} slack-bolt", out[kind]))
-    with server.leakdesk(database_url, api, cwd=cwd) as proc:
-        signed = signed_reports(count + warmup, hooks, "leakdesk")
-        out["leakdesk"] = drive(proc.url, signed, warmup=warmup, pid=proc.pid)
-    print(_line("leakdesk serve", out["leakdesk"]))
-    # The same, worker off: what the acknowledgement path alone costs (diagnostic).
-    with server.leakdesk(database_url, api, cwd=cwd, LEAKDESK_WORKER="false") as proc:
-        signed = signed_reports(count + warmup, hooks, "ackonly")
-        out["leakdesk_no_worker"] = drive(proc.url, signed, warmup=warmup, pid=proc.pid)
-    print(_line("leakdesk serve, worker off", out["leakdesk_no_worker"]))
+    for kind in ("bare", "durable", "leakdesk"):
+        if kind == "leakdesk":
+            target = server.leakdesk(database_url, api, cwd=cwd)
+        else:
+            target = server.baseline(kind, database_url, api, cwd=cwd)
+        with target as proc:
+            signed = signed_reports(count + warmup + paced, hooks, kind)
+            out[kind] = drive(proc.url, signed[: count + warmup], warmup=warmup, pid=proc.pid)
+            # then paced, after the storm above (for leakdesk: 2 h of open incidents to compare)
+            out[kind]["paced"] = drive_paced(proc.url, signed[count + warmup :])
+        name = "leakdesk serve" if kind == "leakdesk" else f"{kind} slack-bolt"
+        print(_line(name, out[kind]))
+        p = out[kind]["paced"]
+        print(
+            f"  {'  paced, 20 req/s':<26} p50 {p['p50']:7.2f} ms  p99 {p['p99']:7.2f} ms  "
+            f"max {p['max']:7.2f} ms  errors {p['errors']}"
+        )
+    if with_worker_off:
+        # The same, worker off: what the acknowledgement path alone costs (diagnostic).
+        with server.leakdesk(database_url, api, cwd=cwd, LEAKDESK_WORKER="false") as proc:
+            signed = signed_reports(count + warmup, hooks, "ackonly")
+            out["leakdesk_no_worker"] = drive(proc.url, signed, warmup=warmup, pid=proc.pid)
+        print(_line("leakdesk serve, worker off", out["leakdesk_no_worker"]))
     return out
 
 
 def figures(results: dict[str, dict[str, Any]], suffix: str) -> dict[str, float]:
     bare, durable, ours = results["bare"], results["durable"], results["leakdesk"]
-    alone = results["leakdesk_no_worker"]
-    return {
-        f"ack_cpu_ms_per_request{suffix}": ours["cpu_ms_per_request"],
-        f"bare_bolt_ack_cpu_ms_per_request{suffix}": bare["cpu_ms_per_request"],
-        f"durable_bolt_ack_cpu_ms_per_request{suffix}": durable["cpu_ms_per_request"],
-        f"ack_no_worker_p50_ms{suffix}": alone["p50"],
-        f"ack_no_worker_p99_ms{suffix}": alone["p99"],
-        f"ack_no_worker_cpu_ms_per_request{suffix}": alone["cpu_ms_per_request"],
+    out = {
         f"ack_p50_ms{suffix}": ours["p50"],
         f"ack_p99_ms{suffix}": ours["p99"],
         f"ack_errors{suffix}": ours["errors"],
@@ -172,15 +221,34 @@ def figures(results: dict[str, dict[str, Any]], suffix: str) -> dict[str, float]
         f"ack_p99_ratio_vs_bare_bolt{suffix}": round(ours["p99"] / bare["p99"], 2),
         f"ack_p50_ratio_vs_durable_bolt{suffix}": round(ours["p50"] / durable["p50"], 2),
         f"ack_p99_ratio_vs_durable_bolt{suffix}": round(ours["p99"] / durable["p99"], 2),
+        f"ack_cpu_ms_per_request{suffix}": ours["cpu_ms_per_request"],
+        f"bare_bolt_ack_cpu_ms_per_request{suffix}": bare["cpu_ms_per_request"],
+        f"durable_bolt_ack_cpu_ms_per_request{suffix}": durable["cpu_ms_per_request"],
     }
+    for name, key in (("bare_bolt_", "bare"), ("durable_bolt_", "durable"), ("", "leakdesk")):
+        paced = results[key]["paced"]
+        out[f"{name}ack_paced_p50_ms{suffix}"] = paced["p50"]
+        out[f"{name}ack_paced_p99_ms{suffix}"] = paced["p99"]
+    out[f"ack_paced_p99_ratio_vs_durable_bolt{suffix}"] = round(
+        results["leakdesk"]["paced"]["p99"] / results["durable"]["paced"]["p99"], 2
+    )
+    if alone := results.get("leakdesk_no_worker"):
+        out[f"ack_no_worker_p50_ms{suffix}"] = alone["p50"]
+        out[f"ack_no_worker_p99_ms{suffix}"] = alone["p99"]
+        out[f"ack_no_worker_cpu_ms_per_request{suffix}"] = alone["cpu_ms_per_request"]
+    return out
 
 
 def main(quick: bool = False, *, postgres: bool = True) -> dict[str, float]:
-    count = 400 if quick else 2000
+    count = 400 if quick else 1200
     result: dict[str, float] = {"ack_requests": count, "ack_concurrency": CONCURRENCY}
     with server.workdir() as cwd, server.fake_slack_process(cwd=cwd, hooks=600) as fake:
         sqlite = measure_database(
-            "SQLite", f"sqlite+aiosqlite:///{cwd}/leakdesk.db", fake, cwd, count
+            "SQLite",
+            f"sqlite+aiosqlite:///{cwd}/leakdesk.db",
+            fake,
+            cwd,
+            count,
         )
         result.update(figures(sqlite, ""))
         if postgres and server.postgres_available():

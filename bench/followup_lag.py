@@ -133,7 +133,7 @@ def main(quick: bool = False) -> dict[str, float]:
     if not server.postgres_available():
         print("PostgreSQL not reachable: follow-up lag skipped")
         return {}
-    due_count, window, idle = (200, 10.0, 10.0) if quick else (1000, 25.0, 30.0)
+    due_count, window, idle = (200, 10.0, 10.0) if quick else (1000, 25.0, 20.0)
     url = server.reset_postgres()
     with server.workdir() as cwd, FakeSlack(trigger_ttl=None) as fake:
         with server.leakdesk(url, fake.url, cwd=cwd) as proc:

@@ -1,7 +1,7 @@
 """Start-up time and memory of `leakdesk serve` (SQLite, worker on, Slack on the fake).
 
 - `startup_fresh_s`: process start → /healthz 200 on a new SQLite file (migrates it first);
-- `startup_s`: the same on the migrated file (a restart), the median of three starts;
+- `startup_s`: the same on the migrated file (a restart), the median of three starts (one in a quick run);
 - `idle_rss_mb`: resident memory 5 s after start-up, nothing sent;
 - `loaded_rss_mb`: the peak after a burst of `/leak` reports at 20 concurrent clients, while
   the worker opens their rooms for LOADED_WATCH seconds more (a storm's backlog: room creation
@@ -29,7 +29,7 @@ def main(quick: bool = False) -> dict[str, float]:
         with server.leakdesk(url, fake.url, cwd=cwd) as proc:
             fresh = proc.startup_s  # type: ignore[attr-defined]
         starts = []
-        for _ in range(3):
+        for _ in range(1 if quick else 3):
             with server.leakdesk(url, fake.url, cwd=cwd) as proc:
                 starts.append(proc.startup_s)  # type: ignore[attr-defined]
         with server.leakdesk(url, fake.url, cwd=cwd) as proc:
