@@ -9,8 +9,11 @@ MASK = "▇▇▇▇"
 
 _CARD = re.compile(r"(?<![\d])(?:\d[ -]?){12,18}\d(?![\d])")
 _MY_NUMBER = re.compile(r"(?<![\d])(\d{4})[ -]?(\d{4})[ -]?(\d{4})(?![\d])")
+# Only a value that is *given* (password: x, password is x, パスワードはx) is a secret; prose that
+# merely mentions passwords ("we will never ask for your password") is left alone.
 _SECRET_AFTER = re.compile(
-    r"(?i)(password|passwd|passcode|pwd|パスワード|暗証番号|pin)(\s*(?:is|は|:|：|=)?\s*)(\S+)"
+    r"(?i)((?<![a-z])(?:password|passwd|passcode|pwd|pin)(?![a-z])|パスワード|暗証番号)"
+    r"(\s*(?:\bis\b|は|:|：|=)\s*)(\S+)"
 )
 _TOKENS = re.compile(
     r"\b(?:xox[abposre]-[A-Za-z0-9-]{10,}|xapp-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}"

@@ -412,8 +412,11 @@ class IncidentService:
             latest = await _latest_statement(session, incident.id)
             if latest is None:
                 raise ServiceError("no_statement")
+            # Only what the lead changed is new text from chat: the rest is our own draft.
             merged = {
-                lang: mask(texts.get(lang, latest.texts.get(lang, ""))).text
+                lang: mask(texts[lang]).text
+                if lang in texts and texts[lang] != latest.texts.get(lang)
+                else latest.texts.get(lang, "")
                 for lang in ("ja", "en")
             }
             verdict = await _latest_verdict(session, incident.id)

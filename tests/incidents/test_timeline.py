@@ -108,3 +108,16 @@ async def test_verify_cli_says_intact(runtime: Runtime, settings) -> None:  # ty
     )
     assert result.returncode == 0, result.stderr
     assert "chain intact (1 events)" in result.stdout
+
+
+def test_the_masker_keeps_prose_about_passwords_and_masks_given_ones() -> None:
+    from app.incidents.masking import mask
+
+    advice = "We will never ask for your password or card number. パスワードやカード番号をお尋ねすることはありません。"
+    assert mask(advice).text == advice
+    assert mask("the admin password is hunter2").text == "the admin password is ▇▇▇▇"
+    assert mask("パスワードはabc123です").kinds == ("password",)
+    assert mask("my number 1234-5678-9018, card 4111111111111111").kinds == (
+        "card_number",
+        "my_number",
+    )
