@@ -180,6 +180,7 @@ class SlackEffects:
         text: str,
         *,
         thread_ts: str | None = None,
+        payload: dict[str, Any] | None = None,
     ) -> tuple[str | None, bool]:
         """Posts the message for `ref` exactly once across workers; returns (ts, posted_now).
 
@@ -208,7 +209,7 @@ class SlackEffects:
             thread_ts=thread_ts,
             metadata={
                 "event_type": METADATA_TYPE,
-                "event_payload": {"incident": incident.id, "ref": ref},
+                "event_payload": {"incident": incident.id, "ref": ref, **(payload or {})},
             },
             unfurl_links=False,
             unfurl_media=False,

@@ -258,7 +258,9 @@ def _register_work(runtime: Runtime) -> None:
         lang, ref = incident.language, item.payload["ref"]
         blocks = prompt_blocks(row, incident, lang, settings.timezone)
         title, body = prompt_texts(row, incident, lang, settings.timezone)
-        await runtime.slack.post_once(item, incident, ref, blocks, f"{title}\n{body}")
+        await runtime.slack.post_once(
+            item, incident, ref, blocks, f"{title}\n{body}", payload={"followup_id": row.id}
+        )
         await service.followup_posted(row.id, item.id, ref)
 
     async def sync(item: Claimed) -> None:

@@ -89,6 +89,7 @@ async def test_a_due_prompt_is_posted_once_with_its_buttons(slack: Slack) -> Non
         "followup_snooze_1d",
         "followup_not_needed",
     ]
+    assert message["metadata"]["event_payload"]["followup_id"] == row.id
     await run_at(slack.runtime.queue, row.due_at + timedelta(seconds=2))
     assert prompt_refs(slack).count(f"followup:{row.id}") == 1
     assert (await followups(slack, incident))[row.key].state == FollowupState.POSTED
