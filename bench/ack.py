@@ -174,7 +174,7 @@ def measure_database(
     """The three targets on one database, in the order bare, durable, leakdesk."""
     out: dict[str, dict[str, Any]] = {}
     hooks: list[str] = fake.response_urls  # type: ignore[attr-defined]
-    paced = 100 if count < 1000 else 200
+    paced = 60 if count < 1000 else 200
     api: str = fake.api_url  # type: ignore[attr-defined]
     warmup = 40
     print(f"ack of /leak at {CONCURRENCY} concurrent clients, {count} requests, on {label}:")
@@ -240,7 +240,7 @@ def figures(results: dict[str, dict[str, Any]], suffix: str) -> dict[str, float]
 
 
 def main(quick: bool = False, *, postgres: bool = True) -> dict[str, float]:
-    count = 400 if quick else 1200
+    count = 300 if quick else 1200
     result: dict[str, float] = {"ack_requests": count, "ack_concurrency": CONCURRENCY}
     with server.workdir() as cwd, server.fake_slack_process(cwd=cwd, hooks=600) as fake:
         sqlite = measure_database(

@@ -98,7 +98,7 @@ def figures(out: dict[str, Any], suffix: str) -> dict[str, float]:
 
 
 def main(quick: bool = False, *, postgres: bool = True) -> dict[str, float]:
-    counts = (5, 3) if quick else (10, 5)
+    counts = (3, 2) if quick else (10, 5)
     result = figures(measure("sqlite+aiosqlite:///{cwd}/leakdesk.db", "SQLite", counts), "")
     if quick:
         print("  (PostgreSQL: full run only)")

@@ -133,7 +133,7 @@ def main(quick: bool = False) -> dict[str, float]:
     if not server.postgres_available():
         print("PostgreSQL not reachable: follow-up lag skipped")
         return {}
-    due_count, window, idle = (200, 10.0, 10.0) if quick else (1000, 25.0, 20.0)
+    due_count, window, idle = (160, 8.0, 6.0) if quick else (1000, 25.0, 20.0)
     url = server.reset_postgres()
     with server.workdir() as cwd, FakeSlack(trigger_ttl=None) as fake:
         with server.leakdesk(url, fake.url, cwd=cwd) as proc:
@@ -159,6 +159,11 @@ def main(quick: bool = False) -> dict[str, float]:
             except TimeoutError:
                 print(f"  only {len(posted())} of {len(refs)} due prompts were posted")
             seen = posted()
+            counts: dict[str, int] = {}
+            for call in fake.calls_to("chat.postMessage", outcome="ok"):
+                if (ref := _ref_of(call)) in refs:
+                    counts[ref] = counts.get(ref, 0) + 1
+            duplicates = sum(n - 1 for n in counts.values())
             lags = [(seen[ref] - refs[ref].timestamp()) * 1000 for ref in seen]
             time.sleep(2)
             pending_cpu = _cpu_percent(proc, idle)
@@ -167,6 +172,7 @@ def main(quick: bool = False) -> dict[str, float]:
         "followup_pending": PENDING,
         "followup_due_posted": len(seen),
         "followup_due_expected": len(refs),
+        "followup_duplicate_posts": duplicates,
         "followup_lag_p50_ms": stats["p50"],
         "followup_lag_p99_ms": stats["p99"],
         "followup_lag_max_ms": stats["max"],
@@ -175,7 +181,8 @@ def main(quick: bool = False) -> dict[str, float]:
     }
     print(
         f"follow-ups on PostgreSQL, {PENDING} pending ({insert_s:.1f} s to insert): "
-        f"{len(seen)}/{len(refs)} due over {window:.0f} s across {INCIDENTS} rooms posted; "
+        f"{len(seen)}/{len(refs)} due over {window:.0f} s across {INCIDENTS} rooms posted "
+        f"({duplicates} twice); "
         f"lag due → post p50 {stats['p50']:.0f} ms, p99 {stats['p99']:.0f} ms, "
         f"max {stats['max']:.0f} ms. Idle claim loop: {pending_cpu}% of a core with "
         f"{PENDING - due_count} not yet due, {empty_cpu}% with an empty table ({idle:.0f} s each)"

@@ -2,7 +2,7 @@
 
 - `startup_fresh_s`: process start → /healthz 200 on a new SQLite file (migrates it first);
 - `startup_s`: the same on the migrated file (a restart), the median of three starts (one in a quick run);
-- `idle_rss_mb`: resident memory 5 s after start-up, nothing sent;
+- `idle_rss_mb`: resident memory 5 s (3 s in a quick run) after start-up, nothing sent;
 - `loaded_rss_mb`: the peak after a burst of `/leak` reports at 20 concurrent clients, while
   the worker opens their rooms for LOADED_WATCH seconds more (a storm's backlog: room creation
   is paced to Slack's 20 channels a minute, so most rooms are still pending).
@@ -23,7 +23,7 @@ LOADED_WATCH = 10
 
 
 def main(quick: bool = False) -> dict[str, float]:
-    reports = 200 if quick else 1000
+    reports = 100 if quick else 1000
     with server.workdir() as cwd, FakeSlack(trigger_ttl=None) as fake:
         url = f"sqlite+aiosqlite:///{cwd}/leakdesk.db"
         with server.leakdesk(url, fake.url, cwd=cwd) as proc:
@@ -33,7 +33,7 @@ def main(quick: bool = False) -> dict[str, float]:
             with server.leakdesk(url, fake.url, cwd=cwd) as proc:
                 starts.append(proc.startup_s)  # type: ignore[attr-defined]
         with server.leakdesk(url, fake.url, cwd=cwd) as proc:
-            time.sleep(5)
+            time.sleep(3 if quick else 5)
             idle = proc.rss_mb()
             hooks = [fake.response_url("C0GENERAL", "U0REPORTER") for _ in range(reports // 5 + 20)]
             stats = drive(proc.url, signed_reports(reports, hooks, "memory"), warmup=0)
