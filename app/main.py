@@ -77,4 +77,8 @@ def create_app(
         from app.slack.app import attach_slack
 
         attach_slack(app, runtime)
+    if settings.teams_enabled:
+        from app.teams.app import attach_teams
+
+        attach_teams(app, runtime)
     return app

@@ -107,6 +107,10 @@ class Settings(BaseSettings):
         "https://login.botframework.com/v1/.well-known/openidconfiguration",
         validation_alias=var("TEAMS_OPENID_METADATA_URL"),
     )
+    teams_team_id: str | None = Field(None, validation_alias=var("TEAMS_TEAM_ID"))
+    teams_login_url: str = Field(
+        "https://login.microsoftonline.com", validation_alias=var("TEAMS_LOGIN_URL")
+    )
 
     @field_validator("pr_leads", "responders", "ops_members", mode="before")
     @classmethod

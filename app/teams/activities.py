@@ -1,0 +1,305 @@
+"""Inbound Teams activities (already authenticated by the SDK) translated into service calls."""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from typing import Any
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from app.i18n import t
+from app.incidents.masking import Masked
+from app.incidents.service import ServiceError
+from app.models import Incident, utcnow
+from app.runtime import Runtime
+from app.teams import cards
+from app.teams.effects import TeamsEffects
+from app.triage import QUESTIONS, question
+from app.work.queue import WorkSpec
+
+log = logging.getLogger(__name__)
+
+ROOM_COMMANDS = {"note", "status", "close"}
+HELP_WORDS = {"help", "ヘルプ", "?"}
+LEAK_WORDS = {"leak", "/leak"}
+FIELDS = {q.id for q in QUESTIONS}
+REPORT_COMMAND = "reportLeak"
+_MENTION = re.compile(r"<at>.*?</at>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+Reply = tuple[int, dict[str, Any] | None]
+
+
+def plain_text(value: str | None) -> str:
+    """Teams text with mentions and HTML removed, whitespace collapsed."""
+    value = _MENTION.sub(" ", value or "")
+    return " ".join(html.unescape(_TAG.sub(" ", value)).split())
+
+
+def room_of(activity: dict[str, Any]) -> str:
+    """The channel or chat an activity came from (a channel thread's id without its message)."""
+    channel = ((activity.get("channelData") or {}).get("channel") or {}).get("id")
+    conversation = str((activity.get("conversation") or {}).get("id", ""))
+    return str(channel or conversation.split(";", 1)[0])
+
+
+def actor_of(activity: dict[str, Any]) -> str:
+    """People are known by their Azure AD object id (what LEAKDESK_PR_LEADS lists)."""
+    sender = activity.get("from") or {}
+    return str(sender.get("aadObjectId") or sender.get("id") or "")
+
+
+def tenant_of(activity: dict[str, Any]) -> str | None:
+    tenant = ((activity.get("channelData") or {}).get("tenant") or {}).get("id")
+    return tenant or (activity.get("conversation") or {}).get("tenantId")
+
+
+def card_response(card: dict[str, Any]) -> Reply:
+    return 200, {"statusCode": 200, "type": cards.CARD_TYPE, "value": card}
+
+
+def text_response(text: str) -> Reply:
+    return 200, {
+        "statusCode": 200,
+        "type": "application/vnd.microsoft.activity.message",
+        "value": cards.md(text),
+    }
+
+
+class Activities:
+    def __init__(self, runtime: Runtime, effects: TeamsEffects) -> None:
+        self.runtime = runtime
+        self.service = runtime.service
+        self.settings = runtime.settings
+        self.effects = effects
+        self.lang = runtime.settings.language
+
+    async def handle(self, activity: dict[str, Any], token: Any = None) -> Reply:
+        tenant = tenant_of(activity)
+        expected = self.settings.teams_tenant_id
+        if expected and tenant and tenant != expected:
+            log.warning("refused an activity from tenant %s", tenant)
+            return 403, {"error": "this tenant is not served here"}
+        kind, name = activity.get("type"), activity.get("name")
+        try:
+            if kind == "message":
+                await self.on_message(activity)
+                return 200, None
+            if kind == "invoke" and name == "adaptiveCard/action":
+                return await self.on_card_action(activity)
+            if kind == "invoke" and name == "composeExtension/submitAction":
+                return await self.on_report_action(activity)
+        except (OperationalError, DBAPIError, OSError):
+            log.exception("database unavailable for a Teams %s", kind)
+            if kind == "invoke":
+                return text_response(t("command.unavailable", self.lang))
+            return 503, {"error": "temporarily unavailable"}
+        return 200, None
+
+    # ----- replies ----------------------------------------------------------------------------
+
+    async def reply(
+        self, activity: dict[str, Any], text: str, card: dict[str, Any] | None = None
+    ) -> None:
+        """Answers where the user spoke, through the worker (off the request path)."""
+        payload = {
+            "service_url": activity.get("serviceUrl"),
+            "conversation": (activity.get("conversation") or {}).get("id"),
+            "text": text,
+        }
+        if card is not None:
+            payload["card"] = card
+        await self.runtime.queue.enqueue(WorkSpec("teams.reply", payload))
+
+    def masked_notice(self, masked: Masked) -> str:
+        if not masked.changed:
+            return ""
+        return "\n" + t("command.masked", self.lang, kinds=", ".join(masked.kinds))
+
+    # ----- messages ---------------------------------------------------------------------------
+
+    async def on_message(self, activity: dict[str, Any]) -> None:
+        words = plain_text(activity.get("text")).split(" ", 1)
+        word, rest = words[0].lower(), (words[1] if len(words) > 1 else "").strip()
+        said_leak = word in LEAK_WORDS
+        if said_leak:
+            parts = rest.split(" ", 1)
+            word, rest = parts[0].lower(), (parts[1] if len(parts) > 1 else "").strip()
+        if word in HELP_WORDS or not (said_leak or word in ROOM_COMMANDS):
+            await self.reply(activity, t("teams.help", self.lang))
+            return
+        if word in ROOM_COMMANDS:
+            await self.room_command(activity, word, rest)
+            return
+        drill = word == "drill"
+        title = rest if drill else " ".join(p for p in (word, rest) if p)
+        await self.open_from(activity, title=title, drill=drill, source={})
+
+    async def open_from(
+        self, activity: dict[str, Any], *, title: str, drill: bool, source: dict[str, Any]
+    ) -> Incident:
+        incident, masked = await self.service.open_incident(
+            title=title or t("shortcut.title", self.lang),
+            reporter_id=actor_of(activity),
+            platform="teams",
+            workspace_id=tenant_of(activity),
+            is_drill=drill,
+            source={
+                "service_url": activity.get("serviceUrl"),
+                "conversation": (activity.get("conversation") or {}).get("id"),
+                **source,
+            },
+        )
+        text = t("teams.opened", self.lang, key=incident.key) + self.masked_notice(masked)
+        await self.reply(activity, text)
+        return incident
+
+    async def room_command(self, activity: dict[str, Any], word: str, rest: str) -> None:
+        incident = await self.service.find_by_channel(room_of(activity))
+        if incident is None:
+            await self.reply(activity, t("teams.not_in_room", self.lang))
+            return
+        lang, user = incident.language, actor_of(activity)
+        if word == "status":
+            snap = await self.service.snapshot(incident.id)
+            card = cards.summary_card(snap, lang, self.settings.timezone, utcnow())
+            await self.reply(activity, incident.key, card)
+        elif word == "note":
+            if not rest:
+                await self.reply(activity, t("teams.note_empty", lang))
+                return
+            masked = await self.service.add_note(incident.id, rest, user)
+            text = t("command.note_added", lang, key=incident.key) + self.masked_notice(masked)
+            await self.reply(activity, text)
+        elif incident.status == "closed":
+            await self.reply(activity, t("command.closed_already", lang, key=incident.key))
+        else:
+            card = cards.close_confirm_card(incident, rest, lang)
+            await self.reply(activity, t("command.close_confirm", lang, key=incident.key), card)
+
+    # ----- the message action -----------------------------------------------------------------
+
+    async def on_report_action(self, activity: dict[str, Any]) -> Reply:
+        value = activity.get("value") or {}
+        if value.get("commandId") != REPORT_COMMAND:
+            return 200, None
+        payload = value.get("messagePayload") or {}
+        excerpt = plain_text((payload.get("body") or {}).get("content"))[:150]
+        link = payload.get("linkToMessage")
+        incident = await self.open_from(
+            activity,
+            title=excerpt,
+            drill=False,
+            source={
+                "link": link,
+                "permalink": t("shortcut.summary", self.lang, link=link) if link else None,
+            },
+        )
+        text = cards.md(t("teams.opened", self.lang, key=incident.key))
+        return 200, {"task": {"type": "message", "value": text}}
+
+    # ----- card actions (Action.Execute) ------------------------------------------------------
+
+    async def on_card_action(self, activity: dict[str, Any]) -> Reply:
+        action = (activity.get("value") or {}).get("action") or {}
+        verb, data = action.get("verb"), action.get("data") or {}
+        incident_id = data.get("i")
+        if not isinstance(incident_id, int) or isinstance(incident_id, bool):
+            return text_response(t("error.not_found", self.lang))
+        try:
+            incident = await self.service.get(incident_id)
+        except ServiceError:
+            return text_response(t("error.not_found", self.lang))
+        if incident.channel_id != room_of(activity):
+            # A card's incident is the one of the room it was posted in; anything else is forged.
+            return text_response(t("error.not_found", self.lang))
+        user = actor_of(activity)
+        try:
+            if verb in ("answer", "answer_unknown"):
+                return await self.answer(incident, verb, data, user)
+            if verb == "statement_approve":
+                return await self.approve(incident, data, user)
+            if verb == "statement_edit":
+                texts = {code: str(data.get(f"text_{code}") or "").strip() for code in ("ja", "en")}
+                if not all(texts.values()):
+                    return text_response(t("teams.edit_empty", incident.language))
+                await self.service.edit_statement(incident.id, texts, user)
+                return await self.statement_card(incident)
+            if verb == "statement_request_changes":
+                comment = str(data.get("comment") or "").strip()
+                version = data.get("v")
+                if not comment or not isinstance(version, int):
+                    return text_response(t("teams.comment_empty", incident.language))
+                await self.service.request_changes(incident.id, version, user, comment)
+                return await self.statement_card(incident)
+            if verb == "close_confirm":
+                await self.service.close(incident.id, user, str(data.get("r") or ""))
+                return text_response(t("command.closing", incident.language, key=incident.key))
+        except ServiceError as exc:
+            return text_response(self.refusal(exc, incident.language))
+        return text_response(t("error.not_found", self.lang))
+
+    def refusal(self, exc: ServiceError, lang: str) -> str:
+        key = {
+            "not_pr_lead": "statement.only_leads",
+            "stale_version": "statement.stale",
+            "closed": "error.closed",
+            "invalid_answer": "error.invalid_answer",
+        }.get(exc.code, "error.not_found")
+        return t(key, lang, detail=exc.detail)
+
+    async def answer(self, incident: Incident, verb: str, data: dict[str, Any], user: str) -> Reply:
+        field = data.get("f")
+        if field not in FIELDS:
+            return text_response(t("error.not_found", self.lang))
+        q = question(field)
+        if verb == "answer_unknown":
+            values = [o.value for o in q.options]
+            value = "unknown" if q.kind == "single" and "unknown" in values else None
+        else:
+            value = answer_value(q.kind, data)
+            if value is None:
+                return text_response(t("teams.answer_missing", incident.language))
+        result = await self.service.record_answer(incident.id, field, value, user)
+        card = await self.effects.question_card(incident.id, field)
+        if result.masked:
+            masked = t("command.masked", incident.language, kinds=", ".join(result.masked))
+            await self.runtime.queue.enqueue(
+                WorkSpec("teams.post", {"text": masked}), incident_id=incident.id
+            )
+        return card_response(card)
+
+    async def approve(self, incident: Incident, data: dict[str, Any], user: str) -> Reply:
+        version = data.get("v")
+        if not isinstance(version, int):
+            return text_response(t("error.not_found", self.lang))
+        result = await self.service.approve(incident.id, version, user)
+        if result.already:
+            return text_response(t("statement.already", incident.language))
+        return await self.statement_card(incident)
+
+    async def statement_card(self, incident: Incident) -> Reply:
+        card = await self.effects.statement_card(incident.id)
+        return card_response(card) if card else text_response(t("error.not_found", self.lang))
+
+
+def answer_value(kind: str, data: dict[str, Any]) -> Any:
+    """The answer from a pressed button (`v`) or the card's input (`value`), typed by kind."""
+    if "v" in data:
+        return data["v"]
+    raw = data.get("value")
+    if raw is None or raw == "":
+        return None
+    if kind == "multi":
+        items = raw if isinstance(raw, list) else str(raw).split(",")
+        return [str(item).strip() for item in items if str(item).strip()] or None
+    if kind == "number":
+        text = str(raw).replace(",", "").strip()
+        if text.endswith(".0"):
+            text = text[:-2]
+        return int(text) if text.isdigit() else None
+    if kind == "bool":
+        return {"true": True, "false": False}.get(str(raw).lower())
+    return str(raw)

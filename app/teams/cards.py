@@ -1,0 +1,326 @@
+"""Adaptive Cards for Teams (rendering only), built with microsoft-teams-cards models."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from microsoft_teams.cards import (
+    ActionSet,
+    AdaptiveCard,
+    Choice,
+    ChoiceSetInput,
+    ExecuteAction,
+    NumberInput,
+    ShowCardAction,
+    TextBlock,
+    TextInput,
+)
+
+from app.i18n import format_time, other, t
+from app.incidents.service import AnswerDetail, Snapshot
+from app.models import Incident, Statement
+from app.slack.blocks import (
+    DEADLINE_LABELS,
+    action_lines,
+    answer_label,
+    badge,
+    clock_lines,
+    next_deadline,
+    reason_line,
+    severity_label,
+)
+from app.triage import Question
+
+CARD_VERSION = "1.5"
+CARD_TYPE = "application/vnd.microsoft.card.adaptive"
+# Card element text is kept well inside Teams' ~28 KB message limit.
+TEXT_LIMIT = 6000
+
+_EMOJI = re.compile(r":[a-z0-9_+\-]+:\s?")
+_BOLD = re.compile(r"(?<![*\w])\*([^*\n]+)\*(?![*\w])")
+_USER = re.compile(r"<@([^>]+)>")
+_CHANNEL = re.compile(r"<#([^>|]+)(?:\|[^>]*)?>")
+
+
+def md(text: str) -> str:
+    """The catalogue's Slack mrkdwn as the Markdown subset Adaptive Cards render."""
+    text = _EMOJI.sub("", text)
+    text = _USER.sub(r"\1", text)
+    text = _CHANNEL.sub(r"\1", text)
+    return _BOLD.sub(r"**\1**", text)[:TEXT_LIMIT]
+
+
+def text(value: str, **style: Any) -> TextBlock:
+    return TextBlock(text=md(value), wrap=True, **style)
+
+
+def card(body: Sequence[Any], actions: Sequence[Any] = ()) -> dict[str, Any]:
+    model = AdaptiveCard(version=CARD_VERSION, body=list(body), actions=list(actions) or None)
+    data = model.model_dump(mode="json", exclude_none=True, by_alias=True)
+    data["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json"
+    return data
+
+
+def attachment(content: dict[str, Any]) -> dict[str, Any]:
+    return {"contentType": CARD_TYPE, "content": content}
+
+
+def execute(title: str, verb: str, data: dict[str, Any], **extra: Any) -> ExecuteAction:
+    return ExecuteAction(title=title[:75], verb=verb, data=data, **extra)
+
+
+def message_card(value: str) -> dict[str, Any]:
+    return card([text(value)])
+
+
+# ----- the room ----------------------------------------------------------------------------------
+
+
+def summary_card(snap: Snapshot, lang: str, tz: str, now: datetime) -> dict[str, Any]:
+    incident = snap.incident
+    title = t(
+        "room.summary.title",
+        lang,
+        badge=badge(incident, lang),
+        key=incident.key,
+        title=incident.title,
+    )
+    fields = t(
+        "room.summary.fields",
+        lang,
+        status=t(f"room.status.{incident.status}", lang),
+        severity=severity_label(incident.severity, lang),
+        reporter=incident.reporter_id,
+        reported=format_time(incident.created_at, lang, tz),
+        discovered=format_time(incident.discovered_at, lang, tz),
+    )
+    deadline = next_deadline(snap.verdict.data if snap.verdict else None, now)
+    upcoming = (
+        t(
+            "room.summary.next",
+            lang,
+            label=DEADLINE_LABELS[deadline[0]][lang],
+            due=format_time(deadline[1], lang, tz),
+        )
+        if deadline
+        else t("room.summary.no_deadline", lang)
+    )
+    body = [text(title, size="Large", weight="Bolder"), text(fields), text(upcoming)]
+    if source := incident.source.get("permalink"):
+        body.append(text(str(source), is_subtle=True))
+    return card(body)
+
+
+# ----- questions ---------------------------------------------------------------------------------
+
+
+def _value(incident: Incident, field: str, value: Any) -> dict[str, Any]:
+    return {"i": incident.id, "f": field, "v": value}
+
+
+def question_card(
+    incident: Incident,
+    question: Question,
+    number: int,
+    lang: str,
+    tz: str,
+    answer: AnswerDetail | None,
+) -> dict[str, Any]:
+    header = t(
+        "question.header", lang, n=number, section=t(f"question.section.{question.section}", lang)
+    )
+    body: list[Any] = [
+        text(f"{badge(incident, lang)}{incident.key} · {header}", is_subtle=True, size="Small"),
+        text(question.text.get(lang), weight="Bolder"),
+        text(question.text.get(other(lang)), is_subtle=True),
+        text(question.help.get(lang), size="Small"),
+    ]
+    if answer is not None:
+        answered = t(
+            "question.answered",
+            lang,
+            answer=answer_label(question, answer.value, lang),
+            actor=answer.actor,
+            at=format_time(answer.at, lang, tz),
+        )
+        body.append(text(answered, color="Good"))
+    body.extend(answer_inputs(incident, question, lang))
+    return card(body)
+
+
+def answer_inputs(incident: Incident, question: Question, lang: str) -> list[Any]:
+    unknown = execute(
+        t("question.unknown", lang), "answer_unknown", _value(incident, question.id, None)
+    )
+    if question.kind == "bool":
+        buttons = [
+            execute(t("yes", lang), "answer", _value(incident, question.id, True)),
+            execute(t("no", lang), "answer", _value(incident, question.id, False)),
+            unknown,
+        ]
+        return [ActionSet(actions=buttons)]
+    if question.kind == "number":
+        number = NumberInput(
+            id="value",
+            min=0,
+            placeholder=t("question.number_placeholder", lang),
+            label=question.text.get(lang),
+        )
+        send = execute(t("teams.answer_send", lang), "answer", {"i": incident.id, "f": question.id})
+        return [number, ActionSet(actions=[send, unknown])]
+    choices = [Choice(title=o.label.get(lang), value=str(o.value)) for o in question.options]
+    if question.kind == "single" and len(choices) <= 5:
+        buttons = [
+            execute(o.label.get(lang), "answer", _value(incident, question.id, o.value))
+            for o in question.options
+        ]
+        if not any(o.value == "unknown" for o in question.options):
+            buttons.append(unknown)
+        return [ActionSet(actions=buttons)]
+    multi = question.kind == "multi"
+    placeholder = t("question.multi_placeholder" if multi else "question.select_placeholder", lang)
+    select = ChoiceSetInput(
+        id="value",
+        choices=choices,
+        is_multi_select=multi,
+        style="expanded" if multi else "compact",
+        placeholder=placeholder,
+    )
+    send = execute(t("teams.answer_send", lang), "answer", {"i": incident.id, "f": question.id})
+    return [select, ActionSet(actions=[send, unknown])]
+
+
+# ----- verdicts and statements -------------------------------------------------------------------
+
+
+def verdict_card(
+    incident: Incident,
+    version: int,
+    data: dict[str, Any],
+    lang: str,
+    tz: str,
+    *,
+    superseded_by: int | None = None,
+) -> dict[str, Any]:
+    severity = severity_label(data["severity"], lang)
+    title = t(
+        "verdict.title", lang, badge=badge(incident, lang), version=version, severity=severity
+    )
+    body: list[Any] = [text(title, size="Large", weight="Bolder")]
+    if superseded_by:
+        body.append(text(t("verdict.superseded", lang, version=superseded_by), color="Warning"))
+    state = "verdict.provisional" if data.get("open_questions") else "verdict.final"
+    body.append(text(t(state, lang), is_subtle=True))
+    reasons = "\n".join(reason_line(r, lang) for r in data.get("reasons", []))
+    body.append(text(f"{t('verdict.rules', lang)}\n\n{reasons}"))
+    body.append(text(f"{t('verdict.clocks', lang)}\n\n{clock_lines(data, lang, tz)}"))
+    body.append(text(f"{t('verdict.actions', lang)}\n\n{action_lines(data, lang)}"))
+    if data.get("open_questions"):
+        questions = "\n".join(f"• {q[lang]}" for q in data["open_questions"])
+        body.append(text(f"{t('verdict.open', lang)}\n\n{questions}"))
+    rules = ", ".join(data.get("rules", []))
+    body.append(text(f"policy {data.get('policy_version')} · rules {rules}", is_subtle=True))
+    return card(body)
+
+
+def statement_card(
+    incident: Incident, statement: Statement, needed: int, lang: str
+) -> dict[str, Any]:
+    status = t(f"statement.status.{statement.status}", lang)
+    names = ", ".join(a.approver for a in statement.approvals)
+    title = t(
+        "statement.title",
+        lang,
+        badge=badge(incident, lang),
+        version=statement.version,
+        status=status,
+    )
+    body: list[Any] = [
+        text(title, size="Large", weight="Bolder"),
+        text(
+            t(
+                "statement.approvals",
+                lang,
+                count=len(statement.approvals),
+                needed=needed,
+                names=names,
+            ),
+            is_subtle=True,
+        ),
+    ]
+    for text_lang in (lang, other(lang)):
+        body.append(text(statement.texts.get(text_lang, ""), separator=True))
+    findings = [f for found in statement.findings.values() for f in found]
+    if findings:
+        lines = "\n".join(f"• `{f['code']}` {f[lang]}" for f in findings[:20])
+        body.append(text(f"{t('statement.findings', lang, count=len(findings))}\n\n{lines}"))
+    else:
+        body.append(text(t("statement.no_findings", lang), is_subtle=True))
+    actions: list[Any] = []
+    if statement.status in ("draft", "changes_requested"):
+        value = {"i": incident.id, "v": statement.version}
+        actions = [
+            execute(t("statement.approve", lang), "statement_approve", value, style="positive"),
+            ShowCardAction(
+                title=t("statement.edit", lang),
+                card=AdaptiveCard(
+                    version=CARD_VERSION,
+                    body=[
+                        TextInput(
+                            id=f"text_{code}",
+                            label=t(f"statement.edit_{code}", lang),
+                            value=statement.texts.get(code, ""),
+                            is_multiline=True,
+                            is_required=True,
+                        )
+                        for code in ("ja", "en")
+                    ],
+                    actions=[execute(t("statement.edit_save", lang), "statement_edit", value)],
+                ),
+            ),
+            ShowCardAction(
+                title=t("statement.request_changes", lang),
+                card=AdaptiveCard(
+                    version=CARD_VERSION,
+                    body=[
+                        TextInput(
+                            id="comment",
+                            label=t("statement.changes_label", lang),
+                            is_multiline=True,
+                            is_required=True,
+                        )
+                    ],
+                    actions=[
+                        execute(t("statement.send", lang), "statement_request_changes", value)
+                    ],
+                ),
+            ),
+        ]
+    return card(body, actions)
+
+
+def published_card(incident: Incident, statement: Statement, lang: str, tz: str) -> dict[str, Any]:
+    names = ", ".join(a.approver for a in statement.approvals)
+    at = statement.approvals[-1].created_at if statement.approvals else statement.created_at
+    headline = t(
+        "statement.published",
+        lang,
+        version=statement.version,
+        names=names,
+        at=format_time(at, lang, tz),
+    )
+    body = [text(headline, weight="Bolder")]
+    for text_lang in (lang, other(lang)):
+        body.append(text(statement.texts.get(text_lang, ""), separator=True))
+    return card(body)
+
+
+def close_confirm_card(incident: Incident, resolution: str, lang: str) -> dict[str, Any]:
+    value = {"i": incident.id, "r": resolution[:1500]}
+    return card(
+        [text(t("command.close_confirm", lang, key=incident.key))],
+        [execute(t("command.close_button", lang), "close_confirm", value, style="destructive")],
+    )

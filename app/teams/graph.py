@@ -1,0 +1,170 @@
+"""Microsoft's HTTP APIs as leakdesk uses them: app-only tokens, Graph rooms, Bot Connector posts."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from app.settings import Settings
+from app.work.queue import Permanent, Retry
+
+BOT_SCOPE = "https://api.botframework.com/.default"
+GRAPH_SCOPE = "https://graph.microsoft.com/.default"
+GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+
+
+class Refused(Exception):  # noqa: N818 - Microsoft's answer, not our error
+    """A 4xx answer that is not about rate limits: `status` and Microsoft's error code."""
+
+    def __init__(self, status: int, code: str) -> None:
+        super().__init__(f"{status} {code}")
+        self.status, self.code = status, code
+
+
+def failure(response: httpx.Response) -> Exception:
+    """Maps an answer to the queue's vocabulary: wait and retry, give up, or let the caller decide."""
+    if response.status_code == 429 or response.status_code >= 500:
+        after = response.headers.get("Retry-After")
+        return Retry(
+            f"microsoft answered {response.status_code}",
+            after=float(after) if after and after.isdigit() else None,
+        )
+    try:
+        code = str((response.json().get("error") or {}).get("code", ""))
+    except (ValueError, AttributeError):
+        code = ""
+    return Refused(response.status_code, code)
+
+
+@dataclass
+class _Token:
+    value: str
+    expires: float
+
+
+class Microsoft:
+    """One httpx client for Graph, the Bot Connector and the tenant's token endpoint."""
+
+    def __init__(self, settings: Settings, client: httpx.AsyncClient | None = None) -> None:
+        self.settings = settings
+        self.http = client or httpx.AsyncClient(timeout=10)
+        self._tokens: dict[str, _Token] = {}
+        self._lock = asyncio.Lock()
+
+    async def token(self, scope: str) -> str:
+        """An app-only token for `scope`, cached until a minute before it expires."""
+        async with self._lock:
+            cached = self._tokens.get(scope)
+            if cached and cached.expires > time.monotonic() + 60:
+                return cached.value
+            settings = self.settings
+            assert settings.teams_app_id and settings.teams_app_password
+            tenant = settings.teams_tenant_id or "botframework.com"
+            response = await self.http.post(
+                f"{settings.teams_login_url.rstrip('/')}/{tenant}/oauth2/v2.0/token",
+                data={
+                    "grant_type": "client_credentials",
+                    "client_id": settings.teams_app_id,
+                    "client_secret": settings.teams_app_password.get_secret_value(),
+                    "scope": scope,
+                },
+            )
+            if response.status_code != 200:
+                error = failure(response)
+                if isinstance(error, Refused):
+                    raise Permanent(f"the token endpoint refused our credentials: {error}")
+                raise error
+            data = response.json()
+            self._tokens[scope] = _Token(
+                data["access_token"], time.monotonic() + float(data.get("expires_in", 3600))
+            )
+            return data["access_token"]
+
+    async def _call(
+        self, method: str, url: str, scope: str, body: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {await self.token(scope)}"}
+        response = await self.http.request(method, url, json=body, headers=headers)
+        if response.status_code >= 400:
+            raise failure(response)
+        return response.json() if response.content else {}
+
+    # ----- Graph ---------------------------------------------------------------------------------
+
+    def _graph(self, path: str) -> str:
+        return f"{self.settings.graph_api_url.rstrip('/')}/{path.lstrip('/')}"
+
+    def _members(self, users: list[str], owner: str | None) -> list[dict[str, Any]]:
+        return [
+            {
+                "@odata.type": "#microsoft.graph.aadUserConversationMember",
+                "user@odata.bind": f"https://graph.microsoft.com/v1.0/users('{user}')",
+                "roles": ["owner"] if user == owner else [],
+            }
+            for user in users
+        ]
+
+    async def find_channel(self, team: str, name: str) -> str | None:
+        escaped = name.replace("'", "''")
+        url = self._graph(f"teams/{team}/channels?$filter=displayName eq '{quote(escaped)}'")
+        found = await self._call("GET", url, GRAPH_SCOPE)
+        for channel in found.get("value", []):
+            if channel.get("displayName") == name:
+                return str(channel["id"])
+        return None
+
+    async def create_private_channel(
+        self, team: str, name: str, description: str, users: list[str], owner: str
+    ) -> str:
+        """A private channel whose members are `users`; app-only calls must name an owner."""
+        body = {
+            "displayName": name,
+            "description": description[:1024],
+            "membershipType": "private",
+            "members": self._members(users, owner),
+        }
+        url = self._graph(f"teams/{team}/channels")
+        return str((await self._call("POST", url, GRAPH_SCOPE, body))["id"])
+
+    async def create_group_chat(self, topic: str, users: list[str]) -> str:
+        body = {
+            "chatType": "group",
+            "topic": topic,
+            # Every member of a group chat made by an app is one of its owners.
+            "members": [{**m, "roles": ["owner"]} for m in self._members(users, None)],
+        }
+        return str((await self._call("POST", self._graph("chats"), GRAPH_SCOPE, body))["id"])
+
+    # ----- Bot Connector -------------------------------------------------------------------------
+
+    def _conversation(self, service_url: str, conversation: str) -> str:
+        return f"{service_url.rstrip('/')}/v3/conversations/{quote(conversation, safe='')}"
+
+    async def send(
+        self,
+        service_url: str,
+        conversation: str,
+        activity: dict[str, Any],
+        reply_to: str | None = None,
+    ) -> str:
+        url = self._conversation(service_url, conversation) + "/activities"
+        if reply_to:
+            url += f"/{quote(reply_to, safe='')}"
+        return str((await self._call("POST", url, BOT_SCOPE, activity)).get("id", ""))
+
+    async def update(
+        self, service_url: str, conversation: str, activity_id: str, activity: dict[str, Any]
+    ) -> None:
+        url = f"{self._conversation(service_url, conversation)}/activities/{quote(activity_id)}"
+        await self._call("PUT", url, BOT_SCOPE, {**activity, "id": activity_id})
+
+
+def aad_ids(ids: set[str]) -> list[str]:
+    """The configured people who are Azure AD users (object ids); Slack ids are skipped."""
+    return sorted(i for i in ids if GUID.match(i))

@@ -1,0 +1,68 @@
+"""Inbound activities are accepted only with a Bot Framework token the SDK validates."""
+
+from __future__ import annotations
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from tests.teams.conftest import APP_ID, REPORTER, Teams
+
+
+async def nothing_stored(teams: Teams) -> bool:
+    return await teams.runtime.service.open_incidents() == [] and await teams.work() == 0
+
+
+async def test_a_valid_token_is_accepted_and_the_report_recorded(teams: Teams) -> None:
+    response = await teams.send(teams.activities.message("leak laptop stolen", REPORTER))
+    assert response.status_code == 200
+    ((incident, _),) = await teams.runtime.service.open_incidents()
+    assert incident.platform == "teams" and incident.reporter_id == REPORTER.aad
+    # The JWKS came from the OpenID metadata host in the settings, not Microsoft's.
+    assert teams.fake.calls_to(r"/.well-known/keys$", "GET")
+
+
+def forged(teams: Teams, activity: dict[str, object]) -> dict[str, str | None]:
+    other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    service_url = str(activity["serviceUrl"])
+    return {
+        "missing": None,
+        "expired": teams.fake.token(APP_ID, service_url=service_url, expires_in=-3600),
+        "wrong audience": teams.fake.token("someone-elses-bot", service_url=service_url),
+        "wrong issuer": teams.fake.token(
+            APP_ID, service_url=service_url, issuer="https://evil.example"
+        ),
+        "serviceurl mismatch": teams.fake.token(
+            APP_ID, service_url="https://attacker.example/connector/"
+        ),
+        "signed by another key": teams.fake.token(APP_ID, service_url=service_url, key=other_key),
+        "not a jwt": "not-a-token",
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "missing",
+        "expired",
+        "wrong audience",
+        "wrong issuer",
+        "serviceurl mismatch",
+        "signed by another key",
+        "not a jwt",
+    ],
+)
+async def test_bad_tokens_are_refused_before_anything_is_stored(teams: Teams, case: str) -> None:
+    activity = teams.activities.message("leak customer list on a USB stick", REPORTER)
+    token = forged(teams, activity)[case]
+    response = await teams.send(activity, token=token or False)
+    assert response.status_code == 401
+    assert await nothing_stored(teams)
+    assert not teams.fake.calls_to(r"/connector/")
+
+
+async def test_an_activity_from_another_tenant_is_refused(teams: Teams) -> None:
+    activity = teams.activities.message("leak laptop stolen", REPORTER)
+    activity["channelData"] = {"tenant": {"id": "another-tenant"}}
+    response = await teams.send(activity)
+    assert response.status_code == 403
+    assert await nothing_stored(teams)
