@@ -18,7 +18,7 @@ from app.db import transaction
 from app.incidents.masking import Masked, mask
 from app.incidents.reactions import Event, Reactions
 from app.incidents.similarity import WINDOW as STORM_WINDOW
-from app.incidents.similarity import Candidate, same_leak
+from app.incidents.similarity import Candidate, CandidateCache, same_leak
 from app.incidents.timeline import data_hash, event_hash, verify_chain
 from app.models import (
     Answer,
@@ -114,6 +114,7 @@ class IncidentService:
         self._authority = authority
         self.reactions = reactions or Reactions()
         self.clock = clock
+        self._storm_cache = CandidateCache()
 
     @property
     def policy(self) -> Policy:
@@ -178,7 +179,7 @@ class IncidentService:
         """An open incident this report probably repeats (a report storm), or None."""
         now = self.clock()
         query = (
-            select(Incident)
+            select(Incident.id, Incident.created_at)
             .where(
                 Incident.status == IncidentStatus.OPEN,
                 Incident.is_drill.is_(False),
@@ -190,12 +191,28 @@ class IncidentService:
         if workspace_id:
             query = query.where(Incident.workspace_id == workspace_id)
         async with self.sessions() as session:
-            incidents = {i.id: i for i in (await session.execute(query)).scalars()}
-        candidates = [
-            Candidate(i.id, i.title, i.created_at, i.source.get("link")) for i in incidents.values()
-        ]
-        found = same_leak(mask(title).text, link, candidates, now, window=STORM_WINDOW)
-        return incidents[found.incident_id] if found else None
+            recent = (await session.execute(query)).all()
+            missing = [
+                incident_id for incident_id, _ in recent if incident_id not in self._storm_cache
+            ]
+            if missing:  # titles never change while open: read (and decrypt) each one once
+                rows = await session.execute(
+                    select(Incident.id, Incident.title, Incident.source, Incident.created_at).where(
+                        Incident.id.in_(missing)
+                    )
+                )
+                for incident_id, incident_title, source, created_at in rows.all():
+                    self._storm_cache.put(
+                        incident_id,
+                        Candidate(
+                            incident_id, incident_title, created_at, (source or {}).get("link")
+                        ),
+                    )
+            candidates = [
+                c for incident_id, _ in recent if (c := self._storm_cache.get(incident_id))
+            ]
+            found = same_leak(mask(title).text, link, candidates, now, window=STORM_WINDOW)
+            return await session.get(Incident, found.incident_id) if found else None
 
     async def join(self, incident_id: int, user: str, report: str) -> Incident:
         """A later reporter of the same leak joins its room instead of opening another."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 WINDOW = timedelta(hours=2)
@@ -47,6 +48,29 @@ class Candidate:
     title: str
     opened_at: datetime
     link: str | None = None
+    features: frozenset[str] = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "features", features(self.title))
+
+
+class CandidateCache:
+    """Recent incidents' features, computed once per process (bounded, oldest dropped first)."""
+
+    def __init__(self, size: int = 5000) -> None:
+        self.size = size
+        self._items: OrderedDict[int, Candidate] = OrderedDict()
+
+    def __contains__(self, incident_id: int) -> bool:
+        return incident_id in self._items
+
+    def get(self, incident_id: int) -> Candidate | None:
+        return self._items.get(incident_id)
+
+    def put(self, incident_id: int, candidate: Candidate) -> None:
+        self._items[incident_id] = candidate
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
 
 
 def features(text: str) -> frozenset[str]:
@@ -58,8 +82,9 @@ def features(text: str) -> frozenset[str]:
     return frozenset(words | bigrams)
 
 
-def similarity(a: str, b: str) -> float:
-    fa, fb = features(a), features(b)
+def similarity(a: str | frozenset[str], b: str | frozenset[str]) -> float:
+    fa = features(a) if isinstance(a, str) else a
+    fb = features(b) if isinstance(b, str) else b
     if not fa or not fb:
         return 0.0
     return len(fa & fb) / len(fa | fb)
@@ -77,12 +102,13 @@ def same_leak(
     """The open incident this report most likely repeats: the same linked message, or a
     similar summary reported within the window; None when it looks new."""
     best, best_score = None, threshold
+    wanted = features(title)
     for candidate in candidates:
         if now - candidate.opened_at > window:
             continue
         if link and candidate.link and link == candidate.link:
             return candidate
-        score = similarity(title, candidate.title)
+        score = similarity(wanted, candidate.features)
         if score >= best_score:
             best, best_score = candidate, score
     return best
