@@ -38,6 +38,10 @@ def plain_text(value: str | None) -> str:
     return " ".join(html.unescape(_TAG.sub(" ", value)).split())
 
 
+def first_word(text: str) -> str:
+    return text.split(" ", 1)[0].lower()
+
+
 def room_of(activity: dict[str, Any]) -> str:
     """The channel or chat an activity came from (a channel thread's id without its message)."""
     channel = ((activity.get("channelData") or {}).get("channel") or {}).get("id")
@@ -121,12 +125,11 @@ class Activities:
     # ----- messages ---------------------------------------------------------------------------
 
     async def on_message(self, activity: dict[str, Any]) -> None:
-        words = plain_text(activity.get("text")).split(" ", 1)
-        word, rest = words[0].lower(), (words[1] if len(words) > 1 else "").strip()
-        said_leak = word in LEAK_WORDS
+        text = plain_text(activity.get("text"))
+        said_leak = first_word(text) in LEAK_WORDS
         if said_leak:
-            parts = rest.split(" ", 1)
-            word, rest = parts[0].lower(), (parts[1] if len(parts) > 1 else "").strip()
+            text = text.split(" ", 1)[1] if " " in text else ""
+        word, rest = first_word(text), (text.split(" ", 1)[1] if " " in text else "").strip()
         if word in HELP_WORDS or not (said_leak or word in ROOM_COMMANDS):
             await self.reply(activity, t("teams.help", self.lang))
             return
@@ -134,8 +137,7 @@ class Activities:
             await self.room_command(activity, word, rest)
             return
         drill = word == "drill"
-        title = rest if drill else " ".join(p for p in (word, rest) if p)
-        await self.open_from(activity, title=title, drill=drill, source={})
+        await self.open_from(activity, title=rest if drill else text, drill=drill, source={})
 
     async def open_from(
         self, activity: dict[str, Any], *, title: str, drill: bool, source: dict[str, Any]

@@ -1,0 +1,232 @@
+"""The Teams incident flow end to end against the fakes: report → private channel → triage →
+verdict → statement approval → close."""
+
+from __future__ import annotations
+
+from tests.teams.conftest import (
+    GENERAL,
+    LEAD1,
+    LEAD2,
+    REPORTER,
+    RESPONDER,
+    Teams,
+    action_data,
+    card_of,
+)
+
+
+async def test_leak_opens_a_private_channel_and_asks_the_first_question(teams: Teams) -> None:
+    await teams.say("leak Customer CSV sent to the wrong address")
+    await teams.work()
+    assert any("LEAK-" in text for text in teams.replies_to(REPORTER))
+
+    (channel,) = teams.fake.channels
+    assert channel["membershipType"] == "private"
+    assert channel["displayName"].startswith("leak-")
+    assert "-001-customer-csv-sent-to-the-wrong" in channel["displayName"]
+    assert len(channel["displayName"]) <= 50
+    assert {REPORTER.aad, RESPONDER.aad, LEAD1.aad, LEAD2.aad} == set(channel["members"])
+    assert channel["owners"] == [REPORTER.aad]
+    assert (await teams.refs())[:3] == ["summary", "welcome", "question:data_categories"]
+    summary = await teams.card("summary")
+    assert "Customer CSV" in str(summary)
+    ready = [text for text in teams.replies_to(REPORTER) if channel["displayName"] in text]
+    assert ready, "the reporter was not told where the room is"
+    incident = await teams.runtime.service.find_by_channel(channel["id"])
+    assert incident is not None and incident.platform == "teams"
+    kinds = [e.kind for e in await teams.runtime.service.timeline(incident.id)]
+    assert kinds[:3] == ["incident.opened", "room.created", "room.ready"]
+
+
+async def test_an_at_mention_in_a_channel_reports_too(teams: Teams) -> None:
+    await teams.say("leak laptop left on a train", conversation=f"{GENERAL};messageid=17000")
+    await teams.work()
+    assert teams.fake.channels
+    replies = teams.fake.replies(f"{GENERAL};messageid=17000")
+    assert any("LEAK-" in a.body["text"] for a in replies)
+
+
+async def test_a_group_chat_when_private_channels_are_refused(teams: Teams) -> None:
+    teams.fake.private_channels_refused = True
+    await teams.say("leak invoices mailed to the wrong customer")
+    await teams.work()
+    assert not teams.fake.channels
+    (chat,) = teams.fake.chats
+    assert chat["chatType"] == "group"
+    assert {REPORTER.aad, RESPONDER.aad, LEAD1.aad, LEAD2.aad} == set(chat["members"])
+    assert (await teams.refs())[:3] == ["summary", "welcome", "question:data_categories"]
+
+
+async def test_microsoft_failing_delays_but_loses_and_doubles_nothing(teams: Teams) -> None:
+    teams.fake.fail(r"/teams/.+/channels$", 429, retry_after=0)
+    teams.fake.fail(r"/connector/v3/conversations/19", 500)
+    await teams.say("leak backup tape missing")
+    for _ in range(5):
+        await teams.work()
+        await _expire_backoff(teams)
+    await teams.work()
+    assert len(teams.fake.channels) == 1
+    refs = await teams.refs()
+    assert refs.count("summary") == 1 and refs.count("question:data_categories") == 1
+    room = teams.room()
+    posted = [a for a in teams.fake.messages(room)]
+    assert len(posted) == len({a.id for a in posted}) == len(refs) - refs.count("room_ready")
+
+
+async def _expire_backoff(teams: Teams) -> None:
+    """Makes work that is waiting out a backoff due now (the test does not sleep)."""
+    from sqlalchemy import update
+
+    from app.models import WorkItem, WorkStatus, utcnow
+
+    async with teams.runtime.sessions() as session:
+        await session.execute(
+            update(WorkItem).where(WorkItem.status == WorkStatus.PENDING).values(due_at=utcnow())
+        )
+        await session.commit()
+
+
+async def test_a_missing_graph_permission_is_not_retried_forever(teams: Teams) -> None:
+    teams.fake.fail(r"/teams/.+/channels$", 403, times=99)
+    teams.fake.fail(r"/chats$", 403, times=99)
+    await teams.say("leak HR folder shared with everyone")
+    await teams.work()
+    assert not teams.fake.channels and not teams.fake.chats
+    from sqlalchemy import select
+
+    from app.models import WorkItem
+
+    async with teams.runtime.sessions() as session:
+        rows = (
+            await session.execute(select(WorkItem).where(WorkItem.kind == "teams.open_room"))
+        ).scalars()
+        assert [r.status for r in rows] == ["dead"]
+
+
+async def drive_triage(teams: Teams) -> None:
+    await teams.answer("data_categories", ["financial", "contact"])
+    await teams.work()
+    await teams.answer("affected_count", 2400)
+    await teams.work()
+    await teams.answer("subject_regions", ["JP"])
+    await teams.work()
+    await teams.answer("encryption", "none")
+    await teams.work()
+    await teams.answer("leak_mode", "skimming")
+    await teams.work()
+
+
+async def test_triage_verdict_statement_approval_and_close(teams: Teams) -> None:
+    await teams.say("leak Card data skimmed on the web shop")
+    await teams.work()
+
+    response = await teams.answer("data_categories", ["financial", "contact"])
+    refreshed = response.json()
+    assert refreshed["type"] == "application/vnd.microsoft.card.adaptive"
+    assert "Financial" in str(refreshed["value"]) and RESPONDER.aad in str(refreshed["value"])
+    await teams.work()
+    # Everyone sees the answer: the question's card was updated in place.
+    posted = await teams.posted("question:data_categories")
+    assert posted.history and RESPONDER.aad in str(posted.body)
+    await teams.answer("affected_count", 2400)
+    await teams.work()
+    await teams.answer("subject_regions", ["JP"])
+    await teams.work()
+    await teams.answer("encryption", "none")
+    await teams.work()
+    await teams.answer("leak_mode", "skimming")
+    await teams.work()
+
+    verdict = await teams.posted("verdict:1")
+    assert "SEV1" in str(verdict.body) and "S1-b" in str(verdict.body)
+    statement = await teams.posted("statement")
+    assert statement.conversation == f"{teams.room()};messageid={verdict.id}"
+
+    # Someone who is not a PR lead is refused and nothing changes.
+    response = await teams.press("statement", "statement_approve", user=RESPONDER)
+    assert "Only PR leads" in response.json()["value"]
+    # SEV1 needs two different PR leads; a double click approves once.
+    response = await teams.press("statement", "statement_approve", user=LEAD1)
+    assert "1/2" in str(response.json()["value"])
+    response = await teams.press("statement", "statement_approve", user=LEAD1)
+    assert "already approved" in response.json()["value"]
+    await teams.work()
+    assert "published:1" not in await teams.refs()
+    await teams.press("statement", "statement_approve", user=LEAD2)
+    await teams.work()
+    published = card_of((await teams.posted("published:1")).body)
+    assert LEAD1.aad in str(published) and LEAD2.aad in str(published)
+
+    room = teams.room()
+    await teams.say("leak note called the card processor", user=RESPONDER, conversation=room)
+    await teams.say("leak status", user=RESPONDER, conversation=room)
+    await teams.say("leak close processor confirmed", user=RESPONDER, conversation=room)
+    await teams.work()
+    confirm = teams.fake.replies(room)[-1]
+    data = action_data(card_of(confirm.body), "close_confirm")
+    response = await teams.send(teams.activities.execute("close_confirm", data, RESPONDER, room))
+    assert "Closing" in response.json()["value"]
+    await teams.work()
+    assert "closed" in await teams.refs()
+
+    incident = await teams.runtime.service.find_by_channel(room)
+    assert incident is not None and incident.status == "closed"
+    assert incident.resolution == "processor confirmed"
+    kinds = [e.kind for e in await teams.runtime.service.timeline(incident.id)]
+    assert kinds.count("statement.approved") == 2 and "note.added" in kinds
+    assert await teams.runtime.service.verify(incident.id) is None
+
+
+async def test_a_lead_edits_or_requests_changes_in_the_card(teams: Teams) -> None:
+    await teams.say("leak Card data skimmed on the web shop")
+    await teams.work()
+    await drive_triage(teams)
+    response = await teams.press(
+        "statement", "statement_request_changes", user=LEAD1, inputs={"comment": "name the shop"}
+    )
+    assert response.json()["type"] == "application/vnd.microsoft.card.adaptive"
+    await teams.work()
+    thread = f"{teams.room()};messageid={(await teams.posted('verdict:1')).id}"
+    assert any("name the shop" in a.body["text"] for a in teams.fake.replies(thread))
+    response = await teams.press(
+        "statement", "statement_edit", user=LEAD1, inputs={"text_ja": "改訂", "text_en": "Revised"}
+    )
+    assert "v2" in str(response.json()["value"])
+    await teams.work()
+    assert "Revised" in str(await teams.card("statement"))
+    response = await teams.press(
+        "statement", "statement_edit", user=RESPONDER, inputs={"text_ja": "x", "text_en": "y"}
+    )
+    assert "Only PR leads" in response.json()["value"]
+
+
+async def test_a_card_action_from_another_conversation_is_refused(teams: Teams) -> None:
+    await teams.say("leak Card data skimmed on the web shop")
+    await teams.work()
+    card = await teams.card("question:data_categories")
+    data = {**action_data(card, "answer"), "value": "financial"}
+    forged = teams.activities.execute("answer", data, RESPONDER, GENERAL)
+    response = await teams.send(forged)
+    assert "could not find" in response.json()["value"]
+    incident_id = await teams.incident_id()
+    kinds = [e.kind for e in await teams.runtime.service.timeline(incident_id)]
+    assert "answer.recorded" not in kinds
+
+
+async def test_the_message_action_reports_a_message(teams: Teams) -> None:
+    activity = teams.activities.report_message(
+        "<p>Here is the <b>customer export</b></p>", RESPONDER, GENERAL
+    )
+    response = await teams.send(activity)
+    assert "LEAK-" in response.json()["task"]["value"]
+    ((incident, _),) = await teams.runtime.service.open_incidents()
+    assert incident.title == "Here is the customer export"
+    assert incident.source["link"].startswith("https://teams.microsoft.com/l/message/")
+
+
+async def test_help_and_unknown_words_get_the_help(teams: Teams) -> None:
+    await teams.say("hello there")
+    await teams.say("leak help")
+    await teams.work()
+    assert sum("leak [what happened]" in text for text in teams.replies_to(REPORTER)) == 2
+    assert await teams.runtime.service.open_incidents() == []
