@@ -26,6 +26,7 @@ BENCHMARKS = {
     "ack_path": "bench.ack_path",
     "first_question": "bench.first_question",
     "followup_lag": "bench.followup_lag",
+    "ops_list": "bench.ops_list",
     "memory": "bench.memory",
 }
 TARGETS = {
