@@ -275,6 +275,7 @@ def statement_card(
                             value=statement.texts.get(code, ""),
                             is_multiline=True,
                             is_required=True,
+                            error_message=t("teams.edit_empty", lang),
                         )
                         for code in ("ja", "en")
                     ],
@@ -291,6 +292,7 @@ def statement_card(
                             label=t("statement.changes_label", lang),
                             is_multiline=True,
                             is_required=True,
+                            error_message=t("teams.comment_empty", lang),
                         )
                     ],
                     actions=[
