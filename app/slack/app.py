@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
@@ -44,7 +45,8 @@ def build_client(runtime: Runtime, token: str | None = None) -> AsyncWebClient:
 def build_bolt_app(runtime: Runtime, client: AsyncWebClient | None = None) -> AsyncApp:
     settings = runtime.settings
     assert settings.slack_signing_secret is not None
-    client = client or build_client(runtime)
+    worker_client = client or build_client(runtime)
+    client = worker_client
     clients = None
     options: dict[str, Any] = {}
     if settings.slack_bot_token is None and settings.slack_client_id is not None:
@@ -55,6 +57,11 @@ def build_bolt_app(runtime: Runtime, client: AsyncWebClient | None = None) -> As
         clients = WorkspaceClients(
             oauth.installation_store, lambda token: build_client(runtime, token)
         )
+    if clients is None:
+        # One workspace: authorise from the settings instead of bolt's auth.test on first use,
+        # so acknowledging a report never waits on (or fails with) Slack itself.
+        options["authorize"] = static_authorize(runtime)
+        client = build_client(runtime, token="")  # bolt gives listeners a client per request
     bolt = AsyncApp(
         client=client,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
@@ -66,10 +73,21 @@ def build_bolt_app(runtime: Runtime, client: AsyncWebClient | None = None) -> As
     bolt.middleware(deduplicate_events(runtime))
     for module in (commands, triage, approval, home, followups):
         module.register(bolt, runtime)
-    effects = SlackEffects(runtime, client, clients)
+    effects = SlackEffects(runtime, worker_client, clients)
     effects.register(runtime.queue, runtime.reactions)
     runtime.slack = effects
     return bolt
+
+
+def static_authorize(runtime: Runtime) -> Any:
+    settings = runtime.settings
+    assert settings.slack_bot_token is not None
+    token = settings.slack_bot_token.get_secret_value()
+
+    async def authorize(enterprise_id: str | None, team_id: str | None, **_: Any) -> AuthorizeResult:
+        return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=token)
+
+    return authorize
 
 
 def only_our_workspace(runtime: Runtime) -> Any:
