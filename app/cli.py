@@ -325,6 +325,39 @@ def export(
         typer.echo(chunk, nl=False)
 
 
+@cli.command("teams-package")
+def teams_package(
+    out: Annotated[Path, typer.Option("--out", help="Where to write the zip.")] = Path(
+        "leakdesk-teams.zip"
+    ),
+    version: Annotated[str, typer.Option(help="The app's version (raise it on each upload).")] = (
+        "1.0.0"
+    ),
+    website: Annotated[str, typer.Option(help="Developer website (https).")] = (
+        "https://github.com/leakdesk/leakdesk"
+    ),
+    privacy: Annotated[str | None, typer.Option(help="Privacy statement URL (https).")] = None,
+    terms: Annotated[str | None, typer.Option(help="Terms of use URL (https).")] = None,
+    developer: Annotated[str | None, typer.Option(help="Developer name.")] = None,
+) -> None:
+    """Write the Teams app package (manifest.json and icons) for TEAMS_APP_ID, ready to upload."""
+    from app.teams.package import manifest, write_package
+
+    config = settings()
+    try:
+        data = manifest(
+            config,
+            version=version,
+            website=website,
+            privacy=privacy or website,
+            terms=terms or website,
+            developer=developer or config.company_name or "leakdesk",
+        )
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    typer.echo(f"wrote {write_package(out, data)}")
+
+
 def main() -> None:
     cli()
 
