@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
 from microsoft_teams.api import ClientCredentials, InvokeResponse
 from microsoft_teams.api.auth.cloud_environment import PUBLIC, CloudEnvironment, with_overrides
 from microsoft_teams.apps.events import ActivityEvent
-from microsoft_teams.apps.http import FastAPIAdapter, HttpServer
+from microsoft_teams.apps.http import HttpServer
+from microsoft_teams.apps.http.adapter import HttpMethod, HttpRequest, HttpRouteHandler
 
 from app.runtime import Runtime
 from app.settings import Settings
@@ -19,6 +22,46 @@ from app.teams.effects import TeamsEffects
 log = logging.getLogger(__name__)
 
 ENDPOINT = "/api/messages"
+MAX_BODY_BYTES = 256 * 1024
+
+
+class Mount:
+    """The SDK's HTTP server adapter for an existing FastAPI app: it adds the route and nothing
+    else (the SDK's own FastAPIAdapter also takes over the app's lifespan and server). A body
+    that is too large or not a JSON object is refused before the SDK sees it."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+
+    def register_route(self, method: HttpMethod, path: str, handler: HttpRouteHandler) -> None:
+        async def route(request: Request) -> Response:
+            length = request.headers.get("content-length")
+            if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+                return JSONResponse({"error": "request body too large"}, status_code=413)
+            raw = await request.body()
+            if len(raw) > MAX_BODY_BYTES:
+                return JSONResponse({"error": "request body too large"}, status_code=413)
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                body = None
+            if not isinstance(body, dict):
+                return JSONResponse({"error": "malformed activity"}, status_code=400)
+            result = await handler(HttpRequest(body=body, headers=dict(request.headers)))
+            if result.get("body") is None:
+                return Response(status_code=result["status"])
+            return JSONResponse(result["body"], status_code=result["status"])
+
+        self.app.add_api_route(path, route, methods=[method], include_in_schema=False)
+
+    def serve_static(self, path: str, directory: str) -> None:
+        raise NotImplementedError("leakdesk serves no static Teams pages")
+
+    async def start(self, port: int) -> None:
+        raise NotImplementedError("leakdesk's own server runs the app")
+
+    async def stop(self) -> None:
+        return None
 
 
 def cloud_of(settings: Settings) -> CloudEnvironment:
@@ -38,7 +81,7 @@ def attach_teams(app: FastAPI, runtime: Runtime) -> HttpServer:
         runtime.queue.poke()
         return InvokeResponse(status=status, body=body)
 
-    server = HttpServer(FastAPIAdapter(app=app), messaging_endpoint=ENDPOINT)
+    server = HttpServer(Mount(app), messaging_endpoint=ENDPOINT)
     server.on_request = on_request
     server.initialize(
         credentials=ClientCredentials(

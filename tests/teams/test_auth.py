@@ -66,3 +66,15 @@ async def test_an_activity_from_another_tenant_is_refused(teams: Teams) -> None:
     response = await teams.send(activity)
     assert response.status_code == 403
     assert await nothing_stored(teams)
+
+
+async def test_a_body_that_is_not_an_activity_is_refused(teams: Teams) -> None:
+    token = teams.fake.token(APP_ID)
+    headers = {"Authorization": f"Bearer {token}", "content-type": "application/json"}
+    for body in (b"{not json", b"[1, 2]", b'"text"'):
+        response = await teams.http.post("/api/messages", content=body, headers=headers)
+        assert response.status_code == 400
+    huge = b'{"type": "message", "text": "' + b"x" * 300_000 + b'"}'
+    response = await teams.http.post("/api/messages", content=huge, headers=headers)
+    assert response.status_code == 413
+    assert await nothing_stored(teams)
