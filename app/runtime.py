@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from app.db import create_engine, session_factory
+from app.db import create_engine, read_session_factory, session_factory
 from app.incidents.crypto import vault
 from app.incidents.reactions import Reactions
 from app.incidents.service import Authority, Config, IncidentService
@@ -52,6 +52,7 @@ def build_runtime(settings: Settings, *, worker_id: str | None = None) -> Runtim
         config=config,
         authority=lambda: Authority(frozenset(settings.pr_leads)),
         reactions=reactions,
+        reads=read_session_factory(engine),
     )
     queue = WorkQueue(
         sessions,

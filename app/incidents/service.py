@@ -108,8 +108,10 @@ class IncidentService:
         authority: Authority | Callable[[], Authority] = Authority(),
         reactions: Reactions | None = None,
         clock: Callable[[], datetime] = utcnow,
+        reads: async_sessionmaker[AsyncSession] | None = None,
     ) -> None:
         self.sessions = sessions
+        self.reads = reads or sessions
         self.config = config or Config()
         self._authority = authority
         self.reactions = reactions or Reactions()
@@ -190,7 +192,7 @@ class IncidentService:
         )
         if workspace_id:
             query = query.where(Incident.workspace_id == workspace_id)
-        async with self.sessions() as session:
+        async with self.reads() as session:
             recent = (await session.execute(query)).all()
             missing = [
                 incident_id for incident_id, _ in recent if incident_id not in self._storm_cache
@@ -636,7 +638,7 @@ class IncidentService:
     async def purge_closed(self, older_than: timedelta) -> int:
         """Drops the free text of incidents closed before the cutoff; hashes keep verifying."""
         now = self.clock()
-        async with self.sessions() as session:
+        async with self.reads() as session:
             ids = list(
                 (
                     await session.execute(
@@ -717,7 +719,7 @@ class IncidentService:
     SNOOZE_HOURS = (1, 24)
 
     async def followup(self, followup_id: int) -> tuple[Followup, Incident]:
-        async with self.sessions() as session:
+        async with self.reads() as session:
             row = await session.get(Followup, followup_id)
             incident = await session.get(Incident, row.incident_id) if row else None
             if row is None or incident is None:
@@ -725,7 +727,7 @@ class IncidentService:
             return row, incident
 
     async def followups(self, incident_id: int) -> list[Followup]:
-        async with self.sessions() as session:
+        async with self.reads() as session:
             return await followups_of(session, incident_id)
 
     async def followup_posted(self, followup_id: int, work_id: int, ref: str) -> bool:
@@ -832,7 +834,7 @@ class IncidentService:
     # ----- chat bookkeeping ------------------------------------------------------------------
 
     async def message_ref(self, incident_id: int, ref: str) -> ChatMessage | None:
-        async with self.sessions() as session:
+        async with self.reads() as session:
             return (
                 await session.execute(
                     select(ChatMessage).where(
@@ -842,7 +844,7 @@ class IncidentService:
             ).scalar_one_or_none()
 
     async def message_refs(self, incident_id: int, prefix: str) -> list[ChatMessage]:
-        async with self.sessions() as session:
+        async with self.reads() as session:
             return list(
                 (
                     await session.execute(
@@ -910,14 +912,14 @@ class IncidentService:
     # ----- reading ---------------------------------------------------------------------------
 
     async def get(self, incident_id: int) -> Incident:
-        async with self.sessions() as session:
+        async with self.reads() as session:
             incident = await session.get(Incident, incident_id)
             if incident is None:
                 raise NotFound(f"incident {incident_id}")
             return incident
 
     async def find(self, key_or_id: str) -> Incident:
-        async with self.sessions() as session:
+        async with self.reads() as session:
             query = select(Incident).where(Incident.key == key_or_id.upper())
             if key_or_id.isdigit():
                 query = select(Incident).where(Incident.id == int(key_or_id))
@@ -927,14 +929,14 @@ class IncidentService:
             return incident
 
     async def find_by_channel(self, channel_id: str) -> Incident | None:
-        async with self.sessions() as session:
+        async with self.reads() as session:
             return (
                 await session.execute(select(Incident).where(Incident.channel_id == channel_id))
             ).scalar_one_or_none()
 
     async def snapshot(self, incident_id: int) -> Snapshot:
         """Everything a renderer needs about one incident, read in one session."""
-        async with self.sessions() as session:
+        async with self.reads() as session:
             incident = await session.get(Incident, incident_id)
             if incident is None:
                 raise NotFound(f"incident {incident_id}")
@@ -953,7 +955,7 @@ class IncidentService:
             return Snapshot(incident, answers, verdict, statement, counts)
 
     async def verdicts(self, incident_id: int) -> list[Verdict]:
-        async with self.sessions() as session:
+        async with self.reads() as session:
             return list(
                 (
                     await session.execute(
@@ -965,11 +967,11 @@ class IncidentService:
             )
 
     async def latest_statement(self, incident_id: int) -> Statement | None:
-        async with self.sessions() as session:
+        async with self.reads() as session:
             return await _latest_statement(session, incident_id)
 
     async def statement(self, incident_id: int, version: int) -> Statement:
-        async with self.sessions() as session:
+        async with self.reads() as session:
             found = (
                 await session.execute(
                     select(Statement).where(
@@ -1003,13 +1005,13 @@ class IncidentService:
         )
         if workspace_id:
             query = query.where(Incident.workspace_id == workspace_id)
-        async with self.sessions() as session:
+        async with self.reads() as session:
             return [
                 (incident, verdict) for incident, verdict in (await session.execute(query)).all()
             ]
 
     async def timeline(self, incident_id: int) -> list[TimelineEvent]:
-        async with self.sessions() as session:
+        async with self.reads() as session:
             rows = await session.execute(
                 select(TimelineEvent)
                 .where(TimelineEvent.incident_id == incident_id)

@@ -59,9 +59,9 @@ async def load_bundle(service: IncidentService, incident_id: int) -> Bundle:
     events = await service.timeline(incident_id)
     return Bundle(
         incident=incident,
-        answers=await queries.answers(service.sessions, incident_id),
+        answers=await queries.answers(service.reads, incident_id),
         verdicts=await service.verdicts(incident_id),
-        statements=await queries.statements(service.sessions, incident_id),
+        statements=await queries.statements(service.reads, incident_id),
         followups=await service.followups(incident_id),
         events=events,
         chain_break=verify_chain(incident.key, events),
