@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from microsoft_teams.cards import (
+    Action,
     ActionSet,
     AdaptiveCard,
     Choice,
@@ -34,7 +35,7 @@ from app.slack.blocks import (
 )
 from app.triage import Question
 
-CARD_VERSION = "1.5"
+CARD_VERSION: Final = "1.5"
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
 # Card element text is kept well inside Teams' ~28 KB message limit.
 TEXT_LIMIT = 6000
@@ -156,7 +157,7 @@ def answer_inputs(incident: Incident, question: Question, lang: str) -> list[Any
         t("question.unknown", lang), "answer_unknown", _value(incident, question.id, None)
     )
     if question.kind == "bool":
-        buttons = [
+        buttons: list[Action] = [
             execute(t("yes", lang), "answer", _value(incident, question.id, True)),
             execute(t("no", lang), "answer", _value(incident, question.id, False)),
             unknown,
