@@ -164,6 +164,7 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
         tz=settings.timezone,
         quiet_hours=schedule.parse_quiet_hours(settings.quiet_hours),
         max_attempts=settings.work_max_attempts,
+        platforms=frozenset({"slack"}),
     )
     _register_work(runtime)
     guard = guarded(runtime)

@@ -348,12 +348,18 @@ class Scheduler:
     tz: str
     quiet_hours: QuietHours | None = None
     max_attempts: int = 8
+    # Chat platforms whose adapter posts prompts (None: all); others' incidents get none.
+    platforms: frozenset[str] | None = None
 
     def register(self, reactions: Reactions) -> None:
         reactions.within(*REPLAN_ON)(self._replan)
         reactions.within("incident.closed")(self._closed)
 
     async def _replan(self, session: AsyncSession, event: Event) -> None:
+        if event.kind == "followup.posted" and event.data.get("kind") != "status":
+            return  # only a status check moves the rolling window on
+        if self.platforms is not None and event.incident.platform not in self.platforms:
+            return
         await self.reschedule(session, event.incident, event.at)
 
     async def _closed(self, session: AsyncSession, event: Event) -> None:
@@ -479,7 +485,8 @@ def register(
     tz: str,
     quiet_hours: QuietHours | None = None,
     max_attempts: int = 8,
+    platforms: frozenset[str] | None = None,
 ) -> Scheduler:
-    scheduler = Scheduler(policy, tz, quiet_hours, max_attempts)
+    scheduler = Scheduler(policy, tz, quiet_hours, max_attempts, platforms)
     scheduler.register(reactions)
     return scheduler

@@ -216,3 +216,14 @@ async def test_a_settled_prompt_refuses_a_second_click_politely(slack: Slack) ->
     assert any(
         "already settled" in e.get("text", "") for e in slack.fake.ephemerals(user="U0LEAD1")
     )
+
+
+async def test_incidents_of_another_platform_get_no_slack_prompts(slack: Slack) -> None:
+    service = slack.runtime.service
+    incident, _ = await service.open_incident(
+        title="Laptop stolen from a car", reporter_id="29:teams-user", platform="teams"
+    )
+    await service.record_answer(incident.id, "data_categories", ["contact"], "29:teams-user")
+    result = await service.record_answer(incident.id, "leak_mode", "stolen_device", "29:teams-user")
+    assert result.verdict is not None
+    assert await service.followups(incident.id) == []
