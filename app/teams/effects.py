@@ -199,6 +199,9 @@ class TeamsEffects:
         incident = await self.service.get(item.incident_id)
         if incident.channel_id is None:
             incident = await self._create_room(incident)
+        elif not is_channel(incident.channel_id) and item.attempt > 1:
+            assert self.settings.teams_app_id is not None
+            await self.microsoft.install_in_chat(incident.channel_id, self.settings.teams_app_id)
         snap = await self.service.snapshot(incident.id)
         lang = incident.language
         await self.post_once(
@@ -272,7 +275,10 @@ class TeamsEffects:
 
     async def _group_chat(self, incident: Incident, name: str, people: list[str]) -> Incident:
         chat = await self.microsoft.create_group_chat(name, people)
-        return await self.service.record_room(incident.id, channel_id=chat, channel_name=name)
+        incident = await self.service.record_room(incident.id, channel_id=chat, channel_name=name)
+        assert self.settings.teams_app_id is not None
+        await self.microsoft.install_in_chat(chat, self.settings.teams_app_id)
+        return incident
 
     async def refresh_room(self, item: Claimed) -> None:
         """Keeps the summary card current (Teams has no channel topic the bot may set)."""

@@ -141,6 +141,24 @@ class Microsoft:
         }
         return str((await self._call("POST", self._graph("chats"), GRAPH_SCOPE, body))["id"])
 
+    async def install_in_chat(self, chat: str, external_id: str) -> None:
+        """Adds our app (so the bot) to a chat; the catalog knows it by the manifest's id."""
+        query = f"appCatalogs/teamsApps?$filter=externalId eq '{quote(external_id)}'"
+        found = (await self._call("GET", self._graph(query), GRAPH_SCOPE)).get("value", [])
+        if not found:
+            raise Refused(404, "AppNotInCatalog")
+        bind = f"https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/{found[0]['id']}"
+        try:
+            await self._call(
+                "POST",
+                self._graph(f"chats/{quote(chat, safe='')}/installedApps"),
+                GRAPH_SCOPE,
+                {"teamsApp@odata.bind": bind},
+            )
+        except Refused as exc:
+            if exc.status != 409:  # 409: already installed (a retry)
+                raise
+
     # ----- Bot Connector -------------------------------------------------------------------------
 
     def _conversation(self, service_url: str, conversation: str) -> str:

@@ -64,6 +64,8 @@ class FakeTeams:
         self.chats: list[dict[str, Any]] = []
         self.activities: list[Activity] = []
         self.private_channels_refused = False
+        # The org's app catalog: Graph's id for our app, and the manifest id it was uploaded with.
+        self.catalog: list[dict[str, Any]] = []
         self._ids = itertools.count(1_700_000_000_001)
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -230,12 +232,26 @@ class FakeTeams:
             }
             self.channels.append(channel)
             return 201, channel, {}
+        if path == "/appCatalogs/teamsApps" and call.method == "GET":
+            wanted = re.fullmatch(r"externalId eq '(.*)'", (call.query.get("$filter") or [""])[0])
+            apps = [a for a in self.catalog if wanted and a["externalId"] == wanted.group(1)]
+            return 200, {"value": apps}, {}
+        if m := re.fullmatch(r"/chats/([^/]+)/installedApps", path):
+            chat = next((c for c in self.chats if c["id"] == unquote(m.group(1))), None)
+            if chat is None:
+                return 404, {"error": {"code": "NotFound", "message": "chat"}}, {}
+            app = str(body.get("teamsApp@odata.bind", "")).rsplit("/", 1)[-1]
+            if app in chat["apps"]:
+                return 409, {"error": {"code": "Conflict", "message": "installed"}}, {}
+            chat["apps"].append(app)
+            return 201, None, {}
         if path == "/chats" and call.method == "POST":
             chat = {
                 "id": f"19:{uuid.uuid4().hex}@thread.v2",
                 "topic": body.get("topic"),
                 "chatType": body.get("chatType"),
                 "members": [_member_id(m) for m in body.get("members", [])],
+                "apps": [],
             }
             self.chats.append(chat)
             return 201, chat, {}

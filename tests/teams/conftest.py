@@ -28,6 +28,7 @@ GENERAL = "19:general0000000000000000000000@thread.tacv2"
 @pytest.fixture
 def fake_teams() -> Iterator[FakeTeams]:
     with FakeTeams(tenant=TENANT) as fake:
+        fake.catalog.append({"id": "catalog-leakdesk", "externalId": APP_ID})
         yield fake
 
 
