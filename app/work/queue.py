@@ -121,6 +121,7 @@ class WorkQueue:
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
         self.poking = False
+        self._poke_pending = False
 
     def register(self, kind: str, handler: Handler) -> None:
         if kind in self.handlers:
@@ -142,16 +143,19 @@ class WorkQueue:
 
     def poke(self) -> None:
         """Runs a batch soon instead of at the next tick (new work should not wait)."""
-        if self.poking and not self._lock.locked():
+        # One pending poke is enough: a burst of requests causes one claim, not one each.
+        if self.poking and not self._lock.locked() and not self._poke_pending:
             try:
                 loop = asyncio.get_running_loop()
             except RuntimeError:
                 return
+            self._poke_pending = True
             task = loop.create_task(self._poked())
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
     async def _poked(self) -> None:
+        self._poke_pending = False
         try:
             await self.run_once()
         except Exception:
