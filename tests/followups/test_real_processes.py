@@ -142,3 +142,36 @@ async def test_prompts_due_while_the_server_was_down_are_each_posted_once_on_res
         second.stop()
     posts = prompt_posts(fake_slack)
     assert len(posts) == 20 and len(set(posts)) == 20
+
+
+async def test_a_server_killed_mid_post_is_taken_over_and_each_prompt_posted_once(
+    runtime: Runtime, fake_slack: FakeSlack, database_url: str, tmp_path: Path
+) -> None:
+    await schedule_prompts(
+        runtime, fake_slack, incidents=5, each=1, due_at=[utcnow() + timedelta(hours=1)]
+    )
+    env = {**server_env(database_url, fake_slack), "LEAKDESK_WORK_LEASE_SECONDS": "5"}
+    fake_slack.set_latency("chat.postMessage", 2.0)  # Slack is slow: the kill lands mid-post
+    doomed = Server(env, cwd=tmp_path)
+    try:
+        doomed.wait_healthy()
+        async with transaction(runtime.sessions) as session:
+            await session.execute(
+                update(WorkItem).where(WorkItem.kind == PROMPT).values(due_at=utcnow())
+            )
+        fake_slack.wait_for(lambda: fake_slack.calls_to("chat.postMessage"), within=20)
+    finally:
+        doomed.stop(hard=True)
+    fake_slack.set_latency("chat.postMessage", 0.0)
+
+    survivor = Server(env, cwd=tmp_path)
+    try:
+        survivor.wait_healthy()
+        await wait_for_posts(fake_slack, 5, within=30)
+        await asyncio.sleep(1.0)
+    finally:
+        survivor.stop()
+    posts = prompt_posts(fake_slack)
+    assert sorted(posts) == sorted(set(posts)) and len(posts) == 5
+    # The post in flight at the kill landed; the survivor found it instead of posting again.
+    assert fake_slack.calls_to("conversations.history")
