@@ -11,6 +11,7 @@ import json
 import os
 import platform
 import sqlite3
+import subprocess
 import sys
 import time
 import traceback
@@ -61,8 +62,27 @@ def machine(quick: bool, started: float) -> dict[str, Any]:
         "mode": "quick" if quick else "full",
         "duration_s": round(time.monotonic() - started, 1),
         "load_average_end": [round(x, 2) for x in os.getloadavg()],
+        **_git(),
     }
     return info
+
+
+def _git() -> dict[str, Any]:
+    """The commit measured, and whether app/ had changes not yet committed."""
+    root = RESULTS.parent.parent
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "app", "migrations"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+        ).stdout.split("\n")
+    except OSError:
+        return {}
+    return {"commit": commit, "app_uncommitted_files": len([x for x in dirty if x.strip()])}
 
 
 def _memory_gb() -> float | None:

@@ -154,11 +154,16 @@ def main(quick: bool = False) -> dict[str, float]:
                     if (ref := _ref_of(c)) in refs
                 }
 
+            cpu_begin, wall_begin = proc.cpu_seconds(), time.monotonic()
             try:
                 fake.wait_for(lambda: len(posted()) >= len(refs), within=window + 120)
             except TimeoutError:
                 print(f"  only {len(posted())} of {len(refs)} due prompts were posted")
             seen = posted()
+            # CPU per post: the server's CPU while posting, less what it spends idle
+            busy = proc.cpu_seconds() - cpu_begin
+            busy -= empty_cpu / 100 * (time.monotonic() - wall_begin)
+            cpu_per_post = round(busy * 1000 / max(1, len(seen)), 2)
             counts: dict[str, int] = {}
             for call in fake.calls_to("chat.postMessage", outcome="ok"):
                 if (ref := _ref_of(call)) in refs:
@@ -176,6 +181,7 @@ def main(quick: bool = False) -> dict[str, float]:
         "followup_lag_p50_ms": stats["p50"],
         "followup_lag_p99_ms": stats["p99"],
         "followup_lag_max_ms": stats["max"],
+        "followup_cpu_ms_per_post": cpu_per_post,
         "followup_idle_cpu_percent": pending_cpu,
         "followup_idle_cpu_empty_percent": empty_cpu,
     }
@@ -184,7 +190,7 @@ def main(quick: bool = False) -> dict[str, float]:
         f"{len(seen)}/{len(refs)} due over {window:.0f} s across {INCIDENTS} rooms posted "
         f"({duplicates} twice); "
         f"lag due → post p50 {stats['p50']:.0f} ms, p99 {stats['p99']:.0f} ms, "
-        f"max {stats['max']:.0f} ms. Idle claim loop: {pending_cpu}% of a core with "
+        f"max {stats['max']:.0f} ms; server CPU {cpu_per_post} ms per post. Idle claim loop: {pending_cpu}% of a core with "
         f"{PENDING - due_count} not yet due, {empty_cpu}% with an empty table ({idle:.0f} s each)"
     )
     return result
