@@ -234,3 +234,23 @@ async def test_help_and_unknown_words_get_the_help(teams: Teams) -> None:
     await teams.work()
     assert sum("leak [what happened]" in text for text in teams.replies_to(REPORTER)) == 2
     assert await teams.runtime.service.open_incidents() == []
+
+
+async def test_a_rate_limited_post_waits_as_long_as_microsoft_says(teams: Teams) -> None:
+    from sqlalchemy import select
+
+    from app.models import WorkItem, WorkStatus, utcnow
+
+    teams.fake.fail(r"/connector/v3/conversations/19", 429, retry_after=30)
+    await teams.say("leak payroll file on a public share")
+    await teams.work()
+    async with teams.runtime.sessions() as session:
+        (row,) = (
+            await session.execute(select(WorkItem).where(WorkItem.kind == "teams.open_room"))
+        ).scalars()
+    assert row.status == WorkStatus.PENDING and "429" in (row.last_error or "")
+    wait = (row.due_at.replace(tzinfo=utcnow().tzinfo) - utcnow()).total_seconds()
+    assert 25 < wait <= 30
+    await _expire_backoff(teams)
+    await teams.work()
+    assert (await teams.refs()).count("summary") == 1
