@@ -227,3 +227,16 @@ async def test_incidents_of_another_platform_get_no_slack_prompts(slack: Slack) 
     result = await service.record_answer(incident.id, "leak_mode", "stolen_device", "29:teams-user")
     assert result.verdict is not None
     assert await service.followups(incident.id) == []
+
+
+async def test_publishing_the_statement_schedules_the_promised_update(slack: Slack) -> None:
+    incident = await open_with_verdict(slack)
+    await slack.press("statement", "statement_approve", user="U0LEAD1")
+    await slack.work()
+    statement = await slack.runtime.service.latest_statement(incident.id)
+    assert statement is not None and statement.status == "approved"
+    assert statement.next_update_at is not None
+    rows = [f for f in (await followups(slack, incident)).values() if f.kind == "next_update"]
+    assert [(f.deadline_at, f.due_at) for f in rows] == [
+        (statement.next_update_at, statement.next_update_at - timedelta(minutes=30))
+    ]
