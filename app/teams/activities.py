@@ -55,6 +55,10 @@ def actor_of(activity: dict[str, Any]) -> str:
     return str(sender.get("aadObjectId") or sender.get("id") or "")
 
 
+def is_personal(activity: dict[str, Any]) -> bool:
+    return (activity.get("conversation") or {}).get("conversationType") == "personal"
+
+
 def tenant_of(activity: dict[str, Any]) -> str | None:
     tenant = ((activity.get("channelData") or {}).get("tenant") or {}).get("id")
     return tenant or (activity.get("conversation") or {}).get("tenantId")
@@ -140,10 +144,26 @@ class Activities:
         await self.open_from(activity, title=rest if drill else text, drill=drill, source={})
 
     async def open_from(
-        self, activity: dict[str, Any], *, title: str, drill: bool, source: dict[str, Any]
-    ) -> Incident:
+        self,
+        activity: dict[str, Any],
+        *,
+        title: str,
+        drill: bool,
+        source: dict[str, Any],
+        separate: bool = False,
+    ) -> Incident | None:
+        title = title or t("shortcut.title", self.lang)
+        # A report storm is offered the open room only in a personal chat: a channel would
+        # show the confidential incident to everyone in it.
+        if not (drill or separate) and is_personal(activity):
+            same = await self.service.similar_open_incident(
+                title, source.get("link"), tenant_of(activity)
+            )
+            if same is not None:
+                await self.offer_room(activity, same, title, source.get("link"))
+                return None
         incident, masked = await self.service.open_incident(
-            title=title or t("shortcut.title", self.lang),
+            title=title,
             reporter_id=actor_of(activity),
             platform="teams",
             workspace_id=tenant_of(activity),
@@ -157,6 +177,49 @@ class Activities:
         text = t("teams.opened", self.lang, key=incident.key) + self.masked_notice(masked)
         await self.reply(activity, text)
         return incident
+
+    async def offer_room(
+        self, activity: dict[str, Any], incident: Incident, title: str, link: str | None
+    ) -> None:
+        user = actor_of(activity)
+        conversation = str((activity.get("conversation") or {}).get("id", ""))
+        # Remembers the offer: only someone offered this room may join it through the card.
+        await self.service.save_message_ref(
+            incident.id, f"offer:{user}"[:128], conversation[:64], "offered"
+        )
+        card = cards.storm_card(incident, title, link, self.lang, self.settings.timezone)
+        text = t("storm.similar", self.lang, key=incident.key, title=incident.title, at="")
+        await self.reply(activity, text, card)
+
+    async def on_storm_action(
+        self, activity: dict[str, Any], verb: str, data: dict[str, Any]
+    ) -> Reply:
+        user, report = actor_of(activity), str(data.get("t") or "")
+        if verb == "storm_separate":
+            link = data.get("l")
+            incident = await self.open_from(
+                activity,
+                title=report,
+                drill=False,
+                source={"link": link if isinstance(link, str) else None},
+                separate=True,
+            )
+            assert incident is not None
+            return text_response(t("teams.opened", self.lang, key=incident.key))
+        incident_id = data.get("i")
+        offered = (
+            await self.service.message_ref(incident_id, f"offer:{user}"[:128])
+            if isinstance(incident_id, int)
+            else None
+        )
+        if offered is None or not isinstance(incident_id, int):
+            return text_response(t("error.not_found", self.lang))
+        try:
+            incident = await self.service.join(incident_id, user, report)
+        except ServiceError as exc:
+            return text_response(self.refusal(exc, self.lang))
+        room = incident.channel_name or ""
+        return text_response(t("teams.joined", self.lang, key=incident.key, room=room))
 
     async def room_command(self, activity: dict[str, Any], word: str, rest: str) -> None:
         incident = await self.service.find_by_channel(room_of(activity))
@@ -198,7 +261,9 @@ class Activities:
                 "link": link,
                 "permalink": t("shortcut.summary", self.lang, link=link) if link else None,
             },
+            separate=True,  # the answer is in the reporter's view, not a chat to offer a room in
         )
+        assert incident is not None
         text = cards.md(t("teams.opened", self.lang, key=incident.key))
         return 200, {"task": {"type": "message", "value": text}}
 
@@ -207,6 +272,8 @@ class Activities:
     async def on_card_action(self, activity: dict[str, Any]) -> Reply:
         action = (activity.get("value") or {}).get("action") or {}
         verb, data = action.get("verb"), action.get("data") or {}
+        if verb in ("storm_join", "storm_separate") and is_personal(activity):
+            return await self.on_storm_action(activity, verb, data)
         incident_id = data.get("i")
         if not isinstance(incident_id, int) or isinstance(incident_id, bool):
             return text_response(t("error.not_found", self.lang))

@@ -327,3 +327,28 @@ def close_confirm_card(incident: Incident, resolution: str, lang: str) -> dict[s
         [text(t("command.close_confirm", lang, key=incident.key))],
         [execute(t("command.close_button", lang), "close_confirm", value, style="destructive")],
     )
+
+
+def storm_card(
+    incident: Incident, report: str, link: str | None, lang: str, tz: str
+) -> dict[str, Any]:
+    """Offers a later reporter the room of the incident their report probably repeats."""
+    offer = t(
+        "storm.similar",
+        lang,
+        key=incident.key,
+        title=incident.title[:200],
+        at=format_time(incident.created_at, lang, tz),
+    )
+    return card(
+        [text(offer)],
+        [
+            execute(
+                t("storm.join", lang),
+                "storm_join",
+                {"i": incident.id, "t": report[:1000]},
+                style="positive",
+            ),
+            execute(t("storm.separate", lang), "storm_separate", {"t": report[:1000], "l": link}),
+        ],
+    )

@@ -56,6 +56,7 @@ class TeamsEffects:
             "teams.close_room": self.close_room,
             "teams.reply": self.reply,
             "teams.post": self.post,
+            "teams.invite": self.invite,
         }
         for kind, handler in handlers.items():
             queue.register(kind, self._guarded(handler))
@@ -104,6 +105,16 @@ class TeamsEffects:
         @reactions.on("statement.published", platform="teams")
         def _published(event: Event) -> list[WorkSpec]:
             return [work("teams.publish_statement", version=event.data["version"])]
+
+        @reactions.on("reporter.joined", platform="teams")
+        def _joined(event: Event) -> list[WorkSpec]:
+            text = t(
+                "storm.joined_room",
+                event.incident.language,
+                user=event.data["user"],
+                report=event.data["report"],
+            )
+            return [work("teams.invite", user=event.data["user"]), work("teams.post", text=text)]
 
         @reactions.on("incident.closed", platform="teams")
         def _closed(event: Event) -> list[WorkSpec]:
@@ -182,6 +193,16 @@ class TeamsEffects:
             payload["conversation"],
             message(payload.get("card") or cards.message_card(payload["text"]), payload["text"]),
         )
+
+    async def invite(self, item: Claimed) -> None:
+        """Adds a later reporter of the same leak to the room."""
+        assert item.incident_id is not None
+        incident = await self.service.get(item.incident_id)
+        if incident.channel_id is None:
+            raise Retry("room not ready yet", after=2)
+        user = item.payload["user"]
+        if aad_ids({user}):
+            await self.microsoft.add_member(self.settings.teams_team_id, incident.channel_id, user)
 
     async def post(self, item: Claimed) -> None:
         assert item.incident_id is not None

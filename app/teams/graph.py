@@ -141,6 +141,21 @@ class Microsoft:
         }
         return str((await self._call("POST", self._graph("chats"), GRAPH_SCOPE, body))["id"])
 
+    async def add_member(self, team: str | None, room: str, user: str) -> None:
+        """Adds one person to a private channel of `team`, or to a group chat."""
+        where = (
+            f"teams/{team}/channels/{quote(room, safe='')}/members"
+            if team and room.endswith("@thread.tacv2")
+            else f"chats/{quote(room, safe='')}/members"
+        )
+        try:
+            await self._call(
+                "POST", self._graph(where), GRAPH_SCOPE, self._members([user], None)[0]
+            )
+        except Refused as exc:
+            if exc.status != 409:  # 409: already a member
+                raise
+
     async def install_in_chat(self, chat: str, external_id: str) -> None:
         """Adds our app (so the bot) to a chat; the catalog knows it by the manifest's id."""
         query = f"appCatalogs/teamsApps?$filter=externalId eq '{quote(external_id)}'"

@@ -232,6 +232,17 @@ class FakeTeams:
             }
             self.channels.append(channel)
             return 201, channel, {}
+        if m := re.fullmatch(r"/(?:teams/[^/]+/channels|chats)/([^/]+)/members", path):
+            room = next(
+                (r for r in [*self.channels, *self.chats] if r["id"] == unquote(m.group(1))), None
+            )
+            if room is None:
+                return 404, {"error": {"code": "NotFound", "message": "room"}}, {}
+            user = _member_id(body)
+            if user in room["members"]:
+                return 409, {"error": {"code": "Conflict", "message": "member"}}, {}
+            room["members"].append(user)
+            return 201, {"id": f"member-{user}"}, {}
         if path == "/appCatalogs/teamsApps" and call.method == "GET":
             wanted = re.fullmatch(r"externalId eq '(.*)'", (call.query.get("$filter") or [""])[0])
             apps = [a for a in self.catalog if wanted and a["externalId"] == wanted.group(1)]

@@ -102,6 +102,14 @@ class Teams:
     async def card(self, ref: str) -> dict[str, Any]:
         return card_of((await self.posted(ref)).body)
 
+    def card_with(self, conversation: str, verb: str) -> dict[str, Any]:
+        """The data of the `verb` action on the latest card in a conversation that has one."""
+        for activity in reversed(self.fake.replies(conversation)):
+            for attachment in activity.body.get("attachments", []):
+                if any(a.get("verb") == verb for a in actions(attachment["content"])):
+                    return action_data(attachment["content"], verb)
+        raise AssertionError(f"no card with {verb} in {conversation}")
+
     def replies_to(self, user: User) -> list[str]:
         """Texts the bot sent to this user's personal chat."""
         return [a.body.get("text", "") for a in self.fake.replies(self.activities.personal(user))]

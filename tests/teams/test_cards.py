@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.teams.conftest import LEAD1, RESPONDER, Teams, action_data, card_of
+from tests.teams.conftest import LEAD1, RESPONDER, Teams
 from tests.teams.test_flow import drive_triage
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,7 +65,7 @@ async def test_every_card_of_a_whole_incident_is_valid(teams: Teams, tmp_path: P
     await teams.say("leak status", user=RESPONDER, conversation=room)
     await teams.say("leak close done", user=RESPONDER, conversation=room)
     await teams.work()
-    confirm = action_data(card_of(teams.fake.replies(room)[-1].body), "close_confirm")
+    confirm = teams.card_with(room, "close_confirm")
     await teams.send(teams.activities.execute("close_confirm", confirm, RESPONDER, room))
     await teams.work()
 

@@ -3,6 +3,7 @@ verdict → statement approval → close."""
 
 from __future__ import annotations
 
+from tests.fakes.teams_activities import User
 from tests.teams.conftest import (
     GENERAL,
     LEAD1,
@@ -13,6 +14,8 @@ from tests.teams.conftest import (
     action_data,
     card_of,
 )
+
+WITNESS = User("0e3c6a4e-5555-4a1a-9d1d-000000000005", "Wan Witness")
 
 
 async def test_leak_opens_a_private_channel_and_asks_the_first_question(teams: Teams) -> None:
@@ -166,8 +169,7 @@ async def test_triage_verdict_statement_approval_and_close(teams: Teams) -> None
     await teams.say("leak status", user=RESPONDER, conversation=room)
     await teams.say("leak close processor confirmed", user=RESPONDER, conversation=room)
     await teams.work()
-    confirm = teams.fake.replies(room)[-1]
-    data = action_data(card_of(confirm.body), "close_confirm")
+    data = teams.card_with(room, "close_confirm")
     response = await teams.send(teams.activities.execute("close_confirm", data, RESPONDER, room))
     assert "Closing" in response.json()["value"]
     await teams.work()
@@ -254,3 +256,50 @@ async def test_a_rate_limited_post_waits_as_long_as_microsoft_says(teams: Teams)
     await _expire_backoff(teams)
     await teams.work()
     assert (await teams.refs()).count("summary") == 1
+
+
+async def test_a_repeat_report_is_offered_the_open_room(teams: Teams) -> None:
+    await teams.say("leak customer list emailed to a supplier by mistake")
+    await teams.work()
+    await teams.say("leak customer list emailed to a supplier by mistake!", user=WITNESS)
+    await teams.work()
+    assert len(await teams.runtime.service.open_incidents()) == 1
+    (offer,) = [
+        a for a in teams.fake.replies(teams.activities.personal(WITNESS)) if "join" in str(a.body)
+    ]
+    join = action_data(card_of(offer.body), "storm_join")
+
+    # Someone who was not offered the room cannot join it by sending the same action.
+    personal = teams.activities.personal(RESPONDER)
+    forged = await teams.send(teams.activities.execute("storm_join", join, RESPONDER, personal))
+    assert "could not find" in forged.json()["value"]
+
+    conversation = teams.activities.personal(WITNESS)
+    response = await teams.send(teams.activities.execute("storm_join", join, WITNESS, conversation))
+    assert "being added" in response.json()["value"]
+    await teams.work()
+    incident_id = await teams.incident_id()
+    kinds = [e.kind for e in await teams.runtime.service.timeline(incident_id)]
+    assert kinds.count("reporter.joined") == 1
+    (channel,) = teams.fake.channels
+    assert WITNESS.aad in channel["members"]
+    assert any(
+        "reported the same leak" in a.body["text"] for a in teams.fake.messages(teams.room())
+    )
+
+
+async def test_a_repeat_report_may_still_open_its_own_incident(teams: Teams) -> None:
+    await teams.say("leak customer list emailed to a supplier by mistake")
+    await teams.work()
+    await teams.say("leak customer list emailed to a supplier by mistake", user=RESPONDER)
+    await teams.work()
+    conversation = teams.activities.personal(RESPONDER)
+    (offer,) = [a for a in teams.fake.replies(conversation) if "join" in str(a.body)]
+    separate = action_data(card_of(offer.body), "storm_separate")
+    response = await teams.send(
+        teams.activities.execute("storm_separate", separate, RESPONDER, conversation)
+    )
+    assert "LEAK-" in response.json()["value"]
+    await teams.work()
+    assert len(await teams.runtime.service.open_incidents()) == 2
+    assert len(teams.fake.channels) == 2

@@ -7,7 +7,7 @@ from typing import Any
 
 from app.incidents.service import IncidentService
 from tests.slack.conftest import Slack, fake_slack, slack  # noqa: F401 - fixtures
-from tests.teams.conftest import LEAD1, LEAD2, RESPONDER, Teams, action_data, card_of
+from tests.teams.conftest import LEAD1, LEAD2, RESPONDER, Teams
 
 ANSWERS: list[tuple[str, Any]] = [
     ("data_categories", ["financial", "contact"]),
@@ -58,7 +58,7 @@ async def through_teams(teams: Teams) -> int:
     await teams.say("leak note called the card processor", user=RESPONDER, conversation=room)
     await teams.say("leak close processor confirmed", user=RESPONDER, conversation=room)
     await teams.work()
-    confirm = action_data(card_of(teams.fake.replies(room)[-1].body), "close_confirm")
+    confirm = teams.card_with(room, "close_confirm")
     await teams.send(teams.activities.execute("close_confirm", confirm, RESPONDER, room))
     await teams.work()
     return await teams.incident_id()
