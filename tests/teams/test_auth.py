@@ -78,3 +78,29 @@ async def test_a_body_that_is_not_an_activity_is_refused(teams: Teams) -> None:
     response = await teams.http.post("/api/messages", content=huge, headers=headers)
     assert response.status_code == 413
     assert await nothing_stored(teams)
+
+
+async def test_slack_and_teams_are_served_by_one_app(database_url: str, fake_teams: object) -> None:
+    import httpx
+
+    from app.main import create_app
+    from app.runtime import build_runtime
+    from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+    from tests.fakes.teams_services import FakeTeams
+    from tests.teams.conftest import teams_settings
+
+    assert isinstance(fake_teams, FakeTeams)
+    settings = teams_settings(
+        database_url,
+        fake_teams,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+    )
+    runtime = build_runtime(settings)
+    app = create_app(settings, runtime=runtime, start_worker=False)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://leakdesk.test") as http:
+            assert (await http.post("/api/messages", json={"type": "message"})).status_code == 401
+            assert (await http.post("/slack/events", content=b"x")).status_code in (400, 401)
+            assert (await http.get("/healthz")).status_code == 200
