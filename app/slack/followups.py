@@ -170,9 +170,9 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
     guard = guarded(runtime)
 
     async def refuse(body: dict[str, Any], exc: ServiceError) -> None:
-        key = "error.closed" if exc.code == "closed" else "followup.settled"
-        if exc.code == "not_found":
-            key = "error.not_found"
+        key = {"closed": "error.closed", "not_found": "error.not_found"}.get(
+            exc.code, "followup.settled"
+        )
         await reply_later(runtime, body.get("response_url"), t(key, settings.language))
 
     def followup_id(action: dict[str, Any]) -> int | None:
@@ -210,7 +210,11 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
         await ack()
         if (fid := followup_id(action)) is None:
             return
-        row, incident = await service.followup(fid)
+        try:
+            row, incident = await service.followup(fid)
+        except ServiceError as exc:
+            await refuse(body, exc)
+            return
         # A trigger_id lives 3 seconds: the modal is the one call made before the ack returns.
         await client.views_open(
             trigger_id=body["trigger_id"], view=reason_view(row, incident.language)
