@@ -16,6 +16,8 @@ from app.models import Incident, utcnow
 from app.runtime import Runtime
 from app.teams import cards
 from app.teams.effects import TeamsEffects
+from app.teams.followups import VERBS as FOLLOWUP_VERBS
+from app.teams.followups import TeamsFollowups
 from app.triage import QUESTIONS, question
 from app.work.queue import WorkSpec
 
@@ -77,11 +79,12 @@ def text_response(text: str) -> Reply:
 
 
 class Activities:
-    def __init__(self, runtime: Runtime, effects: TeamsEffects) -> None:
+    def __init__(self, runtime: Runtime, effects: TeamsEffects, followups: TeamsFollowups) -> None:
         self.runtime = runtime
         self.service = runtime.service
         self.settings = runtime.settings
         self.effects = effects
+        self.followups = followups
         self.lang = runtime.settings.language
 
     async def handle(self, activity: dict[str, Any], token: Any = None) -> Reply:
@@ -303,6 +306,8 @@ class Activities:
                     return text_response(t("teams.comment_empty", incident.language))
                 await self.service.request_changes(incident.id, version, user, comment)
                 return await self.statement_card(incident)
+            if verb in FOLLOWUP_VERBS:
+                return text_response(await self.followups.act(incident, verb, data, user))
             if verb == "close_confirm":
                 await self.service.close(incident.id, user, str(data.get("r") or ""))
                 return text_response(t("command.closing", incident.language, key=incident.key))
@@ -316,6 +321,8 @@ class Activities:
             "stale_version": "statement.stale",
             "closed": "error.closed",
             "invalid_answer": "error.invalid_answer",
+            "followup_settled": "followup.settled",
+            "reason_required": "followup.reason_label",
         }.get(exc.code, "error.not_found")
         return t(key, lang, detail=exc.detail)
 

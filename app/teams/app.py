@@ -18,6 +18,7 @@ from app.runtime import Runtime
 from app.settings import Settings
 from app.teams.activities import Activities
 from app.teams.effects import TeamsEffects
+from app.teams.followups import TeamsFollowups
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,9 @@ def attach_teams(app: FastAPI, runtime: Runtime) -> HttpServer:
     assert settings.teams_app_id is not None and settings.teams_app_password is not None
     effects = TeamsEffects(runtime)
     effects.register(runtime.queue, runtime.reactions)
-    activities = Activities(runtime, effects)
+    followups = TeamsFollowups(runtime, effects)
+    followups.register(runtime.queue, runtime.reactions)
+    activities = Activities(runtime, effects, followups)
 
     async def on_request(event: ActivityEvent) -> InvokeResponse[Any]:
         status, body = await activities.handle(event.body.model_dump(), event.token)

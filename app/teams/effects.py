@@ -59,7 +59,7 @@ class TeamsEffects:
             "teams.invite": self.invite,
         }
         for kind, handler in handlers.items():
-            queue.register(kind, self._guarded(handler))
+            queue.register(kind, self.guard(handler))
 
         def work(kind: str, **payload: Any) -> WorkSpec:
             return WorkSpec(kind, payload)
@@ -120,7 +120,7 @@ class TeamsEffects:
         def _closed(event: Event) -> list[WorkSpec]:
             return [work("teams.close_room", actor=event.actor)]
 
-    def _guarded(
+    def guard(
         self, handler: Callable[[Claimed], Awaitable[None]]
     ) -> Callable[[Claimed], Awaitable[None]]:
         async def run(item: Claimed) -> None:
