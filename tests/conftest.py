@@ -28,6 +28,8 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "pr_leads": ["U0LEAD1", "U0LEAD2"],
         "responders": ["U0RESP1"],
         "worker_enabled": False,
+        # The fake Slack has no rate limits; pacing is tested on its own (tests/slack/test_pacing.py).
+        "slack_pacing": False,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
