@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
@@ -70,6 +71,21 @@ def cloud_of(settings: Settings) -> CloudEnvironment:
     return with_overrides(PUBLIC, openid_metadata_url=settings.teams_openid_metadata_url)
 
 
+def off_the_loop(server: HttpServer) -> None:
+    """Runs the SDK's token validation in a worker thread: it fetches the signing keys with a
+    blocking HTTP call (PyJWKClient, again every few minutes), which would otherwise stall every
+    request being served while Microsoft's metadata host answers."""
+    validator = getattr(server, "_token_validator", None)
+    if validator is None:
+        return
+    validate = validator.validate_token
+
+    async def in_thread(raw_token: str, service_url: str | None = None) -> dict[str, Any]:
+        return await asyncio.to_thread(lambda: asyncio.run(validate(raw_token, service_url)))
+
+    validator.validate_token = in_thread
+
+
 def attach_teams(app: FastAPI, runtime: Runtime) -> HttpServer:
     settings = runtime.settings
     assert settings.teams_app_id is not None and settings.teams_app_password is not None
@@ -94,6 +110,7 @@ def attach_teams(app: FastAPI, runtime: Runtime) -> HttpServer:
         ),
         cloud=cloud_of(settings),
     )
+    off_the_loop(server)
     app.state.teams = server
     app.state.teams_effects = effects
     return server

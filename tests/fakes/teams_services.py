@@ -64,6 +64,7 @@ class FakeTeams:
         self.chats: list[dict[str, Any]] = []
         self.activities: list[Activity] = []
         self.private_channels_refused = False
+        self.keys_delay = 0.0  # seconds the JWKS takes to answer
         # The org's app catalog: Graph's id for our app, and the manifest id it was uploaded with.
         self.catalog: list[dict[str, Any]] = []
         self._ids = itertools.count(1_700_000_000_001)
@@ -176,6 +177,7 @@ class FakeTeams:
         if path.endswith("/.well-known/openidconfiguration"):
             return 200, self._openid(), {}
         if path.endswith("/.well-known/keys"):
+            time.sleep(self.keys_delay)
             return 200, self.jwks(), {}
         if path.startswith("/login/"):
             return self._login(call)

@@ -104,3 +104,26 @@ async def test_slack_and_teams_are_served_by_one_app(database_url: str, fake_tea
             assert (await http.post("/api/messages", json={"type": "message"})).status_code == 401
             assert (await http.post("/slack/events", content=b"x")).status_code in (400, 401)
             assert (await http.get("/healthz")).status_code == 200
+
+
+async def test_a_slow_key_fetch_does_not_stall_other_requests(teams: Teams) -> None:
+    import asyncio
+    import time
+
+    teams.fake.keys_delay = 1.5
+    gaps: list[float] = []
+
+    async def ticker() -> None:
+        last = time.monotonic()
+        while True:
+            await asyncio.sleep(0.05)
+            now = time.monotonic()
+            gaps.append(now - last)
+            last = now
+
+    ticking = asyncio.create_task(ticker())
+    response = await teams.send(teams.activities.message("leak laptop stolen", REPORTER))
+    ticking.cancel()
+    assert response.status_code == 200
+    # The event loop kept serving while the keys were fetched.
+    assert sum(gaps) > 1.4 and max(gaps) < 0.5
