@@ -7,6 +7,7 @@ import logging
 import re
 from typing import Any
 
+import httpx
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from app.i18n import t
@@ -18,8 +19,9 @@ from app.teams import cards
 from app.teams.effects import TeamsEffects
 from app.teams.followups import VERBS as FOLLOWUP_VERBS
 from app.teams.followups import TeamsFollowups
+from app.teams.graph import Refused, aad_ids
 from app.triage import QUESTIONS, question
-from app.work.queue import WorkSpec
+from app.work.queue import Retry, WorkSpec
 
 log = logging.getLogger(__name__)
 
@@ -297,14 +299,18 @@ class Activities:
                 texts = {code: str(data.get(f"text_{code}") or "").strip() for code in ("ja", "en")}
                 if not all(texts.values()):
                     return text_response(t("teams.edit_empty", incident.language))
-                await self.service.edit_statement(incident.id, texts, user)
+                await self.service.edit_statement(
+                    incident.id, texts, user, await self.groups_of(user)
+                )
                 return await self.statement_card(incident)
             if verb == "statement_request_changes":
                 comment = str(data.get("comment") or "").strip()
                 version = data.get("v")
                 if not comment or not isinstance(version, int):
                     return text_response(t("teams.comment_empty", incident.language))
-                await self.service.request_changes(incident.id, version, user, comment)
+                await self.service.request_changes(
+                    incident.id, version, user, comment, await self.groups_of(user)
+                )
                 return await self.statement_card(incident)
             if verb in FOLLOWUP_VERBS:
                 return text_response(await self.followups.act(incident, verb, data, user))
@@ -314,6 +320,19 @@ class Activities:
         except ServiceError as exc:
             return text_response(self.refusal(exc, incident.language))
         return text_response(t("error.not_found", self.lang))
+
+    async def groups_of(self, user: str) -> list[str]:
+        """The configured PR-lead groups (Azure AD) this user is in, read live from Graph so that
+        removing someone from the group takes effect at once (asked only when it matters)."""
+        leads = self.service.authority.pr_leads
+        candidates = [g for g in aad_ids(set(leads)) if g != user]
+        if user in leads or not candidates:
+            return []
+        try:
+            return await self.effects.microsoft.member_groups(user, candidates)
+        except (Refused, Retry, httpx.HTTPError) as exc:
+            log.warning("could not read %s's groups from Graph: %s", user, exc)
+            return []
 
     def refusal(self, exc: ServiceError, lang: str) -> str:
         key = {
@@ -351,7 +370,7 @@ class Activities:
         version = data.get("v")
         if not isinstance(version, int):
             return text_response(t("error.not_found", self.lang))
-        result = await self.service.approve(incident.id, version, user)
+        result = await self.service.approve(incident.id, version, user, await self.groups_of(user))
         if result.already:
             return text_response(t("statement.already", incident.language))
         return await self.statement_card(incident)

@@ -64,6 +64,7 @@ class FakeTeams:
         self.chats: list[dict[str, Any]] = []
         self.activities: list[Activity] = []
         self.private_channels_refused = False
+        self.groups: dict[str, set[str]] = {}  # user → the Azure AD groups they are in
         self.keys_delay = 0.0  # seconds the JWKS takes to answer
         # The org's app catalog: Graph's id for our app, and the manifest id it was uploaded with.
         self.catalog: list[dict[str, Any]] = []
@@ -245,6 +246,9 @@ class FakeTeams:
                 return 409, {"error": {"code": "Conflict", "message": "member"}}, {}
             room["members"].append(user)
             return 201, {"id": f"member-{user}"}, {}
+        if m := re.fullmatch(r"/users/([^/]+)/checkMemberGroups", path):
+            mine = self.groups.get(unquote(m.group(1)), set())
+            return 200, {"value": [g for g in body.get("groupIds", []) if g in mine]}, {}
         if path == "/appCatalogs/teamsApps" and call.method == "GET":
             wanted = re.fullmatch(r"externalId eq '(.*)'", (call.query.get("$filter") or [""])[0])
             apps = [a for a in self.catalog if wanted and a["externalId"] == wanted.group(1)]

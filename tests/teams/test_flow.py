@@ -3,16 +3,23 @@ verdict → statement approval → close."""
 
 from __future__ import annotations
 
-from tests.fakes.teams_activities import User
+import httpx
+
+from app.main import create_app
+from app.runtime import build_runtime
+from tests.fakes.teams_activities import Activities, User
+from tests.fakes.teams_services import FakeTeams
 from tests.teams.conftest import (
     GENERAL,
     LEAD1,
     LEAD2,
     REPORTER,
     RESPONDER,
+    TENANT,
     Teams,
     action_data,
     card_of,
+    teams_settings,
 )
 
 WITNESS = User("0e3c6a4e-5555-4a1a-9d1d-000000000005", "Wan Witness")
@@ -303,3 +310,29 @@ async def test_a_repeat_report_may_still_open_its_own_incident(teams: Teams) -> 
     await teams.work()
     assert len(await teams.runtime.service.open_incidents()) == 2
     assert len(teams.fake.channels) == 2
+
+
+async def test_a_pr_lead_group_in_azure_ad_may_approve_while_its_member_is_in_it(
+    database_url: str, fake_teams: FakeTeams
+) -> None:
+    group = "7d1f0c2e-aaaa-4bbb-8ccc-0000000000aa"
+    fake_teams.groups[WITNESS.aad] = {group}
+    settings = teams_settings(database_url, fake_teams, pr_leads=[LEAD1.aad, group])
+    runtime = build_runtime(settings)
+    app = create_app(settings, runtime=runtime, start_worker=False)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://leakdesk.test") as http:
+        teams = Teams(
+            fake_teams, Activities(fake_teams.service_url, TENANT, fake_teams.team), http, runtime
+        )
+        await teams.say("leak customer list emailed to a supplier by mistake")
+        await teams.work()
+        await drive_triage(teams)
+        fake_teams.groups[WITNESS.aad] = set()  # removed from the group: refused at once
+        response = await teams.press("statement", "statement_approve", user=WITNESS)
+        assert "Only PR leads" in response.json()["value"]
+        fake_teams.groups[WITNESS.aad] = {group}
+        response = await teams.press("statement", "statement_approve", user=WITNESS)
+        assert response.json()["type"] == "application/vnd.microsoft.card.adaptive"
+        assert WITNESS.aad in str(response.json()["value"])
+    await runtime.close()
