@@ -28,9 +28,11 @@ def is_channel(conversation: str) -> bool:
 
 
 def message(card: dict[str, Any], text: str) -> dict[str, Any]:
+    """A card message; `summary` is what notifications and the chat list show (a `text` would
+    be shown above the card as well)."""
     return {
         "type": "message",
-        "text": cards.md(text)[:2000],
+        "summary": cards.md(text)[:2000],
         "attachments": [cards.attachment(card)],
     }
 

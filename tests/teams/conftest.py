@@ -112,7 +112,9 @@ class Teams:
 
     def replies_to(self, user: User) -> list[str]:
         """Texts the bot sent to this user's personal chat."""
-        return [a.body.get("text", "") for a in self.fake.replies(self.activities.personal(user))]
+        return [
+            a.body.get("summary", "") for a in self.fake.replies(self.activities.personal(user))
+        ]
 
     async def press(
         self, ref: str, verb: str, *, user: User, inputs: dict[str, Any] | None = None

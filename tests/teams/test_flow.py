@@ -53,7 +53,7 @@ async def test_an_at_mention_in_a_channel_reports_too(teams: Teams) -> None:
     await teams.work()
     assert teams.fake.channels
     replies = teams.fake.replies(f"{GENERAL};messageid=17000")
-    assert any("LEAK-" in a.body["text"] for a in replies)
+    assert any("LEAK-" in a.body["summary"] for a in replies)
 
 
 async def test_a_group_chat_when_private_channels_are_refused(teams: Teams) -> None:
@@ -200,7 +200,7 @@ async def test_a_lead_edits_or_requests_changes_in_the_card(teams: Teams) -> Non
     assert response.json()["type"] == "application/vnd.microsoft.card.adaptive"
     await teams.work()
     thread = f"{teams.room()};messageid={(await teams.posted('verdict:1')).id}"
-    assert any("name the shop" in a.body["text"] for a in teams.fake.replies(thread))
+    assert any("name the shop" in a.body["summary"] for a in teams.fake.replies(thread))
     response = await teams.press(
         "statement", "statement_edit", user=LEAD1, inputs={"text_ja": "改訂", "text_en": "Revised"}
     )
@@ -291,7 +291,7 @@ async def test_a_repeat_report_is_offered_the_open_room(teams: Teams) -> None:
     (channel,) = teams.fake.channels
     assert WITNESS.aad in channel["members"]
     assert any(
-        "reported the same leak" in a.body["text"] for a in teams.fake.messages(teams.room())
+        "reported the same leak" in a.body["summary"] for a in teams.fake.messages(teams.room())
     )
 
 
