@@ -358,6 +358,145 @@ def teams_package(
     typer.echo(f"wrote {write_package(out, data)}")
 
 
+@cli.command()
+def drill(
+    scenario: Annotated[
+        str | None, typer.Argument(help="A built-in scenario id (see --list).")
+    ] = None,
+    answers: Annotated[
+        str | None, typer.Option(help="Answers JSON (the assess contract): no prompts.")
+    ] = None,
+    lang: Annotated[str | None, typer.Option(help="ja or en")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the built-in scenarios.")] = False,
+) -> None:
+    """Rehearse a leak on the embedded database: questions, verdicts, statement, follow-ups."""
+    from app.drills.catalog import UnknownScenario, list_scenarios, load_scenario
+
+    config = settings()
+    lang = lang or config.language
+    if lang not in ("ja", "en"):
+        raise fail("--lang must be ja or en")
+    if list_:
+        typer.echo(t_("drill.list", lang))
+        for item in list_scenarios():
+            typer.echo(f"  {item.id:28} {item.title.get(lang)}")
+        return
+    try:
+        chosen = load_scenario(scenario) if scenario else None
+    except UnknownScenario as exc:
+        raise fail(str(exc)) from None
+    given = (
+        dict(parsed_answers(answers).model_dump(mode="json", exclude_none=True))
+        if answers
+        else None
+    )
+    run(_drill(config, lang, chosen, given), config.database_url)
+
+
+def t_(key: str, lang: str, **values: Any) -> str:
+    from app.i18n import t
+
+    return t(key, lang, **values)
+
+
+async def _drill(config: Settings, lang: str, scenario: Any, given: dict[str, Any] | None) -> None:
+    from app.drills.runner import DrillResult, DrillRunner
+    from app.main import prepare_database
+    from app.runtime import build_runtime
+
+    runtime = build_runtime(config)
+    try:
+        await prepare_database(runtime, auto_migrate=config.is_sqlite)
+        runner = DrillRunner(runtime.service, lang=lang, tz=config.timezone, say=typer.echo)
+        if scenario is not None:
+            typer.echo(f"{scenario.title.get(lang)}\n{scenario.narrative.get(lang)}")
+            result = DrillResult(await runner.open(scenario.title.get(lang)))
+            for step in scenario.steps:
+                typer.echo(
+                    "\n"
+                    + t_(
+                        "drill.reveal",
+                        lang,
+                        minutes=step.after_minutes,
+                        text=step.narrative.get(lang),
+                    )
+                )
+                await runner.answer(result, step.answers)
+        elif given is not None:
+            given.pop("discovered_at", None)
+            result = DrillResult(await runner.open(t_("shortcut.title", lang)))
+            await runner.answer(result, given)
+        else:
+            result = DrillResult(await runner.open(t_("shortcut.title", lang)))
+            await runner.interview(result, _ask_in_terminal)
+        await runner.finish(result)
+    finally:
+        await runtime.close()
+
+
+def _ask_in_terminal(question: Any, lang: str) -> Any:
+    """One question at a time, with its help text, as a person in the room would see it."""
+    from rich.console import Console
+    from rich.prompt import Prompt
+
+    console = Console()
+    console.print(f"\n[bold]{question.text.get(lang)}[/bold]")
+    console.print(f"[dim]{question.help.get(lang)}[/dim]")
+    if question.kind == "number":
+        raw = Prompt.ask(t_("drill.prompt_number", lang), default="", show_default=False)
+        digits = raw.replace(",", "").strip()
+        return int(digits) if digits.isdigit() else None
+    if question.kind == "bool":
+        raw = (
+            Prompt.ask(t_("drill.prompt_bool", lang), default="", show_default=False)
+            .strip()
+            .lower()
+        )
+        return {"y": True, "yes": True, "n": False, "no": False}.get(raw)
+    for number, option in enumerate(question.options, start=1):
+        console.print(f"  {number}. {option.label.get(lang)}")
+    multi = question.kind == "multi"
+    while True:
+        raw = Prompt.ask(
+            t_("drill.prompt", lang, multi=", …" if multi else ""), default="", show_default=False
+        )
+        picks = [p.strip() for p in raw.replace("、", ",").split(",") if p.strip()]
+        if not picks:
+            return None
+        if all(p.isdigit() and 1 <= int(p) <= len(question.options) for p in picks):
+            values = [question.options[int(p) - 1].value for p in picks]
+            return values if multi else values[0]
+        console.print(t_("drill.invalid", lang))
+
+
+@cli.command()
+def report(
+    incident: Annotated[str, typer.Argument(help="Incident key (LEAK-2026-0001) or id.")],
+    lang: Annotated[str | None, typer.Option(help="ja or en")] = None,
+) -> None:
+    """Print the after-action report of an incident or drill (Markdown)."""
+    from app.drills.report import after_action_report
+    from app.incidents.service import NotFound
+    from app.runtime import build_runtime
+
+    config = settings()
+
+    async def go() -> str:
+        runtime = build_runtime(config)
+        try:
+            found = await runtime.service.find(incident)
+            return await after_action_report(
+                runtime.service, found.id, lang=lang or found.language, tz=config.timezone
+            )
+        finally:
+            await runtime.close()
+
+    try:
+        typer.echo(run(go(), config.database_url))
+    except NotFound:
+        raise fail(f"no incident {incident}") from None
+
+
 def main() -> None:
     cli()
 
