@@ -29,6 +29,9 @@ class Runtime:
     slack: Any = None
 
     async def close(self) -> None:
+        for adapter in (self.slack, getattr(self, "teams", None)):
+            if adapter is not None and hasattr(adapter, "close"):
+                await adapter.close()
         await self.engine.dispose()
 
 

@@ -78,7 +78,7 @@ class Settings(BaseSettings):
 
     # Worker
     worker_enabled: bool = Field(True, validation_alias=var("LEAKDESK_WORKER"))
-    worker_interval: float = Field(0.2, gt=0, validation_alias=var("LEAKDESK_WORKER_INTERVAL"))
+    worker_interval: float = Field(0.5, gt=0, validation_alias=var("LEAKDESK_WORKER_INTERVAL"))
     work_lease_seconds: int = Field(60, ge=5, validation_alias=var("LEAKDESK_WORK_LEASE_SECONDS"))
     work_backoff_cap: float = Field(900, gt=0, validation_alias=var("LEAKDESK_WORK_BACKOFF_CAP"))
     work_max_attempts: int = Field(8, ge=1, validation_alias=var("LEAKDESK_WORK_MAX_ATTEMPTS"))

@@ -8,6 +8,7 @@ from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 from slack_sdk.web.async_client import AsyncWebClient
@@ -62,6 +63,7 @@ class SlackEffects:
         self.service: IncidentService = runtime.service
         self._default = client
         self._clients = clients
+        self._sessions: list[aiohttp.ClientSession] = []
         self.pacer = Pacer(SLACK_LIMITS if runtime.settings.slack_pacing else {})
         self.settings = runtime.settings
 
@@ -150,7 +152,9 @@ class SlackEffects:
 
     def _guarded(self, handler: Any) -> Any:
         async def run(item: Claimed) -> None:
-            token = _current_client.set(await self._client_for(item))
+            client = await self._client_for(item)
+            self._keep_alive(client or self._default)
+            token = _current_client.set(client)
             try:
                 await handler(item)
             except SlackApiError as exc:
@@ -160,6 +164,19 @@ class SlackEffects:
 
         run.__name__ = handler.__name__
         return run
+
+    def _keep_alive(self, client: AsyncWebClient) -> None:
+        """One connection pool per client instead of a new TCP connection for every call."""
+        if client.session is None:
+            client.session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=client.timeout)
+            )
+            self._sessions.append(client.session)
+
+    async def close(self) -> None:
+        for session in self._sessions:
+            await session.close()
+        self._sessions.clear()
 
     async def _client_for(self, item: Claimed) -> AsyncWebClient | None:
         if self._clients is None:
