@@ -84,7 +84,9 @@ def static_authorize(runtime: Runtime) -> Any:
     assert settings.slack_bot_token is not None
     token = settings.slack_bot_token.get_secret_value()
 
-    async def authorize(enterprise_id: str | None, team_id: str | None, **_: Any) -> AuthorizeResult:
+    async def authorize(
+        enterprise_id: str | None, team_id: str | None, **_: Any
+    ) -> AuthorizeResult:
         return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=token)
 
     return authorize

@@ -15,6 +15,16 @@ from app.slack import blocks as ui
 from app.slack.common import decode, guarded, incident_id_of, reply_later
 from app.triage import QUESTIONS
 
+
+def scenario_named(name: str):  # type: ignore[no-untyped-def]
+    from app.drills.catalog import UnknownScenario, load_scenario
+
+    try:
+        return load_scenario(name.strip()) if name.strip() else None
+    except UnknownScenario:
+        return None
+
+
 ROOM_COMMANDS = {"note", "status", "close", "answer", "answers"}
 
 
@@ -84,16 +94,20 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
             return
         drill = word == "drill"
         title = rest.strip() if drill else text
+        source = {
+            "channel_id": command.get("channel_id"),
+            "response_url": command.get("response_url"),
+        }
+        if drill and (scenario := scenario_named(title)) is not None:
+            # A built-in scenario: the bot reveals its facts in the room as the scenario says.
+            title, source["scenario"] = scenario.title.get(lang), scenario.id
         await open_from(
             ack,
             title=title or t("shortcut.title", lang),
             user=command["user_id"],
             team=command.get("team_id"),
             drill=drill,
-            source={
-                "channel_id": command.get("channel_id"),
-                "response_url": command.get("response_url"),
-            },
+            source=source,
         )
 
     async def room_command(ack: Any, command: dict[str, Any], word: str, rest: str) -> None:

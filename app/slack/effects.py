@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from app.drills.catalog import load_scenario
 from app.i18n import t
 from app.incidents.reactions import Event, Reactions
 from app.incidents.service import IncidentService, Snapshot, slugify
@@ -88,6 +89,7 @@ class SlackEffects:
             "slack.post": self.post,
             "slack.publish_home": self.publish_home,
             "slack.invite": self.invite,
+            "slack.drill_reveal": self.drill_reveal,
         }.items():
             queue.register(kind, self._guarded(handler))
 
@@ -96,7 +98,18 @@ class SlackEffects:
 
         @reactions.on("incident.opened", platform="slack")
         def _opened(event: Event) -> list[WorkSpec]:
-            return [work("slack.open_room")]
+            specs = [work("slack.open_room")]
+            if scenario_id := event.incident.source.get("scenario"):
+                steps = load_scenario(scenario_id).steps
+                specs += [
+                    WorkSpec(
+                        "slack.drill_reveal",
+                        {"scenario": scenario_id, "step": n},
+                        due_at=event.at + timedelta(minutes=step.after_minutes),
+                    )
+                    for n, step in enumerate(steps)
+                ]
+            return specs
 
         @reactions.on("answer.recorded", platform="slack")
         def _answered(event: Event) -> list[WorkSpec]:
@@ -355,6 +368,28 @@ class SlackEffects:
             if exc.response.get("error") not in ("already_in_channel", "cant_invite_self"):
                 # One bad id must not keep the others out: invite one by one.
                 await self._invite_each(incident.channel_id, users)
+
+    async def drill_reveal(self, item: Claimed) -> None:
+        """Posts the next facts of a drill scenario in its room, when the scenario says."""
+        assert item.incident_id is not None
+        incident = await self.service.get(item.incident_id)
+        if incident.status != "open":
+            return
+        if (
+            incident.channel_id is None
+            or await self.service.message_ref(incident.id, "welcome") is None
+        ):
+            raise Retry("room not ready yet", after=2)
+        step = load_scenario(item.payload["scenario"]).steps[item.payload["step"]]
+        text = t(
+            "drill.reveal_room",
+            incident.language,
+            minutes=step.after_minutes,
+            text=step.narrative.get(incident.language),
+        )
+        await self.post_once(
+            item, incident, f"drill_step:{item.payload['step']}", [ui.section(text)], text
+        )
 
     async def invite(self, item: Claimed) -> None:
         """Adds one person to the room (a later reporter joining)."""

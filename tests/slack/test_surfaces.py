@@ -130,3 +130,21 @@ async def test_a_report_storm_offers_the_open_room_instead_of_a_new_channel(slac
     )
     await slack.work()
     assert len([c for c in slack.fake.channels if c["name"].startswith("leak-")]) == 2
+
+
+async def test_a_slack_drill_of_a_scenario_reveals_its_facts_over_time(slack: Slack) -> None:
+    from datetime import timedelta
+
+    from app.models import utcnow
+
+    response = await slack.command("drill lost-laptop")
+    assert "DRILL-" in response.json()["text"]
+    await slack.work()
+    assert slack.room()["name"].startswith("drill-")
+    assert "drill_step:0" in slack.refs() and "drill_step:1" not in slack.refs()
+    slack.runtime.queue.clock = lambda: utcnow() + timedelta(minutes=50)
+    await slack.work()
+    assert "drill_step:1" in slack.refs() and "drill_step:2" not in slack.refs()
+    assert "IT confirms the disk was not encrypted" in str(
+        slack.message_with_ref("drill_step:1")["blocks"]
+    )
