@@ -51,6 +51,11 @@ class Slack:
         assert rooms, "no incident room was created"
         return rooms[-1]
 
+    def room_incident_id(self) -> int:
+        """The incident behind the newest room (read from its pinned summary's metadata)."""
+        summary = self.message_with_ref("summary")
+        return int(summary["metadata"]["event_payload"]["incident"])
+
     def messages(self, channel: str | None = None) -> list[dict[str, Any]]:
         return self.fake.messages(channel or self.room()["id"])
 

@@ -127,3 +127,30 @@ async def test_pr_leads_given_as_a_user_group_are_checked_live(
         await slack.work()
         assert "published:1" in slack.refs()
     await runtime.close()
+
+
+async def test_an_edit_voids_an_earlier_approval_of_a_sev1_statement(slack: Slack) -> None:
+    await open_with_verdict(
+        slack, title="Card data skimmed", categories=["financial"], mode="skimming"
+    )
+    await slack.answer("affected_count", "5000")
+    await slack.work()
+    assert "SEV1" in str(slack.message_with_ref("verdict:2")["blocks"])
+    await slack.press("redraft_offer:2", "redraft", user="U0LEAD1")
+    await slack.work()
+    await slack.press("statement", "statement_approve", user="U0LEAD1")  # one of the two needed
+    await slack.work()
+    await slack.press("statement", "statement_edit", user="U0LEAD2")
+    (view,) = [v for v in slack.fake.views if v.get("callback_id") == "statement_edit"]
+    await slack.send(slack.requests.submit(view, {"text_en": "Edited notice"}, user_id="U0LEAD2"))
+    await slack.work()
+    statement = await slack.runtime.service.latest_statement(slack.room_incident_id())
+    assert statement is not None and statement.approvals == [] and statement.status == "draft"
+    await slack.press("statement", "statement_approve", user="U0LEAD2")
+    await slack.work()
+    assert not [
+        r for r in slack.refs() if r and r.startswith("published:")
+    ]  # one approval is not enough
+    await slack.press("statement", "statement_approve", user="U0LEAD1")
+    await slack.work()
+    assert f"published:{statement.version}" in slack.refs()
