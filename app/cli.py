@@ -497,6 +497,77 @@ def report(
         raise fail(f"no incident {incident}") from None
 
 
+token_cli = typer.Typer(help="API tokens for the ops API (stored as SHA-256 digests).")
+cli.add_typer(token_cli, name="token")
+
+
+@token_cli.command("create")
+def token_create(
+    name: Annotated[str, typer.Argument(help="Who or what the token is for.")],
+    workspace: Annotated[
+        str | None, typer.Option(help="Limit it to one workspace's incidents.")
+    ] = None,
+) -> None:
+    """Create an API token and print it once (only its digest is stored)."""
+    import secrets
+
+    from app.db import transaction
+    from app.models import ApiToken, utcnow
+    from app.ops.auth import token_digest
+    from app.runtime import build_runtime
+
+    config = settings()
+    token = "ldk_" + secrets.token_urlsafe(32)
+
+    async def go() -> None:
+        runtime = build_runtime(config)
+        try:
+            async with transaction(runtime.sessions) as session:
+                session.add(
+                    ApiToken(
+                        name=name,
+                        digest=token_digest(token),
+                        workspace_id=workspace,
+                        created_at=utcnow(),
+                    )
+                )
+        finally:
+            await runtime.close()
+
+    run(go(), config.database_url)
+    typer.echo(token)
+
+
+@token_cli.command("revoke")
+def token_revoke(name: Annotated[str, typer.Argument(help="The name given at creation.")]) -> None:
+    """Revoke every token with this name."""
+    from sqlalchemy import update
+
+    from app.db import transaction
+    from app.models import ApiToken, utcnow
+    from app.runtime import build_runtime
+
+    config = settings()
+
+    async def go() -> int:
+        runtime = build_runtime(config)
+        try:
+            async with transaction(runtime.sessions) as session:
+                result = await session.execute(
+                    update(ApiToken)
+                    .where(ApiToken.name == name, ApiToken.revoked_at.is_(None))
+                    .values(revoked_at=utcnow())
+                )
+                return int(result.rowcount)
+        finally:
+            await runtime.close()
+
+    count = run(go(), config.database_url)
+    if not count:
+        raise fail(f"no active token named {name!r}")
+    typer.echo(f"revoked {count} token(s) named {name!r}")
+
+
 def main() -> None:
     cli()
 
