@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
+from urllib.parse import parse_qs
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -121,6 +123,41 @@ def deduplicate_events(runtime: Runtime) -> Any:
     return dedupe
 
 
+OBJECT_FIELDS = ("user", "team", "channel", "view", "message", "container", "enterprise", "event")
+
+
+def malformed(body: bytes) -> bool:
+    """True when a body cannot be one of Slack's shapes (checked before bolt, whose own logging
+    fails on some of them); unsigned bodies are refused by bolt's signature check either way."""
+    text = body.decode("utf-8", "replace")
+    if text.startswith("{"):
+        return not _slack_object(_json(text))
+    form = parse_qs(text)
+    if "payload" in form:
+        return not _slack_object(_json(form["payload"][0]))
+    return False
+
+
+def _json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _slack_object(data: Any) -> bool:
+    if not isinstance(data, dict) or not isinstance(data.get("type", ""), str):
+        return False
+    if any(data.get(key) is not None and not isinstance(data[key], dict) for key in OBJECT_FIELDS):
+        return False
+    if "view" in data and data["view"] is None:  # bolt's own logging assumes an object
+        return False
+    actions = data.get("actions")
+    return actions is None or (
+        isinstance(actions, list) and all(isinstance(a, dict) for a in actions)
+    )
+
+
 def attach_slack(app: FastAPI, runtime: Runtime) -> AsyncApp:
     bolt = build_bolt_app(runtime)
     handler = AsyncSlackRequestHandler(bolt)
@@ -133,6 +170,8 @@ def attach_slack(app: FastAPI, runtime: Runtime) -> AsyncApp:
         body = await request.body()
         if len(body) > MAX_BODY_BYTES:
             return JSONResponse({"error": "request body too large"}, status_code=413)
+        if malformed(body):
+            return JSONResponse({"error": "malformed request body"}, status_code=400)
         try:
             response = await handler.handle(request)
         except (ValueError, KeyError, TypeError):
