@@ -12,6 +12,7 @@ from app.incidents.service import IncidentService
 from app.models import Incident
 from app.statements import check_statement
 from app.triage import Question, next_question, parse_answers, render
+from app.work.followups import plan
 
 Say = Callable[[str], None]
 Ask = Callable[[Question, str], Any]  # returns the answer value, or None for unknown
@@ -82,10 +83,24 @@ class DrillRunner:
                 self.say(f"\n{t('drill.statement', self.lang, lang=lang.upper())}\n{text}")
                 for finding in check_statement(text, lang, answers=answers, verdict=verdict):
                     self.say(f"  ! {finding.code}: {finding.message(self.lang)}")
-        followups = await self.service.followups(incident.id)
-        self.say(f"\n{t('drill.followups', self.lang, count=len(followups))}")
-        for row in sorted(followups, key=lambda f: f.due_at)[:20]:
-            self.say(f"  {format_time(row.due_at, self.lang, self.tz)}  {row.kind}  ({row.state})")
+        # What the room would be prompted with (a terminal drill has no room to prompt).
+        planned = (
+            plan(
+                verdicts[-1].data,
+                severity=verdicts[-1].severity,
+                discovered_at=incident.discovered_at,
+                next_update_at=statement.next_update_at if statement else None,
+                actions_done=(),
+                policy=self.service.policy,
+                now=self.service.clock(),
+                tz=self.tz,
+            )
+            if verdicts
+            else []
+        )
+        self.say(f"\n{t('drill.followups', self.lang, count=len(planned))}")
+        for row in planned[:20]:
+            self.say(f"  {format_time(row.due_at, self.lang, self.tz)}  {row.key}")
         broken = await self.service.verify(incident.id)
         events = await self.service.timeline(incident.id)
         self.say(

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import jinja2
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi import Path as PathParam
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from app.i18n import LANGUAGES, format_time, t
@@ -260,3 +260,25 @@ async def incident_page(
 
 
 router.include_router(protected)
+
+
+@protected.get("/incidents/{incident_id}/report", response_class=PlainTextResponse)
+async def incident_report(
+    request: Request,
+    user: PageUser,
+    incident_id: Annotated[int, PathParam(ge=1, le=MAX_ID)],
+) -> Response:
+    """The after-action report (Markdown), the same as `leakdesk report`."""
+    from app.drills.report import after_action_report
+
+    service = service_of(request)
+    try:
+        incident = await service.get(incident_id)
+    except NotFound:
+        return render(request, "error.html", 404, message_key="ops.error.not_found")
+    if not user.may_see(incident.workspace_id):
+        return render(request, "error.html", 404, message_key="ops.error.not_found")
+    text = await after_action_report(
+        service, incident_id, lang=incident.language, tz=request.app.state.runtime.settings.timezone
+    )
+    return PlainTextResponse(text, media_type="text/markdown; charset=utf-8", headers=PAGE_HEADERS)

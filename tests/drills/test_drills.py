@@ -114,3 +114,33 @@ def test_the_after_action_report(drill, database_url: str) -> None:  # type: ign
     for heading in ("After-action report", "Response times", "Legal clocks", "Timeline"):
         assert heading in report
     assert "Report → first verdict" in report and "appi_preliminary" in report
+
+
+def test_the_after_action_report_is_on_the_ops_page_too(drill, database_url: str) -> None:  # type: ignore[no-untyped-def]
+    import httpx
+
+    from app.main import create_app
+
+    drill("drill", "misdirected-email", "--lang", "en")
+    ((incident, _, _),) = incidents(database_url)
+
+    async def fetch() -> tuple[int, str, int]:
+        settings = make_settings(database_url, ops_token="t" * 32, session_secret="s" * 32)
+        runtime = build_runtime(settings)
+        app = create_app(settings, runtime=runtime, start_worker=False)
+        try:
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://t"
+            ) as http:
+                anonymous = await http.get(f"/incidents/{incident.id}/report")
+                login = await http.get("/login")
+                csrf = login.text.split('name="csrf" value="')[1].split('"')[0]
+                await http.post("/login", data={"csrf": csrf, "next": "/", "token": "t" * 32})
+                report = await http.get(f"/incidents/{incident.id}/report")
+                return anonymous.status_code, report.text, report.status_code
+        finally:
+            await runtime.close()
+
+    anonymous, text, status = asyncio.run(fetch())
+    assert anonymous in (302, 303, 307, 401)
+    assert status == 200 and "After-action report" in text and incident.key in text
