@@ -440,26 +440,28 @@ def _ask_in_terminal(question: Any, lang: str) -> Any:
     from rich.prompt import Prompt
 
     console = Console()
+
+    def ask(key: str, **values: Any) -> str:
+        # Input that ends (a pipe, /dev/null) leaves the remaining facts unknown.
+        try:
+            return Prompt.ask(t_(key, lang, **values), default="", show_default=False)
+        except EOFError:
+            return ""
+
     console.print(f"\n[bold]{question.text.get(lang)}[/bold]")
     console.print(f"[dim]{question.help.get(lang)}[/dim]")
     if question.kind == "number":
-        raw = Prompt.ask(t_("drill.prompt_number", lang), default="", show_default=False)
+        raw = ask("drill.prompt_number")
         digits = raw.replace(",", "").strip()
         return int(digits) if digits.isdigit() else None
     if question.kind == "bool":
-        raw = (
-            Prompt.ask(t_("drill.prompt_bool", lang), default="", show_default=False)
-            .strip()
-            .lower()
-        )
+        raw = ask("drill.prompt_bool").strip().lower()
         return {"y": True, "yes": True, "n": False, "no": False}.get(raw)
     for number, option in enumerate(question.options, start=1):
         console.print(f"  {number}. {option.label.get(lang)}")
     multi = question.kind == "multi"
     while True:
-        raw = Prompt.ask(
-            t_("drill.prompt", lang, multi=", …" if multi else ""), default="", show_default=False
-        )
+        raw = ask("drill.prompt", multi=", …" if multi else "")
         picks = [p.strip() for p in raw.replace("、", ",").split(",") if p.strip()]
         if not picks:
             return None

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from app.i18n import format_time, t
 from app.incidents.service import IncidentService
-from app.models import TimelineEvent
+from app.models import Followup, FollowupState, TimelineEvent
 
 
 def _first(events: list[TimelineEvent], kind: str) -> datetime | None:
@@ -45,24 +46,27 @@ async def after_action_report(
         "",
         f"## {t('report.clocks', lang)}",
     ]
-    done_kinds = {e.data.get("kind") for e in events if e.kind == "followup.done" and e.data}
     clocks = _clocks(verdicts[-1].data if verdicts else None)
     if not clocks:
         lines.append(f"- {t('report.no_clocks', lang)}")
-    now = service.clock()
     for name, due in clocks:
-        if any(name in str(kind) for kind in done_kinds):
-            state = t("report.clock_done", lang)
-        elif datetime.fromisoformat(due) < now:
-            state = t("report.clock_missed", lang)
+        recorded = _recorded(events, name)
+        if recorded is None:
+            state = t("report.clock_not_recorded", lang)
+        elif recorded <= due:
+            state = t("report.clock_met", lang, at=format_time(recorded, lang, tz))
         else:
-            state = t("report.clock_open", lang)
-        lines.append(f"- {name}: {format_time(due, lang, tz)} — {state}")
+            state = t("report.clock_late", lang, at=format_time(recorded, lang, tz))
+        label = t(f"followup.deadline.{name}", lang)
+        lines.append(f"- {label}: {format_time(due, lang, tz)} — {state}")
     lines += ["", f"## {t('report.followups', lang)}"]
-    counts: dict[str, int] = {}
-    for row in followups:
-        counts[str(row.state)] = counts.get(str(row.state), 0) + 1
-    lines.append("- " + (", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "—"))
+    if followups:
+        lines += [
+            f"- {t(f'report.prompts.{state}', lang)}: {count}"
+            for state, count in _prompt_counts(followups, events).items()
+        ]
+    else:
+        lines.append(f"- {t('report.no_followups', lang)}")
     lines += ["", f"## {t('report.timeline', lang)}"]
     lines += [f"- {format_time(e.at, lang, tz)} `{e.kind}` {e.actor}" for e in events]
     broken = await service.verify(incident_id)
@@ -78,13 +82,47 @@ async def after_action_report(
     return "\n".join(lines) + "\n"
 
 
-def _clocks(verdict: dict | None) -> list[tuple[str, str]]:  # type: ignore[type-arg]
+def _clocks(verdict: dict[str, Any] | None) -> list[tuple[str, datetime]]:
+    """The legal clocks a verdict started, named as the follow-ups name them."""
     if not verdict:
         return []
-    appi, gdpr = verdict.get("appi", {}), verdict.get("gdpr", {})
-    found = []
+    appi, gdpr = verdict.get("appi") or {}, verdict.get("gdpr") or {}
+    found: list[tuple[str, Any]] = []
     if appi.get("report_required") in (True, "conditional"):
-        found += [("appi_preliminary", appi["preliminary_due"]), ("appi_final", appi["final_due"])]
-    if gdpr.get("relevant") is True and gdpr.get("authority_due"):
-        found.append(("gdpr", gdpr["authority_due"]))
-    return [(name, due) for name, due in found if due]
+        # A processor discharges its duty by notifying its principal on the same schedule.
+        if (verdict.get("actions") or {}).get("notify_principal"):
+            found.append(("principal", appi.get("preliminary_due")))
+        else:
+            found.append(("appi_preliminary", appi.get("preliminary_due")))
+            found.append(("appi_final", appi.get("final_due")))
+    if gdpr.get("relevant") is True:
+        found.append(("gdpr", gdpr.get("authority_due")))
+    return [(name, datetime.fromisoformat(due)) for name, due in found if due]
+
+
+def _recorded(events: list[TimelineEvent], clock: str) -> datetime | None:
+    """When the room first recorded a clock as met: its prompt marked done, or a note naming it
+    (by key or by its label in either language)."""
+    names = {clock.lower()} | {
+        t(f"followup.deadline.{clock}", lang).lower() for lang in ("ja", "en")
+    }
+    for event in events:
+        data = event.data or {}
+        if event.kind == "followup.done" and data.get("kind") == clock:
+            return event.at
+        if event.kind == "note.added" and any(
+            n in str(data.get("text", "")).lower() for n in names
+        ):
+            return event.at
+    return None
+
+
+def _prompt_counts(followups: list[Followup], events: list[TimelineEvent]) -> dict[str, int]:
+    """Prompts posted, answered, snoozed (times) and missed (posted, never answered)."""
+    return {
+        "posted": sum(1 for e in events if e.kind == "followup.posted"),
+        "done": sum(1 for r in followups if r.state == FollowupState.DONE),
+        "not_needed": sum(1 for r in followups if r.state == FollowupState.NOT_NEEDED),
+        "snoozed": sum(r.snoozes for r in followups),
+        "missed": sum(1 for r in followups if r.state == FollowupState.POSTED),
+    }

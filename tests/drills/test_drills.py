@@ -113,7 +113,7 @@ def test_the_after_action_report(drill, database_url: str) -> None:  # type: ign
     report = drill("report", incident.key, "--lang", "en")
     for heading in ("After-action report", "Response times", "Legal clocks", "Timeline"):
         assert heading in report
-    assert "Report → first verdict" in report and "appi_preliminary" in report
+    assert "Report → first verdict" in report and "APPI preliminary report" in report
 
 
 def test_the_after_action_report_is_on_the_ops_page_too(drill, database_url: str) -> None:  # type: ignore[no-untyped-def]
@@ -144,3 +144,34 @@ def test_the_after_action_report_is_on_the_ops_page_too(drill, database_url: str
     anonymous, text, status = asyncio.run(fetch())
     assert anonymous in (302, 303, 307, 401)
     assert status == 200 and "After-action report" in text and incident.key in text
+
+
+def test_a_drill_with_no_more_input_treats_the_rest_as_unknown(drill, database_url: str) -> None:  # type: ignore[no-untyped-def]
+    output = drill("drill", "--lang", "en", input="")  # e.g. `leakdesk drill </dev/null`
+    assert "hash chain intact" in output
+    ((incident, verdict, broken),) = incidents(database_url)
+    assert incident.is_drill and verdict is not None and broken is None
+
+
+async def _note(database_url: str, incident_id: int, text: str) -> None:
+    runtime = build_runtime(make_settings(database_url))
+    try:
+        await runtime.service.add_note(incident_id, text, "U_PR")
+    finally:
+        await runtime.close()
+
+
+def test_a_clock_is_met_when_a_note_records_it_before_its_due_time(
+    drill, database_url: str
+) -> None:  # type: ignore[no-untyped-def]
+    drill("drill", "web-shop-skimming", "--lang", "en")
+    ((incident, _, _),) = incidents(database_url)
+    before = drill("report", incident.key, "--lang", "en")
+    assert "APPI preliminary report:" in before and "met (recorded" not in before
+    asyncio.run(_note(database_url, incident.id, "APPI preliminary report filed on the PPC portal"))
+    after = drill("report", incident.key, "--lang", "en")
+    preliminary = next(line for line in after.splitlines() if "APPI preliminary report:" in line)
+    final = next(line for line in after.splitlines() if "APPI final report:" in line)
+    assert "met (recorded" in preliminary
+    assert final.endswith("not recorded")
+    assert "Follow-up prompts" in after and "note.added" in after
