@@ -14,6 +14,7 @@ from app.statements import check_statement
 from app.triage import Question, next_question, parse_answers, render
 from app.work.followups import plan
 
+SHOWN_FOLLOWUPS = 20  # the rest are more of the same status checks
 Say = Callable[[str], None]
 Ask = Callable[[Question, str], Any]  # returns the answer value, or None for unknown
 
@@ -38,7 +39,9 @@ class DrillRunner:
         self.say(t("drill.opened", self.lang, key=incident.key, title=incident.title))
         return incident
 
-    async def answer(self, result: DrillResult, values: dict[str, Any]) -> None:
+    async def answer(
+        self, result: DrillResult, values: dict[str, Any], *, say_unchanged: bool = False
+    ) -> None:
         """Records answers one by one, as people in the room would, then shows the verdict if the
         answers changed it (once per batch of facts, in the drill's language)."""
         latest = None
@@ -52,6 +55,8 @@ class DrillRunner:
             result.severities.append(latest.severity)
             text = render.format_text(_verdict(latest.data), self.lang)
             self.say("\n" + text.split("\n" + "-" * 72)[0].rstrip())
+        elif say_unchanged and result.severities:
+            self.say(t("drill.unchanged", self.lang, severity=result.severities[-1]))
 
     async def interview(self, result: DrillResult, ask: Ask) -> None:
         """Asks the question bank one at a time, skipping what can no longer change the verdict."""
@@ -99,8 +104,10 @@ class DrillRunner:
             else []
         )
         self.say(f"\n{t('drill.followups', self.lang, count=len(planned))}")
-        for row in planned[:20]:
+        for row in planned[:SHOWN_FOLLOWUPS]:
             self.say(f"  {format_time(row.due_at, self.lang, self.tz)}  {row.key}")
+        if len(planned) > SHOWN_FOLLOWUPS:
+            self.say(f"  … (+{len(planned) - SHOWN_FOLLOWUPS})")
         broken = await self.service.verify(incident.id)
         events = await self.service.timeline(incident.id)
         self.say(

@@ -71,11 +71,27 @@ def test_each_scenario_plays_to_its_verdict_as_a_drill(
     assert broken is None
 
 
+async def _severities(database_url: str, incident_id: int) -> list[str]:
+    runtime = build_runtime(make_settings(database_url))
+    try:
+        return [v.severity for v in await runtime.service.verdicts(incident_id)]
+    finally:
+        await runtime.close()
+
+
 def test_a_scenario_is_reassessed_as_facts_arrive(drill, database_url: str) -> None:  # type: ignore[no-untyped-def]
     output = drill("drill", "lost-laptop", "--lang", "en")
-    assert output.count("Verdict:") >= 2  # SEV3 while access is open, SEV4 once ruled out
+    assert output.count("Verdict:") >= 2
     ((incident, verdict, _),) = incidents(database_url)
-    assert verdict is not None and verdict.version >= 2
+    severities = asyncio.run(_severities(database_url, incident.id))
+    # SEV3 while nobody knows whether the laptop was opened, SEV4 once access is ruled out.
+    assert severities[0] == "SEV3" and severities[-1] == "SEV4"
+    assert verdict is not None and verdict.version == len(severities) >= 2
+
+
+def test_facts_that_leave_the_verdict_alone_say_so(drill) -> None:  # type: ignore[no-untyped-def]
+    output = drill("drill", "hospital-vendor-ransomware", "--lang", "en")
+    assert "These facts leave the verdict as it was: SEV1." in output
 
 
 def test_an_answers_file_runs_without_prompts(drill, database_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
