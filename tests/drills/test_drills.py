@@ -191,3 +191,43 @@ def test_a_clock_is_met_when_a_note_records_it_before_its_due_time(
     assert "met (recorded" in preliminary
     assert final.endswith("not recorded")
     assert "Follow-up prompts" in after and "note.added" in after
+
+
+async def test_the_report_counts_prompts_and_a_clock_whose_prompt_was_marked_done(runtime) -> None:  # type: ignore[no-untyped-def]
+    from app.drills.report import after_action_report
+    from app.work import followups as schedule
+
+    # Prompts are scheduled for chat incidents; register them as the Slack adapter does.
+    schedule.register(
+        runtime.reactions,
+        policy=lambda: runtime.service.policy,
+        tz=runtime.settings.timezone,
+        platforms=frozenset({"slack"}),
+    )
+    service = runtime.service
+    incident, _ = await service.open_incident(
+        title="skimming", reporter_id="U1", platform="slack", is_drill=True, language="en"
+    )
+    facts = {
+        "data_categories": ["financial"],
+        "affected_count": 2400,
+        "leak_mode": "skimming",
+        "access": "confirmed",
+        "subject_regions": ["JP"],
+    }
+    for name, value in facts.items():
+        await service.record_answer(incident.id, name, value, "U1")
+    rows = await service.followups(incident.id)
+    clock = next(r for r in rows if r.kind == "appi_preliminary")
+    status = next(r for r in rows if r.kind == "status")
+    action = next(r for r in rows if r.kind == "action")
+    await service.followup_done(clock.id, "U0LEAD1")
+    await service.followup_snooze(status.id, 1, "U0LEAD1")
+    assert await service.followup_posted(action.id, action.work_id, schedule.prompt_ref(action))
+
+    report = await after_action_report(service, incident.id, lang="en", tz="Asia/Tokyo")
+    lines = report.splitlines()
+    assert "met (recorded" in next(x for x in lines if x.startswith("- APPI preliminary report:"))
+    assert next(x for x in lines if x.startswith("- APPI final report:")).endswith("not recorded")
+    assert "- Prompts posted: 1" in lines and "- Marked done: 1" in lines
+    assert "- Snoozed (times): 1" in lines and "- Missed (posted, never answered): 1" in lines
