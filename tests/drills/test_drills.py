@@ -79,14 +79,24 @@ async def _severities(database_url: str, incident_id: int) -> list[str]:
         await runtime.close()
 
 
-def test_a_scenario_is_reassessed_as_facts_arrive(drill, database_url: str) -> None:  # type: ignore[no-untyped-def]
-    output = drill("drill", "lost-laptop", "--lang", "en")
+@pytest.mark.parametrize(
+    ("scenario_id", "first", "last"),
+    [
+        # SEV3 while nobody knows whether the laptop was opened, SEV4 once access is ruled out.
+        ("lost-laptop", "SEV3", "SEV4"),
+        # 800 addresses are under the APPI's 1,000; the second batch takes it to 1,800 (C4).
+        ("misdirected-email", "SEV3", "SEV2"),
+    ],
+)
+def test_a_scenario_is_reassessed_as_facts_arrive(
+    drill, database_url: str, scenario_id: str, first: str, last: str
+) -> None:  # type: ignore[no-untyped-def]
+    output = drill("drill", scenario_id, "--lang", "en")
     assert output.count("Verdict:") >= 2
     ((incident, verdict, _),) = incidents(database_url)
     severities = asyncio.run(_severities(database_url, incident.id))
-    # SEV3 while nobody knows whether the laptop was opened, SEV4 once access is ruled out.
-    assert severities[0] == "SEV3" and severities[-1] == "SEV4"
-    assert verdict is not None and verdict.version == len(severities) >= 2
+    assert severities[0] == first and severities[-1] == last
+    assert verdict is not None and verdict.version == len(severities)
 
 
 def test_facts_that_leave_the_verdict_alone_say_so(drill) -> None:  # type: ignore[no-untyped-def]
