@@ -400,6 +400,8 @@ def t_(key: str, lang: str, **values: Any) -> str:
 
 
 async def _drill(config: Settings, lang: str, scenario: Any, given: dict[str, Any] | None) -> None:
+    from datetime import datetime
+
     from app.drills.runner import DrillResult, DrillRunner
     from app.main import prepare_database
     from app.runtime import build_runtime
@@ -423,8 +425,10 @@ async def _drill(config: Settings, lang: str, scenario: Any, given: dict[str, An
                 )
                 await runner.answer(result, step.answers, say_unchanged=True)
         elif given is not None:
-            given.pop("discovered_at", None)
+            aware = given.pop("discovered_at", None)
             result = DrillResult(await runner.open(t_("shortcut.title", lang)))
+            if aware:
+                await runner.discovered(result, datetime.fromisoformat(aware))
             await runner.answer(result, given)
         else:
             result = DrillResult(await runner.open(t_("shortcut.title", lang)))

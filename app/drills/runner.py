@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from app.i18n import format_time, t
@@ -38,6 +38,10 @@ class DrillRunner:
         )
         self.say(t("drill.opened", self.lang, key=incident.key, title=incident.title))
         return incident
+
+    async def discovered(self, result: DrillResult, when: datetime) -> None:
+        """The awareness time an answers file gives: the legal clocks start there."""
+        await self.service.set_discovered_at(result.incident.id, when, "drill")
 
     async def answer(
         self, result: DrillResult, values: dict[str, Any], *, say_unchanged: bool = False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,25 @@ def test_each_scenario_plays_to_its_verdict_as_a_drill(
     assert "Draft holding statement (EN)" in output and "hash chain intact" in output
     ((incident, verdict, broken),) = incidents(database_url)
     assert incident.key.startswith("DRILL-") and incident.is_drill
+    assert verdict is not None and verdict.severity == EXPECTED[scenario_id]
+    assert broken is None
+
+
+@pytest.mark.parametrize("scenario_id", sorted(EXPECTED))
+def test_each_scenario_as_an_answers_file_runs_without_prompts(
+    drill, database_url: str, tmp_path: Path, scenario_id: str
+) -> None:  # type: ignore[no-untyped-def]
+    facts: dict[str, object] = {"discovered_at": "2026-11-27T10:00:00+09:00"}
+    for step in load_scenario(scenario_id).steps:
+        facts.update(step.answers)
+    answers = tmp_path / f"{scenario_id}.json"
+    answers.write_text(json.dumps(facts))
+    output = drill("drill", "--answers", str(answers), "--lang", "en")
+    assert f"Verdict: {EXPECTED[scenario_id]}" in output
+    assert "Draft holding statement (JA)" in output and "hash chain intact" in output
+    ((incident, verdict, broken),) = incidents(database_url)
+    assert incident.key.startswith("DRILL-") and incident.is_drill
+    assert incident.discovered_at == datetime.fromisoformat(str(facts["discovered_at"]))
     assert verdict is not None and verdict.severity == EXPECTED[scenario_id]
     assert broken is None
 
