@@ -35,7 +35,7 @@ async def after_action_report(
         "",
         f"- {t('report.summary', lang)}: {incident.title}",
         f"- {t('report.opened', lang)}: {format_time(opened, lang, tz)}",
-        f"- {t('report.status', lang)}: {incident.status}"
+        f"- {t('report.status', lang)}: {t(f'ops.status.{incident.status}', lang)}"
         + (f" ({format_time(incident.closed_at, lang, tz)})" if incident.closed_at else ""),
         f"- {t('report.severity', lang)}: {incident.severity or '—'}"
         f" ({t('report.versions', lang, count=len(verdicts))})",
