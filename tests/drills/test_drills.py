@@ -149,8 +149,11 @@ def test_the_interactive_drill_asks_the_question_bank(drill, database_url: str) 
     # then Enter (unknown) for everything else.
     output = drill("drill", "--lang", "en", input="5\n300\n1\n1\n5\n" + "\n" * 20)
     assert "What kinds of data leaked" in output
-    ((incident, verdict, _),) = incidents(database_url)
-    assert verdict is not None
+    assert "Count people, not records" in output  # each question comes with its help text
+    ((incident, verdict, broken),) = incidents(database_url)
+    assert incident.is_drill and broken is None
+    # 300 contacts misdelivered: a leak, but under every APPI category (S3-a).
+    assert verdict is not None and verdict.severity == "SEV3"
 
 
 def test_the_after_action_report(drill, database_url: str) -> None:  # type: ignore[no-untyped-def]
