@@ -34,108 +34,156 @@ SECTIONS: dict[Section, Text] = {
 }
 
 # Labels for every value of every closed set, so adapters can show answers and verdicts.
-VALUE_LABELS: dict[enum.StrEnum, Text] = {
-    DataCategory.SPECIAL_CARE: Text(
-        ja="要配慮個人情報（病歴・健康診断結果・犯罪歴など）",
-        en="Special-care data (medical, health checks, criminal record, …)",
+# StrEnum members equal their string value (DataCategory.NONE == Encryption.NONE == "none"),
+# so labels are keyed by (enum class, value), never by the member alone.
+_LABEL_PAIRS: tuple[tuple[enum.StrEnum, Text], ...] = (
+    (
+        DataCategory.SPECIAL_CARE,
+        Text(
+            ja="要配慮個人情報（病歴・健康診断結果・犯罪歴など）",
+            en="Special-care data (medical, health checks, criminal record, …)",
+        ),
     ),
-    DataCategory.FINANCIAL: Text(
-        ja="財産的被害につながる情報（クレジットカード番号・口座とネットバンキング情報など）",
-        en="Financial data (card numbers, bank accounts with net-banking details, …)",
+    (
+        DataCategory.FINANCIAL,
+        Text(
+            ja="財産的被害につながる情報（クレジットカード番号・口座とネットバンキング情報など）",
+            en="Financial data (card numbers, bank accounts with net-banking details, …)",
+        ),
     ),
-    DataCategory.CREDENTIALS: Text(
-        ja="ログインID・パスワード等の認証情報",
-        en="Log-in credentials (IDs with passwords)",
+    (
+        DataCategory.CREDENTIALS,
+        Text(
+            ja="ログインID・パスワード等の認証情報",
+            en="Log-in credentials (IDs with passwords)",
+        ),
     ),
-    DataCategory.IDENTITY: Text(
-        ja="氏名・住所・生年月日など本人を特定できる情報",
-        en="Identity data (name, address, date of birth, ID numbers)",
+    (
+        DataCategory.IDENTITY,
+        Text(
+            ja="氏名・住所・生年月日など本人を特定できる情報",
+            en="Identity data (name, address, date of birth, ID numbers)",
+        ),
     ),
-    DataCategory.CONTACT: Text(
-        ja="連絡先（メールアドレス・電話番号）", en="Contact data (e-mail, phone)"
+    (
+        DataCategory.CONTACT,
+        Text(ja="連絡先（メールアドレス・電話番号）", en="Contact data (e-mail, phone)"),
     ),
-    DataCategory.OTHER_PERSONAL: Text(
-        ja="その他の個人データ（利用履歴・位置情報・口座番号のみ・カード下4桁と有効期限など）",
-        en="Other personal data (usage history, location, account number alone, card last-4 + expiry, …)",
+    (
+        DataCategory.OTHER_PERSONAL,
+        Text(
+            ja="その他の個人データ（利用履歴・位置情報・口座番号のみ・カード下4桁と有効期限など）",
+            en="Other personal data (usage history, location, account number alone, card last-4 + expiry, …)",
+        ),
     ),
-    DataCategory.MY_NUMBER: Text(ja="マイナンバー（個人番号）", en="My Number (individual number)"),
-    DataCategory.TRADE_SECRET: Text(
-        ja="営業秘密・重要な技術情報", en="Trade secrets, key technical or business information"
+    (
+        DataCategory.MY_NUMBER,
+        Text(ja="マイナンバー（個人番号）", en="My Number (individual number)"),
     ),
-    DataCategory.NATIONAL_SECURITY: Text(
-        ja="国家安全保障・防衛関連の情報", en="National-security or defense information"
+    (
+        DataCategory.TRADE_SECRET,
+        Text(
+            ja="営業秘密・重要な技術情報", en="Trade secrets, key technical or business information"
+        ),
     ),
-    DataCategory.BUSINESS_CONTACT: Text(
-        ja="取引先担当者の業務用連絡先（名刺情報など）",
-        en="Business contact data (business cards, work e-mail)",
+    (
+        DataCategory.NATIONAL_SECURITY,
+        Text(ja="国家安全保障・防衛関連の情報", en="National-security or defense information"),
     ),
-    DataCategory.NONE: Text(
-        ja="個人データ・秘密情報は含まれない", en="No personal data or secrets"
+    (
+        DataCategory.BUSINESS_CONTACT,
+        Text(
+            ja="取引先担当者の業務用連絡先（名刺情報など）",
+            en="Business contact data (business cards, work e-mail)",
+        ),
     ),
-    Region.JP: Text(ja="日本", en="Japan"),
-    Region.EU: Text(ja="EU・EEA", en="EU/EEA"),
-    Region.UK: Text(ja="英国", en="United Kingdom"),
-    Region.US: Text(ja="米国", en="United States"),
-    Region.KR: Text(ja="韓国", en="South Korea"),
-    Region.SG: Text(ja="シンガポール", en="Singapore"),
-    Region.AU: Text(ja="オーストラリア", en="Australia"),
-    Region.OTHER: Text(ja="その他の国・地域", en="Other countries"),
-    LeakMode.UNAUTHORIZED_ACCESS: Text(
-        ja="不正アクセス（サイバー攻撃）", en="Unauthorized access (cyberattack)"
+    (
+        DataCategory.NONE,
+        Text(ja="個人データ・秘密情報は含まれない", en="No personal data or secrets"),
     ),
-    LeakMode.RANSOMWARE: Text(ja="ランサムウェア", en="Ransomware"),
-    LeakMode.INSIDER_THEFT: Text(ja="従業員・内部者による持ち出し", en="Insider theft"),
-    LeakMode.SKIMMING: Text(
-        ja="スキミング（決済画面の改ざんなど）", en="Skimming (e.g. a tampered payment page)"
+    (Region.JP, Text(ja="日本", en="Japan")),
+    (Region.EU, Text(ja="EU・EEA", en="EU/EEA")),
+    (Region.UK, Text(ja="英国", en="United Kingdom")),
+    (Region.US, Text(ja="米国", en="United States")),
+    (Region.KR, Text(ja="韓国", en="South Korea")),
+    (Region.SG, Text(ja="シンガポール", en="Singapore")),
+    (Region.AU, Text(ja="オーストラリア", en="Australia")),
+    (Region.OTHER, Text(ja="その他の国・地域", en="Other countries")),
+    (
+        LeakMode.UNAUTHORIZED_ACCESS,
+        Text(ja="不正アクセス（サイバー攻撃）", en="Unauthorized access (cyberattack)"),
     ),
-    LeakMode.MISDELIVERY: Text(
-        ja="誤送信・誤送付・誤交付", en="Misdelivery (wrong recipient, To instead of Bcc)"
+    (LeakMode.RANSOMWARE, Text(ja="ランサムウェア", en="Ransomware")),
+    (LeakMode.INSIDER_THEFT, Text(ja="従業員・内部者による持ち出し", en="Insider theft")),
+    (
+        LeakMode.SKIMMING,
+        Text(ja="スキミング（決済画面の改ざんなど）", en="Skimming (e.g. a tampered payment page)"),
     ),
-    LeakMode.MISCONFIGURATION: Text(
-        ja="設定ミス（クラウドの公開設定など）", en="Misconfiguration (e.g. public cloud storage)"
+    (
+        LeakMode.MISDELIVERY,
+        Text(ja="誤送信・誤送付・誤交付", en="Misdelivery (wrong recipient, To instead of Bcc)"),
     ),
-    LeakMode.LOST_DEVICE: Text(ja="紛失（PC・USBメモリ・書類）", en="Lost device or papers"),
-    LeakMode.STOLEN_DEVICE: Text(ja="盗難（PC・USBメモリ・書類）", en="Stolen device or papers"),
-    LeakMode.VENDOR_INCIDENT: Text(ja="委託先・取引先での事故", en="Incident at a vendor"),
-    LeakMode.INTENTIONAL_PROVISION: Text(
-        ja="意図的な第三者提供", en="Intentional provision to a third party"
+    (
+        LeakMode.MISCONFIGURATION,
+        Text(
+            ja="設定ミス（クラウドの公開設定など）",
+            en="Misconfiguration (e.g. public cloud storage)",
+        ),
     ),
-    LeakMode.UNKNOWN: Text(ja="不明", en="Unknown"),
-    Encryption.NONE: Text(ja="暗号化なし", en="Not encrypted"),
-    Encryption.STRONG: Text(ja="高度な暗号化（鍵は安全）", en="High-grade encryption (key safe)"),
-    Encryption.WEAK: Text(
-        ja="不十分な暗号化・パスワード付きファイル",
-        en="Weak encryption or a password-protected file",
+    (LeakMode.LOST_DEVICE, Text(ja="紛失（PC・USBメモリ・書類）", en="Lost device or papers")),
+    (LeakMode.STOLEN_DEVICE, Text(ja="盗難（PC・USBメモリ・書類）", en="Stolen device or papers")),
+    (LeakMode.VENDOR_INCIDENT, Text(ja="委託先・取引先での事故", en="Incident at a vendor")),
+    (
+        LeakMode.INTENTIONAL_PROVISION,
+        Text(ja="意図的な第三者提供", en="Intentional provision to a third party"),
     ),
-    Encryption.UNKNOWN: Text(ja="不明", en="Unknown"),
-    Access.CONFIRMED: Text(ja="確認済み（持ち出し・閲覧あり）", en="Confirmed (taken or viewed)"),
-    Access.SUSPECTED: Text(ja="可能性あり", en="Suspected"),
-    Access.RULED_OUT: Text(
-        ja="否定済み（ログで確認・閲覧前に回収）", en="Ruled out (logs, or recovered unviewed)"
+    (LeakMode.UNKNOWN, Text(ja="不明", en="Unknown")),
+    (Encryption.NONE, Text(ja="暗号化なし", en="Not encrypted")),
+    (Encryption.STRONG, Text(ja="高度な暗号化（鍵は安全）", en="High-grade encryption (key safe)")),
+    (
+        Encryption.WEAK,
+        Text(
+            ja="不十分な暗号化・パスワード付きファイル",
+            en="Weak encryption or a password-protected file",
+        ),
     ),
-    Role.CONTROLLER: Text(ja="委託元（自社のデータ）", en="Controller (our own data)"),
-    Role.PROCESSOR: Text(
-        ja="委託先（他社から預かったデータ）", en="Processor (data we handle for a client)"
+    (Encryption.UNKNOWN, Text(ja="不明", en="Unknown")),
+    (Access.CONFIRMED, Text(ja="確認済み（持ち出し・閲覧あり）", en="Confirmed (taken or viewed)")),
+    (Access.SUSPECTED, Text(ja="可能性あり", en="Suspected")),
+    (
+        Access.RULED_OUT,
+        Text(
+            ja="否定済み（ログで確認・閲覧前に回収）", en="Ruled out (logs, or recovered unviewed)"
+        ),
     ),
-    Control.ENCRYPTION: Text(ja="暗号化", en="Encryption"),
-    Control.ACCESS_CONTROL: Text(ja="アクセス制御", en="Access control"),
-    Control.LOGGING: Text(ja="ログ取得・監視", en="Logging and monitoring"),
-    Control.TRAINING: Text(ja="従業者教育", en="Staff training"),
-    Control.DEVICE_POLICY: Text(ja="端末・持出しルール", en="Device and removal rules"),
-    Control.DELETION: Text(ja="不要データの削除", en="Deleting data no longer needed"),
-    Control.PATCHING: Text(ja="脆弱性対策（パッチ適用）", en="Patching"),
-    Control.VENDOR_OVERSIGHT: Text(ja="委託先の監督", en="Vendor oversight"),
-    AppiCategory.C1: Text(ja="C1 要配慮個人情報", en="C1 special-care data"),
-    AppiCategory.C2: Text(ja="C2 財産的被害のおそれ", en="C2 risk of property damage"),
-    AppiCategory.C3: Text(ja="C3 不正の目的のおそれ", en="C3 possibly wrongful act"),
-    AppiCategory.C4: Text(
-        ja="C4 1,000人超（行政機関等は100人超）",
-        en="C4 more than 1,000 people (100 for a public body)",
+    (Role.CONTROLLER, Text(ja="委託元（自社のデータ）", en="Controller (our own data)")),
+    (
+        Role.PROCESSOR,
+        Text(ja="委託先（他社から預かったデータ）", en="Processor (data we handle for a client)"),
     ),
-    Police.YES: Text(ja="連携する", en="coordinate"),
-    Police.CONSULT: Text(ja="相談する", en="consult"),
-    Police.NO: Text(ja="不要", en="not needed"),
-}
+    (Control.ENCRYPTION, Text(ja="暗号化", en="Encryption")),
+    (Control.ACCESS_CONTROL, Text(ja="アクセス制御", en="Access control")),
+    (Control.LOGGING, Text(ja="ログ取得・監視", en="Logging and monitoring")),
+    (Control.TRAINING, Text(ja="従業者教育", en="Staff training")),
+    (Control.DEVICE_POLICY, Text(ja="端末・持出しルール", en="Device and removal rules")),
+    (Control.DELETION, Text(ja="不要データの削除", en="Deleting data no longer needed")),
+    (Control.PATCHING, Text(ja="脆弱性対策（パッチ適用）", en="Patching")),
+    (Control.VENDOR_OVERSIGHT, Text(ja="委託先の監督", en="Vendor oversight")),
+    (AppiCategory.C1, Text(ja="C1 要配慮個人情報", en="C1 special-care data")),
+    (AppiCategory.C2, Text(ja="C2 財産的被害のおそれ", en="C2 risk of property damage")),
+    (AppiCategory.C3, Text(ja="C3 不正の目的のおそれ", en="C3 possibly wrongful act")),
+    (
+        AppiCategory.C4,
+        Text(
+            ja="C4 1,000人超（行政機関等は100人超）",
+            en="C4 more than 1,000 people (100 for a public body)",
+        ),
+    ),
+    (Police.YES, Text(ja="連携する", en="coordinate")),
+    (Police.CONSULT, Text(ja="相談する", en="consult")),
+    (Police.NO, Text(ja="不要", en="not needed")),
+)
+VALUE_LABELS: dict[tuple[type, str], Text] = {(type(m), m.value): text for m, text in _LABEL_PAIRS}
 BOOL_LABELS = {
     True: Text(ja="はい", en="yes"),
     False: Text(ja="いいえ", en="no"),
@@ -147,7 +195,7 @@ def label(value: enum.StrEnum | bool | None) -> Text:
     """The bilingual label of an answer value (an enum member, true, false or unknown)."""
     if value is None or isinstance(value, bool):
         return BOOL_LABELS[value]
-    return VALUE_LABELS[value]
+    return VALUE_LABELS[(type(value), value.value)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +205,7 @@ class Option:
 
 
 def _options(values: Iterable[enum.StrEnum]) -> tuple[Option, ...]:
-    return tuple(Option(value=v.value, label=VALUE_LABELS[v]) for v in values)
+    return tuple(Option(value=v.value, label=VALUE_LABELS[(type(v), v.value)]) for v in values)
 
 
 Need = Callable[[Answers, Policy | None], bool]

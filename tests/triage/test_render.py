@@ -55,3 +55,12 @@ def test_every_catalogue_text_has_both_languages() -> None:
     for catalogue in catalogues:
         for text in catalogue.values():
             assert isinstance(text, Text) and text.ja.strip() and text.en.strip()
+
+
+def test_values_shared_by_two_closed_sets_keep_their_own_labels() -> None:
+    from app.triage import question
+
+    no_data = next(o for o in question("data_categories").options if o.value == "none")
+    not_encrypted = next(o for o in question("encryption").options if o.value == "none")
+    assert no_data.label.en != not_encrypted.label.en
+    assert not_encrypted.label.en == "Not encrypted"
