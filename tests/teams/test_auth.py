@@ -125,5 +125,6 @@ async def test_a_slow_key_fetch_does_not_stall_other_requests(teams: Teams) -> N
     response = await teams.send(teams.activities.message("leak laptop stolen", REPORTER))
     ticking.cancel()
     assert response.status_code == 200
-    # The event loop kept serving while the keys were fetched.
-    assert sum(gaps) > 1.4 and max(gaps) < 0.5
+    # The event loop kept serving while the keys were fetched: a blocking fetch would show one
+    # gap of at least 1.5 s (the margin absorbs a busy CI machine running two suites at once).
+    assert sum(gaps) > 1.4 and max(gaps) < 1.0
