@@ -387,7 +387,9 @@ def test_adversarial_input_stays_fast() -> None:
     ]:
         start = time.perf_counter()
         check_statement(text, "en", answers=SUSPECTED)
-        assert time.perf_counter() - start < 0.5
+        # A guard against catastrophic regex backtracking (minutes), not a speed target: speed is
+        # measured in bench/, and a busy CI machine must not fail this.
+        assert time.perf_counter() - start < 5
 
 
 @pytest.mark.parametrize(
