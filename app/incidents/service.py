@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.db import transaction
 from app.incidents.masking import Masked, mask
 from app.incidents.reactions import Event, Reactions
+from app.incidents.reads import latest_verdict
 from app.incidents.similarity import WINDOW as STORM_WINDOW
 from app.incidents.similarity import Candidate, CandidateCache, same_leak
 from app.incidents.timeline import data_hash, event_hash, verify_chain
@@ -331,7 +332,7 @@ class IncidentService:
             return None, False
         result = assess(self.answers_model(incident, current), self.policy, tz=self.config.tz)
         data = result.model_dump(mode="json")
-        latest = await _latest_verdict(session, incident.id)
+        latest = await latest_verdict(session, incident.id)
         if latest is not None and _outcome(latest.data) == _outcome(data):
             return latest, False
         verdict = Verdict(
@@ -413,7 +414,7 @@ class IncidentService:
         now = self.clock()
         async with transaction(self.sessions) as session:
             incident = await self._lock(session, incident_id, open_only=True)
-            verdict = await _latest_verdict(session, incident.id)
+            verdict = await latest_verdict(session, incident.id)
             if verdict is None:
                 raise ServiceError("no_verdict")
             current = await _latest_answers(session, incident.id)
@@ -438,7 +439,7 @@ class IncidentService:
                 else latest.texts.get(lang, "")
                 for lang in ("ja", "en")
             }
-            verdict = await _latest_verdict(session, incident.id)
+            verdict = await latest_verdict(session, incident.id)
             current = await _latest_answers(session, incident.id)
             answers = {**current, "discovered_at": incident.discovered_at.isoformat()}
             findings = {
@@ -941,7 +942,7 @@ class IncidentService:
             if incident is None:
                 raise NotFound(f"incident {incident_id}")
             answers = await _latest_answers_detail(session, incident_id)
-            verdict = await _latest_verdict(session, incident_id)
+            verdict = await latest_verdict(session, incident_id)
             statement = await _latest_statement(session, incident_id)
             counts = dict(
                 (
@@ -1192,17 +1193,6 @@ async def _latest_answers_detail(
 
 async def _latest_answers(session: AsyncSession, incident_id: int) -> dict[str, Any]:
     return {k: v.value for k, v in (await _latest_answers_detail(session, incident_id)).items()}
-
-
-async def _latest_verdict(session: AsyncSession, incident_id: int) -> Verdict | None:
-    return (
-        await session.execute(
-            select(Verdict)
-            .where(Verdict.incident_id == incident_id)
-            .order_by(Verdict.version.desc())
-            .limit(1)
-        )
-    ).scalar_one_or_none()
 
 
 async def _latest_statement(session: AsyncSession, incident_id: int) -> Statement | None:

@@ -17,6 +17,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from app.drills.catalog import load_scenario
 from app.i18n import t
 from app.incidents.reactions import Event, Reactions
+from app.incidents.rooms import register_room_reactions
 from app.incidents.service import IncidentService, Snapshot, slugify
 from app.models import Incident, utcnow
 from app.runtime import Runtime
@@ -93,75 +94,22 @@ class SlackEffects:
         }.items():
             queue.register(kind, self._guarded(handler))
 
-        def work(kind: str, **payload: Any) -> WorkSpec:
-            return WorkSpec(kind, payload)
+        register_room_reactions(reactions, "slack")
 
         @reactions.on("incident.opened", platform="slack")
-        def _opened(event: Event) -> list[WorkSpec]:
-            specs = [work("slack.open_room")]
-            if scenario_id := event.incident.source.get("scenario"):
-                steps = load_scenario(scenario_id).steps
-                specs += [
-                    WorkSpec(
-                        "slack.drill_reveal",
-                        {"scenario": scenario_id, "step": n},
-                        due_at=event.at + timedelta(minutes=step.after_minutes),
-                    )
-                    for n, step in enumerate(steps)
-                ]
-            return specs
-
-        @reactions.on("answer.recorded", platform="slack")
-        def _answered(event: Event) -> list[WorkSpec]:
+        def _scenario(event: Event) -> list[WorkSpec]:
+            """A drill of a built-in scenario: its facts are revealed when the scenario says."""
+            scenario_id = event.incident.source.get("scenario")
+            if not scenario_id:
+                return []
             return [
-                work("slack.sync_question", field=event.data["field"]),
-                work("slack.next_question"),
-            ]
-
-        @reactions.on("verdict.issued", platform="slack")
-        def _verdict(event: Event) -> list[WorkSpec]:
-            return [
-                work("slack.post_verdict", version=event.data["version"]),
-                work("slack.refresh_room"),
-            ]
-
-        @reactions.on(
-            "statement.drafted",
-            "statement.edited",
-            "statement.approved",
-            "statement.changes_requested",
-            platform="slack",
-        )
-        def _statement(event: Event) -> list[WorkSpec]:
-            specs = [work("slack.sync_statement", version=event.data["version"])]
-            if event.kind == "statement.changes_requested":
-                text = t(
-                    "statement.changes_requested",
-                    event.incident.language,
-                    actor=event.actor,
-                    version=event.data["version"],
-                    comment=event.data["comment"],
+                WorkSpec(
+                    "slack.drill_reveal",
+                    {"scenario": scenario_id, "step": n},
+                    due_at=event.at + timedelta(minutes=step.after_minutes),
                 )
-                specs.append(work("slack.post", text=text, thread="verdict"))
-            return specs
-
-        @reactions.on("statement.published", platform="slack")
-        def _published(event: Event) -> list[WorkSpec]:
-            return [work("slack.publish_statement", version=event.data["version"])]
-
-        @reactions.on("reporter.joined", platform="slack")
-        def _joined(event: Event) -> list[WorkSpec]:
-            text = t(
-                "storm.joined_room",
-                event.incident.language,
-                user=event.data["user"],
-                report=event.data["report"],
-            )
-            return [work("slack.invite", user=event.data["user"]), work("slack.post", text=text)]
-
-        @reactions.on("incident.closed", platform="slack")
-        def _closed(event: Event) -> list[WorkSpec]:
-            return [work("slack.close_room", actor=event.actor)]
+                for n, step in enumerate(load_scenario(scenario_id).steps)
+            ]
 
     def _guarded(self, handler: Any) -> Any:
         async def run(item: Claimed) -> None:

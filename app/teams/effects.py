@@ -7,14 +7,15 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from app.i18n import t
-from app.incidents.reactions import Event, Reactions
+from app.incidents.reactions import Reactions
+from app.incidents.rooms import register_room_reactions
 from app.incidents.service import IncidentService, Snapshot, slugify
 from app.models import Incident, utcnow
 from app.runtime import Runtime
 from app.teams import cards
 from app.teams.graph import Microsoft, Refused, aad_ids
 from app.triage import next_question, question
-from app.work.queue import Claimed, Permanent, Retry, WorkQueue, WorkSpec
+from app.work.queue import Claimed, Permanent, Retry, WorkQueue
 
 log = logging.getLogger(__name__)
 
@@ -63,64 +64,7 @@ class TeamsEffects:
         for kind, handler in handlers.items():
             queue.register(kind, self.guard(handler))
 
-        def work(kind: str, **payload: Any) -> WorkSpec:
-            return WorkSpec(kind, payload)
-
-        @reactions.on("incident.opened", platform="teams")
-        def _opened(event: Event) -> list[WorkSpec]:
-            return [work("teams.open_room")]
-
-        @reactions.on("answer.recorded", platform="teams")
-        def _answered(event: Event) -> list[WorkSpec]:
-            return [
-                work("teams.sync_question", field=event.data["field"]),
-                work("teams.next_question"),
-            ]
-
-        @reactions.on("verdict.issued", platform="teams")
-        def _verdict(event: Event) -> list[WorkSpec]:
-            return [
-                work("teams.post_verdict", version=event.data["version"]),
-                work("teams.refresh_room"),
-            ]
-
-        @reactions.on(
-            "statement.drafted",
-            "statement.edited",
-            "statement.approved",
-            "statement.changes_requested",
-            platform="teams",
-        )
-        def _statement(event: Event) -> list[WorkSpec]:
-            specs = [work("teams.sync_statement", version=event.data["version"])]
-            if event.kind == "statement.changes_requested":
-                text = t(
-                    "statement.changes_requested",
-                    event.incident.language,
-                    actor=event.actor,
-                    version=event.data["version"],
-                    comment=event.data["comment"],
-                )
-                specs.append(work("teams.post", text=text, thread="verdict"))
-            return specs
-
-        @reactions.on("statement.published", platform="teams")
-        def _published(event: Event) -> list[WorkSpec]:
-            return [work("teams.publish_statement", version=event.data["version"])]
-
-        @reactions.on("reporter.joined", platform="teams")
-        def _joined(event: Event) -> list[WorkSpec]:
-            text = t(
-                "storm.joined_room",
-                event.incident.language,
-                user=event.data["user"],
-                report=event.data["report"],
-            )
-            return [work("teams.invite", user=event.data["user"]), work("teams.post", text=text)]
-
-        @reactions.on("incident.closed", platform="teams")
-        def _closed(event: Event) -> list[WorkSpec]:
-            return [work("teams.close_room", actor=event.actor)]
+        register_room_reactions(reactions, "teams")
 
     def guard(
         self, handler: Callable[[Claimed], Awaitable[None]]

@@ -14,13 +14,13 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.incidents.reactions import Event, Reactions
+from app.incidents.reads import latest_verdict
 from app.models import (
     Followup,
     FollowupState,
     Incident,
     IncidentStatus,
     Statement,
-    Verdict,
     WorkItem,
     WorkStatus,
 )
@@ -368,7 +368,7 @@ class Scheduler:
     async def reschedule(self, session: AsyncSession, incident: Incident, now: datetime) -> Changes:
         if incident.status != IncidentStatus.OPEN:
             return Changes((), (), ())
-        verdict = await _latest_verdict(session, incident.id)
+        verdict = await latest_verdict(session, incident.id)
         if verdict is None:
             return Changes((), (), ())
         published = (
@@ -465,17 +465,6 @@ async def cancel_work(session: AsyncSession, row: Followup) -> None:
             .execution_options(synchronize_session=False)
         )
     row.work_id = None
-
-
-async def _latest_verdict(session: AsyncSession, incident_id: int) -> Verdict | None:
-    return (
-        await session.execute(
-            select(Verdict)
-            .where(Verdict.incident_id == incident_id)
-            .order_by(Verdict.version.desc())
-            .limit(1)
-        )
-    ).scalar_one_or_none()
 
 
 def register(
