@@ -29,6 +29,7 @@ BENCHMARKS = {
     "followup_lag": "bench.followup_lag",
     "ops_list": "bench.ops_list",
     "memory": "bench.memory",
+    "load": "bench.load",
 }
 TARGETS = {
     "ack_p99_ms": ("<", 50),
@@ -38,6 +39,8 @@ TARGETS = {
     "idle_rss_mb": ("<", 150),
     "followup_lag_p99_ms": ("<", 1000),
     "followup_idle_cpu_percent": ("<", 2),
+    "load_errors": ("<=", 0),
+    "load_duplicate_posts": ("<=", 0),
 }
 
 
