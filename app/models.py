@@ -99,6 +99,8 @@ class Incident(Base):
     updated_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
     purged_at: Mapped[datetime | None]
+    # The earliest legal clock not yet met while open (app/incidents/deadlines.py): ops sort by it.
+    deadline_at: Mapped[datetime | None]
     timeline_seq: Mapped[int] = mapped_column(Integer, default=0)
     timeline_head: Mapped[str] = mapped_column(String(64), default="0" * 64)
 
@@ -109,6 +111,7 @@ class Incident(Base):
     __table_args__ = (
         Index("ix_incidents_status_created", "status", "created_at"),
         Index("ix_incidents_workspace_channel", "workspace_id", "channel_id"),
+        Index("ix_incidents_deadline", "deadline_at", "id"),
     )
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from app.i18n import format_time, t
+from app.incidents.deadlines import met_at
 from app.incidents.service import IncidentService
 from app.models import Followup, FollowupState, TimelineEvent
+from app.triage.clocks import legal_clocks
 
 
 def _first(events: list[TimelineEvent], kind: str) -> datetime | None:
@@ -46,11 +47,12 @@ async def after_action_report(
         "",
         f"## {t('report.clocks', lang)}",
     ]
-    clocks = _clocks(verdicts[-1].data if verdicts else None)
+    clocks = legal_clocks(verdicts[-1].data if verdicts else None)
     if not clocks:
         lines.append(f"- {t('report.no_clocks', lang)}")
-    for name, due in clocks:
-        recorded = _recorded(events, name)
+    for clock in clocks:
+        name, due = clock.name, clock.due
+        recorded = met_at(events, name)
         if recorded is None:
             state = t("report.clock_not_recorded", lang)
         elif recorded <= due:
@@ -80,41 +82,6 @@ async def after_action_report(
         ),
     ]
     return "\n".join(lines) + "\n"
-
-
-def _clocks(verdict: dict[str, Any] | None) -> list[tuple[str, datetime]]:
-    """The legal clocks a verdict started, named as the follow-ups name them."""
-    if not verdict:
-        return []
-    appi, gdpr = verdict.get("appi") or {}, verdict.get("gdpr") or {}
-    found: list[tuple[str, Any]] = []
-    if appi.get("report_required") in (True, "conditional"):
-        # A processor discharges its duty by notifying its principal on the same schedule.
-        if (verdict.get("actions") or {}).get("notify_principal"):
-            found.append(("principal", appi.get("preliminary_due")))
-        else:
-            found.append(("appi_preliminary", appi.get("preliminary_due")))
-            found.append(("appi_final", appi.get("final_due")))
-    if gdpr.get("relevant") is True:
-        found.append(("gdpr", gdpr.get("authority_due")))
-    return [(name, datetime.fromisoformat(due)) for name, due in found if due]
-
-
-def _recorded(events: list[TimelineEvent], clock: str) -> datetime | None:
-    """When the room first recorded a clock as met: its prompt marked done, or a note naming it
-    (by key or by its label in either language)."""
-    names = {clock.lower()} | {
-        t(f"followup.deadline.{clock}", lang).lower() for lang in ("ja", "en")
-    }
-    for event in events:
-        data = event.data or {}
-        if event.kind == "followup.done" and data.get("kind") == clock:
-            return event.at
-        if event.kind == "note.added" and any(
-            n in str(data.get("text", "")).lower() for n in names
-        ):
-            return event.at
-    return None
 
 
 def _prompt_counts(followups: list[Followup], events: list[TimelineEvent]) -> dict[str, int]:

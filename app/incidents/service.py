@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.db import transaction
+from app.incidents import deadlines
 from app.incidents.masking import Masked, mask
 from app.incidents.reactions import Event, Reactions
 from app.incidents.reads import latest_verdict
@@ -116,6 +117,7 @@ class IncidentService:
         self.config = config or Config()
         self._authority = authority
         self.reactions = reactions or Reactions()
+        deadlines.register(self.reactions)
         self.clock = clock
         self._storm_cache = CandidateCache()
 

@@ -189,7 +189,9 @@ async def incidents_page(
     cursor: str = "",
     opened_from: str = "",
     opened_to: str = "",
+    sort: str = "",
 ) -> Response:
+    sort = sort if sort in queries.SORTS else queries.SORTS[0]
     start, end = queries.day_range(day(opened_from), day(opened_to), tz_of(request))
     where = queries.IncidentFilter(
         status if status in STATUSES else None,
@@ -199,13 +201,12 @@ async def incidents_page(
         start,
         end,
     )
-    after = int(cursor) if cursor.isdigit() and 0 < int(cursor) <= MAX_ID else None
     page = await queries.list_incidents(
-        service_of(request).sessions, where, cursor=after, limit=PAGE_SIZE
+        service_of(request).sessions, where, cursor=cursor, limit=PAGE_SIZE, sort=sort
     )
-    now = utcnow()
-    rows = [(i, queries.next_deadline(i, v, now)) for i, v in page.rows]
+    rows = [(i, queries.deadline_of(i, v)) for i, v in page.rows]
     filters = {
+        "sort": sort if sort != queries.SORTS[0] else "",
         "status": status,
         "severity": severity,
         "drill": drill,
@@ -219,6 +220,8 @@ async def incidents_page(
         filters=filters,
         statuses=STATUSES,
         severities=SEVERITIES,
+        sorts=queries.SORTS,
+        now=utcnow(),
         next_cursor=page.next_cursor,
         next_query={k: v for k, v in filters.items() if v},
     )

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.models import Answer, Incident, Statement, Verdict
+from app.triage.clocks import legal_clocks
 
 
 @dataclass(frozen=True)
@@ -34,21 +35,31 @@ def day_range(
     return start, end
 
 
+SORTS = ("opened", "deadline")
+MAX_ID = 2**63 - 1
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
 @dataclass(frozen=True)
 class Page:
     rows: list[tuple[Incident, Verdict | None]]
-    next_cursor: int | None
+    next_cursor: str | None
 
 
 async def list_incidents(
     sessions: async_sessionmaker[AsyncSession],
     where: IncidentFilter,
     *,
-    cursor: int | None = None,
+    cursor: str | int | None = None,
     limit: int = 50,
+    sort: str = "opened",
 ) -> Page:
-    """Incidents by id, newest first, `limit` at a time after `cursor` (an id), with their verdict."""
-    query = select(Incident).order_by(Incident.id.desc()).limit(limit + 1)
+    """Incidents with their verdict, `limit` at a time after `cursor` (the previous page's
+    `next_cursor`; one that does not parse starts from the top), either newest first
+    (`opened`) or by the earliest legal clock not yet met (`deadline`: overdue first, then
+    soonest; incidents with no clock running last, newest first)."""
+    query = select(Incident).limit(limit + 1)
     if where.status:
         query = query.where(Incident.status == where.status)
     if where.severity:
@@ -61,17 +72,64 @@ async def list_incidents(
         query = query.where(Incident.created_at >= where.opened_from)
     if where.opened_before:
         query = query.where(Incident.created_at < where.opened_before)
-    if cursor is not None:
-        query = query.where(Incident.id < cursor)
+    by_deadline = sort == "deadline"
+    after = _parse_cursor(None if cursor is None else str(cursor), by_deadline)
+    if by_deadline:
+        query = query.order_by(
+            Incident.deadline_at.is_(None), Incident.deadline_at, Incident.id.desc()
+        )
+        if after is not None:
+            at, last_id = after
+            tail = and_(Incident.deadline_at.is_(None), Incident.id < last_id)
+            query = query.where(
+                tail
+                if at is None
+                else or_(
+                    Incident.deadline_at > at,
+                    and_(Incident.deadline_at == at, Incident.id < last_id),
+                    Incident.deadline_at.is_(None),
+                )
+            )
+    else:
+        query = query.order_by(Incident.id.desc())
+        if after is not None:
+            query = query.where(Incident.id < after[1])
     async with sessions() as session:
         incidents = list((await session.execute(query)).scalars())
         more = len(incidents) > limit
         incidents = incidents[:limit]
         verdicts = await latest_verdicts(session, [i.id for i in incidents])
-    return Page(
-        [(i, verdicts.get(i.id)) for i in incidents],
-        incidents[-1].id if more and incidents else None,
-    )
+    last = incidents[-1] if more and incidents else None
+    return Page([(i, verdicts.get(i.id)) for i in incidents], _cursor(last, by_deadline))
+
+
+def _cursor(last: Incident | None, by_deadline: bool) -> str | None:
+    if last is None:
+        return None
+    if not by_deadline:
+        return str(last.id)
+    at = last.deadline_at
+    return f"{(at - EPOCH) // MICROSECOND if at else 'n'}.{last.id}"
+
+
+def _parse_cursor(text: str | None, by_deadline: bool) -> tuple[datetime | None, int] | None:
+    """(deadline, id) from a cursor `_cursor` made; None for anything else (the first page)."""
+    if not text:
+        return None
+    if not by_deadline:
+        return (None, int(text)) if _is_id(text) else None
+    head, dot, tail = text.rpartition(".")
+    if not dot or not _is_id(tail):
+        return None
+    if head == "n":
+        return None, int(tail)
+    if not (head.isascii() and head.isdigit()) or len(head) > 17:
+        return None
+    return EPOCH + int(head) * MICROSECOND, int(tail)
+
+
+def _is_id(text: str) -> bool:
+    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
 
 
 async def latest_verdicts(session: AsyncSession, ids: Sequence[int]) -> dict[int, Verdict]:
@@ -125,10 +183,17 @@ def clocks(verdict: dict[str, Any] | None) -> list[tuple[str, datetime]]:
     return sorted(found, key=lambda pair: pair[1])
 
 
+def deadline_of(incident: Incident, verdict: Verdict | None) -> tuple[str | None, datetime] | None:
+    """The incident's earliest legal clock not yet met (overdue or not) as (clock name, due)."""
+    at = incident.deadline_at
+    if at is None:
+        return None
+    names = (c.name for c in legal_clocks(verdict.data if verdict else None) if c.due == at)
+    return next(names, None), at
+
+
 def next_deadline(
     incident: Incident, verdict: Verdict | None, now: datetime
-) -> tuple[str, datetime] | None:
-    """The first legal due date still ahead of an open incident."""
-    if incident.status != "open" or verdict is None:
-        return None
-    return next(((n, at) for n, at in clocks(verdict.data) if at >= now), None)
+) -> tuple[str | None, datetime] | None:
+    """Kept for the API until it moves to `deadline_of`."""
+    return deadline_of(incident, verdict)

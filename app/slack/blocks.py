@@ -30,6 +30,7 @@ from app.i18n import format_time, other, t
 from app.incidents.service import AnswerDetail, Snapshot
 from app.models import Incident, Statement
 from app.triage import Question
+from app.triage.clocks import next_deadline
 
 MAX_BLOCKS = 50
 SECTION_LIMIT = 2900
@@ -105,28 +106,13 @@ def answer_label(question: Question, value: Any, lang: str) -> str:
 # ----- summary and room --------------------------------------------------------------------------
 
 
-def next_deadline(verdict_data: dict[str, Any] | None, now: datetime) -> tuple[str, str] | None:
-    """The earliest legal clock still ahead: (label key, ISO time)."""
-    if not verdict_data:
-        return None
-    appi, gdpr = verdict_data.get("appi", {}), verdict_data.get("gdpr", {})
-    candidates = []
-    if appi.get("report_required") in (True, "conditional"):
-        candidates += [
-            ("appi_preliminary", appi.get("preliminary_due")),
-            ("appi_final", appi.get("final_due")),
-        ]
-    if gdpr.get("relevant") is True:
-        candidates.append(("gdpr", gdpr.get("authority_due")))
-    ahead = [(k, v) for k, v in candidates if v and datetime.fromisoformat(v) >= now]
-    return min(ahead, key=lambda kv: datetime.fromisoformat(kv[1])) if ahead else None
-
-
-DEADLINE_LABELS = {
-    "appi_preliminary": {"ja": "個人情報保護委員会への速報", "en": "APPI preliminary report"},
-    "appi_final": {"ja": "個人情報保護委員会への確報", "en": "APPI final report"},
-    "gdpr": {"ja": "GDPR 監督機関への通知", "en": "GDPR authority notice"},
-}
+def deadline_text(verdict_data: dict[str, Any] | None, lang: str, tz: str, now: datetime) -> str:
+    """The next legal deadline ahead, as a line for a room's summary."""
+    clock = next_deadline(verdict_data, now)
+    if clock is None:
+        return t("room.summary.no_deadline", lang)
+    label = t(f"followup.deadline.{clock.name}", lang)
+    return t("room.summary.next", lang, label=label, due=format_time(clock.due, lang, tz))
 
 
 def summary_blocks(snap: Snapshot, lang: str, tz: str, now: datetime) -> list[Block]:
@@ -157,16 +143,9 @@ def summary_blocks(snap: Snapshot, lang: str, tz: str, now: datetime) -> list[Bl
             )
         ),
     ]
-    deadline = next_deadline(snap.verdict.data if snap.verdict else None, now)
-    if deadline:
-        label = DEADLINE_LABELS[deadline[0]][lang]
-        blocks.append(
-            section(
-                t("room.summary.next", lang, label=label, due=format_time(deadline[1], lang, tz))
-            )
-        )
-    else:
-        blocks.append(section(t("room.summary.no_deadline", lang)))
+    blocks.append(
+        section(deadline_text(snap.verdict.data if snap.verdict else None, lang, tz, now))
+    )
     if source := incident.source.get("permalink"):
         blocks.append(context(str(source)))
     return blocks
@@ -176,10 +155,10 @@ def topic(snap: Snapshot, lang: str, tz: str, now: datetime) -> str:
     incident = snap.incident
     if incident.status == "closed":
         return t("room.topic_closed", lang, badge=badge(incident, lang), key=incident.key)
-    deadline = next_deadline(snap.verdict.data if snap.verdict else None, now)
+    clock = next_deadline(snap.verdict.data if snap.verdict else None, now)
     upcoming = (
-        f"{DEADLINE_LABELS[deadline[0]][lang]} {format_time(deadline[1], lang, tz)}"
-        if deadline
+        f"{t(f'followup.deadline.{clock.name}', lang)} {format_time(clock.due, lang, tz)}"
+        if clock
         else "—"
     )
     return t(

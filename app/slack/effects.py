@@ -25,6 +25,7 @@ from app.slack import blocks as ui
 from app.slack.installs import WorkspaceClients
 from app.slack.pacing import SLACK_LIMITS, Pacer
 from app.triage import QUESTIONS, next_question, question
+from app.triage.clocks import next_deadline
 from app.work.queue import Claimed, Permanent, Retry, WorkQueue, WorkSpec
 
 log = logging.getLogger(__name__)
@@ -633,8 +634,8 @@ class SlackEffects:
 
 
 def verdict_deadline(data: dict[str, Any] | None, now: datetime) -> str | None:
-    found = ui.next_deadline(data, now)
-    return found[1] if found else None
+    clock = next_deadline(data, now)
+    return clock.due.isoformat() if clock else None
 
 
 __all__ = ["SlackEffects", "QUESTIONS", "verdict_deadline"]

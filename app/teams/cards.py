@@ -24,12 +24,11 @@ from app.i18n import format_time, other, t
 from app.incidents.service import AnswerDetail, Snapshot
 from app.models import Incident, Statement
 from app.slack.blocks import (
-    DEADLINE_LABELS,
     action_lines,
     answer_label,
     badge,
     clock_lines,
-    next_deadline,
+    deadline_text,
     reason_line,
     severity_label,
 )
@@ -98,17 +97,7 @@ def summary_card(snap: Snapshot, lang: str, tz: str, now: datetime) -> dict[str,
         reported=format_time(incident.created_at, lang, tz),
         discovered=format_time(incident.discovered_at, lang, tz),
     )
-    deadline = next_deadline(snap.verdict.data if snap.verdict else None, now)
-    upcoming = (
-        t(
-            "room.summary.next",
-            lang,
-            label=DEADLINE_LABELS[deadline[0]][lang],
-            due=format_time(deadline[1], lang, tz),
-        )
-        if deadline
-        else t("room.summary.no_deadline", lang)
-    )
+    upcoming = deadline_text(snap.verdict.data if snap.verdict else None, lang, tz, now)
     body = [text(title, size="Large", weight="Bolder"), text(fields), text(upcoming)]
     if source := incident.source.get("permalink"):
         body.append(text(str(source), is_subtle=True))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -77,3 +79,56 @@ def gdpr_authority_due(discovered_at: datetime, *, clocks: Clocks, tz: ZoneInfo)
     """Exactly 72 elapsed hours: add in UTC so a DST change cannot make it 71 or 73."""
     elapsed = discovered_at.astimezone(UTC) + timedelta(hours=clocks.gdpr_authority_hours)
     return elapsed.astimezone(tz)
+
+
+# ----- the clocks a verdict started ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LegalClock:
+    """One legal deadline a verdict started, named as the follow-ups and labels name it:
+    `appi_preliminary` (or `principal` for a processor, who tells its principal instead),
+    `appi_final`, `gdpr`. `target` is the earlier day to aim for, where the rules give one."""
+
+    name: str
+    due: datetime
+    target: datetime | None = None
+
+
+def legal_clocks(verdict: Mapping[str, Any] | None) -> list[LegalClock]:
+    """The legal deadlines a verdict (the assess contract's JSON) started, soonest first.
+
+    The one place that decides which clocks apply: APPI when a report is (or may be) required,
+    a processor's notice to its principal instead of its own reports, GDPR when relevant."""
+    if not verdict:
+        return []
+    appi, gdpr = verdict.get("appi") or {}, verdict.get("gdpr") or {}
+    found: list[LegalClock] = []
+    if appi.get("report_required") in (True, "conditional"):
+        due, target = _when(appi.get("preliminary_due")), _when(appi.get("preliminary_target"))
+        if (verdict.get("actions") or {}).get("notify_principal"):
+            if due:
+                found.append(LegalClock("principal", due, target))
+        else:
+            if due:
+                found.append(LegalClock("appi_preliminary", due, target))
+            if final := _when(appi.get("final_due")):
+                found.append(LegalClock("appi_final", final))
+    if gdpr.get("relevant") is True and (authority := _when(gdpr.get("authority_due"))):
+        found.append(LegalClock("gdpr", authority))
+    return sorted(found, key=lambda clock: clock.due)
+
+
+def next_deadline(verdict: Mapping[str, Any] | None, now: datetime) -> LegalClock | None:
+    """The earliest clock still ahead of `now` (what a room's topic and summary show)."""
+    return next((c for c in legal_clocks(verdict) if c.due >= now), None)
+
+
+def first_unmet(verdict: Mapping[str, Any] | None, met: Collection[str]) -> LegalClock | None:
+    """The earliest clock the room has not recorded as met (`met`: clock names), overdue or
+    not: what ops sort their incident list by, for an overdue clock is the most urgent."""
+    return next((c for c in legal_clocks(verdict) if c.name not in met), None)
+
+
+def _when(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else None

@@ -25,6 +25,7 @@ from app.models import (
     WorkStatus,
 )
 from app.triage import Policy
+from app.triage.clocks import legal_clocks
 from app.work.queue import WorkSpec, add_work
 
 PROMPT = "followup.prompt"
@@ -153,44 +154,27 @@ def _legal_clocks(
     tz: str,
     morning: time,
 ) -> list[Planned]:
-    appi, gdpr = verdict.get("appi") or {}, verdict.get("gdpr") or {}
-    actions = verdict.get("actions") or {}
     reminders = policy.followups.reminders
     out: list[Planned] = []
-    if appi.get("report_required") in (True, "conditional"):
-        target, due = _when(appi.get("preliminary_target")), _when(appi.get("preliminary_due"))
-        # A processor discharges its duty by telling its principal on the same schedule.
-        kind = "principal" if actions.get("notify_principal") else "appi_preliminary"
-        marks = {"target": target, "due": due}
-        out += _clock(
-            kind,
-            [
+    for clock in legal_clocks(verdict):
+        if clock.name in ("appi_preliminary", "principal"):
+            marks = {"target": clock.target, "due": clock.due}
+            steps = [
                 (name, _on_day(marks[name], tz, morning), marks[name])
                 for name in reminders.appi_preliminary
                 if marks[name] is not None
-            ],
-            now,
-        )
-        final = _when(appi.get("final_due"))
-        if final is not None and kind == "appi_preliminary":
-            out += _clock(
-                "appi_final",
-                [
-                    (f"-{days}d" if days else "due", _on_day(final, tz, morning, days), final)
-                    for days in reminders.appi_final_days_before
-                ],
-                now,
-            )
-    authority = _when(gdpr.get("authority_due"))
-    if gdpr.get("relevant") is True and authority is not None:
-        out += _clock(
-            "gdpr",
-            [
-                (f"{hours}h", discovered_at + timedelta(hours=hours), authority)
+            ]
+        elif clock.name == "appi_final":
+            steps = [
+                (f"-{days}d" if days else "due", _on_day(clock.due, tz, morning, days), clock.due)
+                for days in reminders.appi_final_days_before
+            ]
+        else:  # gdpr: reminders count hours from awareness
+            steps = [
+                (f"{hours}h", discovered_at + timedelta(hours=hours), clock.due)
                 for hours in reminders.gdpr_hours_after_awareness
-            ],
-            now,
-        )
+            ]
+        out += _clock(clock.name, steps, now)
     return out
 
 
@@ -302,21 +286,7 @@ def deadlines_within(
     verdict: Mapping[str, Any] | None, now: datetime, horizon: timedelta
 ) -> list[tuple[str, datetime]]:
     """The legal deadlines of a verdict that fall in [now, now + horizon], earliest first."""
-    if not verdict:
-        return []
-    appi, gdpr = verdict.get("appi") or {}, verdict.get("gdpr") or {}
-    candidates: list[tuple[str, datetime | None]] = []
-    if appi.get("report_required") in (True, "conditional"):
-        principal = (verdict.get("actions") or {}).get("notify_principal")
-        candidates.append(
-            ("principal" if principal else "appi_preliminary", _when(appi.get("preliminary_due")))
-        )
-        if not principal:
-            candidates.append(("appi_final", _when(appi.get("final_due"))))
-    if gdpr.get("relevant") is True:
-        candidates.append(("gdpr", _when(gdpr.get("authority_due"))))
-    found = [(k, at) for k, at in candidates if at is not None and now <= at <= now + horizon]
-    return sorted(found, key=lambda kv: kv[1])
+    return [(c.name, c.due) for c in legal_clocks(verdict) if now <= c.due <= now + horizon]
 
 
 def _when(value: Any) -> datetime | None:

@@ -1,0 +1,75 @@
+"""Which legal clock an open incident must meet next: kept on the incident row (`deadline_at`)
+inside the transaction of every event that can change it, so ops can sort by it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.i18n import t
+from app.incidents.reactions import Event, Reactions
+from app.incidents.reads import latest_verdict
+from app.models import Incident, IncidentStatus, TimelineEvent
+from app.triage.clocks import first_unmet, legal_clocks
+
+# The events by which a room records a clock as met: its prompt marked done, or a note naming it.
+MET_BY = ("followup.done", "note.added")
+CHANGED_BY = ("verdict.issued", "incident.discovered_at_changed", "incident.closed", *MET_BY)
+
+
+def clock_names(clock: str) -> set[str]:
+    """How a note may name a clock: its key, or its label in either language."""
+    return {clock.lower()} | {
+        t(f"followup.deadline.{clock}", lang).lower() for lang in ("ja", "en")
+    }
+
+
+def met_at(events: Iterable[TimelineEvent], clock: str) -> datetime | None:
+    """When the room first recorded `clock` as met, or None."""
+    names = clock_names(clock)
+    for event in events:
+        data = event.data or {}
+        if event.kind == "followup.done" and data.get("kind") == clock:
+            return event.at
+        if event.kind == "note.added" and any(
+            n in str(data.get("text", "")).lower() for n in names
+        ):
+            return event.at
+    return None
+
+
+async def refresh(session: AsyncSession, incident: Incident) -> None:
+    """Sets `incident.deadline_at` to its earliest legal clock not yet met (None when closed)."""
+    if incident.status != IncidentStatus.OPEN:
+        incident.deadline_at = None
+        return
+    verdict = await latest_verdict(session, incident.id)
+    clocks = legal_clocks(verdict.data if verdict else None)
+    if not clocks:
+        incident.deadline_at = None
+        return
+    events = list(
+        (
+            await session.execute(
+                select(TimelineEvent)
+                .where(TimelineEvent.incident_id == incident.id, TimelineEvent.kind.in_(MET_BY))
+                .order_by(TimelineEvent.seq)
+            )
+        ).scalars()
+    )
+    met = {c.name for c in clocks if met_at(events, c.name) is not None}
+    clock = first_unmet(verdict.data if verdict else None, met)
+    incident.deadline_at = clock.due if clock else None
+
+
+async def _on_event(session: AsyncSession, event: Event) -> None:
+    if event.kind == "note.added" and event.incident.deadline_at is None:
+        return  # no clock running: a note cannot meet one
+    await refresh(session, event.incident)
+
+
+def register(reactions: Reactions) -> None:
+    reactions.within(*CHANGED_BY)(_on_event)
