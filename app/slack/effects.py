@@ -180,7 +180,7 @@ class SlackEffects:
         ):
             await self.service.save_message_ref(incident.id, ref, channel, found, thread_ts)
             return found, False
-        await self.pacer.wait(f"post:{channel}")
+        await self.pacer.wait(f"post:{channel}", item.id)
         response = await self.client.chat_postMessage(
             channel=channel,
             text=text[:3000],
@@ -231,7 +231,7 @@ class SlackEffects:
         assert item.incident_id is not None
         incident = await self.service.get(item.incident_id)
         if incident.channel_id is None:
-            incident = await self._create_channel(incident)
+            incident = await self._create_channel(incident, item)
         await self._invite(incident)
         snap = await self.service.snapshot(incident.id)
         lang = incident.language
@@ -261,7 +261,7 @@ class SlackEffects:
             incident.id, "room.ready", {"channel_id": incident.channel_id}
         )
 
-    async def _create_channel(self, incident: Incident) -> Incident:
+    async def _create_channel(self, incident: Incident, item: Claimed) -> Incident:
         """Creates the private room; the name is reserved first so a retry after a lost answer
         adopts the channel it already made instead of making a second one."""
         if incident.channel_name and (found := await self._own_channel(incident.channel_name)):
@@ -272,10 +272,11 @@ class SlackEffects:
         day = incident.created_at.astimezone(self.settings.tz).strftime("%Y%m%d")
         slug = slugify(incident.title) or "incident"
         for _ in range(20):
+            # Paced first: a storm's rooms wait their turn off the worker, their names unspent.
+            await self.pacer.wait("conversations.create", item.id)
             number = await self.service.next_channel_number(day)
             name = f"{prefix}-{day}-{number:03d}-{slug}"[:80].rstrip("-")
             await self.service.reserve_room_name(incident.id, name)
-            await self.pacer.wait("conversations.create")
             try:
                 response = await self.client.conversations_create(name=name, is_private=True)
             except SlackApiError as exc:

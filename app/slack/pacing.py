@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app.work.queue import Defer
+
 
 @dataclass
 class Bucket:
@@ -17,18 +19,27 @@ class Bucket:
 
 
 class Pacer:
-    """`await pacer.wait(key)` returns when one more call under `key` stays within its limit.
+    """`await pacer.wait(key, ticket)` returns when one more call under `key` stays within its
+    limit, or raises `Defer` when that is more than `longest` seconds away: the work row is
+    released until its turn instead of holding the worker (and its lease) while it waits.
 
-    Limits are per process; Slack's 429 with Retry-After is the backstop across replicas.
+    The turn is a reservation: a row that comes back (its `ticket`, the work row's id) keeps
+    its place instead of queueing again behind the rows deferred after it. Limits are per
+    process; Slack's 429 with Retry-After is the backstop across replicas.
     """
 
     def __init__(
-        self, limits: dict[str, tuple[float, float]], clock: Callable[[], float] = time.monotonic
+        self,
+        limits: dict[str, tuple[float, float]],
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        longest: float = 2.0,
     ) -> None:
         self.limits = limits  # key prefix → (burst, calls per second)
         self.clock = clock
+        self.longest = longest
         self._buckets: dict[str, Bucket] = {}
-        self._lock = asyncio.Lock()
+        self._turns: dict[tuple[str, object], float] = {}  # (key, ticket) → reserved time
 
     def delay(self, key: str) -> float:
         """Takes a token for `key` and says how long to wait before using it."""
@@ -43,9 +54,22 @@ class Pacer:
         bucket.tokens -= 1
         return 0.0 if bucket.tokens >= 0 else -bucket.tokens / rate
 
-    async def wait(self, key: str) -> None:
-        async with self._lock:
-            pause = self.delay(key)
+    def turn(self, key: str, ticket: object) -> float:
+        """Seconds until `ticket`'s call under `key` may go; reserves a place the first time."""
+        now = self.clock()
+        at = self._turns.get((key, ticket))
+        if at is None:
+            at = self._turns[(key, ticket)] = now + self.delay(key)
+            if len(self._turns) > 10_000:  # turns of rows another replica took over
+                self._turns = {k: v for k, v in self._turns.items() if v > now - 600}
+        return max(0.0, at - now)
+
+    async def wait(self, key: str, ticket: object = None) -> None:
+        ticket = ticket if ticket is not None else object()
+        pause = self.turn(key, ticket)
+        if pause > self.longest:
+            raise Defer(f"paced: {key}", after=pause)
+        del self._turns[(key, ticket)]
         if pause > 0:
             await asyncio.sleep(pause)
 

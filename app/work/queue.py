@@ -53,6 +53,15 @@ class Retry(Exception):  # noqa: N818 - it is a request, not an error
         self.after = after
 
 
+class Defer(Exception):  # noqa: N818 - not an error either
+    """Raised by a handler that must not run yet (e.g. paced under Slack's rate limits): the row
+    is released and runs again after `after` seconds, without spending one of its attempts."""
+
+    def __init__(self, reason: str, after: float) -> None:
+        super().__init__(reason)
+        self.after = after
+
+
 class Permanent(Exception):  # noqa: N818
     """Raised by a handler when trying again cannot help; the row goes dead at once."""
 
@@ -246,6 +255,20 @@ class WorkQueue:
             )
             return WorkStatus.PENDING
 
+    async def defer(self, item: Claimed, reason: str, after: float) -> bool:
+        """Releases the row until `after` seconds from now and gives its attempt back."""
+        async with transaction(self.sessions) as session:
+            result = await session.execute(
+                self._fenced(item).values(
+                    status=WorkStatus.PENDING,
+                    attempts=WorkItem.attempts - 1,
+                    last_error=f"deferred: {reason}"[:2000],
+                    lease_until=None,
+                    due_at=self.clock() + timedelta(seconds=after),
+                )
+            )
+            return result.rowcount == 1
+
     def _fenced(self, item: Claimed):  # type: ignore[no-untyped-def]
         return (
             update(WorkItem)
@@ -289,6 +312,9 @@ class WorkQueue:
             handler = self.handlers[item.kind]
             try:
                 await handler(item)
+            except Defer as exc:
+                await self.defer(item, str(exc), exc.after)
+                return
             except Retry as exc:
                 await self.fail(item, f"retry: {exc}", after=exc.after)
                 return

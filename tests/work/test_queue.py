@@ -15,7 +15,7 @@ from sqlalchemy import select
 from app.db import transaction
 from app.models import WorkItem, WorkStatus, utcnow
 from app.runtime import Runtime
-from app.work.queue import Claimed, Retry, WorkQueue, WorkSpec, add_work
+from app.work.queue import Claimed, Defer, Retry, WorkQueue, WorkSpec, add_work
 
 HERE = Path(__file__).parent
 
@@ -150,3 +150,23 @@ async def test_a_killed_worker_process_row_is_reclaimed_and_completed_once(
     assert await survivor.run_once() == 0
     (row,) = await rows(runtime)
     assert (row.status, row.claimed_by, done) == (WorkStatus.DONE, "survivor", [row.id])
+
+
+async def test_a_deferred_row_waits_its_turn_without_spending_attempts(runtime: Runtime) -> None:
+    await enqueue(runtime, 1, max_attempts=2)
+    worker = queue(runtime, "w")
+    runs: list[int] = []
+
+    async def paced(item: Claimed) -> None:
+        runs.append(item.attempt)
+        if len(runs) < 5:
+            raise Defer("paced: conversations.create", after=30)
+
+    worker.register("test.echo", paced)
+    for _ in range(5):
+        assert await worker.run_once(utcnow() + timedelta(minutes=len(runs))) == 1
+        [row] = await rows(runtime)
+        if row.status == WorkStatus.PENDING:
+            assert row.attempts == 0 and row.due_at > utcnow() + timedelta(seconds=25)
+    assert runs == [1, 1, 1, 1, 1]  # deferred four times with max_attempts=2: never dead
+    assert row.status == WorkStatus.DONE
