@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     slack_client_secret: SecretStr | None = Field(None, validation_alias=var("SLACK_CLIENT_SECRET"))
     slack_pacing: bool = Field(True, validation_alias=var("LEAKDESK_SLACK_PACING"))
     slack_team_id: str | None = Field(None, validation_alias=var("SLACK_TEAM_ID"))
+    slack_oidc_authorize_url: str = Field(
+        "https://slack.com/openid/connect/authorize",
+        validation_alias=var("SLACK_OIDC_AUTHORIZE_URL"),
+    )
 
     # People and behaviour
     pr_leads: CommaList = Field(default_factory=list, validation_alias=var("LEAKDESK_PR_LEADS"))
@@ -73,6 +77,7 @@ class Settings(BaseSettings):
     ops_members: CommaList = Field(
         default_factory=list, validation_alias=var("LEAKDESK_OPS_MEMBERS")
     )
+    public_url: str | None = Field(None, validation_alias=var("LEAKDESK_PUBLIC_URL"))
     encryption_key: SecretStr | None = Field(None, validation_alias=var("LEAKDESK_ENCRYPTION_KEY"))
     retention_days: int | None = Field(None, ge=1, validation_alias=var("LEAKDESK_RETENTION_DAYS"))
 
@@ -118,6 +123,15 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _absolute_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("https://", "http://")) or "?" in value or "#" in value:
+            raise ValueError(f"'{value}' is not a base URL like https://leakdesk.example.com")
+        return value.rstrip("/")
 
     @field_validator("timezone")
     @classmethod

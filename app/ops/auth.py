@@ -32,7 +32,8 @@ NO_SESSION_SECRET = (
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is asking; `workspace_id` limits a workspace-scoped API token to its incidents."""
+    """Who is asking; `workspace_id` limits a workspace-scoped API token, or a person signed in
+    with Slack, to that workspace's incidents (None: the ops token, which sees all)."""
 
     name: str
     workspace_id: str | None = None
@@ -98,12 +99,24 @@ def clear_session(response: Response) -> None:
     response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax")
 
 
-def new_session(user: str | None = None) -> dict[str, Any]:
+def new_session(user: str | None = None, **fields: str) -> dict[str, Any]:
     """A fresh session with its own CSRF token (a new one at sign-in: no session fixation)."""
     data: dict[str, Any] = {"csrf": secrets.token_urlsafe(32)}
     if user:
         data["user"] = user
+        data.update(fields)
     return data
+
+
+def session_principal(session: dict[str, Any]) -> Principal | None:
+    """The signed-in person: the ops token sees every workspace, anyone else only the workspace
+    (`team`) they signed in with; a session without one is not signed in (fail closed)."""
+    user, team = session.get("user"), session.get("team")
+    if not isinstance(user, str) or not user:
+        return None
+    if user == OPS_TOKEN_USER:
+        return Principal(user)
+    return Principal(user, team) if isinstance(team, str) and team else None
 
 
 def check_csrf(session: dict[str, Any], given: str | None) -> None:
@@ -148,9 +161,9 @@ async def api_principal(request: Request) -> Principal:
                 401, "That bearer token is not valid.", {"WWW-Authenticate": "Bearer"}
             )
         return principal
-    user = read_session(request).get("user")
-    if user:
-        return Principal(user)
+    principal = session_principal(read_session(request))
+    if principal is not None:
+        return principal
     settings = settings_of(request)
     if settings.ops_token is None and settings.session_secret is None:
         raise HTTPException(503, NOT_CONFIGURED)
@@ -165,9 +178,9 @@ async def page_principal(request: Request) -> Principal:
     """A signed-in ops session; others are sent to /login (or told which setting is missing)."""
     if settings_of(request).session_secret is None:
         raise HTTPException(503, NO_SESSION_SECRET)
-    user = read_session(request).get("user")
-    if user:
-        return Principal(user)
+    principal = session_principal(read_session(request))
+    if principal is not None:
+        return principal
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     raise HTTPException(303, "Sign in first.", {"Location": f"/login?next={quote(target)}"})
 

@@ -6,6 +6,7 @@ import json
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import jinja2
 from fastapi import APIRouter, Depends, Form, Request
@@ -13,10 +14,10 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from app.i18n import LANGUAGES, format_time, t
+from app.i18n import LANGUAGES, format_time, other, t
 from app.incidents.service import NotFound
 from app.models import utcnow
-from app.ops import exports, queries, views
+from app.ops import exports, oidc, queries, views
 from app.ops.api import MAX_ID, service_of, tz_of
 from app.ops.auth import (
     OPS_TOKEN_USER,
@@ -118,23 +119,38 @@ async def login_page(request: Request, next: str | None = None) -> Response:
     session = read_session(request) or new_session()
     if request.query_params.get("lang") in LANGUAGES:
         session["lang"] = request.query_params["lang"]
-    response = render_login(request, session, next, error=None)
+    response = render_login(request, session, next)
     write_session(request, response, session)
     return response
 
 
 def render_login(
-    request: Request, session: dict[str, Any], next: str | None, error: str | None
+    request: Request,
+    session: dict[str, Any],
+    next: str | None,
+    error: str | None = None,
+    status_code: int = 200,
+    values: dict[str, str] | None = None,
 ) -> Response:
+    """The sign-in page; an error is said in the reader's language and then in the other one,
+    since someone who is not signed in may not have chosen theirs."""
+    lang = language(request, session)
+    settings = settings_of(request)
+    target = safe_next(next)
     return render(
         request,
         "login.html",
-        401 if error else 200,
+        status_code,
         session,
         login_csrf=session["csrf"],
-        next=safe_next(next),
-        error=error,
-        token_login=settings_of(request).ops_token is not None,
+        next=target,
+        errors=[t(error, lang, **(values or {})), t(error, other(lang), **(values or {}))]
+        if error
+        else [],
+        token_login=settings.ops_token is not None,
+        slack_login=f"/login/slack?next={quote(target)}"
+        if not oidc.missing_settings(settings)
+        else None,
     )
 
 
@@ -151,12 +167,72 @@ async def login(
     session = read_session(request)
     check_csrf(session, csrf)
     if not check_ops_token(settings, token):
-        return render_login(request, session, next, error="ops.login.failed")
+        return render_login(request, session, next, "ops.login.failed", 401)
+    return signed_in(request, session, next, new_session(OPS_TOKEN_USER))
+
+
+def signed_in(
+    request: Request, before: dict[str, Any], next: str | None, fresh: dict[str, Any]
+) -> Response:
+    """A new session (new CSRF token: one planted before sign-in is useless), same language."""
     response = RedirectResponse(safe_next(next), status_code=303)
-    fresh = new_session(OPS_TOKEN_USER)
-    if session.get("lang"):
-        fresh["lang"] = session["lang"]
+    if before.get("lang"):
+        fresh["lang"] = before["lang"]
     write_session(request, response, fresh)
+    return response
+
+
+# Sign in with Slack: public by nature (the person is not signed in yet). The start only redirects
+# to Slack; the callback signs in no one without this browser's unused state and an ops member.
+
+
+@router.get("/login/slack")
+async def slack_login(request: Request, next: str | None = None) -> Response:
+    session = read_session(request) or new_session()
+    refused = slack_login_off(request, session)
+    if refused is not None:
+        return refused
+    url, pending = await oidc.start(request.app.state.runtime, safe_next(next))
+    response = RedirectResponse(url, status_code=302)
+    write_session(request, response, {**session, "oidc": pending.as_dict()})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/login/slack/callback")
+async def slack_callback(
+    request: Request, state: str | None = None, code: str | None = None, error: str | None = None
+) -> Response:
+    session = read_session(request) or new_session()
+    refused = slack_login_off(request, session)
+    if refused is not None:
+        return refused
+    pending = oidc.Pending.of(session.pop("oidc", None))  # single-use in the browser too
+    try:
+        if error:  # the person chose Cancel on Slack's page
+            raise oidc.SignInError(400, "ops.login.slack_cancelled")
+        person = await oidc.finish(request.app.state.runtime, pending, state, code)
+    except oidc.SignInError as exc:
+        response = render_login(
+            request, session, pending.next if pending else None, exc.key, exc.status, exc.values
+        )
+        write_session(request, response, session)
+        return response
+    fresh = new_session(person.user_id, name=person.name, team=person.team_id)
+    return signed_in(request, session, pending.next if pending else None, fresh)
+
+
+def slack_login_off(request: Request, session: dict[str, Any]) -> Response | None:
+    """503 naming the settings Sign in with Slack still needs, or None when it is on."""
+    settings = settings_of(request)
+    if settings.session_secret is None:
+        return render(request, "error.html", 503, message_key="ops.error.no_session_secret")
+    missing = oidc.missing_settings(settings)
+    if not missing:
+        return None
+    names = ", ".join(missing)
+    response = render_login(request, session, None, "ops.login.slack_off", 503, {"settings": names})
+    write_session(request, response, session)
     return response
 
 

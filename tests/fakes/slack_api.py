@@ -22,6 +22,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
+import jwt
+
 from .slack_requests import API_APP_ID, BOT_USER_ID, TEAM_DOMAIN, TEAM_ID, trigger_issued_at
 
 BOT_ID = "B0BOT"
@@ -109,6 +111,11 @@ _BOT_PROFILE = {
     "icons": {"image_36": "https://a.slack-edge.com/80588/img/plugins/app/bot_36.png"},
 }
 _HTML_500 = b"<html><body><h1>500 Internal Server Error</h1></body></html>"
+# Sign in with Slack: the token exchange authenticates the app (client id and secret, HTTP Basic or
+# form fields), userInfo the person's own token (xoxp-) from that exchange, not a bot token.
+_APP_AUTH_METHODS = frozenset({"openid.connect.token"})
+_USER_TOKEN_METHODS = frozenset({"openid.connect.userInfo"})
+OIDC_ISSUER = "https://slack.com"
 
 Params = dict[str, Any]
 Reply = dict[str, Any]
@@ -527,6 +534,8 @@ class _Workspace:
         self.trigger_ttl: float | None = TRIGGER_TTL
         self.hooks: dict[str, Params] = {}
         self.responses: list[Params] = []
+        self.sign_in_codes: dict[str, Params] = {}
+        self.user_tokens: dict[str, Params] = {}
         self._last_us = 0
         self._ids = itertools.count(1)
         self._seed()
@@ -868,6 +877,66 @@ class _Workspace:
         if group is None:
             raise SlackError("no_such_subteam")
         return {"users": list(group["users"])}
+
+    # -- Sign in with Slack (OpenID Connect) ---------------------------------------------------
+
+    @_api("openid.connect.token")
+    def openid_connect_token(self, params: Params) -> Reply:
+        """Exchange a one-time sign-in code for the person's token and an ID token."""
+        client_id = str(params.get("client_id") or "")
+        if not client_id:
+            raise SlackError("invalid_client_id")
+        if not params.get("client_secret"):
+            raise SlackError("bad_client_secret")
+        grant = self.sign_in_codes.pop(str(params.get("code") or ""), None)
+        if grant is None or grant["client_id"] not in (None, client_id):
+            raise SlackError("invalid_code")
+        if grant["redirect_uri"] not in (None, params.get("redirect_uri")):
+            raise SlackError("bad_redirect_uri")
+        token = f"xoxp-{secrets.token_hex(12)}"
+        self.user_tokens[token] = grant
+        now = int(time.time())
+        claims = {
+            "iss": OIDC_ISSUER,
+            "sub": grant["user_id"],
+            "aud": client_id,
+            "exp": now + 3600,
+            "iat": now,
+            "auth_time": now,
+            **({"nonce": grant["nonce"]} if grant["nonce"] else {}),
+            "at_hash": secrets.token_urlsafe(16),
+            **self._identity(grant),
+        }
+        return {
+            "access_token": token,
+            "token_type": "Bearer",
+            "id_token": jwt.encode(claims, grant["signing_key"], algorithm="HS256"),
+        }
+
+    @_api("openid.connect.userInfo")
+    def openid_connect_user_info(self, params: Params) -> Reply:
+        """Who the person behind a Sign in with Slack token is."""
+        grant = self.user_tokens.get(str(params.get("token") or ""))
+        if grant is None:
+            raise SlackError("invalid_auth")
+        return {"sub": grant["user_id"], **self._identity(grant)}
+
+    def _identity(self, grant: Params) -> Params:
+        """The claims of the `openid` and `profile` scopes, as userInfo and the ID token hold them."""
+        user = self.users.get(grant["user_id"])
+        profile = user["profile"] if user else {}
+        name = grant["name"] or (user["real_name"] if user else grant["user_id"])
+        return {
+            "https://slack.com/user_id": grant["user_id"],
+            "https://slack.com/team_id": grant["team_id"],
+            "name": name,
+            "given_name": profile.get("first_name", name.split(" ")[0]),
+            "family_name": profile.get("last_name", ""),
+            "picture": profile.get("image_48", "https://secure.gravatar.com/avatar/0.jpg?s=48"),
+            "locale": self.locales.get(grant["user_id"], "ja-JP").replace("-", "_"),
+            "https://slack.com/team_name": TEAM_NAME if grant["team_id"] == TEAM_ID else "",
+            "https://slack.com/team_domain": TEAM_DOMAIN if grant["team_id"] == TEAM_ID else "",
+        }
 
     # -- conversations ------------------------------------------------------------------------
 
@@ -1416,6 +1485,17 @@ def _bearer(header: str | None) -> str | None:
     return None
 
 
+def _basic(header: str | None) -> Params:
+    """Return client_id and client_secret from an `Authorization: Basic …` header."""
+    if not header or not header.lower().startswith("basic "):
+        return {}
+    try:
+        client_id, _, secret = base64.b64decode(header[6:].strip()).decode().partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return {"client_id": client_id, "client_secret": secret}
+
+
 def _multipart(body: bytes, content_type: str) -> Params:
     """Parse a multipart/form-data body into fields (file parts summarised by size)."""
     head = f"Content-Type: {content_type}\r\n\r\n".encode()
@@ -1615,11 +1695,15 @@ class FakeSlack:
             params, parse_error = {}, err
         token = _bearer(req.headers.get("Authorization")) or params.get("token")
         params.pop("token", None)
+        if method in _APP_AUTH_METHODS:
+            params.update(_basic(req.headers.get("Authorization")))
         call = self._record(method, params, at)
         self._sleep(method)
-        error = parse_error or self._auth_error(token)
+        error = parse_error or self._auth_error(token, method)
         if error is not None:
             return self._reply(req, call, error.reply())
+        if method in _USER_TOKEN_METHODS:
+            params["token"] = token
         fault = self._take_fault(method, params)
         if fault is not None and not (fault.kind == "drop" and fault.after_processing):
             return self._apply_fault(req, call, fault)
@@ -1628,10 +1712,14 @@ class FakeSlack:
             return self._drop(req, call)
         self._reply(req, call, payload)
 
-    def _auth_error(self, token: str | None) -> SlackError | None:
+    def _auth_error(self, token: str | None, method: str = "") -> SlackError | None:
         """Return Slack's error for a missing or unaccepted token."""
+        if method in _APP_AUTH_METHODS:
+            return None  # the method checks the app's client id and secret
         if not token:
             return SlackError("not_authed")
+        if method in _USER_TOKEN_METHODS:
+            return None  # the method checks the person's token
         accepted = token.startswith("xoxb-") if self._tokens is None else token in self._tokens
         return None if accepted else SlackError("invalid_auth")
 
@@ -1829,6 +1917,34 @@ class FakeSlack:
         """Add a user group with its members."""
         with self._lock:
             return copy.deepcopy(self._ws.add_usergroup(usergroup_id, handle, list(users), name))
+
+    def sign_in_code(
+        self,
+        user_id: str,
+        *,
+        team_id: str = TEAM_ID,
+        name: str | None = None,
+        nonce: str | None = None,
+        client_id: str | None = None,
+        redirect_uri: str | None = None,
+    ) -> str:
+        """Return the one-time code Slack's authorize page gives when `user_id` of `team_id`
+        approves Sign in with Slack; pass the authorize URL's nonce, client_id and redirect_uri
+        to have the token exchange check them (None: anything goes). Names come from the
+        workspace's users unless `name` is given (people of other workspaces)."""
+        code = f"{secrets.randbelow(10**12)}.{secrets.randbelow(10**12)}.{secrets.token_hex(32)}"
+        grant = {
+            "user_id": user_id,
+            "team_id": team_id,
+            "name": name,
+            "nonce": nonce,
+            "client_id": client_id,
+            "redirect_uri": redirect_uri,
+            "signing_key": secrets.token_hex(32),
+        }
+        with self._lock:
+            self._ws.sign_in_codes[code] = grant
+        return code
 
     def add_channel(
         self,
