@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+import yaml
 from fastapi import FastAPI
 from itsdangerous import URLSafeTimedSerializer
 
 from app.main import create_app
 from app.models import Incident
+from app.ops import oidc
 from app.ops.auth import SESSION_COOKIE
 from app.runtime import Runtime
 from app.settings import Settings
@@ -104,6 +107,13 @@ async def test_the_authorize_url_carries_client_redirect_state_and_nonce(
     assert set(query["scope"].split(",")) == {"openid", "profile"}
     assert len(query["state"]) >= 32 and len(query["nonce"]) >= 32
     assert (await go_to_slack(client))["state"] != query["state"]
+
+
+def test_the_manifest_has_the_callback_and_asks_for_the_sign_in_scopes() -> None:
+    manifest = yaml.safe_load((Path(__file__).parents[2] / "slack" / "manifest.yml").read_text())
+    config = manifest["oauth_config"]
+    assert sorted(config["scopes"]["user"]) == sorted(oidc.SCOPES)
+    assert any(url.endswith(oidc.CALLBACK_PATH) for url in config["redirect_urls"])
 
 
 async def test_the_login_page_offers_slack_when_configured(client: httpx.AsyncClient) -> None:
