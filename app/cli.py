@@ -82,6 +82,35 @@ def serve(
 
 
 @cli.command()
+def worker() -> None:
+    """Run the worker alone, without HTTP: Slack and Teams calls, follow-ups, the digest.
+
+    Pair it with `LEAKDESK_WORKER=false leakdesk serve` so that acknowledgements never share a
+    process (or its CPU) with the work they start; any number of each share the work table."""
+    import signal
+
+    from app.logs import configure
+    from app.main import SchemaBehind, create_app
+
+    config = settings()
+    configure(config.log_format, production=config.environment == "production")
+    app = create_app(config, start_worker=True)
+
+    async def go() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        async with app.router.lifespan_context(app):
+            await stop.wait()
+
+    try:
+        run(go(), config.database_url)
+    except SchemaBehind as exc:
+        raise fail(str(exc)) from None
+
+
+@cli.command()
 def socket() -> None:
     """Run the Slack app over Socket Mode (no public URL needed), with the worker."""
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler

@@ -35,12 +35,15 @@ class Server:
         }
         self._out = open(self.log, "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--port", str(self.port)],
+            [sys.executable, "-m", "app.cli", *self.command()],
             env={**clean, **env},
             cwd=cwd,
             stdout=self._out,
             stderr=subprocess.STDOUT,
         )
+
+    def command(self) -> list[str]:
+        return ["serve", "--port", str(self.port)]
 
     def wait_healthy(self, within: float = 30) -> Server:
         deadline = time.monotonic() + within
@@ -76,3 +79,20 @@ def serve(env: dict[str, str], *, cwd: Path, port: int | None = None) -> Iterato
         yield server.wait_healthy().url
     finally:
         server.stop()
+
+
+class Worker(Server):
+    """One `leakdesk worker` process (no HTTP): healthy once it logs that it is ready."""
+
+    def command(self) -> list[str]:
+        return ["worker"]
+
+    def wait_healthy(self, within: float = 30) -> Worker:
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"leakdesk worker exited: {self.log.read_text()[-2000:]}")
+            if "leakdesk ready" in self.log.read_text():
+                return self
+            time.sleep(0.05)
+        raise RuntimeError("leakdesk worker did not become ready in time")

@@ -10,7 +10,7 @@ import httpx
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import SlackRequests
-from tests.server_process import serve
+from tests.server_process import Worker, serve
 
 
 def refs(fake: FakeSlack, channel: str) -> dict[str, dict]:  # type: ignore[type-arg]
@@ -84,3 +84,34 @@ async def test_a_real_server_takes_a_leak_to_a_verdict(
             verdict = await wait_for_ref(fake_slack, "verdict:1")
             assert "SEV1" in str(verdict["blocks"])
             await wait_for_ref(fake_slack, "statement")
+
+
+async def test_web_replicas_without_a_worker_and_a_worker_process_share_the_work(
+    database_url: str, fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    """`LEAKDESK_WORKER=false leakdesk serve` acknowledges; `leakdesk worker` opens the room;
+    SIGTERM stops the worker cleanly."""
+    env = {
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake_slack.url,
+        "LEAKDESK_LANGUAGE": "en",
+        "LEAKDESK_WORKER_INTERVAL": "0.1",
+    }
+    requests = SlackRequests(SIGNING_SECRET, response_url=fake_slack.response_url)
+    with serve({**env, "LEAKDESK_WORKER": "false"}, cwd=tmp_path) as url:
+        async with httpx.AsyncClient(base_url=url, timeout=10) as http:
+            body, headers = requests.slash("Customer export found on a public share")
+            ack = await http.post("/slack/events", content=body, headers=headers)
+            assert ack.status_code == 200 and "LEAK-" in ack.json()["text"]
+            await asyncio.sleep(1)
+            leak_rooms = [c for c in fake_slack.channels if c["name"].startswith("leak-")]
+            assert not leak_rooms, "the web process did the work itself"
+            worker = Worker(env, cwd=tmp_path).wait_healthy()
+            try:
+                await wait_for_ref(fake_slack, "question:data_categories")
+            finally:
+                worker.process.terminate()
+                assert worker.process.wait(timeout=10) == 0
+                worker.stop()
