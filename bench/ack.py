@@ -7,7 +7,10 @@ processes are measured one after the other, in the same run, with the same signe
 - `durable`: slack-bolt that acks after one committed INSERT into the same database;
 - `leakdesk serve` as deployed (worker on, fake Slack answering at once in its own process), so
   the incident, its timeline event and its work rows are written, and the worker's room
-  creation runs alongside the acks.
+  creation runs alongside the acks;
+- `leakdesk serve` with `LEAKDESK_WORKER=false` and a `leakdesk worker` process beside it (the
+  topology docs/operations.md recommends at scale): the same acks, the room work in another
+  process (its CPU figure is the web process's alone).
 
 Latency is measured by the client (httpx, keep-alive, 20 connections) from sending the request
 to reading the whole response, after a warm-up that is not counted.
@@ -178,9 +181,11 @@ def measure_database(
     api: str = fake.api_url  # type: ignore[attr-defined]
     warmup = 40
     print(f"ack of /leak at {CONCURRENCY} concurrent clients, {count} requests, on {label}:")
-    for kind in ("bare", "durable", "leakdesk"):
+    for kind in ("bare", "durable", "leakdesk", "leakdesk_split"):
         if kind == "leakdesk":
             target = server.leakdesk(database_url, api, cwd=cwd)
+        elif kind == "leakdesk_split":
+            target = server.leakdesk_split(database_url, api, cwd=cwd)
         else:
             target = server.baseline(kind, database_url, api, cwd=cwd)
         with target as proc:
@@ -188,7 +193,10 @@ def measure_database(
             out[kind] = drive(proc.url, signed[: count + warmup], warmup=warmup, pid=proc.pid)
             # then paced, after the storm above (for leakdesk: 2 h of open incidents to compare)
             out[kind]["paced"] = drive_paced(proc.url, signed[count + warmup :])
-        name = "leakdesk serve" if kind == "leakdesk" else f"{kind} slack-bolt"
+        name = {
+            "leakdesk": "leakdesk serve",
+            "leakdesk_split": "serve + worker process",
+        }.get(kind, f"{kind} slack-bolt")
         print(_line(name, out[kind]))
         p = out[kind]["paced"]
         print(
@@ -232,6 +240,18 @@ def figures(results: dict[str, dict[str, Any]], suffix: str) -> dict[str, float]
     out[f"ack_paced_p99_ratio_vs_durable_bolt{suffix}"] = round(
         results["leakdesk"]["paced"]["p99"] / results["durable"]["paced"]["p99"], 2
     )
+    if split := results.get("leakdesk_split"):
+        out[f"ack_split_p50_ms{suffix}"] = split["p50"]
+        out[f"ack_split_p99_ms{suffix}"] = split["p99"]
+        out[f"ack_split_p99_ratio_vs_durable_bolt{suffix}"] = round(
+            split["p99"] / durable["p99"], 2
+        )
+        out[f"ack_split_cpu_ms_per_request{suffix}"] = split["cpu_ms_per_request"]
+        out[f"ack_split_paced_p50_ms{suffix}"] = split["paced"]["p50"]
+        out[f"ack_split_paced_p99_ms{suffix}"] = split["paced"]["p99"]
+        out[f"ack_split_paced_p99_ratio_vs_durable_bolt{suffix}"] = round(
+            split["paced"]["p99"] / results["durable"]["paced"]["p99"], 2
+        )
     if alone := results.get("leakdesk_no_worker"):
         out[f"ack_no_worker_p50_ms{suffix}"] = alone["p50"]
         out[f"ack_no_worker_p99_ms{suffix}"] = alone["p99"]

@@ -147,6 +147,27 @@ def leakdesk(
 
 
 @contextmanager
+def leakdesk_split(
+    database_url: str, slack_api_url: str, *, cwd: Path, **extra: str
+) -> Iterator[Process]:
+    """A web-only `leakdesk serve` (LEAKDESK_WORKER=false) and, once it is up (it migrates a new
+    SQLite file), a `leakdesk worker` process beside it; yields the web process, the worker
+    as its `.worker` attribute."""
+    with leakdesk(database_url, slack_api_url, cwd=cwd, LEAKDESK_WORKER="false", **extra) as web:
+        worker = Process(
+            [sys.executable, "-m", "app.cli", "worker"],
+            leakdesk_env(database_url, slack_api_url, **extra),
+            workdir=cwd,
+            port=free_port(),
+        )
+        try:
+            web.worker = worker  # type: ignore[attr-defined]
+            yield web
+        finally:
+            worker.stop()
+
+
+@contextmanager
 def baseline(kind: str, database_url: str, slack_api_url: str, *, cwd: Path) -> Iterator[Process]:
     """One of the bare slack-bolt baselines of bench/baselines.py (bolt's one auth.test, like
     leakdesk's, goes to the same fake Slack)."""
