@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,8 @@ from app.runtime import Runtime
 from app.settings import Settings
 from app.slack.app import build_client
 from app.slack.installs import WorkspaceClients, installation_store
+
+log = logging.getLogger(__name__)
 
 # The person's name and workspace come with `profile`; nothing here needs their email.
 SCOPES = ("openid", "profile")
@@ -120,13 +123,20 @@ async def finish(
     person = await _identify(runtime, code, pending.nonce)
     expected_team = runtime.settings.slack_team_id
     if expected_team and person.team_id != expected_team:
+        log.warning(
+            "refused ops sign-in: %s of %s (not SLACK_TEAM_ID)", person.user_id, person.team_id
+        )
         raise SignInError(403, "ops.login.slack_not_allowed")
     try:
         allowed = await is_ops_member(runtime, person.user_id, person.team_id)
     except UNREACHABLE as exc:
         raise _failure(exc) from exc
     if not allowed:
+        log.warning(
+            "refused ops sign-in: %s of %s is not an ops member", person.user_id, person.team_id
+        )
         raise SignInError(403, "ops.login.slack_not_allowed")
+    log.info("ops sign-in with Slack: %s of %s", person.user_id, person.team_id)
     return person
 
 

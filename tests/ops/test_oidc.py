@@ -11,6 +11,7 @@ import pytest
 import yaml
 from fastapi import FastAPI
 from itsdangerous import URLSafeTimedSerializer
+from slack_sdk.oauth.installation_store import Installation
 
 from app.main import create_app
 from app.models import Incident
@@ -18,6 +19,7 @@ from app.ops import oidc
 from app.ops.auth import SESSION_COOKIE
 from app.runtime import Runtime
 from app.settings import Settings
+from app.slack.installs import BOT_SCOPES, installation_store
 from tests.conftest import BOT_TOKEN, make_settings
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import TEAM_ID
@@ -232,8 +234,32 @@ async def test_a_group_of_the_same_id_in_another_workspace_does_not_let_its_memb
     client: httpx.AsyncClient, fake_slack: FakeSlack, settings: Settings
 ) -> None:
     settings.slack_team_id = TEAM_ID  # this install serves one workspace
+    assert (await go_to_slack(client))["team"] == TEAM_ID  # Slack offers only that workspace
     response = await sign_in_with_slack(client, fake_slack, "U0LEAD1", OTHER_TEAM)
     assert response.status_code == 403 and not await signed_in(client)
+
+
+async def test_multi_workspace_groups_are_read_with_that_workspaces_install(
+    client: httpx.AsyncClient, fake_slack: FakeSlack, runtime: Runtime, settings: Settings
+) -> None:
+    settings.slack_bot_token = None  # each workspace's bot token is in the installation store
+    fake_slack.reset_calls()
+    response = await sign_in_with_slack(client, fake_slack, "U0LEAD1")
+    assert response.status_code == 403  # not installed in that workspace: no group can be read
+    assert not fake_slack.calls_to("usergroups.users.list")
+    await installation_store(settings, runtime.engine).async_save(
+        Installation(
+            app_id="A0LEAKDESK",
+            team_id=TEAM_ID,
+            bot_token="xoxb-installed-token",
+            bot_id="B0BOT",
+            bot_user_id="U0BOT",
+            bot_scopes=list(BOT_SCOPES),
+            user_id="U0REPORTER",
+            installed_at=1.0,
+        )
+    )
+    assert (await sign_in_with_slack(client, fake_slack, "U0LEAD1")).status_code == 303
 
 
 async def test_a_session_without_a_workspace_is_not_signed_in(client: httpx.AsyncClient) -> None:
