@@ -21,7 +21,7 @@ from app.incidents.reactions import Event, Reactions
 from app.incidents.reads import latest_verdict
 from app.incidents.similarity import WINDOW as STORM_WINDOW
 from app.incidents.similarity import Candidate, CandidateCache, same_leak
-from app.incidents.timeline import data_hash, event_hash, verify_chain
+from app.incidents.timeline import GENESIS, data_hash, event_hash, verify_chain
 from app.models import (
     Answer,
     Approval,
@@ -163,9 +163,9 @@ class IncidentService:
                 source=_mask_values(source or {}),
                 created_at=now,
                 updated_at=now,
+                timeline_seq=0,
+                timeline_head=GENESIS,
             )
-            session.add(incident)
-            await session.flush()
             data = {
                 "title": incident.title,
                 "reporter": reporter_id,
@@ -175,7 +175,16 @@ class IncidentService:
             }
             if masked.changed:
                 data["masked"] = list(masked.kinds)
-            await self._append(session, incident, "incident.opened", reporter_id, data, now)
+            # The first event is chained before the row is written: one INSERT, no UPDATE.
+            opened = self._chain(incident, "incident.opened", reporter_id, data, now)
+            session.add(incident)
+            await session.flush()
+            await self._record(session, incident, opened)
+        if not is_drill:  # the next report's storm check need not read this one back
+            self._storm_cache.put(
+                incident.id,
+                Candidate(incident.id, incident.title, now, incident.source.get("link")),
+            )
         return incident, masked
 
     async def similar_open_incident(
@@ -1055,11 +1064,17 @@ class IncidentService:
         data: dict[str, Any],
         at: datetime | None = None,
     ) -> TimelineEvent:
-        at = at or self.clock()
+        event = self._chain(incident, kind, actor, data, at or self.clock())
+        await self._record(session, incident, event)
+        return event
+
+    def _chain(
+        self, incident: Incident, kind: str, actor: str, data: dict[str, Any], at: datetime
+    ) -> TimelineEvent:
+        """The incident's next timeline event, hash-chained to the last; moves the head on."""
         seq = incident.timeline_seq + 1
         digest = data_hash(data)
         event = TimelineEvent(
-            incident_id=incident.id,
             seq=seq,
             at=at,
             actor=actor,
@@ -1077,21 +1092,27 @@ class IncidentService:
                 prev_hash=incident.timeline_head,
             ),
         )
-        session.add(event)
         incident.timeline_seq, incident.timeline_head, incident.updated_at = seq, event.hash, at
-        happened = Event(incident, kind, actor, data, at)
+        return event
+
+    async def _record(
+        self, session: AsyncSession, incident: Incident, event: TimelineEvent
+    ) -> None:
+        """Adds a chained event with the work and in-transaction hooks it implies."""
+        event.incident_id = incident.id
+        session.add(event)
+        happened = Event(incident, event.kind, event.actor, event.data or {}, event.at)
         for spec in self.reactions(happened):
             add_work(
                 session,
                 spec,
                 incident_id=incident.id,
-                now=at,
+                now=event.at,
                 max_attempts=self.config.max_attempts,
             )
         await session.flush()
-        for hook in self.reactions.hooks(kind):
+        for hook in self.reactions.hooks(event.kind):
             await hook(session, happened)
-        return event
 
 
 @dataclass(frozen=True)
