@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -192,22 +192,14 @@ class IncidentService:
     ) -> Incident | None:
         """An open incident this report probably repeats (a report storm), or None."""
         now = self.clock()
-        query = (
-            select(Incident.id, Incident.created_at)
-            .where(
-                Incident.status == IncidentStatus.OPEN,
-                Incident.is_drill.is_(False),
-                Incident.created_at >= now - STORM_WINDOW,
-            )
-            .order_by(Incident.id.desc())
-            .limit(200)
-        )
+        query = _RECENT_OPEN_IDS if workspace_id else _RECENT_OPEN_IDS_ANY_WORKSPACE
+        params: dict[str, Any] = {"since": now - STORM_WINDOW}
         if workspace_id:
-            query = query.where(Incident.workspace_id == workspace_id)
+            params["workspace"] = workspace_id
         async with self.reads() as session:
-            recent = (await session.execute(query)).all()
+            recent = (await session.execute(query, params)).scalars().all()
             missing = [
-                incident_id for incident_id, _ in recent if incident_id not in self._storm_cache
+                incident_id for incident_id in recent if incident_id not in self._storm_cache
             ]
             if missing:  # titles never change while open: read (and decrypt) each one once
                 rows = await session.execute(
@@ -222,9 +214,7 @@ class IncidentService:
                             incident_id, incident_title, created_at, (source or {}).get("link")
                         ),
                     )
-            candidates = [
-                c for incident_id, _ in recent if (c := self._storm_cache.get(incident_id))
-            ]
+            candidates = [c for incident_id in recent if (c := self._storm_cache.get(incident_id))]
             found = same_leak(mask(title).text, link, candidates, now, window=STORM_WINDOW)
             return await session.get(Incident, found.incident_id) if found else None
 
@@ -1137,6 +1127,20 @@ class Snapshot:
 
 # ----- helpers ---------------------------------------------------------------------------------
 
+# Built once: the acknowledgement path runs these for every report.
+_RECENT_OPEN_IDS_ANY_WORKSPACE = (
+    select(Incident.id)
+    .where(
+        Incident.status == IncidentStatus.OPEN,
+        Incident.is_drill.is_(False),
+        Incident.created_at >= bindparam("since"),
+    )
+    .order_by(Incident.id.desc())
+    .limit(200)
+)
+_RECENT_OPEN_IDS = _RECENT_OPEN_IDS_ANY_WORKSPACE.where(
+    Incident.workspace_id == bindparam("workspace")
+)
 READY_FIELDS = ("data_categories", "leak_mode")
 PURGED = "(purged)"
 
@@ -1194,15 +1198,20 @@ def _findings(
 
 
 async def _next_counter(session: AsyncSession, name: str) -> int:
-    dialect = session.bind.dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
+    statement = _NEXT_COUNTER[session.bind.dialect.name == "postgresql"]
+    return int((await session.execute(statement, {"name": name})).scalar_one())
+
+
+def _next_counter_statement(insert: Any) -> Any:
+    return (
         insert(Counter)
-        .values(name=name, value=1)
+        .values(name=bindparam("name"), value=1)
         .on_conflict_do_update(index_elements=[Counter.name], set_={"value": Counter.value + 1})
         .returning(Counter.value)
     )
-    return int((await session.execute(statement)).scalar_one())
+
+
+_NEXT_COUNTER = (_next_counter_statement(sqlite.insert), _next_counter_statement(postgresql.insert))
 
 
 async def _latest_answers_detail(
