@@ -16,6 +16,7 @@ from slack_sdk.oauth import OpenIDConnectAuthorizeUrlGenerator
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
+from app.ops.auth import same
 from app.runtime import Runtime
 from app.settings import Settings
 from app.slack.app import build_client
@@ -114,7 +115,7 @@ async def finish(
 ) -> SlackPerson:
     """The person Slack vouches for, once the state is this browser's and unused, and they are an
     ops member; raises SignInError otherwise (nothing is stored for them)."""
-    if pending is None or not state or not secrets.compare_digest(state, pending.state):
+    if pending is None or not state or not same(state, pending.state):
         raise SignInError(400, "ops.login.slack_state")
     if not await _states(runtime).async_consume(state):  # used already, or expired
         raise SignInError(400, "ops.login.slack_state")
@@ -173,7 +174,7 @@ def _check_id_token(id_token: Any, client_id: str, nonce: str) -> None:
         )
     except jwt.InvalidTokenError:
         raise SignInError(400, "ops.login.slack_state") from None
-    if not secrets.compare_digest(str(claims.get("nonce", "")), nonce):
+    if not same(str(claims.get("nonce", "")), nonce):
         raise SignInError(400, "ops.login.slack_state")
 
 

@@ -273,15 +273,15 @@ async def test_a_session_without_a_workspace_is_not_signed_in(client: httpx.Asyn
 # ----- refusals -----------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("state", ["forged", "", None, "ステート"])
 async def test_a_forged_or_missing_state_is_refused(
-    client: httpx.AsyncClient, fake_slack: FakeSlack
+    client: httpx.AsyncClient, fake_slack: FakeSlack, state: str | None
 ) -> None:
     query = await go_to_slack(client)
     code = approve_on_slack(fake_slack, query, "U0RESP1")
-    forged = await client.get("/login/slack/callback", params={"code": code, "state": "forged"})
-    assert forged.status_code == 400 and "Sign in with Slack" in forged.text
-    missing = await client.get("/login/slack/callback", params={"code": code})
-    assert missing.status_code == 400
+    params = {"code": code} if state is None else {"code": code, "state": state}
+    response = await client.get("/login/slack/callback", params=params)
+    assert response.status_code == 400 and "Sign in with Slack" in response.text
     assert not await signed_in(client)
 
 
