@@ -220,13 +220,15 @@ def _ppc(appi: dict[str, Any], notify_principal: bool) -> str | None:
 
 
 def _police(actions: dict[str, Any], answers: dict[str, Any], mode: str) -> str | None:
-    involved = (
-        actions.get("coordinate_with_police") == "yes" or answers.get("police_involved") is True
-    )
-    if not involved:
+    """How the statement speaks of the police: it says they are consulted only when the room
+    answered so; a verdict that merely recommends it becomes a plan ("will work with")."""
+    consulted = answers.get("police_involved") is True
+    if not consulted and actions.get("coordinate_with_police") != "yes":
         return None
     # Where an insider theft is under investigation, naming the police can hurt the case.
-    return "neutral" if mode == "insider_theft" else "consulting"
+    if mode == "insider_theft":
+        return "neutral"
+    return "consulting" if consulted else "will_consult"
 
 
 def _notify_individuals(appi: dict[str, Any], gdpr: dict[str, Any], whose: str | None) -> bool:

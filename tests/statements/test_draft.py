@@ -315,9 +315,24 @@ def test_no_ppc_line_when_no_report_is_required(name: str) -> None:
 @pytest.mark.parametrize(
     "name", ["ransomware_card_sev1", "vendor_special_care", "credentials_published_sev1"]
 )
-def test_police_are_named_when_the_verdict_says_coordinate(name: str) -> None:
-    assert "警察に相談しております" in make_draft(name, "ja").text
-    assert "We are consulting the police." in make_draft(name, "en").text
+def test_a_recommended_police_contact_is_a_plan_not_a_claim(name: str) -> None:
+    """The verdict recommends the police; nobody said they were consulted: the statement must
+    not say so in public."""
+    assert "police_involved" not in CASES[name].answers
+    ja, en = make_draft(name, "ja").text, make_draft(name, "en").text
+    assert "必要に応じて警察とも連携してまいります" in ja and "相談しております" not in ja
+    assert "We will work with the police as needed." in en and "consulting" not in en
+
+
+@pytest.mark.parametrize(
+    "name", ["ransomware_card_sev1", "vendor_special_care", "credentials_published_sev1"]
+)
+def test_police_already_involved_are_named_as_consulted(name: str) -> None:
+    case = CASES[name]
+    answers = {**case.answers, "police_involved": True}
+    for lang, line in (("ja", "警察に相談しております"), ("en", "We are consulting the police.")):
+        text = draft_statement(answers, case.verdict, lang, company=Company(name="X"), now=NOW)
+        assert line in text.text
 
 
 @pytest.mark.parametrize("name", ["insider_theft_police", "trade_secret_only"])
