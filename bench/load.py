@@ -36,6 +36,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from app.db import normalize_database_url, sync_url
+from app.incidents.service import READY_FIELDS
 from app.models import Answer, Incident, TimelineEvent, Verdict, WorkItem, WorkStatus
 from bench import server
 from bench.ack import distinct_summary
@@ -132,12 +133,22 @@ def ref_of(message: dict[str, Any]) -> str | None:
     return metadata_payload(message.get("metadata")).get("ref")
 
 
+@dataclass(frozen=True)
+class Sent:
+    """One answer a responder gave: when it was sent, to which question, whether for the first
+    time (the others change an earlier answer)."""
+
+    at: float
+    question: str
+    first: bool
+
+
 @dataclass
 class Report:
     sent_at: float
     key: str | None = None
     incident: int | None = None
-    answers: list[tuple[float, bool]] = field(default_factory=list)  # (sent at, first answer)
+    answers: list[Sent] = field(default_factory=list)
     stalled: str | None = None
 
 
@@ -218,14 +229,15 @@ class Driver:
         return self.posts.by_key[key]
 
     async def triage(self, report: Report, room: Room) -> None:
-        """Answers each question as it is posted; once all are answered, changes earlier
-        answers (a different value each time) until `per_incident` answers were given."""
+        """Answers each question once it is posted (after a pause to read it); once all are
+        answered, changes earlier answers (a different value each time, a pause before each)
+        until `per_incident` answers were given."""
         given: dict[str, Any] = {}  # field → the value last sent
         while len(report.answers) < self.plan.per_incident:
-            fresh = [f for f in asked(room) if f not in given]
-            if not fresh and "questions_done" not in room.posted:
+            if not unanswered(room, given) and "questions_done" not in room.posted:
                 await self._wait_for_question(report, room, given)
-                continue
+            await asyncio.sleep(self.plan.think_s * self.rng.uniform(0.5, 1.5))
+            fresh = unanswered(room, given)
             name = fresh[0] if fresh else self.rng.choice(sorted(given))
             message = next(
                 m for m in self.fake.messages(room.channel) if ref_of(m) == f"question:{name}"
@@ -233,15 +245,12 @@ class Driver:
             value, signed = answer(self.requests, message, name, given.get(name), self.rng)
             sent_at = time.time()
             if await self.send(signed, self.answer_acks) is not None:
-                report.answers.append((sent_at, name not in given))
+                report.answers.append(Sent(sent_at, name, name not in given))
                 given[name] = value
-            await asyncio.sleep(self.plan.think_s * self.rng.uniform(0.5, 1.5))
 
     async def _wait_for_question(self, report: Report, room: Room, given: dict[str, Any]) -> None:
         deadline = time.monotonic() + self.plan.wait_s
-        while (
-            not [f for f in asked(room) if f not in given] and "questions_done" not in room.posted
-        ):
+        while not unanswered(room, given) and "questions_done" not in room.posted:
             room.changed.clear()
             try:
                 await asyncio.wait_for(room.changed.wait(), deadline - time.monotonic())
@@ -252,8 +261,10 @@ class Driver:
                 ) from None
 
 
-def asked(room: Room) -> list[str]:
-    return [ref.split(":", 1)[1] for ref in room.posted if ref.startswith("question:")]
+def unanswered(room: Room, given: dict[str, Any]) -> list[str]:
+    """The questions posted in the room and not answered yet, in the order asked."""
+    asked = [ref.split(":", 1)[1] for ref in room.posted if ref.startswith("question:")]
+    return [name for name in asked if name not in given]
 
 
 def answer(
@@ -318,6 +329,8 @@ class Outcome:
     dead_rows: int
     retried_rows: int
     work_split: list[float]
+    work_row_ms: list[float]  # each Slack work row done: written → completed
+    cpu_s: list[float] = field(default_factory=list)  # each replica's, then this process's
 
     @property
     def answers_sent(self) -> int:
@@ -334,13 +347,14 @@ class Outcome:
         ]
 
     def answer_to_verdict(self) -> list[float]:
-        """The last answer before the first verdict → that verdict posted, in ms."""
+        """The answer that made a verdict possible (the later of the first answers to the
+        READY_FIELDS) → the first verdict posted, in ms."""
         out = []
         for report, room in self._rooms():
-            at = room.posted.get("verdict:1")
-            before = [sent for sent, _ in report.answers if at is not None and sent < at]
-            if before:
-                out.append((at - max(before)) * 1000)  # type: ignore[operator]
+            firsts = {a.question: a.at for a in report.answers if a.first}
+            if "verdict:1" in room.posted and all(f in firsts for f in READY_FIELDS):
+                trigger = max(firsts[f] for f in READY_FIELDS)
+                out.append((room.posted["verdict:1"] - trigger) * 1000)
         return out
 
     def answer_to_next_question(self) -> list[float]:
@@ -348,10 +362,10 @@ class Outcome:
         out = []
         for report, room in self._rooms():
             shown = sorted(t for ref, t in room.posted.items() if ref.startswith("question"))
-            for sent, first in report.answers:
-                later = [t for t in shown if t > sent]
-                if first and later:
-                    out.append((later[0] - sent) * 1000)
+            for sent in report.answers:
+                later = [t for t in shown if t > sent.at]
+                if sent.first and later:
+                    out.append((later[0] - sent.at) * 1000)
         return out
 
     @property
@@ -373,10 +387,14 @@ def run(database_url: str, plan: Plan, *, cwd: Path, seed: str = "load") -> Outc
             server.leakdesk(database_url, fake.url, cwd=cwd, **env) as two,
         ):
             driver = Driver(fake, [one.url, two.url], plan, seed)
+            pids = [one.pid, two.pid]
+            cpu = [server.cpu_seconds(pid) for pid in pids] + [time.process_time()]
             duration = asyncio.run(driver.run())
             settle(database_url, fake)
-            pids = [one.pid, two.pid]
-        return collect(database_url, fake, driver, duration, pids)
+            now = [server.cpu_seconds(pid) for pid in pids] + [time.process_time()]
+        outcome = collect(database_url, fake, driver, duration, pids)
+        outcome.cpu_s = [round(b - a, 1) for a, b in zip(cpu, now, strict=True)]
+        return outcome
 
 
 def settle(database_url: str, fake: FakeSlack, within: float = 120) -> None:
@@ -417,7 +435,16 @@ def collect(
             )
             answers = db.execute(select(func.count()).select_from(Answer)).scalar_one()
             judged = db.execute(select(func.count(func.distinct(Verdict.incident_id)))).scalar_one()
-            work = db.execute(select(WorkItem.status, WorkItem.attempts, WorkItem.claimed_by)).all()
+            work = db.execute(
+                select(
+                    WorkItem.kind,
+                    WorkItem.status,
+                    WorkItem.attempts,
+                    WorkItem.claimed_by,
+                    WorkItem.created_at,
+                    WorkItem.completed_at,
+                )
+            ).all()
     finally:
         engine.dispose()
     duplicates = 0
@@ -443,6 +470,11 @@ def collect(
         dead_rows=sum(1 for row in work if row.status == WorkStatus.DEAD),
         retried_rows=sum(1 for row in work if row.attempts > 1),
         work_split=[round(done[pid] / max(1, sum(done.values())), 3) for pid in pids],
+        work_row_ms=[
+            (row.completed_at - row.created_at).total_seconds() * 1000
+            for row in work
+            if row.status == WorkStatus.DONE and row.kind.startswith("slack.")
+        ],
     )
 
 
@@ -478,6 +510,7 @@ def figures(outcome: Outcome) -> dict[str, Any]:
     first, verdict = summary(outcome.posted(FIRST_QUESTION)), summary(outcome.posted("verdict:1"))
     following = summary(outcome.answer_to_next_question())
     judged = summary(outcome.answer_to_verdict())
+    rows = summary(outcome.work_row_ms)
     return {
         "load_reports": len(driver.reports),
         "load_answers": outcome.answers_sent,
@@ -499,8 +532,16 @@ def figures(outcome: Outcome) -> dict[str, Any]:
         "load_answers_unrecorded": outcome.answers_sent - outcome.answers_recorded,
         "load_incidents_incomplete": outcome.incidents
         - min(outcome.with_room, outcome.with_verdict, len(outcome.posted(FIRST_QUESTION))),
+        "load_work_rows": len(outcome.work_row_ms),
+        "load_work_row_p50_ms": rows["p50"],
+        "load_work_row_p99_ms": rows["p99"],
         "load_work_retried_rows": outcome.retried_rows,
         "load_work_split": outcome.work_split,
+        "load_replicas_cpu_s": round(sum(outcome.cpu_s[:-1]), 1),
+        "load_replicas_cpu_ms_per_incident": round(
+            sum(outcome.cpu_s[:-1]) * 1000 / max(1, len(driver.reports)), 1
+        ),
+        "load_client_cpu_s": outcome.cpu_s[-1],
     }
 
 
@@ -520,13 +561,19 @@ def report(outcome: Outcome, result: dict[str, Any]) -> None:
         f"{result['load_first_question_p99_ms']} ms; → verdict {result['load_verdict_p50_ms']}/"
         f"{result['load_verdict_p99_ms']} ms; answer → next question "
         f"{result['load_answer_to_next_question_p50_ms']}/"
-        f"{result['load_answer_to_next_question_p99_ms']} ms"
+        f"{result['load_answer_to_next_question_p99_ms']} ms; answer → verdict "
+        f"{result['load_answer_to_verdict_p50_ms']}/{result['load_answer_to_verdict_p99_ms']} ms"
+    )
+    print(
+        f"  {result['load_work_rows']} Slack work rows, written → done p50/p99 "
+        f"{result['load_work_row_p50_ms']}/{result['load_work_row_p99_ms']} ms"
     )
     print(
         f"  {outcome.incidents} incidents, {outcome.with_room} with a room "
         f"({outcome.rooms_created} channels created), {outcome.with_verdict} with a verdict; "
         f"answers recorded {outcome.answers_recorded} (timeline {outcome.answer_events}); "
-        f"work split {outcome.work_split}, {outcome.retried_rows} rows retried"
+        f"work split {outcome.work_split}, {outcome.retried_rows} rows retried; CPU s: "
+        f"replicas {outcome.cpu_s[:-1]}, this process (driver and fake Slack) {outcome.cpu_s[-1]}"
     )
     print(
         f"  errors {outcome.errors}: {len(driver.errors)} requests, {outcome.dead_rows} dead rows, "
