@@ -106,6 +106,7 @@ def as_json(value: Any) -> str:
 
 
 TEMPLATES.env.filters["json"] = as_json
+TEMPLATES.env.globals["fields"] = views.event_fields
 
 
 # ----- sign-in ------------------------------------------------------------------------------------

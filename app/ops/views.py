@@ -3,10 +3,35 @@
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+
+
+def event_fields(data: Any, prefix: str = "") -> list[tuple[str, str]]:
+    """A timeline event's data as (dotted key, readable text) pairs, in key order: nested
+    objects flattened, lists of plain values joined, anything else as JSON."""
+    if not isinstance(data, dict):
+        return [] if data is None else [(prefix or "value", _text(data))]
+    out: list[tuple[str, str]] = []
+    for key in sorted(data):
+        name = f"{prefix}.{key}" if prefix else str(key)
+        value = data[key]
+        if isinstance(value, dict) and value:
+            out += event_fields(value, name)
+        else:
+            out.append((name, _text(value)))
+    return out
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        return ", ".join(str(v) for v in value)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from app.ops import views
 from app.ops.views import DiffLine, deadline_chart, text_diff
 
 T0 = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
@@ -38,3 +39,18 @@ def test_chart_places_everything_inside_the_picture_in_time_order() -> None:
 def test_chart_of_a_fresh_incident_without_deadlines() -> None:
     chart = deadline_chart([(T0, "incident.opened")], [], T0, T0)
     assert chart.deadlines == [] and len(chart.events) == 1
+
+
+def test_event_data_reads_as_dotted_fields() -> None:
+    data = {"texts": {"en": "Line one\nLine two", "ja": "本文"}, "rules": ["S1-b", "C2"], "n": 2}
+    assert views.event_fields(data) == [
+        ("n", "2"),
+        ("rules", "S1-b, C2"),
+        ("texts.en", "Line one\nLine two"),
+        ("texts.ja", "本文"),
+    ]
+    assert views.event_fields(None) == []
+    assert views.event_fields({"empty": {}, "x": [{"a": 1}]}) == [
+        ("empty", "{}"),
+        ("x", '[{"a": 1}]'),
+    ]
