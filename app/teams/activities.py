@@ -92,8 +92,9 @@ class Activities:
     async def handle(self, activity: dict[str, Any], token: Any = None) -> Reply:
         tenant = tenant_of(activity)
         expected = self.settings.teams_tenant_id
-        if expected and tenant and tenant != expected:
-            log.warning("refused an activity from tenant %s", tenant)
+        if expected and tenant != expected:
+            # Teams always names the tenant; an activity that does not cannot prove it is ours.
+            log.warning("refused an activity from tenant %s", tenant or "(none given)")
             return 403, {"error": "this tenant is not served here"}
         kind, name = activity.get("type"), activity.get("name")
         try:

@@ -60,9 +60,13 @@ async def test_bad_tokens_are_refused_before_anything_is_stored(teams: Teams, ca
     assert not teams.fake.calls_to(r"/connector/")
 
 
-async def test_an_activity_from_another_tenant_is_refused(teams: Teams) -> None:
+@pytest.mark.parametrize("tenant", ["another-tenant", None])
+async def test_an_activity_from_another_or_no_tenant_is_refused(
+    teams: Teams, tenant: str | None
+) -> None:
     activity = teams.activities.message("leak laptop stolen", REPORTER)
-    activity["channelData"] = {"tenant": {"id": "another-tenant"}}
+    activity["channelData"] = {"tenant": {"id": tenant}} if tenant else {}
+    activity["conversation"].pop("tenantId", None)
     response = await teams.send(activity)
     assert response.status_code == 403
     assert await nothing_stored(teams)
