@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.db import transaction
@@ -860,44 +859,58 @@ class IncidentService:
                 ).scalars()
             )
 
-    async def reserve_message(
+    async def claim_message(
         self,
         incident_id: int,
         ref: str,
         channel_id: str,
         work_id: int,
         thread_ts: str | None = None,
-    ) -> bool:
-        """Claims the right to post `ref`; False when another work row holds it."""
-        try:
-            async with transaction(self.sessions) as session:
-                session.add(
-                    ChatMessage(
-                        incident_id=incident_id,
-                        ref=ref,
-                        channel_id=channel_id,
-                        ts=None,
-                        thread_ts=thread_ts,
-                        work_id=work_id,
-                        created_at=self.clock(),
-                    )
-                )
-        except IntegrityError:
-            return False
-        return True
+    ) -> ChatMessage | None:
+        """Reserves the right to post `ref` for work row `work_id`, in one statement.
 
-    async def save_message_ref(
-        self, incident_id: int, ref: str, channel_id: str, ts: str, thread_ts: str | None = None
-    ) -> None:
+        None: post it now (reserved now, or reserved by this row before and not posted yet).
+        A message: do not post (already posted, its ts is set; or another row holds it)."""
+        values = {
+            "incident_id": incident_id,
+            "ref": ref,
+            "channel_id": channel_id,
+            "thread_ts": thread_ts,
+            "work_id": work_id,
+            "created_at": self.clock(),
+        }
         async with transaction(self.sessions) as session:
-            existing = (
+            insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
+            reserved = await session.execute(
+                insert(ChatMessage)
+                .values(**values)
+                .on_conflict_do_nothing(index_elements=["incident_id", "ref"])
+                .returning(ChatMessage.id)
+            )
+            if reserved.first() is not None:
+                return None
+            known = (
                 await session.execute(
                     select(ChatMessage).where(
                         ChatMessage.incident_id == incident_id, ChatMessage.ref == ref
                     )
                 )
-            ).scalar_one_or_none()
-            if existing is None:
+            ).scalar_one()
+        return None if known.ts is None and known.work_id == work_id else known
+
+    async def save_message_ref(
+        self, incident_id: int, ref: str, channel_id: str, ts: str, thread_ts: str | None = None
+    ) -> None:
+        """Records where `ref` was posted (its reservation gets the ts; a message posted without
+        one, by an interaction, gets a row)."""
+        async with transaction(self.sessions) as session:
+            saved = await session.execute(
+                update(ChatMessage)
+                .where(ChatMessage.incident_id == incident_id, ChatMessage.ref == ref)
+                .values(ts=ts)
+                .execution_options(synchronize_session=False)
+            )
+            if saved.rowcount == 0:
                 session.add(
                     ChatMessage(
                         incident_id=incident_id,
@@ -908,8 +921,6 @@ class IncidentService:
                         created_at=self.clock(),
                     )
                 )
-            else:
-                existing.ts = ts
 
     # ----- reading ---------------------------------------------------------------------------
 
@@ -1197,8 +1208,12 @@ def _findings(
     ]
 
 
+def _dialect(session: AsyncSession) -> str:
+    return session.bind.dialect.name
+
+
 async def _next_counter(session: AsyncSession, name: str) -> int:
-    statement = _NEXT_COUNTER[session.bind.dialect.name == "postgresql"]
+    statement = _NEXT_COUNTER[_dialect(session) == "postgresql"]
     return int((await session.execute(statement, {"name": name})).scalar_one())
 
 

@@ -168,13 +168,9 @@ class SlackEffects:
         """
         channel = incident.channel_id
         assert channel is not None
-        known = await self.service.message_ref(incident.id, ref)
-        if known is not None and (known.ts is not None or known.work_id != item.id):
+        known = await self.service.claim_message(incident.id, ref, channel, item.id, thread_ts)
+        if known is not None:
             return known.ts, False
-        if known is None and not await self.service.reserve_message(
-            incident.id, ref, channel, item.id, thread_ts
-        ):
-            return None, False
         if item.attempt > 1 and (
             found := await self._find_posted(channel, incident.id, ref, thread_ts)
         ):

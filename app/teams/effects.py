@@ -103,13 +103,9 @@ class TeamsEffects:
         room = incident.channel_id
         assert room is not None
         thread = thread if is_channel(room) else None
-        known = await self.service.message_ref(incident.id, ref)
-        if known is not None and (known.ts is not None or known.work_id != item.id):
+        known = await self.service.claim_message(incident.id, ref, room, item.id, thread)
+        if known is not None:
             return known.ts, False
-        if known is None and not await self.service.reserve_message(
-            incident.id, ref, room, item.id, thread
-        ):
-            return None, False
         conversation = f"{room};messageid={thread}" if thread else room
         activity_id = await self.microsoft.send(
             self._service_url(incident), conversation, message(card, text)
