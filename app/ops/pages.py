@@ -89,6 +89,7 @@ def render(
             "lang": lang,
             "other_lang": "en" if lang == "ja" else "ja",
             "signed_in": bool(session.get("user")),
+            "signed_in_as": session.get("name") or session.get("user") or "",
             "csrf": session.get("csrf", ""),
             "t": lambda key, **values: t(key, lang, **values),
             "when": lambda value: format_time(value, lang, tz),

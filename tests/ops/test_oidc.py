@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -162,6 +163,8 @@ async def test_a_member_signs_in_and_sees_only_their_workspace(
     assert listing.status_code == 200
     assert ours.key in listing.text and theirs.key not in listing.text
     assert form_csrf(listing.text) != before  # a new session at sign-in
+    who = re.search(r'<span class="who">([^<]+)</span>', listing.text)
+    assert who and who.group(1).strip()  # the header says who is signed in
     assert (await client.get(f"/incidents/{ours.id}")).status_code == 200
     for path in (f"/incidents/{theirs.id}", f"/incidents/{theirs.id}/report"):
         assert (await client.get(path)).status_code == 404, path
