@@ -126,7 +126,10 @@ class WorkQueue:
         self.on_dead = on_dead
         self.backoff_cap = backoff_cap
         self.handlers: dict[str, Handler] = {}
+        self.concurrency = concurrency
         self._limit = asyncio.Semaphore(concurrency)
+        self._in_flight = 0
+        self._ordering: dict[object, tuple[asyncio.Lock, int]] = {}
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
         self.poking = False
@@ -152,8 +155,9 @@ class WorkQueue:
 
     def poke(self) -> None:
         """Runs a batch soon instead of at the next tick (new work should not wait)."""
-        # One pending poke is enough: a burst of requests causes one claim, not one each.
-        if self.poking and not self._lock.locked() and not self._poke_pending:
+        # One poke at a time is enough: a burst of requests causes one claim, not one each
+        # (rows a running claim missed are the next tick's), and none while every slot is busy.
+        if self.poking and not self._poke_pending and self._in_flight < self.concurrency:
             try:
                 loop = asyncio.get_running_loop()
             except RuntimeError:
@@ -164,14 +168,18 @@ class WorkQueue:
             task.add_done_callback(self._tasks.discard)
 
     async def _poked(self) -> None:
-        self._poke_pending = False
         try:
-            await self.run_once()
+            await self.dispatch()
         except Exception:
             log.exception("work batch failed")
+        finally:
+            self._poke_pending = False
 
-    async def claim(self, now: datetime | None = None) -> list[Claimed]:
-        """Atomically takes up to `batch` due rows (and rows whose lease ran out)."""
+    async def claim(
+        self, now: datetime | None = None, *, limit: int | None = None
+    ) -> list[Claimed]:
+        """Atomically takes up to `limit` (default `batch`) due rows (and rows whose lease ran
+        out)."""
         now = now or self.clock()
         async with transaction(self.sessions) as session:
             due = (
@@ -184,7 +192,7 @@ class WorkQueue:
                     WorkItem.kind.in_(list(self.handlers)),
                 )
                 .order_by(WorkItem.due_at, WorkItem.id)
-                .limit(self.batch)
+                .limit(limit or self.batch)
             )
             if session.bind.dialect.name == "postgresql":
                 due = due.with_for_update(skip_locked=True)
@@ -282,20 +290,64 @@ class WorkQueue:
         )
 
     async def run_once(self, now: datetime | None = None) -> int:
-        """Claims one batch and runs it; returns how many rows were processed."""
-        async with self._lock:
-            items = await self.claim(now)
-            # Rows of one incident run in the order they were written (a verdict is posted before
-            # the statement that threads under it); different incidents run side by side.
-            groups: dict[object, list[Claimed]] = {}
-            for item in sorted(items, key=lambda i: i.id):
-                groups.setdefault(item.incident_id or f"row{item.id}", []).append(item)
-            await asyncio.gather(*(self._run_in_order(group) for group in groups.values()))
-            return len(items)
+        """Claims what the free slots can take and runs it; returns how many rows were run."""
+        items = await self._claim_free(now)
+        await self._run_claimed(items)
+        return len(items)
 
-    async def _run_in_order(self, items: list[Claimed]) -> None:
-        for item in items:
-            await self._run(item)
+    async def dispatch(self) -> int:
+        """Claims what the free slots can take and starts it without waiting for it (the tick
+        and pokes): a slow Slack call holds one slot, never the next claim."""
+        items = await self._claim_free(None)
+        if items:
+            self._spawn(self._run_claimed(items))
+        return len(items)
+
+    async def _claim_free(self, now: datetime | None) -> list[Claimed]:
+        # Claiming is one at a time, and never more than the free slots: a claimed row that
+        # waited for a slot could outlive its lease.
+        async with self._lock:
+            free = self.concurrency - self._in_flight
+            if free <= 0:
+                return []
+            items = await self.claim(now, limit=min(self.batch, free))
+            self._in_flight += len(items)
+            return items
+
+    async def _run_claimed(self, items: list[Claimed]) -> None:
+        # Rows of one incident run in the order they were written (a verdict is posted before
+        # the statement that threads under it), also across batches; incidents run side by side.
+        groups: dict[object, list[Claimed]] = {}
+        for item in sorted(items, key=lambda i: i.id):
+            groups.setdefault(item.incident_id or f"row{item.id}", []).append(item)
+        await asyncio.gather(*(self._run_in_order(key, group) for key, group in groups.items()))
+
+    async def _run_in_order(self, key: object, items: list[Claimed]) -> None:
+        lock, users = self._ordering.get(key, (asyncio.Lock(), 0))
+        self._ordering[key] = (lock, users + 1)
+        try:
+            async with lock:
+                for item in items:
+                    try:
+                        await self._run(item)
+                    finally:
+                        self._in_flight -= 1
+        finally:
+            lock, users = self._ordering[key]
+            if users == 1:
+                del self._ordering[key]
+            else:
+                self._ordering[key] = (lock, users - 1)
+
+    def _spawn(self, work: Any) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            log.error("work batch failed", exc_info=exc)
 
     async def drain(self, *, max_rounds: int = 100) -> int:
         """Runs batches until nothing is due (tests and the CLI use it)."""

@@ -24,8 +24,8 @@ def start_scheduler(queue: WorkQueue, *, interval: float) -> AsyncIOScheduler:
 
     async def tick() -> None:
         try:
-            while await queue.run_once() >= queue.batch:
-                pass  # a full batch means more may be due: keep going without waiting
+            while await queue.dispatch() >= queue.batch:
+                pass  # a full batch means more may be due: claim again while slots are free
         except Exception:
             log.exception("work tick failed")
 

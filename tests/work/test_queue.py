@@ -170,3 +170,68 @@ async def test_a_deferred_row_waits_its_turn_without_spending_attempts(runtime: 
             assert row.attempts == 0 and row.due_at > utcnow() + timedelta(seconds=25)
     assert runs == [1, 1, 1, 1, 1]  # deferred four times with max_attempts=2: never dead
     assert row.status == WorkStatus.DONE
+
+
+async def test_a_slow_row_never_holds_up_the_next_claim_nor_its_incidents_order(
+    runtime: Runtime,
+) -> None:
+    worker = queue(runtime, "w", concurrency=2)
+    release = asyncio.Event()
+    ran: list[str] = []
+
+    async def handle(item: Claimed) -> None:
+        if item.payload["n"] == 0 and item.kind == "test.slow":
+            await release.wait()  # a Slack call that hangs
+        ran.append(f"{item.kind}:{item.incident_id}")
+
+    for kind in ("test.slow", "test.fast"):
+        worker.register(kind, handle)
+    async with transaction(runtime.sessions) as session:
+        add_work(session, WorkSpec("test.slow", {"n": 0}), incident_id=None, now=utcnow())
+    assert await worker.dispatch() == 1
+    await enqueue(runtime, 1, kind="test.fast")
+    assert await worker.dispatch() == 1  # claimed and run while the slow one hangs
+    for _ in range(100):
+        if ran:
+            break
+        await asyncio.sleep(0.01)
+    assert ran == ["test.fast:None"]
+    await enqueue(runtime, 2, kind="test.fast")
+    assert await worker.dispatch() == 1  # one slot is free: one row, not one to wait for a slot
+    release.set()
+    for _ in range(200):
+        if await worker.dispatch() == 0 and len(ran) == 4:
+            break
+        await asyncio.sleep(0.01)
+    assert sorted(ran) == ["test.fast:None"] * 3 + ["test.slow:None"]
+    assert {r.status for r in await rows(runtime)} == {WorkStatus.DONE}
+
+
+async def test_rows_of_one_incident_run_in_order_across_claims(runtime: Runtime) -> None:
+    incident, _ = await runtime.service.open_incident(
+        title="ordering", reporter_id="U1", platform="test"
+    )
+    worker = queue(runtime, "w")
+    release = asyncio.Event()
+    ran: list[int] = []
+
+    async def handle(item: Claimed) -> None:
+        if item.payload["n"] == 0:
+            await release.wait()
+        ran.append(item.payload["n"])
+
+    worker.register("test.echo", handle)
+    async with transaction(runtime.sessions) as session:
+        add_work(session, WorkSpec("test.echo", {"n": 0}), incident_id=incident.id, now=utcnow())
+    assert await worker.dispatch() == 1
+    async with transaction(runtime.sessions) as session:
+        add_work(session, WorkSpec("test.echo", {"n": 1}), incident_id=incident.id, now=utcnow())
+    assert await worker.dispatch() == 1
+    await asyncio.sleep(0.05)
+    assert ran == []  # the later row waits for the earlier one of its incident
+    release.set()
+    for _ in range(200):
+        if len(ran) == 2:
+            break
+        await asyncio.sleep(0.01)
+    assert ran == [0, 1]
