@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
+from fastapi.security import APIKeyCookie, HTTPBearer
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from app.incidents.service import IncidentService, NotFound
-from app.models import Incident, Verdict, utcnow
+from app.models import Incident, IncidentStatus, Verdict, utcnow
 from app.ops import exports, queries
-from app.ops.auth import ApiUser, Principal, api_principal, settings_of
+from app.ops.auth import SESSION_COOKIE, ApiUser, Principal, api_principal, settings_of
+from app.triage.models import Severity
 
 NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
@@ -21,16 +25,203 @@ def no_store(response: Response) -> None:
     response.headers.update(NO_STORE)
 
 
-router = APIRouter(
-    prefix="/api/v1", tags=["ops"], dependencies=[Depends(api_principal), Depends(no_store)]
+# ----- what /docs shows -------------------------------------------------------------------------
+
+# Both only describe the credentials in the OpenAPI schema; api_principal decides (auto_error off).
+bearer = HTTPBearer(
+    auto_error=False, description="The ops token, or a token from `leakdesk token`."
 )
+session_cookie = APIKeyCookie(
+    name=SESSION_COOKIE, auto_error=False, description="The session of a signed-in ops page."
+)
+
+
+class _Out(BaseModel):
+    # Every key is documented: a key added to an export but not here fails the tests, not silently.
+    model_config = ConfigDict(extra="forbid")
+
+
+class Problem(_Out):
+    detail: str = Field(description="What went wrong and what to do.")
+
+
+Time = Annotated[
+    str, WithJsonSchema({"type": "string", "format": "date-time"}), Field(description="ISO 8601")
+]
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {
+        "model": Problem,
+        "description": "No token or session, or the token is wrong or revoked.",
+        "headers": {"WWW-Authenticate": {"required": True, "schema": {"type": "string"}}},
+    },
+    503: {
+        "model": Problem,
+        "description": "The API is off: set LEAKDESK_OPS_TOKEN or LEAKDESK_SESSION_SECRET.",
+    },
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {
+        "model": Problem,
+        "description": "No such incident, or it is outside the token's workspace.",
+    }
+}
+
+
+class NextDeadline(_Out):
+    clock: str | None = Field(description="appi_preliminary, appi_final, principal or gdpr.")
+    due: Time
+
+
+class IncidentOut(_Out):
+    id: int
+    key: str = Field(description="LEAK-YYYY-NNNN, or DRILL-YYYY-NNNN for drills.")
+    title: str
+    status: IncidentStatus
+    severity: Severity | None
+    drill: bool
+    platform: str
+    workspace_id: str | None
+    channel_id: str | None
+    channel_name: str | None
+    reporter: str
+    language: str
+    discovered_at: Time
+    created_at: Time
+    updated_at: Time
+    closed_at: Time | None
+    resolution: str | None
+    purged_at: Time | None
+
+
+class IncidentItem(IncidentOut):
+    next_deadline: NextDeadline | None = Field(
+        description="The earliest legal deadline not yet met (overdue or not)."
+    )
+
+
+class IncidentPage(_Out):
+    items: list[IncidentItem]
+    next_cursor: int | None = Field(description="Pass it back as `cursor` for the next page.")
+
+
+class ChainBreak(_Out):
+    seq: int
+    reason: str
+
+
+class Chain(_Out):
+    intact: bool = Field(description="Whether every event's hash still verifies.")
+    events: int
+    head: str
+    break_: ChainBreak | None = Field(alias="break", description="The first event that fails.")
+
+
+class ApprovalOut(_Out):
+    approver: str
+    at: Time
+
+
+class StatementOut(_Out):
+    version: int
+    verdict_version: int | None
+    status: str = Field(description="draft, approved, changes_requested, ...")
+    author: str
+    created_at: Time
+    next_update_at: Time | None
+    texts: dict[str, Any]
+    findings: dict[str, Any]
+    approvals: list[ApprovalOut]
+
+
+class FollowupOut(_Out):
+    key: str
+    kind: str
+    due_at: Time
+    deadline_at: Time | None
+    status: str
+    snoozes: int
+    done_by: str | None
+    done_at: Time | None
+
+
+class IncidentDetail(_Out):
+    incident: IncidentOut
+    verdict: dict[str, Any] | None = Field(
+        description="The current verdict, in the assess contract's shape (DESIGN.md)."
+    )
+    verdict_version: int | None
+    statements: list[StatementOut]
+    followups: list[FollowupOut]
+    chain: Chain
+
+
+class EventOut(_Out):
+    seq: int
+    at: Time
+    actor: str
+    kind: str
+    data: dict[str, Any] | None = Field(
+        description="As stored: masked at intake, null once purged."
+    )
+    data_hash: str
+    prev_hash: str
+    hash: str
+
+
+class Timeline(_Out):
+    incident: str = Field(description="The incident's key.")
+    chain: Chain
+    events: list[EventOut]
+
+
+# ----- parameters ---------------------------------------------------------------------------------
 
 MAX_ID = 2**63 - 1
 IncidentId = Annotated[int, Path(ge=1, le=MAX_ID, description="The incident's numeric id.")]
 Status = Literal["open", "closed"]
 SeverityName = Literal["SEV1", "SEV2", "SEV3", "SEV4"]
 Format = Literal["json", "csv", "md", "ppc", "ppc.json"]
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A day's local range must stay inside what datetime (and the database) can hold.
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(9998, 12, 31)
 
+
+def _iso_text(value: object) -> object:
+    # pydantic's lax date also takes 0 (1970-01-01) or a date-time; the API takes YYYY-MM-DD only.
+    if isinstance(value, str) and not ISO_DAY.fullmatch(value):
+        raise ValueError("write the day as YYYY-MM-DD")
+    return value
+
+
+def _in_range(value: date) -> date:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(f"the day must be between {FIRST_DAY} and {LAST_DAY}")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_iso_text), AfterValidator(_in_range)]
+
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["ops"],
+    dependencies=[
+        Depends(bearer),
+        Depends(session_cookie),
+        Depends(api_principal),
+        Depends(no_store),
+    ],
+    responses=ERRORS,
+)
+
+EXPORT: dict[str, Any] = {
+    "description": "The export as a download (an attachment named after the incident's key).",
+    "content": {
+        "application/json": {"schema": {"type": "object"}},
+        "text/csv": {"schema": {"type": "string"}},
+        "text/markdown": {"schema": {"type": "string"}},
+    },
+    "headers": {"Content-Disposition": {"required": True, "schema": {"type": "string"}}},
+}
 MEDIA = {
     "json": ("application/json", "json"),
     "csv": ("text/csv; charset=utf-8", "csv"),
@@ -70,18 +261,20 @@ def list_item(incident: Incident, verdict: Verdict | None, tz: str) -> dict[str,
     }
 
 
-@router.get("/incidents", summary="Incidents, newest first, cursor-paged")
+@router.get(
+    "/incidents", summary="Incidents, newest first, cursor-paged", response_model=IncidentPage
+)
 async def list_incidents(
     request: Request,
     user: ApiUser,
     status: Status | None = None,
     severity: SeverityName | None = None,
-    drill: bool | None = None,
+    drill: Annotated[bool | None, Query(description="true: drills only; false: none")] = None,
     opened_from: Annotated[
-        date | None, Query(description="opened on or after this day (configured timezone)")
+        Day | None, Query(description="opened on or after this day (configured timezone)")
     ] = None,
     opened_to: Annotated[
-        date | None, Query(description="opened on or before this day (configured timezone)")
+        Day | None, Query(description="opened on or before this day (configured timezone)")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[
@@ -100,7 +293,12 @@ async def list_incidents(
     }
 
 
-@router.get("/incidents/{incident_id}", summary="One incident with its verdict and statements")
+@router.get(
+    "/incidents/{incident_id}",
+    summary="One incident with its verdict and statements",
+    response_model=IncidentDetail,
+    responses=NOT_FOUND,
+)
 async def get_incident(request: Request, user: ApiUser, incident_id: IncidentId) -> dict[str, Any]:
     bundle = await visible_bundle(request, incident_id, user)
     tz = tz_of(request)
@@ -115,7 +313,12 @@ async def get_incident(request: Request, user: ApiUser, incident_id: IncidentId)
     }
 
 
-@router.get("/incidents/{incident_id}/timeline", summary="The timeline and its hash chain status")
+@router.get(
+    "/incidents/{incident_id}/timeline",
+    summary="The timeline and its hash chain status",
+    response_model=Timeline,
+    responses=NOT_FOUND,
+)
 async def get_timeline(request: Request, user: ApiUser, incident_id: IncidentId) -> dict[str, Any]:
     bundle = await visible_bundle(request, incident_id, user)
     tz = tz_of(request)
@@ -130,6 +333,7 @@ async def get_timeline(request: Request, user: ApiUser, incident_id: IncidentId)
     "/incidents/{incident_id}/export",
     summary="Export: json (complete), csv (timeline), md (report), ppc / ppc.json (PPC report)",
     response_class=StreamingResponse,
+    responses={**NOT_FOUND, 200: EXPORT},
 )
 async def export_incident(
     request: Request,
