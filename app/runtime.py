@@ -40,6 +40,7 @@ def build_runtime(settings: Settings, *, worker_id: str | None = None) -> Runtim
     vault.configure(key)  # one vault per process: the column types read it
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
+    reads = read_session_factory(engine)
     reactions = Reactions()
     policy = load_policy(settings.policy_file) if settings.policy_file else None
     config = Config(
@@ -55,7 +56,7 @@ def build_runtime(settings: Settings, *, worker_id: str | None = None) -> Runtim
         config=config,
         authority=lambda: Authority(frozenset(settings.pr_leads)),
         reactions=reactions,
-        reads=read_session_factory(engine),
+        reads=reads,
     )
     queue = WorkQueue(
         sessions,
@@ -63,5 +64,6 @@ def build_runtime(settings: Settings, *, worker_id: str | None = None) -> Runtim
         lease=timedelta(seconds=settings.work_lease_seconds),
         on_dead=service.on_work_dead,
         backoff_cap=settings.work_backoff_cap,
+        reads=reads,
     )
     return Runtime(settings, engine, sessions, reactions, service, queue)

@@ -117,8 +117,10 @@ class WorkQueue:
         clock: Callable[[], datetime] = utcnow,
         on_dead: DeadHook | None = None,
         backoff_cap: float = 900.0,
+        reads: async_sessionmaker[AsyncSession] | None = None,
     ) -> None:
         self.sessions = sessions
+        self.reads = reads or sessions
         self.worker_id = worker_id or default_worker_id()
         self.lease = lease
         self.batch = batch
@@ -181,19 +183,11 @@ class WorkQueue:
         """Atomically takes up to `limit` (default `batch`) due rows (and rows whose lease ran
         out)."""
         now = now or self.clock()
+        async with self.reads() as session:  # idle most of the time: look before taking a lock
+            if (await session.execute(self._due(now, 1))).first() is None:
+                return []
         async with transaction(self.sessions) as session:
-            due = (
-                select(WorkItem.id)
-                .where(
-                    or_(
-                        and_(WorkItem.status == WorkStatus.PENDING, WorkItem.due_at <= now),
-                        and_(WorkItem.status == WorkStatus.CLAIMED, WorkItem.lease_until < now),
-                    ),
-                    WorkItem.kind.in_(list(self.handlers)),
-                )
-                .order_by(WorkItem.due_at, WorkItem.id)
-                .limit(limit or self.batch)
-            )
+            due = self._due(now, limit or self.batch)
             if session.bind.dialect.name == "postgresql":
                 due = due.with_for_update(skip_locked=True)
             rows = await session.execute(
@@ -217,6 +211,21 @@ class WorkQueue:
                 .execution_options(synchronize_session=False)
             )
             return [Claimed(*row) for row in rows.all()]
+
+    def _due(self, now: datetime, limit: int):  # type: ignore[no-untyped-def]
+        """Ids of rows due now (and rows whose lease ran out) that this worker can run."""
+        return (
+            select(WorkItem.id)
+            .where(
+                or_(
+                    and_(WorkItem.status == WorkStatus.PENDING, WorkItem.due_at <= now),
+                    and_(WorkItem.status == WorkStatus.CLAIMED, WorkItem.lease_until < now),
+                ),
+                WorkItem.kind.in_(list(self.handlers)),
+            )
+            .order_by(WorkItem.due_at, WorkItem.id)
+            .limit(limit)
+        )
 
     async def complete(self, item: Claimed) -> bool:
         """Marks the row done if we still hold it; False when another worker took it over."""

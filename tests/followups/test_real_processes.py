@@ -151,7 +151,8 @@ async def test_a_server_killed_mid_post_is_taken_over_and_each_prompt_posted_onc
         runtime, fake_slack, incidents=5, each=1, due_at=[utcnow() + timedelta(hours=1)]
     )
     env = {**server_env(database_url, fake_slack), "LEAKDESK_WORK_LEASE_SECONDS": "5"}
-    fake_slack.set_latency("chat.postMessage", 2.0)  # Slack is slow: the kill lands mid-post
+    # Slack is slow (4 s a post), so the kill lands mid-post even on a busy machine.
+    fake_slack.set_latency("chat.postMessage", 4.0)
     doomed = Server(env, cwd=tmp_path)
     try:
         doomed.wait_healthy()
