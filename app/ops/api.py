@@ -7,6 +7,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 from fastapi.security import APIKeyCookie, HTTPBearer
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
@@ -101,7 +102,9 @@ class IncidentItem(IncidentOut):
 
 class IncidentPage(_Out):
     items: list[IncidentItem]
-    next_cursor: int | None = Field(description="Pass it back as `cursor` for the next page.")
+    next_cursor: str | None = Field(
+        description="Pass it back as `cursor` (with the same `sort`) for the next page; opaque."
+    )
 
 
 class ChainBreak(_Out):
@@ -176,7 +179,7 @@ class Timeline(_Out):
 
 # ----- parameters ---------------------------------------------------------------------------------
 
-MAX_ID = 2**63 - 1
+MAX_ID = queries.MAX_ID
 IncidentId = Annotated[int, Path(ge=1, le=MAX_ID, description="The incident's numeric id.")]
 Status = Literal["open", "closed"]
 SeverityName = Literal["SEV1", "SEV2", "SEV3", "SEV4"]
@@ -252,7 +255,7 @@ async def visible_bundle(request: Request, incident_id: int, user: Principal) ->
 
 
 def list_item(incident: Incident, verdict: Verdict | None, tz: str) -> dict[str, Any]:
-    deadline = queries.next_deadline(incident, verdict, utcnow())
+    deadline = queries.deadline_of(incident, verdict)
     return {
         **exports.incident_json(incident, tz),
         "next_deadline": (
@@ -262,7 +265,9 @@ def list_item(incident: Incident, verdict: Verdict | None, tz: str) -> dict[str,
 
 
 @router.get(
-    "/incidents", summary="Incidents, newest first, cursor-paged", response_model=IncidentPage
+    "/incidents",
+    summary="Incidents, newest first or by next deadline, cursor-paged",
+    response_model=IncidentPage,
 )
 async def list_incidents(
     request: Request,
@@ -278,14 +283,32 @@ async def list_incidents(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[
-        int | None, Query(ge=1, le=MAX_ID, description="next_cursor of the previous page")
+        str | None, Query(max_length=40, description="next_cursor of the previous page")
     ] = None,
+    sort: Annotated[
+        Literal["opened", "deadline"],
+        Query(
+            description="opened: newest first; deadline: the earliest legal clock not yet met "
+            "first (overdue ones first), incidents with none last"
+        ),
+    ] = "opened",
 ) -> dict[str, Any]:
+    if cursor is not None and not queries.valid_cursor(cursor, sort):
+        raise RequestValidationError(
+            [
+                {
+                    "type": "value_error",
+                    "loc": ("query", "cursor"),
+                    "msg": "That cursor is not a next_cursor of this sort.",
+                    "input": cursor,
+                }
+            ]
+        )
     tz = tz_of(request)
     start, end = queries.day_range(opened_from, opened_to, tz)
     where = queries.IncidentFilter(status, severity, drill, user.workspace_id, start, end)
     page = await queries.list_incidents(
-        service_of(request).sessions, where, cursor=cursor, limit=limit
+        service_of(request).sessions, where, cursor=cursor, limit=limit, sort=sort
     )
     return {
         "items": [list_item(i, v, tz) for i, v in page.rows],

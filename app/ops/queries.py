@@ -51,7 +51,7 @@ async def list_incidents(
     sessions: async_sessionmaker[AsyncSession],
     where: IncidentFilter,
     *,
-    cursor: str | int | None = None,
+    cursor: str | None = None,
     limit: int = 50,
     sort: str = "opened",
 ) -> Page:
@@ -73,7 +73,7 @@ async def list_incidents(
     if where.opened_before:
         query = query.where(Incident.created_at < where.opened_before)
     by_deadline = sort == "deadline"
-    after = _parse_cursor(None if cursor is None else str(cursor), by_deadline)
+    after = _parse_cursor(cursor, by_deadline)
     if by_deadline:
         query = query.order_by(
             Incident.deadline_at.is_(None), Incident.deadline_at, Incident.id.desc()
@@ -126,6 +126,11 @@ def _parse_cursor(text: str | None, by_deadline: bool) -> tuple[datetime | None,
     if not (head.isascii() and head.isdigit()) or len(head) > 17:
         return None
     return EPOCH + int(head) * MICROSECOND, int(tail)
+
+
+def valid_cursor(text: str, sort: str) -> bool:
+    """Whether `text` is a cursor `list_incidents` could have made for `sort`."""
+    return _parse_cursor(text, sort == "deadline") is not None
 
 
 def _is_id(text: str) -> bool:
@@ -190,10 +195,3 @@ def deadline_of(incident: Incident, verdict: Verdict | None) -> tuple[str | None
         return None
     names = (c.name for c in legal_clocks(verdict.data if verdict else None) if c.due == at)
     return next(names, None), at
-
-
-def next_deadline(
-    incident: Incident, verdict: Verdict | None, now: datetime
-) -> tuple[str | None, datetime] | None:
-    """Kept for the API until it moves to `deadline_of`."""
-    return deadline_of(incident, verdict)

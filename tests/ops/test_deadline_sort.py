@@ -11,7 +11,7 @@ from app.models import Incident, TimelineEvent
 from app.ops import queries
 from app.runtime import Runtime
 from app.triage.clocks import legal_clocks
-from tests.ops.conftest import seed_incident, sign_in
+from tests.ops.conftest import AUTH, seed_incident, sign_in
 
 
 async def test_the_deadline_follows_the_clocks_the_room_has_not_met(runtime: Runtime) -> None:
@@ -115,3 +115,26 @@ async def test_odd_cursors_start_from_the_top(runtime: Runtime) -> None:
             runtime.service.sessions, queries.IncidentFilter(), cursor=cursor, sort="deadline"
         )
         assert page.rows, cursor
+
+
+async def test_the_api_sorts_by_deadline_and_refuses_a_foreign_cursor(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    soon = await open_with_awareness(runtime, "Soon", 3)
+    later = await open_with_awareness(runtime, "Later", 0)
+    overdue = await open_with_awareness(runtime, "Overdue", 40)
+    keys, cursor = [], None
+    while True:
+        params = {"sort": "deadline", "limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = (await client.get("/api/v1/incidents", params=params, headers=AUTH)).json()
+        keys += [item["key"] for item in page["items"]]
+        if not (cursor := page["next_cursor"]):
+            break
+    assert keys == [overdue.key, soon.key, later.key]
+    first = (await client.get("/api/v1/incidents?limit=1", headers=AUTH)).json()
+    assert first["items"][0]["next_deadline"]["clock"] == "appi_preliminary"
+    for bad in ("x", first["next_cursor"]):  # garbage, or a cursor of the other sort
+        response = await client.get(
+            "/api/v1/incidents", params={"sort": "deadline", "cursor": bad}, headers=AUTH
+        )
+        assert response.status_code == 422, bad
