@@ -45,6 +45,7 @@ from tests.fakes.slack_api import Call, FakeSlack
 from tests.fakes.slack_requests import SlackRequests
 
 LATENCY = 0.05  # seconds added to every call the fake Slack answers
+KEEPALIVE_S = 2.0  # the client (the load balancer) closes connections idle this long
 DATABASE = "bench_load"
 RESPONDER = "U0RESP1"
 FIRST_QUESTION = "question:data_categories"
@@ -170,7 +171,12 @@ class Driver:
 
     async def run(self) -> float:
         """Sends everything; returns the seconds it took."""
-        limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+        # Idle connections are closed after 2 s, before uvicorn's keep-alive timeout (5 s) does,
+        # as a load balancer in front of the replicas should be set up: with both at 5 s (httpx's
+        # default) a request now and then meets a connection the server is closing (ReadError).
+        limits = httpx.Limits(
+            max_connections=200, max_keepalive_connections=200, keepalive_expiry=KEEPALIVE_S
+        )
         stop = asyncio.Event()
         follower = asyncio.create_task(self.posts.follow(stop))
         begin = time.monotonic()
@@ -327,7 +333,7 @@ class Outcome:
     answer_events: int
     with_verdict: int
     dead_rows: int
-    retried_rows: int
+    retried_rows: Counter[str]  # work rows tried more than once, by kind
     work_split: list[float]
     work_row_ms: list[float]  # each Slack work row done: written → completed
     cpu_s: list[float] = field(default_factory=list)  # each replica's, then this process's
@@ -468,7 +474,7 @@ def collect(
         answer_events=kinds.get("answer.recorded", 0),
         with_verdict=judged,
         dead_rows=sum(1 for row in work if row.status == WorkStatus.DEAD),
-        retried_rows=sum(1 for row in work if row.attempts > 1),
+        retried_rows=Counter(row.kind for row in work if row.attempts > 1),
         work_split=[round(done[pid] / max(1, sum(done.values())), 3) for pid in pids],
         work_row_ms=[
             (row.completed_at - row.created_at).total_seconds() * 1000
@@ -535,7 +541,7 @@ def figures(outcome: Outcome) -> dict[str, Any]:
         "load_work_rows": len(outcome.work_row_ms),
         "load_work_row_p50_ms": rows["p50"],
         "load_work_row_p99_ms": rows["p99"],
-        "load_work_retried_rows": outcome.retried_rows,
+        "load_work_retried_rows": sum(outcome.retried_rows.values()),
         "load_work_split": outcome.work_split,
         "load_replicas_cpu_s": round(sum(outcome.cpu_s[:-1]), 1),
         "load_replicas_cpu_ms_per_incident": round(
@@ -572,7 +578,7 @@ def report(outcome: Outcome, result: dict[str, Any]) -> None:
         f"  {outcome.incidents} incidents, {outcome.with_room} with a room "
         f"({outcome.rooms_created} channels created), {outcome.with_verdict} with a verdict; "
         f"answers recorded {outcome.answers_recorded} (timeline {outcome.answer_events}); "
-        f"work split {outcome.work_split}, {outcome.retried_rows} rows retried; CPU s: "
+        f"work split {outcome.work_split}, rows retried {dict(outcome.retried_rows)}; CPU s: "
         f"replicas {outcome.cpu_s[:-1]}, this process (driver and fake Slack) {outcome.cpu_s[-1]}"
     )
     print(
