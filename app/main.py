@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from app import health
 from app.migrate import schema_status, upgrade
 from app.ops import api as ops_api
+from app.ops import apidocs as ops_apidocs
 from app.ops import pages as ops_pages
 from app.runtime import Runtime, build_runtime
 from app.settings import Settings, load_settings
@@ -68,11 +69,20 @@ def create_app(
                 scheduler.shutdown(wait=False)
             await runtime.close()
 
-    app = FastAPI(title="leakdesk", version="0.1.0", lifespan=lifespan)
+    # The schema and its UI are routes of ours behind the login (app/ops/apidocs.py).
+    app = FastAPI(
+        title="leakdesk",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     app.state.runtime = runtime
     app.include_router(health.router)
     app.include_router(ops_api.router)
     app.include_router(ops_pages.router)
+    app.include_router(ops_apidocs.router)
     if settings.slack_enabled:
         from app.slack.app import attach_slack
 

@@ -6,14 +6,13 @@ import re
 from typing import Any
 
 import httpx
-import pytest
 from fastapi import FastAPI
 
 from app.main import create_app
 from app.models import Incident
 from app.ops.auth import SESSION_COOKIE
 from tests.conftest import make_settings
-from tests.ops.conftest import OPS_TOKEN, form_csrf, sign_in
+from tests.ops.conftest import AUTH, OPS_TOKEN, form_csrf, sign_in
 
 PUBLIC = {
     "/healthz",
@@ -21,13 +20,11 @@ PUBLIC = {
     "/slack/events",
     "/api/messages",
     "/login",
-    "/docs",
-    "/openapi.json",
-    "/docs/oauth2-redirect",
-    "/redoc",
 }
 MUST_BE_PROTECTED = {
     "/",
+    "/docs",
+    "/openapi.json",
     "/incidents/{incident_id}",
     "/logout",
     "/api/v1/incidents",
@@ -150,13 +147,18 @@ async def test_logout_ends_the_session_and_needs_csrf(client: httpx.AsyncClient)
     assert (await client.get("/")).status_code == 303
 
 
-@pytest.mark.parametrize("path", ["/docs", "/openapi.json"])
-async def test_api_docs_are_public_and_hold_no_data(
-    client: httpx.AsyncClient, incident: Incident, path: str
+async def test_the_api_schema_and_its_ui_need_a_login_too(
+    client: httpx.AsyncClient, incident: Incident
 ) -> None:
-    response = await client.get(path)
-    assert response.status_code == 200
-    assert incident.key not in response.text
+    for path in ("/docs", "/openapi.json", "/redoc", "/docs/oauth2-redirect"):
+        response = await client.get(path)
+        assert response.status_code in (303, 401, 404), path
+    schema = await client.get("/openapi.json", headers=AUTH)
+    assert schema.status_code == 200 and "/api/v1/incidents" in schema.json()["paths"]
+    assert incident.key not in schema.text
+    await sign_in(client)
+    assert "swagger" in (await client.get("/docs")).text.lower()
+    assert (await client.get("/openapi.json")).status_code == 200
 
 
 async def test_incident_data_is_never_cached_framed_or_scripted(

@@ -173,7 +173,9 @@ def served_schema() -> dict[str, object]:
             async with httpx.AsyncClient(
                 transport=httpx.ASGITransport(app=app), base_url="http://test"
             ) as client:
-                document: dict[str, object] = (await client.get("/openapi.json")).json()
+                document: dict[str, object] = (
+                    await client.get("/openapi.json", headers=AUTH)
+                ).json()
                 return document
         finally:
             await runtime.close()
