@@ -67,7 +67,7 @@ async def _insert_prompts(
     """Followup rows and their work rows, in bulk; returns {followup id: due_at} of `due`."""
     from app.db import create_engine
     from app.models import Followup, FollowupState, WorkItem, WorkStatus
-    from app.work.followups import PROMPT
+    from app.work.followups import prompt_kind
 
     now = datetime.now(UTC)
     tomorrow = now + timedelta(days=1)
@@ -98,7 +98,7 @@ async def _insert_prompts(
             work = [
                 {
                     "incident_id": row["incident_id"],
-                    "kind": PROMPT,
+                    "kind": prompt_kind("slack"),
                     "payload": {"followup_id": fid, "ref": f"followup:{fid}"},
                     "due_at": row["due_at"],
                     "status": WorkStatus.PENDING,

@@ -774,7 +774,12 @@ class IncidentService:
                 now,
             )
             await enqueue_prompt(
-                session, row, due_at=row.due_at, now=now, max_attempts=self.config.max_attempts
+                session,
+                row,
+                platform=incident.platform,
+                due_at=row.due_at,
+                now=now,
+                max_attempts=self.config.max_attempts,
             )
             data = {
                 **self._followup_data(row, shown),

@@ -308,7 +308,11 @@ def _register_work(runtime: Runtime) -> None:
             unfurl_links=False,
         )
 
-    for kind, handler in {schedule.PROMPT: prompt, SYNC: sync, schedule.DIGEST: digest}.items():
+    for kind, handler in {
+        schedule.prompt_kind("slack"): prompt,
+        SYNC: sync,
+        schedule.DIGEST: digest,
+    }.items():
         runtime.queue.register(kind, guarded_work(handler))
 
     @runtime.reactions.on(

@@ -14,7 +14,7 @@ from app.slack.followups import prompt_texts
 from app.teams import cards
 from app.teams.effects import TeamsEffects
 from app.work import followups as schedule
-from app.work.queue import Claimed, Handler, Retry, WorkQueue, WorkSpec
+from app.work.queue import Claimed, Retry, WorkQueue, WorkSpec
 
 SYNC = "teams.followup_sync"
 VERBS = ("followup_done", "followup_snooze", "followup_not_needed")
@@ -90,11 +90,7 @@ class TeamsFollowups:
             max_attempts=settings.work_max_attempts,
             platforms=frozenset({"teams"}),
         )
-        # One work kind posts every prompt. With Slack on (attached first) its handler stays in
-        # charge of Slack incidents and this one takes the Teams incidents' rows.
-        slack = queue.handlers.get(schedule.PROMPT)
-        ours = self.effects.guard(self.prompt)
-        queue.handlers[schedule.PROMPT] = self._by_platform(slack, ours) if slack else ours
+        queue.register(schedule.prompt_kind("teams"), self.effects.guard(self.prompt))
         queue.register(SYNC, self.effects.guard(self.sync))
 
         @reactions.on("followup.done", "followup.snoozed", "followup.not_needed", platform="teams")
@@ -108,13 +104,6 @@ class TeamsFollowups:
             if "until" in event.data:
                 payload["until"] = event.data["until"]
             return [WorkSpec(SYNC, payload)]
-
-    def _by_platform(self, slack: Handler, teams: Handler) -> Handler:
-        async def prompt(item: Claimed) -> None:
-            _, incident = await self.service.followup(item.payload["followup_id"])
-            await (teams if incident.platform == "teams" else slack)(item)
-
-        return prompt
 
     async def prompt(self, item: Claimed) -> None:
         """Posts the prompt once (ref `followup:{id}`), unless it was settled or moved meanwhile."""

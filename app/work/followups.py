@@ -28,7 +28,12 @@ from app.triage import Policy
 from app.triage.clocks import legal_clocks
 from app.work.queue import WorkSpec, add_work
 
-PROMPT = "followup.prompt"
+
+def prompt_kind(platform: str) -> str:
+    """The work kind that posts an incident's prompts: each chat platform handles its own."""
+    return f"{platform}.followup.prompt"
+
+
 DIGEST = "followup.digest"
 # How far ahead status checks are written; each one re-plans the window when it is posted.
 STATUS_WINDOW = timedelta(days=3)
@@ -379,7 +384,12 @@ class Scheduler:
             row.state, row.updated_at = FollowupState.SCHEDULED, now
             await session.flush()
             await enqueue_prompt(
-                session, row, due_at=p.due_at, now=now, max_attempts=self.max_attempts
+                session,
+                row,
+                platform=incident.platform,
+                due_at=p.due_at,
+                now=now,
+                max_attempts=self.max_attempts,
             )
         for key in changes.cancel:
             await _cancel(session, rows[key], now)
@@ -387,12 +397,18 @@ class Scheduler:
 
 
 async def enqueue_prompt(
-    session: AsyncSession, row: Followup, *, due_at: datetime, now: datetime, max_attempts: int
+    session: AsyncSession,
+    row: Followup,
+    *,
+    platform: str,
+    due_at: datetime,
+    now: datetime,
+    max_attempts: int,
 ) -> None:
     """The work row that will post `row` (as its current `prompt_ref`) at `due_at`."""
     work = add_work(
         session,
-        WorkSpec(PROMPT, {"followup_id": row.id, "ref": prompt_ref(row)}, due_at),
+        WorkSpec(prompt_kind(platform), {"followup_id": row.id, "ref": prompt_ref(row)}, due_at),
         incident_id=row.incident_id,
         now=now,
         max_attempts=max_attempts,

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from app.db import transaction
 from app.models import Followup, FollowupState, WorkItem, utcnow
 from app.runtime import Runtime
-from app.work.followups import PROMPT, enqueue_prompt
+from app.work.followups import enqueue_prompt, prompt_kind
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import BOT_USER_ID
@@ -58,7 +58,9 @@ async def schedule_prompts(
                 )
                 session.add(row)
                 await session.flush()
-                await enqueue_prompt(session, row, due_at=when, now=now, max_attempts=8)
+                await enqueue_prompt(
+                    session, row, platform="slack", due_at=when, now=now, max_attempts=8
+                )
 
 
 def prompt_posts(fake: FakeSlack) -> list[str]:
@@ -92,7 +94,7 @@ async def test_two_replicas_post_200_prompts_due_in_one_second_once_each(
         due = (utcnow() + timedelta(seconds=1)).replace(microsecond=0)
         async with transaction(runtime.sessions) as session:
             await session.execute(
-                update(WorkItem).where(WorkItem.kind == PROMPT).values(due_at=due)
+                update(WorkItem).where(WorkItem.kind == prompt_kind("slack")).values(due_at=due)
             )
         await wait_for_posts(fake_slack, 200, within=60)
         await asyncio.sleep(1.0)  # a second post would show up now
@@ -104,7 +106,9 @@ async def test_two_replicas_post_200_prompts_due_in_one_second_once_each(
     assert [r for r, n in Counter(posts).items() if n > 1] == []
     assert len(posts) == 200
     async with runtime.sessions() as session:
-        rows = (await session.execute(select(WorkItem).where(WorkItem.kind == PROMPT))).scalars()
+        rows = (
+            await session.execute(select(WorkItem).where(WorkItem.kind == prompt_kind("slack")))
+        ).scalars()
         workers = Counter(r.claimed_by.rsplit(":", 1)[0] for r in rows if r.claimed_by)
     assert len(workers) == 2, workers  # both replicas took a share
     lags = sorted(
@@ -158,7 +162,9 @@ async def test_a_server_killed_mid_post_is_taken_over_and_each_prompt_posted_onc
         doomed.wait_healthy()
         async with transaction(runtime.sessions) as session:
             await session.execute(
-                update(WorkItem).where(WorkItem.kind == PROMPT).values(due_at=utcnow())
+                update(WorkItem)
+                .where(WorkItem.kind == prompt_kind("slack"))
+                .values(due_at=utcnow())
             )
         fake_slack.wait_for(lambda: fake_slack.calls_to("chat.postMessage"), within=20)
     finally:

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from app.db import transaction
 from app.models import FollowupState, WorkItem, WorkStatus, utcnow
-from app.work.followups import PROMPT
+from app.work.followups import prompt_kind
 from app.work.queue import WorkQueue
 from tests.followups.test_slack_prompts import open_with_verdict, prompt_refs, run_at
 from tests.slack.conftest import Slack
@@ -21,7 +21,7 @@ async def all_due_at(slack: Slack, when: datetime) -> int:
     async with transaction(slack.runtime.sessions) as session:
         result = await session.execute(
             update(WorkItem)
-            .where(WorkItem.kind == PROMPT, WorkItem.status == WorkStatus.PENDING)
+            .where(WorkItem.kind == prompt_kind("slack"), WorkItem.status == WorkStatus.PENDING)
             .values(due_at=when)
             .execution_options(synchronize_session=False)
         )
@@ -36,7 +36,7 @@ def worker(slack: Slack, name: str, **kwargs: object) -> WorkQueue:
 
 async def prompt_rows(slack: Slack) -> list[WorkItem]:
     async with slack.runtime.sessions() as session:
-        rows = await session.execute(select(WorkItem).where(WorkItem.kind == PROMPT))
+        rows = await session.execute(select(WorkItem).where(WorkItem.kind == prompt_kind("slack")))
         return list(rows.scalars())
 
 
@@ -79,7 +79,7 @@ async def test_a_worker_killed_after_claiming_is_reclaimed_and_posts_once(slack:
     claimed = await doomed.claim(now=when)
     assert len(claimed) == due
     # It got as far as posting the first prompt, then died before marking anything done.
-    await doomed.handlers[PROMPT](claimed[0])
+    await doomed.handlers[prompt_kind("slack")](claimed[0])
     assert len(prompt_refs(slack)) == 1
 
     survivor = slack.runtime.queue

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.models import Followup, FollowupState, Incident, WorkItem, WorkStatus, utcnow
-from app.work.followups import PROMPT
+from app.work.followups import prompt_kind
 from app.work.queue import WorkQueue
 from tests.slack.conftest import Slack
 
@@ -199,7 +199,9 @@ async def test_closing_cancels_every_pending_prompt(slack: Slack) -> None:
     assert states == {FollowupState.CANCELLED}
     async with slack.runtime.sessions() as session:
         pending = await session.execute(
-            select(WorkItem).where(WorkItem.kind == PROMPT, WorkItem.status == WorkStatus.PENDING)
+            select(WorkItem).where(
+                WorkItem.kind == prompt_kind("slack"), WorkItem.status == WorkStatus.PENDING
+            )
         )
         assert pending.scalars().all() == []
     await run_at(slack.runtime.queue, utcnow() + timedelta(days=90))
