@@ -3,10 +3,10 @@
 Issue 10's load test. The client is the load balancer: it sends every request to the two
 replicas in turn. Signed `/leak` reports go out evenly over a few minutes (distinct summaries,
 so each opens an incident); for each one a simulated responder waits for the room's questions
-in the fake Slack and answers them by pressing the posted buttons and menus (signed
-block_actions), a pause of `think_s` between two answers, then changes earlier answers until
-the incident has had `per_incident` answers. The fake Slack runs in this process and adds
-50 ms to every call. Channel-creation pacing is off (`LEAKDESK_SLACK_PACING=false`): the fake
+in the fake Slack and answers each, after a pause to read it (mean `think_s`), by pressing the
+posted button or picking in the posted menu (signed block_actions), then changes earlier answers
+until the incident has had `per_incident` answers. The fake Slack runs in this process and adds
+50 ms to every call; the client closes connections idle for 2 s, before uvicorn does. Channel-creation pacing is off (`LEAKDESK_SLACK_PACING=false`): the fake
 does not rate-limit, and with Slack's Tier 2 limit (about 20 channels a minute) 500 rooms would
 take 25 minutes to open.
 
@@ -62,9 +62,11 @@ FIRST_ANSWERS: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class Plan:
+    """How much load: reports, how fast they come, and how the responders answer."""
+
     reports: int
     spread_s: float  # the reports are sent evenly over this many seconds
-    think_s: float  # a responder's mean pause between two answers
+    think_s: float  # a responder's mean pause before each answer (reading the question)
     per_incident: int = 10
     wait_s: float = 300.0  # how long a responder waits for a room or a question before giving up
 
@@ -146,6 +148,8 @@ class Sent:
 
 @dataclass
 class Report:
+    """One `/leak` sent, the incident it opened and the answers its responder gave."""
+
     sent_at: float
     key: str | None = None
     incident: int | None = None
