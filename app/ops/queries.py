@@ -168,23 +168,14 @@ async def statements(
         return list(rows.scalars())
 
 
-CLOCKS: tuple[tuple[str, str], ...] = (
-    ("appi", "preliminary_target"),
-    ("appi", "preliminary_due"),
-    ("appi", "final_due"),
-    ("gdpr", "authority_due"),
-)
-
-
 def clocks(verdict: dict[str, Any] | None) -> list[tuple[str, datetime]]:
-    """The verdict's legal due dates, as (name, when), soonest first."""
-    if not verdict:
-        return []
+    """The verdict's legal dates as (label key under `ops.clock.`, when), soonest first: each
+    clock's due date, and the earlier day to aim for where the rules give one."""
     found = []
-    for section, name in CLOCKS:
-        value = (verdict.get(section) or {}).get(name)
-        if value:
-            found.append((f"{section}.{name}", datetime.fromisoformat(value)))
+    for clock in legal_clocks(verdict):
+        found.append((clock.name, clock.due))
+        if clock.target is not None:
+            found.append((f"{clock.name}.target", clock.target))
     return sorted(found, key=lambda pair: pair[1])
 
 

@@ -99,7 +99,8 @@ def legal_clocks(verdict: Mapping[str, Any] | None) -> list[LegalClock]:
     """The legal deadlines a verdict (the assess contract's JSON) started, soonest first.
 
     The one place that decides which clocks apply: APPI when a report is (or may be) required,
-    a processor's notice to its principal instead of its own reports, GDPR when relevant."""
+    a processor's notice to its principal instead of its own reports, GDPR when relevant or not
+    known yet."""
     if not verdict:
         return []
     appi, gdpr = verdict.get("appi") or {}, verdict.get("gdpr") or {}
@@ -114,7 +115,10 @@ def legal_clocks(verdict: Mapping[str, Any] | None) -> list[LegalClock]:
                 found.append(LegalClock("appi_preliminary", due, target))
             if final := _when(appi.get("final_due")):
                 found.append(LegalClock("appi_final", final))
-    if gdpr.get("relevant") is True and (authority := _when(gdpr.get("authority_due"))):
+    # Unknown facts are read the worse way (DESIGN.md): GDPR counts until the regions say no.
+    if gdpr.get("relevant") in (True, "unknown") and (
+        authority := _when(gdpr.get("authority_due"))
+    ):
         found.append(LegalClock("gdpr", authority))
     return sorted(found, key=lambda clock: clock.due)
 

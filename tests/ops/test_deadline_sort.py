@@ -20,15 +20,17 @@ async def test_the_deadline_follows_the_clocks_the_room_has_not_met(runtime: Run
     verdict = (await service.snapshot(incident.id)).verdict
     assert verdict is not None
     clocks = legal_clocks(verdict.data)
-    assert [c.name for c in clocks][:2] == ["appi_preliminary", "appi_final"]
+    assert [c.name for c in clocks] == ["gdpr", "appi_preliminary", "appi_final"]  # regions unknown
     assert incident.deadline_at == clocks[0].due
 
     # A note that names the clock meets it (as the after-action report counts it).
-    await service.add_note(incident.id, "APPI preliminary report sent to the PPC today", "U1")
+    await service.add_note(incident.id, "GDPR authority notice: not needed, JP only", "U1")
     assert (await service.get(incident.id)).deadline_at == clocks[1].due
+    await service.add_note(incident.id, "APPI preliminary report sent to the PPC today", "U1")
+    assert (await service.get(incident.id)).deadline_at == clocks[2].due
     # A note about something else changes nothing.
     await service.add_note(incident.id, "Called the customer back", "U1")
-    assert (await service.get(incident.id)).deadline_at == clocks[1].due
+    assert (await service.get(incident.id)).deadline_at == clocks[2].due
 
     await service.close(incident.id, "U1", "contained")
     assert (await service.get(incident.id)).deadline_at is None
@@ -103,7 +105,7 @@ async def test_the_list_sorts_by_deadline_across_pages(
     html = (await client.get("/?sort=deadline&lang=en")).text
     positions = [html.index(f'/incidents/{i}"') for i in expected]
     assert positions == sorted(positions)
-    assert "overdue" in html and "APPI preliminary report" in html
+    assert "overdue" in html and "GDPR authority notice" in html
     newest = (await client.get("/?lang=en")).text
     assert newest.index(f'/incidents/{none.id}"') < newest.index(f'/incidents/{overdue.id}"')
 
@@ -132,7 +134,7 @@ async def test_the_api_sorts_by_deadline_and_refuses_a_foreign_cursor(
             break
     assert keys == [overdue.key, soon.key, later.key]
     first = (await client.get("/api/v1/incidents?limit=1", headers=AUTH)).json()
-    assert first["items"][0]["next_deadline"]["clock"] == "appi_preliminary"
+    assert first["items"][0]["next_deadline"]["clock"] == "gdpr"  # 40 days ago: overdue, unmet
     for bad in ("x", first["next_cursor"]):  # garbage, or a cursor of the other sort
         response = await client.get(
             "/api/v1/incidents", params={"sort": "deadline", "cursor": bad}, headers=AUTH
