@@ -78,7 +78,14 @@ def serve(
         run(check(), config.database_url)
     except SchemaBehind as exc:
         raise fail(str(exc)) from None
-    uvicorn.run(create_app(config), host=host, port=port, log_config=None, access_log=False)
+    uvicorn.run(
+        create_app(config),
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        timeout_keep_alive=config.keepalive_seconds,
+    )
 
 
 @cli.command()

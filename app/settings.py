@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     encryption_key: SecretStr | None = Field(None, validation_alias=var("LEAKDESK_ENCRYPTION_KEY"))
     retention_days: int | None = Field(None, ge=1, validation_alias=var("LEAKDESK_RETENTION_DAYS"))
 
+    # HTTP: keep idle connections open longer than the load balancer in front does (its idle
+    # timeout: 60 s on an AWS ALB), or a request can land on a connection being closed.
+    keepalive_seconds: int = Field(75, ge=1, validation_alias=var("LEAKDESK_KEEPALIVE_SECONDS"))
+
     # Worker
     worker_enabled: bool = Field(True, validation_alias=var("LEAKDESK_WORKER"))
     worker_interval: float = Field(0.5, gt=0, validation_alias=var("LEAKDESK_WORKER_INTERVAL"))
