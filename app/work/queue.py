@@ -7,6 +7,7 @@ import logging
 import os
 import socket
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -131,6 +132,7 @@ class WorkQueue:
         self.concurrency = concurrency
         self._limit = asyncio.Semaphore(concurrency)
         self._in_flight = 0
+        self._busy: Counter[int] = Counter()  # incidents with rows running here, and how many
         self._ordering: dict[object, tuple[asyncio.Lock, int]] = {}
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -214,7 +216,7 @@ class WorkQueue:
 
     def _due(self, now: datetime, limit: int):  # type: ignore[no-untyped-def]
         """Ids of rows due now (and rows whose lease ran out) that this worker can run."""
-        return (
+        query = (
             select(WorkItem.id)
             .where(
                 or_(
@@ -226,6 +228,11 @@ class WorkQueue:
             .order_by(WorkItem.due_at, WorkItem.id)
             .limit(limit)
         )
+        if self._busy:  # an incident's next rows wait in the table, not in a slot, for its last
+            query = query.where(
+                or_(WorkItem.incident_id.is_(None), WorkItem.incident_id.not_in(list(self._busy)))
+            )
+        return query
 
     async def complete(self, item: Claimed) -> bool:
         """Marks the row done if we still hold it; False when another worker took it over."""
@@ -321,6 +328,7 @@ class WorkQueue:
                 return []
             items = await self.claim(now, limit=min(self.batch, free))
             self._in_flight += len(items)
+            self._busy.update(i.incident_id for i in items if i.incident_id is not None)
             return items
 
     async def _run_claimed(self, items: list[Claimed]) -> None:
@@ -341,6 +349,10 @@ class WorkQueue:
                         await self._run(item)
                     finally:
                         self._in_flight -= 1
+                        if item.incident_id is not None:
+                            self._busy[item.incident_id] -= 1
+                            if self._busy[item.incident_id] <= 0:
+                                del self._busy[item.incident_id]
         finally:
             lock, users = self._ordering[key]
             if users == 1:
