@@ -26,7 +26,7 @@ from app.slack.installs import WorkspaceClients
 from app.slack.pacing import SLACK_LIMITS, Pacer
 from app.triage import QUESTIONS, next_question, question
 from app.triage.clocks import next_deadline
-from app.work.queue import Claimed, Permanent, Retry, WorkQueue, WorkSpec
+from app.work.queue import Claimed, Permanent, Retry, WorkQueue, WorkSpec, waiting_on
 
 log = logging.getLogger(__name__)
 
@@ -325,7 +325,7 @@ class SlackEffects:
             incident.channel_id is None
             or await self.service.message_ref(incident.id, "welcome") is None
         ):
-            raise Retry("room not ready yet", after=2)
+            raise waiting_on(item, "room not ready yet", now=utcnow())
         step = load_scenario(item.payload["scenario"]).steps[item.payload["step"]]
         text = t(
             "drill.reveal_room",
@@ -342,7 +342,7 @@ class SlackEffects:
         assert item.incident_id is not None
         incident = await self.service.get(item.incident_id)
         if incident.channel_id is None:
-            raise Retry("room not ready yet", after=2)
+            raise waiting_on(item, "room not ready yet", now=utcnow())
         await self._invite_each(incident.channel_id, {item.payload["user"]})
 
     async def _invite_each(self, channel: str | None, users: set[str]) -> None:
@@ -442,7 +442,7 @@ class SlackEffects:
             utcnow(),
         )
         if incident.channel_id is None:
-            raise Retry("room not ready yet", after=2)
+            raise waiting_on(item, "room not ready yet", now=utcnow())
         await self.update(
             incident,
             "summary",
@@ -578,7 +578,7 @@ class SlackEffects:
             return
         thread = await self._verdict_thread(incident.id)
         if thread is None:
-            raise Retry("verdict not posted yet", after=1)
+            raise waiting_on(item, "verdict not posted yet", now=utcnow())
         lang = incident.language
         blocks = ui.statement_blocks(
             incident, statement, self.service.approvals_needed(incident.severity), lang

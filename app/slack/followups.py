@@ -21,7 +21,7 @@ from app.slack import blocks as ui
 from app.slack.common import decode, guarded, reply_later
 from app.slack.effects import METADATA_TYPE
 from app.work import followups as schedule
-from app.work.queue import Claimed, Permanent, Retry, WorkSpec
+from app.work.queue import Claimed, Permanent, WorkSpec, waiting_on
 
 SYNC = "slack.followup_sync"
 DIGEST_HORIZON = timedelta(hours=72)
@@ -259,7 +259,7 @@ def _register_work(runtime: Runtime) -> None:
         if incident.status != "open":
             return
         if incident.channel_id is None:
-            raise Retry("room not ready yet", after=5)
+            raise waiting_on(item, "room not ready yet", now=utcnow())
         lang, ref = incident.language, item.payload["ref"]
         blocks = prompt_blocks(row, incident, lang, settings.timezone)
         title, body = prompt_texts(row, incident, lang, settings.timezone)

@@ -15,7 +15,7 @@ from app.runtime import Runtime
 from app.teams import cards
 from app.teams.graph import Microsoft, Refused, aad_ids
 from app.triage import next_question, question
-from app.work.queue import Claimed, Permanent, Retry, WorkQueue
+from app.work.queue import Claimed, Permanent, Retry, WorkQueue, waiting_on
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +141,7 @@ class TeamsEffects:
         assert item.incident_id is not None
         incident = await self.service.get(item.incident_id)
         if incident.channel_id is None:
-            raise Retry("room not ready yet", after=2)
+            raise waiting_on(item, "room not ready yet", now=utcnow())
         user = item.payload["user"]
         if aad_ids({user}):
             await self.microsoft.add_member(self.settings.teams_team_id, incident.channel_id, user)
@@ -249,7 +249,7 @@ class TeamsEffects:
         snap = await self.service.snapshot(item.incident_id)
         incident = snap.incident
         if incident.channel_id is None:
-            raise Retry("room not ready yet", after=2)
+            raise waiting_on(item, "room not ready yet", now=utcnow())
         card = cards.summary_card(snap, incident.language, self.settings.timezone, utcnow())
         await self.update(incident, "summary", card, f"{incident.key} {incident.title}")
 
@@ -370,7 +370,7 @@ class TeamsEffects:
             return
         thread = await self._verdict_thread(incident.id)
         if thread is None:
-            raise Retry("verdict not posted yet", after=1)
+            raise waiting_on(item, "verdict not posted yet", now=utcnow())
         lang = incident.language
         text = t(
             "statement.title",

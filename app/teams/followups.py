@@ -8,13 +8,13 @@ from microsoft_teams.cards import AdaptiveCard, ShowCardAction, TextInput
 
 from app.i18n import format_time, t
 from app.incidents.reactions import Event, Reactions
-from app.models import Followup, Incident
+from app.models import Followup, Incident, utcnow
 from app.runtime import Runtime
 from app.slack.followups import prompt_texts
 from app.teams import cards
 from app.teams.effects import TeamsEffects
 from app.work import followups as schedule
-from app.work.queue import Claimed, Retry, WorkQueue, WorkSpec
+from app.work.queue import Claimed, WorkQueue, WorkSpec, waiting_on
 
 SYNC = "teams.followup_sync"
 VERBS = ("followup_done", "followup_snooze", "followup_not_needed")
@@ -113,7 +113,7 @@ class TeamsFollowups:
         if incident.status != "open":
             return
         if incident.channel_id is None:
-            raise Retry("room not ready yet", after=5)
+            raise waiting_on(item, "room not ready yet", now=utcnow())
         lang, tz, ref = incident.language, self.settings.timezone, item.payload["ref"]
         title, body = prompt_texts(row, incident, lang, tz)
         card = prompt_card(row, incident, lang, tz)

@@ -44,6 +44,7 @@ class Claimed:
     due_at: datetime
     attempt: int
     max_attempts: int
+    created_at: datetime | None = None
 
 
 class Retry(Exception):  # noqa: N818 - it is a request, not an error
@@ -61,6 +62,19 @@ class Defer(Exception):  # noqa: N818 - not an error either
     def __init__(self, reason: str, after: float) -> None:
         super().__init__(reason)
         self.after = after
+
+
+def waiting_on(
+    item: Claimed, reason: str, *, now: datetime, patience: timedelta = timedelta(hours=1)
+) -> Defer | Retry:
+    """What a handler raises when its row waits on another (a room not made yet, a verdict not
+    posted yet): deferred, backing off to 30 s and spending no attempt, for `patience` after
+    the row was written — a storm's rooms may wait minutes for Slack's channel limit — then
+    retried, so a wait that never ends runs out of attempts and shows as dead on the timeline."""
+    age = (now - item.created_at).total_seconds() if item.created_at else 0.0
+    if age < patience.total_seconds():
+        return Defer(reason, after=min(30.0, max(1.0, age / 10)))
+    return Retry(reason, after=30)
 
 
 class Permanent(Exception):  # noqa: N818
@@ -209,6 +223,7 @@ class WorkQueue:
                     WorkItem.due_at,
                     WorkItem.attempts,
                     WorkItem.max_attempts,
+                    WorkItem.created_at,
                 )
                 .execution_options(synchronize_session=False)
             )

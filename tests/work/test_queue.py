@@ -15,7 +15,7 @@ from sqlalchemy import select
 from app.db import transaction
 from app.models import WorkItem, WorkStatus, utcnow
 from app.runtime import Runtime
-from app.work.queue import Claimed, Defer, Retry, WorkQueue, WorkSpec, add_work
+from app.work.queue import Claimed, Defer, Retry, WorkQueue, WorkSpec, add_work, waiting_on
 
 HERE = Path(__file__).parent
 
@@ -248,3 +248,14 @@ async def test_an_incidents_next_row_waits_in_the_table_while_its_last_one_runs(
             break
         await asyncio.sleep(0.01)
     assert ran == [99, 0, 1]
+
+
+def test_a_row_waiting_on_another_is_deferred_then_retried_after_an_hour() -> None:
+    written = utcnow()
+    item = Claimed(1, "slack.invite", 7, {}, written, 1, 8, written)
+    young = waiting_on(item, "room not ready yet", now=written + timedelta(seconds=5))
+    assert isinstance(young, Defer) and young.after == 1.0
+    waited = waiting_on(item, "room not ready yet", now=written + timedelta(minutes=30))
+    assert isinstance(waited, Defer) and waited.after == 30.0  # backs off, spends no attempt
+    old = waiting_on(item, "room not ready yet", now=written + timedelta(hours=2))
+    assert isinstance(old, Retry) and not isinstance(old, Defer)  # attempts run out: dead
