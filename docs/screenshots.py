@@ -11,6 +11,7 @@ in with the ops token in headless Chromium and saves the sign-in page, the incid
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sys
 import tempfile
 from datetime import timedelta
@@ -26,7 +27,7 @@ from tests.server_process import Server  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"
 TOKEN = "screenshot-ops-token-0123456789"
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = shutil.which("chromium")  # Debian's package (Playwright's download is not needed)
 
 
 async def seed(database_url: str) -> int:
@@ -89,6 +90,9 @@ async def seed(database_url: str) -> int:
 
 def main() -> None:
     from playwright.sync_api import sync_playwright
+
+    if CHROMIUM is None:
+        sys.exit("chromium is not on PATH: apt-get install chromium (and fonts-noto-cjk)")
 
     IMAGES.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
