@@ -20,6 +20,7 @@ from app.ops.auth import same
 from app.runtime import Runtime
 from app.settings import Settings
 from app.slack.app import build_client
+from app.slack.common import group_members
 from app.slack.installs import WorkspaceClients, installation_store
 
 log = logging.getLogger(__name__)
@@ -198,13 +199,7 @@ async def is_ops_member(runtime: Runtime, user_id: str, team_id: str) -> bool:
     if client is None:
         return False
     for group in groups:
-        try:
-            response = await client.usergroups_users_list(usergroup=group)
-        except SlackApiError as exc:
-            if exc.response.status_code == 200:  # another workspace's group, or one deleted
-                continue
-            raise
-        if user_id in response.get("users", []):
+        if user_id in (await group_members(client, group) or []):
             return True
     return False
 

@@ -12,7 +12,7 @@ from app.i18n import t
 from app.incidents.service import ServiceError
 from app.runtime import Runtime
 from app.slack import blocks as ui
-from app.slack.common import decode, guarded, incident_id_of, reply_later
+from app.slack.common import decode, group_members, guarded, incident_id_of, reply_later
 
 
 def register(bolt: AsyncApp, runtime: Runtime) -> None:
@@ -28,10 +28,10 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
         found = []
         for group in sorted(authority.lead_groups):
             try:
-                response = await client.usergroups_users_list(usergroup=group)
+                members = await group_members(client, group)
             except SlackApiError:
                 continue
-            if user in response.get("users", []):
+            if user in (members or []):
                 found.append(group)
         return found
 

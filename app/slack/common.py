@@ -8,6 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -17,6 +18,20 @@ from app.slack.blocks import dump
 from app.work.queue import WorkSpec
 
 log = logging.getLogger(__name__)
+
+
+async def group_members(client: Any, group: str) -> list[str] | None:
+    """A user group's members, read live from Slack (so a removal takes effect at once); None
+    when Slack does not know the group here (another workspace's, or deleted). A call that
+    failed (HTTP error, rate limit) raises SlackApiError."""
+    try:
+        response = await client.usergroups_users_list(usergroup=group)
+    except SlackApiError as exc:
+        if exc.response.status_code == 200:
+            log.warning("user group %s: %s", group, exc.response.get("error"))
+            return None
+        raise
+    return list(response.get("users", []))
 
 
 def decode(value: str | None) -> dict[str, Any]:

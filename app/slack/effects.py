@@ -22,6 +22,7 @@ from app.incidents.service import IncidentService, Snapshot, slugify
 from app.models import Incident, utcnow
 from app.runtime import Runtime
 from app.slack import blocks as ui
+from app.slack.common import group_members
 from app.slack.installs import WorkspaceClients
 from app.slack.pacing import SLACK_LIMITS, Pacer
 from app.triage import QUESTIONS, next_question, question
@@ -357,8 +358,7 @@ class SlackEffects:
         users = {i for i in ids if not i.startswith("S")}
         for group in sorted(i for i in ids if i.startswith("S")):
             try:
-                response = await self.client.usergroups_users_list(usergroup=group)
-                users.update(response.get("users", []))
+                users.update(await group_members(self.client, group) or [])
             except SlackApiError as exc:
                 log.warning("could not read user group %s: %s", group, exc.response.get("error"))
         return users
