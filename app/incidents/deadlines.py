@@ -13,7 +13,7 @@ from app.i18n import t
 from app.incidents.reactions import Event, Reactions
 from app.incidents.reads import latest_verdict
 from app.models import Incident, IncidentStatus, TimelineEvent
-from app.triage.clocks import first_unmet, legal_clocks
+from app.triage.clocks import legal_clocks
 
 # The events by which a room records a clock as met: its prompt marked done, or a note naming it.
 MET_BY = ("followup.done", "note.added")
@@ -60,9 +60,8 @@ async def refresh(session: AsyncSession, incident: Incident) -> None:
             )
         ).scalars()
     )
-    met = {c.name for c in clocks if met_at(events, c.name) is not None}
-    clock = first_unmet(verdict.data if verdict else None, met)
-    incident.deadline_at = clock.due if clock else None
+    unmet = (c for c in clocks if met_at(events, c.name) is None)  # soonest first
+    incident.deadline_at = next((c.due for c in unmet), None)
 
 
 async def _on_event(session: AsyncSession, event: Event) -> None:

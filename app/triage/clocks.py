@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -126,12 +126,6 @@ def legal_clocks(verdict: Mapping[str, Any] | None) -> list[LegalClock]:
 def next_deadline(verdict: Mapping[str, Any] | None, now: datetime) -> LegalClock | None:
     """The earliest clock still ahead of `now` (what a room's topic and summary show)."""
     return next((c for c in legal_clocks(verdict) if c.due >= now), None)
-
-
-def first_unmet(verdict: Mapping[str, Any] | None, met: Collection[str]) -> LegalClock | None:
-    """The earliest clock the room has not recorded as met (`met`: clock names), overdue or
-    not: what ops sort their incident list by, for an overdue clock is the most urgent."""
-    return next((c for c in legal_clocks(verdict) if c.name not in met), None)
 
 
 def _when(value: Any) -> datetime | None:
