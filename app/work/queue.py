@@ -147,7 +147,6 @@ class WorkQueue:
         self._limit = asyncio.Semaphore(concurrency)
         self._in_flight = 0
         self._busy: Counter[int] = Counter()  # incidents with rows running here, and how many
-        self._ordering: dict[object, tuple[asyncio.Lock, int]] = {}
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
         self.poking = False
@@ -348,32 +347,23 @@ class WorkQueue:
 
     async def _run_claimed(self, items: list[Claimed]) -> None:
         # Rows of one incident run in the order they were written (a verdict is posted before
-        # the statement that threads under it), also across batches; incidents run side by side.
+        # the statement that threads under it); incidents run side by side. Across claims the
+        # order holds too: an incident with a row running here is not claimed again (`_due`).
         groups: dict[object, list[Claimed]] = {}
         for item in sorted(items, key=lambda i: i.id):
             groups.setdefault(item.incident_id or f"row{item.id}", []).append(item)
-        await asyncio.gather(*(self._run_in_order(key, group) for key, group in groups.items()))
+        await asyncio.gather(*(self._run_in_order(group) for group in groups.values()))
 
-    async def _run_in_order(self, key: object, items: list[Claimed]) -> None:
-        lock, users = self._ordering.get(key, (asyncio.Lock(), 0))
-        self._ordering[key] = (lock, users + 1)
-        try:
-            async with lock:
-                for item in items:
-                    try:
-                        await self._run(item)
-                    finally:
-                        self._in_flight -= 1
-                        if item.incident_id is not None:
-                            self._busy[item.incident_id] -= 1
-                            if self._busy[item.incident_id] <= 0:
-                                del self._busy[item.incident_id]
-        finally:
-            lock, users = self._ordering[key]
-            if users == 1:
-                del self._ordering[key]
-            else:
-                self._ordering[key] = (lock, users - 1)
+    async def _run_in_order(self, items: list[Claimed]) -> None:
+        for item in items:
+            try:
+                await self._run(item)
+            finally:
+                self._in_flight -= 1
+                if item.incident_id is not None:
+                    self._busy[item.incident_id] -= 1
+                    if self._busy[item.incident_id] <= 0:
+                        del self._busy[item.incident_id]
 
     def _spawn(self, work: Any) -> None:
         task = asyncio.get_running_loop().create_task(work)
