@@ -29,16 +29,22 @@ async def wait_for_ref(fake: FakeSlack, ref: str, within: float = 15) -> dict:  
     raise AssertionError(f"{ref} was never posted; calls: {fake.call_counts()}")
 
 
+def server_env(database_url: str, fake: FakeSlack) -> dict[str, str]:
+    return {
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake.url,
+        "LEAKDESK_LANGUAGE": "en",
+        "LEAKDESK_WORKER_INTERVAL": "0.1",
+    }
+
+
 async def test_a_real_server_takes_a_leak_to_a_verdict(
     database_url: str, fake_slack: FakeSlack, tmp_path: Path
 ) -> None:
     env = {
-        "DATABASE_URL": database_url,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake_slack.url,
-        "LEAKDESK_LANGUAGE": "en",
-        "LEAKDESK_WORKER_INTERVAL": "0.1",
+        **server_env(database_url, fake_slack),
         "LEAKDESK_RESPONDERS": "U0RESP1",
         "LEAKDESK_PR_LEADS": "S0PRLEADS",
     }
@@ -91,14 +97,7 @@ async def test_web_replicas_without_a_worker_and_a_worker_process_share_the_work
 ) -> None:
     """`LEAKDESK_WORKER=false leakdesk serve` acknowledges; `leakdesk worker` opens the room;
     SIGTERM stops the worker cleanly."""
-    env = {
-        "DATABASE_URL": database_url,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake_slack.url,
-        "LEAKDESK_LANGUAGE": "en",
-        "LEAKDESK_WORKER_INTERVAL": "0.1",
-    }
+    env = server_env(database_url, fake_slack)
     requests = SlackRequests(SIGNING_SECRET, response_url=fake_slack.response_url)
     with serve({**env, "LEAKDESK_WORKER": "false"}, cwd=tmp_path) as url:
         async with httpx.AsyncClient(base_url=url, timeout=10) as http:
