@@ -54,8 +54,28 @@ def create_engine(url: str, **kwargs: object) -> AsyncEngine:
     return create_async_engine(url, **options)
 
 
+def read_engine(engine: AsyncEngine) -> AsyncEngine:
+    """The engine for reading only. On SQLite it is a second engine with its own pool: the
+    write engine has one connection (see `_sqlite_engine`) and readers, who need no lock in WAL
+    mode, must not queue behind the writers. On PostgreSQL it is the same pool."""
+    if engine.dialect.name != "sqlite":
+        return engine.execution_options(readonly=True)
+    url = engine.url.render_as_string(hide_password=False)
+    if engine.url.database in (None, "", ":memory:"):  # one connection: there is no other
+        return engine.execution_options(readonly=True)
+    return _sqlite_engine(url, pool_size=5, max_overflow=10).execution_options(readonly=True)
+
+
 def _sqlite_engine(url: str, **kwargs: object) -> AsyncEngine:
-    engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+    # One connection for the process's writers: they queue for it in order (an asyncio queue)
+    # instead of polling SQLite's write lock, whose busy handler sleeps 1, 2, 5 … 100 ms between
+    # tries and serves no one in order: 20 concurrent writers made tails of seconds.
+    # (An in-memory database has one connection anyway: SQLAlchemy's StaticPool.)
+    options: dict[str, object] = {}
+    if make_url(url).database not in (None, "", ":memory:"):
+        options = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 30}
+    options.update(kwargs)
+    engine = create_async_engine(url, connect_args={"timeout": 30}, **options)
 
     # SQLite upgrades a read lock to a write lock without waiting, so two writers that both
     # read first would fail with "database is locked". BEGIN IMMEDIATE takes the write lock
@@ -84,8 +104,9 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 def read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions for reading only (on SQLite they do not take the write lock)."""
-    return async_sessionmaker(engine.execution_options(readonly=True), expire_on_commit=False)
+    """Sessions for reading only, on an engine from `read_engine` (on SQLite they do not take
+    the write lock)."""
+    return async_sessionmaker(engine, expire_on_commit=False)
 
 
 @asynccontextmanager

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from app.db import create_engine, read_session_factory, session_factory
+from app.db import create_engine, read_engine, read_session_factory, session_factory
 from app.incidents.crypto import vault
 from app.incidents.reactions import Reactions
 from app.incidents.service import Authority, Config, IncidentService
@@ -27,11 +27,17 @@ class Runtime:
     service: IncidentService
     queue: WorkQueue
     slack: Any = None
+    reader: AsyncEngine | None = None  # the engine of service.reads (its own pool on SQLite)
 
     async def close(self) -> None:
         for adapter in (self.slack, getattr(self, "teams", None)):
             if adapter is not None and hasattr(adapter, "close"):
                 await adapter.close()
+        if (
+            self.reader is not None
+            and self.reader.sync_engine.pool is not self.engine.sync_engine.pool
+        ):
+            await self.reader.dispose()
         await self.engine.dispose()
 
 
@@ -40,7 +46,8 @@ def build_runtime(settings: Settings, *, worker_id: str | None = None) -> Runtim
     vault.configure(key)  # one vault per process: the column types read it
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
-    reads = read_session_factory(engine)
+    reader = read_engine(engine)
+    reads = read_session_factory(reader)
     reactions = Reactions()
     policy = load_policy(settings.policy_file) if settings.policy_file else None
     config = Config(
@@ -66,4 +73,4 @@ def build_runtime(settings: Settings, *, worker_id: str | None = None) -> Runtim
         backoff_cap=settings.work_backoff_cap,
         reads=reads,
     )
-    return Runtime(settings, engine, sessions, reactions, service, queue)
+    return Runtime(settings, engine, sessions, reactions, service, queue, reader=reader)

@@ -250,18 +250,29 @@ def reset_postgres(url: str = PG_URL) -> str:
 
 
 def postgres_available(url: str = PG_URL) -> bool:
+    """True when PostgreSQL answers at `url`; creates its database first if the server answers
+    but the database does not exist yet (a fresh machine has no `bench` database)."""
     from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
 
     from app.db import normalize_database_url, sync_url
 
+    name = make_url(url).database
+    admin = create_engine(
+        sync_url(normalize_database_url(PG_ADMIN_URL)), isolation_level="AUTOCOMMIT"
+    )
     try:
-        engine = create_engine(sync_url(normalize_database_url(url)))
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        engine.dispose()
+        with admin.connect() as connection:
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).first()
+            if exists is None:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
         return True
     except Exception:
         return False
+    finally:
+        admin.dispose()
 
 
 def _serve_fake_slack(port: int, hooks: int) -> None:
