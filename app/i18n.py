@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
 from importlib.resources import files
@@ -24,6 +25,14 @@ def t(name: str, lang: str, /, **values: Any) -> str:
     lang = lang if lang in LANGUAGES else "en"
     template = catalogue(lang).get(name) or catalogue("en").get(name) or name
     return template.format(**values) if values else template
+
+
+def masked_notice(kinds: Sequence[str], lang: str) -> str:
+    """The line that tells someone what the masker took out of their words ("" if nothing)."""
+    if not kinds:
+        return ""
+    names = (t(f"masked.{kind}", lang) for kind in dict.fromkeys(kinds))
+    return "\n" + t("command.masked", lang, kinds=("、" if lang == "ja" else ", ").join(names))
 
 
 def other(lang: str) -> str:

@@ -215,7 +215,8 @@ class WorkItem(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(64))
-    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Sealed like the incident's texts: a report waits here, title and all, until it is taken.
+    payload: Mapped[dict[str, Any]] = mapped_column(SealedJSON, default=dict)
     due_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(16), default=WorkStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -23,7 +23,6 @@ import asyncio
 import itertools
 import json
 import random
-import re
 import sys
 import time
 from collections import Counter
@@ -49,7 +48,7 @@ KEEPALIVE_S = 2.0  # the client (the load balancer) closes connections idle this
 DATABASE = "bench_load"
 RESPONDER = "U0RESP1"
 FIRST_QUESTION = "question:data_categories"
-KEY = re.compile(r"\*((?:LEAK|DRILL)-\d{4}-\d+)\*")
+RECORDED = "Report recorded"  # the ack of /leak; the key comes with the room (its summary)
 # The first answer to these questions (as in tests/test_soak.py): a case that reaches a verdict.
 FIRST_ANSWERS: dict[str, Any] = {
     "data_categories": ["contact"],
@@ -90,7 +89,7 @@ class Posts:
     def __init__(self, fake: FakeSlack) -> None:
         self.fake = fake
         self.rooms: dict[int, Room] = {}
-        self.by_key: dict[str, int] = {}
+        self.by_title: dict[str, tuple[str, int]] = {}  # report summary → (key, incident)
         self._read = 0
         self._unsettled: list[Call] = []
 
@@ -111,7 +110,8 @@ class Posts:
             return
         room = self.rooms.setdefault(incident, Room(str(call.params.get("channel"))))
         if ref == "summary":  # its text is "KEY title"
-            self.by_key[str(call.params.get("text", "")).split(" ", 1)[0]] = incident
+            key, _, title = str(call.params.get("text", "")).partition(" ")
+            self.by_title[title] = (key, incident)
         if ref not in room.posted:
             room.posted[ref] = call.at + LATENCY  # the fake records a call before its latency
             room.changed.set()
@@ -215,28 +215,27 @@ class Driver:
         await asyncio.sleep(max(0.0, at - time.monotonic()))
         report = Report(sent_at=time.time())
         self.reports.append(report)
-        body = await self.send(
-            self.requests.slash(distinct_summary(self.rng, "load")), self.report_acks
-        )
-        found = KEY.search(body or "")
-        if found is None:
-            if body is not None:
-                self.errors.append(f"/leak answered without an incident key: {body[:200]}")
+        summary = distinct_summary(self.rng, "load")
+        body = await self.send(self.requests.slash(summary), self.report_acks)
+        if body is None:
             return
-        report.key = found.group(1)
+        if RECORDED not in body:
+            self.errors.append(f"/leak answered without recording the report: {body[:200]}")
+            return
         try:
-            report.incident = await self._incident_of(report.key)
+            report.key, report.incident = await self._incident_of(summary)
             await self.triage(report, self.posts.rooms[report.incident])
         except TimeoutError as exc:
             report.stalled = str(exc)
 
-    async def _incident_of(self, key: str) -> int:
+    async def _incident_of(self, summary: str) -> tuple[str, int]:
+        """The key and id of the incident a report opened, once its room's summary is posted."""
         deadline = time.monotonic() + self.plan.wait_s
-        while key not in self.posts.by_key:
+        while summary not in self.posts.by_title:
             if time.monotonic() > deadline:
-                raise TimeoutError(f"{key}: no room summary within {self.plan.wait_s} s")
+                raise TimeoutError(f"{summary}: no room summary within {self.plan.wait_s} s")
             await asyncio.sleep(0.05)
-        return self.posts.by_key[key]
+        return self.posts.by_title[summary]
 
     async def triage(self, report: Report, room: Room) -> None:
         """Answers each question once it is posted (after a pause to read it); once all are

@@ -98,7 +98,7 @@ async def reseal_all(sessions: Any, batch: int = 500) -> int:
     from sqlalchemy import select
     from sqlalchemy.orm.attributes import flag_modified
 
-    from app.models import Answer, Incident, Statement, TimelineEvent, Verdict
+    from app.models import Answer, Incident, Statement, TimelineEvent, Verdict, WorkItem
 
     sealed = {
         Incident: ("title", "source", "resolution"),
@@ -106,6 +106,7 @@ async def reseal_all(sessions: Any, batch: int = 500) -> int:
         Verdict: ("answers",),
         Statement: ("texts",),
         TimelineEvent: ("data",),
+        WorkItem: ("payload",),
     }
     count = 0
     for model, columns in sealed.items():

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy import Update, and_, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -18,6 +18,7 @@ from app.incidents import deadlines
 from app.incidents.masking import Masked, mask
 from app.incidents.reactions import Event, Reactions
 from app.incidents.reads import latest_verdict
+from app.incidents.reports import Report
 from app.incidents.similarity import WINDOW as STORM_WINDOW
 from app.incidents.similarity import Candidate, CandidateCache, same_leak
 from app.incidents.timeline import GENESIS, data_hash, event_hash, verify_chain
@@ -147,75 +148,204 @@ class IncidentService:
         now = self.clock()
         masked = mask(title.strip())
         async with transaction(self.sessions) as session:
-            number = await _next_counter(session, f"{'drill' if is_drill else 'leak'}:{now.year}")
-            prefix = "DRILL" if is_drill else "LEAK"
-            incident = Incident(
-                key=f"{prefix}-{now.year}-{number:04d}",
-                title=masked.text or "(no summary)",
-                status=IncidentStatus.OPEN,
-                platform=platform,
-                workspace_id=workspace_id,
-                reporter_id=reporter_id,
-                discovered_at=discovered_at or now,
-                is_drill=is_drill,
-                language=language or self.config.language,
-                source=_mask_values(source or {}),
-                created_at=now,
-                updated_at=now,
-                timeline_seq=0,
-                timeline_head=GENESIS,
+            incident = await self._open(
+                session,
+                Report(
+                    title=masked.text,
+                    reporter=reporter_id,
+                    platform=platform,
+                    workspace_id=workspace_id,
+                    drill=is_drill,
+                    source=_mask_values(source or {}),
+                    masked=masked.kinds,
+                ),
+                now,
+                discovered_at=discovered_at,
+                language=language,
             )
-            data = {
-                "title": incident.title,
-                "reporter": reporter_id,
-                "platform": platform,
-                "drill": is_drill,
-                "discovered_at": incident.discovered_at.isoformat(),
-            }
-            if masked.changed:
-                data["masked"] = list(masked.kinds)
-            # The first event is chained before the row is written: one INSERT, no UPDATE.
-            opened = self._chain(incident, "incident.opened", reporter_id, data, now)
-            session.add(incident)
-            await session.flush()
-            await self._record(session, incident, opened)
-        if not is_drill:  # the next report's storm check need not read this one back
+        self._remember(incident)
+        return incident, masked
+
+    async def record_report(
+        self,
+        kind: str,
+        *,
+        title: str,
+        reporter_id: str,
+        platform: str,
+        workspace_id: str | None = None,
+        source: dict[str, Any] | None = None,
+        is_drill: bool = False,
+        separate: bool = False,
+    ) -> Masked:
+        """The acknowledgement's one write: the report (masked), as a work row of `kind` whose
+        handler calls `take_report`. One INSERT, nothing read: the floor for an ack that loses
+        nothing, whatever the storm check and the incident will cost."""
+        now = self.clock()
+        masked = mask(title.strip())
+        report = Report(
+            title=masked.text,
+            reporter=reporter_id,
+            platform=platform,
+            workspace_id=workspace_id,
+            drill=is_drill,
+            separate=separate,
+            source=_mask_values(source or {}),
+            masked=masked.kinds,
+        )
+        async with transaction(self.sessions) as session:
+            await session.execute(
+                _INSERT_WORK,
+                {
+                    "kind": kind,
+                    "payload": report.payload(),
+                    "due_at": now,
+                    "max_attempts": self.config.max_attempts,
+                    "created_at": now,
+                },
+            )
+        return masked
+
+    async def take_report(
+        self,
+        report: Report,
+        fence: Update,
+        replies: Callable[[Incident, bool], Sequence[WorkSpec]],
+    ) -> tuple[Incident, bool]:
+        """Turns a recorded report into its incident (True) or, when it probably repeats an open
+        one (a report storm), puts it on that incident's timeline (False); `replies(incident,
+        opened)` is what the reporter is sent. One transaction, which also updates the report's
+        work row through `fence` (the queue's fenced update of the claimed row): a report is
+        taken once, even by a worker that dies half-way."""
+        now = self.clock()
+        async with transaction(self.sessions) as session:
+            same = None
+            if not (report.drill or report.separate):
+                # Reports of one workspace are taken one at a time, so two of the same leak
+                # cannot both miss the other (SQLite's BEGIN IMMEDIATE already serialises).
+                if _dialect(session) == "postgresql":
+                    await session.execute(_REPORT_LOCK, {"key": f"report:{report.workspace_id}"})
+                found = await self._similar(
+                    session, report.title, report.source.get("link"), report.workspace_id, now
+                )
+                if found is not None:
+                    same = await self._lock(session, found)
+            if same is not None:
+                await self._append(
+                    session,
+                    same,
+                    "report.similar",
+                    report.reporter,
+                    {
+                        "reporter": report.reporter,
+                        "report": report.title,
+                        "link": report.source.get("link"),
+                    },
+                    now,
+                )
+            incident = same or await self._open(session, report, now)
+            for spec in replies(incident, same is None):
+                add_work(session, spec, incident_id=None, now=now)
+            taken = await session.execute(
+                fence.values(incident_id=incident.id, payload={"taken": incident.key})
+            )
+            if taken.rowcount != 1:
+                raise ServiceError("lost_claim", "another worker took this report over")
+        if same is None:
+            self._remember(incident)
+        return incident, same is None
+
+    async def _open(
+        self,
+        session: AsyncSession,
+        report: Report,
+        now: datetime,
+        *,
+        discovered_at: datetime | None = None,
+        language: str | None = None,
+    ) -> Incident:
+        """The incident of a (masked) report, its first timeline event and the work it implies."""
+        number = await _next_counter(session, f"{'drill' if report.drill else 'leak'}:{now.year}")
+        prefix = "DRILL" if report.drill else "LEAK"
+        incident = Incident(
+            key=f"{prefix}-{now.year}-{number:04d}",
+            title=report.title or "(no summary)",
+            status=IncidentStatus.OPEN,
+            platform=report.platform,
+            workspace_id=report.workspace_id,
+            reporter_id=report.reporter,
+            discovered_at=discovered_at or now,
+            is_drill=report.drill,
+            language=language or self.config.language,
+            source=report.source,
+            created_at=now,
+            updated_at=now,
+            timeline_seq=0,
+            timeline_head=GENESIS,
+        )
+        data = {
+            "title": incident.title,
+            "reporter": report.reporter,
+            "platform": report.platform,
+            "drill": report.drill,
+            "discovered_at": incident.discovered_at.isoformat(),
+        }
+        if report.masked:
+            data["masked"] = list(report.masked)
+        # The first event is chained before the row is written: one INSERT, no UPDATE.
+        opened = self._chain(incident, "incident.opened", report.reporter, data, now)
+        session.add(incident)
+        await session.flush()
+        await self._record(session, incident, opened)
+        return incident
+
+    def _remember(self, incident: Incident) -> None:
+        """The next report's storm check need not read this incident back."""
+        if not incident.is_drill:
             self._storm_cache.put(
                 incident.id,
-                Candidate(incident.id, incident.title, now, incident.source.get("link")),
+                Candidate(
+                    incident.id, incident.title, incident.created_at, incident.source.get("link")
+                ),
             )
-        return incident, masked
 
     async def similar_open_incident(
         self, title: str, link: str | None, workspace_id: str | None
     ) -> Incident | None:
         """An open incident this report probably repeats (a report storm), or None."""
-        now = self.clock()
+        async with self.reads() as session:
+            found = await self._similar(session, mask(title).text, link, workspace_id, self.clock())
+            return await session.get(Incident, found) if found else None
+
+    async def _similar(
+        self,
+        session: AsyncSession,
+        title: str,
+        link: str | None,
+        workspace_id: str | None,
+        now: datetime,
+    ) -> int | None:
+        """The id of the open incident a (masked) report probably repeats, or None."""
         query = _RECENT_OPEN_IDS if workspace_id else _RECENT_OPEN_IDS_ANY_WORKSPACE
         params: dict[str, Any] = {"since": now - STORM_WINDOW}
         if workspace_id:
             params["workspace"] = workspace_id
-        async with self.reads() as session:
-            recent = (await session.execute(query, params)).scalars().all()
-            missing = [
-                incident_id for incident_id in recent if incident_id not in self._storm_cache
-            ]
-            if missing:  # titles never change while open: read (and decrypt) each one once
-                rows = await session.execute(
-                    select(Incident.id, Incident.title, Incident.source, Incident.created_at).where(
-                        Incident.id.in_(missing)
-                    )
+        recent = (await session.execute(query, params)).scalars().all()
+        missing = [incident_id for incident_id in recent if incident_id not in self._storm_cache]
+        if missing:  # titles never change while open: read (and decrypt) each one once
+            rows = await session.execute(
+                select(Incident.id, Incident.title, Incident.source, Incident.created_at).where(
+                    Incident.id.in_(missing)
                 )
-                for incident_id, incident_title, source, created_at in rows.all():
-                    self._storm_cache.put(
-                        incident_id,
-                        Candidate(
-                            incident_id, incident_title, created_at, (source or {}).get("link")
-                        ),
-                    )
-            candidates = [c for incident_id in recent if (c := self._storm_cache.get(incident_id))]
-            found = same_leak(mask(title).text, link, candidates, now, window=STORM_WINDOW)
-            return await session.get(Incident, found.incident_id) if found else None
+            )
+            for incident_id, incident_title, source, created_at in rows.all():
+                self._storm_cache.put(
+                    incident_id,
+                    Candidate(incident_id, incident_title, created_at, (source or {}).get("link")),
+                )
+        candidates = [c for incident_id in recent if (c := self._storm_cache.get(incident_id))]
+        found = same_leak(title, link, candidates, now, window=STORM_WINDOW)
+        return found.incident_id if found else None
 
     async def join(self, incident_id: int, user: str, report: str) -> Incident:
         """A later reporter of the same leak joins its room instead of opening another."""
@@ -1154,6 +1284,16 @@ _RECENT_OPEN_IDS_ANY_WORKSPACE = (
     .order_by(Incident.id.desc())
     .limit(200)
 )
+_INSERT_WORK = insert(WorkItem).values(
+    kind=bindparam("kind"),
+    payload=bindparam("payload", type_=WorkItem.__table__.c.payload.type),
+    due_at=bindparam("due_at"),
+    status=WorkStatus.PENDING,
+    attempts=0,
+    max_attempts=bindparam("max_attempts"),
+    created_at=bindparam("created_at"),
+)
+_REPORT_LOCK = select(func.pg_advisory_xact_lock(func.hashtext(bindparam("key"))))
 _RECENT_OPEN_IDS = _RECENT_OPEN_IDS_ANY_WORKSPACE.where(
     Incident.workspace_id == bindparam("workspace")
 )

@@ -6,13 +6,12 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from app.i18n import t
-from app.incidents.masking import Masked
+from app.i18n import masked_notice, t
 from app.incidents.service import ServiceError
-from app.models import Incident, utcnow
+from app.models import utcnow
 from app.runtime import Runtime
 from app.slack import blocks as ui
-from app.slack.common import decode, guarded, incident_id_of, reply_later
+from app.slack.common import REPORT, decode, guarded, incident_id_of, reply_later
 from app.triage import QUESTIONS
 
 
@@ -33,14 +32,7 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
     lang = settings.language
     guard = guarded(runtime)
 
-    def masked_notice(masked: Masked) -> str:
-        return (
-            ("\n" + t("command.masked", lang, kinds=", ".join(masked.kinds)))
-            if masked.changed
-            else ""
-        )
-
-    async def open_from(
+    async def report(
         ack: Any,
         *,
         title: str,
@@ -50,35 +42,28 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
         source: dict[str, Any],
         shortcut: bool = False,
         separate: bool = False,
-    ) -> Incident | None:
-        if not drill and not separate:
-            same = await service.similar_open_incident(title, source.get("link"), team)
-            if same is not None:  # a report storm: offer the open room instead of a new one
-                blocks = ui.dump(
-                    ui.storm_blocks(same, title, source.get("link"), lang, settings.timezone)
-                )
-                text = t("storm.similar", lang, key=same.key, title=same.title, at="")
-                if shortcut:
-                    await ack()
-                    await reply_later(runtime, source.get("response_url"), text, blocks_json=blocks)
-                else:
-                    await ack(text=text, blocks=blocks, response_type="ephemeral")
-                return None
-        incident, masked = await service.open_incident(
+    ) -> None:
+        """Records the report and acknowledges: one INSERT. The worker takes it from there
+        (effects.take_report): the incident and its room, or, in a report storm, the offer to
+        join the open incident it probably repeats."""
+        masked = await service.record_report(
+            REPORT,
             title=title,
             reporter_id=user,
             platform="slack",
             workspace_id=team,
             is_drill=drill,
-            source=source,
+            separate=separate,
+            source={**source, "shortcut": True} if shortcut else source,
         )
-        text = t("command.opened", lang, key=incident.key) + masked_notice(masked)
-        if shortcut:  # a shortcut's ack shows nothing: answer through its response_url
+        if shortcut:  # a shortcut's ack shows nothing: the worker answers through response_url
             await ack()
-            await reply_later(runtime, source.get("response_url"), text)
         else:
-            await ack(text=text, response_type="ephemeral")
-        return incident
+            await ack(
+                text=t("command.drill_recorded" if drill else "command.recorded", lang)
+                + masked_notice(masked.kinds, lang),
+                response_type="ephemeral",
+            )
 
     @bolt.command("/leak")
     @guard
@@ -101,7 +86,7 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
         if drill and (scenario := scenario_named(title)) is not None:
             # A built-in scenario: the bot reveals its facts in the room as the scenario says.
             title, source["scenario"] = scenario.title.get(lang), scenario.id
-        await open_from(
+        await report(
             ack,
             title=title or t("shortcut.title", lang),
             user=command["user_id"],
@@ -138,7 +123,8 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
                 return
             masked = await service.add_note(incident.id, rest, user)
             await ack(
-                text=t("command.note_added", ilang, key=incident.key) + masked_notice(masked),
+                text=t("command.note_added", ilang, key=incident.key)
+                + masked_notice(masked.kinds, ilang),
                 response_type="ephemeral",
             )
         elif word == "close":
@@ -205,7 +191,7 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
     async def storm_separate(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         data = decode(action.get("value"))
         title = str(data.get("t") or t("shortcut.title", lang))
-        await open_from(
+        await report(
             ack,
             title=title,
             user=body["user"]["id"],
@@ -226,7 +212,7 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
         link = f"https://{domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}" if ts else ""
         excerpt = " ".join(str(message.get("text", "")).split())[:150]
         title = excerpt or t("shortcut.title", lang)
-        await open_from(
+        await report(
             ack,
             title=title,
             user=body["user"]["id"],

@@ -19,6 +19,18 @@ from app.work.queue import WorkSpec
 
 log = logging.getLogger(__name__)
 
+REPORT = "slack.report"  # the work row a `/leak` is recorded as (app.incidents.reports)
+
+
+def respond_spec(
+    response_url: str, text: str, blocks: list[Block] | None = None, *, replace: bool = False
+) -> WorkSpec:
+    """An ephemeral answer through response_url, as a work row."""
+    payload: dict[str, Any] = {"response_url": response_url, "text": text, "replace": replace}
+    if blocks:
+        payload["blocks"] = dump(blocks)
+    return WorkSpec("slack.respond", payload)
+
 
 async def group_members(client: Any, group: str) -> list[str] | None:
     """A user group's members, read live from Slack (so a removal takes effect at once); None
@@ -57,12 +69,8 @@ async def reply_later(
     replace: bool = False,
 ) -> None:
     """An ephemeral answer through response_url, sent by the worker off the ack path."""
-    if not response_url:
-        return
-    payload: dict[str, Any] = {"response_url": response_url, "text": text, "replace": replace}
-    if blocks:
-        payload["blocks"] = dump(blocks)
-    await runtime.queue.enqueue(WorkSpec("slack.respond", payload))
+    if response_url:
+        await runtime.queue.enqueue(respond_spec(response_url, text, blocks, replace=replace))
 
 
 def guarded(

@@ -15,19 +15,20 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from app.drills.catalog import load_scenario
-from app.i18n import t
+from app.i18n import masked_notice, t
 from app.incidents.reactions import Event, Reactions
+from app.incidents.reports import Report
 from app.incidents.rooms import register_room_reactions
 from app.incidents.service import IncidentService, Snapshot, slugify
 from app.models import Incident, utcnow
 from app.runtime import Runtime
 from app.slack import blocks as ui
-from app.slack.common import group_members
+from app.slack.common import REPORT, group_members, respond_spec
 from app.slack.installs import WorkspaceClients
 from app.slack.pacing import SLACK_LIMITS, Pacer
 from app.triage import QUESTIONS, next_question, question
 from app.triage.clocks import next_deadline
-from app.work.queue import Claimed, Permanent, Retry, WorkQueue, WorkSpec, waiting_on
+from app.work.queue import Claimed, Defer, Permanent, Retry, WorkQueue, WorkSpec, waiting_on
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ class SlackEffects:
 
     def register(self, queue: WorkQueue, reactions: Reactions) -> None:
         for kind, handler in {
+            REPORT: self.take_report,
             "slack.open_room": self.open_room,
             "slack.sync_question": self.sync_question,
             "slack.next_question": self.next_question,
@@ -222,6 +224,35 @@ class SlackEffects:
         )
         return True
 
+    # ----- a report ---------------------------------------------------------------------------
+
+    async def take_report(self, item: Claimed) -> None:
+        """A `/leak` the ack recorded: its incident is opened (the room follows), or the reporter
+        is offered the open incident it probably repeats."""
+        report = Report.from_payload(item.payload)
+        if report is None:  # taken by a run that lost its lease after committing
+            return
+        lang, response_url = self.settings.language, report.source.get("response_url")
+
+        def replies(incident: Incident, opened: bool) -> list[WorkSpec]:
+            if not response_url:
+                return []
+            if not opened:
+                blocks = ui.storm_blocks(
+                    incident, report.title, report.source.get("link"), lang, self.settings.timezone
+                )
+                text = t("storm.similar", lang, key=incident.key, title=incident.title, at="")
+                return [respond_spec(response_url, text, blocks)]
+            if report.source.get("shortcut"):  # its ack showed nothing: say what happened
+                text = t("command.opened", lang, key=incident.key) + masked_notice(
+                    report.masked, lang
+                )
+                return [respond_spec(response_url, text)]
+            return []
+
+        await self.service.take_report(report, self.runtime.queue.fenced(item), replies)
+        self.runtime.queue.poke()  # the room's rows need not wait for the next tick
+
     # ----- the room ---------------------------------------------------------------------------
 
     async def open_room(self, item: Claimed) -> None:
@@ -270,7 +301,11 @@ class SlackEffects:
         slug = slugify(incident.title) or "incident"
         for _ in range(20):
             # Paced first: a storm's rooms wait their turn off the worker, their names unspent.
-            await self.pacer.wait("conversations.create", item.id)
+            try:
+                await self.pacer.wait("conversations.create", item.id)
+            except Defer:
+                await self._tell_delayed(incident, item)
+                raise
             number = await self.service.next_channel_number(day)
             name = f"{prefix}-{day}-{number:03d}-{slug}"[:80].rstrip("-")
             await self.service.reserve_room_name(incident.id, name)
@@ -285,6 +320,21 @@ class SlackEffects:
                 incident.id, channel_id=channel["id"], channel_name=channel["name"]
             )
         raise Retry("no free channel name")
+
+    async def _tell_delayed(self, incident: Incident, item: Claimed) -> None:
+        """Once per incident: the reporter learns its key while its room waits for its turn."""
+        response_url = incident.source.get("response_url")
+        if not response_url or await self.service.claim_message(
+            incident.id, "room_delayed", "response_url", item.id
+        ):
+            return
+        text = t("command.room_delayed", incident.language, key=incident.key)
+        try:
+            await self._respond(response_url, text)
+        except (aiohttp.ClientError, TimeoutError):
+            log.warning("could not tell the reporter of %s that its room is delayed", incident.key)
+            return
+        await self.service.save_message_ref(incident.id, "room_delayed", "response_url", "sent")
 
     async def _own_channel(self, name: str) -> str | None:
         """The id of a private channel of ours with this name (the bot is in those it created)."""

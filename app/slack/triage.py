@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from app.i18n import other, t
+from app.i18n import masked_notice, other, t
 from app.incidents.service import ServiceError
 from app.runtime import Runtime
 from app.slack import blocks as ui
@@ -61,11 +61,8 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
             await reply_later(runtime, body.get("response_url"), text)
             return
         if result.masked:
-            await reply_later(
-                runtime,
-                body.get("response_url"),
-                t("command.masked", settings.language, kinds=", ".join(result.masked)),
-            )
+            notice = masked_notice(result.masked, settings.language).strip()
+            await reply_later(runtime, body.get("response_url"), notice)
 
     @bolt.action("list_answers")
     @guard

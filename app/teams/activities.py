@@ -10,8 +10,7 @@ from typing import Any
 import httpx
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from app.i18n import t
-from app.incidents.masking import Masked
+from app.i18n import masked_notice, t
 from app.incidents.service import ServiceError
 from app.models import Incident, utcnow
 from app.runtime import Runtime
@@ -127,11 +126,6 @@ class Activities:
             payload["card"] = card
         await self.runtime.queue.enqueue(WorkSpec("teams.reply", payload))
 
-    def masked_notice(self, masked: Masked) -> str:
-        if not masked.changed:
-            return ""
-        return "\n" + t("command.masked", self.lang, kinds=", ".join(masked.kinds))
-
     # ----- messages ---------------------------------------------------------------------------
 
     async def on_message(self, activity: dict[str, Any]) -> None:
@@ -180,7 +174,9 @@ class Activities:
                 **source,
             },
         )
-        text = t("teams.opened", self.lang, key=incident.key) + self.masked_notice(masked)
+        text = t("teams.opened", self.lang, key=incident.key) + masked_notice(
+            masked.kinds, self.lang
+        )
         await self.reply(activity, text)
         return incident
 
@@ -242,7 +238,9 @@ class Activities:
                 await self.reply(activity, t("teams.note_empty", lang))
                 return
             masked = await self.service.add_note(incident.id, rest, user)
-            text = t("command.note_added", lang, key=incident.key) + self.masked_notice(masked)
+            text = t("command.note_added", lang, key=incident.key) + masked_notice(
+                masked.kinds, self.lang
+            )
             await self.reply(activity, text)
         elif incident.status == "closed":
             await self.reply(activity, t("command.closed_already", lang, key=incident.key))
@@ -361,7 +359,7 @@ class Activities:
         result = await self.service.record_answer(incident.id, field, value, user)
         card = await self.effects.question_card(incident.id, field)
         if result.masked:
-            masked = t("command.masked", incident.language, kinds=", ".join(result.masked))
+            masked = masked_notice(result.masked, incident.language).strip()
             await self.runtime.queue.enqueue(
                 WorkSpec("teams.post", {"text": masked}), incident_id=incident.id
             )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Update, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.db import transaction
@@ -252,7 +252,7 @@ class WorkQueue:
         """Marks the row done if we still hold it; False when another worker took it over."""
         async with transaction(self.sessions) as session:
             result = await session.execute(
-                self._fenced(item).values(
+                self.fenced(item).values(
                     status=WorkStatus.DONE,
                     completed_at=self.clock(),
                     lease_until=None,
@@ -269,7 +269,7 @@ class WorkQueue:
         async with transaction(self.sessions) as session:
             if permanent or item.attempt >= item.max_attempts:
                 result = await session.execute(
-                    self._fenced(item)
+                    self.fenced(item)
                     .values(
                         status=WorkStatus.DEAD,
                         last_error=error[:2000],
@@ -284,7 +284,7 @@ class WorkQueue:
                 return WorkStatus.DEAD
             delay = after if after is not None else backoff(item.attempt, cap=self.backoff_cap)
             await session.execute(
-                self._fenced(item).values(
+                self.fenced(item).values(
                     status=WorkStatus.PENDING,
                     last_error=error[:2000],
                     lease_until=None,
@@ -297,7 +297,7 @@ class WorkQueue:
         """Releases the row until `after` seconds from now and gives its attempt back."""
         async with transaction(self.sessions) as session:
             result = await session.execute(
-                self._fenced(item).values(
+                self.fenced(item).values(
                     status=WorkStatus.PENDING,
                     attempts=WorkItem.attempts - 1,
                     last_error=f"deferred: {reason}"[:2000],
@@ -307,7 +307,8 @@ class WorkQueue:
             )
             return result.rowcount == 1
 
-    def _fenced(self, item: Claimed):  # type: ignore[no-untyped-def]
+    def fenced(self, item: Claimed) -> Update:
+        """An UPDATE of `item`'s row that changes nothing unless this worker still holds it."""
         return (
             update(WorkItem)
             .where(

@@ -40,4 +40,6 @@ async def test_a_report_during_a_database_outage_is_refused_clearly_and_then_wor
         admin(database_url, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
     assert await slack.runtime.service.open_incidents() == []  # nothing half-written
     response = await slack.command("Report after the database is back")
-    assert "LEAK-" in response.json()["text"]
+    assert "Report recorded" in response.json()["text"]
+    await slack.work()
+    assert len(await slack.runtime.service.open_incidents()) == 1

@@ -100,6 +100,9 @@ async def test_a_report_storm_defers_rooms_without_blocking_other_work(
         assert all(w.attempts == 0 and "paced" in (w.last_error or "") for w in waiting)
         ahead = sorted((w.due_at - utcnow()).total_seconds() for w in waiting)
         assert 1 < ahead[0] < 3.5 and 4 < ahead[1] < 6.5
+        # Their reporters learn their incident's key now, once, not when the room comes.
+        delayed = [e["text"] for e in fake_slack.ephemerals() if "Slack is slow" in e["text"]]
+        assert len(delayed) == 2 and all("LEAK-" in text for text in delayed)
 
         # Meanwhile triage goes on in the rooms that exist: an answer brings the next question.
         await slack.answer("data_categories", ["contact"])

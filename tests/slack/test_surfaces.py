@@ -29,10 +29,11 @@ async def test_the_message_shortcut_reports_a_message_with_its_link(slack: Slack
 
 async def test_a_drill_gets_a_drill_channel_and_is_marked_everywhere(slack: Slack) -> None:
     response = await slack.command("drill ransomware at the hospital vendor")
-    assert "DRILL-" in response.json()["text"]
+    assert "[DRILL]" in response.json()["text"]
     await slack.work()
     room = slack.room()
     assert room["name"].startswith("drill-")
+    assert any("DRILL-" in e.get("text", "") for e in slack.fake.ephemerals(user="U0REPORTER"))
     assert "DRILL" in str(slack.message_with_ref("summary")["blocks"])
 
 
@@ -108,8 +109,13 @@ async def test_a_report_storm_offers_the_open_room_instead_of_a_new_channel(slac
     await slack.command("Phishing mail asking staff for payroll passwords")
     await slack.work()
     response = await slack.command("phishing mail asking for payroll password", user="U0RESP1")
-    body = response.json()
-    assert "looks like" in body["text"] and "LEAK-" in body["text"]
+    assert "Report recorded" in response.json()["text"]
+    await slack.work()
+    (body,) = [e for e in slack.fake.ephemerals(user="U0RESP1") if "looks like" in e["text"]]
+    assert "LEAK-" in body["text"]
+    assert len([c for c in slack.fake.channels if c["name"].startswith("leak-")]) == 1
+    events = await slack.runtime.service.timeline(slack.room_incident_id())
+    assert events[-1].kind == "report.similar" and events[-1].actor == "U0RESP1"
     join = body["blocks"][1]["elements"][0]
     await slack.send(
         slack.requests.block_actions(
@@ -138,7 +144,7 @@ async def test_a_slack_drill_of_a_scenario_reveals_its_facts_over_time(slack: Sl
     from app.models import utcnow
 
     response = await slack.command("drill lost-laptop")
-    assert "DRILL-" in response.json()["text"]
+    assert "[DRILL]" in response.json()["text"]
     await slack.work()
     assert slack.room()["name"].startswith("drill-")
     assert "drill_step:0" in slack.refs() and "drill_step:1" not in slack.refs()

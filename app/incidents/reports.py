@@ -1,0 +1,54 @@
+"""A report as the acknowledgement records it, before it is an incident (pure).
+
+The ack of `/leak` writes the report alone, as one work row (the floor for an ack that loses
+nothing); the worker then takes it: opens its incident or, in a report storm, offers the
+reporter the open incident it probably repeats (IncidentService.take_report)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str  # masked
+    reporter: str
+    platform: str
+    workspace_id: str | None = None
+    drill: bool = False
+    separate: bool = False  # the reporter chose a separate incident over a similar open one
+    source: dict[str, Any] = field(default_factory=dict)  # masked
+    masked: tuple[str, ...] = ()  # what the masker found in the title
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "team": self.workspace_id,
+            "report": {
+                "title": self.title,
+                "reporter": self.reporter,
+                "platform": self.platform,
+                "drill": self.drill,
+                "separate": self.separate,
+                "source": self.source,
+                "masked": list(self.masked),
+            },
+        }
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> Report | None:
+        """The report in a work row's payload; None once it was taken (the payload says by
+        which incident)."""
+        data = payload.get("report")
+        if not isinstance(data, dict):
+            return None
+        return cls(
+            title=data["title"],
+            reporter=data["reporter"],
+            platform=data["platform"],
+            workspace_id=payload.get("team"),
+            drill=bool(data.get("drill")),
+            separate=bool(data.get("separate")),
+            source=dict(data.get("source") or {}),
+            masked=tuple(data.get("masked") or ()),
+        )

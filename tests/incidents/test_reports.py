@@ -1,0 +1,147 @@
+"""A report is recorded by the ack (one row) and taken once by the worker: an incident, or the
+open incident it probably repeats."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from cryptography.fernet import Fernet
+from sqlalchemy import func, select, text
+
+from app.incidents.crypto import vault
+from app.incidents.reports import Report
+from app.incidents.service import ServiceError
+from app.models import Incident, WorkItem, utcnow
+from app.runtime import Runtime, build_runtime
+from app.work.queue import WorkQueue, WorkSpec
+from tests.conftest import make_settings
+
+KIND = "test.report"
+
+
+async def record(runtime: Runtime, title: str, **kw: object) -> None:
+    await runtime.service.record_report(
+        KIND, title=title, reporter_id=str(kw.pop("reporter", "U1")), platform="cli", **kw
+    )
+
+
+def worker(runtime: Runtime, name: str, **kw: object) -> WorkQueue:
+    queue = WorkQueue(runtime.sessions, worker_id=name, **kw)  # type: ignore[arg-type]
+    queue.register(KIND, lambda item: asyncio.sleep(0))
+    return queue
+
+
+def replies(incident: Incident, opened: bool) -> list[WorkSpec]:
+    return [WorkSpec("test.reply", {"key": incident.key, "opened": opened})]
+
+
+async def count(runtime: Runtime, model: type) -> int:
+    async with runtime.sessions() as session:
+        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
+
+
+async def test_the_ack_writes_one_row_and_the_worker_opens_the_incident(runtime: Runtime) -> None:
+    await record(runtime, "card 4111 1111 1111 1111 in a ticket", workspace_id="T1")
+    assert await count(runtime, Incident) == 0 and await count(runtime, WorkItem) == 1
+    queue = worker(runtime, "A")
+    (item,) = await queue.claim()
+    report = Report.from_payload(item.payload)
+    assert report is not None and "4111" not in report.title and report.masked == ("card_number",)
+
+    incident, opened = await runtime.service.take_report(report, queue.fenced(item), replies)
+    assert opened and incident.key.startswith("LEAK-") and incident.workspace_id == "T1"
+    events = await runtime.service.timeline(incident.id)
+    assert [e.kind for e in events] == ["incident.opened"]
+    assert events[0].data["masked"] == ["card_number"]
+    async with runtime.sessions() as session:
+        row = await session.get(WorkItem, item.id)
+        reply = (
+            await session.execute(select(WorkItem).where(WorkItem.kind == "test.reply"))
+        ).scalar_one()
+    assert row is not None and row.payload == {"taken": incident.key}  # the text is gone
+    assert row.incident_id == incident.id
+    assert reply.payload == {"key": incident.key, "opened": True}
+
+
+async def test_a_report_is_taken_once_when_its_worker_lost_the_lease(runtime: Runtime) -> None:
+    await record(runtime, "Payroll file on a public share")
+    slow = worker(runtime, "A", lease=timedelta(seconds=1))
+    (late,) = await slow.claim()
+    later = utcnow() + timedelta(seconds=5)
+    fast = worker(runtime, "B", clock=lambda: later)
+    (taken,) = await fast.claim()  # the lease ran out: B took the row over
+    report = Report.from_payload(taken.payload)
+    assert report is not None
+    await runtime.service.take_report(report, fast.fenced(taken), replies)
+
+    stale = Report.from_payload(late.payload)
+    assert stale is not None
+    try:
+        await runtime.service.take_report(stale, slow.fenced(late), replies)
+    except ServiceError as exc:
+        assert exc.code == "lost_claim"
+    else:
+        raise AssertionError("a worker that lost its lease opened the report again")
+    assert await count(runtime, Incident) == 1
+    # Claimed again after B committed (B died before completing): the payload says it is taken.
+    even_later = later + timedelta(minutes=5)
+    third = worker(runtime, "C", clock=lambda: even_later)
+    (again,) = await third.claim()
+    assert Report.from_payload(again.payload) is None
+
+
+async def test_reports_of_one_leak_taken_at_once_open_one_incident(runtime: Runtime) -> None:
+    """Two workers take two reports of the same leak at the same moment: one incident, and
+    the other reporter is offered it (on its timeline)."""
+    await record(runtime, "Phishing mail asking staff for payroll passwords", workspace_id="T1")
+    await record(
+        runtime, "phishing mail asking for payroll password", workspace_id="T1", reporter="U2"
+    )
+    one, two = worker(runtime, "A", batch=1), worker(runtime, "B", batch=1)
+    (first,), (second,) = await one.claim(), await two.claim()
+
+    async def take(queue: WorkQueue, item):  # type: ignore[no-untyped-def]
+        report = Report.from_payload(item.payload)
+        assert report is not None
+        return await runtime.service.take_report(report, queue.fenced(item), replies)
+
+    results = await asyncio.gather(take(one, first), take(two, second))
+    assert sorted(opened for _, opened in results) == [False, True]
+    assert await count(runtime, Incident) == 1
+    incident = results[0][0]
+    events = await runtime.service.timeline(incident.id)
+    assert [e.kind for e in events] == ["incident.opened", "report.similar"]
+    assert await runtime.service.verify(incident.id) is None
+
+
+async def test_a_drill_and_a_separate_report_skip_the_storm_check(runtime: Runtime) -> None:
+    await record(runtime, "Laptop stolen from a car")
+    await record(runtime, "laptop stolen from a car", separate=True)
+    await record(runtime, "laptop stolen from a car", is_drill=True)
+    queue = worker(runtime, "A")
+    keys = []
+    for item in await queue.claim():
+        report = Report.from_payload(item.payload)
+        assert report is not None
+        incident, opened = await runtime.service.take_report(report, queue.fenced(item), replies)
+        assert opened
+        keys.append(incident.key.split("-")[0])
+    assert keys == ["LEAK", "LEAK", "DRILL"]
+
+
+async def test_a_waiting_report_is_sealed_at_rest(database_url: str) -> None:
+    runtime = build_runtime(
+        make_settings(database_url, encryption_key=Fernet.generate_key().decode())
+    )
+    try:
+        await record(runtime, "Payroll file on a public share")
+        async with runtime.engine.connect() as connection:
+            stored = str((await connection.execute(text("SELECT payload FROM work_items"))).all())
+        assert "Payroll" not in stored
+        (item,) = await worker(runtime, "A").claim()
+        report = Report.from_payload(item.payload)
+        assert report is not None and report.title == "Payroll file on a public share"
+    finally:
+        await runtime.close()
+        vault.configure(None)
