@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager, suppress
+from contextvars import ContextVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -109,8 +111,60 @@ def read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+class Foreground:
+    """Requests first: while this process serves a request, a background transaction (the
+    worker's) waits for a gap, at most `patience` seconds, before it begins. An acknowledgement
+    then never queues behind the worker for SQLite's one writer, nor for the event loop, and
+    the worker still makes progress under a flood of requests."""
+
+    def __init__(self, patience: float = 0.05) -> None:
+        self.patience = patience
+        self.requests = 0
+        self._waiters: list[asyncio.Future[None]] = []
+
+    @contextmanager
+    def request(self) -> Iterator[None]:
+        self.requests += 1
+        try:
+            yield
+        finally:
+            self.requests -= 1
+            if self.requests == 0:
+                waiters, self._waiters = self._waiters, []
+                for waiter in waiters:
+                    if not waiter.done():
+                        waiter.set_result(None)
+
+    async def gap(self) -> None:
+        if not self.requests:
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            await asyncio.wait_for(waiter, self.patience)
+        except TimeoutError:
+            with suppress(ValueError):
+                self._waiters.remove(waiter)
+
+
+foreground = Foreground()
+_background: ContextVar[bool] = ContextVar("background", default=False)
+
+
+@contextmanager
+def in_background() -> Iterator[None]:
+    """Within it, this task's transactions are background work: they yield to requests."""
+    token = _background.set(True)
+    try:
+        yield
+    finally:
+        _background.reset(token)
+
+
 @asynccontextmanager
 async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     """One unit of work: commits on success, rolls back on any error."""
+    if _background.get():
+        await foreground.gap()
     async with sessions() as session, session.begin():
         yield session

@@ -8,8 +8,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import health
+from app.db import foreground
 from app.migrate import schema_status, upgrade
 from app.ops import api as ops_api
 from app.ops import apidocs as ops_apidocs
@@ -23,6 +25,21 @@ log = logging.getLogger("leakdesk")
 
 class SchemaBehind(RuntimeError):
     pass
+
+
+class RequestsFirst:
+    """Counts the HTTP requests in flight, so the worker's transactions wait for a gap
+    (app.db.Foreground): Slack's 3 s for an acknowledgement is the one hard deadline here."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with foreground.request():
+            await self.app(scope, receive, send)
 
 
 async def prepare_database(runtime: Runtime, *, auto_migrate: bool) -> None:
@@ -79,6 +96,7 @@ def create_app(
         openapi_url=None,
     )
     app.state.runtime = runtime
+    app.add_middleware(RequestsFirst)
     app.include_router(health.router)
     app.include_router(ops_api.router)
     app.include_router(ops_pages.router)

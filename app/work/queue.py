@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Update, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.db import transaction
+from app.db import in_background, transaction
 from app.models import WorkItem, WorkStatus, utcnow
 
 log = logging.getLogger(__name__)
@@ -341,7 +341,8 @@ class WorkQueue:
             free = self.concurrency - self._in_flight
             if free <= 0:
                 return []
-            items = await self.claim(now, limit=min(self.batch, free))
+            with in_background():  # the worker's transactions yield to requests
+                items = await self.claim(now, limit=min(self.batch, free))
             self._in_flight += len(items)
             self._busy.update(i.incident_id for i in items if i.incident_id is not None)
             return items
@@ -388,24 +389,26 @@ class WorkQueue:
 
     async def _run(self, item: Claimed) -> None:
         async with self._limit:
-            handler = self.handlers[item.kind]
-            try:
-                await handler(item)
-            except Defer as exc:
-                await self.defer(item, str(exc), exc.after)
-                return
-            except Retry as exc:
-                await self.fail(item, f"retry: {exc}", after=exc.after)
-                return
-            except Permanent as exc:
-                log.warning("work %s (%s) failed for good: %s", item.id, item.kind, exc)
-                await self.fail(item, str(exc), permanent=True)
-                return
-            except Exception as exc:
-                log.warning(
-                    "work %s (%s) attempt %s failed: %r", item.id, item.kind, item.attempt, exc
-                )
-                await self.fail(item, repr(exc))
-                return
-            if not await self.complete(item):
-                log.warning("work %s lost its lease before completing", item.id)
+            with in_background():
+                await self._handle(item)
+
+    async def _handle(self, item: Claimed) -> None:
+        handler = self.handlers[item.kind]
+        try:
+            await handler(item)
+        except Defer as exc:
+            await self.defer(item, str(exc), exc.after)
+            return
+        except Retry as exc:
+            await self.fail(item, f"retry: {exc}", after=exc.after)
+            return
+        except Permanent as exc:
+            log.warning("work %s (%s) failed for good: %s", item.id, item.kind, exc)
+            await self.fail(item, str(exc), permanent=True)
+            return
+        except Exception as exc:
+            log.warning("work %s (%s) attempt %s failed: %r", item.id, item.kind, item.attempt, exc)
+            await self.fail(item, repr(exc))
+            return
+        if not await self.complete(item):
+            log.warning("work %s lost its lease before completing", item.id)
