@@ -7,6 +7,7 @@ reporter the open incident it probably repeats (IncidentService.take_report)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 
@@ -20,6 +21,7 @@ class Report:
     separate: bool = False  # the reporter chose a separate incident over a similar open one
     source: dict[str, Any] = field(default_factory=dict)  # masked
     masked: tuple[str, ...] = ()  # what the masker found in the title
+    reported_at: datetime | None = None  # when the ack recorded it: the company knew from then
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -32,6 +34,7 @@ class Report:
                 "separate": self.separate,
                 "source": self.source,
                 "masked": list(self.masked),
+                "reported_at": self.reported_at.isoformat() if self.reported_at else None,
             },
         }
 
@@ -51,4 +54,7 @@ class Report:
             separate=bool(data.get("separate")),
             source=dict(data.get("source") or {}),
             masked=tuple(data.get("masked") or ()),
+            reported_at=datetime.fromisoformat(data["reported_at"])
+            if data.get("reported_at")
+            else None,
         )

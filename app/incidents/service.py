@@ -192,6 +192,7 @@ class IncidentService:
             separate=separate,
             source=_mask_values(source or {}),
             masked=masked.kinds,
+            reported_at=now,
         )
         async with transaction(self.sessions) as session:
             await session.execute(
@@ -228,8 +229,8 @@ class IncidentService:
                 found = await self._similar(
                     session, report.title, report.source.get("link"), report.workspace_id, now
                 )
-                if found is not None:
-                    same = await self._lock(session, found)
+                if found is not None:  # (closed since? then this fails, and the retry opens)
+                    same = await self._lock(session, found, open_only=True)
             if same is not None:
                 await self._append(
                     session,
@@ -243,7 +244,9 @@ class IncidentService:
                     },
                     now,
                 )
-            incident = same or await self._open(session, report, now)
+            incident = same or await self._open(
+                session, report, now, discovered_at=report.reported_at
+            )
             for spec in replies(incident, same is None):
                 add_work(session, spec, incident_id=None, now=now)
             taken = await session.execute(

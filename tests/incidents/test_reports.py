@@ -49,8 +49,12 @@ async def test_the_ack_writes_one_row_and_the_worker_opens_the_incident(runtime:
     report = Report.from_payload(item.payload)
     assert report is not None and "4111" not in report.title and report.masked == ("card_number",)
 
+    runtime.service.clock = lambda: utcnow() + timedelta(minutes=3)  # a worker behind a storm
     incident, opened = await runtime.service.take_report(report, queue.fenced(item), replies)
     assert opened and incident.key.startswith("LEAK-") and incident.workspace_id == "T1"
+    # The company knew when the report was recorded, not when the worker came to it.
+    assert report.reported_at is not None and incident.discovered_at == report.reported_at
+    assert incident.created_at - incident.discovered_at >= timedelta(minutes=3)
     events = await runtime.service.timeline(incident.id)
     assert [e.kind for e in events] == ["incident.opened"]
     assert events[0].data["masked"] == ["card_number"]
