@@ -331,8 +331,14 @@ class WorkQueue:
         and pokes): a slow Slack call holds one slot, never the next claim."""
         items = await self._claim_free(None)
         if items:
-            self._spawn(self._run_claimed(items))
+            self._spawn(self._run_then_claim(items))
         return len(items)
+
+    async def _run_then_claim(self, items: list[Claimed]) -> None:
+        await self._run_claimed(items)
+        # Slots are free again: more rows may be due (a burst of 40 follow-ups a second fell
+        # seconds behind when only the next tick claimed them).
+        self.poke()
 
     async def _claim_free(self, now: datetime | None) -> list[Claimed]:
         # Claiming is one at a time, and never more than the free slots: a claimed row that

@@ -259,3 +259,24 @@ def test_a_row_waiting_on_another_is_deferred_then_retried_after_an_hour() -> No
     assert isinstance(waited, Defer) and waited.after == 30.0  # backs off, spends no attempt
     old = waiting_on(item, "room not ready yet", now=written + timedelta(hours=2))
     assert isinstance(old, Retry) and not isinstance(old, Defer)  # attempts run out: dead
+
+
+async def test_a_burst_bigger_than_the_slots_runs_without_waiting_for_ticks(
+    runtime: Runtime,
+) -> None:
+    """When a batch is done its slots claim again at once: 7 rows, 2 slots, one dispatch."""
+    worker = queue(runtime, "w", concurrency=2)
+    worker.poking = True  # as the server's worker (the tick is not running here)
+    ran: list[int] = []
+
+    async def handle(item: Claimed) -> None:
+        ran.append(item.payload["n"])
+
+    worker.register("test.echo", handle)
+    await enqueue(runtime, 7)
+    assert await worker.dispatch() == 2
+    for _ in range(200):
+        if len(ran) == 7:
+            break
+        await asyncio.sleep(0.01)
+    assert sorted(ran) == list(range(7))
