@@ -35,6 +35,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from app.db import normalize_database_url, sync_url
+from app.incidents.masking import mask
 from app.incidents.service import READY_FIELDS
 from app.models import Answer, Incident, TimelineEvent, Verdict, WorkItem, WorkStatus
 from bench import server
@@ -223,7 +224,8 @@ class Driver:
             self.errors.append(f"/leak answered without recording the report: {body[:200]}")
             return
         try:
-            report.key, report.incident = await self._incident_of(summary)
+            # (a random summary can hold what looks like a My Number: the room shows it masked)
+            report.key, report.incident = await self._incident_of(mask(summary).text)
             await self.triage(report, self.posts.rooms[report.incident])
         except TimeoutError as exc:
             report.stalled = str(exc)
