@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -101,6 +102,12 @@ def worker() -> None:
 
     config = settings()
     configure(config.log_format, production=config.environment == "production")
+    if config.is_sqlite:
+        logging.getLogger("leakdesk").warning(
+            "leakdesk worker on SQLite: it shares the database's one write lock with the web "
+            "process, and acknowledgements wait for it; on SQLite run one `leakdesk serve`, "
+            "and split web and worker processes on PostgreSQL (docs/operations.md)"
+        )
     app = create_app(config, start_worker=True)
 
     async def go() -> None:
