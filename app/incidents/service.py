@@ -146,25 +146,15 @@ class IncidentService:
     ) -> tuple[Incident, Masked]:
         """Records a new incident and the work it implies, in one transaction."""
         now = self.clock()
-        masked = mask(title.strip())
+        report = _masked_report(
+            title, reporter_id, platform, workspace_id, source, drill=is_drill, at=now
+        )
         async with transaction(self.sessions) as session:
             incident = await self._open(
-                session,
-                Report(
-                    title=masked.text,
-                    reporter=reporter_id,
-                    platform=platform,
-                    workspace_id=workspace_id,
-                    drill=is_drill,
-                    source=_mask_values(source or {}),
-                    masked=masked.kinds,
-                ),
-                now,
-                discovered_at=discovered_at,
-                language=language,
+                session, report, now, discovered_at=discovered_at, language=language
             )
         self._remember(incident)
-        return incident, masked
+        return incident, Masked(report.title, report.masked)
 
     async def record_report(
         self,
@@ -182,17 +172,15 @@ class IncidentService:
         handler calls `take_report`. One INSERT, nothing read: the floor for an ack that loses
         nothing, whatever the storm check and the incident will cost."""
         now = self.clock()
-        masked = mask(title.strip())
-        report = Report(
-            title=masked.text,
-            reporter=reporter_id,
-            platform=platform,
-            workspace_id=workspace_id,
+        report = _masked_report(
+            title,
+            reporter_id,
+            platform,
+            workspace_id,
+            source,
             drill=is_drill,
             separate=separate,
-            source=_mask_values(source or {}),
-            masked=masked.kinds,
-            reported_at=now,
+            at=now,
         )
         async with transaction(self.sessions) as session:
             await session.execute(
@@ -205,7 +193,7 @@ class IncidentService:
                     "created_at": now,
                 },
             )
-        return masked
+        return Masked(report.title, report.masked)
 
     async def take_report(
         self,
@@ -1354,6 +1342,32 @@ def _findings(
         }
         for f in check_statement(text, lang, answers=answers, verdict=verdict)
     ]
+
+
+def _masked_report(
+    title: str,
+    reporter_id: str,
+    platform: str,
+    workspace_id: str | None,
+    source: dict[str, Any] | None,
+    *,
+    drill: bool,
+    at: datetime,
+    separate: bool = False,
+) -> Report:
+    """A report as it may be stored: its title and source passed through the masker."""
+    masked = mask(title.strip())
+    return Report(
+        title=masked.text,
+        reporter=reporter_id,
+        platform=platform,
+        workspace_id=workspace_id,
+        drill=drill,
+        separate=separate,
+        source=_mask_values(source or {}),
+        masked=masked.kinds,
+        reported_at=at,
+    )
 
 
 def _dialect(session: AsyncSession) -> str:
