@@ -30,6 +30,7 @@ class Runtime:
     reader: AsyncEngine | None = None  # the engine of service.reads (its own pool on SQLite)
 
     async def close(self) -> None:
+        await self.queue.close()
         for adapter in (self.slack, getattr(self, "teams", None)):
             if adapter is not None and hasattr(adapter, "close"):
                 await adapter.close()

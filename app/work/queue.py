@@ -373,6 +373,22 @@ class WorkQueue:
                     if self._busy[item.incident_id] <= 0:
                         del self._busy[item.incident_id]
 
+    async def close(self, grace: float = 5.0) -> None:
+        """Stops poking, gives the rows running in the background `grace` seconds to finish,
+        then cancels them (their leases run out and any worker takes them again), so no claim
+        is left holding a database connection after the engine is gone."""
+        self.poking = False
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace
+        while self._tasks:  # (a claim running now may still start its rows)
+            tasks = list(self._tasks)
+            if (left := deadline - loop.time()) > 0:
+                await asyncio.wait(tasks, timeout=left)
+                continue
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
     def _spawn(self, work: Any) -> None:
         task = asyncio.get_running_loop().create_task(work)
         self._tasks.add(task)

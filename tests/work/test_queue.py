@@ -280,3 +280,27 @@ async def test_a_burst_bigger_than_the_slots_runs_without_waiting_for_ticks(
             break
         await asyncio.sleep(0.01)
     assert sorted(ran) == list(range(7))
+
+
+async def test_closing_the_queue_leaves_no_claim_holding_a_connection(runtime: Runtime) -> None:
+    """A poke that is claiming when the process stops is finished (or cancelled) by close(), so
+    the engine can be disposed with no connection left inside a transaction."""
+    worker = queue(runtime, "w")
+    worker.poking = True
+    release = asyncio.Event()
+
+    async def handle(item: Claimed) -> None:
+        await release.wait()
+
+    worker.register("test.echo", handle)
+    await enqueue(runtime, 2)
+    worker.poke()
+    for _ in range(100):
+        if worker._in_flight:
+            break
+        await asyncio.sleep(0.01)
+    assert worker._in_flight == 2
+    await worker.close(grace=0.05)  # the handlers hang: cancelled after the grace
+    assert not worker._tasks and worker.poking is False
+    pool = runtime.engine.sync_engine.pool
+    assert pool.checkedout() == 0
