@@ -150,6 +150,7 @@ class WorkQueue:
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
         self.poking = False
+        self.closed = False
         self._poke_pending = False
 
     def register(self, kind: str, handler: Handler) -> None:
@@ -345,7 +346,7 @@ class WorkQueue:
         # waited for a slot could outlive its lease.
         async with self._lock:
             free = self.concurrency - self._in_flight
-            if free <= 0:
+            if free <= 0 or self.closed:
                 return []
             with in_background():  # the worker's transactions yield to requests
                 items = await self.claim(now, limit=min(self.batch, free))
@@ -377,7 +378,9 @@ class WorkQueue:
         """Stops poking, gives the rows running in the background `grace` seconds to finish,
         then cancels them (their leases run out and any worker takes them again), so no claim
         is left holding a database connection after the engine is gone."""
-        self.poking = False
+        self.poking, self.closed = False, True
+        async with self._lock:  # a claim in progress (the tick's) ends first; none starts after
+            pass
         loop = asyncio.get_running_loop()
         deadline = loop.time() + grace
         while self._tasks:  # (a claim running now may still start its rows)
