@@ -35,6 +35,11 @@ def masked_notice(kinds: Sequence[str], lang: str) -> str:
     return "\n" + t("command.masked", lang, kinds=("、" if lang == "ja" else ", ").join(names))
 
 
+def storm_offer(key: str, title: str, opened_at: datetime, lang: str, tz: str) -> str:
+    """The offer to a later reporter of what is probably the same leak: its key, title, when."""
+    return t("storm.similar", lang, key=key, title=title[:200], at=format_time(opened_at, lang, tz))
+
+
 def other(lang: str) -> str:
     return "en" if lang == "ja" else "ja"
 

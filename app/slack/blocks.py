@@ -26,7 +26,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from app.i18n import format_time, other, t
+from app.i18n import format_time, other, storm_offer, t
 from app.incidents.service import AnswerDetail, Snapshot
 from app.models import Incident, Statement
 from app.triage import Question
@@ -491,20 +491,21 @@ def statement_blocks(
     return blocks
 
 
-def published_blocks(incident: Incident, statement: Statement, lang: str, tz: str) -> list[Block]:
+def published_text(statement: Statement, lang: str, tz: str) -> str:
+    """Which version was approved, by whom (mentions), when."""
     names = ", ".join(f"<@{a.approver}>" for a in statement.approvals)
     at = statement.approvals[-1].created_at if statement.approvals else statement.created_at
-    blocks: list[Block] = [
-        section(
-            t(
-                "statement.published",
-                lang,
-                version=statement.version,
-                names=names,
-                at=format_time(at, lang, tz),
-            )
-        )
-    ]
+    return t(
+        "statement.published",
+        lang,
+        version=statement.version,
+        names=names,
+        at=format_time(at, lang, tz),
+    )
+
+
+def published_blocks(incident: Incident, statement: Statement, lang: str, tz: str) -> list[Block]:
+    blocks: list[Block] = [section(published_text(statement, lang, tz))]
     for text_lang in (lang, other(lang)):
         blocks.append(DividerBlock())
         blocks += sections(statement.texts.get(text_lang, ""))
@@ -596,15 +597,8 @@ def storm_blocks(
     incident: Incident, report: str, link: str | None, lang: str, tz: str
 ) -> list[Block]:
     """Offers a later reporter the room of the incident their report probably repeats."""
-    text = t(
-        "storm.similar",
-        lang,
-        key=incident.key,
-        title=incident.title[:200],
-        at=format_time(incident.created_at, lang, tz),
-    )
     return [
-        section(text),
+        section(storm_offer(incident.key, incident.title, incident.created_at, lang, tz)),
         ActionsBlock(
             elements=[
                 button(

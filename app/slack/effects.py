@@ -15,7 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from app.drills.catalog import load_scenario
-from app.i18n import masked_notice, t
+from app.i18n import masked_notice, storm_offer, t
 from app.incidents.reactions import Event, Reactions
 from app.incidents.reports import Report
 from app.incidents.rooms import register_room_reactions
@@ -241,7 +241,9 @@ class SlackEffects:
                 blocks = ui.storm_blocks(
                     incident, report.title, report.source.get("link"), lang, self.settings.timezone
                 )
-                text = t("storm.similar", lang, key=incident.key, title=incident.title, at="")
+                text = storm_offer(
+                    incident.key, incident.title, incident.created_at, lang, self.settings.timezone
+                )
                 return [respond_spec(response_url, text, blocks)]
             if report.source.get("shortcut"):  # its ack showed nothing: say what happened
                 text = t("command.opened", lang, key=incident.key) + masked_notice(
@@ -653,7 +655,7 @@ class SlackEffects:
             incident,
             f"published:{statement.version}",
             ui.published_blocks(incident, statement, lang, self.settings.timezone),
-            t("statement.published", lang, version=statement.version, names="", at=""),
+            ui.published_text(statement, lang, self.settings.timezone),
         )
 
     async def close_room(self, item: Claimed) -> None:

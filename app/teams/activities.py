@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from app.i18n import masked_notice, t
+from app.i18n import masked_notice, storm_offer, t
 from app.incidents.service import ServiceError
 from app.models import Incident, utcnow
 from app.runtime import Runtime
@@ -190,7 +190,9 @@ class Activities:
             incident.id, f"offer:{user}"[:128], conversation[:64], "offered"
         )
         card = cards.storm_card(incident, title, link, self.lang, self.settings.timezone)
-        text = t("storm.similar", self.lang, key=incident.key, title=incident.title, at="")
+        text = storm_offer(
+            incident.key, incident.title, incident.created_at, self.lang, self.settings.timezone
+        )
         await self.reply(activity, text, card)
 
     async def on_storm_action(

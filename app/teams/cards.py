@@ -20,7 +20,7 @@ from microsoft_teams.cards import (
     TextInput,
 )
 
-from app.i18n import format_time, other, t
+from app.i18n import format_time, other, storm_offer, t
 from app.incidents.service import AnswerDetail, Snapshot
 from app.models import Incident, Statement
 from app.slack.blocks import (
@@ -294,17 +294,21 @@ def statement_card(
     return card(body, actions)
 
 
-def published_card(incident: Incident, statement: Statement, lang: str, tz: str) -> dict[str, Any]:
+def published_text(statement: Statement, lang: str, tz: str) -> str:
+    """Which version was approved, by whom, when."""
     names = ", ".join(a.approver for a in statement.approvals)
     at = statement.approvals[-1].created_at if statement.approvals else statement.created_at
-    headline = t(
+    return t(
         "statement.published",
         lang,
         version=statement.version,
         names=names,
         at=format_time(at, lang, tz),
     )
-    body = [text(headline, weight="Bolder")]
+
+
+def published_card(incident: Incident, statement: Statement, lang: str, tz: str) -> dict[str, Any]:
+    body = [text(published_text(statement, lang, tz), weight="Bolder")]
     for text_lang in (lang, other(lang)):
         body.append(text(statement.texts.get(text_lang, ""), separator=True))
     return card(body)
@@ -322,13 +326,7 @@ def storm_card(
     incident: Incident, report: str, link: str | None, lang: str, tz: str
 ) -> dict[str, Any]:
     """Offers a later reporter the room of the incident their report probably repeats."""
-    offer = t(
-        "storm.similar",
-        lang,
-        key=incident.key,
-        title=incident.title[:200],
-        at=format_time(incident.created_at, lang, tz),
-    )
+    offer = storm_offer(incident.key, incident.title, incident.created_at, lang, tz)
     return card(
         [text(offer)],
         [

@@ -392,7 +392,7 @@ class TeamsEffects:
             incident,
             f"published:{statement.version}",
             cards.published_card(incident, statement, lang, self.settings.timezone),
-            t("statement.published", lang, version=statement.version, names="", at=""),
+            cards.published_text(statement, lang, self.settings.timezone),
         )
 
     async def close_room(self, item: Claimed) -> None:

@@ -61,6 +61,7 @@ async def test_triage_to_verdict_statement_and_approval(slack: Slack) -> None:
     await slack.work()
     published = slack.message_with_ref("published:1")
     assert "U0LEAD1" in str(published["blocks"]) and "U0LEAD2" in str(published["blocks"])
+    assert "U0LEAD2" in published["text"]  # the notification's text says who, too
 
     incident = await slack.runtime.service.find_by_channel(slack.room()["id"])
     assert incident is not None

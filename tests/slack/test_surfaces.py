@@ -112,7 +112,7 @@ async def test_a_report_storm_offers_the_open_room_instead_of_a_new_channel(slac
     assert "Report recorded" in response.json()["text"]
     await slack.work()
     (body,) = [e for e in slack.fake.ephemerals(user="U0RESP1") if "looks like" in e["text"]]
-    assert "LEAK-" in body["text"]
+    assert "LEAK-" in body["text"] and "reported ." not in body["text"]  # says when, too
     assert len([c for c in slack.fake.channels if c["name"].startswith("leak-")]) == 1
     events = await slack.runtime.service.timeline(slack.room_incident_id())
     assert events[-1].kind == "report.similar" and events[-1].actor == "U0RESP1"
