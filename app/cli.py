@@ -127,12 +127,10 @@ def worker() -> None:
 @cli.command()
 def socket() -> None:
     """Run the Slack app over Socket Mode (no public URL needed), with the worker."""
-    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
     from app.logs import configure
     from app.main import SchemaBehind, prepare_database
     from app.runtime import build_runtime
-    from app.slack.app import build_bolt_app
+    from app.slack.app import build_bolt_app, socket_mode_handler
     from app.work.scheduler import start_scheduler
 
     config = settings()
@@ -152,7 +150,7 @@ def socket() -> None:
             bolt = build_bolt_app(runtime)
             scheduler = start_scheduler(runtime.queue, interval=config.worker_interval)
             try:
-                await AsyncSocketModeHandler(bolt, app_token).start_async()
+                await socket_mode_handler(bolt, runtime, app_token).start_async()
             finally:
                 scheduler.shutdown(wait=False)
         finally:

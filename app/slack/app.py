@@ -194,3 +194,17 @@ def attach_slack(app: FastAPI, runtime: Runtime) -> AsyncApp:
 
     app.state.bolt = bolt
     return bolt
+
+
+def socket_mode_handler(bolt: AsyncApp, runtime: Runtime, app_token: str) -> Any:
+    """bolt's Socket Mode handler, poking the worker after each request as the HTTP endpoint
+    does: the work a request wrote (a report, an answer's next question) runs at once, not at
+    the next tick. (A bolt middleware cannot: its `next()` returns before the listener runs.)"""
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    class Handler(AsyncSocketModeHandler):
+        async def handle(self, client: Any, req: Any) -> None:
+            await super().handle(client, req)
+            runtime.queue.poke()
+
+    return Handler(bolt, app_token)
