@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from app.migrate import schema_status
+from app.models import utcnow
 
 router = APIRouter(tags=["health"])
 
@@ -14,6 +15,30 @@ router = APIRouter(tags=["health"])
 @router.get("/healthz")
 async def healthz() -> dict[str, str]:
     return {"status": "ok"}
+
+
+@router.get("/healthz/work")
+async def work(request: Request) -> JSONResponse:
+    """Whether the work is being done: rows due and not taken, and how long the oldest has
+    waited; 503 past LEAKDESK_WORK_ALERT_SECONDS (no worker running, or far behind). A report
+    waits there until a worker turns it into an incident, so monitor this with the replicas."""
+    runtime = request.app.state.runtime
+    now = utcnow()
+    try:
+        due, oldest = await runtime.queue.backlog(now)
+    except Exception as exc:
+        return JSONResponse({"status": "unavailable", "reason": f"database: {exc}"[:300]}, 503)
+    waited = round((now - oldest).total_seconds(), 1) if oldest else 0.0
+    body = {"status": "ok", "due": due, "oldest_due_seconds": waited}
+    limit = runtime.settings.work_alert_seconds
+    if waited > limit:
+        reason = (
+            f"the oldest due work row has waited {waited:.0f} s (LEAKDESK_WORK_ALERT_SECONDS="
+            f"{limit}): is a worker running (`leakdesk serve`, or `leakdesk worker` beside "
+            "LEAKDESK_WORKER=false replicas), and keeping up?"
+        )
+        return JSONResponse({**body, "status": "behind", "reason": reason}, 503)
+    return JSONResponse(body)
 
 
 @router.get("/readyz")

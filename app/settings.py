@@ -91,6 +91,8 @@ class Settings(BaseSettings):
     work_lease_seconds: int = Field(60, ge=5, validation_alias=var("LEAKDESK_WORK_LEASE_SECONDS"))
     work_backoff_cap: float = Field(900, gt=0, validation_alias=var("LEAKDESK_WORK_BACKOFF_CAP"))
     work_max_attempts: int = Field(8, ge=1, validation_alias=var("LEAKDESK_WORK_MAX_ATTEMPTS"))
+    # /healthz/work answers 503 when a due row has waited this long (no worker, or far behind).
+    work_alert_seconds: int = Field(300, ge=10, validation_alias=var("LEAKDESK_WORK_ALERT_SECONDS"))
 
     # Follow-ups
     quiet_hours: str | None = Field(None, validation_alias=var("LEAKDESK_QUIET_HOURS"))

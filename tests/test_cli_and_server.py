@@ -105,6 +105,35 @@ async def test_healthz_and_readyz(settings) -> None:  # type: ignore[no-untyped-
     await runtime.close()
 
 
+async def test_healthz_work_says_when_reports_wait_for_a_worker(settings) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from app.models import utcnow
+
+    runtime = build_runtime(settings)
+    app = create_app(settings, runtime=runtime, start_worker=False)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as http:
+        idle = await http.get("/healthz/work")
+        assert idle.status_code == 200 and idle.json()["due"] == 0
+        await runtime.service.record_report(
+            "slack.report", title="Payroll file on a share", reporter_id="U1", platform="slack"
+        )
+        fresh = await http.get("/healthz/work")
+        assert fresh.status_code == 200 and fresh.json()["due"] == 1
+        runtime.service.clock = lambda: utcnow() - timedelta(minutes=10)  # no worker since then
+        await runtime.service.record_report(
+            "slack.report", title="Badge photos exposed", reporter_id="U2", platform="slack"
+        )
+        behind = await http.get("/healthz/work")
+    assert behind.status_code == 503
+    body = behind.json()
+    assert body["due"] == 2 and body["oldest_due_seconds"] >= 600
+    assert "is a worker running" in body["reason"]
+    await runtime.close()
+
+
 async def test_readyz_says_why_when_the_schema_is_missing(tmp_path: Path) -> None:
     settings = make_settings(f"sqlite+aiosqlite:///{tmp_path}/empty.db")
     runtime = build_runtime(settings)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Update, and_, or_, select, update
+from sqlalchemy import Update, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.db import in_background, transaction
@@ -248,6 +248,19 @@ class WorkQueue:
                 or_(WorkItem.incident_id.is_(None), WorkItem.incident_id.not_in(list(self._busy)))
             )
         return query
+
+    async def backlog(self, now: datetime | None = None) -> tuple[int, datetime | None]:
+        """How many rows are due and not taken, and the due time of the oldest of them."""
+        now = now or self.clock()
+        async with self.reads() as session:
+            count, oldest = (
+                await session.execute(
+                    select(func.count(), func.min(WorkItem.due_at)).where(
+                        WorkItem.status == WorkStatus.PENDING, WorkItem.due_at <= now
+                    )
+                )
+            ).one()
+        return int(count), oldest
 
     async def complete(self, item: Claimed) -> bool:
         """Marks the row done if we still hold it; False when another worker took it over."""
