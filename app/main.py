@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -19,6 +19,7 @@ from app.ops import pages as ops_pages
 from app.runtime import Runtime, build_runtime
 from app.settings import Settings, load_settings
 from app.work.scheduler import schedule_digest, start_scheduler
+from app.work.wake import Notifier, listen
 
 log = logging.getLogger("leakdesk")
 
@@ -73,6 +74,12 @@ def create_app(
         )
         if scheduler is not None and settings.digest_channel and settings.slack_enabled:
             schedule_digest(scheduler, runtime.queue, at=settings.digest_time, tz=settings.timezone)
+        listener = None
+        if not settings.is_sqlite:  # processes wake each other (app/work/wake.py)
+            if worker:
+                listener = asyncio.create_task(listen(settings.database_url, runtime.queue.poke))
+            else:
+                runtime.queue.notifier = Notifier(runtime.engine)
         log.info(
             "leakdesk ready: slack=%s teams=%s worker=%s",
             "on" if settings.slack_enabled else "off",
@@ -82,6 +89,10 @@ def create_app(
         try:
             yield
         finally:
+            if listener is not None:
+                listener.cancel()
+                with suppress(asyncio.CancelledError):
+                    await listener
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
             await runtime.close()

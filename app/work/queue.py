@@ -151,6 +151,7 @@ class WorkQueue:
         self._tasks: set[asyncio.Task[None]] = set()
         self.poking = False
         self.closed = False
+        self.notifier: Any = None  # a web process's app.work.wake.Notifier (PostgreSQL)
         self._poke_pending = False
 
     def register(self, kind: str, handler: Handler) -> None:
@@ -175,6 +176,10 @@ class WorkQueue:
         """Runs a batch soon instead of at the next tick (new work should not wait)."""
         # One poke at a time is enough: a burst of requests causes one claim, not one each
         # (rows a running claim missed are the next tick's), and none while every slot is busy.
+        # Without a worker here, the worker processes are told instead (PostgreSQL NOTIFY).
+        if not self.poking and self.notifier is not None and not self.closed:
+            self.notifier.notify()
+            return
         if self.poking and not self._poke_pending and self._in_flight < self.concurrency:
             try:
                 loop = asyncio.get_running_loop()
@@ -392,6 +397,8 @@ class WorkQueue:
         then cancels them (their leases run out and any worker takes them again), so no claim
         is left holding a database connection after the engine is gone."""
         self.poking, self.closed = False, True
+        if self.notifier is not None:
+            await self.notifier.close()
         async with self._lock:  # a claim in progress (the tick's) ends first; none starts after
             pass
         loop = asyncio.get_running_loop()
