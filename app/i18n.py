@@ -40,6 +40,17 @@ def storm_offer(key: str, title: str, opened_at: datetime, lang: str, tz: str) -
     return t("storm.similar", lang, key=key, title=title[:200], at=format_time(opened_at, lang, tz))
 
 
+def published_line(version: int, approvers: Sequence[str], at: datetime, lang: str, tz: str) -> str:
+    """Which version of the holding statement was approved, by whom, when."""
+    return t(
+        "statement.published",
+        lang,
+        version=version,
+        names=", ".join(approvers),
+        at=format_time(at, lang, tz),
+    )
+
+
 def other(lang: str) -> str:
     return "en" if lang == "ja" else "ja"
 

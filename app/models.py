@@ -174,6 +174,11 @@ class Statement(Base):
 
     approvals: Mapped[list[Approval]] = relationship(order_by="Approval.id", lazy="selectin")
 
+    @property
+    def approved_at(self) -> datetime:
+        """When the last approval came (the statement's own time before any)."""
+        return self.approvals[-1].created_at if self.approvals else self.created_at
+
     __table_args__ = (UniqueConstraint("incident_id", "version"),)
 
 

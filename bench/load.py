@@ -34,7 +34,7 @@ import httpx
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from app.db import normalize_database_url, sync_url
+from app.db import sync_url
 from app.incidents.masking import mask
 from app.incidents.service import READY_FIELDS
 from app.models import Answer, Incident, TimelineEvent, Verdict, WorkItem, WorkStatus
@@ -491,9 +491,7 @@ def collect(
 
 def fresh_database(name: str = DATABASE) -> str:
     """Creates (or re-creates) database `name` next to the admin database; returns its URL."""
-    admin = create_engine(
-        sync_url(normalize_database_url(server.PG_ADMIN_URL)), isolation_level="AUTOCOMMIT"
-    )
+    admin = server.admin_engine()
     try:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -505,9 +503,7 @@ def fresh_database(name: str = DATABASE) -> str:
 
 
 def drop_database(name: str = DATABASE) -> None:
-    admin = create_engine(
-        sync_url(normalize_database_url(server.PG_ADMIN_URL)), isolation_level="AUTOCOMMIT"
-    )
+    admin = server.admin_engine()
     try:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -249,18 +249,25 @@ def reset_postgres(url: str = PG_URL) -> str:
     return url
 
 
-def postgres_available(url: str = PG_URL) -> bool:
-    """True when PostgreSQL answers at `url`; creates its database first if the server answers
-    but the database does not exist yet (a fresh machine has no `bench` database)."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+def admin_engine():  # type: ignore[no-untyped-def]
+    """An AUTOCOMMIT engine on the admin database, for CREATE and DROP DATABASE."""
+    from sqlalchemy import create_engine
 
     from app.db import normalize_database_url, sync_url
 
-    name = make_url(url).database
-    admin = create_engine(
+    return create_engine(
         sync_url(normalize_database_url(PG_ADMIN_URL)), isolation_level="AUTOCOMMIT"
     )
+
+
+def postgres_available(url: str = PG_URL) -> bool:
+    """True when PostgreSQL answers at `url`; creates its database first if the server answers
+    but the database does not exist yet (a fresh machine has no `bench` database)."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    name = make_url(url).database
+    admin = admin_engine()
     try:
         with admin.connect() as connection:
             exists = connection.execute(

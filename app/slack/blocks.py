@@ -26,7 +26,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from app.i18n import format_time, other, storm_offer, t
+from app.i18n import format_time, other, published_line, storm_offer, t
 from app.incidents.service import AnswerDetail, Snapshot
 from app.models import Incident, Statement
 from app.triage import Question
@@ -493,15 +493,8 @@ def statement_blocks(
 
 def published_text(statement: Statement, lang: str, tz: str) -> str:
     """Which version was approved, by whom (mentions), when."""
-    names = ", ".join(f"<@{a.approver}>" for a in statement.approvals)
-    at = statement.approvals[-1].created_at if statement.approvals else statement.created_at
-    return t(
-        "statement.published",
-        lang,
-        version=statement.version,
-        names=names,
-        at=format_time(at, lang, tz),
-    )
+    approvers = [f"<@{a.approver}>" for a in statement.approvals]
+    return published_line(statement.version, approvers, statement.approved_at, lang, tz)
 
 
 def published_blocks(incident: Incident, statement: Statement, lang: str, tz: str) -> list[Block]:

@@ -20,7 +20,7 @@ from microsoft_teams.cards import (
     TextInput,
 )
 
-from app.i18n import format_time, other, storm_offer, t
+from app.i18n import format_time, other, published_line, storm_offer, t
 from app.incidents.service import AnswerDetail, Snapshot
 from app.models import Incident, Statement
 from app.slack.blocks import (
@@ -296,15 +296,8 @@ def statement_card(
 
 def published_text(statement: Statement, lang: str, tz: str) -> str:
     """Which version was approved, by whom, when."""
-    names = ", ".join(a.approver for a in statement.approvals)
-    at = statement.approvals[-1].created_at if statement.approvals else statement.created_at
-    return t(
-        "statement.published",
-        lang,
-        version=statement.version,
-        names=names,
-        at=format_time(at, lang, tz),
-    )
+    approvers = [a.approver for a in statement.approvals]
+    return published_line(statement.version, approvers, statement.approved_at, lang, tz)
 
 
 def published_card(incident: Incident, statement: Statement, lang: str, tz: str) -> dict[str, Any]:
