@@ -1,9 +1,23 @@
 """Draft the holding statement (ja/en) from the contract's answers and verdict dicts.
 
 The decisions (what is certain, what to advise, which authority to name) are made here in Python;
-the words live in Jinja2 templates (``templates/{ja,en}/holding.md.j2`` and the ``_words.md.j2``
-partial), which a company may override from its own folder. The module is pure: the current time
-is the ``now`` parameter, and nothing here reads the clock, the database or a chat platform.
+the words live in Jinja2 templates, one per ``actions.announcement`` kind and language
+(``templates/{ja,en}/{public,letter,principals,none}.md.j2`` and the ``_words.md.j2`` partial),
+which a company may override from its own folder. The module is pure: the current time is the
+``now`` parameter, and nothing here reads the clock, the database or a chat platform.
+
+Which text for which kind (DESIGN.md, "Contract additions (2026-12)"):
+
+* ``press_and_website``, ``website``: the public notice (``public.md.j2``).
+* ``hold_for_investigators``: the same notice, marked 「公表時期は捜査機関と調整のうえ決定」, its
+  publication date left for the PR lead, and without trade-secret detail.
+* ``individual_notice``: a letter to the few people concerned (``letter.md.j2``).
+* ``via_principals``: a processor's notice to its client companies (``principals.md.j2``): they
+  speak to their people and report to the PPC; the processor promises neither.
+* ``none``: a note for the room saying why no public statement is recommended (``none.md.j2``).
+
+A verdict without ``actions.announcement`` (issued before the field existed) gets the kind
+``announcement_for`` derives from the severity and the answers.
 
 Next-update promise (``default_next_update``), on the Japanese business calendar (weekends,
 national holidays and 29 Dec – 3 Jan are not business days):
@@ -33,11 +47,21 @@ import holidays
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from app.statements.wording import (
+    approximate_count,
+    format_date,
+    format_date_target,
+    format_deadline,
+    format_period,
+)
+
 __all__ = [
+    "KINDS",
     "LANGUAGES",
     "Company",
     "Draft",
     "advice_for",
+    "announcement_for",
     "certainty",
     "default_next_update",
     "draft_statement",
@@ -45,7 +69,31 @@ __all__ = [
 
 LANGUAGES = ("ja", "en")
 PACKAGED_TEMPLATES = Path(__file__).parent / "templates"
-TEMPLATE_NAME = "holding.md.j2"
+KINDS = (
+    "press_and_website",
+    "website",
+    "individual_notice",
+    "via_principals",
+    "hold_for_investigators",
+    "none",
+)
+TEMPLATES = {
+    "press_and_website": "public.md.j2",
+    "website": "public.md.j2",
+    "hold_for_investigators": "public.md.j2",
+    "individual_notice": "letter.md.j2",
+    "via_principals": "principals.md.j2",
+    "none": "none.md.j2",
+}
+SUBJECTS = (
+    "customers",
+    "employees",
+    "job_applicants",
+    "patients",
+    "students",
+    "business_partners",
+    "other",
+)
 
 PERSONAL_CATEGORIES = (
     "special_care",
@@ -72,6 +120,8 @@ LEAK_MODES = (
     "unknown",
 )
 ATTACK_MODES = frozenset({"unauthorized_access", "ransomware", "skimming"})
+# What a first public report never says about a trade secret while the police investigate.
+SECRET_CATEGORIES = frozenset(OTHER_CATEGORIES)
 
 _SEV1_DELAY = timedelta(hours=6)
 _DAY_START, _DAY_END, _MORNING = 8, 21, 9
@@ -94,6 +144,7 @@ class Draft:
     title: str
     body: str
     next_update_at: datetime | None
+    kind: str = "website"
 
     @property
     def text(self) -> str:
@@ -161,14 +212,47 @@ def _parse_moment(value: Any, zone: ZoneInfo) -> datetime | None:
     return moment.astimezone(zone)
 
 
-def _whose(categories: list[str] | None, answers: dict[str, Any]) -> str | None:
+def _subjects(categories: list[str] | None, answers: dict[str, Any]) -> list[str] | None:
+    """Whose data it is, as answered (``data_subjects``), in a fixed order; None when unknown.
+
+    A business-card list (only ``business_contact`` data) is about people at partner companies
+    even when nobody answered the question.
+    """
     if categories is not None and not set(categories) & set(PERSONAL_CATEGORIES):
         return None
-    if answers.get("role") == "processor":
-        return "principal_customers"
-    if categories == ["business_contact"]:
-        return "business_contacts"
-    return "customers"
+    raw = answers.get("data_subjects")
+    given = {s for s in raw if isinstance(s, str)} if isinstance(raw, list | tuple) else set()
+    ordered = [s for s in SUBJECTS if s in given]
+    if ordered:
+        return ordered
+    return ["business_partners"] if categories == ["business_contact"] else None
+
+
+def _period(answers: dict[str, Any]) -> tuple[date | None, date | None]:
+    raw = answers.get("exposure_period")
+    if not isinstance(raw, dict):
+        return None, None
+    start = _parse_day(raw.get("from", raw.get("start")))
+    return start, _parse_day(raw.get("to", raw.get("end")))
+
+
+def _parse_day(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def _cause(answers: dict[str, Any]) -> str | None:
+    value = answers.get("cause")
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split()).rstrip("。.")
+    return text or None
 
 
 def _strong_encryption(answers: dict[str, Any]) -> bool:
@@ -178,21 +262,37 @@ def _strong_encryption(answers: dict[str, Any]) -> bool:
 def advice_for(answers: dict[str, Any] | None) -> list[str]:
     """What the statement asks affected people to do, most urgent first.
 
-    Codes: card, password, phishing, special_care; precaution (access ruled out, or strong
-    encryption with the key safe); nothing (no personal data).
+    Codes: leak_site (data posted publicly: do not download or spread it), card, password,
+    phishing, special_care; precaution (access ruled out, or strong encryption with the key
+    safe); nothing (no personal data).
     """
     answers = answers if isinstance(answers, dict) else {}
-    return _advice(_categories(answers), certainty(answers), _strong_encryption(answers))
+    return _advice(
+        _categories(answers),
+        certainty(answers),
+        _strong_encryption(answers),
+        published=answers.get("published") is True,
+        skimming=_mode(answers) == "skimming",
+    )
 
 
-def _advice(categories: list[str] | None, cert: str, strong_encryption: bool) -> list[str]:
+def _advice(
+    categories: list[str] | None,
+    cert: str,
+    strong_encryption: bool,
+    *,
+    published: bool = False,
+    skimming: bool = False,
+) -> list[str]:
+    # Data on a leak site: everyone is asked not to download or spread it, whatever it is.
+    first = ["leak_site"] if published else []
     if categories is not None and not set(categories) & set(PERSONAL_CATEGORIES):
-        return ["nothing"]
+        return first or ["nothing"]
     if cert == "ruled_out" or (strong_encryption and cert != "confirmed"):
-        return ["precaution"]
+        return first + ["precaution"]
     given = set(categories or ())
-    advice = []
-    if "financial" in given:
+    advice = first
+    if "financial" in given or skimming:
         advice.append("card")
     if "credentials" in given:
         advice.append("password")
@@ -219,50 +319,58 @@ def _ppc(appi: dict[str, Any], notify_principal: bool) -> str | None:
     return None
 
 
-def _police(actions: dict[str, Any], answers: dict[str, Any], mode: str) -> str | None:
+def _police(actions: dict[str, Any], answers: dict[str, Any], mode: str, card: bool) -> str | None:
     """How the statement speaks of the police: it says they are consulted only when the room
-    answered so; a verdict that merely recommends it becomes a plan ("will work with")."""
+    answered so; a verdict that merely recommends it becomes a plan. A card leak or misuse
+    already seen is a crime with victims: the plan is to consult, never "as needed"."""
     consulted = answers.get("police_involved") is True
     if not consulted and actions.get("coordinate_with_police") != "yes":
         return None
     # Where an insider theft is under investigation, naming the police can hurt the case.
     if mode == "insider_theft":
         return "neutral"
-    return "consulting" if consulted else "will_consult"
+    if consulted:
+        return "consulting"
+    return "will_consult" if card or answers.get("secondary_damage") is True else "as_needed"
 
 
-def _notify_individuals(appi: dict[str, Any], gdpr: dict[str, Any], whose: str | None) -> bool:
+def _notify_individuals(appi: dict[str, Any], gdpr: dict[str, Any], personal: bool) -> bool:
     duty = appi.get("notify_individuals") in ("required", "conditional")
-    return whose is not None and (duty or gdpr.get("notify_individuals") == "required")
+    return personal and (duty or gdpr.get("notify_individuals") == "required")
+
+
+def announcement_for(answers: dict[str, Any] | None, verdict: dict[str, Any] | None) -> str:
+    """How the company speaks: the verdict's ``actions.announcement``.
+
+    A verdict issued before that field existed gets the kind its facts imply: a processor speaks
+    through its principals; a police hold waits; a press conference or SEV1/SEV2 or rapid
+    disclosure is public; a minor leak of personal data is a letter; no leak at all is none.
+    """
+    answers = answers if isinstance(answers, dict) else {}
+    verdict = verdict if isinstance(verdict, dict) else {}
+    actions = _section(verdict, "actions")
+    given = actions.get("announcement")
+    if given in KINDS:
+        return str(given)
+    categories = _categories(answers)
+    if categories is not None and not set(categories) & set(PERSONAL_CATEGORIES):
+        public = verdict.get("severity") in ("SEV1", "SEV2")
+        return "hold_for_investigators" if answers.get("police_disclosure_hold") is True else (
+            "website" if public else "none"
+        )
+    if answers.get("role") == "processor" or actions.get("notify_principal") is True:
+        return "via_principals"
+    if answers.get("police_disclosure_hold") is True:
+        return "hold_for_investigators"
+    if actions.get("press_conference") is True:
+        return "press_and_website"
+    if verdict.get("severity") in ("SEV1", "SEV2") or actions.get("rapid_public_disclosure") is True:
+        return "website"
+    not_a_leak = certainty(answers) == "ruled_out" or _strong_encryption(answers)
+    return "none" if not_a_leak else "individual_notice"
 
 
 # --- formatting ----------------------------------------------------------------------------------
-
-_EN_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
-_EN_WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
-_JA_WEEKDAYS = "月火水木金土日"
-
-
-def format_date(moment: datetime, lang: str) -> str:
-    """28 November 2026 / 2026年11月28日."""
-    if lang == "ja":
-        return f"{moment.year}年{moment.month}月{moment.day}日"
-    return f"{moment.day} {_EN_MONTHS[moment.month - 1]} {moment.year}"
-
-
-def format_deadline(moment: datetime, lang: str) -> str:
-    """18:00 JST on Sunday 29 November 2026 / 2026年11月29日（日）18時."""
-    zone_name = moment.tzname() or ""
-    if lang == "ja":
-        minutes = f"{moment.minute}分" if moment.minute else ""
-        zone = "" if zone_name == "JST" else f"（{zone_name}）"
-        weekday = _JA_WEEKDAYS[moment.weekday()]
-        return f"{format_date(moment, lang)}（{weekday}）{moment.hour}時{minutes}{zone}"
-    weekday = _EN_WEEKDAYS[moment.weekday()]
-    return f"{moment:%H:%M} {zone_name} on {weekday} {format_date(moment, lang)}".replace("  ", " ")
-
 
 def _join_lines(value: str) -> str:
     """The ``para`` filter: text written one sentence a line becomes one line.
@@ -365,6 +473,8 @@ def _context(
     next_update_at: datetime,
     edition: int,
 ) -> dict[str, Any]:
+    kind = announcement_for(answers, verdict)
+    hold = kind == "hold_for_investigators"
     categories = _categories(answers)
     cert = certainty(answers)
     mode = _mode(answers)
@@ -372,34 +482,73 @@ def _context(
     notify_principal = actions.get("notify_principal") is True
     strong = _strong_encryption(answers)
     discovered = _parse_moment(answers.get("discovered_at"), zone)
-    whose = _whose(categories, answers)
+    subjects = _subjects(categories, answers)
+    personal = categories is None or bool(set(categories) & set(PERSONAL_CATEGORIES))
+    count = _count(answers)
+    start, end = _period(answers)
+    card = mode == "skimming" or "financial" in (categories or ())
+    local_now = now.astimezone(zone)
+    shown = [c for c in categories if c not in SECRET_CATEGORIES] if hold and categories else categories
     return {
         "lang": lang,
+        "kind": kind,
+        "hold": hold,
         "edition": edition,
         "company": company.name or None,
         "contact": company.contact or None,
-        "issued_on": format_date(now.astimezone(zone), lang),
+        "issued_on": format_date(local_now, lang),
         "discovered_on": format_date(discovered, lang) if discovered else None,
-        "next_update_on": format_deadline(next_update_at.astimezone(zone), lang),
+        "next_update_on": format_date_target(next_update_at.astimezone(zone), local_now, lang),
         "mode": mode,
         "certainty": cert,
         "published": answers.get("published") is True,
-        "secondary_damage": answers.get("secondary_damage") is True,
-        "categories": categories,
-        "personal": whose is not None,
-        "whose": whose,
-        "count": _count(answers),
+        "secondary_damage": _tristate(answers.get("secondary_damage")),
+        "categories": shown,
+        "secrets_withheld": bool(hold and categories and len(shown or ()) < len(categories)),
+        "personal": personal,
+        "subjects": subjects,
+        "processor": answers.get("role") == "processor",
+        "count": count,
+        "count_text": approximate_count(count, lang) if count else None,
+        "card": card,
+        "period": format_period(start, end, lang),
+        "cause": _cause(answers),
         "strong_encryption": strong,
         "contained": _tristate(answers.get("contained")),
         "attack": mode in ATTACK_MODES,
         "ppc": _ppc(appi, notify_principal),
         "gdpr": gdpr.get("relevant") is True,
-        "police": _police(actions, answers, mode),
+        "police": _police(actions, answers, mode, card),
         "notify_principal": notify_principal,
-        "notify_individuals": _notify_individuals(appi, gdpr, whose) and cert != "ruled_out",
-        "advice": _advice(categories, cert, strong),
+        "notify_individuals": _notify_individuals(appi, gdpr, personal) and cert != "ruled_out",
+        "advice": _advice(
+            categories,
+            cert,
+            strong,
+            published=answers.get("published") is True,
+            skimming=mode == "skimming",
+        ),
         "severity": verdict.get("severity") if isinstance(verdict.get("severity"), str) else None,
+        "none_reasons": _none_reasons(categories, cert, strong) if kind == "none" else [],
+        "verdict_reasons": _verdict_reasons(verdict, lang) if kind == "none" else [],
     }
+
+
+def _none_reasons(categories: list[str] | None, cert: str, strong: bool) -> list[str]:
+    """Why no statement is recommended, most decisive first."""
+    if categories is not None and not set(categories) & set(PERSONAL_CATEGORIES):
+        return ["not_personal"]
+    if cert == "ruled_out":
+        return ["ruled_out"]
+    return ["encrypted"] if strong and cert != "confirmed" else ["minor"]
+
+
+def _verdict_reasons(verdict: dict[str, Any], lang: str) -> list[str]:
+    reasons = verdict.get("reasons")
+    if not isinstance(reasons, list):
+        return []
+    texts = (r.get(lang) for r in reasons if isinstance(r, dict))
+    return [t.strip() for t in texts if isinstance(t, str) and t.strip()]
 
 
 def draft_statement(
@@ -435,6 +584,13 @@ def draft_statement(
         answers, verdict, lang, company, now, zone, next_update_at, max(1, int(edition))
     )
     env = _environment(str(template_dir) if template_dir is not None else None)
-    rendered = _tidy(env.get_template(f"{lang}/{TEMPLATE_NAME}").render(context))
+    template = env.get_template(f"{lang}/{TEMPLATES[context['kind']]}")
+    rendered = _tidy(template.render(context))
     title, _, body = rendered.partition("\n")
-    return Draft(lang=lang, title=title.strip(), body=body.strip(), next_update_at=next_update_at)
+    return Draft(
+        lang=lang,
+        title=title.strip(),
+        body=body.strip(),
+        next_update_at=next_update_at,
+        kind=context["kind"],
+    )
