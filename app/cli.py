@@ -316,7 +316,8 @@ def draft(
     policy = load_policy(config.policy_file) if config.policy_file else None
     verdict = run_assess(answers, policy, tz=config.timezone).model_dump(mode="json")
     raw = answers.model_dump(mode="json", exclude_none=True)
-    now = answers.discovered_at if answers.discovered_at else datetime.now(config.tz)
+    # Written now, not at discovery: a draft dated at discovery promises updates already past.
+    now = datetime.now(config.tz)
     statement = draft_statement(
         raw,
         verdict,
@@ -328,7 +329,10 @@ def draft(
     )
     typer.echo(statement.text)
     if check:
-        for finding in check_statement(statement.text, lang, answers=raw, verdict=verdict):
+        findings = check_statement(
+            statement.text, lang, answers=raw, verdict=verdict, now=now, tz=config.timezone
+        )
+        for finding in findings:
             typer.echo(f"! {finding.code}: {finding.message(lang)}", err=True)
 
 

@@ -14,7 +14,20 @@ text (about a millisecond for a long statement), and it accepts any string. Find
   ``no_harm_claimed`` (no damage seen, when access is confirmed or misuse is seen). Without
   answers these are ``info``: the PR lead should verify them;
 * hints from the answers and verdict (info): ``advice_card``, ``advice_password``,
-  ``advice_phishing``, ``ppc_not_mentioned``.
+  ``advice_phishing``, ``ppc_not_mentioned``;
+* what a published notice must get right (warn), from issue 19 and DESIGN.md "Contract additions
+  (2026-12)": ``denial_in_first_report`` (「〜していないことを確認」 in a first report of an attack,
+  whatever the answers say: real companies have had to retract it), ``people_misnamed`` (お客様 /
+  customers when the people are employees, patients, applicants…), ``system_misnamed`` (a
+  contractor's system called 「当社のシステム」), ``processor_own_report`` (a processor promising its
+  own PPC report or individual notices: its clients do that), ``card_title``, ``card_period``,
+  ``card_fields``, ``card_companies``, ``card_police`` (a card leak without クレジットカード情報 in the
+  title, the period, the four fields, the card companies' monitoring and reissue, or the police),
+  ``leak_site_request`` (data on a leak site without asking people not to download or spread
+  it), ``hold_unmarked`` and ``hold_detail`` (a statement held for the investigators without its
+  mark, or with trade-secret detail), ``count_wording`` (「最大約2,000,000名」), ``date_past`` (a
+  promised date already past: needs ``now``), ``apology_repeated`` (more than one apology in the
+  body), ``tone_overblown`` (「多大なる」 and a 専用窓口 in a letter to a few people).
 """
 
 from __future__ import annotations
@@ -22,9 +35,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from app.statements.draft import advice_for, certainty
+from app.statements.draft import ATTACK_MODES, advice_for, announcement_for, certainty
 
 __all__ = ["MESSAGES_EN", "MESSAGES_JA", "Finding", "check_statement"]
 
@@ -69,6 +84,22 @@ MESSAGES_JA: dict[str, str] = {
     "advice_password": "認証情報が対象です。パスワード変更（他サービスでの同じパスワードも）をお願いする一文を入れてください。",
     "advice_phishing": "個人情報が対象です。当社を装った不審な連絡への注意を呼びかける一文を入れてください。",
     "ppc_not_mentioned": "個人情報保護委員会への報告が必要と判定されていますが、本文で触れていません。",
+    "denial_in_first_report": "サイバー攻撃の第1報で「〜していないことを確認」などと断定しています。後で撤回を迫られた例が多くあります。「現時点で…は確認されておりません」と書いてください。",
+    "people_misnamed": "対象となる方の呼び方が回答と合っていません（お客様は顧客だけです。従業員・患者さま・応募者などと書いてください）。",
+    "system_misnamed": "委託先のシステムを「当社のシステム」と書いています。「委託先のシステム」と書いてください。",
+    "processor_own_report": "受託者（委託先）の文面が、自社で個人情報保護委員会へ報告する、本人へ個別に連絡すると約束しています。「各委託元事業者様と連携し…」と書いてください。",
+    "card_title": "クレジットカード情報が対象なのに、タイトルに「クレジットカード情報」とありません。",
+    "card_period": "クレジットカード情報の漏えいで、対象期間が書かれていません（不明なら【要記入：対象期間】）。",
+    "card_fields": "対象となるカード情報の項目（カード名義人名・カード番号・有効期限・セキュリティコード）が揃っていません。",
+    "card_companies": "クレジットカード会社と連携した不正利用のモニタリングと、カードの再発行（差し替え）の案内が書かれていません。",
+    "card_police": "カード情報の漏えいで、警察への相談が具体的に書かれていません（「必要に応じて」では足りません）。",
+    "leak_site_request": "情報がインターネット上に掲載されているのに、ダウンロードや拡散をしないようにとのお願いがありません。",
+    "hold_unmarked": "公表時期を捜査機関と調整する案件なのに、「公表時期は捜査機関と調整のうえ決定」の表示がありません。",
+    "hold_detail": "捜査中の案件で、技術情報・営業情報などの詳細を書いています。捜査に支障のない範囲にとどめてください。",
+    "count_wording": "人数は「約200万名」のように書いてください（「最大約2,000,000名」は読みにくく、誇張にも見えます）。",
+    "date_past": "次回のご報告として約束している日時が、すでに過ぎています。",
+    "apology_repeated": "本文でお詫びを繰り返しています。お詫びは冒頭の一か所にしてください。",
+    "tone_overblown": "少数の方への個別のお知らせに「多大なる」や「専用窓口」は大げさです。事実に見合った表現にしてください。",
 }
 
 MESSAGES_EN: dict[str, str] = {
@@ -93,6 +124,22 @@ MESSAGES_EN: dict[str, str] = {
     "advice_password": "Credentials are involved: ask people to change their password, and any reused elsewhere.",
     "advice_phishing": "Personal data is involved: warn people about messages pretending to be from the company.",
     "ppc_not_mentioned": "The verdict calls for a report to the PPC, but the statement does not mention it.",
+    "denial_in_first_report": "A first report of a cyber attack states that nothing was accessed or taken; companies have had to retract such claims. Say what has not been found so far.",
+    "people_misnamed": "The people are named wrongly for the answers ('customers' only for customers; say employees, patients, applicants…).",
+    "system_misnamed": "A contractor's system is called 'our systems'; say it is the contractor's.",
+    "processor_own_report": "A processor promises its own PPC report or its own notices to individuals; its clients do that. Say it is working with its clients.",
+    "card_title": "Payment card data is involved but the title does not say so.",
+    "card_period": "A card leak without the period affected (use a placeholder if it is not known yet).",
+    "card_fields": "The card fields are incomplete (cardholder name, card number, expiry date, security code).",
+    "card_companies": "It does not say that the card companies are monitoring the cards and that cards can be replaced.",
+    "card_police": "A card leak without a clear statement about the police ('as needed' is not enough).",
+    "leak_site_request": "The data is posted online, but the statement does not ask people not to download or share it.",
+    "hold_unmarked": "The timing must be agreed with the investigators, but the statement is not marked so.",
+    "hold_detail": "The statement details trade secrets while the police are investigating; leave that out.",
+    "count_wording": "Write counts as 'about 2 million', not 'up to about 2,000,000'.",
+    "date_past": "The promised date of the next update is already past.",
+    "apology_repeated": "The body apologises more than once; apologise once, at the start.",
+    "tone_overblown": "A letter to a few people should not speak of 'great inconvenience' or a dedicated helpline.",
 }
 
 
@@ -330,6 +377,7 @@ _PARTS: dict[str, list[tuple[str, tuple[_Family, ...]]]] = {
                     "追ってご報告",
                     "随時お知らせ",
                     "随時ご報告",
+                    "改めてご連絡",
                 ),
             ),
         ),
@@ -484,6 +532,7 @@ _PARTS: dict[str, list[tuple[str, tuple[_Family, ...]]]] = {
                     ),
                     r"\bas soon as (?:we|further|more|they)\b",
                     r"\bkeep you (?:informed|updated)\b",
+                    r"\bcontact you again\b",
                 ),
             ),
         ),
@@ -491,9 +540,10 @@ _PARTS: dict[str, list[tuple[str, tuple[_Family, ...]]]] = {
 }
 
 _TITLE_WORDS = {
-    "ja": re.compile("お詫び|お知らせ|について|に関する|報告|ご案内"),
+    "ja": re.compile("お詫び|お知らせ|について|に関する|報告|ご案内|推奨"),
     "en": re.compile(
-        r"\b(?:notice|apolog\w*|update|statement|regarding|about|incident|breach|leak)\b"
+        r"\b(?:notice|apolog\w*|update|statement|regarding|about|incident|breach|leak|attack"
+        r"|access|information|data|device|error|recipients|recommended)\b"
     ),
 }
 _TITLE_MAX = 160
@@ -811,15 +861,7 @@ _ADVICE_HINTS: list[tuple[str, str, _Family]] = [
     (
         "advice_card",
         "card",
-        _family(
-            "明細",
-            "カード会社",
-            "カード発行会社",
-            r"\bstatement",
-            r"\bcard issuer\b",
-            r"\bcard company\b",
-            r"\byour bank\b",
-        ),
+        _family("明細", r"\bstatements\b", r"\bcard issuer\b", r"\byour bank\b"),
     ),
     (
         "advice_password",
@@ -847,6 +889,266 @@ _ADVICE_HINTS: list[tuple[str, str, _Family]] = [
     ),
 ]
 _PPC = _family("個人情報保護委員会", r"\bpersonal information protection commission\b", r"\bppc\b")
+
+
+# --- what a published notice must get right (issue 19) ----------------------------------------
+
+_ATTACK_WORDS = _family(
+    "不正アクセス",
+    "ランサムウェア",
+    "サイバー攻撃",
+    "スキミング",
+    "改ざん",
+    r"\bunauthori[sz]ed access\b",
+    r"\bransomware\b",
+    r"\bcyber[- ]?attack",
+    r"\bhack",
+)
+_LATER_REPORT = _family(
+    ("報", r"第\s*(?:[2-9２-９]|[1-9１-９][0-9０-９]|[二三四五六七八九十])\s*報"),
+    ("update", r"\bupdate\s*(?:[2-9]|1\d)\b"),
+    *_each(r"\b{w} (?:update|report)\b", "second", "third", "fourth", "fifth", "further", "final"),
+)
+_CONFIRMED_NEGATIVE = _family(
+    ("ことを確認", r"な(?:い|かった)ことを確認"),
+    ("confirmed that", r"\bconfirmed that (?:no|none|nothing)\b"),
+    ("confirmed", r"\bconfirmed that [^.\n]{0,60}?\b(?:was|were|has|have) not\b"),
+)
+_CUSTOMERS = _family(("お客様", "お客様(?!相談|センター|窓口)"), r"\bcustomers?\b")
+_OWN_SYSTEM = _family(
+    "当社のシステム",
+    "当社システム",
+    "弊社のシステム",
+    "弊社システム",
+    "当社のサーバ",
+    "弊社のサーバ",
+    ("our", r"(?<!contractor's )\bour (?:own )?(?:systems?|servers?|network)\b"),
+)
+_OWN_NOTICE = _family(
+    "個別にご連絡",
+    "個別に連絡",
+    "個別にご通知",
+    "個別に通知",
+    r"\bwe will (?:write to|contact|notify) (?:each|every|all|the) (?:person|people|individual)",
+)
+_ON_BEHALF = re.compile(r"委託元|ご依頼元|委託者|\bclients?\b|\bagreement\b")
+_CARD_WORD = re.compile(r"クレジットカード|\bcard\b|\bpayment card")
+_CARD_PERIOD = _family("対象期間", ("～", r"\d日?\s*[～〜~]\s*"), r"\bperiod\b", r"\bbetween \d")
+_CARD_FIELDS = {
+    "ja": (("名義",), ("番号",), ("有効期限",), ("セキュリティコード",)),
+    "en": (
+        ("cardholder", "name on the card"),
+        ("card number",),
+        ("expiry", "expiration"),
+        ("security code", "cvv", "cvc"),
+    ),
+}
+_CARD_MONITORING = _family("モニタリング", "監視", r"\bmonitor")
+_CARD_REISSUE = _family(
+    "再発行", "差し替え", "差替", r"\breplacement card", r"\breissu", r"\breplace"
+)
+_POLICE = _family("警察", "捜査機関", r"\bpolice\b")
+_POLICE_VAGUE = _family(
+    ("警察", r"必要に応じ[てた][^。\n]{0,10}警察"),
+    r"\bpolice (?:as needed|where appropriate|if necessary)\b",
+    (
+        "the police",
+        r"\b(?:involve|contact) the police (?:as needed|where appropriate|if necessary)\b",
+    ),
+)
+_SPREAD_REQUEST = _family(
+    "拡散", "ダウンロード", "転載", r"\bdownload", r"\bshare it\b", r"\bspread"
+)
+_HOLD_MARK = _family("捜査機関と調整", r"\bagreed with the investigat", r"\bagreed with the police")
+_SECRET_DETAIL = _family(
+    "技術情報",
+    "営業情報",
+    "製造ノウハウ",
+    "設計図",
+    "設計情報",
+    "顧客リスト",
+    "営業秘密",
+    r"\btrade secrets?\b",
+    r"\btechnical and business information\b",
+    r"\bdesign documents?\b",
+)
+_COUNT_WORDING = _family(
+    "最大約",
+    (",", r"\d{1,3}(?:,\d{3}){2,}\s*(?:名|人|件)"),
+    r"\bup to about\b",
+)
+_APOLOGY = _family(
+    "お詫び申し上げ",
+    "お詫びいたし",
+    "おわび申し上げ",
+    "謝罪いたし",
+    "申し訳ございません",
+    "申し訳ありません",
+    r"\bapologi[sz]e",
+    r"\bwe are (?:very |deeply |truly )?sorry\b",
+)
+_OVERBLOWN = _family(
+    "多大なる",
+    "多大な",
+    "専用窓口",
+    "専用のお問い合わせ窓口",
+    "専用お問い合わせ窓口",
+    r"\bgreat inconvenience\b",
+    r"\bdedicated helpline\b",
+)
+_PROMISE = re.compile(r"次回|目途|めど|までに|予定|next update|\bby\b")
+_JA_DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日(?:[^。\n\d]{0,6}?(\d{1,2})時)?")
+_EN_MONTH_NUMBERS = {m: i + 1 for i, m in enumerate(_MONTHS.split("|"))}
+_EN_DATE = re.compile(
+    rf"(?:(\d{{1,2}}):(\d{{2}})[^.\n]{{0,20}}?)?\b(\d{{1,2}}) ({_MONTHS})(?: (\d{{4}}))?"
+)
+_HALF_YEAR_DAYS = 183
+
+
+def _sentences(text: str) -> Iterator[tuple[int, str]]:
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        yield start, text[start : match.end()]
+        start = match.end()
+    if start < len(text):
+        yield start, text[start:]
+
+
+def _is_card(answers: dict[str, Any] | None) -> bool:
+    if answers is None:
+        return False
+    categories = answers.get("data_categories")
+    financial = isinstance(categories, list) and "financial" in categories
+    return financial or answers.get("leak_mode") == "skimming"
+
+
+def _is_attack(text: _Text, answers: dict[str, Any] | None) -> bool:
+    if answers is not None:
+        mode = answers.get("leak_mode")
+        return isinstance(mode, str) and mode in ATTACK_MODES
+    return _ATTACK_WORDS.search(text.search)
+
+
+def _check_first_report(text: _Text, answers: dict[str, Any] | None) -> Iterator[Finding]:
+    if not _is_attack(text, answers) or _LATER_REPORT.search(text.search):
+        return
+    level = WARN if answers is not None else INFO  # without answers it may be a later report
+    for family in (_DENIED, _CONFIRMED_NEGATIVE):
+        for match in family.finditer(text.search):
+            excerpt = text.excerpt(match.start(), match.end())
+            yield _finding("denial_in_first_report", level, excerpt)
+
+
+def _check_names(text: _Text, answers: dict[str, Any] | None) -> Iterator[Finding]:
+    if answers is None:
+        return
+    subjects = answers.get("data_subjects")
+    if isinstance(subjects, list) and subjects and "customers" not in subjects:
+        for match in _CUSTOMERS.finditer(text.search):
+            yield _finding("people_misnamed", excerpt=text.excerpt(match.start(), match.end()))
+    if answers.get("leak_mode") == "vendor_incident":
+        for match in _OWN_SYSTEM.finditer(text.search):
+            yield _finding("system_misnamed", excerpt=text.excerpt(match.start(), match.end()))
+
+
+def _check_processor(
+    text: _Text, answers: dict[str, Any] | None, kind: str | None
+) -> Iterator[Finding]:
+    processor = kind == "via_principals" or (answers or {}).get("role") == "processor"
+    if not processor:
+        return
+    for start, sentence in _sentences(text.search):
+        own = _PPC.search(sentence) or _OWN_NOTICE.search(sentence)
+        if own and not _ON_BEHALF.search(sentence):
+            yield _finding(
+                "processor_own_report", excerpt=text.excerpt(start, start + len(sentence))
+            )
+
+
+def _check_card(text: _Text, lang: str, answers: dict[str, Any] | None) -> Iterator[Finding]:
+    if not _is_card(answers):
+        return
+    title, _ = _first_line(text.search)
+    if not _CARD_WORD.search(title):
+        yield _finding("card_title", excerpt=_first_line(text.shown)[0][:80] or None)
+    if not _CARD_PERIOD.search(text.search):
+        yield _finding("card_period")
+    if not all(any(word in text.search for word in words) for words in _CARD_FIELDS[lang]):
+        yield _finding("card_fields")
+    if not (_CARD_MONITORING.search(text.search) and _CARD_REISSUE.search(text.search)):
+        yield _finding("card_companies")
+    if (answers or {}).get("leak_mode") == "insider_theft":
+        return  # the police stay unnamed while an insider case is investigated
+    vague = next(iter(_POLICE_VAGUE.finditer(text.search)), None)
+    if vague is not None or not _POLICE.search(text.search):
+        excerpt = text.excerpt(vague.start(), vague.end()) if vague else None
+        yield _finding("card_police", excerpt=excerpt)
+
+
+def _check_disclosure(
+    text: _Text, answers: dict[str, Any] | None, kind: str | None
+) -> Iterator[Finding]:
+    if (answers or {}).get("published") is True and not _SPREAD_REQUEST.search(text.search):
+        yield _finding("leak_site_request")
+    if kind == "hold_for_investigators":
+        if not _HOLD_MARK.search(text.search):
+            yield _finding("hold_unmarked")
+        for match in _SECRET_DETAIL.finditer(text.search):
+            yield _finding("hold_detail", excerpt=text.excerpt(match.start(), match.end()))
+    if kind == "individual_notice":
+        for match in _OVERBLOWN.finditer(text.search):
+            yield _finding("tone_overblown", excerpt=text.excerpt(match.start(), match.end()))
+
+
+def _check_wording(text: _Text) -> Iterator[Finding]:
+    for match in _COUNT_WORDING.finditer(text.search):
+        yield _finding("count_wording", excerpt=text.quote(match))
+    _, body = _first_line(text.search)
+    apologies = _APOLOGY.finditer(body)
+    if len(apologies) > 1:
+        offset = len(text.search) - len(body)
+        second = apologies[1]
+        yield _finding(
+            "apology_repeated", excerpt=text.excerpt(offset + second.start(), offset + second.end())
+        )
+
+
+def _promised(sentence: str, now: datetime) -> Iterator[tuple[re.Match[str], datetime]]:
+    """Dates in a sentence that promises something, read in ``now``'s zone (year-less dates
+    are this year's, or next year's when that is nearer)."""
+    for match in _JA_DATE.finditer(sentence):
+        year, month, day, hour = match.groups()
+        yield match, _moment(year, int(month), int(day), hour, None, now)
+    for match in _EN_DATE.finditer(sentence):
+        hour, minute, day, month, year = match.groups()
+        yield match, _moment(year, _EN_MONTH_NUMBERS[month], int(day), hour, minute, now)
+
+
+def _moment(
+    year: str | None, month: int, day: int, hour: str | None, minute: str | None, now: datetime
+) -> datetime:
+    try:
+        moment = datetime(int(year) if year else now.year, month, day, tzinfo=now.tzinfo)
+    except ValueError:
+        return now.replace(year=now.year + 1)  # not a date: never past
+    if year is None and (now - moment).days > _HALF_YEAR_DAYS:
+        moment = moment.replace(year=now.year + 1)
+    if hour is not None and int(hour) < 24:
+        return moment.replace(hour=int(hour), minute=int(minute or 0))
+    return moment.replace(hour=23, minute=59)
+
+
+def _check_dates(text: _Text, now: datetime | None) -> Iterator[Finding]:
+    if now is None:
+        return
+    for start, sentence in _sentences(text.search):
+        if not _PROMISE.search(sentence):
+            continue
+        for match, moment in _promised(sentence, now):
+            if moment < now:
+                yield _finding(
+                    "date_past", excerpt=text.excerpt(start + match.start(), start + match.end())
+                )
 
 
 # --- the checks --------------------------------------------------------------------------------
@@ -927,8 +1229,15 @@ _CERTAINTY_RULES: list[tuple[str, _Family, Callable[[str], bool], bool]] = [
 
 
 def _check_certainty(text: _Text, answers: dict[str, Any] | None) -> Iterator[Finding]:
+    first_attack_report = _is_attack(text, answers) and not _LATER_REPORT.search(text.search)
+    misuse = (answers or {}).get("secondary_damage")
     for code, pattern, applies, hedgeable in _CERTAINTY_RULES:
         level = _certainty_level(answers, applies)
+        if code == "no_harm_claimed" and misuse is not None:
+            # The room answered whether misuse has been seen: saying so is a fact, either way.
+            level = WARN if misuse else None
+        if code == "leak_denied" and first_attack_report:
+            continue  # denial_in_first_report says it, whatever the answers
         if level is None:
             continue
         for match in pattern.finditer(text.search):
@@ -965,24 +1274,50 @@ def _capped(findings: Iterator[Finding]) -> list[Finding]:
     return kept
 
 
+_PEOPLE_ADVICE = {"missing_advice", "advice_card", "advice_password", "advice_phishing"}
+_NOT_A_STATEMENT = {code for code in MESSAGES_EN if code.startswith("missing_")}
+
+
 def check_statement(
     text: str,
     lang: str,
     *,
     answers: dict[str, Any] | None = None,
     verdict: dict[str, Any] | None = None,
+    now: datetime | None = None,
+    tz: str = "Asia/Tokyo",
 ) -> list[Finding]:
-    """Findings for ``text`` (title line first), parts in ``lang`` ("ja", else English)."""
+    """Findings for ``text`` (title line first), parts in ``lang`` ("ja", else English).
+
+    ``now`` (timezone-aware) lets the checker find a promised date already past; dates without
+    a zone in the text are read in ``tz``. The note that no statement is recommended (kind
+    ``none``) is checked for placeholders and phrases only: it is not a statement.
+    """
     written = _Text.of(text if isinstance(text, str) else str(text))
     part_lang = "ja" if lang == "ja" else "en"
     answers = answers if isinstance(answers, dict) else None
     verdict = verdict if isinstance(verdict, dict) else None
+    kind = announcement_for(answers, verdict) if answers or verdict else None
+    local_now = now.astimezone(ZoneInfo(tz)) if now is not None and now.tzinfo else None
+
+    # A note for the room is not a statement; clients are not asked to do what individuals are.
+    skipped = {"none": _NOT_A_STATEMENT, "via_principals": _PEOPLE_ADVICE}.get(kind or "", set())
 
     def everything() -> Iterator[Finding]:
-        yield from _check_title(written, part_lang)
-        yield from _check_parts(written, part_lang)
+        if kind != "none":
+            yield from _check_title(written, part_lang)
+        yield from (f for f in _check_parts(written, part_lang) if f.code not in skipped)
         yield from _check_phrases(written)
         yield from _check_certainty(written, answers)
-        yield from _check_hints(written.search, answers, verdict)
+        yield from _check_first_report(written, answers)
+        yield from _check_names(written, answers)
+        yield from _check_processor(written, answers, kind)
+        if kind != "none":
+            yield from _check_card(written, part_lang, answers)
+            yield from _check_disclosure(written, answers, kind)
+            hints = _check_hints(written.search, answers, verdict)
+            yield from (f for f in hints if f.code not in skipped)
+        yield from _check_wording(written)
+        yield from _check_dates(written, local_now)
 
     return _capped(everything())

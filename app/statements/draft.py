@@ -51,7 +51,6 @@ from app.statements.wording import (
     approximate_count,
     format_date,
     format_date_target,
-    format_deadline,
     format_period,
 )
 
@@ -324,7 +323,7 @@ def _police(actions: dict[str, Any], answers: dict[str, Any], mode: str, card: b
     answered so; a verdict that merely recommends it becomes a plan. A card leak or misuse
     already seen is a crime with victims: the plan is to consult, never "as needed"."""
     consulted = answers.get("police_involved") is True
-    if not consulted and actions.get("coordinate_with_police") != "yes":
+    if not consulted and actions.get("coordinate_with_police") != "yes" and not card:
         return None
     # Where an insider theft is under investigation, naming the police can hurt the case.
     if mode == "insider_theft":
@@ -342,35 +341,36 @@ def _notify_individuals(appi: dict[str, Any], gdpr: dict[str, Any], personal: bo
 def announcement_for(answers: dict[str, Any] | None, verdict: dict[str, Any] | None) -> str:
     """How the company speaks: the verdict's ``actions.announcement``.
 
-    A verdict issued before that field existed gets the kind its facts imply: a processor speaks
-    through its principals; a police hold waits; a press conference or SEV1/SEV2 or rapid
-    disclosure is public; a minor leak of personal data is a letter; no leak at all is none.
+    A verdict issued before that field existed (or none at all) gets the kind its facts imply,
+    read the worse way: a processor speaks through its principals; a police hold waits; a press
+    conference, SEV1/SEV2, rapid disclosure or an unknown severity is public; no leak at all
+    (access ruled out, strong encryption, no personal data) is none; a minor leak is a letter.
     """
     answers = answers if isinstance(answers, dict) else {}
     verdict = verdict if isinstance(verdict, dict) else {}
     actions = _section(verdict, "actions")
     given = actions.get("announcement")
-    if given in KINDS:
-        return str(given)
+    if isinstance(given, str) and given in KINDS:
+        return given
+    severity = verdict.get("severity")
     categories = _categories(answers)
-    if categories is not None and not set(categories) & set(PERSONAL_CATEGORIES):
-        public = verdict.get("severity") in ("SEV1", "SEV2")
-        return "hold_for_investigators" if answers.get("police_disclosure_hold") is True else (
-            "website" if public else "none"
-        )
-    if answers.get("role") == "processor" or actions.get("notify_principal") is True:
+    personal = categories is None or bool(set(categories) & set(PERSONAL_CATEGORIES))
+    if personal and (answers.get("role") == "processor" or actions.get("notify_principal") is True):
         return "via_principals"
     if answers.get("police_disclosure_hold") is True:
         return "hold_for_investigators"
     if actions.get("press_conference") is True:
         return "press_and_website"
-    if verdict.get("severity") in ("SEV1", "SEV2") or actions.get("rapid_public_disclosure") is True:
+    if severity in ("SEV1", "SEV2") or actions.get("rapid_public_disclosure") is True:
         return "website"
-    not_a_leak = certainty(answers) == "ruled_out" or _strong_encryption(answers)
-    return "none" if not_a_leak else "individual_notice"
+    cert = certainty(answers)
+    if not personal or cert == "ruled_out" or (_strong_encryption(answers) and cert != "confirmed"):
+        return "none"
+    return "individual_notice" if severity in ("SEV3", "SEV4") else "website"
 
 
 # --- formatting ----------------------------------------------------------------------------------
+
 
 def _join_lines(value: str) -> str:
     """The ``para`` filter: text written one sentence a line becomes one line.
@@ -488,7 +488,9 @@ def _context(
     start, end = _period(answers)
     card = mode == "skimming" or "financial" in (categories or ())
     local_now = now.astimezone(zone)
-    shown = [c for c in categories if c not in SECRET_CATEGORIES] if hold and categories else categories
+    shown = (
+        [c for c in categories if c not in SECRET_CATEGORIES] if hold and categories else categories
+    )
     return {
         "lang": lang,
         "kind": kind,

@@ -180,7 +180,12 @@ def test_no_harm_seen_is_flagged_when_access_is_confirmed_or_misuse_seen(
 def test_without_answers_certainty_findings_are_information_to_verify(lang: str) -> None:
     text = with_sentence(lang, OVERSTATED[lang][0] + DENIED[lang][0] + NO_HARM[lang][0])
     found = {f.code: f.level for f in check_statement(text, lang)}
-    assert found == {"leak_overstated": "info", "leak_denied": "info", "no_harm_claimed": "info"}
+    # The draft is about an attack: without answers, a denial may be wrong in a first report.
+    assert found == {
+        "leak_overstated": "info",
+        "denial_in_first_report": "info",
+        "no_harm_claimed": "info",
+    }
 
 
 @pytest.mark.parametrize(
@@ -225,7 +230,7 @@ def test_an_empty_statement_misses_every_part(lang: str, text: str) -> None:
         ("ja", "【お問い合わせ窓口】", "missing_contact"),
         ("ja", "【お客様へのお願い】", "missing_advice"),
         ("en", "Next update", "missing_next_update"),
-        ("en", "Contact", "missing_contact"),
+        ("en", "For more information", "missing_contact"),
         ("en", "What you can do", "missing_advice"),
     ],
 )
@@ -239,7 +244,7 @@ def test_a_removed_section_is_reported_missing(lang: str, cut: str, code: str) -
 def test_apology_in_the_title_alone_is_not_enough(lang: str) -> None:
     text = clean(lang)
     stripped = text.replace("深くお詫び申し上げます", "お知らせいたします").replace(
-        "apologise", "write"
+        "We are very sorry for", "We write about"
     )
     stripped = stripped.replace("心よりお詫び申し上げます", "")
     assert "missing_apology" in codes(stripped, lang)

@@ -60,6 +60,10 @@ def test_both_languages_define_the_same_phrases() -> None:
     assert {"subject", "event", "certainty_sentences", "containment", "advice_item"} <= macros("ja")
 
 
-def test_both_languages_have_a_holding_template() -> None:
+def test_both_languages_have_a_template_for_every_announcement_kind() -> None:
+    from app.statements.draft import KINDS, TEMPLATES
+
+    assert set(TEMPLATES) == set(KINDS)
     for lang in ("ja", "en"):
-        assert (PACKAGE / "templates" / lang / "holding.md.j2").is_file()
+        for name in set(TEMPLATES.values()):
+            assert (PACKAGE / "templates" / lang / name).is_file()
