@@ -39,7 +39,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from app.statements.draft import ATTACK_MODES, advice_for, announcement_for, certainty
+from app.statements.draft import ATTACK_MODES, SUBJECTS, advice_for, announcement_for, certainty
 
 __all__ = ["MESSAGES_EN", "MESSAGES_JA", "Finding", "check_statement"]
 
@@ -1042,8 +1042,11 @@ def _check_first_report(text: _Text, answers: dict[str, Any] | None) -> Iterator
 def _check_names(text: _Text, answers: dict[str, Any] | None) -> Iterator[Finding]:
     if answers is None:
         return
-    subjects = answers.get("data_subjects")
-    if isinstance(subjects, list) and subjects and "customers" not in subjects:
+    raw = answers.get("data_subjects")
+    subjects = (
+        [s for s in raw if isinstance(s, str) and s in SUBJECTS] if isinstance(raw, list) else []
+    )
+    if subjects and "customers" not in subjects:
         for match in _CUSTOMERS.finditer(text.search):
             yield _finding("people_misnamed", excerpt=text.excerpt(match.start(), match.end()))
     if answers.get("leak_mode") == "vendor_incident":

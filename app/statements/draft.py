@@ -57,6 +57,7 @@ from app.statements.wording import (
 __all__ = [
     "KINDS",
     "LANGUAGES",
+    "PUBLIC_KINDS",
     "Company",
     "Draft",
     "advice_for",
@@ -76,6 +77,7 @@ KINDS = (
     "hold_for_investigators",
     "none",
 )
+PUBLIC_KINDS = frozenset({"press_and_website", "website", "hold_for_investigators"})
 TEMPLATES = {
     "press_and_website": "public.md.j2",
     "website": "public.md.j2",
@@ -84,6 +86,7 @@ TEMPLATES = {
     "via_principals": "principals.md.j2",
     "none": "none.md.j2",
 }
+LEGACY_PUBLIC = "holding.md.j2"
 SUBJECTS = (
     "customers",
     "employees",
@@ -586,7 +589,11 @@ def draft_statement(
         answers, verdict, lang, company, now, zone, next_update_at, max(1, int(edition))
     )
     env = _environment(str(template_dir) if template_dir is not None else None)
-    template = env.get_template(f"{lang}/{TEMPLATES[context['kind']]}")
+    names = [f"{lang}/{TEMPLATES[context['kind']]}"]
+    if names[0].endswith("/public.md.j2"):
+        # A company folder made before the kinds existed overrides the public notice by this name.
+        names.insert(0, f"{lang}/{LEGACY_PUBLIC}")
+    template = env.select_template(names)
     rendered = _tidy(template.render(context))
     title, _, body = rendered.partition("\n")
     return Draft(
