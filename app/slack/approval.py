@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 
 from app.i18n import t
 from app.incidents.service import ServiceError
+from app.models import Incident
 from app.rooms.texts import refusal
 from app.slack import blocks as ui
 from app.slack.common import (
@@ -81,23 +82,34 @@ async def approve(
         await reply_later(deps.queue, body.get("response_url"), t("statement.already", lang))
 
 
-@guarded
-async def edit(
-    ack: Any, body: dict[str, Any], action: dict[str, Any], client: Any, context: Any
+async def lead_modal(
+    body: dict[str, Any], action: dict[str, Any], client: Any, deps: Deps, view: Any
 ) -> None:
-    await ack()
-    deps = deps_of(context)
+    """Opens a statement modal for a PR lead (`view(incident, version, lang)`); anyone else is
+    told at once rather than refused on save."""
     incident_id, version = target(action)
     if incident_id is None or version is None:
         return
     incident = await deps.service.get(incident_id)
     if not await lead_or_refuse(deps, body, client, incident.language):
         return
-    statement = await deps.service.statement(incident_id, version)
     # A trigger_id lives 3 seconds: the modal is the one call made before the ack returns.
     await client.views_open(
-        trigger_id=body["trigger_id"], view=ui.edit_view(incident, statement, incident.language)
+        trigger_id=body["trigger_id"], view=await view(incident, version, incident.language)
     )
+
+
+@guarded
+async def edit(
+    ack: Any, body: dict[str, Any], action: dict[str, Any], client: Any, context: Any
+) -> None:
+    await ack()
+    deps = deps_of(context)
+
+    async def view(incident: Incident, version: int, lang: str) -> Any:
+        return ui.edit_view(incident, await deps.service.statement(incident.id, version), lang)
+
+    await lead_modal(body, action, client, deps, view)
 
 
 @guarded
@@ -105,17 +117,11 @@ async def request_changes(
     ack: Any, body: dict[str, Any], action: dict[str, Any], client: Any, context: Any
 ) -> None:
     await ack()
-    deps = deps_of(context)
-    incident_id, version = target(action)
-    if incident_id is None or version is None:
-        return
-    incident = await deps.service.get(incident_id)
-    if not await lead_or_refuse(deps, body, client, incident.language):
-        return
-    await client.views_open(
-        trigger_id=body["trigger_id"],
-        view=ui.changes_view(incident, version, incident.language),
-    )
+
+    async def view(incident: Incident, version: int, lang: str) -> Any:
+        return ui.changes_view(incident, version, lang)
+
+    await lead_modal(body, action, client, deps_of(context), view)
 
 
 @guarded
