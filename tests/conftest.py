@@ -27,6 +27,8 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "database_url": database_url,
         "pr_leads": ["U0LEAD1", "U0LEAD2"],
         "responders": ["U0RESP1"],
+        # A deployment names its contact point; without one a draft cannot be approved as it is.
+        "contact_point": "0120-000-000（9:00〜18:00）",
         "worker_enabled": False,
         # The fake Slack has no rate limits; pacing is tested on its own (tests/slack/test_pacing.py).
         "slack_pacing": False,

@@ -133,6 +133,8 @@ class Assessment:
         )
         if latest is None:
             await self.statements.add_draft(session, incident, verdict, current, "leakdesk", now)
+        else:
+            await self.statements.follow_verdict(session, incident, verdict, current, now)
         return verdict, True
 
 

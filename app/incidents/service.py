@@ -98,6 +98,7 @@ class IncidentService:
         self.approvals_needed = statements.approvals_needed
         self.approve = statements.approve
         self.request_changes = statements.request_changes
+        self.record_timing_agreed = statements.record_timing_agreed
         # follow-ups
         self.followup = followups.followup
         self.followups = followups.followups

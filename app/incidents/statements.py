@@ -1,5 +1,11 @@
 """Statements: the holding statement drafted from the verdict, edited by a PR lead, sent back
-or approved (two approvals for SEV1) and published — each version on the timeline."""
+or approved (two approvals for SEV1) and published — each version on the timeline.
+
+The gate (decisions in `app.statements.gate`): until its first approval the bot's own draft
+follows each new verdict in place; approval is refused while the statement is behind the latest
+verdict or holds a placeholder, unless the approving lead records an override (on the timeline);
+a statement held for the investigators is published only once a PR lead has recorded that the
+timing was agreed with them."""
 
 from __future__ import annotations
 
@@ -8,14 +14,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.incidents.errors import ServiceError
 from app.incidents.ledger import Ledger
 from app.incidents.masking import mask
 from app.incidents.reads import latest_answers, latest_statement, latest_verdict
-from app.models import Approval, Incident, Statement, Verdict
+from app.models import Approval, Incident, Statement, TimelineEvent, Verdict
 from app.statements import check_statement, default_next_update, draft_statement
+from app.statements.gate import approval_blockers, follows_verdict, needs_agreed_timing
+
+BOT = "leakdesk"
+TIMING_AGREED = "statement.timing_agreed"
 
 
 @dataclass(frozen=True)
@@ -24,6 +35,8 @@ class ApprovalResult:
     approved_now: bool
     already: bool
     needed: int
+    # Approved, but held until a PR lead records that the timing was agreed with the police.
+    awaiting_timing: bool = False
 
 
 class Statements:
@@ -51,7 +64,7 @@ class Statements:
                 template_dir=config.templates_dir,
             )
             texts[lang] = draft.text
-            findings[lang] = _findings(draft.text, lang, answers, verdict.data)
+            findings[lang] = _findings(draft.text, lang, answers, verdict.data, now, config.tz)
         return texts, findings, next_update
 
     async def add_draft(
@@ -76,6 +89,41 @@ class Statements:
             verdict.version,
             reason="drafted",
         )
+
+    async def follow_verdict(
+        self,
+        session: AsyncSession,
+        incident: Incident,
+        verdict: Verdict,
+        current: dict[str, Any],
+        now: datetime,
+    ) -> Statement | None:
+        """A re-issued verdict rewrites the bot's own unapproved draft in place (same version), so
+        nobody approves words the facts have overtaken; a PR lead's edit is left to them."""
+        latest = await latest_statement(session, incident.id)
+        if latest is None or not follows_verdict(
+            latest.status, len(latest.approvals), latest.author, BOT
+        ):
+            return None
+        texts, findings, next_update = self.draft_texts(incident, verdict, current, now)
+        latest.texts, latest.findings = texts, findings
+        latest.next_update_at, latest.verdict_version = next_update, verdict.version
+        await self.ledger.append(
+            session,
+            incident,
+            "statement.drafted",
+            BOT,
+            {
+                "version": latest.version,
+                "texts": texts,
+                "findings": sum(len(f) for f in findings.values()),
+                "voided_approvals": 0,
+                "verdict_version": verdict.version,
+                "in_place": True,
+            },
+            now,
+        )
+        return latest
 
     async def redraft(self, incident_id: int, actor: str) -> Statement:
         now = self.ledger.clock()
@@ -109,8 +157,9 @@ class Statements:
             verdict = await latest_verdict(session, incident.id)
             current = await latest_answers(session, incident.id)
             answers = {**current, "discovered_at": incident.discovered_at.isoformat()}
+            tz = self.ledger.config.tz
             findings = {
-                lang: _findings(text, lang, answers, verdict.data if verdict else None)
+                lang: _findings(text, lang, answers, verdict.data if verdict else None, now, tz)
                 for lang, text in merged.items()
             }
             return await self._add_statement(
@@ -191,8 +240,16 @@ class Statements:
         return incident, statement
 
     async def approve(
-        self, incident_id: int, version: int, approver: str, groups: Sequence[str] = ()
+        self,
+        incident_id: int,
+        version: int,
+        approver: str,
+        groups: Sequence[str] = (),
+        override: str | None = None,
     ) -> ApprovalResult:
+        """One PR lead's approval. Refused (`statement_behind_verdict`, `statement_unfilled`)
+        while the statement is behind the latest verdict or holds a placeholder, unless the lead
+        gives `override`, a reason recorded on the timeline."""
         now = self.ledger.clock()
         async with self.ledger.write() as session:
             incident, statement = await self._statement_for_lead(
@@ -203,6 +260,8 @@ class Statements:
                 return ApprovalResult(statement, False, True, needed)
             if statement.status == "approved":
                 return ApprovalResult(statement, False, True, needed)
+            verdict = await latest_verdict(session, incident.id)
+            await self._pass_gate(session, incident, statement, verdict, approver, override, now)
             session.add(Approval(statement_id=statement.id, approver=approver, created_at=now))
             await session.flush()
             await session.refresh(statement, ["approvals"])
@@ -223,22 +282,106 @@ class Statements:
                 },
                 now,
             )
-            if approved:
-                await self.ledger.append(
-                    session,
-                    incident,
-                    "statement.published",
-                    approver,
-                    {
-                        "version": version,
-                        "approvers": [a.approver for a in statement.approvals],
-                        "next_update_at": statement.next_update_at.isoformat()
-                        if statement.next_update_at
-                        else None,
-                    },
-                    now,
+            if not approved:
+                return ApprovalResult(statement, False, False, needed)
+            current = await latest_answers(session, incident.id)
+            held = needs_agreed_timing(current, verdict.data if verdict else None)
+            if held and not await self._timing_agreed(session, incident.id):
+                return ApprovalResult(statement, True, False, needed, awaiting_timing=True)
+            await self._publish(session, incident, statement, approver, now)
+            return ApprovalResult(statement, True, False, needed)
+
+    async def _pass_gate(
+        self,
+        session: AsyncSession,
+        incident: Incident,
+        statement: Statement,
+        verdict: Verdict | None,
+        approver: str,
+        override: str | None,
+        now: datetime,
+    ) -> None:
+        """Refuses a stale or unfinished statement, or records the lead's override of it."""
+        latest_version = verdict.version if verdict else None
+        blockers = approval_blockers(statement.texts, statement.verdict_version, latest_version)
+        if not blockers:
+            return
+        reason = mask((override or "").strip()).text
+        if not reason:
+            raise ServiceError(blockers[0], ", ".join(blockers))
+        await self.ledger.append(
+            session,
+            incident,
+            "statement.override",
+            approver,
+            {
+                "version": statement.version,
+                "blockers": blockers,
+                "verdict_version": statement.verdict_version,
+                "latest_verdict": latest_version,
+                "reason": reason,
+            },
+            now,
+        )
+
+    async def _publish(
+        self,
+        session: AsyncSession,
+        incident: Incident,
+        statement: Statement,
+        actor: str,
+        now: datetime,
+    ) -> None:
+        await self.ledger.append(
+            session,
+            incident,
+            "statement.published",
+            actor,
+            {
+                "version": statement.version,
+                "approvers": [a.approver for a in statement.approvals],
+                "next_update_at": statement.next_update_at.isoformat()
+                if statement.next_update_at
+                else None,
+            },
+            now,
+        )
+
+    async def _timing_agreed(self, session: AsyncSession, incident_id: int) -> bool:
+        found = await session.execute(
+            select(TimelineEvent.id)
+            .where(TimelineEvent.incident_id == incident_id, TimelineEvent.kind == TIMING_AGREED)
+            .limit(1)
+        )
+        return found.first() is not None
+
+    async def record_timing_agreed(
+        self, incident_id: int, actor: str, note: str, groups: Sequence[str] = ()
+    ) -> Statement | None:
+        """A PR lead records that the timing of the announcement was agreed with the
+        investigators; an approved statement waiting for it is published now."""
+        if not self.ledger.authority.is_pr_lead(actor, groups):
+            raise ServiceError("not_pr_lead")
+        text = mask(note.strip()).text
+        if not text:
+            raise ServiceError("timing_note_required")
+        now = self.ledger.clock()
+        async with self.ledger.write() as session:
+            incident = await self.ledger.lock(session, incident_id, open_only=True)
+            await self.ledger.append(session, incident, TIMING_AGREED, actor, {"note": text}, now)
+            statement = await latest_statement(session, incident.id)
+            if statement is None or statement.status != "approved":
+                return None
+            published = await session.execute(
+                select(TimelineEvent.data).where(
+                    TimelineEvent.incident_id == incident.id,
+                    TimelineEvent.kind == "statement.published",
                 )
-            return ApprovalResult(statement, approved, False, needed)
+            )
+            if any((data or {}).get("version") == statement.version for (data,) in published):
+                return None
+            await self._publish(session, incident, statement, actor, now)
+            return statement
 
     async def request_changes(
         self, incident_id: int, version: int, actor: str, comment: str, groups: Sequence[str] = ()
@@ -261,7 +404,12 @@ class Statements:
 
 
 def _findings(
-    text: str, lang: str, answers: dict[str, Any], verdict: dict[str, Any] | None
+    text: str,
+    lang: str,
+    answers: dict[str, Any],
+    verdict: dict[str, Any] | None,
+    now: datetime,
+    tz: str,
 ) -> list[dict[str, Any]]:
     return [
         {
@@ -271,5 +419,5 @@ def _findings(
             "en": f.message_en,
             "excerpt": f.excerpt,
         }
-        for f in check_statement(text, lang, answers=answers, verdict=verdict)
+        for f in check_statement(text, lang, answers=answers, verdict=verdict, now=now, tz=tz)
     ]

@@ -80,6 +80,10 @@ async def approve(
         return
     if result.already:
         await reply_later(deps.queue, body.get("response_url"), t("statement.already", lang))
+    elif result.awaiting_timing:
+        await reply_later(
+            deps.queue, body.get("response_url"), t("statement.awaiting_timing", lang)
+        )
 
 
 async def lead_modal(

@@ -9,9 +9,12 @@ from slack_bolt.async_app import AsyncApp
 from app.i18n import masked_notice, t
 from app.incidents.service import ServiceError
 from app.models import utcnow
+from app.rooms.leads import WORDS as LEAD_COMMANDS
+from app.rooms.leads import lead_command
 from app.runtime import Runtime
 from app.slack import blocks as ui
-from app.slack.common import REPORT, decode, guarded, incident_id_of, reply_later
+from app.slack.approval import groups_of
+from app.slack.common import REPORT, decode, deps_of, guarded, incident_id_of, reply_later
 from app.triage import QUESTIONS
 
 
@@ -24,7 +27,7 @@ def scenario_named(name: str):  # type: ignore[no-untyped-def]
         return None
 
 
-ROOM_COMMANDS = {"note", "status", "close", "answer", "answers"}
+ROOM_COMMANDS = {"note", "status", "close", "answer", "answers"} | LEAD_COMMANDS
 
 
 def register(bolt: AsyncApp, runtime: Runtime) -> None:
@@ -74,7 +77,7 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
             await ack(text=t("command.help", lang), response_type="ephemeral")
             return
         if word in ROOM_COMMANDS:
-            await room_command(ack, command, word, rest.strip())
+            await room_command(ack, command, word, rest.strip(), context)
             return
         drill = word == "drill"
         title = rest.strip() if drill else text
@@ -94,13 +97,19 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
             source=source,
         )
 
-    async def room_command(ack: Any, command: dict[str, Any], word: str, rest: str) -> None:
+    async def room_command(
+        ack: Any, command: dict[str, Any], word: str, rest: str, context: Any
+    ) -> None:
         incident = await service.find_by_channel(command.get("channel_id", ""))
         if incident is None:
             await ack(text=t("command.not_in_room", lang), response_type="ephemeral")
             return
         ilang, user = incident.language, command["user_id"]
-        if word == "status":
+        if word in LEAD_COMMANDS:
+            groups = await groups_of(deps_of(context), user, context.client)
+            text = await lead_command(service, incident, word, rest, user, groups)
+            await ack(text=text, response_type="ephemeral")
+        elif word == "status":
             snap = await service.snapshot(incident.id)
             await ack(
                 blocks=ui.dump(ui.summary_blocks(snap, ilang, settings.timezone, utcnow())),

@@ -41,7 +41,7 @@ from zoneinfo import ZoneInfo
 
 from app.statements.draft import ATTACK_MODES, SUBJECTS, advice_for, announcement_for, certainty
 
-__all__ = ["MESSAGES_EN", "MESSAGES_JA", "Finding", "check_statement"]
+__all__ = ["MESSAGES_EN", "MESSAGES_JA", "Finding", "check_statement", "unfilled_placeholders"]
 
 WARN, INFO = "warn", "info"
 _MAX_PER_CODE = 3
@@ -558,6 +558,13 @@ _PLACEHOLDER = _family(
     r"\btodo\b",
     r"\bxxx+\b",
 )
+
+
+def unfilled_placeholders(text: str) -> list[str]:
+    """The placeholders still in ``text`` (【要記入…】, [TO FILL IN…], ○○, TBD), as written."""
+    written = _Text.of(text if isinstance(text, str) else str(text))
+    return [written.quote(match) for match in _PLACEHOLDER.finditer(written.search)]
+
 
 # --- phrases to avoid, both languages ----------------------------------------------------------
 

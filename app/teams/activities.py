@@ -15,6 +15,8 @@ from app.incidents.service import IncidentService, ServiceError
 from app.models import Incident, utcnow
 from app.rooms.followups import VERBS as FOLLOWUP_VERBS
 from app.rooms.followups import settle
+from app.rooms.leads import WORDS as LEAD_WORDS
+from app.rooms.leads import lead_command
 from app.rooms.room import Room
 from app.rooms.texts import refusal
 from app.teams import cards
@@ -25,7 +27,7 @@ from app.work.queue import Retry, WorkQueue, WorkSpec
 
 log = logging.getLogger(__name__)
 
-ROOM_COMMANDS = {"note", "status", "close"}
+ROOM_COMMANDS = {"note", "status", "close"} | LEAD_WORDS
 HELP_WORDS = {"help", "ヘルプ", "?"}
 LEAK_WORDS = {"leak", "/leak"}
 FIELDS = {q.id for q in QUESTIONS}
@@ -234,7 +236,12 @@ class Activities:
             await self.reply(activity, t("teams.not_in_room", self.lang))
             return
         lang, user = incident.language, actor_of(activity)
-        if word == "status":
+        if word in LEAD_WORDS:
+            groups = await self.groups_of(user)
+            await self.reply(
+                activity, await lead_command(self.service, incident, word, rest, user, groups)
+            )
+        elif word == "status":
             snap = await self.service.snapshot(incident.id)
             card = cards.summary_card(snap, lang, self.settings.timezone, utcnow())
             await self.reply(activity, incident.key, card)
@@ -388,6 +395,8 @@ class Activities:
         result = await self.service.approve(incident.id, version, user, await self.groups_of(user))
         if result.already:
             return text_response(t("statement.already", incident.language))
+        if result.awaiting_timing:
+            return text_response(t("statement.awaiting_timing", incident.language))
         return await self.statement_card(incident)
 
     async def statement_card(self, incident: Incident) -> Reply:

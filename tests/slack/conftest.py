@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,11 @@ from tests.fakes.slack_requests import SlackRequests, find_element
 def fake_slack() -> Iterator[FakeSlack]:
     with FakeSlack() as fake:
         yield fake
+
+
+# What a PR lead types over the placeholders only people can fill in (a card leak's period).
+FILLED = {"ja": "2026年8月3日～2026年11月20日", "en": "3 August 2026 to 20 November 2026"}
+BLANK = re.compile(r"【要記入：[^】]*】|\[TO FILL IN: [^\]]*\]")
 
 
 @dataclass
@@ -71,6 +77,16 @@ class Slack:
             ((m.get("metadata") or {}).get("event_payload") or {}).get("ref")
             for m in self.messages(channel)
         ]
+
+    async def fill_in_blanks(self, user: str = "U0LEAD1") -> None:
+        """A PR lead fills in the draft's placeholders in the edit modal (a new version)."""
+        statement = await self.runtime.service.latest_statement(self.room_incident_id())
+        assert statement is not None
+        await self.press("statement", "statement_edit", user=user)
+        view = [v for v in self.fake.views if v.get("callback_id") == "statement_edit"][-1]
+        values = {f"text_{lang}": BLANK.sub(FILLED[lang], statement.texts[lang]) for lang in FILLED}
+        await self.send(self.requests.submit(view, values, user_id=user))
+        await self.work()
 
     async def press(
         self, ref: str, action_id: str, *, user: str = "U0RESP1", value: Any = None

@@ -52,14 +52,20 @@ async def test_triage_to_verdict_statement_and_approval(slack: Slack) -> None:
     await slack.work()
     assert any("Only PR leads" in e.get("text", "") for e in slack.fake.ephemerals(user="U0RESP1"))
 
+    # The card period is not known to the bot: approval waits until a lead fills it in.
+    await slack.press("statement", "statement_approve", user="U0LEAD1")
+    await slack.work()
+    assert any("blanks" in e.get("text", "") for e in slack.fake.ephemerals(user="U0LEAD1"))
+    await slack.fill_in_blanks()
+
     # SEV1 needs two different PR leads; a double click approves once.
     await slack.press("statement", "statement_approve", user="U0LEAD1")
     await slack.press("statement", "statement_approve", user="U0LEAD1")
     await slack.work()
-    assert "published:1" not in slack.refs()
+    assert "published:2" not in slack.refs()
     await slack.press("statement", "statement_approve", user="U0LEAD2")
     await slack.work()
-    published = slack.message_with_ref("published:1")
+    published = slack.message_with_ref("published:2")
     assert "U0LEAD1" in str(published["blocks"]) and "U0LEAD2" in str(published["blocks"])
     assert "U0LEAD2" in published["text"]  # the notification's text says who, too
 

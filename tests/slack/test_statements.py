@@ -81,7 +81,9 @@ async def test_request_changes_posts_the_comment_in_the_thread(slack: Slack) -> 
     assert "changes requested" in str(slack.message_with_ref("statement")["blocks"])
 
 
-async def test_a_changed_answer_supersedes_the_verdict_and_offers_a_redraft(slack: Slack) -> None:
+async def test_a_changed_answer_supersedes_the_verdict_and_the_draft_follows_it(
+    slack: Slack,
+) -> None:
     await open_with_verdict(slack)
     assert "SEV3" in str(slack.message_with_ref("verdict:1")["blocks"])
     await slack.answer("affected_count", "5000")  # more than 1,000 people: APPI C4
@@ -89,9 +91,35 @@ async def test_a_changed_answer_supersedes_the_verdict_and_offers_a_redraft(slac
     assert "SEV2" in str(slack.message_with_ref("verdict:2")["blocks"])
     assert "Superseded" in str(slack.message_with_ref("verdict:1")["blocks"])
     assert "SEV3 moderate → SEV2 high" in str(slack.message_with_ref("verdict_change:2")["blocks"])
+    # Nobody has approved the bot's draft yet: it is rewritten in place for verdict 2.
+    statement = str(slack.message_with_ref("statement")["blocks"])
+    assert "v1" in statement and "5,000" in statement
+    assert "redraft_offer:2" not in slack.refs()
+
+
+async def test_a_leads_edit_is_not_rewritten_and_a_redraft_is_offered(slack: Slack) -> None:
+    await open_with_verdict(slack)
+    await slack.press("statement", "statement_edit", user="U0LEAD1")
+    (view,) = [v for v in slack.fake.views if v.get("callback_id") == "statement_edit"]
+    await slack.send(
+        slack.requests.submit(
+            view, {"text_ja": "【改訂】お詫びとお知らせ", "text_en": "Revised"}, user_id="U0LEAD1"
+        )
+    )
+    await slack.work()
+    await slack.answer("affected_count", "5000")
+    await slack.work()
+    assert "Revised" in str(slack.message_with_ref("statement")["blocks"])
+    # Approving the edit now would publish words written for the old verdict: refused.
+    await slack.press("statement", "statement_approve", user="U0LEAD1")
+    await slack.work()
+    assert "published:2" not in slack.refs()
+    assert any(
+        "earlier verdict" in e.get("text", "") for e in slack.fake.ephemerals(user="U0LEAD1")
+    )
     await slack.press("redraft_offer:2", "redraft", user="U0LEAD1")
     await slack.work()
-    assert "v2" in str(slack.message_with_ref("statement")["blocks"])
+    assert "v3" in str(slack.message_with_ref("statement")["blocks"])
 
 
 async def test_pr_leads_given_as_a_user_group_are_checked_live(
@@ -136,12 +164,11 @@ async def test_an_edit_voids_an_earlier_approval_of_a_sev1_statement(slack: Slac
     await slack.answer("affected_count", "5000")
     await slack.work()
     assert "SEV1" in str(slack.message_with_ref("verdict:2")["blocks"])
-    await slack.press("redraft_offer:2", "redraft", user="U0LEAD1")
-    await slack.work()
+    await slack.fill_in_blanks(user="U0LEAD1")  # the card period
     await slack.press("statement", "statement_approve", user="U0LEAD1")  # one of the two needed
     await slack.work()
     await slack.press("statement", "statement_edit", user="U0LEAD2")
-    (view,) = [v for v in slack.fake.views if v.get("callback_id") == "statement_edit"]
+    view = [v for v in slack.fake.views if v.get("callback_id") == "statement_edit"][-1]
     await slack.send(slack.requests.submit(view, {"text_en": "Edited notice"}, user_id="U0LEAD2"))
     await slack.work()
     statement = await slack.runtime.service.latest_statement(slack.room_incident_id())

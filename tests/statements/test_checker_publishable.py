@@ -72,7 +72,10 @@ def test_employees_called_customers_are_flagged() -> None:
 
 def test_a_contractors_system_called_ours_is_flagged() -> None:
     text = edited(
-        "health_checks_at_vendor", "ja", "（以下「委託先」）のシステム", "（以下「委託先」）、当社のシステム"
+        "health_checks_at_vendor",
+        "ja",
+        "（以下「委託先」）のシステム",
+        "（以下「委託先」）、当社のシステム",
     )
     assert "system_misnamed" in findings("health_checks_at_vendor", "ja", text)
 

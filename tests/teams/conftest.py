@@ -116,6 +116,16 @@ class Teams:
             a.body.get("summary", "") for a in self.fake.replies(self.activities.personal(user))
         ]
 
+    async def fill_in_blanks(self, user: Any) -> None:
+        """A PR lead fills in the draft's placeholders (the card period) with the Edit action."""
+        from tests.slack.conftest import BLANK, FILLED
+
+        statement = await self.runtime.service.latest_statement(await self.incident_id())
+        assert statement is not None
+        inputs = {f"text_{lang}": BLANK.sub(FILLED[lang], statement.texts[lang]) for lang in FILLED}
+        await self.press("statement", "statement_edit", user=user, inputs=inputs)
+        await self.work()
+
     async def press(
         self, ref: str, verb: str, *, user: User, inputs: dict[str, Any] | None = None
     ) -> httpx.Response:

@@ -159,16 +159,20 @@ async def test_triage_verdict_statement_approval_and_close(teams: Teams) -> None
     # Someone who is not a PR lead is refused and nothing changes.
     response = await teams.press("statement", "statement_approve", user=RESPONDER)
     assert "Only PR leads" in response.json()["value"]
+    # The card period is not known to the bot: approval waits until a lead fills it in.
+    response = await teams.press("statement", "statement_approve", user=LEAD1)
+    assert "blanks" in response.json()["value"]
+    await teams.fill_in_blanks(LEAD1)
     # SEV1 needs two different PR leads; a double click approves once.
     response = await teams.press("statement", "statement_approve", user=LEAD1)
     assert "1/2" in str(response.json()["value"])
     response = await teams.press("statement", "statement_approve", user=LEAD1)
     assert "already approved" in response.json()["value"]
     await teams.work()
-    assert "published:1" not in await teams.refs()
+    assert "published:2" not in await teams.refs()
     await teams.press("statement", "statement_approve", user=LEAD2)
     await teams.work()
-    published = card_of((await teams.posted("published:1")).body)
+    published = card_of((await teams.posted("published:2")).body)
     assert LEAD1.aad in str(published) and LEAD2.aad in str(published)
 
     room = teams.room()
@@ -328,6 +332,7 @@ async def test_a_pr_lead_group_in_azure_ad_may_approve_while_its_member_is_in_it
         await teams.say("leak customer list emailed to a supplier by mistake")
         await teams.work()
         await drive_triage(teams)
+        await teams.fill_in_blanks(LEAD1)  # the card period
         fake_teams.groups[WITNESS.aad] = set()  # removed from the group: refused at once
         response = await teams.press("statement", "statement_approve", user=WITNESS)
         assert "Only PR leads" in response.json()["value"]

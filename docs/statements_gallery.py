@@ -1,0 +1,225 @@
+"""Writes docs/statements.md: one draft of each announcement kind, in Japanese and English.
+
+    python docs/statements_gallery.py        # rewrites docs/statements.md
+
+Each example's answers go through the real triage (`app.triage.assess`) and the real drafting
+and checking code, so the page shows what `leakdesk draft` prints for them. A test
+(tests/statements/test_gallery.py) fails when the page and the code drift apart.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.statements import Company, check_statement, draft_statement  # noqa: E402
+from app.triage import assess  # noqa: E402
+from app.triage.models import Answers  # noqa: E402
+
+PAGE = ROOT / "docs" / "statements.md"
+TZ = "Asia/Tokyo"
+NOW = datetime(2026, 12, 4, 10, 0, tzinfo=ZoneInfo(TZ))  # a Friday morning
+DISCOVERED = "2026-12-03T16:20:00+09:00"
+COMPANY = {"ja": "株式会社サンプル", "en": "Sample Co., Ltd."}
+CONTACT = {
+    "ja": "サンプル お客様専用ダイヤル 0120-000-000（受付時間 9:00〜18:00、土日祝を含む）",
+    "en": "Sample customer helpline 0120-000-000 (9:00–18:00 JST, every day)",
+}
+
+# (heading, what the example is, answers); one example per announcement kind.
+EXAMPLES: list[tuple[str, str, dict[str, Any]]] = [
+    (
+        "website — card skimming on a web shop",
+        "A web shop's payment page was altered; card companies reported fraudulent use.",
+        {
+            "discovered_at": DISCOVERED,
+            "data_categories": ["financial", "identity", "contact"],
+            "affected_count": 2400,
+            "subject_regions": ["JP"],
+            "leak_mode": "skimming",
+            "access": "confirmed",
+            "secondary_damage": True,
+            "contained": True,
+            "police_involved": True,
+            "role": "controller",
+            "data_subjects": ["customers"],
+            "exposure_period": {"from": "2026-08-03", "to": "2026-11-20"},
+            "cause": "決済画面を含むウェブサイトのプログラムの脆弱性",
+        },
+    ),
+    (
+        "press_and_website — members' data posted on a leak site",
+        "Ransomware; 2 million members' records are on the attackers' leak site.",
+        {
+            "discovered_at": DISCOVERED,
+            "data_categories": ["identity", "contact", "other_personal"],
+            "affected_count": 2_000_000,
+            "subject_regions": ["JP"],
+            "leak_mode": "ransomware",
+            "access": "confirmed",
+            "published": True,
+            "secondary_damage": False,
+            "contained": True,
+            "role": "controller",
+            "data_subjects": ["customers"],
+        },
+    ),
+    (
+        "individual_notice — an e-mail to the wrong twelve people",
+        "A list with twelve customers' names and addresses went to the wrong recipients.",
+        {
+            "discovered_at": DISCOVERED,
+            "data_categories": ["identity", "contact"],
+            "affected_count": 12,
+            "subject_regions": ["JP"],
+            "leak_mode": "misdelivery",
+            "access": "confirmed",
+            "encryption": "none",
+            "contained": True,
+            "role": "controller",
+            "data_subjects": ["customers"],
+        },
+    ),
+    (
+        "via_principals — a processor hit by ransomware",
+        "A call-centre contractor holds its clients' customer data; access is suspected.",
+        {
+            "discovered_at": DISCOVERED,
+            "data_categories": ["identity", "contact"],
+            "affected_count": 150_000,
+            "subject_regions": ["JP"],
+            "leak_mode": "ransomware",
+            "access": "suspected",
+            "contained": False,
+            "role": "processor",
+            "data_subjects": ["customers"],
+        },
+    ),
+    (
+        "hold_for_investigators — an insider took data to a rival",
+        "A former employee took business partners' contacts and technical data; the police asked"
+        " that the announcement wait for a timing agreed with them.",
+        {
+            "discovered_at": DISCOVERED,
+            "data_categories": ["business_contact", "identity", "trade_secret"],
+            "affected_count": 1300,
+            "subject_regions": ["JP"],
+            "leak_mode": "insider_theft",
+            "access": "confirmed",
+            "contained": True,
+            "police_involved": True,
+            "police_disclosure_hold": True,
+            "listed_company": True,
+            "role": "controller",
+            "data_subjects": ["business_partners"],
+        },
+    ),
+    (
+        "none — an encrypted laptop left on a train",
+        "Full-disk encryption, the key was not with the laptop.",
+        {
+            "discovered_at": DISCOVERED,
+            "data_categories": ["identity", "contact"],
+            "affected_count": 250,
+            "subject_regions": ["JP"],
+            "leak_mode": "lost_device",
+            "encryption": "strong",
+            "key_compromised": False,
+            "contained": True,
+            "role": "controller",
+            "data_subjects": ["customers"],
+        },
+    ),
+]
+
+
+def verdict_for(answers: dict[str, Any]) -> dict[str, Any]:
+    return assess(Answers.model_validate(answers), tz=TZ).model_dump(mode="json")
+
+
+def render() -> str:
+    out = [
+        "# Holding statements",
+        "",
+        "Generated by `python docs/statements_gallery.py` from the code (triage, drafting,",
+        "checker); a test fails when this page and the code drift apart.",
+        "",
+        "## What the bot drafts",
+        "",
+        "The draft follows the verdict's `actions.announcement` (DESIGN.md, \"Contract additions",
+        '(2026-12)"), one template per kind and language in `app/statements/templates/{ja,en}/`:',
+        "",
+        "| announcement | template | what it is |",
+        "|---|---|---|",
+        "| `press_and_website`, `website` | `public.md.j2` | the public notice (website and social"
+        " accounts first) |",
+        "| `hold_for_investigators` | `public.md.j2` | the same notice, its date line"
+        " 【要記入：公表日（公表時期は捜査機関と調整のうえ決定）】, trade-secret detail left out |",
+        "| `individual_notice` | `letter.md.j2` | a letter to the few people concerned: apology,"
+        " what was sent, deletion request, contact |",
+        "| `via_principals` | `principals.md.j2` | a processor's notice to its client companies:"
+        " they inform their people and report to the PPC |",
+        "| `none` | `none.md.j2` | a note for the room: no public statement is recommended, and why |",
+        "",
+        "Phrases live in `_words.md.j2`, the facts shared by the notice and the clients' notice in",
+        "`_facts.md.j2`. A company overrides any of these files by putting its own under",
+        "`LEAKDESK_TEMPLATES_DIR/{ja,en}/` (a `holding.md.j2` made for earlier versions still",
+        "overrides the public notice).",
+        "",
+        "Every draft names the people as the room answered (`data_subjects`: お客様, 従業員,",
+        "患者さま, 応募者, 学生, お取引先様) and the system as it is (a contractor's, or the one a",
+        "processor runs for its clients); opens with the gist (what, roughly how many — 約200万名 —,",
+        "when it was learned, what was done) and apologises once, there; gives the cause or",
+        "「調査中」, a 二次被害 line only when the room answered it, and, for card data, クレジットカード",
+        "情報 in the title, the period (or 【要記入：対象期間】), the four card fields, the card",
+        "companies' monitoring and reissue, and the police. Data on a leak site comes with a request",
+        "not to download or spread it. A first report of an attack never denies definitively",
+        "(「〜していないことを確認」). Drafts are written at the current time; the next update is",
+        "promised as a date target (「12月7日（月）を目途に」).",
+        "",
+        "The checker (`app/statements/checker.py`, its docstring lists every code) holds a PR",
+        "lead's edit to the same rules; a promised date already past is a finding.",
+        "",
+        "## One draft of each kind",
+        "",
+        f"Drafted at {NOW:%Y-%m-%d %H:%M} JST for an incident learned of at"
+        f" {DISCOVERED[:16].replace('T', ' ')}. Placeholders (【要記入：…】, [TO FILL IN: …])",
+        "are what only people can know.",
+        "",
+    ]
+    for heading, about, answers in EXAMPLES:
+        verdict = verdict_for(answers)
+        out += [f"### {heading}", "", about, ""]
+        out += [
+            f"Verdict: {verdict['severity']} ({', '.join(verdict['rules'])}), announcement "
+            f"`{verdict['actions'].get('announcement')}`.",
+            "",
+        ]
+        for lang in ("ja", "en"):
+            draft = draft_statement(
+                answers,
+                verdict,
+                lang,
+                company=Company(COMPANY[lang], CONTACT[lang]),
+                now=NOW,
+                tz=TZ,
+            )
+            findings = check_statement(
+                draft.text, lang, answers=answers, verdict=verdict, now=NOW, tz=TZ
+            )
+            label = "日本語" if lang == "ja" else "English"
+            out += [f"#### {label}", "", "```text", draft.text, "```", ""]
+            if findings:
+                out += [f"Checker: {', '.join(sorted({f.code for f in findings}))}.", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+if __name__ == "__main__":
+    PAGE.write_text(render(), encoding="utf-8")
+    print(f"wrote {PAGE.relative_to(ROOT)}")

@@ -1,0 +1,116 @@
+"""The approval gate, through the real incident service: a draft follows the verdict until it is
+approved; a stale or unfinished statement is refused unless the lead records an override; a
+statement held for the investigators is published only once the agreed timing is recorded."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.incidents.service import ServiceError
+from app.models import Incident
+from app.runtime import Runtime
+
+
+async def open_misdelivery(runtime: Runtime) -> Incident:
+    service = runtime.service
+    incident, _ = await service.open_incident(
+        title="Customer list sent to the wrong address", reporter_id="U1", platform="slack"
+    )
+    await service.record_answer(incident.id, "data_categories", ["contact"], "U1")
+    await service.record_answer(incident.id, "affected_count", 300, "U1")
+    await service.record_answer(incident.id, "subject_regions", ["JP"], "U1")
+    await service.record_answer(incident.id, "encryption", "none", "U1")
+    await service.record_answer(incident.id, "leak_mode", "misdelivery", "U1")
+    return await service.get(incident.id)
+
+
+async def kinds(runtime: Runtime, incident: Incident) -> list[str]:
+    return [e.kind for e in await runtime.service.timeline(incident.id)]
+
+
+async def test_the_bots_draft_follows_a_new_verdict_in_place(runtime: Runtime) -> None:
+    service = runtime.service
+    incident = await open_misdelivery(runtime)
+    first = await service.latest_statement(incident.id)
+    assert first is not None and first.version == 1 and first.verdict_version == 1
+    await service.record_answer(incident.id, "affected_count", 5000, "U1")
+    followed = await service.latest_statement(incident.id)
+    assert followed is not None and followed.version == 1 and followed.verdict_version == 2
+    assert "約5,000名" in followed.texts["ja"] and "about 5,000 people" in followed.texts["en"]
+    drafted = [e for e in await service.timeline(incident.id) if e.kind == "statement.drafted"]
+    assert drafted[-1].data["in_place"] is True and drafted[-1].data["verdict_version"] == 2
+    result = await service.approve(incident.id, 1, "U0LEAD1")
+    assert result.approved_now and "statement.published" in await kinds(runtime, incident)
+
+
+async def test_an_approved_statement_does_not_change_under_its_approvers(runtime: Runtime) -> None:
+    service = runtime.service
+    incident = await open_misdelivery(runtime)
+    await service.approve(incident.id, 1, "U0LEAD1")
+    await service.record_answer(incident.id, "affected_count", 5000, "U1")
+    statement = await service.latest_statement(incident.id)
+    assert statement is not None and statement.verdict_version == 1
+    assert statement.status == "approved"
+
+
+async def test_a_leads_edit_behind_the_verdict_is_refused_until_overridden(
+    runtime: Runtime,
+) -> None:
+    service = runtime.service
+    incident = await open_misdelivery(runtime)
+    current = await service.latest_statement(incident.id)
+    assert current is not None
+    await service.edit_statement(
+        incident.id, {"ja": current.texts["ja"] + "\n追記", "en": current.texts["en"]}, "U0LEAD1"
+    )
+    await service.record_answer(incident.id, "affected_count", 5000, "U1")
+    with pytest.raises(ServiceError) as refused:
+        await service.approve(incident.id, 2, "U0LEAD1")
+    assert refused.value.code == "statement_behind_verdict"
+    assert "statement.approved" not in await kinds(runtime, incident)
+    with pytest.raises(ServiceError):
+        await service.approve(incident.id, 2, "U0LEAD1", override="   ")
+    result = await service.approve(
+        incident.id, 2, "U0LEAD1", override="人数の変更は次の版で反映、まず第1報を出す"
+    )
+    assert result.approved_now
+    events = await service.timeline(incident.id)
+    (override,) = [e for e in events if e.kind == "statement.override"]
+    assert override.actor == "U0LEAD1" and override.data["blockers"] == ["statement_behind_verdict"]
+    assert override.data["reason"].startswith("人数の変更")
+    assert [e.kind for e in events][-3:] == [
+        "statement.override",
+        "statement.approved",
+        "statement.published",
+    ]
+
+
+async def test_an_unfilled_placeholder_is_refused(runtime: Runtime) -> None:
+    service = runtime.service
+    incident = await open_misdelivery(runtime)
+    current = await service.latest_statement(incident.id)
+    assert current is not None
+    await service.edit_statement(
+        incident.id,
+        {
+            "ja": current.texts["ja"].replace("以上", "【要記入：送信日時】\n\n以上"),
+            "en": current.texts["en"],
+        },
+        "U0LEAD1",
+    )
+    with pytest.raises(ServiceError) as refused:
+        await service.approve(incident.id, 2, "U0LEAD1")
+    assert refused.value.code == "statement_unfilled"
+
+
+async def test_only_a_pr_lead_records_the_agreed_timing_and_says_what_was_agreed(
+    runtime: Runtime,
+) -> None:
+    service = runtime.service
+    incident = await open_misdelivery(runtime)
+    with pytest.raises(ServiceError) as refused:
+        await service.record_timing_agreed(incident.id, "U0RESP1", "12月8日10時で合意")
+    assert refused.value.code == "not_pr_lead"
+    with pytest.raises(ServiceError) as empty:
+        await service.record_timing_agreed(incident.id, "U0LEAD1", " ")
+    assert empty.value.code == "timing_note_required"
