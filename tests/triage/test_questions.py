@@ -29,6 +29,8 @@ def answers(**fields: Any):  # type: ignore[no-untyped-def]
 def test_questions_follow_the_article_order() -> None:
     assert [q.id for q in QUESTIONS] == [
         "data_categories",
+        "credentials_can_pay",
+        "data_subjects",
         "affected_count",
         "subject_regions",
         "encryption",
@@ -40,6 +42,7 @@ def test_questions_follow_the_article_order() -> None:
         "secondary_damage",
         "contained",
         "police_involved",
+        "police_disclosure_hold",
         "role",
         "controls_missing",
         "listed_company",
@@ -53,7 +56,7 @@ def test_questions_follow_the_article_order() -> None:
 
 def test_every_answer_field_but_discovered_at_has_one_question() -> None:
     assert sorted(q.id for q in QUESTIONS) == sorted(
-        f for f in ANSWER_FIELDS if f != "discovered_at"
+        f for f in ANSWER_FIELDS if f not in ("discovered_at", "exposure_period", "cause")
     )
 
 
@@ -103,7 +106,7 @@ def test_first_question_is_what_leaked() -> None:
 
 
 def test_asked_questions_are_skipped_even_when_left_unknown() -> None:
-    nxt = next_question(answers(), {"data_categories"})
+    nxt = next_question(answers(), {"data_categories", "data_subjects"})
     assert nxt is not None and nxt.id == "affected_count"
 
 
@@ -159,6 +162,7 @@ def test_a_full_triage_asks_each_question_at_most_once_and_ends() -> None:
     asked: set[str] = set()
     replies = {
         "data_categories": ["identity", "contact"],
+        "data_subjects": ["customers"],
         "affected_count": 2500,
         "subject_regions": ["JP"],
         "encryption": "strong",
