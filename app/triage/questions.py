@@ -325,21 +325,6 @@ QUESTIONS: tuple[Question, ...] = (
         ),
     ),
     Question(
-        id="data_subjects",
-        section="what",
-        kind="multi",
-        rule=_personal_at_stake,
-        options=_options(DataSubject),
-        text=Text(
-            ja="誰の情報ですか？当てはまる方をすべて選んでください。",
-            en="Whose data is it? Choose everyone it concerns.",
-        ),
-        help=Text(
-            ja="お詫びや通知の宛先と書き方が変わります（お客様・従業員・応募者・患者さま…）。取引先の担当者の名刺情報なら「取引先の担当者」。迷ったら当てはまりそうなものをすべて選んでください。",
-            en="It decides whom the apology and notices address and how (customers, staff, applicants, patients, …). Business-card data of people at client companies: 'business partners'. If unsure, choose every group that may be in it.",
-        ),
-    ),
-    Question(
         id="affected_count",
         section="what",
         kind="number",

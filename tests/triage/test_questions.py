@@ -30,7 +30,6 @@ def test_questions_follow_the_article_order() -> None:
     assert [q.id for q in QUESTIONS] == [
         "data_categories",
         "credentials_can_pay",
-        "data_subjects",
         "affected_count",
         "subject_regions",
         "encryption",
@@ -56,7 +55,7 @@ def test_questions_follow_the_article_order() -> None:
 
 def test_every_answer_field_but_discovered_at_has_one_question() -> None:
     assert sorted(q.id for q in QUESTIONS) == sorted(
-        f for f in ANSWER_FIELDS if f not in ("discovered_at", "exposure_period", "cause")
+        f for f in ANSWER_FIELDS if f not in ("discovered_at", "exposure_period", "cause", "data_subjects")
     )
 
 
@@ -106,7 +105,7 @@ def test_first_question_is_what_leaked() -> None:
 
 
 def test_asked_questions_are_skipped_even_when_left_unknown() -> None:
-    nxt = next_question(answers(), {"data_categories", "data_subjects"})
+    nxt = next_question(answers(), {"data_categories"})
     assert nxt is not None and nxt.id == "affected_count"
 
 
@@ -162,7 +161,6 @@ def test_a_full_triage_asks_each_question_at_most_once_and_ends() -> None:
     asked: set[str] = set()
     replies = {
         "data_categories": ["identity", "contact"],
-        "data_subjects": ["customers"],
         "affected_count": 2500,
         "subject_regions": ["JP"],
         "encryption": "strong",
