@@ -104,7 +104,12 @@ def test_no_banned_variant(variant: str) -> None:
 
 def test_the_statement_has_one_name_in_the_room() -> None:
     ja = catalogue("ja")
-    for key in ("statement.title", "statement.published", "statement.only_leads", "verdict.redraft"):
+    for key in (
+        "statement.title",
+        "statement.published",
+        "statement.only_leads",
+        "verdict.redraft",
+    ):
         assert "お知らせ文" in ja[key], key
 
 
