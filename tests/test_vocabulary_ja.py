@@ -107,7 +107,7 @@ def test_the_statement_has_one_name_in_the_room() -> None:
     for key in (
         "statement.title",
         "statement.published",
-        "statement.only_leads",
+        "error.not_pr_lead",
         "verdict.redraft",
     ):
         assert "お知らせ文" in ja[key], key
