@@ -921,7 +921,11 @@ _CONFIRMED_NEGATIVE = _family(
     ("confirmed that", r"\bconfirmed that (?:no|none|nothing)\b"),
     ("confirmed", r"\bconfirmed that [^.\n]{0,60}?\b(?:was|were|has|have) not\b"),
 )
-_CUSTOMERS = _family(("お客様", "お客様(?!相談|センター|窓口)"), r"\bcustomers?\b")
+# A contact point's own name (お客様専用ダイヤル, customer helpline) is not naming the people.
+_CUSTOMERS = _family(
+    ("お客様", "お客様(?!相談|センター|窓口|専用|ダイヤル|サポート|サービス)"),
+    ("customer", r"\bcustomers?\b(?! (?:helpline|service|support|centre|center|care|line|desk))"),
+)
 _OWN_SYSTEM = _family(
     "当社のシステム",
     "当社システム",
@@ -1003,7 +1007,9 @@ _OVERBLOWN = _family(
     r"\bgreat inconvenience\b",
     r"\bdedicated helpline\b",
 )
-_PROMISE = re.compile(r"次回|目途|めど|までに|予定|next update|\bby\b")
+_PROMISE = re.compile(
+    r"次回|目途|めど|までに|予定|next update|\bby (?:\d|today|tomorrow|(?:mon|tues|wednes|thurs|fri|satur|sun)day)"
+)
 _JA_DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日(?:[^。\n\d]{0,6}?(\d{1,2})時)?")
 _EN_MONTH_NUMBERS = {m: i + 1 for i, m in enumerate(_MONTHS.split("|"))}
 _EN_DATE = re.compile(
@@ -1318,9 +1324,10 @@ def check_statement(
             yield from _check_title(written, part_lang)
         yield from (f for f in _check_parts(written, part_lang) if f.code not in skipped)
         yield from _check_phrases(written)
-        yield from _check_certainty(written, answers)
-        yield from _check_first_report(written, answers)
-        yield from _check_names(written, answers)
+        if kind != "none":  # the note quotes the verdict's reasons; it states nothing publicly
+            yield from _check_certainty(written, answers)
+            yield from _check_first_report(written, answers)
+            yield from _check_names(written, answers)
         yield from _check_processor(written, answers, kind)
         if kind != "none":
             yield from _check_card(written, part_lang, answers)

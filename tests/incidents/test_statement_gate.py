@@ -114,3 +114,56 @@ async def test_only_a_pr_lead_records_the_agreed_timing_and_says_what_was_agreed
     with pytest.raises(ServiceError) as empty:
         await service.record_timing_agreed(incident.id, "U0LEAD1", " ")
     assert empty.value.code == "timing_note_required"
+
+
+async def test_a_statement_held_for_the_police_waits_for_the_agreed_timing(
+    runtime: Runtime,
+) -> None:
+    service = runtime.service
+    incident, _ = await service.open_incident(
+        title="Former employee took customer data to a rival", reporter_id="U1", platform="slack"
+    )
+    for field, value in [
+        ("data_categories", ["identity", "contact", "trade_secret"]),
+        ("affected_count", 1300),
+        ("subject_regions", ["JP"]),
+        ("encryption", "none"),
+        ("leak_mode", "insider_theft"),
+        ("access", "confirmed"),
+        ("police_involved", True),
+        ("police_disclosure_hold", True),
+    ]:
+        await service.record_answer(incident.id, field, value, "U1")
+    verdict = (await service.verdicts(incident.id))[-1]
+    assert verdict.data["actions"]["announcement"] == "hold_for_investigators"
+    draft = await service.latest_statement(incident.id)
+    assert draft is not None and "公表時期は捜査機関と調整のうえ決定" in draft.texts["ja"]
+    assert "技術情報" not in draft.texts["ja"]
+
+    # The publication date is a placeholder until the lead fills it in.
+    with pytest.raises(ServiceError) as refused:
+        await service.approve(incident.id, draft.version, "U0LEAD1")
+    assert refused.value.code == "statement_unfilled"
+    filled = {
+        "ja": draft.texts["ja"].replace(
+            "【要記入：公表日（公表時期は捜査機関と調整のうえ決定）】", "2026年12月8日"
+        ),
+        "en": draft.texts["en"].replace(
+            "[TO FILL IN: publication date (timing to be agreed with the investigating authorities)]",
+            "8 December 2026",
+        ),
+    }
+    edited = await service.edit_statement(incident.id, filled, "U0LEAD1")
+    result = await service.approve(incident.id, edited.version, "U0LEAD1")
+    assert result.approved_now and result.awaiting_timing
+    assert "statement.published" not in await kinds(runtime, incident)
+
+    published = await service.record_timing_agreed(
+        incident.id, "U0LEAD2", "12月8日10時の公表で所轄署と合意"
+    )
+    assert published is not None and published.version == edited.version
+    events = await service.timeline(incident.id)
+    assert [e.kind for e in events][-2:] == ["statement.timing_agreed", "statement.published"]
+    assert events[-2].actor == "U0LEAD2" and "所轄署" in events[-2].data["note"]
+    # Recording it again publishes nothing twice.
+    assert await service.record_timing_agreed(incident.id, "U0LEAD1", "再確認") is None

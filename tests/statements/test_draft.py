@@ -166,7 +166,7 @@ def test_a_misdelivery_to_twelve_people_is_a_letter_not_a_public_notice() -> Non
 def test_none_says_no_public_statement_is_recommended_and_why(lang: str) -> None:
     text = make_draft("encrypted_laptop_none", lang).text
     if lang == "ja":
-        assert text.startswith("本件について公表文は推奨されません")
+        assert text.startswith("本件についてお知らせ文は推奨されません")
         assert "高度な暗号化" in text
     else:
         assert text.startswith("No public statement is recommended for this incident")
