@@ -126,6 +126,7 @@ async def test_soak_with_random_slack_faults_and_a_restart(
             "LEAKDESK_LANGUAGE": "en",
             "LEAKDESK_PR_LEADS": "U0LEAD1",
             "LEAKDESK_RESPONDERS": "U0RESP1",
+            "LEAKDESK_CONTACT": "0120-000-000",
             "LEAKDESK_WORKER_INTERVAL": "0.1",
             "LEAKDESK_WORK_LEASE_SECONDS": "5",
             "LEAKDESK_WORK_BACKOFF_CAP": "2",

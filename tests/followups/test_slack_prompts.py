@@ -233,6 +233,7 @@ async def test_incidents_of_another_platform_get_no_slack_prompts(slack: Slack) 
 
 async def test_publishing_the_statement_schedules_the_promised_update(slack: Slack) -> None:
     incident = await open_with_verdict(slack)
+    await slack.fill_in_blanks()  # the card period, which only people know
     await slack.press("statement", "statement_approve", user="U0LEAD1")
     await slack.work()
     statement = await slack.runtime.service.latest_statement(incident.id)

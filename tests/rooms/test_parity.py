@@ -26,15 +26,16 @@ from tests.teams.conftest import (  # noqa: F401 - fixtures
 from tests.teams.test_cards import needs_node, sent_cards, validate
 
 TITLE = "Misdirected e-mail with a customer list"
-# SEV3 on the first five answers; 5,000 people (APPI C4) makes it SEV2 after the first draft.
+# SEV3 on the first five answers; the first draft is approved and published; then 5,000 people
+# (APPI C4) make it SEV2, and the approved statement is not rewritten: a redraft is offered.
 ANSWERS: list[tuple[str, Any]] = [
     ("data_categories", ["contact"]),
     ("affected_count", 300),
     ("subject_regions", ["JP"]),
     ("encryption", "none"),
     ("leak_mode", "misdelivery"),
-    ("affected_count", 5000),
 ]
+CHANGE: tuple[str, Any] = ("affected_count", 5000)
 _ID = re.compile(r"^(post|followup):\d+$")
 
 
@@ -59,8 +60,11 @@ async def first_prompt_due(service: IncidentService, queue: WorkQueue, incident_
 async def through_slack(slack: Slack) -> int:  # noqa: F811 - the fixture's name
     await slack.command(TITLE)
     await slack.work()
-    for field, value in ANSWERS:
-        await slack.answer(field, str(value) if isinstance(value, int) else value)
+    for field, value in [*ANSWERS, ("approve", None), CHANGE]:
+        if field == "approve":
+            await slack.press("statement", "statement_approve", user="U0LEAD1")
+        else:
+            await slack.answer(field, str(value) if isinstance(value, int) else value)
         await slack.work()
     await slack.press("redraft_offer:2", "redraft", user="U0LEAD1")
     await slack.work()
@@ -85,12 +89,20 @@ async def through_slack(slack: Slack) -> int:  # noqa: F811 - the fixture's name
     return incident_id
 
 
-async def through_teams(teams: Teams) -> int:  # noqa: F811 - the fixture's name
-    await teams.say(f"leak {TITLE}")
-    await teams.work()
+async def answer_approve_change(teams: Teams) -> None:  # noqa: F811 - the fixture's name
     for field, value in ANSWERS:
         await teams.answer(field, value)
         await teams.work()
+    await teams.press("statement", "statement_approve", user=LEAD1)
+    await teams.work()
+    await teams.answer(*CHANGE)
+    await teams.work()
+
+
+async def through_teams(teams: Teams) -> int:  # noqa: F811 - the fixture's name
+    await teams.say(f"leak {TITLE}")
+    await teams.work()
+    await answer_approve_change(teams)
     redraft = await teams.press("redraft_offer:2", "redraft", user=LEAD1)
     assert redraft.status_code == 200, redraft.text
     await teams.work()
@@ -116,7 +128,14 @@ async def test_slack_and_teams_post_the_same_room_events(
 ) -> None:
     from_slack = await room_events(slack.runtime.service, await through_slack(slack))
     from_teams = await room_events(teams.runtime.service, await through_teams(teams))
-    for expected in ("verdict:2", "verdict_change:2", "redraft_offer:2", "published:2", "closed"):
+    for expected in (
+        "published:1",
+        "verdict:2",
+        "verdict_change:2",
+        "redraft_offer:2",
+        "published:2",
+        "closed",
+    ):
         assert expected in from_slack, from_slack
     assert "followup" in from_slack
     assert from_teams == from_slack
@@ -125,9 +144,7 @@ async def test_slack_and_teams_post_the_same_room_events(
 async def test_teams_redraft_offer_redrafts_on_the_new_verdict(teams: Teams) -> None:  # noqa: F811
     await teams.say(f"leak {TITLE}")
     await teams.work()
-    for field, value in ANSWERS:
-        await teams.answer(field, value)
-        await teams.work()
+    await answer_approve_change(teams)
     offer = await teams.card("redraft_offer:2")
     assert "Redraft statement" in str(offer)
     response = await teams.press("redraft_offer:2", "redraft", user=LEAD1)
