@@ -402,25 +402,38 @@ def teams_package(
 @cli.command()
 def drill(
     scenario: Annotated[
-        str | None, typer.Argument(help="A built-in scenario id (see --list).")
+        str | None,
+        typer.Argument(
+            metavar="[SCENARIO | close ID]", help="A built-in scenario id (see --list)."
+        ),
+    ] = None,
+    target: Annotated[
+        str | None,
+        typer.Argument(metavar="", help="With close: the drill's key.", show_default=False),
     ] = None,
     answers: Annotated[
-        str | None, typer.Option(help="Answers JSON (the assess contract): no prompts.")
+        str | None,
+        typer.Option(metavar="FILE", help="Answers JSON (docs/answers.md): no prompts."),
     ] = None,
-    lang: Annotated[str | None, typer.Option(help="ja or en")] = None,
+    lang: Annotated[str | None, typer.Option(metavar="ja|en", help="ja or en")] = None,
     list_: Annotated[bool, typer.Option("--list", help="List the built-in scenarios.")] = False,
 ) -> None:
-    """Rehearse a leak on the embedded database: questions, verdicts, statement, follow-ups."""
+    """Rehearse a leak on the embedded database: questions, verdicts, statement, follow-ups.
+
+    `leakdesk drill close DRILL-2026-0001` closes a drill."""
     from app.drills.catalog import UnknownScenario, list_scenarios, load_scenario
 
     config = settings()
-    lang = lang or config.language
-    if lang not in ("ja", "en"):
-        raise fail("--lang must be ja or en")
+    lang = language(lang or config.language)
     if list_:
         typer.echo(t_("drill.list", lang))
         for item in list_scenarios():
             typer.echo(f"  {item.id:28} {item.title.get(lang)}")
+        return
+    if scenario == "close":
+        if not target:
+            raise fail(t_("drill.close_usage", lang))
+        typer.echo(run(_close_drill(config, lang, target), config.database_url))
         return
     try:
         chosen = load_scenario(scenario) if scenario else None
@@ -434,10 +447,36 @@ def drill(
     run(_drill(config, lang, chosen, given), config.database_url)
 
 
-def t_(key: str, lang: str, **values: Any) -> str:
+def language(lang: str) -> str:
+    if lang not in ("ja", "en"):
+        raise fail("--lang must be ja or en")
+    return lang
+
+
+def t_(key: str, lang: str, /, **values: Any) -> str:
     from app.i18n import t
 
     return t(key, lang, **values)
+
+
+async def _close_drill(config: Settings, lang: str, key: str) -> str:
+    from app.incidents.service import NotFound
+    from app.runtime import build_runtime
+
+    runtime = build_runtime(config)
+    try:
+        try:
+            incident = await runtime.service.find(key)
+        except NotFound:
+            raise fail(f"no incident {key}") from None
+        if not incident.is_drill:
+            raise fail(t_("drill.not_a_drill", lang, key=incident.key))
+        if incident.status == "closed":
+            return t_("command.closed_already", lang, key=incident.key).replace("*", "")
+        await runtime.service.close(incident.id, "drill")
+        return t_("drill.closed", lang, key=incident.key)
+    finally:
+        await runtime.close()
 
 
 async def _drill(config: Settings, lang: str, scenario: Any, given: dict[str, Any] | None) -> None:
@@ -446,6 +485,7 @@ async def _drill(config: Settings, lang: str, scenario: Any, given: dict[str, An
     from app.drills.runner import DrillResult, DrillRunner
     from app.main import prepare_database
     from app.runtime import build_runtime
+    from app.triage.typed import read_time
 
     runtime = build_runtime(config)
     try:
@@ -472,48 +512,71 @@ async def _drill(config: Settings, lang: str, scenario: Any, given: dict[str, An
                 await runner.discovered(result, datetime.fromisoformat(aware))
             await runner.answer(result, given)
         else:
-            result = DrillResult(await runner.open(t_("shortcut.title", lang)))
-            await runner.interview(result, _ask_in_terminal)
+            terminal = Terminal(lang)
+            title = terminal.line(t_("drill.prompt_summary", lang))
+            result = DrillResult(await runner.open(title or t_("shortcut.title", lang)))
+            now = runtime.service.clock()
+            when = terminal.read(
+                t_("drill.prompt_discovered", lang),
+                lambda raw: read_time(raw, now=now, tz=config.timezone),
+                "drill.unreadable.time",
+            )
+            if when is not None:
+                await runner.discovered(result, when)
+            await runner.interview(result, terminal.ask)
         await runner.finish(result)
     finally:
         await runtime.close()
 
 
-def _ask_in_terminal(question: Any, lang: str) -> Any:
-    """One question at a time, with its help text, as a person in the room would see it."""
-    from rich.console import Console
-    from rich.prompt import Prompt
+class Terminal:
+    """Asks in the terminal, one question at a time, as a person in the room would see it; reads
+    what people type (app.triage.typed) and asks again, with an example, when it cannot."""
 
-    console = Console()
+    def __init__(self, lang: str) -> None:
+        from rich.console import Console
 
-    def ask(key: str, **values: Any) -> str:
+        self.lang = lang
+        self.console = Console()
+
+    def line(self, prompt: str) -> str | None:
+        from rich.prompt import Prompt
+
         # Input that ends (a pipe, /dev/null) leaves the remaining facts unknown.
         try:
-            return Prompt.ask(t_(key, lang, **values), default="", show_default=False)
+            return Prompt.ask(prompt, default="", show_default=False).strip()
         except EOFError:
-            return ""
-
-    console.print(f"\n[bold]{question.text.get(lang)}[/bold]")
-    console.print(f"[dim]{question.help.get(lang)}[/dim]")
-    if question.kind == "number":
-        raw = ask("drill.prompt_number")
-        digits = raw.replace(",", "").strip()
-        return int(digits) if digits.isdigit() else None
-    if question.kind == "bool":
-        raw = ask("drill.prompt_bool").strip().lower()
-        return {"y": True, "yes": True, "n": False, "no": False}.get(raw)
-    for number, option in enumerate(question.options, start=1):
-        console.print(f"  {number}. {option.label.get(lang)}")
-    multi = question.kind == "multi"
-    while True:
-        raw = ask("drill.prompt", multi=", …" if multi else "")
-        picks = [p.strip() for p in raw.replace("、", ",").split(",") if p.strip()]
-        if not picks:
             return None
-        if all(p.isdigit() and 1 <= int(p) <= len(question.options) for p in picks):
-            values = [question.options[int(p) - 1].value for p in picks]
-            return values if multi else values[0]
-        console.print(t_("drill.invalid", lang))
+
+    def read(self, prompt: str, read: Any, unreadable: str) -> Any:
+        from app.triage.typed import Unreadable
+
+        while True:
+            raw = self.line(prompt)
+            if raw is None:
+                return None
+            try:
+                return read(raw)
+            except Unreadable:
+                self.console.print(t_(unreadable, self.lang, text=raw), markup=False)
+
+    def ask(self, question: Any, lang: str) -> Any:
+        from app.triage.typed import read_answer
+
+        self.console.print(f"\n[bold]{question.text.get(lang)}[/bold]")
+        self.console.print(f"[dim]{question.help.get(lang)}[/dim]")
+        if question.kind == "number":
+            prompt, unreadable = t_("drill.prompt_number", lang), "drill.unreadable.number"
+        elif question.kind == "bool":
+            prompt, unreadable = t_("drill.prompt_bool", lang), "drill.unreadable.bool"
+        else:
+            for number, option in enumerate(question.options, start=1):
+                self.console.print(f"  {number}. {option.label.get(lang)}", markup=False)
+            multi = ", …" if question.kind == "multi" else ""
+            prompt, unreadable = t_("drill.prompt", lang, multi=multi), "drill.unreadable.choice"
+        return self.read(
+            prompt, lambda raw: read_answer(question.kind, raw, question.options), unreadable
+        )
 
 
 @cli.command()
