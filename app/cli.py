@@ -115,6 +115,7 @@ def serve(
 
     from app.logs import configure
     from app.main import create_app
+    from app.ops.auth import KeyboardSignIn
 
     config = settings()
     configure(config.log_format, production=config.environment == "production")
@@ -124,8 +125,20 @@ def serve(
             pass
 
     run(check(), config.database_url)
+    keyboard, token = None, ""
+    if KeyboardSignIn.wanted(config):
+        config, keyboard, token = KeyboardSignIn.start(config)
+    app = create_app(config)
+    if keyboard is not None:
+        app.state.keyboard_sign_in = keyboard
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        typer.echo(
+            f"Ops pages: open http://{shown}:{port}/login/once/{token} in this machine's browser "
+            "(a one-time link for the person at this keyboard; lasting sign-in: docs/ops.md)",
+            err=True,
+        )
     uvicorn.run(
-        create_app(config),
+        app,
         host=host,
         port=port,
         log_config=None,

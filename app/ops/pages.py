@@ -21,6 +21,7 @@ from app.ops import exports, oidc, queries, views
 from app.ops.api import MAX_ID, service_of, tz_of
 from app.ops.auth import (
     OPS_TOKEN_USER,
+    KeyboardSignIn,
     PageUser,
     check_csrf,
     check_ops_token,
@@ -150,6 +151,7 @@ def render_login(
         if error
         else [],
         token_login=settings.ops_token is not None,
+        keyboard_login=getattr(request.app.state, "keyboard_sign_in", None) is not None,
         slack_login=f"/login/slack?next={quote(target)}"
         if not oidc.missing_settings(settings)
         else None,
@@ -236,6 +238,15 @@ def slack_login_off(request: Request, session: dict[str, Any]) -> Response | Non
     response = render_login(request, session, None, "ops.login.slack_off", 503, {"settings": names})
     write_session(request, response, session)
     return response
+
+
+@router.get("/login/once/{token}")
+async def keyboard_login(request: Request, token: str) -> Response:
+    """The one-time link `leakdesk serve` printed at start-up (the embedded default only)."""
+    link: KeyboardSignIn | None = getattr(request.app.state, "keyboard_sign_in", None)
+    if link is None or not link.redeem(token):
+        return render(request, "error.html", 403, message_key="ops.error.link_used")
+    return signed_in(request, read_session(request), "/", new_session(OPS_TOKEN_USER))
 
 
 @router.post("/logout")
