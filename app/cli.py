@@ -393,31 +393,45 @@ def export(
         str,
         typer.Option(
             "--format",
-            metavar="json|csv|md|ppc|ppc.json",
-            help="json, csv, md, ppc (PPC report) or ppc.json",
+            metavar="json|csv|md|ppc|ppc.json|pdf",
+            help="json, csv, md, ppc (PPC report), ppc.json, or pdf (PPC + after-action report)",
         ),
     ] = "json",
 ) -> None:
-    """Print an incident's export: JSON (complete), CSV (timeline), Markdown, or the PPC report."""
+    """Print an incident's export: JSON (complete), CSV (timeline), Markdown, the PPC report, or
+    a PDF of the PPC report and the after-action report (redirect it to a file)."""
     from app.incidents.service import NotFound
     from app.models import utcnow
     from app.ops.exports import FORMATS, load_bundle, render_text
+    from app.ops.pdf import NoFont, incident_pdf
 
-    if format not in FORMATS:
-        raise fail(f"--format must be one of {', '.join(FORMATS)}")
+    if format != "pdf" and format not in FORMATS:
+        raise fail(f"--format must be one of {', '.join(FORMATS)}, pdf")
+    if format == "pdf" and sys.stdout.isatty():
+        raise fail(f"a PDF is binary: send it to a file, e.g. > {incident.upper()}.pdf")
     config = settings()
 
-    async def go() -> list[str]:
+    async def go() -> list[str] | bytes:
         async with opened(config) as runtime:
             found = await runtime.service.find(incident)
+            if format == "pdf":
+                return await incident_pdf(
+                    runtime.service, found.id, tz=config.timezone, now=utcnow()
+                )
             bundle = await load_bundle(runtime.service, found.id)
             return list(render_text(bundle, format, config.timezone, utcnow()))
 
     try:
-        chunks = run(go(), config.database_url)
+        out = run(go(), config.database_url)
     except NotFound:
         raise fail(f"no incident {incident}") from None
-    for chunk in chunks:
+    except NoFont as exc:
+        raise fail(str(exc)) from None
+    if isinstance(out, bytes):
+        sys.stdout.buffer.write(out)
+        sys.stdout.flush()
+        return
+    for chunk in out:
         typer.echo(chunk, nl=False)
 
 

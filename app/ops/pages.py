@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from app.i18n import LANGUAGES, format_time, other, t
 from app.incidents.service import NotFound
-from app.models import utcnow
+from app.models import Incident, utcnow
 from app.ops import exports, oidc, queries, views
 from app.ops.api import IncidentId, service_of, tz_of, visible_incident
 from app.ops.auth import (
@@ -358,7 +358,8 @@ router.include_router(protected)
 async def incident_report(
     request: Request, user: PageUser, incident_id: IncidentId, format: str = ""
 ) -> Response:
-    """The after-action report, the same as `leakdesk report`: a page (`?format=md`: Markdown)."""
+    """The after-action report, the same as `leakdesk report`: a page; `?format=md` for its
+    Markdown, `?format=pdf` for a PDF of the PPC report and the after-action report."""
     from app.drills.report import after_action_report
 
     service = service_of(request)
@@ -366,8 +367,9 @@ async def incident_report(
         incident = await visible_incident(request, incident_id, user)
     except NotFound:
         return render(request, "error.html", 404, message_key="ops.error.not_found")
-    asked = request.query_params.get("lang")
-    lang = asked if asked in LANGUAGES else incident.language
+    if format == "pdf":
+        return await incident_pdf_response(request, incident)
+    lang = language(request, read_session(request))  # the page's language, as its labels
     text = await after_action_report(service, incident.id, lang=lang, tz=tz_of(request))
     if format == "md":
         return PlainTextResponse(
@@ -383,3 +385,21 @@ def markdown_html(text: str) -> Markup:
     """Markdown that leakdesk wrote (the after-action report), as HTML; any HTML inside it,
     e.g. in an incident's title, is escaped, never passed through."""
     return Markup(MARKDOWN.render(text))  # noqa: S704 - html is off: markdown-it escapes it
+
+
+async def incident_pdf_response(request: Request, incident: Incident) -> Response:
+    """The same PDF as `leakdesk export ID --format pdf`, as a download."""
+    from app.ops.pdf import NoFont, incident_pdf
+
+    try:
+        data = await incident_pdf(service_of(request), incident.id, tz=tz_of(request), now=utcnow())
+    except NoFont:
+        return render(request, "error.html", 503, message_key="ops.error.no_pdf_font")
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={
+            **PAGE_HEADERS,
+            "Content-Disposition": f'attachment; filename="{incident.key}.pdf"',
+        },
+    )

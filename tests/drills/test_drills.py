@@ -187,7 +187,7 @@ def test_the_after_action_report_is_on_the_ops_page_too(drill, database_url: str
                 login = await http.get("/login")
                 csrf = login.text.split('name="csrf" value="')[1].split('"')[0]
                 await http.post("/login", data={"csrf": csrf, "next": "/", "token": "t" * 32})
-                report = await http.get(f"/incidents/{incident.id}/report")
+                report = await http.get(f"/incidents/{incident.id}/report?lang=en")
                 return anonymous.status_code, report.text, report.status_code
         finally:
             await runtime.close()
