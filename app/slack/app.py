@@ -75,8 +75,7 @@ def build_bolt_app(runtime: Runtime, client: AsyncWebClient | None = None) -> As
     bolt.middleware(only_our_workspace(runtime))
     bolt.middleware(deduplicate_events(runtime))
     bolt.middleware(provide(Deps(runtime.service, runtime.queue, settings)))
-    commands.register(bolt, runtime)
-    for module in (triage, approval, home, followups):
+    for module in (commands, triage, approval, home, followups):
         module.register(bolt)
     chat = SlackChat(settings, runtime.service, worker_client, clients)
     effects.register(chat, runtime.service, runtime.queue, runtime.reactions)
