@@ -17,10 +17,10 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from app.i18n import masked_notice, storm_offer, t
 from app.incidents.reactions import Reactions
 from app.incidents.reports import Report
-from app.incidents.service import IncidentService, slugify
-from app.models import Incident, utcnow
+from app.incidents.service import IncidentService
+from app.models import ChatMessage, Incident, utcnow
 from app.rooms.ports import Handler
-from app.rooms.room import Room
+from app.rooms.room import Room, room_names
 from app.settings import Settings
 from app.slack import blocks as ui
 from app.slack.common import REPORT, group_members, respond_spec
@@ -126,55 +126,39 @@ class SlackChat:
 
     # ----- posting once -----------------------------------------------------------------------
 
-    async def post(
+    def thread(self, room: str, thread: str | None) -> str | None:
+        return thread
+
+    async def send(
         self,
         item: Claimed,
         incident: Incident,
-        ref: str,
         message: Any,
         text: str,
         *,
-        thread: str | None = None,
-        payload: dict[str, Any] | None = None,
-    ) -> tuple[str | None, bool]:
-        """Posts the message for `ref` exactly once across workers; returns (ts, posted_now).
-
-        The ref is reserved in the database before posting, so two rows racing for it cannot
-        both post; a row retried after a crash looks for its message in the channel first.
-        """
+        thread: str | None,
+        meta: dict[str, Any],
+    ) -> str:
+        """chat.postMessage, paced per channel; `meta` rides along as the message's metadata,
+        which is how `find` recognises the message after a crash."""
         channel = incident.channel_id
-        assert channel is not None
-        known = await self.service.claim_message(incident.id, ref, channel, item.id, thread)
-        if known is not None:
-            return known.ts, False
-        if item.attempt > 1 and (
-            found := await self._find_posted(channel, incident.id, ref, thread)
-        ):
-            await self.service.save_message_ref(incident.id, ref, channel, found, thread)
-            return found, False
         await self.pacer.wait(f"post:{channel}", item.id)
         response = await self.client.chat_postMessage(
             channel=channel,
             text=text[:3000],
             blocks=ui.dump(message),
             thread_ts=thread,
-            metadata={
-                "event_type": METADATA_TYPE,
-                "event_payload": {"incident": incident.id, "ref": ref, **(payload or {})},
-            },
+            metadata={"event_type": METADATA_TYPE, "event_payload": meta},
             unfurl_links=False,
             unfurl_media=False,
         )
-        ts = response["ts"]
-        await self.service.save_message_ref(incident.id, ref, channel, ts, thread)
-        return ts, True
+        return str(response["ts"])
 
-    async def _find_posted(
-        self, channel: str, incident_id: int, ref: str, thread_ts: str | None
-    ) -> str | None:
-        if thread_ts:
+    async def find(self, incident: Incident, ref: str, thread: str | None) -> str | None:
+        channel = incident.channel_id
+        if thread:
             response = await self.client.conversations_replies(
-                channel=channel, ts=thread_ts, include_all_metadata=True, limit=200
+                channel=channel, ts=thread, include_all_metadata=True, limit=200
             )
         else:
             response = await self.client.conversations_history(
@@ -182,18 +166,14 @@ class SlackChat:
             )
         for message in response.get("messages", []):
             payload = (message.get("metadata") or {}).get("event_payload") or {}
-            if payload.get("incident") == incident_id and payload.get("ref") == ref:
-                return message["ts"]
+            if payload.get("incident") == incident.id and payload.get("ref") == ref:
+                return str(message["ts"])
         return None
 
-    async def update(self, incident: Incident, ref: str, message: Any, text: str) -> bool:
-        known = await self.service.message_ref(incident.id, ref)
-        if known is None or known.ts is None:
-            return False
+    async def edit(self, incident: Incident, posted: ChatMessage, message: Any, text: str) -> None:
         await self.client.chat_update(
-            channel=known.channel_id, ts=known.ts, text=text[:3000], blocks=ui.dump(message)
+            channel=posted.channel_id, ts=posted.ts, text=text[:3000], blocks=ui.dump(message)
         )
-        return True
 
     # ----- the room ---------------------------------------------------------------------------
 
@@ -227,19 +207,16 @@ class SlackChat:
             return await self.service.record_room(
                 incident.id, channel_id=found, channel_name=incident.channel_name
             )
-        prefix = "drill" if incident.is_drill else "leak"
-        day = incident.created_at.astimezone(self.settings.tz).strftime("%Y%m%d")
-        slug = slugify(incident.title) or "incident"
-        for _ in range(20):
+
+        async def paced() -> None:
             # Paced first: a storm's rooms wait their turn off the worker, their names unspent.
             try:
                 await self.pacer.wait("conversations.create", item.id)
             except Defer:
                 await self._tell_delayed(incident, item)
                 raise
-            number = await self.service.next_channel_number(day)
-            name = f"{prefix}-{day}-{number:03d}-{slug}"[:80].rstrip("-")
-            await self.service.reserve_room_name(incident.id, name)
+
+        async for name in room_names(self.service, incident, self.settings.tz, 80, paced):
             try:
                 response = await self.client.conversations_create(name=name, is_private=True)
             except SlackApiError as exc:
