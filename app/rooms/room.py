@@ -8,15 +8,14 @@ followup:ID, …), and the refs a room posted are the same on every platform (te
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import timedelta, tzinfo
+from datetime import timedelta
 from typing import Any
 
 from app.drills.catalog import load_scenario
 from app.i18n import t
 from app.incidents.reactions import Event, Reactions
 from app.incidents.rooms import register_room_reactions
-from app.incidents.service import IncidentService, Snapshot, slugify
+from app.incidents.service import IncidentService, Snapshot
 from app.models import Incident, utcnow
 from app.rooms import texts
 from app.rooms.ports import Chat, Handler, Renderer
@@ -391,25 +390,3 @@ class Room:
         )
         title, body = texts.prompt_texts(row, incident, lang, self.tz)
         await self.update(incident, item.payload["ref"], message, f"{title}\n{body}")
-
-
-async def room_names(
-    service: IncidentService,
-    incident: Incident,
-    tz: tzinfo,
-    limit: int,
-    before: Callable[[], Awaitable[None]] | None = None,
-) -> AsyncIterator[str]:
-    """Names to try for an incident's room, `leak-YYYYMMDD-NNN-slug` (`drill-…` for drills) cut
-    to the platform's `limit`; each is reserved on the incident before it is tried, so a retry
-    after a lost answer can adopt the room it made. `before` runs ahead of each (pacing)."""
-    prefix = "drill" if incident.is_drill else "leak"
-    day = incident.created_at.astimezone(tz).strftime("%Y%m%d")
-    slug = slugify(incident.title) or "incident"
-    for _ in range(20):
-        if before is not None:
-            await before()
-        number = await service.next_channel_number(day)
-        name = f"{prefix}-{day}-{number:03d}-{slug}"[:limit].rstrip("-")
-        await service.reserve_room_name(incident.id, name)
-        yield name

@@ -1,12 +1,12 @@
-"""Slack's side of a room: transport (the `Chat` port: post once, update, make the channel,
-invite, pin, topic) and the work that is Slack's alone (reports, ephemeral answers, App Home,
-the digest). What a room posts is decided in app/rooms."""
+"""Slack's transport for a room (the `Chat` port of app/rooms): send, find a message again after
+a crash, edit, make the private channel, invite, pin, topic — each call with the workspace's
+client, paced under Slack's limits, its errors mapped to the queue's Retry/Permanent. What a room
+posts is decided in app/rooms; Slack's own work rows are in work.py."""
 
 from __future__ import annotations
 
 import logging
 from contextvars import ContextVar
-from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -14,22 +14,17 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from app.i18n import masked_notice, storm_offer, t
-from app.incidents.reactions import Reactions
-from app.incidents.reports import Report
+from app.i18n import t
 from app.incidents.service import IncidentService
-from app.models import ChatMessage, Incident, utcnow
+from app.models import ChatMessage, Incident
+from app.rooms.names import room_names
 from app.rooms.ports import Handler
-from app.rooms.room import Room, room_names
 from app.settings import Settings
 from app.slack import blocks as ui
-from app.slack.common import REPORT, group_members, respond_spec
-from app.slack.followups import digest_blocks, digest_rows
+from app.slack.common import group_members
 from app.slack.installs import WorkspaceClients
 from app.slack.pacing import SLACK_LIMITS, Pacer
-from app.triage.clocks import next_deadline
-from app.work import followups as schedule
-from app.work.queue import Claimed, Defer, Permanent, Retry, WorkQueue, WorkSpec
+from app.work.queue import Claimed, Defer, Permanent, Retry
 
 log = logging.getLogger(__name__)
 
@@ -303,124 +298,3 @@ async def respond(response_url: str, text: str) -> None:
     """An ephemeral message through a command's response_url."""
     webhook = AsyncWebhookClient(response_url)
     await webhook.send(text=text, response_type="ephemeral", replace_original=False)
-
-
-class SlackWork:
-    """The work rows only Slack has: reports from the ack, response_url answers, App Home, the
-    digest."""
-
-    def __init__(self, chat: SlackChat, service: IncidentService, queue: WorkQueue) -> None:
-        self.chat, self.service, self.queue = chat, service, queue
-        self.settings = chat.settings
-
-    @property
-    def handlers(self) -> dict[str, Handler]:
-        return {
-            REPORT: self.take_report,
-            "slack.respond": self.respond,
-            "slack.publish_home": self.publish_home,
-            schedule.DIGEST: self.digest,
-        }
-
-    async def take_report(self, item: Claimed) -> None:
-        """A `/leak` the ack recorded: its incident is opened (the room follows), or the reporter
-        is offered the open incident it probably repeats."""
-        report = Report.from_payload(item.payload)
-        if report is None:  # taken by a run that lost its lease after committing
-            return
-        lang, response_url = self.settings.language, report.source.get("response_url")
-
-        def replies(incident: Incident, opened: bool) -> list[WorkSpec]:
-            if not response_url:
-                return []
-            if not opened:
-                blocks = ui.storm_blocks(
-                    incident, report.title, report.source.get("link"), lang, self.settings.timezone
-                )
-                text = storm_offer(
-                    incident.key, incident.title, incident.created_at, lang, self.settings.timezone
-                )
-                return [respond_spec(response_url, text, blocks)]
-            if report.source.get("shortcut"):  # its ack showed nothing: say what happened
-                text = t("command.opened", lang, key=incident.key) + masked_notice(
-                    report.masked, lang
-                )
-                return [respond_spec(response_url, text)]
-            return []
-
-        await self.service.take_report(report, self.queue.fenced(item), replies)
-        self.queue.poke()  # the room's rows need not wait for the next tick
-
-    async def respond(self, item: Claimed) -> None:
-        payload = item.payload
-        webhook = AsyncWebhookClient(payload["response_url"])
-        response = await webhook.send(
-            text=payload["text"],
-            blocks=payload.get("blocks"),
-            response_type="ephemeral",
-            replace_original=payload.get("replace", False),
-        )
-        if response.status_code >= 500 or response.status_code == 429:
-            raise Retry(f"response_url answered {response.status_code}")
-
-    async def publish_home(self, item: Claimed) -> None:
-        """Lists open incidents whose private room the user is a member of."""
-        user, client = item.payload["user"], self.chat.client
-        rooms: set[str] = set()
-        cursor = None
-        while True:
-            response = await client.users_conversations(
-                user=user, types="private_channel", limit=200, cursor=cursor
-            )
-            rooms.update(c["id"] for c in response.get("channels", []))
-            cursor = (response.get("response_metadata") or {}).get("next_cursor")
-            if not cursor:
-                break
-        now = utcnow()
-        rows = [
-            (incident, verdict_deadline(verdict.data if verdict else None, now))
-            for incident, verdict in await self.service.open_incidents(item.payload.get("team"))
-            if incident.channel_id in rooms
-        ]
-        view = ui.home_view(rows, self.settings.language, self.settings.timezone)
-        await client.views_publish(user_id=user, view=view)
-
-    async def digest(self, item: Claimed) -> None:
-        """The morning digest of open incidents and their deadlines, once a day."""
-        channel = self.settings.digest_channel
-        if not channel:
-            raise Permanent("LEAKDESK_DIGEST_CHANNEL is not set")
-        ref, client = f"digest:{item.payload['day']}", self.chat.client
-        if item.attempt > 1:
-            history = await client.conversations_history(
-                channel=channel, include_all_metadata=True, limit=100
-            )
-            for message in history.get("messages", []):
-                payload = (message.get("metadata") or {}).get("event_payload") or {}
-                if payload.get("ref") == ref:
-                    return
-        rows = digest_rows(await self.service.open_incidents(), utcnow())
-        lang = self.settings.language
-        await client.chat_postMessage(
-            channel=channel,
-            text=t("followup.digest.title", lang, count=len(rows)),
-            blocks=ui.dump(digest_blocks(rows, lang, self.settings.timezone)),
-            metadata={"event_type": METADATA_TYPE, "event_payload": {"ref": ref}},
-            unfurl_links=False,
-        )
-
-
-def register(
-    chat: SlackChat, service: IncidentService, queue: WorkQueue, reactions: Reactions
-) -> Room:
-    """Slack's room (app.rooms) and Slack's own work, on the queue and the reactions."""
-    room = Room(chat, ui.BlockKit(), service, chat.settings)
-    room.register(queue, reactions)
-    for kind, handler in SlackWork(chat, service, queue).handlers.items():
-        queue.register(kind, chat.guard(handler))
-    return room
-
-
-def verdict_deadline(data: dict[str, Any] | None, now: datetime) -> str | None:
-    clock = next_deadline(data, now)
-    return clock.due.isoformat() if clock else None

@@ -10,8 +10,9 @@ from typing import Any
 from app.incidents.reactions import Reactions
 from app.incidents.service import IncidentService
 from app.models import ChatMessage, Incident
+from app.rooms.names import room_names
 from app.rooms.ports import Handler
-from app.rooms.room import Room, room_names
+from app.rooms.room import Room
 from app.settings import Settings
 from app.teams import cards
 from app.teams.graph import Microsoft, Refused, aad_ids
