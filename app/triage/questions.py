@@ -246,7 +246,7 @@ QUESTIONS: tuple[Question, ...] = (
         rule=_always,
         options=_options(DataCategory),
         text=Text(
-            ja="どの種類の情報が漏えい（またはそのおそれ）していますか？当てはまるものをすべて選んでください。",
+            ja="漏えいした（またはそのおそれがある）情報の種類を、すべて選んでください。",
             en="What kinds of data leaked, or may have? Choose all that apply.",
         ),
         help=Text(
@@ -278,7 +278,7 @@ QUESTIONS: tuple[Question, ...] = (
         rule=_always,
         options=_options(Region),
         text=Text(
-            ja="誰の情報ですか？本人の居住地をすべて選んでください。",
+            ja="対象となる本人の居住地（国・地域）をすべて選んでください。",
             en="Whose data is it? Choose every region where the people live.",
         ),
         help=Text(
@@ -340,7 +340,7 @@ QUESTIONS: tuple[Question, ...] = (
         kind="single",
         options=_options(Access),
         text=Text(
-            ja="データへのアクセス・閲覧はありましたか？", en="Was the data accessed or viewed?"
+            ja="第三者によるアクセスや閲覧はありましたか？", en="Was the data accessed or viewed?"
         ),
         help=Text(
             ja="「否定済み」は、ログによりアクセスがないことを確認できた場合、または第三者に閲覧される前に回収した場合（例：誤送信先が未開封のまま削除したと確認できた）に限ります。確認できなければ「可能性あり」です。",
@@ -377,7 +377,7 @@ QUESTIONS: tuple[Question, ...] = (
         section="how",
         kind="bool",
         text=Text(
-            ja="流出は止まりましたか（誤送付先での削除の確認を含む）？",
+            ja="漏えいは止まりましたか（誤送付先での削除の確認を含む）？",
             en="Is it contained (including the wrong recipient's deletion)?",
         ),
         help=Text(
@@ -390,7 +390,7 @@ QUESTIONS: tuple[Question, ...] = (
         section="how",
         kind="bool",
         text=Text(
-            ja="警察は既に関与していますか（相談・被害届・捜査）？",
+            ja="警察は既に関わっていますか（相談・被害届・捜査）？",
             en="Are the police already involved (consulted, complaint filed, investigating)?",
         ),
         help=Text(
@@ -419,11 +419,11 @@ QUESTIONS: tuple[Question, ...] = (
         rule=_something_at_stake,
         options=_options(Control),
         text=Text(
-            ja="整っていなかった安全管理措置はどれですか？当てはまるものをすべて選んでください。",
-            en="Which security controls were missing? Choose all that apply.",
+            ja="再発防止のため、見直しが必要な安全管理措置があれば選んでください（事後の振り返りに使います）。",
+            en="To prevent a recurrence: which security controls should be reviewed? (Used in the after-action review.)",
         ),
         help=Text(
-            ja="安全管理措置の不備は報告義務の有無を変えませんが、加重要素として報道・当局対応の姿勢に影響します。",
+            ja="報告義務の有無は変わりません。見直しが必要な措置が多いほど、報道・当局への説明をより丁寧に行う必要があります。",
             en="Control gaps do not change the legal duty, but they aggravate the case and raise the public posture needed.",
         ),
     ),
@@ -456,7 +456,7 @@ QUESTIONS: tuple[Question, ...] = (
         rule=_something_at_stake,
         text=Text(ja="報道機関は既にこの件を把握していますか？", en="Do the media already know?"),
         help=Text(
-            ja="把握されている場合は、直ちに第一報（ホールディング・ステートメント）を出します。",
+            ja="把握されている場合は、直ちにお知らせ文を公表します。",
             en="If they do, a holding statement goes out now.",
         ),
     ),

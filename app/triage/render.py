@@ -10,7 +10,7 @@ from app.triage.questions import label
 
 HEADINGS = {
     "title": Text(ja="判定", en="Verdict"),
-    "provisional": Text(ja="暫定（未確定の事項あり）", en="provisional (open questions)"),
+    "provisional": Text(ja="暫定（未確認の事項あり）", en="provisional (open questions)"),
     "policy": Text(ja="ポリシー", en="Policy"),
     "reasons": Text(ja="理由", en="Reasons"),
     "appi": Text(
@@ -19,7 +19,7 @@ HEADINGS = {
     ),
     "gdpr": Text(ja="GDPR（EU・EEA・英国）", en="GDPR (EU/EEA/UK)"),
     "actions": Text(ja="推奨対応", en="Recommended actions"),
-    "open": Text(ja="未確定の事項", en="Open questions"),
+    "open": Text(ja="未確認の事項", en="Open questions"),
     "other": Text(ja="日本語", en="English"),
 }
 REPORT = {
