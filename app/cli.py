@@ -207,7 +207,6 @@ def verify(
 @cli.command("rotate-keys")
 def rotate_keys() -> None:
     """Re-encrypt stored free text with the first key of LEAKDESK_ENCRYPTION_KEY."""
-    from app.incidents.crypto import reseal_all
     from app.runtime import build_runtime
 
     config = settings()
@@ -217,7 +216,7 @@ def rotate_keys() -> None:
     async def go() -> int:
         runtime = build_runtime(config)
         try:
-            return await reseal_all(runtime.sessions)
+            return await runtime.service.reseal()
         finally:
             await runtime.close()
 
@@ -558,8 +557,6 @@ def token_create(
     """Create an API token and print it once (only its digest is stored)."""
     import secrets
 
-    from app.db import transaction
-    from app.models import ApiToken, utcnow
     from app.ops.auth import token_digest
     from app.runtime import build_runtime
 
@@ -569,15 +566,7 @@ def token_create(
     async def go() -> None:
         runtime = build_runtime(config)
         try:
-            async with transaction(runtime.sessions) as session:
-                session.add(
-                    ApiToken(
-                        name=name,
-                        digest=token_digest(token),
-                        workspace_id=workspace,
-                        created_at=utcnow(),
-                    )
-                )
+            await runtime.service.create_api_token(name, token_digest(token), workspace)
         finally:
             await runtime.close()
 
@@ -588,10 +577,6 @@ def token_create(
 @token_cli.command("revoke")
 def token_revoke(name: Annotated[str, typer.Argument(help="The name given at creation.")]) -> None:
     """Revoke every token with this name."""
-    from sqlalchemy import update
-
-    from app.db import transaction
-    from app.models import ApiToken, utcnow
     from app.runtime import build_runtime
 
     config = settings()
@@ -599,13 +584,7 @@ def token_revoke(name: Annotated[str, typer.Argument(help="The name given at cre
     async def go() -> int:
         runtime = build_runtime(config)
         try:
-            async with transaction(runtime.sessions) as session:
-                result = await session.execute(
-                    update(ApiToken)
-                    .where(ApiToken.name == name, ApiToken.revoked_at.is_(None))
-                    .values(revoked_at=utcnow())
-                )
-                return int(result.rowcount)
+            return await runtime.service.revoke_api_tokens(name)
         finally:
             await runtime.close()
 

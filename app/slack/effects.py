@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from app.i18n import masked_notice, storm_offer, t
+from app.incidents import schedule
 from app.incidents.reactions import Reactions
 from app.incidents.reports import Report
 from app.incidents.service import IncidentService, slugify
@@ -28,7 +29,6 @@ from app.slack.followups import digest_blocks, digest_rows
 from app.slack.installs import WorkspaceClients
 from app.slack.pacing import SLACK_LIMITS, Pacer
 from app.triage.clocks import next_deadline
-from app.work import followups as schedule
 from app.work.queue import Claimed, Defer, Permanent, Retry, WorkQueue, WorkSpec
 
 log = logging.getLogger(__name__)
