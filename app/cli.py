@@ -1,4 +1,7 @@
-"""The `leakdesk` command: each subcommand is a thin call into the rooms of the app."""
+"""The `leakdesk` command: each subcommand is a thin call into the rooms of the app.
+
+Long because every command's options and help text live in its signature (Typer reads them
+there); the work each one does is a call into the service, triage or statements."""
 
 from __future__ import annotations
 
