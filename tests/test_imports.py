@@ -29,6 +29,11 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "app.vocabulary": ("app",),
     "app.sealed": ("app",),
     "app.identity": ("app",),
+    # What a room tells its people (changes, 今やること, plain reasons): pure, with the catalogue.
+    "app.briefing": (
+        *ADAPTERS, "app.rooms", "app.runtime", "app.incidents", "app.work", "app.models",
+        "app.db", "app.settings", *PLATFORM_LIBRARIES,
+    ),  # fmt: skip
 }
 # The pure packages: values in, values out — only each other, the named vocabularies and the
 # standard libraries.

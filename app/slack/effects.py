@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 from contextvars import ContextVar
-from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -16,6 +15,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from app.i18n import masked_notice, storm_offer, t
 from app.incidents import schedule
+from app.incidents.deadlines import next_deadline
 from app.incidents.reactions import Reactions
 from app.incidents.reports import Report
 from app.incidents.service import IncidentService, slugify
@@ -28,7 +28,6 @@ from app.slack.common import REPORT, group_members, respond_spec
 from app.slack.followups import digest_blocks, digest_rows
 from app.slack.installs import WorkspaceClients
 from app.slack.pacing import SLACK_LIMITS, Pacer
-from app.triage.clocks import next_deadline
 from app.work.queue import Claimed, Defer, Permanent, Retry, WorkQueue, WorkSpec
 
 log = logging.getLogger(__name__)
@@ -399,9 +398,8 @@ class SlackWork:
             cursor = (response.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
                 break
-        now = utcnow()
         rows = [
-            (incident, verdict_deadline(verdict.data if verdict else None, now))
+            (incident, verdict_deadline(incident, verdict.data if verdict else None))
             for incident, verdict in await self.service.open_incidents(item.payload.get("team"))
             if incident.channel_id in rooms
         ]
@@ -444,6 +442,6 @@ def register(
     return room
 
 
-def verdict_deadline(data: dict[str, Any] | None, now: datetime) -> str | None:
-    clock = next_deadline(data, now)
+def verdict_deadline(incident: Incident, data: dict[str, Any] | None) -> str | None:
+    clock = next_deadline(incident, data)
     return clock.due.isoformat() if clock else None
