@@ -21,6 +21,7 @@ from app.teams import cards, home
 from app.teams.effects import TeamsChat
 from app.teams.graph import Refused, aad_ids
 from app.triage import QUESTIONS, question
+from app.triage.typed import read_number_or_none
 from app.work.queue import Retry, WorkQueue, WorkSpec
 
 log = logging.getLogger(__name__)
@@ -239,7 +240,7 @@ class Activities:
         try:
             incident = await self.service.join(incident_id, user, report)
         except ServiceError as exc:
-            return text_response(self.refusal(exc, self.lang))
+            return text_response(refusal(exc, self.lang))
         room = incident.channel_name or ""
         return text_response(t("teams.joined", self.lang, key=incident.key, room=room))
 
@@ -340,7 +341,7 @@ class Activities:
                 await self.service.close(incident.id, user, str(data.get("r") or ""))
                 return text_response(t("command.closing", incident.language, key=incident.key))
         except ServiceError as exc:
-            return text_response(self.refusal(exc, incident.language))
+            return text_response(refusal(exc, incident.language))
         return text_response(t("error.not_found", self.lang))
 
     async def groups_of(self, user: str) -> list[str]:
@@ -355,9 +356,6 @@ class Activities:
         except (Refused, Retry, httpx.HTTPError) as exc:
             log.warning("could not read %s's groups from Graph: %s", user, exc)
             return []
-
-    def refusal(self, exc: ServiceError, lang: str) -> str:
-        return refusal(exc, lang)
 
     async def followup(self, incident: Incident, verb: str, data: dict[str, Any], user: str) -> str:
         """Done / Snooze / Not needed from a prompt card; returns what to tell the user."""
@@ -425,10 +423,8 @@ def answer_value(kind: str, data: dict[str, Any]) -> Any:
         items = raw if isinstance(raw, list) else str(raw).split(",")
         return [str(item).strip() for item in items if str(item).strip()] or None
     if kind == "number":
-        text = str(raw).replace(",", "").strip()
-        if text.endswith(".0"):
-            text = text[:-2]
-        return int(text) if text.isdigit() else None
+        text = str(raw).strip()
+        return read_number_or_none(text[:-2] if text.endswith(".0") else text)
     if kind == "bool":
         return {"true": True, "false": False}.get(str(raw).lower())
     return str(raw)
