@@ -24,9 +24,9 @@ from app.incidents.reads import latest_answers, latest_statement, latest_verdict
 from app.models import Approval, Incident, Statement, TimelineEvent, Verdict
 from app.statements import check_statement, default_next_update, draft_statement
 from app.statements.gate import approval_blockers, follows_verdict, needs_agreed_timing
+from app.vocabulary import EventKind, StatementStatus
 
 BOT = "leakdesk"
-TIMING_AGREED = "statement.timing_agreed"
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ class Statements:
             actor,
             now,
             verdict.version,
-            reason="drafted",
+            kind=EventKind.STATEMENT_DRAFTED,
         )
 
     async def follow_verdict(
@@ -111,7 +111,7 @@ class Statements:
         await self.ledger.append(
             session,
             incident,
-            "statement.drafted",
+            EventKind.STATEMENT_DRAFTED,
             BOT,
             {
                 "version": latest.version,
@@ -171,7 +171,7 @@ class Statements:
                 actor,
                 now,
                 latest.verdict_version,
-                reason="edited",
+                kind=EventKind.STATEMENT_EDITED,
             )
 
     async def _add_statement(
@@ -185,16 +185,19 @@ class Statements:
         now: datetime,
         verdict_version: int | None,
         *,
-        reason: str,
+        kind: EventKind,
     ) -> Statement:
         latest = await latest_statement(session, incident.id)
-        if latest is not None and latest.status in ("draft", "changes_requested"):
-            latest.status = "superseded"
+        if latest is not None and latest.status in (
+            StatementStatus.DRAFT,
+            StatementStatus.CHANGES_REQUESTED,
+        ):
+            latest.status = StatementStatus.SUPERSEDED
         statement = Statement(
             incident_id=incident.id,
             version=(latest.version + 1) if latest else 1,
             verdict_version=verdict_version,
-            status="draft",
+            status=StatementStatus.DRAFT,
             texts=texts,
             findings=findings,
             next_update_at=next_update,
@@ -203,11 +206,15 @@ class Statements:
         )
         session.add(statement)
         await session.flush()
-        voided = len(latest.approvals) if latest is not None and latest.status != "approved" else 0
+        voided = (
+            len(latest.approvals)
+            if latest is not None and latest.status != StatementStatus.APPROVED
+            else 0
+        )
         await self.ledger.append(
             session,
             incident,
-            f"statement.{reason}",
+            kind,
             actor,
             {
                 "version": statement.version,
@@ -258,7 +265,7 @@ class Statements:
             needed = self.approvals_needed(incident.severity)
             if any(a.approver == approver for a in statement.approvals):
                 return ApprovalResult(statement, False, True, needed)
-            if statement.status == "approved":
+            if statement.status == StatementStatus.APPROVED:
                 return ApprovalResult(statement, False, True, needed)
             verdict = await latest_verdict(session, incident.id)
             await self._pass_gate(session, incident, statement, verdict, approver, override, now)
@@ -268,11 +275,11 @@ class Statements:
             count = len(statement.approvals)
             approved = count >= needed
             if approved:
-                statement.status = "approved"
+                statement.status = StatementStatus.APPROVED
             await self.ledger.append(
                 session,
                 incident,
-                "statement.approved",
+                EventKind.STATEMENT_APPROVED,
                 approver,
                 {
                     "version": version,
@@ -312,7 +319,7 @@ class Statements:
         await self.ledger.append(
             session,
             incident,
-            "statement.override",
+            EventKind.STATEMENT_OVERRIDE,
             approver,
             {
                 "version": statement.version,
@@ -335,7 +342,7 @@ class Statements:
         await self.ledger.append(
             session,
             incident,
-            "statement.published",
+            EventKind.STATEMENT_PUBLISHED,
             actor,
             {
                 "version": statement.version,
@@ -350,7 +357,10 @@ class Statements:
     async def _timing_agreed(self, session: AsyncSession, incident_id: int) -> bool:
         found = await session.execute(
             select(TimelineEvent.id)
-            .where(TimelineEvent.incident_id == incident_id, TimelineEvent.kind == TIMING_AGREED)
+            .where(
+                TimelineEvent.incident_id == incident_id,
+                TimelineEvent.kind == EventKind.STATEMENT_TIMING_AGREED,
+            )
             .limit(1)
         )
         return found.first() is not None
@@ -368,14 +378,16 @@ class Statements:
         now = self.ledger.clock()
         async with self.ledger.write() as session:
             incident = await self.ledger.lock(session, incident_id, open_only=True)
-            await self.ledger.append(session, incident, TIMING_AGREED, actor, {"note": text}, now)
+            await self.ledger.append(
+                session, incident, EventKind.STATEMENT_TIMING_AGREED, actor, {"note": text}, now
+            )
             statement = await latest_statement(session, incident.id)
-            if statement is None or statement.status != "approved":
+            if statement is None or statement.status != StatementStatus.APPROVED:
                 return None
             published = await session.execute(
                 select(TimelineEvent.data).where(
                     TimelineEvent.incident_id == incident.id,
-                    TimelineEvent.kind == "statement.published",
+                    TimelineEvent.kind == EventKind.STATEMENT_PUBLISHED,
                 )
             )
             if any((data or {}).get("version") == statement.version for (data,) in published):
@@ -391,11 +403,11 @@ class Statements:
             incident, statement = await self._statement_for_lead(
                 session, incident_id, version, actor, groups
             )
-            statement.status = "changes_requested"
+            statement.status = StatementStatus.CHANGES_REQUESTED
             await self.ledger.append(
                 session,
                 incident,
-                "statement.changes_requested",
+                EventKind.STATEMENT_CHANGES_REQUESTED,
                 actor,
                 {"version": version, "comment": mask(comment).text},
                 now,
