@@ -30,7 +30,7 @@ def register_room_reactions(reactions: Reactions, platform: str) -> None:
 
     @reactions.on("answer.recorded", platform=platform)
     def _answered(event: Event) -> list[WorkSpec]:
-        return [work("sync_question", field=event.data["field"]), work("next_question")]
+        return [work("next_question")]  # the one triage card shows the answer and what is next
 
     @reactions.on("verdict.issued", platform=platform)
     def _verdict(event: Event) -> list[WorkSpec]:
