@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from app.briefing import detail_lines, do_now, do_now_lines, plain_reasons, questions_settled
-from app.briefing.do_now import Plan, StatementState
+from app.briefing.do_now import Plan, StatementState, publishes
 from app.i18n import format_time, t
 from app.incidents.service import IncidentService, Snapshot
 from app.models import Followup, Statement
@@ -206,9 +206,9 @@ def next_steps_line(
     statement: Statement, verdict: dict[str, Any] | None, leads: Sequence[str], lang: str, tz: str
 ) -> str:
     """After approval: who publishes it, where, and when the next update is due."""
-    announcement = ((verdict or {}).get("actions") or {}).get("announcement") or "website"
-    if announcement == "none":
-        announcement = "website"
+    announcement = ((verdict or {}).get("actions") or {}).get("announcement")
+    if announcement in (None, "none"):  # a verdict from before `announcement`: from its actions
+        announcement = "website" if verdict and publishes(verdict) else "individual_notice"
     return t(
         "statement.next_steps",
         lang,
