@@ -125,9 +125,16 @@ def verdict_brief(
     )
 
 
-def summary_lines(snap: Snapshot, now: datetime, needed: int, lang: str, tz: str) -> list[str]:
+def summary_lines(
+    snap: Snapshot,
+    now: datetime,
+    needed: int,
+    lang: str,
+    tz: str,
+    followups: Iterable[Followup] = (),
+) -> list[str]:
     """「今やること」 for the pinned summary (nothing before the first verdict)."""
-    steps = plan(snap, now, needed)
+    steps = plan(snap, now, needed, followups)
     if not steps.now:
         return []
     return [t("todo.title", lang), *do_now_lines(steps.now, lang, tz)]

@@ -176,7 +176,8 @@ class Room:
         snap = snap or await self.service.snapshot(incident.id)
         lang, now = incident.language, utcnow()
         needed = self.service.approvals_needed(snap.incident.severity)
-        todo = brief.summary_lines(snap, now, needed, lang, self.tz)
+        followups = await self.service.followups(incident.id)
+        todo = brief.summary_lines(snap, now, needed, lang, self.tz, followups)
         summary = self.render.summary(snap, lang, self.tz, now, todo)
         await self._edit(incident, "summary", summary, f"{incident.key} {incident.title}")
 
@@ -413,7 +414,8 @@ class Room:
         await self.service.followup_posted(row.id, item.id, ref)
 
     async def sync_prompt(self, item: Claimed) -> None:
-        """Shows on the prompt who did what, for everyone (its buttons go)."""
+        """Shows on the prompt who did what, for everyone (its buttons go); an action done
+        leaves 「今やること」 in the verdict and the summary."""
         row, incident = await self.service.followup(item.payload["followup_id"])
         lang = incident.language
         message = self.render.settled(
@@ -427,3 +429,6 @@ class Room:
         )
         title, body = texts.prompt_texts(row, incident, lang, self.tz)
         await self.chat.update(incident, item.payload["ref"], message, f"{title}\n{body}")
+        if item.payload["state"] in brief.SETTLED and incident.channel_id:
+            await self.sync_verdict(item, incident)
+            await self._sync_summary(incident)

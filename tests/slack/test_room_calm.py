@@ -5,10 +5,12 @@ changes, two of them identical; a misdirected e-mail SEV3 took 21 posts)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, timedelta
 
 import pytest
 
 from tests.fakes.slack_api import FakeSlack
+from tests.followups.test_slack_prompts import run_at
 from tests.slack.conftest import Slack, driven
 from tests.slack.room_walk import CARD_SEV1, MISDIRECTED_SEV3, walk
 
@@ -78,3 +80,23 @@ async def test_the_draft_opens_with_who_must_approve_and_who_is_pending(slack_ja
     # The English text is its own reply, not a doubled post.
     assert "Dear" not in blocks_text(draft) and "We " not in blocks_text(draft)
     assert "*英語の文面*（第1版）" in blocks_text(slack.message_with_ref("statement_text"))
+
+
+async def test_an_action_marked_done_leaves_do_now(slack_ja: Slack) -> None:
+    slack = slack_ja
+    await walk(slack, "ウェブショップでカード情報漏えいの疑い", CARD_SEV1, ["U0LEAD1", "U0LEAD2"])
+    assert "カード会社" in blocks_text(slack.message_with_ref("verdict:1"))
+    incident_id = slack.room_incident_id()
+    (prompt,) = [
+        f
+        for f in await slack.runtime.service.followups(incident_id)
+        if f.key == "action:card_issuers"
+    ]
+    await run_at(slack.runtime.queue, prompt.due_at.replace(tzinfo=UTC) + timedelta(seconds=1))
+    await slack.press(f"followup:{prompt.id}", "followup_done", user="U0RESP1")
+    await slack.work()
+    verdict = blocks_text(slack.message_with_ref("verdict:1"))
+    do_now = verdict.split("*今やること*")[1].split("*お知らせ文")[0]
+    assert "カード会社" not in do_now and "カード会社" not in blocks_text(
+        slack.message_with_ref("summary")
+    )
