@@ -10,10 +10,12 @@ from typing import Literal
 from app.triage.assess import PERSONAL, SECRETS, decisive
 from app.triage.models import (
     Access,
+    Announcement,
     Answers,
     AppiCategory,
     Control,
     DataCategory,
+    DataSubject,
     Encryption,
     LeakMode,
     Police,
@@ -101,6 +103,22 @@ _LABEL_PAIRS: tuple[tuple[enum.StrEnum, Text], ...] = (
         DataCategory.NONE,
         Text(ja="個人データ・秘密情報は含まれない", en="No personal data or secrets"),
     ),
+    (DataSubject.CUSTOMERS, Text(ja="顧客（お客様・会員）", en="Customers (clients, members)")),
+    (
+        DataSubject.EMPLOYEES,
+        Text(ja="従業員（退職者を含む）", en="Employees (current and former staff)"),
+    ),
+    (DataSubject.JOB_APPLICANTS, Text(ja="応募者・採用候補者", en="Job applicants")),
+    (DataSubject.PATIENTS, Text(ja="患者", en="Patients")),
+    (DataSubject.STUDENTS, Text(ja="学生・生徒・児童", en="Students and pupils")),
+    (
+        DataSubject.BUSINESS_PARTNERS,
+        Text(
+            ja="取引先の担当者（顧客企業・仕入先の社員）",
+            en="Business partners (people at client or supplier companies)",
+        ),
+    ),
+    (DataSubject.OTHER, Text(ja="その他の方", en="Other people")),
     (Region.JP, Text(ja="日本", en="Japan")),
     (Region.EU, Text(ja="EU・EEA", en="EU/EEA")),
     (Region.UK, Text(ja="英国", en="United Kingdom")),
@@ -179,6 +197,36 @@ _LABEL_PAIRS: tuple[tuple[enum.StrEnum, Text], ...] = (
             en="C4 more than 1,000 people (100 for a public body)",
         ),
     ),
+    (
+        Announcement.PRESS_AND_WEBSITE,
+        Text(ja="記者会見と公式サイトでの公表", en="Press conference and the official website"),
+    ),
+    (
+        Announcement.WEBSITE,
+        Text(ja="公式サイト・公式SNSでの公表", en="Official website and social accounts"),
+    ),
+    (
+        Announcement.INDIVIDUAL_NOTICE,
+        Text(
+            ja="対象の方への個別連絡（公表はしない）",
+            en="Notice to the people concerned (no public notice)",
+        ),
+    ),
+    (
+        Announcement.VIA_PRINCIPALS,
+        Text(
+            ja="委託元を通じて（当社独自の公表はしない）",
+            en="Through our clients (no announcement of our own)",
+        ),
+    ),
+    (
+        Announcement.HOLD_FOR_INVESTIGATORS,
+        Text(
+            ja="捜査機関と時期を調整のうえ公表",
+            en="Held until the timing agreed with investigators",
+        ),
+    ),
+    (Announcement.NONE, Text(ja="公表不要", en="No announcement")),
     (Police.YES, Text(ja="連携する", en="coordinate")),
     (Police.CONSULT, Text(ja="相談する", en="consult")),
     (Police.NO, Text(ja="不要", en="not needed")),
@@ -221,6 +269,11 @@ def _something_at_stake(answers: Answers, policy: Policy | None) -> bool:
     return cats is None or bool(set(cats) & (PERSONAL | SECRETS))
 
 
+def _personal_at_stake(answers: Answers, policy: Policy | None) -> bool:
+    cats = answers.data_categories
+    return cats is None or bool(set(cats) & PERSONAL)
+
+
 @dataclass(frozen=True, slots=True)
 class Question:
     id: str
@@ -251,11 +304,24 @@ QUESTIONS: tuple[Question, ...] = (
         ),
         help=Text(
             ja="要配慮個人情報：人種、信条、社会的身分、病歴、犯罪の経歴、犯罪により害を被った事実、障害、健康診断等の結果、診療・調剤情報など（個人情報保護法第2条第3項）。1人分でも報告対象です。"
-            "財産的被害につながる情報：クレジットカード番号（番号だけでも該当）、ネットバンキングや決済サービスのID・パスワード。カード番号の下4桁と有効期限だけ、または銀行口座番号だけ（ネットバンキングのパスワードなし）なら「その他の個人データ」を選んでください（個人情報保護委員会Q&A 6-12、14-8）。利用可能なID・パスワードは、使い回しによる被害を考え、決済機能の有無にかかわらずC2として扱います。"
+            "財産的被害につながる情報：クレジットカード番号（番号だけでも該当）、ネットバンキングや決済サービスのID・パスワード。カード番号の下4桁と有効期限だけ、または銀行口座番号だけ（ネットバンキングのパスワードなし）なら「その他の個人データ」を選んでください（個人情報保護委員会Q&A 6-12、14-8）。ID・パスワードは、決済・送金ができるサービスのものならC2です（次の質問で確認します）。"
             "営業秘密：秘密として管理され、有用で、公然と知られていない技術・営業情報。",
             en="Special-care data (要配慮個人情報): race, creed, social status, medical history, criminal record, having been a crime victim, disability, health-check results, medical and dispensing records (APPI art. 2(3)); reportable even for one person. "
-            "Financial data: a card number (the number alone counts), net-banking or payment log-ins. Only the last 4 digits and the expiry date, or a bank account number alone (no net-banking password): choose 'other personal data' (PPC Q&A 6-12, 14-8). Usable IDs with passwords are treated as C2 whether or not the service can pay, because passwords are reused. "
+            "Financial data: a card number (the number alone counts), net-banking or payment log-ins. Only the last 4 digits and the expiry date, or a bank account number alone (no net-banking password): choose 'other personal data' (PPC Q&A 6-12, 14-8). IDs with passwords are C2 where the service can pay or send money (the next question asks). "
             "Trade secrets: technical or business information kept secret, useful, and not publicly known.",
+        ),
+    ),
+    Question(
+        id="credentials_can_pay",
+        section="what",
+        kind="bool",
+        text=Text(
+            ja="漏えいしたID・パスワードで、お金の支払いや送金ができますか？",
+            en="Can the leaked log-ins be used to pay for something or send money?",
+        ),
+        help=Text(
+            ja="例：ネットショップのカード登録済みアカウント、ポイント・電子マネーの利用、ネットバンキング、決済アプリ。できる場合は「はい」（財産的被害のおそれ：C2、1人分でも報告対象）。会員サイトの閲覧だけなら「いいえ」。分からなければ「不明」：「はい」として扱います。",
+            en="For example: a shop account with a saved card, points or e-money, net banking, a payment app. If they can, answer 'yes' (risk of property damage: C2, reportable even for one person). If they only open a members' page, 'no'. If you don't know, 'unknown': it is read as yes.",
         ),
     ),
     Question(
@@ -278,8 +344,8 @@ QUESTIONS: tuple[Question, ...] = (
         rule=_always,
         options=_options(Region),
         text=Text(
-            ja="対象となる本人の居住地（国・地域）をすべて選んでください。",
-            en="Whose data is it? Choose every region where the people live.",
+            ja="本人はどこに住んでいますか？当てはまる国・地域をすべて選んでください。",
+            en="Where do the people live? Choose every region that applies.",
         ),
         help=Text(
             ja="EU・EEA・英国の居住者が含まれるとGDPR（英国GDPR）が適用され、認識から72時間以内に監督機関への通知が必要になり得ます。",
@@ -396,6 +462,19 @@ QUESTIONS: tuple[Question, ...] = (
         help=Text(
             ja="捜査中の場合、公表のタイミングを捜査当局とすり合わせる必要があります。",
             en="While they investigate, the timing of disclosure should be agreed with them.",
+        ),
+    ),
+    Question(
+        id="police_disclosure_hold",
+        section="how",
+        kind="bool",
+        text=Text(
+            ja="警察などの捜査機関から「公表は時期を相談してから」と頼まれていますか？",
+            en="Have the investigators asked you to wait and agree with them when to announce it?",
+        ),
+        help=Text(
+            ja="捜査中の事件では、公表が捜査に影響しないよう時期をすり合わせることがあります。頼まれている場合は「はい」：公表文は準備しますが、合意した時期を記録するまで公表しません。本人への連絡や委託元への報告の期限は変わりません。",
+            en="While a case is investigated, the announcement may need to wait so it does not harm the investigation. If they asked, answer 'yes': the statement is prepared but not published until the agreed timing is recorded. Legal deadlines for reports do not move.",
         ),
     ),
     Question(
