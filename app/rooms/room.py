@@ -9,6 +9,7 @@ followup:ID, …), and the refs a room posted are the same on every platform (te
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from app.briefing import change_lines, material_changes, triage_progress
 from app.drills.catalog import load_scenario
@@ -106,10 +107,51 @@ class Room:
                 payload["until"] = event.data["until"]
             return [WorkSpec(f"{platform}.{FOLLOWUP_SYNC}", payload)]
 
+    # ----- posting once -----------------------------------------------------------------------
+
+    async def post_once(
+        self,
+        item: Claimed,
+        incident: Incident,
+        ref: str,
+        message: object,
+        text: str,
+        *,
+        thread: str | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> tuple[str | None, bool]:
+        """Posts the message for `ref` exactly once across workers; returns (id, posted now).
+
+        The ref is reserved in the database before posting, so two rows racing for it cannot
+        both post; a row retried after a crash first asks the platform whether its message is
+        already there (where the platform can read its room back).
+        """
+        room = incident.channel_id
+        assert room is not None
+        thread = self.chat.thread(room, thread)
+        known = await self.service.claim_message(incident.id, ref, room, item.id, thread)
+        if known is not None:
+            return known.ts, False
+        if item.attempt > 1 and (found := await self.chat.find(incident, ref, thread)):
+            await self.service.save_message_ref(incident.id, ref, room, found, thread)
+            return found, False
+        meta = {"incident": incident.id, "ref": ref, **(payload or {})}
+        sent = await self.chat.send(item, incident, message, text, thread=thread, meta=meta)
+        await self.service.save_message_ref(incident.id, ref, room, sent, thread)
+        return sent, True
+
+    async def update(self, incident: Incident, ref: str, message: object, text: str) -> bool:
+        """Edits the message posted for `ref` in place; False when there is none yet."""
+        known = await self.service.message_ref(incident.id, ref)
+        if known is None or known.ts is None:
+            return False
+        await self.chat.edit(incident, known, message, text)
+        return True
+
     async def note(
         self, item: Claimed, incident: Incident, ref: str, text: str, *, thread: str | None = None
     ) -> None:
-        await self.chat.post(item, incident, ref, self.render.note(text), text, thread=thread)
+        await self.post_once(item, incident, ref, self.render.note(text), text, thread=thread)
 
     async def _edit(self, incident: Incident, ref: str, message: object, text: str) -> bool:
         """Edits the message for `ref`, unless this process last showed exactly this there (an
@@ -117,7 +159,7 @@ class Room:
         key, shown = (incident.id, ref), hash((repr(message), text))
         if self._shown.get(key) == shown:
             return True
-        if not await self.chat.update(incident, ref, message, text):
+        if not await self.update(incident, ref, message, text):
             return False
         if len(self._shown) > SHOWN_LIMIT:
             self._shown.clear()
@@ -137,7 +179,7 @@ class Room:
         """The one message for `ref` as it should read now: posted once, then edited in place."""
         if await self._edit(incident, ref, message, text):
             return
-        _, posted = await self.chat.post(item, incident, ref, message, text, thread=thread)
+        _, posted = await self.post_once(item, incident, ref, message, text, thread=thread)
         if not posted:  # another row posted it meanwhile, perhaps from an older state
             await self._edit(incident, ref, message, text)
 
@@ -149,7 +191,7 @@ class Room:
         snap = await self.service.snapshot(incident.id)
         lang = incident.language
         summary = self.render.summary(snap, lang, self.tz, utcnow())
-        ts, posted = await self.chat.post(
+        ts, posted = await self.post_once(
             item, incident, "summary", summary, f"{incident.key} {incident.title}"
         )
         if ts and (posted or item.attempt > 1):
@@ -318,7 +360,7 @@ class Room:
         lines = change_lines(version, changes, lang, self.tz)
         statement = await self.service.latest_statement(incident.id)
         redraft = statement is not None and statement.verdict_version != version
-        await self.chat.post(
+        await self.post_once(
             item,
             incident,
             f"verdict_change:{version}",
@@ -386,7 +428,7 @@ class Room:
             lang,
             self.tz,
         )
-        await self.chat.post(
+        await self.post_once(
             item,
             incident,
             f"published:{statement.version}",
@@ -408,7 +450,7 @@ class Room:
         lang, ref = incident.language, item.payload["ref"]
         title, body = texts.prompt_texts(row, incident, lang, self.tz)
         message = self.render.prompt(row, incident, lang, self.tz)
-        await self.chat.post(
+        await self.post_once(
             item, incident, ref, message, f"{title}\n{body}", payload={"followup_id": row.id}
         )
         await self.service.followup_posted(row.id, item.id, ref)
@@ -428,7 +470,7 @@ class Room:
             until=item.payload.get("until"),
         )
         title, body = texts.prompt_texts(row, incident, lang, self.tz)
-        await self.chat.update(incident, item.payload["ref"], message, f"{title}\n{body}")
+        await self.update(incident, item.payload["ref"], message, f"{title}\n{body}")
         if item.payload["state"] in brief.SETTLED and incident.channel_id:
             await self.sync_verdict(item, incident)
             await self._sync_summary(incident)

@@ -224,7 +224,7 @@ class Activities:
         try:
             incident = await self.service.join(incident_id, user, report)
         except ServiceError as exc:
-            return text_response(self.refusal(exc, self.lang))
+            return text_response(refusal(exc, self.lang))
         room = incident.channel_name or ""
         return text_response(t("teams.joined", self.lang, key=incident.key, room=room))
 
@@ -327,7 +327,7 @@ class Activities:
                 await self.service.close(incident.id, user, str(data.get("r") or ""))
                 return text_response(t("command.closing", incident.language, key=incident.key))
         except ServiceError as exc:
-            return text_response(self.refusal(exc, incident.language))
+            return text_response(refusal(exc, incident.language))
         return text_response(t("error.not_found", self.lang))
 
     async def groups_of(self, user: str) -> list[str]:
@@ -342,9 +342,6 @@ class Activities:
         except (Refused, Retry, httpx.HTTPError) as exc:
             log.warning("could not read %s's groups from Graph: %s", user, exc)
             return []
-
-    def refusal(self, exc: ServiceError, lang: str) -> str:
-        return refusal(exc, lang)
 
     async def followup(self, incident: Incident, verb: str, data: dict[str, Any], user: str) -> str:
         """Done / Snooze / Not needed from a prompt card; returns what to tell the user."""
