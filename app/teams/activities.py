@@ -21,6 +21,7 @@ from app.teams import cards
 from app.teams.effects import TeamsChat
 from app.teams.graph import Refused, aad_ids
 from app.triage import QUESTIONS, question
+from app.triage.typed import read_number_or_none
 from app.work.queue import Retry, WorkQueue, WorkSpec
 
 log = logging.getLogger(__name__)
@@ -409,10 +410,8 @@ def answer_value(kind: str, data: dict[str, Any]) -> Any:
         items = raw if isinstance(raw, list) else str(raw).split(",")
         return [str(item).strip() for item in items if str(item).strip()] or None
     if kind == "number":
-        text = str(raw).replace(",", "").strip()
-        if text.endswith(".0"):
-            text = text[:-2]
-        return int(text) if text.isdigit() else None
+        text = str(raw).strip()
+        return read_number_or_none(text[:-2] if text.endswith(".0") else text)
     if kind == "bool":
         return {"true": True, "false": False}.get(str(raw).lower())
     return str(raw)
