@@ -14,6 +14,7 @@ from typing import Any
 from app.briefing import change_lines, material_changes, triage_progress
 from app.drills.catalog import load_scenario
 from app.i18n import t
+from app.incidents import schedule
 from app.incidents.reactions import Event, Reactions
 from app.incidents.rooms import register_room_reactions
 from app.incidents.service import IncidentService, Snapshot
@@ -22,7 +23,6 @@ from app.rooms import brief, texts
 from app.rooms.ports import Chat, Handler, Renderer
 from app.settings import Settings
 from app.triage import QUESTIONS, Question, next_question, question
-from app.work import followups as schedule
 from app.work.queue import Claimed, Permanent, WorkQueue, WorkSpec, waiting_on
 
 FOLLOWUP_SYNC = "followup_sync"

@@ -33,12 +33,11 @@ from app.rooms import texts
 from app.rooms.brief import VerdictBrief
 from app.rooms.texts import (
     answer_label,
-    badge,
     deadline_text,
+    home_row,
     prompt_done_label,
     prompt_texts,
     settled_line,
-    severity_label,
 )
 from app.triage import Question
 
@@ -101,7 +100,7 @@ def summary_blocks(
         blocks += sections("\n".join(todo))
     blocks += [
         section(texts.summary_fields(incident, lang, tz)),
-        section(deadline_text(snap.verdict.data if snap.verdict else None, lang, tz, now)),
+        section(deadline_text(snap, lang, tz)),
     ]
     if source := incident.source.get("permalink"):
         blocks.append(context(str(source)))
@@ -436,20 +435,7 @@ def home_view(rows: Sequence[tuple[Incident, str | None]], lang: str, tz: str) -
     if not rows:
         blocks.append(section(t("home.none", lang)))
     for incident, deadline in rows[:45]:
-        blocks.append(
-            section(
-                t(
-                    "home.row",
-                    lang,
-                    key=incident.key,
-                    badge=badge(incident, lang),
-                    title=incident.title[:200],
-                    severity=severity_label(incident.severity, lang),
-                    next=format_time(deadline, lang, tz) if deadline else "—",
-                    channel=incident.channel_id or "",
-                )
-            )
-        )
+        blocks.append(section(home_row(incident, deadline, incident.channel_id or "", lang, tz)))
     return View(type="home", blocks=blocks)
 
 

@@ -17,7 +17,7 @@ from app.rooms.followups import VERBS as FOLLOWUP_VERBS
 from app.rooms.followups import settle
 from app.rooms.room import Room
 from app.rooms.texts import refusal
-from app.teams import cards
+from app.teams import cards, home
 from app.teams.effects import TeamsChat
 from app.teams.graph import Refused, aad_ids
 from app.triage import QUESTIONS, question
@@ -144,6 +144,9 @@ class Activities:
         if word in ROOM_COMMANDS:
             await self.room_command(activity, word, rest)
             return
+        if word == "mine":
+            await self.my_incidents(activity)
+            return
         drill = word == "drill"
         await self.open_from(activity, title=rest if drill else text, drill=drill, source={})
 
@@ -183,6 +186,18 @@ class Activities:
         )
         await self.reply(activity, text)
         return incident
+
+    async def my_incidents(self, activity: dict[str, Any]) -> None:
+        """In a personal chat only: a channel would show confidential incidents to all in it."""
+        if not is_personal(activity):
+            await self.reply(activity, t("teams.mine.personal", self.lang))
+            return
+        payload = {
+            "user": actor_of(activity),
+            "service_url": activity.get("serviceUrl"),
+            "conversation": (activity.get("conversation") or {}).get("id"),
+        }
+        await self.queue.enqueue(WorkSpec(home.KIND, payload))
 
     async def offer_room(
         self, activity: dict[str, Any], incident: Incident, title: str, link: str | None

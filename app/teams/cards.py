@@ -27,6 +27,7 @@ from app.rooms import texts
 from app.rooms.brief import VerdictBrief
 from app.rooms.texts import (
     deadline_text,
+    home_row,
     prompt_done_label,
     prompt_texts,
     settled_line,
@@ -104,13 +105,28 @@ def summary_card(
     snap: Snapshot, lang: str, tz: str, now: datetime, todo: Sequence[str] = ()
 ) -> dict[str, Any]:
     incident = snap.incident
-    upcoming = deadline_text(snap.verdict.data if snap.verdict else None, lang, tz, now)
+    upcoming = deadline_text(snap, lang, tz)
     body = [text(texts.summary_title(incident, lang), size="Large", weight="Bolder")]
     if todo:
         body.append(text("\n\n".join(todo)))
     body += [text(texts.summary_fields(incident, lang, tz)), text(upcoming)]
     if source := incident.source.get("permalink"):
         body.append(text(str(source), is_subtle=True))
+    return card(body)
+
+
+def my_incidents_card(
+    rows: Sequence[tuple[Incident, datetime | None]], lang: str, tz: str
+) -> dict[str, Any]:
+    """App Home's counterpart: the open incidents whose room the person is in, each with its
+    severity and next deadline."""
+    body = [text(t("home.title", lang), size="Large", weight="Bolder")]
+    if not rows:
+        body.append(text(t("home.none", lang)))
+    for incident, due in rows[:45]:
+        row = home_row(incident, due, incident.channel_name or "", lang, tz)
+        body.append(text(row, separator=True))
+    body.append(text(t("teams.mine.help", lang), is_subtle=True))
     return card(body)
 
 
