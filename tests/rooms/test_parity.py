@@ -1,6 +1,7 @@
 """One room layer, two platforms: the same incident through Slack and through Teams posts the same
-room events in the same order — questions, verdicts and their supersede, the redraft offer after a
-changed verdict, the statement, its publication, a follow-up prompt and the close summary."""
+room events in the same order — the triage card, the living verdict and the note of what changed
+(with its redraft offer), the statement, its publication, a follow-up prompt and the close
+summary."""
 
 from __future__ import annotations
 
@@ -28,16 +29,16 @@ from tests.teams.conftest import (  # noqa: F401 - fixtures
 from tests.teams.test_cards import needs_node, sent_cards, validate
 
 TITLE = "Misdirected e-mail with a customer list"
-# SEV3 on the first five answers; the first draft is approved and published; then 5,000 people
-# (APPI C4) make it SEV2, and the approved statement is not rewritten: a redraft is offered.
+# SEV3 on the first five answers; the first draft is approved (an approved statement is not
+# rewritten under its approvers); then 5,000 people (APPI C4) make it SEV2 and a redraft is offered.
 ANSWERS: list[tuple[str, Any]] = [
     ("data_categories", ["contact"]),
     ("affected_count", 300),
     ("subject_regions", ["JP"]),
     ("encryption", "none"),
     ("leak_mode", "misdelivery"),
+    ("affected_count", 5000),
 ]
-CHANGE: tuple[str, Any] = ("affected_count", 5000)
 _ID = re.compile(r"^(post|followup):\d+$")
 
 
@@ -59,16 +60,25 @@ async def first_prompt_due(service: IncidentService, queue: WorkQueue, incident_
     return first.id
 
 
+async def teams_answers_with_approval(teams: Teams) -> None:  # noqa: F811 - the fixture's name
+    for field, value in ANSWERS:
+        if (field, value) == ANSWERS[-1]:  # approve the first draft before the facts change
+            await teams.press("statement", "statement_approve", user=LEAD1)
+            await teams.work()
+        await teams.answer(field, value)
+        await teams.work()
+
+
 async def through_slack(slack: Slack) -> int:  # noqa: F811 - the fixture's name
     await slack.command(TITLE)
     await slack.work()
-    for field, value in [*ANSWERS, ("approve", None), CHANGE]:
-        if field == "approve":
+    for field, value in ANSWERS:
+        if (field, value) == ANSWERS[-1]:  # approve the first draft before the facts change
             await slack.press("statement", "statement_approve", user="U0LEAD1")
-        else:
-            await slack.answer(field, str(value) if isinstance(value, int) else value)
+            await slack.work()
+        await slack.answer(field, str(value) if isinstance(value, int) else value)
         await slack.work()
-    await slack.press("redraft_offer:2", "redraft", user="U0LEAD1")
+    await slack.press("verdict_change:2", "redraft", user="U0LEAD1")
     await slack.work()
     await slack.press("statement", "statement_approve", user="U0LEAD1")
     await slack.work()
@@ -91,21 +101,11 @@ async def through_slack(slack: Slack) -> int:  # noqa: F811 - the fixture's name
     return incident_id
 
 
-async def answer_approve_change(teams: Teams) -> None:  # noqa: F811 - the fixture's name
-    for field, value in ANSWERS:
-        await teams.answer(field, value)
-        await teams.work()
-    await teams.press("statement", "statement_approve", user=LEAD1)
-    await teams.work()
-    await teams.answer(*CHANGE)
-    await teams.work()
-
-
 async def through_teams(teams: Teams) -> int:  # noqa: F811 - the fixture's name
     await teams.say(f"leak {TITLE}")
     await teams.work()
-    await answer_approve_change(teams)
-    redraft = await teams.press("redraft_offer:2", "redraft", user=LEAD1)
+    await teams_answers_with_approval(teams)
+    redraft = await teams.press("verdict_change:2", "redraft", user=LEAD1)
     assert redraft.status_code == 200, redraft.text
     await teams.work()
     await teams.press("statement", "statement_approve", user=LEAD1)
@@ -131,10 +131,10 @@ async def test_slack_and_teams_post_the_same_room_events(
     from_slack = await room_events(slack.runtime.service, await through_slack(slack))
     from_teams = await room_events(teams.runtime.service, await through_teams(teams))
     for expected in (
+        "triage",
+        "verdict:1",
         "published:1",
-        "verdict:2",
         "verdict_change:2",
-        "redraft_offer:2",
         "published:2",
         "closed",
     ):
@@ -146,10 +146,10 @@ async def test_slack_and_teams_post_the_same_room_events(
 async def test_teams_redraft_offer_redrafts_on_the_new_verdict(teams: Teams) -> None:  # noqa: F811
     await teams.say(f"leak {TITLE}")
     await teams.work()
-    await answer_approve_change(teams)
-    offer = await teams.card("redraft_offer:2")
+    await teams_answers_with_approval(teams)
+    offer = await teams.card("verdict_change:2")
     assert "Redraft statement" in str(offer)
-    response = await teams.press("redraft_offer:2", "redraft", user=LEAD1)
+    response = await teams.press("verdict_change:2", "redraft", user=LEAD1)
     assert "Redrafting" in response.json()["value"]
     await teams.work()
     statement = await teams.runtime.service.latest_statement(await teams.incident_id())
@@ -163,13 +163,12 @@ async def test_every_teams_card_of_a_changed_verdict_is_valid(
     teams: Teams,  # noqa: F811 - the fixture's name
     tmp_path: Path,
 ) -> None:
-    """The redraft offer and the superseded verdict are cards Microsoft's validator accepts."""
+    """The change note with its redraft offer and the living verdict are cards Microsoft's
+    validator accepts."""
     await teams.say(f"leak {TITLE}")
     await teams.work()
-    for field, value in ANSWERS:
-        await teams.answer(field, value)
-        await teams.work()
-    await teams.press("redraft_offer:2", "redraft", user=LEAD1)
+    await teams_answers_with_approval(teams)
+    await teams.press("verdict_change:2", "redraft", user=LEAD1)
     await teams.work()
     cards = sent_cards(teams)
     assert any("redraft" in str(c["card"]) for c in cards)
