@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tests.slack.conftest import Slack
+from tests.slack.conftest import BLANK, Slack
 
 # A card-data skimming on a web shop: SEV1 (S1-b), two approvals.
 CARD_SEV1: dict[str, Any] = {
@@ -88,6 +88,9 @@ async def walk(
         await slack.answer(field, facts[field])
         answered.add(field)
         await slack.work()
+    statement = await slack.runtime.service.latest_statement(slack.room_incident_id())
+    if statement is not None and any(BLANK.search(t) for t in statement.texts.values()):
+        await slack.fill_in_blanks(approvers[0])  # what only people know: a card leak's period
     for lead in approvers:
         await slack.press("statement", "statement_approve", user=lead)
         await slack.work()

@@ -42,7 +42,9 @@ async def test_a_card_data_sev1_reaches_its_approved_statement_in_at_most_10_pos
     # 「今やること」 first, the statement's state on the verdict, codes only in the details.
     sections = [b for b in verdict["blocks"] if b["type"] == "section"]
     assert sections[0]["text"]["text"].startswith("*今やること*")
-    assert "*お知らせ文：* 第1版 承認済み・公表できます" in blocks_text(verdict)
+    assert "*お知らせ文：* 第2版 承認済み・公表できます" in blocks_text(
+        verdict
+    )  # v2: the period filled in
     assert "今やること" in blocks_text(slack.message_with_ref("summary"))
     # One triage card that advanced, no post per question; the draft in the verdict's thread.
     assert slack.refs().count("triage") == 1
@@ -70,6 +72,7 @@ async def test_the_draft_opens_with_who_must_approve_and_who_is_pending(slack_ja
     while (field := slack.current_question()) is not None:
         await slack.answer(field, CARD_SEV1[field])
         await slack.work()
+    await slack.fill_in_blanks("U0LEAD1")  # the card period
     await slack.press("statement", "statement_approve", user="U0LEAD1")
     await slack.work()
     draft = slack.message_with_ref("statement")
@@ -79,7 +82,7 @@ async def test_the_draft_opens_with_who_must_approve_and_who_is_pending(slack_ja
     assert "承認 1/2" in blocks_text(slack.message_with_ref("verdict:1"))
     # The English text is its own reply, not a doubled post.
     assert "Dear" not in blocks_text(draft) and "We " not in blocks_text(draft)
-    assert "*英語の文面*（第1版）" in blocks_text(slack.message_with_ref("statement_text"))
+    assert "*英語の文面*（第2版）" in blocks_text(slack.message_with_ref("statement_text"))
 
 
 async def test_an_action_marked_done_leaves_do_now(slack_ja: Slack) -> None:
