@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import health
 from app.db import foreground
+from app.limits import BodyLimit
 from app.migrate import schema_status, upgrade
 from app.ops import api as ops_api
 from app.ops import apidocs as ops_apidocs
@@ -108,6 +109,7 @@ def create_app(
     )
     app.state.runtime = runtime
     app.add_middleware(RequestsFirst)
+    app.add_middleware(BodyLimit)
     app.include_router(health.router)
     app.include_router(ops_api.router)
     app.include_router(ops_pages.router)

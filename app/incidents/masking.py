@@ -92,7 +92,8 @@ _URL_PASSWORD = re.compile(r"(?i)([a-z][a-z0-9+.-]*://[^\s:/@]{1,64}:)([^\s@/]{1
 _AUTH_HEADER = re.compile(r"(?i)(\b(?:bearer|basic|token)\s+)([A-Za-z0-9._~+/=-]{16,})")
 # An AWS secret access key standing alone: 40 base64 characters with upper and lower case and a
 # digit (a git commit hash, 40 lowercase hex digits, is not one).
-_AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])")
+# A URL's path (after its host's dot) is not one.
+_AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+.:_-])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+._-])")
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
+import time
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote_plus
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -25,8 +28,6 @@ from app.slack.effects import SlackEffects
 from app.slack.installs import WorkspaceClients, oauth_settings
 
 log = logging.getLogger(__name__)
-
-MAX_BODY_BYTES = 256 * 1024
 
 
 def build_client(runtime: Runtime, token: str | None = None) -> AsyncWebClient:
@@ -124,18 +125,54 @@ def deduplicate_events(runtime: Runtime) -> Any:
 
 
 OBJECT_FIELDS = ("user", "team", "channel", "view", "message", "container", "enterprise", "event")
+STALE_SECONDS = (
+    5 * 60
+)  # Slack's replay window (docs.slack.dev/authentication/verifying-requests-from-slack)
+_BOLT_REFUSAL = {"error": "invalid request"}
 
 
-def malformed(body: bytes) -> bool:
-    """True when a body cannot be one of Slack's shapes (checked before bolt, whose own logging
-    fails on some of them); unsigned bodies are refused by bolt's signature check either way."""
+def refusal(body: bytes, headers: Any, secret: str, now: float) -> str | None:
+    """Why a request is not Slack's (None when it is): checked before bolt sees the body, so an
+    unsigned body is never parsed, and the log says what was refused and why, never its body."""
+    timestamp = headers.get("x-slack-request-timestamp")
+    signature = headers.get("x-slack-signature")
+    if not timestamp or not signature:
+        return "no signature headers"
+    if not timestamp.isdigit() or len(timestamp) > 12:
+        return "malformed timestamp"
+    if abs(now - int(timestamp)) > STALE_SECONDS:
+        return "stale timestamp (outside Slack's five minutes)"
+    expected = (
+        "v0="
+        + hmac.new(
+            secret.encode(), b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256
+        ).hexdigest()
+    )
+    if not hmac.compare_digest(expected, signature):
+        return "signature mismatch"
+    return None
+
+
+def malformed(body: bytes) -> str | None:
+    """What makes a (signed) body not one of Slack's shapes, or None (checked before bolt,
+    whose own parsing and logging fail on some of them)."""
     text = body.decode("utf-8", "replace")
-    if text.startswith("{"):
-        return not _slack_object(_json(text))
-    form = parse_qs(text)
+    if any("\x00" in part or "\\u0000" in part for part in (text, unquote_plus(text))):
+        return "a NUL character"  # PostgreSQL stores no NUL in text; Slack never sends one
+    if text.lstrip()[:1] in ("{", "[") or text.strip() in ("true", "false", "null"):
+        data = _json(text)
+        if not isinstance(data, dict):
+            return "not a JSON object"
+        return _event_shape(data)
+    form = {key: values[0] for key, values in parse_qs(text).items()}
     if "payload" in form:
-        return not _slack_object(_json(form["payload"][0]))
-    return False
+        return _interaction_shape(_json(form["payload"]))
+    if "command" in form:
+        missing = [f for f in ("user_id", "channel_id", "team_id") if not form.get(f)]
+        return f"a command without {', '.join(missing)}" if missing else None
+    if not form:
+        return "an empty body"
+    return None
 
 
 def _json(text: str) -> Any:
@@ -145,32 +182,49 @@ def _json(text: str) -> Any:
         return None
 
 
-def _slack_object(data: Any) -> bool:
-    if not isinstance(data, dict) or not isinstance(data.get("type", ""), str):
-        return False
-    if any(data.get(key) is not None and not isinstance(data[key], dict) for key in OBJECT_FIELDS):
-        return False
+def _event_shape(data: dict[str, Any]) -> str | None:
+    if not isinstance(data.get("type"), str):
+        return "no type"
+    if data["type"] == "event_callback" and not isinstance(data.get("event"), dict):
+        return "an event without its event"
+    return _objects(data)
+
+
+def _interaction_shape(data: Any) -> str | None:
+    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+        return "an interaction without a type"
+    if not isinstance(data.get("user"), dict) or not isinstance(data["user"].get("id"), str):
+        return "an interaction without a user"
     if "view" in data and data["view"] is None:  # bolt's own logging assumes an object
-        return False
+        return "a null view"
+    return _objects(data)
+
+
+def _objects(data: dict[str, Any]) -> str | None:
+    if any(data.get(key) is not None and not isinstance(data[key], dict) for key in OBJECT_FIELDS):
+        return "a field that should be an object"
     actions = data.get("actions")
-    return actions is None or (
+    if actions is not None and not (
         isinstance(actions, list) and all(isinstance(a, dict) for a in actions)
-    )
+    ):
+        return "actions that are not objects"
+    return None
 
 
 def attach_slack(app: FastAPI, runtime: Runtime) -> AsyncApp:
     bolt = build_bolt_app(runtime)
     handler = AsyncSlackRequestHandler(bolt)
+    assert runtime.settings.slack_signing_secret is not None
+    secret = runtime.settings.slack_signing_secret.get_secret_value()
 
     @app.post("/slack/events", include_in_schema=False)
     async def slack_events(request: Request) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            return JSONResponse({"error": "request body too large"}, status_code=413)
-        body = await request.body()
-        if len(body) > MAX_BODY_BYTES:
-            return JSONResponse({"error": "request body too large"}, status_code=413)
-        if malformed(body):
+        body = await request.body()  # its size is limited while it streams (app/limits.py)
+        if why := refusal(body, request.headers, secret, time.time()):
+            log.info("refused a Slack request: %s (%d bytes)", why, len(body))
+            return JSONResponse(_BOLT_REFUSAL, status_code=401)
+        if why := malformed(body):
+            log.info("refused a signed Slack request: %s (%d bytes)", why, len(body))
             return JSONResponse({"error": "malformed request body"}, status_code=400)
         try:
             response = await handler.handle(request)

@@ -57,7 +57,8 @@ def decode(value: str | None) -> dict[str, Any]:
 
 def incident_id_of(data: dict[str, Any]) -> int | None:
     value = data.get("i")
-    return value if isinstance(value, int) else None
+    # a row id: a 64-bit integer in both databases (a larger one is nobody's incident)
+    return value if isinstance(value, int) and 0 < value < 2**63 else None
 
 
 async def reply_later(

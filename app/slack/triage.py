@@ -27,6 +27,8 @@ def answer_of(action: dict[str, Any], block_id: str) -> tuple[int | None, str | 
     parts = block_id.split(":")
     if len(parts) < 3 or parts[0] != "q" or not parts[1].isdigit() or parts[2] not in FIELDS:
         return None, None, None
+    if len(parts[1]) > 18:  # no row id is that long
+        return None, None, None
     incident_id, field = int(parts[1]), parts[2]
     kind = action.get("type")
     if kind == "multi_static_select":
@@ -35,7 +37,7 @@ def answer_of(action: dict[str, Any], block_id: str) -> tuple[int | None, str | 
         return incident_id, field, (action.get("selected_option") or {}).get("value")
     if kind == "number_input":
         raw = str(action.get("value") or "").replace(",", "").strip()
-        return incident_id, field, int(raw) if raw.isdigit() else None
+        return incident_id, field, int(raw) if raw.isdigit() and len(raw) <= 18 else None
     return None, None, None
 
 

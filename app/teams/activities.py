@@ -213,7 +213,7 @@ class Activities:
         incident_id = data.get("i")
         offered = (
             await self.service.message_ref(incident_id, f"offer:{user}"[:128])
-            if isinstance(incident_id, int)
+            if isinstance(incident_id, int) and 0 < incident_id < 2**63
             else None
         )
         if offered is None or not isinstance(incident_id, int):
@@ -282,6 +282,8 @@ class Activities:
             return await self.on_storm_action(activity, verb, data)
         incident_id = data.get("i")
         if not isinstance(incident_id, int) or isinstance(incident_id, bool):
+            return text_response(t("error.not_found", self.lang))
+        if not 0 < incident_id < 2**63:  # a row id is a 64-bit integer in both databases
             return text_response(t("error.not_found", self.lang))
         try:
             incident = await self.service.get(incident_id)
@@ -395,7 +397,7 @@ def answer_value(kind: str, data: dict[str, Any]) -> Any:
         text = str(raw).replace(",", "").strip()
         if text.endswith(".0"):
             text = text[:-2]
-        return int(text) if text.isdigit() else None
+        return int(text) if text.isdigit() and len(text) <= 18 else None
     if kind == "bool":
         return {"true": True, "false": False}.get(str(raw).lower())
     return str(raw)
