@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -26,14 +26,19 @@ class Runtime:
     reactions: Reactions
     service: IncidentService
     queue: WorkQueue
-    slack: Any = None
     reader: AsyncEngine | None = None  # the engine of service.reads (its own pool on SQLite)
+    # What the chat platforms opened (HTTP sessions, clients), closed with the runtime.
+    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    def closing(self, close: Callable[[], Awaitable[None]]) -> None:
+        """Registers a platform's clean-up; `close()` runs it after the queue has stopped."""
+        self.closers.append(close)
 
     async def close(self) -> None:
         await self.queue.close()
-        for adapter in (self.slack, getattr(self, "teams", None)):
-            if adapter is not None and hasattr(adapter, "close"):
-                await adapter.close()
+        for close in reversed(self.closers):
+            await close()
+        self.closers.clear()
         if (
             self.reader is not None
             and self.reader.sync_engine.pool is not self.engine.sync_engine.pool

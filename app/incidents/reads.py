@@ -1,11 +1,163 @@
-"""Small reads shared by the incident service and the follow-up scheduler (inside their sessions)."""
+"""Reads: what adapters and renderers ask about incidents (on the reader pool), and the small
+reads the service's parts and the follow-up scheduler share inside their own sessions."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import Verdict
+from app.incidents.errors import NotFound
+from app.incidents.timeline import verify_chain
+from app.models import Answer, Incident, IncidentStatus, Statement, TimelineEvent, Verdict
+
+if TYPE_CHECKING:  # the ledger's deadlines read through this module
+    from app.incidents.ledger import Ledger
+
+
+@dataclass(frozen=True)
+class AnswerDetail:
+    value: Any
+    actor: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    incident: Incident
+    answers: dict[str, AnswerDetail]
+    verdict: Verdict | None
+    statement: Statement | None
+    event_counts: dict[str, int]
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return {k: v.value for k, v in self.answers.items()}
+
+
+class Reads:
+    """Incidents, verdicts, statements and timelines as they are now; never writes."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+
+    async def get(self, incident_id: int) -> Incident:
+        async with self.ledger.reads() as session:
+            incident = await session.get(Incident, incident_id)
+            if incident is None:
+                raise NotFound(f"incident {incident_id}")
+            return incident
+
+    async def find(self, key_or_id: str) -> Incident:
+        async with self.ledger.reads() as session:
+            query = select(Incident).where(Incident.key == key_or_id.upper())
+            if key_or_id.isdigit():
+                query = select(Incident).where(Incident.id == int(key_or_id))
+            incident = (await session.execute(query)).scalar_one_or_none()
+            if incident is None:
+                raise NotFound(f"incident {key_or_id}")
+            return incident
+
+    async def find_by_channel(self, channel_id: str) -> Incident | None:
+        async with self.ledger.reads() as session:
+            return (
+                await session.execute(select(Incident).where(Incident.channel_id == channel_id))
+            ).scalar_one_or_none()
+
+    async def snapshot(self, incident_id: int) -> Snapshot:
+        """Everything a renderer needs about one incident, read in one session."""
+        async with self.ledger.reads() as session:
+            incident = await session.get(Incident, incident_id)
+            if incident is None:
+                raise NotFound(f"incident {incident_id}")
+            answers = await latest_answers_detail(session, incident_id)
+            verdict = await latest_verdict(session, incident_id)
+            statement = await latest_statement(session, incident_id)
+            counts = dict(
+                (
+                    await session.execute(
+                        select(TimelineEvent.kind, func.count())
+                        .where(TimelineEvent.incident_id == incident_id)
+                        .group_by(TimelineEvent.kind)
+                    )
+                ).all()
+            )
+            return Snapshot(incident, answers, verdict, statement, counts)
+
+    async def verdicts(self, incident_id: int) -> list[Verdict]:
+        async with self.ledger.reads() as session:
+            return list(
+                (
+                    await session.execute(
+                        select(Verdict)
+                        .where(Verdict.incident_id == incident_id)
+                        .order_by(Verdict.version)
+                    )
+                ).scalars()
+            )
+
+    async def latest_statement(self, incident_id: int) -> Statement | None:
+        async with self.ledger.reads() as session:
+            return await latest_statement(session, incident_id)
+
+    async def statement(self, incident_id: int, version: int) -> Statement:
+        async with self.ledger.reads() as session:
+            found = (
+                await session.execute(
+                    select(Statement).where(
+                        Statement.incident_id == incident_id, Statement.version == version
+                    )
+                )
+            ).scalar_one_or_none()
+            if found is None:
+                raise NotFound(f"statement v{version}")
+            return found
+
+    async def open_incidents(
+        self, workspace_id: str | None = None, limit: int = 100
+    ) -> list[tuple[Incident, Verdict | None]]:
+        """The newest open incidents (at most `limit`) with their current verdicts, in one query."""
+        latest = (
+            select(Verdict.incident_id, func.max(Verdict.version).label("version"))
+            .group_by(Verdict.incident_id)
+            .subquery()
+        )
+        query = (
+            select(Incident, Verdict)
+            .outerjoin(latest, latest.c.incident_id == Incident.id)
+            .outerjoin(
+                Verdict,
+                and_(Verdict.incident_id == Incident.id, Verdict.version == latest.c.version),
+            )
+            .where(Incident.status == IncidentStatus.OPEN)
+            .order_by(Incident.id.desc())
+            .limit(limit)
+        )
+        if workspace_id:
+            query = query.where(Incident.workspace_id == workspace_id)
+        async with self.ledger.reads() as session:
+            return [
+                (incident, verdict) for incident, verdict in (await session.execute(query)).all()
+            ]
+
+    async def timeline(self, incident_id: int) -> list[TimelineEvent]:
+        async with self.ledger.reads() as session:
+            rows = await session.execute(
+                select(TimelineEvent)
+                .where(TimelineEvent.incident_id == incident_id)
+                .order_by(TimelineEvent.seq)
+            )
+            return list(rows.scalars())
+
+    async def verify(self, incident_id: int):  # type: ignore[no-untyped-def]
+        incident = await self.get(incident_id)
+        return verify_chain(incident.key, await self.timeline(incident_id))
+
+
+# ----- inside a caller's session ---------------------------------------------------------------
 
 
 async def latest_verdict(session: AsyncSession, incident_id: int) -> Verdict | None:
@@ -15,6 +167,28 @@ async def latest_verdict(session: AsyncSession, incident_id: int) -> Verdict | N
             select(Verdict)
             .where(Verdict.incident_id == incident_id)
             .order_by(Verdict.version.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+
+
+async def latest_answers_detail(session: AsyncSession, incident_id: int) -> dict[str, AnswerDetail]:
+    rows = await session.execute(
+        select(Answer).where(Answer.incident_id == incident_id).order_by(Answer.id)
+    )
+    return {a.field: AnswerDetail(a.value, a.actor, a.answered_at) for a in rows.scalars()}
+
+
+async def latest_answers(session: AsyncSession, incident_id: int) -> dict[str, Any]:
+    return {k: v.value for k, v in (await latest_answers_detail(session, incident_id)).items()}
+
+
+async def latest_statement(session: AsyncSession, incident_id: int) -> Statement | None:
+    return (
+        await session.execute(
+            select(Statement)
+            .where(Statement.incident_id == incident_id)
+            .order_by(Statement.version.desc())
             .limit(1)
         )
     ).scalar_one_or_none()

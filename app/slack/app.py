@@ -23,8 +23,9 @@ from sqlalchemy.exc import IntegrityError
 from app.db import transaction
 from app.models import ProcessedEvent, utcnow
 from app.runtime import Runtime
-from app.slack import approval, commands, followups, home, triage
-from app.slack.effects import SlackEffects
+from app.slack import approval, commands, effects, followups, home, triage
+from app.slack.common import Deps, provide
+from app.slack.effects import SlackChat
 from app.slack.installs import WorkspaceClients, oauth_settings
 
 log = logging.getLogger(__name__)
@@ -74,11 +75,13 @@ def build_bolt_app(runtime: Runtime, client: AsyncWebClient | None = None) -> As
     )
     bolt.middleware(only_our_workspace(runtime))
     bolt.middleware(deduplicate_events(runtime))
-    for module in (commands, triage, approval, home, followups):
-        module.register(bolt, runtime)
-    effects = SlackEffects(runtime, worker_client, clients)
-    effects.register(runtime.queue, runtime.reactions)
-    runtime.slack = effects
+    bolt.middleware(provide(Deps(runtime.service, runtime.queue, settings)))
+    commands.register(bolt, runtime)
+    for module in (triage, approval, home, followups):
+        module.register(bolt)
+    chat = SlackChat(settings, runtime.service, worker_client, clients)
+    effects.register(chat, runtime.service, runtime.queue, runtime.reactions)
+    runtime.closing(chat.close)
     return bolt
 
 

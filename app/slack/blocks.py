@@ -28,9 +28,20 @@ from slack_sdk.models.views import View
 
 from app.i18n import format_time, other, published_line, storm_offer, t
 from app.incidents.service import AnswerDetail, Snapshot
-from app.models import Incident, Statement
+from app.models import Followup, Incident, Statement
+from app.rooms import texts
+from app.rooms.texts import (
+    action_lines,
+    answer_label,
+    badge,
+    clock_lines,
+    deadline_text,
+    prompt_done_label,
+    prompt_texts,
+    settled_line,
+    severity_label,
+)
 from app.triage import Question
-from app.triage.clocks import next_deadline
 
 MAX_BLOCKS = 50
 SECTION_LIMIT = 2900
@@ -79,95 +90,19 @@ def dump(blocks: Sequence[Block]) -> list[dict[str, Any]]:
     return [block.to_dict() for block in blocks]
 
 
-def badge(incident: Incident, lang: str) -> str:
-    return f"[{t('drill.badge', lang)}] " if incident.is_drill else ""
-
-
-def severity_label(severity: str | None, lang: str) -> str:
-    return t(f"severity.{severity}", lang) if severity else t("severity.none", lang)
-
-
-# ----- answers -----------------------------------------------------------------------------------
-
-
-def answer_label(question: Question, value: Any, lang: str) -> str:
-    if value is None:
-        return t("answer.none", lang)
-    if isinstance(value, bool):
-        return t("yes" if value else "no", lang)
-    labels = {option.value: option.label.get(lang) for option in question.options}
-    if isinstance(value, list):
-        return ", ".join(labels.get(v, str(v)) for v in value) or "—"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return labels.get(value, str(value))
-
-
 # ----- summary and room --------------------------------------------------------------------------
-
-
-def deadline_text(verdict_data: dict[str, Any] | None, lang: str, tz: str, now: datetime) -> str:
-    """The next legal deadline ahead, as a line for a room's summary."""
-    clock = next_deadline(verdict_data, now)
-    if clock is None:
-        return t("room.summary.no_deadline", lang)
-    label = t(f"followup.deadline.{clock.name}", lang)
-    return t("room.summary.next", lang, label=label, due=format_time(clock.due, lang, tz))
 
 
 def summary_blocks(snap: Snapshot, lang: str, tz: str, now: datetime) -> list[Block]:
     incident = snap.incident
-    status = t(f"room.status.{incident.status}", lang)
     blocks: list[Block] = [
-        HeaderBlock(
-            text=plain(
-                t(
-                    "room.summary.title",
-                    lang,
-                    badge=badge(incident, lang),
-                    key=incident.key,
-                    title=incident.title,
-                ),
-                150,
-            )
-        ),
-        section(
-            t(
-                "room.summary.fields",
-                lang,
-                status=status,
-                severity=severity_label(incident.severity, lang),
-                reporter=incident.reporter_id,
-                reported=format_time(incident.created_at, lang, tz),
-                discovered=format_time(incident.discovered_at, lang, tz),
-            )
-        ),
+        HeaderBlock(text=plain(texts.summary_title(incident, lang), 150)),
+        section(texts.summary_fields(incident, lang, tz)),
+        section(deadline_text(snap.verdict.data if snap.verdict else None, lang, tz, now)),
     ]
-    blocks.append(
-        section(deadline_text(snap.verdict.data if snap.verdict else None, lang, tz, now))
-    )
     if source := incident.source.get("permalink"):
         blocks.append(context(str(source)))
     return blocks
-
-
-def topic(snap: Snapshot, lang: str, tz: str, now: datetime) -> str:
-    incident = snap.incident
-    if incident.status == "closed":
-        return t("room.topic_closed", lang, badge=badge(incident, lang), key=incident.key)
-    clock = next_deadline(snap.verdict.data if snap.verdict else None, now)
-    upcoming = (
-        f"{t(f'followup.deadline.{clock.name}', lang)} {format_time(clock.due, lang, tz)}"
-        if clock
-        else "—"
-    )
-    return t(
-        "room.topic",
-        lang,
-        badge=badge(incident, lang),
-        severity=severity_label(incident.severity, lang),
-        next=upcoming,
-    )[:250]
 
 
 # ----- questions ---------------------------------------------------------------------------------
@@ -181,25 +116,14 @@ def question_blocks(
     tz: str,
     answer: AnswerDetail | None,
 ) -> list[Block]:
-    header = t(
-        "question.header", lang, n=number, section=t(f"question.section.{question.section}", lang)
-    )
     blocks: list[Block] = [
-        context(f"{badge(incident, lang)}{incident.key} · {header}"),
+        context(texts.question_header(incident, question, number, lang)),
         section(f"*{question.text.get(lang)}*\n{question.text.get(other(lang))}"),
         context(f"{question.help.get(lang)}"[:2900]),
     ]
     if answer is not None:
         blocks.append(
-            section(
-                t(
-                    "question.answered",
-                    lang,
-                    answer=answer_label(question, answer.value, lang),
-                    actor=answer.actor,
-                    at=format_time(answer.at, lang, tz),
-                )
-            )
+            section(texts.answered_line(question, answer.value, answer.actor, answer.at, lang, tz))
         )
     blocks.extend(answer_inputs(incident, question, lang))
     return blocks
@@ -315,36 +239,17 @@ def verdict_blocks(
     *,
     superseded_by: int | None = None,
 ) -> list[Block]:
-    severity = severity_label(data["severity"], lang)
-    blocks: list[Block] = [
-        HeaderBlock(
-            text=plain(
-                t(
-                    "verdict.title",
-                    lang,
-                    badge=badge(incident, lang),
-                    version=version,
-                    severity=severity,
-                ),
-                150,
-            )
-        )
-    ]
+    title = texts.verdict_title(incident, version, data["severity"], lang)
+    blocks: list[Block] = [HeaderBlock(text=plain(title, 150))]
     if superseded_by:
         blocks.append(context(t("verdict.superseded", lang, version=superseded_by)))
-    blocks.append(
-        context(t("verdict.provisional" if data.get("open_questions") else "verdict.final", lang))
-    )
-    reasons = "\n".join(reason_line(r, lang) for r in data.get("reasons", []))
-    blocks += sections(f"{t('verdict.rules', lang)}\n{reasons}")
+    blocks.append(context(texts.verdict_state(data, lang)))
+    blocks += sections(f"{t('verdict.rules', lang)}\n{texts.reason_lines(data, lang)}")
     blocks += sections(f"{t('verdict.clocks', lang)}\n{clock_lines(data, lang, tz)}")
     blocks += sections(f"{t('verdict.actions', lang)}\n{action_lines(data, lang)}")
     if data.get("open_questions"):
-        questions = "\n".join(f"• {q[lang]}" for q in data["open_questions"])
-        blocks += sections(f"{t('verdict.open', lang)}\n{questions}")
-    blocks.append(
-        context(f"policy {data.get('policy_version')} · rules {', '.join(data.get('rules', []))}")
-    )
+        blocks += sections(f"{t('verdict.open', lang)}\n{texts.open_question_lines(data, lang)}")
+    blocks.append(context(texts.policy_line(data)))
     if not superseded_by:
         blocks.append(
             ActionsBlock(
@@ -362,66 +267,6 @@ def verdict_blocks(
     return blocks
 
 
-def reason_line(reason: dict[str, Any], lang: str) -> str:
-    """`S2-a` and the reason's text, without repeating the id when the text starts with it."""
-    text = str(reason[lang])
-    for separator in (":", "："):
-        text = text.removeprefix(f"{reason['rule']}{separator}").strip()
-    return f"• `{reason['rule']}` {text}"
-
-
-def clock_lines(data: dict[str, Any], lang: str, tz: str) -> str:
-    appi, gdpr = data["appi"], data["gdpr"]
-    categories = ", ".join(appi.get("categories") or []) or "—"
-    required = appi.get("report_required")
-    key = {True: "required", "conditional": "conditional"}.get(required, "not_required")
-    lines = [t(f"verdict.appi.{key}", lang, categories=categories)]
-    if required in (True, "conditional"):
-        lines.append(
-            t(
-                "verdict.appi.preliminary",
-                lang,
-                target=format_time(appi.get("preliminary_target"), lang, tz),
-                due=format_time(appi.get("preliminary_due"), lang, tz),
-            )
-        )
-        lines.append(
-            t("verdict.appi.final", lang, due=format_time(appi.get("final_due"), lang, tz))
-        )
-        individuals = appi.get("notify_individuals")
-        lines.append(
-            t(
-                "verdict.appi.individuals",
-                lang,
-                value=t(f"value.{individuals}", lang) if individuals else "—",
-            )
-        )
-    if gdpr.get("relevant") is True:
-        lines.append(
-            t("verdict.gdpr.relevant", lang, due=format_time(gdpr.get("authority_due"), lang, tz))
-        )
-    elif gdpr.get("relevant") == "unknown":
-        lines.append(t("verdict.gdpr.unknown", lang))
-    return "\n".join(lines)
-
-
-def action_lines(data: dict[str, Any], lang: str) -> str:
-    actions = data["actions"]
-    lines = [
-        t(f"verdict.action.{name}", lang)
-        for name in (
-            "press_conference",
-            "rapid_public_disclosure",
-            "timely_disclosure_review",
-            "notify_principal",
-        )
-        if actions.get(name)
-    ]
-    if actions.get("coordinate_with_police") in ("yes", "consult"):
-        lines.insert(0, t(f"verdict.action.police.{actions['coordinate_with_police']}", lang))
-    return "\n".join(f"• {line}" for line in lines) or f"• {t('verdict.action.none', lang)}"
-
-
 def redraft_blocks(incident: Incident, lang: str) -> list[Block]:
     return [
         SectionBlock(
@@ -437,40 +282,16 @@ def redraft_blocks(incident: Incident, lang: str) -> list[Block]:
 def statement_blocks(
     incident: Incident, statement: Statement, needed: int, lang: str, show_both: bool = True
 ) -> list[Block]:
-    status = t(f"statement.status.{statement.status}", lang)
     names = " ".join(f"<@{a.approver}>" for a in statement.approvals)
     blocks: list[Block] = [
-        HeaderBlock(
-            text=plain(
-                t(
-                    "statement.title",
-                    lang,
-                    badge=badge(incident, lang),
-                    version=statement.version,
-                    status=status,
-                ),
-                150,
-            )
-        ),
-        context(
-            t(
-                "statement.approvals",
-                lang,
-                count=len(statement.approvals),
-                needed=needed,
-                names=names,
-            )
-        ),
+        HeaderBlock(text=plain(texts.statement_title(incident, statement, lang), 150)),
+        context(texts.approvals_line(statement, needed, names, lang)),
     ]
     for text_lang in (lang, other(lang)) if show_both else (lang,):
         blocks.append(DividerBlock())
         blocks += sections(statement.texts.get(text_lang, ""))
-    findings = [f for fl in statement.findings.values() for f in fl]
-    if findings:
-        lines = "\n".join(f"• `{f['code']}` {f[lang]}" for f in findings[:20])
-        blocks += sections(f"{t('statement.findings', lang, count=len(findings))}\n{lines}")
-    else:
-        blocks.append(context(t("statement.no_findings", lang)))
+    findings = texts.findings_lines(statement, lang)
+    blocks += sections(findings) if findings else [context(t("statement.no_findings", lang))]
     if statement.status in ("draft", "changes_requested"):
         value = {"i": incident.id, "v": statement.version}
         blocks.append(
@@ -608,3 +429,68 @@ def storm_blocks(
             ]
         ),
     ]
+
+
+# ----- follow-up prompts -------------------------------------------------------------------------
+
+
+def prompt_blocks(row: Followup, incident: Incident, lang: str, tz: str) -> list[Block]:
+    title, body = prompt_texts(row, incident, lang, tz)
+    value = {"f": row.id}
+    return [
+        section(f"{title}\n{body}"),
+        ActionsBlock(
+            block_id=f"followup:{row.id}",
+            elements=[
+                button(prompt_done_label(row, lang), "followup_done", value, "primary"),
+                button(t("followup.snooze_hour", lang), "followup_snooze_1h", {**value, "h": 1}),
+                button(t("followup.snooze_day", lang), "followup_snooze_1d", {**value, "h": 24}),
+                button(t("followup.not_needed", lang), "followup_not_needed", value),
+            ],
+        ),
+    ]
+
+
+def settled_blocks(
+    row: Followup,
+    incident: Incident,
+    lang: str,
+    tz: str,
+    *,
+    state: str,
+    actor: str,
+    until: str | None = None,
+) -> list[Block]:
+    """The prompt as it stays in the channel once someone has acted on it (no buttons)."""
+    title, body = prompt_texts(row, incident, lang, tz)
+    line = settled_line(row, state, actor, lang, tz, until)
+    return [section(f"{title}\n{body}"), context(line)]
+
+
+# ----- the room's renderer (app.rooms.ports.Renderer) --------------------------------------------
+
+
+class BlockKit:
+    """Block Kit for the room layer; people are mentioned as `<@id>`."""
+
+    note = staticmethod(lambda text: [section(text)])
+    summary = staticmethod(summary_blocks)
+    question = staticmethod(question_blocks)
+    verdict = staticmethod(verdict_blocks)
+    redraft_offer = staticmethod(redraft_blocks)
+    published = staticmethod(published_blocks)
+    published_text = staticmethod(published_text)
+    prompt = staticmethod(prompt_blocks)
+    settled = staticmethod(settled_blocks)
+
+    @staticmethod
+    def statement(incident: Incident, statement: Statement, needed: int, lang: str) -> list[Block]:
+        return statement_blocks(incident, statement, needed, lang)
+
+    @staticmethod
+    def welcome(incident: Incident, lang: str) -> str:
+        return t("room.welcome", lang, key=incident.key)
+
+    @staticmethod
+    def room_ready(incident: Incident, lang: str) -> str:
+        return t("command.room_ready", lang, key=incident.key, channel=incident.channel_id)

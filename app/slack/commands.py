@@ -30,7 +30,6 @@ ROOM_COMMANDS = {"note", "status", "close", "answer", "answers"}
 def register(bolt: AsyncApp, runtime: Runtime) -> None:
     service, settings = runtime.service, runtime.settings
     lang = settings.language
-    guard = guarded(runtime)
 
     async def report(
         ack: Any,
@@ -66,8 +65,8 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
             )
 
     @bolt.command("/leak")
-    @guard
-    async def leak(ack: Any, command: dict[str, Any]) -> None:
+    @guarded
+    async def leak(ack: Any, command: dict[str, Any], context: Any) -> None:
         text = (command.get("text") or "").strip()
         word, _, rest = text.partition(" ")
         word = word.lower()
@@ -141,9 +140,9 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
             )
 
     @bolt.action("close_confirm")
-    @guard
+    @guarded
     async def close_confirm(
-        ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any
+        ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any
     ) -> None:
         data = decode(action.get("value"))
         incident_id = incident_id_of(data)
@@ -155,7 +154,7 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
         except ServiceError:
             return
         await reply_later(
-            runtime,
+            runtime.queue,
             body.get("response_url"),
             t("command.closing", incident.language, key=incident.key),
             replace=True,
@@ -164,11 +163,13 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
     @bolt.action("close_cancel")
     async def close_cancel(ack: Any, body: dict[str, Any]) -> None:
         await ack()
-        await reply_later(runtime, body.get("response_url"), "👍", replace=True)
+        await reply_later(runtime.queue, body.get("response_url"), "👍", replace=True)
 
     @bolt.action("storm_join")
-    @guard
-    async def storm_join(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+    @guarded
+    async def storm_join(
+        ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any
+    ) -> None:
         await ack()
         data = decode(action.get("value"))
         incident_id = incident_id_of(data)
@@ -180,15 +181,17 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
         except ServiceError:
             return
         await reply_later(
-            runtime,
+            runtime.queue,
             body.get("response_url"),
             t("storm.joined", lang, key=incident.key, channel=incident.channel_id or ""),
             replace=True,
         )
 
     @bolt.action("storm_separate")
-    @guard
-    async def storm_separate(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+    @guarded
+    async def storm_separate(
+        ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any
+    ) -> None:
         data = decode(action.get("value"))
         title = str(data.get("t") or t("shortcut.title", lang))
         await report(
@@ -203,8 +206,8 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
         )
 
     @bolt.shortcut("report_leak")
-    @guard
-    async def report_message(ack: Any, body: dict[str, Any]) -> None:
+    @guarded
+    async def report_message(ack: Any, body: dict[str, Any], context: Any) -> None:
         message = body.get("message") or {}
         channel = (body.get("channel") or {}).get("id", "")
         domain = (body.get("team") or {}).get("domain", "app")

@@ -1,4 +1,4 @@
-"""Small helpers shared by the Slack listeners: decoding action values, replying, DB outages."""
+"""Shared by the Slack listeners: their dependencies, decoding action values, replying, outages."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import functools
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -13,9 +14,10 @@ from slack_sdk.models.blocks import Block
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from app.i18n import t
-from app.runtime import Runtime
+from app.incidents.service import IncidentService
+from app.settings import Settings
 from app.slack.blocks import dump
-from app.work.queue import WorkSpec
+from app.work.queue import WorkQueue, WorkSpec
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +63,33 @@ def incident_id_of(data: dict[str, Any]) -> int | None:
     return value if isinstance(value, int) and 0 < value < 2**63 else None
 
 
+@dataclass(frozen=True)
+class Deps:
+    """What Slack's listeners need, handed to each request in bolt's context (`provide`)."""
+
+    service: IncidentService
+    queue: WorkQueue
+    settings: Settings
+
+
+def provide(deps: Deps) -> Callable[..., Awaitable[Any]]:
+    """A bolt middleware that hands every listener its dependencies as `context["deps"]`."""
+
+    async def middleware(context: Any, next: Any) -> Any:  # noqa: A002 - bolt's name
+        context["deps"] = deps
+        return await next()
+
+    return middleware
+
+
+def deps_of(context: Any) -> Deps:
+    deps = context["deps"]
+    assert isinstance(deps, Deps)
+    return deps
+
+
 async def reply_later(
-    runtime: Runtime,
+    queue: WorkQueue,
     response_url: str | None,
     text: str,
     blocks: list[Block] | None = None,
@@ -71,29 +98,23 @@ async def reply_later(
 ) -> None:
     """An ephemeral answer through response_url, sent by the worker off the ack path."""
     if response_url:
-        await runtime.queue.enqueue(respond_spec(response_url, text, blocks, replace=replace))
+        await queue.enqueue(respond_spec(response_url, text, blocks, replace=replace))
 
 
-def guarded(
-    runtime: Runtime,
-) -> Callable[[Callable[..., Awaitable[Any]]], Callable[..., Awaitable[Any]]]:
-    """A database outage answers the user with "try again" instead of a 500 and a silent loss."""
+def guarded(listener: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """A database outage answers the user with "try again" instead of a 500 and a silent loss.
+    (The listener names `context` among its arguments: bolt passes only those it names.)"""
 
-    def wrap(listener: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-        @functools.wraps(listener)
-        async def run(**kwargs: Any) -> Any:
-            try:
-                return await listener(**kwargs)
-            except (OperationalError, DBAPIError, OSError):
-                log.exception("database unavailable in %s", listener.__name__)
-                ack = kwargs.get("ack")
-                if ack is not None:
-                    await ack(
-                        text=t("command.unavailable", runtime.settings.language),
-                        response_type="ephemeral",
-                    )
-                return None
+    @functools.wraps(listener)
+    async def run(**kwargs: Any) -> Any:
+        try:
+            return await listener(**kwargs)
+        except (OperationalError, DBAPIError, OSError):
+            log.exception("database unavailable in %s", listener.__name__)
+            ack = kwargs.get("ack")
+            if ack is not None:
+                language = deps_of(kwargs["context"]).settings.language
+                await ack(text=t("command.unavailable", language), response_type="ephemeral")
+            return None
 
-        return run
-
-    return wrap
+    return run

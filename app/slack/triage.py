@@ -9,9 +9,9 @@ from slack_bolt.async_app import AsyncApp
 
 from app.i18n import masked_notice, other, t
 from app.incidents.service import ServiceError
-from app.runtime import Runtime
+from app.rooms.texts import refusal
 from app.slack import blocks as ui
-from app.slack.common import decode, guarded, incident_id_of, reply_later
+from app.slack.common import decode, deps_of, guarded, incident_id_of, reply_later
 from app.triage import QUESTIONS, question
 
 FIELDS = {q.id for q in QUESTIONS}
@@ -41,84 +41,97 @@ def answer_of(action: dict[str, Any], block_id: str) -> tuple[int | None, str | 
     return None, None, None
 
 
-def register(bolt: AsyncApp, runtime: Runtime) -> None:
-    service, settings = runtime.service, runtime.settings
-    guard = guarded(runtime)
+@guarded
+async def answer(ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any) -> None:
+    await ack()
+    deps = deps_of(context)
+    service, settings = deps.service, deps.settings
+    incident_id, field, value = answer_of(action, action.get("block_id", ""))
+    if incident_id is None or field is None:
+        return
+    if action.get("action_id") == "answer_unknown":
+        value = None if question(field).kind != "single" else _unknown_option(field)
+    try:
+        result = await service.record_answer(incident_id, field, value, body["user"]["id"])
+    except ServiceError as exc:
+        text = refusal(exc, settings.language)
+        await reply_later(deps.queue, body.get("response_url"), text)
+        return
+    if result.masked:
+        notice = masked_notice(result.masked, settings.language).strip()
+        await reply_later(deps.queue, body.get("response_url"), notice)
 
-    @bolt.action(ANSWER)
-    @bolt.action("answer_unknown")
-    @guard
-    async def answer(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        incident_id, field, value = answer_of(action, action.get("block_id", ""))
-        if incident_id is None or field is None:
-            return
-        if action.get("action_id") == "answer_unknown":
-            value = None if question(field).kind != "single" else _unknown_option(field)
-        try:
-            result = await service.record_answer(incident_id, field, value, body["user"]["id"])
-        except ServiceError as exc:
-            lang = settings.language
-            text = t(f"error.{exc.code}", lang, detail=exc.detail)
-            await reply_later(runtime, body.get("response_url"), text)
-            return
-        if result.masked:
-            notice = masked_notice(result.masked, settings.language).strip()
-            await reply_later(runtime, body.get("response_url"), notice)
 
-    @bolt.action("list_answers")
-    @guard
-    async def list_answers(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        incident_id = incident_id_of(decode(action.get("value")))
-        if incident_id is None:
-            return
-        snap = await service.snapshot(incident_id)
-        lang = snap.incident.language
-        await reply_later(
-            runtime,
-            body.get("response_url"),
-            t("answers.title", lang, key=snap.incident.key),
-            ui.answers_blocks(snap.incident, QUESTIONS, snap.answers, lang, settings.timezone),
-        )
+@guarded
+async def list_answers(
+    ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any
+) -> None:
+    await ack()
+    deps = deps_of(context)
+    service, settings = deps.service, deps.settings
+    incident_id = incident_id_of(decode(action.get("value")))
+    if incident_id is None:
+        return
+    snap = await service.snapshot(incident_id)
+    lang = snap.incident.language
+    await reply_later(
+        deps.queue,
+        body.get("response_url"),
+        t("answers.title", lang, key=snap.incident.key),
+        ui.answers_blocks(snap.incident, QUESTIONS, snap.answers, lang, settings.timezone),
+    )
 
-    @bolt.action("ask_again")
-    @guard
-    async def ask_again(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        data = decode(action.get("value"))
-        incident_id, field = incident_id_of(data), data.get("f")
-        if incident_id is None or field not in FIELDS:
-            return
-        snap = await service.snapshot(incident_id)
-        q = question(field)
-        blocks = ui.question_blocks(
-            snap.incident, q, 0, snap.incident.language, settings.timezone, snap.answers.get(field)
-        )
-        await reply_later(
-            runtime, body.get("response_url"), q.text.get(snap.incident.language), blocks
-        )
 
-    @bolt.action("verdict_other_language")
-    @guard
-    async def other_language(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        data = decode(action.get("value"))
-        incident_id = incident_id_of(data)
-        if incident_id is None:
-            return
-        incident = await service.get(incident_id)
-        verdicts = await service.verdicts(incident_id)
-        verdict = next((v for v in verdicts if v.version == data.get("v")), None)
-        if verdict is None:
-            return
-        lang = other(incident.language)
-        await reply_later(
-            runtime,
-            body.get("response_url"),
-            incident.key,
-            ui.verdict_blocks(incident, verdict.version, verdict.data, lang, settings.timezone),
-        )
+@guarded
+async def ask_again(ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any) -> None:
+    await ack()
+    deps = deps_of(context)
+    service, settings = deps.service, deps.settings
+    data = decode(action.get("value"))
+    incident_id, field = incident_id_of(data), data.get("f")
+    if incident_id is None or field not in FIELDS:
+        return
+    snap = await service.snapshot(incident_id)
+    q = question(field)
+    blocks = ui.question_blocks(
+        snap.incident, q, 0, snap.incident.language, settings.timezone, snap.answers.get(field)
+    )
+    await reply_later(
+        deps.queue, body.get("response_url"), q.text.get(snap.incident.language), blocks
+    )
+
+
+@guarded
+async def other_language(
+    ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any
+) -> None:
+    await ack()
+    deps = deps_of(context)
+    service, settings = deps.service, deps.settings
+    data = decode(action.get("value"))
+    incident_id = incident_id_of(data)
+    if incident_id is None:
+        return
+    incident = await service.get(incident_id)
+    verdicts = await service.verdicts(incident_id)
+    verdict = next((v for v in verdicts if v.version == data.get("v")), None)
+    if verdict is None:
+        return
+    lang = other(incident.language)
+    await reply_later(
+        deps.queue,
+        body.get("response_url"),
+        incident.key,
+        ui.verdict_blocks(incident, verdict.version, verdict.data, lang, settings.timezone),
+    )
+
+
+def register(bolt: AsyncApp) -> None:
+    bolt.action(ANSWER)(answer)
+    bolt.action("answer_unknown")(answer)
+    bolt.action("list_answers")(list_answers)
+    bolt.action("ask_again")(ask_again)
+    bolt.action("verdict_other_language")(other_language)
 
 
 def _unknown_option(field: str) -> str | None:

@@ -11,16 +11,17 @@ import httpx
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from app.i18n import masked_notice, storm_offer, t
-from app.incidents.service import ServiceError
+from app.incidents.service import IncidentService, ServiceError
 from app.models import Incident, utcnow
-from app.runtime import Runtime
+from app.rooms.followups import VERBS as FOLLOWUP_VERBS
+from app.rooms.followups import settle
+from app.rooms.room import Room
+from app.rooms.texts import refusal
 from app.teams import cards
-from app.teams.effects import TeamsEffects
-from app.teams.followups import VERBS as FOLLOWUP_VERBS
-from app.teams.followups import TeamsFollowups
+from app.teams.effects import TeamsChat
 from app.teams.graph import Refused, aad_ids
 from app.triage import QUESTIONS, question
-from app.work.queue import Retry, WorkSpec
+from app.work.queue import Retry, WorkQueue, WorkSpec
 
 log = logging.getLogger(__name__)
 
@@ -80,13 +81,15 @@ def text_response(text: str) -> Reply:
 
 
 class Activities:
-    def __init__(self, runtime: Runtime, effects: TeamsEffects, followups: TeamsFollowups) -> None:
-        self.runtime = runtime
-        self.service = runtime.service
-        self.settings = runtime.settings
-        self.effects = effects
-        self.followups = followups
-        self.lang = runtime.settings.language
+    def __init__(
+        self, service: IncidentService, queue: WorkQueue, chat: TeamsChat, room: Room
+    ) -> None:
+        self.service = service
+        self.queue = queue
+        self.settings = chat.settings
+        self.chat = chat
+        self.room = room
+        self.lang = chat.settings.language
 
     async def handle(self, activity: dict[str, Any], token: Any = None) -> Reply:
         tenant = tenant_of(activity)
@@ -124,7 +127,7 @@ class Activities:
         }
         if card is not None:
             payload["card"] = card
-        await self.runtime.queue.enqueue(WorkSpec("teams.reply", payload))
+        await self.queue.enqueue(WorkSpec("teams.reply", payload))
 
     # ----- messages ---------------------------------------------------------------------------
 
@@ -316,7 +319,10 @@ class Activities:
                 )
                 return await self.statement_card(incident)
             if verb in FOLLOWUP_VERBS:
-                return text_response(await self.followups.act(incident, verb, data, user))
+                return text_response(await self.followup(incident, verb, data, user))
+            if verb == "redraft":
+                await self.service.redraft(incident.id, user)
+                return text_response(t("verdict.redrafting", incident.language))
             if verb == "close_confirm":
                 await self.service.close(incident.id, user, str(data.get("r") or ""))
                 return text_response(t("command.closing", incident.language, key=incident.key))
@@ -332,21 +338,29 @@ class Activities:
         if user in leads or not candidates:
             return []
         try:
-            return await self.effects.microsoft.member_groups(user, candidates)
+            return await self.chat.microsoft.member_groups(user, candidates)
         except (Refused, Retry, httpx.HTTPError) as exc:
             log.warning("could not read %s's groups from Graph: %s", user, exc)
             return []
 
     def refusal(self, exc: ServiceError, lang: str) -> str:
-        key = {
-            "not_pr_lead": "statement.only_leads",
-            "stale_version": "statement.stale",
-            "closed": "error.closed",
-            "invalid_answer": "error.invalid_answer",
-            "followup_settled": "followup.settled",
-            "reason_required": "followup.reason_label",
-        }.get(exc.code, "error.not_found")
-        return t(key, lang, detail=exc.detail)
+        return refusal(exc, lang)
+
+    async def followup(self, incident: Incident, verb: str, data: dict[str, Any], user: str) -> str:
+        """Done / Snooze / Not needed from a prompt card; returns what to tell the user."""
+        followup_id, hours = data.get("f"), data.get("h")
+        if not isinstance(followup_id, int):
+            return t("error.not_found", incident.language)
+        return await settle(
+            self.service,
+            verb,
+            followup_id,
+            user,
+            lang=incident.language,
+            tz=self.settings.timezone,
+            hours=hours if isinstance(hours, int) else 0,
+            reason=str(data.get("reason") or ""),
+        )
 
     async def answer(self, incident: Incident, verb: str, data: dict[str, Any], user: str) -> Reply:
         field = data.get("f")
@@ -361,10 +375,10 @@ class Activities:
             if value is None:
                 return text_response(t("teams.answer_missing", incident.language))
         result = await self.service.record_answer(incident.id, field, value, user)
-        card = await self.effects.question_card(incident.id, field)
+        card = await self.room.question_message(incident.id, field)
         if result.masked:
             masked = masked_notice(result.masked, incident.language).strip()
-            await self.runtime.queue.enqueue(
+            await self.queue.enqueue(
                 WorkSpec("teams.post", {"text": masked}), incident_id=incident.id
             )
         return card_response(card)
@@ -379,8 +393,12 @@ class Activities:
         return await self.statement_card(incident)
 
     async def statement_card(self, incident: Incident) -> Reply:
-        card = await self.effects.statement_card(incident.id)
-        return card_response(card) if card else text_response(t("error.not_found", self.lang))
+        card = await self.room.statement_message(incident.id)
+        return (
+            card_response(card)
+            if isinstance(card, dict)
+            else text_response(t("error.not_found", self.lang))
+        )
 
 
 def answer_value(kind: str, data: dict[str, Any]) -> Any:

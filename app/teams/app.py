@@ -17,9 +17,9 @@ from microsoft_teams.apps.http.adapter import HttpMethod, HttpRequest, HttpRoute
 
 from app.runtime import Runtime
 from app.settings import Settings
+from app.teams import effects
 from app.teams.activities import Activities
-from app.teams.effects import TeamsEffects
-from app.teams.followups import TeamsFollowups
+from app.teams.effects import TeamsChat
 
 log = logging.getLogger(__name__)
 
@@ -89,11 +89,10 @@ def off_the_loop(server: HttpServer) -> None:
 def attach_teams(app: FastAPI, runtime: Runtime) -> HttpServer:
     settings = runtime.settings
     assert settings.teams_app_id is not None and settings.teams_app_password is not None
-    effects = TeamsEffects(runtime)
-    effects.register(runtime.queue, runtime.reactions)
-    followups = TeamsFollowups(runtime, effects)
-    followups.register(runtime.queue, runtime.reactions)
-    activities = Activities(runtime, effects, followups)
+    chat = TeamsChat(settings, runtime.service)
+    room = effects.register(chat, runtime.service, runtime.queue, runtime.reactions)
+    runtime.closing(chat.close)
+    activities = Activities(runtime.service, runtime.queue, chat, room)
 
     async def on_request(event: ActivityEvent) -> InvokeResponse[Any]:
         status, body = await activities.handle(event.body.model_dump(), event.token)
@@ -112,5 +111,5 @@ def attach_teams(app: FastAPI, runtime: Runtime) -> HttpServer:
     )
     off_the_loop(server)
     app.state.teams = server
-    app.state.teams_effects = effects
+    app.state.teams_chat = chat
     return server

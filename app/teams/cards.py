@@ -20,17 +20,17 @@ from microsoft_teams.cards import (
     TextInput,
 )
 
-from app.i18n import format_time, other, published_line, storm_offer, t
+from app.i18n import other, published_line, storm_offer, t
 from app.incidents.service import AnswerDetail, Snapshot
-from app.models import Incident, Statement
-from app.slack.blocks import (
+from app.models import Followup, Incident, Statement
+from app.rooms import texts
+from app.rooms.texts import (
     action_lines,
-    answer_label,
-    badge,
     clock_lines,
     deadline_text,
-    reason_line,
-    severity_label,
+    prompt_done_label,
+    prompt_texts,
+    settled_line,
 )
 from app.triage import Question
 
@@ -81,24 +81,12 @@ def message_card(value: str) -> dict[str, Any]:
 
 def summary_card(snap: Snapshot, lang: str, tz: str, now: datetime) -> dict[str, Any]:
     incident = snap.incident
-    title = t(
-        "room.summary.title",
-        lang,
-        badge=badge(incident, lang),
-        key=incident.key,
-        title=incident.title,
-    )
-    fields = t(
-        "room.summary.fields",
-        lang,
-        status=t(f"room.status.{incident.status}", lang),
-        severity=severity_label(incident.severity, lang),
-        reporter=incident.reporter_id,
-        reported=format_time(incident.created_at, lang, tz),
-        discovered=format_time(incident.discovered_at, lang, tz),
-    )
     upcoming = deadline_text(snap.verdict.data if snap.verdict else None, lang, tz, now)
-    body = [text(title, size="Large", weight="Bolder"), text(fields), text(upcoming)]
+    body = [
+        text(texts.summary_title(incident, lang), size="Large", weight="Bolder"),
+        text(texts.summary_fields(incident, lang, tz)),
+        text(upcoming),
+    ]
     if source := incident.source.get("permalink"):
         body.append(text(str(source), is_subtle=True))
     return card(body)
@@ -119,23 +107,14 @@ def question_card(
     tz: str,
     answer: AnswerDetail | None,
 ) -> dict[str, Any]:
-    header = t(
-        "question.header", lang, n=number, section=t(f"question.section.{question.section}", lang)
-    )
     body: list[Any] = [
-        text(f"{badge(incident, lang)}{incident.key} · {header}", is_subtle=True, size="Small"),
+        text(texts.question_header(incident, question, number, lang), is_subtle=True, size="Small"),
         text(question.text.get(lang), weight="Bolder"),
         text(question.text.get(other(lang)), is_subtle=True),
         text(question.help.get(lang), size="Small"),
     ]
     if answer is not None:
-        answered = t(
-            "question.answered",
-            lang,
-            answer=answer_label(question, answer.value, lang),
-            actor=answer.actor,
-            at=format_time(answer.at, lang, tz),
-        )
+        answered = texts.answered_line(question, answer.value, answer.actor, answer.at, lang, tz)
         body.append(text(answered, color="Good"))
     body.extend(answer_inputs(incident, question, lang))
     return card(body)
@@ -195,58 +174,41 @@ def verdict_card(
     *,
     superseded_by: int | None = None,
 ) -> dict[str, Any]:
-    severity = severity_label(data["severity"], lang)
-    title = t(
-        "verdict.title", lang, badge=badge(incident, lang), version=version, severity=severity
-    )
+    title = texts.verdict_title(incident, version, data["severity"], lang)
     body: list[Any] = [text(title, size="Large", weight="Bolder")]
     if superseded_by:
         body.append(text(t("verdict.superseded", lang, version=superseded_by), color="Warning"))
-    state = "verdict.provisional" if data.get("open_questions") else "verdict.final"
-    body.append(text(t(state, lang), is_subtle=True))
-    reasons = "\n".join(reason_line(r, lang) for r in data.get("reasons", []))
-    body.append(text(f"{t('verdict.rules', lang)}\n\n{reasons}"))
+    body.append(text(texts.verdict_state(data, lang), is_subtle=True))
+    body.append(text(f"{t('verdict.rules', lang)}\n\n{texts.reason_lines(data, lang)}"))
     body.append(text(f"{t('verdict.clocks', lang)}\n\n{clock_lines(data, lang, tz)}"))
     body.append(text(f"{t('verdict.actions', lang)}\n\n{action_lines(data, lang)}"))
     if data.get("open_questions"):
-        questions = "\n".join(f"• {q[lang]}" for q in data["open_questions"])
+        questions = texts.open_question_lines(data, lang)
         body.append(text(f"{t('verdict.open', lang)}\n\n{questions}"))
-    rules = ", ".join(data.get("rules", []))
-    body.append(text(f"policy {data.get('policy_version')} · rules {rules}", is_subtle=True))
+    body.append(text(texts.policy_line(data), is_subtle=True))
     return card(body)
+
+
+def redraft_card(incident: Incident, lang: str) -> dict[str, Any]:
+    return card(
+        [text(t("verdict.redraft_offer", lang))],
+        [execute(t("verdict.redraft", lang), "redraft", {"i": incident.id})],
+    )
 
 
 def statement_card(
     incident: Incident, statement: Statement, needed: int, lang: str
 ) -> dict[str, Any]:
-    status = t(f"statement.status.{statement.status}", lang)
     names = ", ".join(a.approver for a in statement.approvals)
-    title = t(
-        "statement.title",
-        lang,
-        badge=badge(incident, lang),
-        version=statement.version,
-        status=status,
-    )
     body: list[Any] = [
-        text(title, size="Large", weight="Bolder"),
-        text(
-            t(
-                "statement.approvals",
-                lang,
-                count=len(statement.approvals),
-                needed=needed,
-                names=names,
-            ),
-            is_subtle=True,
-        ),
+        text(texts.statement_title(incident, statement, lang), size="Large", weight="Bolder"),
+        text(texts.approvals_line(statement, needed, names, lang), is_subtle=True),
     ]
     for text_lang in (lang, other(lang)):
         body.append(text(statement.texts.get(text_lang, ""), separator=True))
-    findings = [f for found in statement.findings.values() for f in found]
+    findings = texts.findings_lines(statement, lang)
     if findings:
-        lines = "\n".join(f"• `{f['code']}` {f[lang]}" for f in findings[:20])
-        body.append(text(f"{t('statement.findings', lang, count=len(findings))}\n\n{lines}"))
+        body.append(text(findings.replace("\n", "\n\n", 1)))
     else:
         body.append(text(t("statement.no_findings", lang), is_subtle=True))
     actions: list[Any] = []
@@ -332,3 +294,75 @@ def storm_card(
             execute(t("storm.separate", lang), "storm_separate", {"t": report[:1000], "l": link}),
         ],
     )
+
+
+# ----- follow-up prompts -------------------------------------------------------------------------
+
+
+def prompt_card(row: Followup, incident: Incident, lang: str, tz: str) -> dict[str, Any]:
+    title, body = prompt_texts(row, incident, lang, tz)
+    value = {"i": incident.id, "f": row.id}
+    reason = AdaptiveCard(
+        version=CARD_VERSION,
+        body=[
+            TextInput(
+                id="reason",
+                label=t("followup.reason_label", lang),
+                is_multiline=True,
+                is_required=True,
+                error_message=t("followup.reason_label", lang),
+            )
+        ],
+        actions=[execute(t("followup.reason_submit", lang), "followup_not_needed", value)],
+    )
+    return card(
+        [text(title, weight="Bolder"), text(body)],
+        [
+            execute(prompt_done_label(row, lang), "followup_done", value, style="positive"),
+            execute(t("followup.snooze_hour", lang), "followup_snooze", {**value, "h": 1}),
+            execute(t("followup.snooze_day", lang), "followup_snooze", {**value, "h": 24}),
+            ShowCardAction(title=t("followup.not_needed", lang), card=reason),
+        ],
+    )
+
+
+def settled_card(
+    row: Followup,
+    incident: Incident,
+    lang: str,
+    tz: str,
+    *,
+    state: str,
+    actor: str,
+    until: str | None = None,
+) -> dict[str, Any]:
+    """The prompt as it stays in the room once someone has acted on it (no buttons)."""
+    title, body = prompt_texts(row, incident, lang, tz)
+    line = settled_line(row, state, actor, lang, tz, until)
+    return card([text(title, weight="Bolder"), text(body), text(line, is_subtle=True)])
+
+
+# ----- the room's renderer (app.rooms.ports.Renderer) --------------------------------------------
+
+
+class AdaptiveCards:
+    """Adaptive Cards for the room layer; people are named by their Azure AD id."""
+
+    note = staticmethod(message_card)
+    summary = staticmethod(summary_card)
+    question = staticmethod(question_card)
+    verdict = staticmethod(verdict_card)
+    redraft_offer = staticmethod(redraft_card)
+    statement = staticmethod(statement_card)
+    published = staticmethod(published_card)
+    published_text = staticmethod(published_text)
+    prompt = staticmethod(prompt_card)
+    settled = staticmethod(settled_card)
+
+    @staticmethod
+    def welcome(incident: Incident, lang: str) -> str:
+        return t("teams.welcome", lang, key=incident.key)
+
+    @staticmethod
+    def room_ready(incident: Incident, lang: str) -> str:
+        return t("teams.room_ready", lang, key=incident.key, room=incident.channel_name)

@@ -54,8 +54,14 @@ class Microsoft:
     def __init__(self, settings: Settings, client: httpx.AsyncClient | None = None) -> None:
         self.settings = settings
         self.http = client or httpx.AsyncClient(timeout=10)
+        self._owns_http = client is None
         self._tokens: dict[str, _Token] = {}
         self._lock = asyncio.Lock()
+
+    async def close(self) -> None:
+        """Closes the HTTP client this object opened (one handed in belongs to the caller)."""
+        if self._owns_http:
+            await self.http.aclose()
 
     async def token(self, scope: str) -> str:
         """An app-only token for `scope`, cached until a minute before it expires."""

@@ -1,0 +1,169 @@
+"""Assessment: triage answers and the discovery time go in, the verdict is re-assessed, and the
+first verdict drafts the statement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.incidents.errors import ServiceError
+from app.incidents.ledger import Ledger
+from app.incidents.masking import mask
+from app.incidents.reads import latest_answers, latest_verdict
+from app.incidents.statements import Statements
+from app.models import Answer, Incident, Verdict
+from app.triage import Answers, AnswersError, assess, parse_answers
+
+READY_FIELDS = ("data_categories", "leak_mode")
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    answer: Answer | None
+    duplicate: bool
+    verdict: Verdict | None
+    verdict_changed: bool
+    masked: tuple[str, ...] = ()
+
+
+class Assessment:
+    """Answers and their verdicts; a verdict is re-issued only when its outcome changes."""
+
+    def __init__(self, ledger: Ledger, statements: Statements) -> None:
+        self.ledger = ledger
+        self.statements = statements
+
+    async def record_answer(
+        self, incident_id: int, field_name: str, value: Any, actor: str
+    ) -> AnswerResult:
+        """Stores one answer (validated against the contract) and re-assesses."""
+        value, masked = _mask_value(value)
+        _validate_answer(field_name, value)
+        now = self.ledger.clock()
+        async with self.ledger.write() as session:
+            incident = await self.ledger.lock(session, incident_id, open_only=True)
+            current = await latest_answers(session, incident.id)
+            if field_name in current and current[field_name] == value:
+                return AnswerResult(None, True, None, False, masked)
+            answer = Answer(
+                incident_id=incident.id, field=field_name, value=value, actor=actor, answered_at=now
+            )
+            session.add(answer)
+            previous = current.get(field_name)
+            current[field_name] = value
+            await self.ledger.append(
+                session,
+                incident,
+                "answer.recorded",
+                actor,
+                {"field": field_name, "value": value, "previous": previous},
+                now,
+            )
+            verdict, changed = await self._reassess(session, incident, current, actor, now)
+            return AnswerResult(answer, False, verdict, changed, masked)
+
+    async def set_discovered_at(
+        self, incident_id: int, when: datetime, actor: str
+    ) -> Verdict | None:
+        now = self.ledger.clock()
+        async with self.ledger.write() as session:
+            incident = await self.ledger.lock(session, incident_id, open_only=True)
+            previous = incident.discovered_at
+            incident.discovered_at = when
+            await self.ledger.append(
+                session,
+                incident,
+                "incident.discovered_at_changed",
+                actor,
+                {"from": previous.isoformat(), "to": when.isoformat()},
+                now,
+            )
+            current = await latest_answers(session, incident.id)
+            verdict, _ = await self._reassess(session, incident, current, actor, now)
+            return verdict
+
+    def answers_model(self, incident: Incident, current: dict[str, Any]) -> Answers:
+        return parse_answers({**current, "discovered_at": incident.discovered_at.isoformat()})
+
+    async def _reassess(
+        self,
+        session: AsyncSession,
+        incident: Incident,
+        current: dict[str, Any],
+        actor: str,
+        now: datetime,
+    ) -> tuple[Verdict | None, bool]:
+        if not verdict_ready(current):
+            return None, False
+        result = assess(
+            self.answers_model(incident, current), self.ledger.policy, tz=self.ledger.config.tz
+        )
+        data = result.model_dump(mode="json")
+        latest = await latest_verdict(session, incident.id)
+        if latest is not None and _outcome(latest.data) == _outcome(data):
+            return latest, False
+        verdict = Verdict(
+            incident_id=incident.id,
+            version=(latest.version + 1) if latest else 1,
+            policy_version=data["policy_version"],
+            severity=data["severity"],
+            data=data,
+            answers=dict(current),
+            created_at=now,
+        )
+        session.add(verdict)
+        incident.severity = verdict.severity
+        await session.flush()
+        await self.ledger.append(
+            session,
+            incident,
+            "verdict.issued",
+            actor,
+            {
+                "version": verdict.version,
+                "severity": verdict.severity,
+                "rules": data["rules"],
+                "previous_severity": latest.severity if latest else None,
+                "provisional": bool(data.get("open_questions")),
+            },
+            now,
+        )
+        if latest is None:
+            await self.statements.add_draft(session, incident, verdict, current, "leakdesk", now)
+        return verdict, True
+
+
+def verdict_ready(current: dict[str, Any]) -> bool:
+    """A verdict is worth showing once we know what leaked and how."""
+    return all(f in current for f in READY_FIELDS)
+
+
+def _outcome(data: dict[str, Any]) -> tuple[Any, ...]:
+    """What makes a verdict a new one: open questions narrowing alone do not."""
+    return (
+        data["severity"],
+        data["rules"],
+        data["appi"],
+        data["gdpr"],
+        data["actions"],
+        bool(data.get("open_questions")),
+    )
+
+
+def _validate_answer(field_name: str, value: Any) -> None:
+    if field_name == "discovered_at":
+        raise ServiceError("invalid_answer", "discovered_at is set with set_discovered_at")
+    try:
+        parse_answers({"discovered_at": "2000-01-01T00:00:00+00:00", field_name: value})
+    except AnswersError as exc:
+        raise ServiceError("invalid_answer", "; ".join(exc.errors)) from None
+
+
+def _mask_value(value: Any) -> tuple[Any, tuple[str, ...]]:
+    if isinstance(value, str):
+        masked = mask(value)
+        return masked.text, masked.kinds
+    return value, ()

@@ -1,0 +1,157 @@
+"""The ledger: every incident writer goes through it — lock the row, chain the event, add the
+work it implies, count. One instance is shared by the service's parts (intake, assessment, …)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.db import transaction
+from app.incidents import deadlines
+from app.incidents.config import Authority, Config
+from app.incidents.errors import NotFound, ServiceError
+from app.incidents.reactions import Event, Reactions
+from app.incidents.timeline import data_hash, event_hash
+from app.models import Counter, Incident, IncidentStatus, TimelineEvent, WorkItem, utcnow
+from app.triage import Policy, default_policy
+from app.work.queue import WorkSpec, add_work
+
+
+class Ledger:
+    """The sessions, settings and clock the service's parts share, and the one way they write."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        config: Config | None = None,
+        authority: Authority | Callable[[], Authority] = Authority(),
+        reactions: Reactions | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        reads: async_sessionmaker[AsyncSession] | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.reads = reads or sessions
+        self.config = config or Config()
+        self._authority = authority
+        self.reactions = reactions or Reactions()
+        deadlines.register(self.reactions)
+        self.clock = clock
+
+    @property
+    def policy(self) -> Policy:
+        return self.config.policy or default_policy()
+
+    @property
+    def authority(self) -> Authority:
+        # A callable lets a settings change (removing a PR lead) take effect at once.
+        return self._authority() if callable(self._authority) else self._authority
+
+    def write(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """One transaction on the writer: commits on success, rolls back on any error."""
+        return transaction(self.sessions)
+
+    async def lock(
+        self, session: AsyncSession, incident_id: int, *, open_only: bool = False
+    ) -> Incident:
+        """Takes the incident row for update, so timeline appends for one incident serialise."""
+        incident = (
+            await session.execute(
+                select(Incident)
+                .where(Incident.id == incident_id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+        ).scalar_one_or_none()
+        if incident is None:
+            raise NotFound(f"incident {incident_id}")
+        if open_only and incident.status != IncidentStatus.OPEN:
+            raise ServiceError("closed", incident.key)
+        return incident
+
+    async def append(
+        self,
+        session: AsyncSession,
+        incident: Incident,
+        kind: str,
+        actor: str,
+        data: dict[str, Any],
+        at: datetime | None = None,
+    ) -> TimelineEvent:
+        """Chains an event onto a locked incident and records it with what it implies."""
+        event = self.chain(incident, kind, actor, data, at or self.clock())
+        await self.record(session, incident, event)
+        return event
+
+    def chain(
+        self, incident: Incident, kind: str, actor: str, data: dict[str, Any], at: datetime
+    ) -> TimelineEvent:
+        """The incident's next timeline event, hash-chained to the last; moves the head on."""
+        seq = incident.timeline_seq + 1
+        digest = data_hash(data)
+        event = TimelineEvent(
+            seq=seq,
+            at=at,
+            actor=actor,
+            kind=kind,
+            data=data,
+            data_hash=digest,
+            prev_hash=incident.timeline_head,
+            hash=event_hash(
+                incident_key=incident.key,
+                seq=seq,
+                at=at,
+                actor=actor,
+                kind=kind,
+                data_digest=digest,
+                prev_hash=incident.timeline_head,
+            ),
+        )
+        incident.timeline_seq, incident.timeline_head, incident.updated_at = seq, event.hash, at
+        return event
+
+    async def record(self, session: AsyncSession, incident: Incident, event: TimelineEvent) -> None:
+        """Adds a chained event with the work and in-transaction hooks it implies."""
+        event.incident_id = incident.id
+        session.add(event)
+        happened = Event(incident, event.kind, event.actor, event.data or {}, event.at)
+        for spec in self.reactions(happened):
+            self.add_work(session, spec, incident.id, event.at)
+        await session.flush()
+        for hook in self.reactions.hooks(event.kind):
+            await hook(session, happened)
+
+    def add_work(
+        self, session: AsyncSession, spec: WorkSpec, incident_id: int | None, now: datetime
+    ) -> WorkItem:
+        """A work row in the caller's transaction, with the configured number of attempts."""
+        return add_work(
+            session, spec, incident_id=incident_id, now=now, max_attempts=self.config.max_attempts
+        )
+
+    async def next_counter(self, session: AsyncSession, name: str) -> int:
+        """The next value of a named counter (incident keys per year, channels per day)."""
+        statement = _NEXT_COUNTER[dialect(session) == "postgresql"]
+        return int((await session.execute(statement, {"name": name})).scalar_one())
+
+
+def dialect(session: AsyncSession) -> str:
+    return session.bind.dialect.name
+
+
+def _next_counter_statement(insert: Any) -> Any:
+    return (
+        insert(Counter)
+        .values(name=bindparam("name"), value=1)
+        .on_conflict_do_update(index_elements=[Counter.name], set_={"value": Counter.value + 1})
+        .returning(Counter.value)
+    )
+
+
+_NEXT_COUNTER = (_next_counter_statement(sqlite.insert), _next_counter_statement(postgresql.insert))

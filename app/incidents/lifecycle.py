@@ -1,0 +1,149 @@
+"""Lifecycle: notes, closing, retention (purge), and the work's own milestones on the timeline
+(an effect done, work scheduled by hand, a row given up on)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.incidents.errors import ServiceError
+from app.incidents.ledger import Ledger
+from app.incidents.masking import Masked, mask
+from app.models import Incident, IncidentStatus, Statement, TimelineEvent, WorkItem, WorkStatus
+from app.work.queue import WorkSpec
+
+PURGED = "(purged)"
+
+
+class Lifecycle:
+    """What happens to an incident besides triage and statements, until its text is purged."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+
+    async def record_effect(
+        self, incident_id: int, kind: str, data: dict[str, Any], actor: str = "leakdesk"
+    ) -> None:
+        """Puts an outbound milestone (room ready, verdict posted, statement published) on the timeline."""
+        async with self.ledger.write() as session:
+            incident = await self.ledger.lock(session, incident_id)
+            await self.ledger.append(session, incident, kind, actor, data)
+
+    async def add_note(self, incident_id: int, text: str, actor: str) -> Masked:
+        masked = mask(text.strip())
+        if not masked.text:
+            raise ServiceError("empty_note")
+        async with self.ledger.write() as session:
+            incident = await self.ledger.lock(session, incident_id)
+            data: dict[str, Any] = {"text": masked.text}
+            if masked.changed:
+                data["masked"] = list(masked.kinds)
+            await self.ledger.append(session, incident, "note.added", actor, data)
+        return masked
+
+    async def close(self, incident_id: int, actor: str, resolution: str = "") -> Incident:
+        now = self.ledger.clock()
+        async with self.ledger.write() as session:
+            incident = await self.ledger.lock(session, incident_id, open_only=True)
+            cancelled = await session.execute(
+                update(WorkItem)
+                .where(
+                    WorkItem.incident_id == incident.id,
+                    WorkItem.status == WorkStatus.PENDING,
+                    WorkItem.kind.like("followup.%"),
+                )
+                .values(status=WorkStatus.CANCELLED, completed_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            incident.status = IncidentStatus.CLOSED
+            incident.closed_at = now
+            incident.resolution = mask(resolution).text or None
+            await self.ledger.append(
+                session,
+                incident,
+                "incident.closed",
+                actor,
+                {
+                    "resolution": incident.resolution,
+                    "cancelled_work": cancelled.rowcount,
+                },
+                now,
+            )
+            return incident
+
+    async def purge_closed(self, older_than: timedelta) -> int:
+        """Drops the free text of incidents closed before the cutoff; hashes keep verifying."""
+        now = self.ledger.clock()
+        async with self.ledger.reads() as session:
+            ids = list(
+                (
+                    await session.execute(
+                        select(Incident.id).where(
+                            Incident.status == IncidentStatus.CLOSED,
+                            Incident.closed_at < now - older_than,
+                            Incident.purged_at.is_(None),
+                        )
+                    )
+                ).scalars()
+            )
+        for incident_id in ids:
+            async with self.ledger.write() as session:
+                incident = await self.ledger.lock(session, incident_id)
+                events = await session.execute(
+                    update(TimelineEvent)
+                    .where(TimelineEvent.incident_id == incident_id)
+                    .values(data=None)
+                    .execution_options(synchronize_session=False)
+                )
+                await session.execute(
+                    update(Statement)
+                    .where(Statement.incident_id == incident_id)
+                    .values(texts={}, findings={})
+                    .execution_options(synchronize_session=False)
+                )
+                incident.title, incident.source, incident.resolution = PURGED, {}, None
+                incident.purged_at = now
+                await self.ledger.append(
+                    session,
+                    incident,
+                    "incident.purged",
+                    "leakdesk",
+                    {"events": events.rowcount, "older_than_days": older_than.days},
+                    now,
+                )
+        return len(ids)
+
+    async def schedule(
+        self, incident_id: int, specs: Sequence[WorkSpec], actor: str, kind: str = "work.scheduled"
+    ) -> None:
+        async with self.ledger.write() as session:
+            incident = await self.ledger.lock(session, incident_id)
+            now = self.ledger.clock()
+            for spec in specs:
+                self.ledger.add_work(session, spec, incident.id, now)
+            await self.ledger.append(
+                session, incident, kind, actor, {"kinds": [s.kind for s in specs]}, now
+            )
+
+    async def on_work_dead(self, session: AsyncSession, item: WorkItem, now: datetime) -> None:
+        """The queue's hook: a row that will not be tried again is on its incident's timeline."""
+        if item.incident_id is None:
+            return
+        incident = await self.ledger.lock(session, item.incident_id)
+        await self.ledger.append(
+            session,
+            incident,
+            "work.dead",
+            "leakdesk",
+            {
+                "work_id": item.id,
+                "kind": item.kind,
+                "attempts": item.attempts,
+                "error": (item.last_error or "")[:500],
+            },
+            now,
+        )

@@ -1,0 +1,143 @@
+"""Chat bookkeeping: the incident's room (its name and channel) and each message the bot posts
+by purpose (`ref`), so every handler posts once and a retry finds what was already posted."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.incidents.ledger import Ledger, dialect
+from app.models import ChatMessage, Incident
+
+
+class Messages:
+    """Where an incident's room is and what was posted in it."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+
+    async def next_channel_number(self, day: str) -> int:
+        """The NNN of `leak-YYYYMMDD-NNN-slug`, unique per day."""
+        async with self.ledger.write() as session:
+            return await self.ledger.next_counter(session, f"channel:{day}")
+
+    async def reserve_room_name(self, incident_id: int, name: str) -> None:
+        """Remembers the channel name about to be created (no timeline event: nothing happened yet)."""
+        async with self.ledger.write() as session:
+            incident = await self.ledger.lock(session, incident_id)
+            incident.channel_name = name
+
+    async def record_room(
+        self, incident_id: int, *, channel_id: str, channel_name: str, actor: str = "leakdesk"
+    ) -> Incident:
+        async with self.ledger.write() as session:
+            incident = await self.ledger.lock(session, incident_id)
+            if incident.channel_id == channel_id:
+                return incident
+            incident.channel_id, incident.channel_name = channel_id, channel_name
+            await self.ledger.append(
+                session,
+                incident,
+                "room.created",
+                actor,
+                {"channel_id": channel_id, "channel_name": channel_name},
+            )
+            return incident
+
+    async def message_ref(self, incident_id: int, ref: str) -> ChatMessage | None:
+        async with self.ledger.reads() as session:
+            return (
+                await session.execute(
+                    select(ChatMessage).where(
+                        ChatMessage.incident_id == incident_id, ChatMessage.ref == ref
+                    )
+                )
+            ).scalar_one_or_none()
+
+    async def message_refs(self, incident_id: int, prefix: str) -> list[ChatMessage]:
+        async with self.ledger.reads() as session:
+            return list(
+                (
+                    await session.execute(
+                        select(ChatMessage)
+                        .where(
+                            ChatMessage.incident_id == incident_id,
+                            ChatMessage.ref.startswith(prefix),
+                        )
+                        .order_by(ChatMessage.id)
+                    )
+                ).scalars()
+            )
+
+    async def claim_message(
+        self,
+        incident_id: int,
+        ref: str,
+        channel_id: str,
+        work_id: int,
+        thread_ts: str | None = None,
+    ) -> ChatMessage | None:
+        """Reserves the right to post `ref` for work row `work_id`, in one statement.
+
+        None: post it now (reserved now, or reserved by this row before and not posted yet).
+        A message: do not post (already posted, its ts is set; or another row holds it)."""
+        values = {
+            "incident_id": incident_id,
+            "ref": ref,
+            "channel_id": channel_id,
+            "thread_ts": thread_ts,
+            "work_id": work_id,
+            "created_at": self.ledger.clock(),
+        }
+        async with self.ledger.write() as session:
+            insert = postgresql.insert if dialect(session) == "postgresql" else sqlite.insert
+            reserved = await session.execute(
+                insert(ChatMessage)
+                .values(**values)
+                .on_conflict_do_nothing(index_elements=["incident_id", "ref"])
+                .returning(ChatMessage.id)
+            )
+            if reserved.first() is not None:
+                return None
+            known = (
+                await session.execute(
+                    select(ChatMessage).where(
+                        ChatMessage.incident_id == incident_id, ChatMessage.ref == ref
+                    )
+                )
+            ).scalar_one()
+        return None if known.ts is None and known.work_id == work_id else known
+
+    async def save_message_ref(
+        self, incident_id: int, ref: str, channel_id: str, ts: str, thread_ts: str | None = None
+    ) -> None:
+        """Records where `ref` was posted (its reservation gets the ts; a message posted without
+        one, by an interaction, gets a row)."""
+        async with self.ledger.write() as session:
+            saved = await session.execute(
+                update(ChatMessage)
+                .where(ChatMessage.incident_id == incident_id, ChatMessage.ref == ref)
+                .values(ts=ts)
+                .execution_options(synchronize_session=False)
+            )
+            if saved.rowcount == 0:
+                session.add(
+                    ChatMessage(
+                        incident_id=incident_id,
+                        ref=ref,
+                        channel_id=channel_id,
+                        ts=ts,
+                        thread_ts=thread_ts,
+                        created_at=self.ledger.clock(),
+                    )
+                )
+
+
+def slugify(text: str, limit: int = 40) -> str:
+    """An ASCII slug for channel names; empty when the text has no ASCII letters or digits."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:limit].rstrip("-")

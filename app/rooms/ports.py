@@ -1,0 +1,115 @@
+"""The two small protocols a chat platform implements for a room: transport and layout."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any, Protocol
+
+from app.incidents.service import AnswerDetail, Snapshot
+from app.models import Followup, Incident, Statement
+from app.triage import Question
+from app.work.queue import Claimed
+
+Handler = Callable[[Claimed], Awaitable[None]]
+
+
+class Chat(Protocol):
+    """Transport: where and how a platform posts. It decides nothing about what to post."""
+
+    platform: str  # the prefix of its work kinds (`slack`, `teams`)
+
+    def guard(self, handler: Handler) -> Handler:
+        """Runs a work handler with the platform's client, mapping its errors to Retry/Permanent."""
+        ...
+
+    async def post(
+        self,
+        item: Claimed,
+        incident: Incident,
+        ref: str,
+        message: Any,
+        text: str,
+        *,
+        thread: str | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> tuple[str | None, bool]:
+        """Posts the message for `ref` once across workers; returns (message id, posted now)."""
+        ...
+
+    async def update(self, incident: Incident, ref: str, message: Any, text: str) -> bool:
+        """Replaces the message posted for `ref`; False when there is none yet."""
+        ...
+
+    async def open_room(self, item: Claimed, incident: Incident) -> Incident:
+        """Creates (or adopts, on a retry) the private room and brings its people in."""
+        ...
+
+    async def pin(self, incident: Incident, message_id: str) -> None: ...
+
+    async def set_topic(self, incident: Incident, topic: str) -> None: ...
+
+    async def tell_reporter(self, item: Claimed, incident: Incident, text: str) -> None:
+        """Tells the reporter, where they reported, that the room is ready."""
+        ...
+
+    async def invite(self, incident: Incident, user: str) -> None: ...
+
+
+class Renderer(Protocol):
+    """Layout: room values and texts (app.rooms.texts) into one platform's message format."""
+
+    def note(self, text: str) -> Any:
+        """A plain message."""
+        ...
+
+    def welcome(self, incident: Incident, lang: str) -> str: ...
+
+    def room_ready(self, incident: Incident, lang: str) -> str: ...
+
+    def summary(self, snap: Snapshot, lang: str, tz: str, now: datetime) -> Any: ...
+
+    def question(
+        self,
+        incident: Incident,
+        question: Question,
+        number: int,
+        lang: str,
+        tz: str,
+        answer: AnswerDetail | None,
+    ) -> Any: ...
+
+    def verdict(
+        self,
+        incident: Incident,
+        version: int,
+        data: dict[str, Any],
+        lang: str,
+        tz: str,
+        *,
+        superseded_by: int | None = None,
+    ) -> Any: ...
+
+    def redraft_offer(self, incident: Incident, lang: str) -> Any: ...
+
+    def statement(
+        self, incident: Incident, statement: Statement, needed: int, lang: str
+    ) -> Any: ...
+
+    def published(self, incident: Incident, statement: Statement, lang: str, tz: str) -> Any: ...
+
+    def published_text(self, statement: Statement, lang: str, tz: str) -> str: ...
+
+    def prompt(self, row: Followup, incident: Incident, lang: str, tz: str) -> Any: ...
+
+    def settled(
+        self,
+        row: Followup,
+        incident: Incident,
+        lang: str,
+        tz: str,
+        *,
+        state: str,
+        actor: str,
+        until: str | None = None,
+    ) -> Any: ...

@@ -1,0 +1,301 @@
+"""Every line a room shows, decided once for all platforms: values in, text out (mrkdwn-flavoured;
+each renderer converts the markup it needs)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from app.i18n import format_time, t
+from app.incidents.service import ServiceError, Snapshot
+from app.models import Followup, Incident, Statement
+from app.triage import Question
+from app.triage.clocks import next_deadline
+
+# Which statement events count as a draft in the close summary.
+DRAFT_EVENTS = ("statement.drafted", "statement.edited")
+
+
+def badge(incident: Incident, lang: str) -> str:
+    return f"[{t('drill.badge', lang)}] " if incident.is_drill else ""
+
+
+def severity_label(severity: str | None, lang: str) -> str:
+    return t(f"severity.{severity}", lang) if severity else t("severity.none", lang)
+
+
+def refusal(exc: ServiceError, lang: str) -> str:
+    """What a person reads when the service refuses: one `error.<code>` text per refusal."""
+    return t(f"error.{exc.code}", lang, detail=exc.detail)
+
+
+def answer_label(question: Question, value: Any, lang: str) -> str:
+    if value is None:
+        return t("answer.none", lang)
+    if isinstance(value, bool):
+        return t("yes" if value else "no", lang)
+    labels = {option.value: option.label.get(lang) for option in question.options}
+    if isinstance(value, list):
+        return ", ".join(labels.get(v, str(v)) for v in value) or "—"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return labels.get(value, str(value))
+
+
+# ----- summary and room --------------------------------------------------------------------------
+
+
+def summary_title(incident: Incident, lang: str) -> str:
+    return t(
+        "room.summary.title",
+        lang,
+        badge=badge(incident, lang),
+        key=incident.key,
+        title=incident.title,
+    )
+
+
+def summary_fields(incident: Incident, lang: str, tz: str) -> str:
+    return t(
+        "room.summary.fields",
+        lang,
+        status=t(f"room.status.{incident.status}", lang),
+        severity=severity_label(incident.severity, lang),
+        reporter=incident.reporter_id,
+        reported=format_time(incident.created_at, lang, tz),
+        discovered=format_time(incident.discovered_at, lang, tz),
+    )
+
+
+def deadline_text(verdict_data: dict[str, Any] | None, lang: str, tz: str, now: datetime) -> str:
+    """The next legal deadline ahead, as a line for a room's summary."""
+    clock = next_deadline(verdict_data, now)
+    if clock is None:
+        return t("room.summary.no_deadline", lang)
+    label = t(f"followup.deadline.{clock.name}", lang)
+    return t("room.summary.next", lang, label=label, due=format_time(clock.due, lang, tz))
+
+
+def topic(snap: Snapshot, lang: str, tz: str, now: datetime) -> str:
+    incident = snap.incident
+    if incident.status == "closed":
+        return t("room.topic_closed", lang, badge=badge(incident, lang), key=incident.key)
+    clock = next_deadline(snap.verdict.data if snap.verdict else None, now)
+    upcoming = (
+        f"{t(f'followup.deadline.{clock.name}', lang)} {format_time(clock.due, lang, tz)}"
+        if clock
+        else "—"
+    )
+    return t(
+        "room.topic",
+        lang,
+        badge=badge(incident, lang),
+        severity=severity_label(incident.severity, lang),
+        next=upcoming,
+    )[:250]
+
+
+def closed_summary(incident: Incident, counts: dict[str, int], actor: str, lang: str) -> str:
+    """The room's last message: who closed it, why, and what the timeline holds."""
+    return t(
+        "room.closed",
+        lang,
+        key=incident.key,
+        actor=actor,
+        resolution=incident.resolution or "",
+        events=sum(counts.values()),
+        answers=counts.get("answer.recorded", 0),
+        verdicts=counts.get("verdict.issued", 0),
+        statements=sum(v for k, v in counts.items() if k in DRAFT_EVENTS),
+        notes=counts.get("note.added", 0),
+    )
+
+
+# ----- questions ---------------------------------------------------------------------------------
+
+
+def question_header(incident: Incident, question: Question, number: int, lang: str) -> str:
+    header = t(
+        "question.header", lang, n=number, section=t(f"question.section.{question.section}", lang)
+    )
+    return f"{badge(incident, lang)}{incident.key} · {header}"
+
+
+def answered_line(
+    question: Question, value: Any, actor: str, at: datetime, lang: str, tz: str
+) -> str:
+    return t(
+        "question.answered",
+        lang,
+        answer=answer_label(question, value, lang),
+        actor=actor,
+        at=format_time(at, lang, tz),
+    )
+
+
+# ----- verdicts ----------------------------------------------------------------------------------
+
+
+def verdict_title(incident: Incident, version: int, severity: str | None, lang: str) -> str:
+    return t(
+        "verdict.title",
+        lang,
+        badge=badge(incident, lang),
+        version=version,
+        severity=severity_label(severity, lang),
+    )
+
+
+def verdict_state(data: dict[str, Any], lang: str) -> str:
+    return t("verdict.provisional" if data.get("open_questions") else "verdict.final", lang)
+
+
+def verdict_changed(before: str | None, after: str | None, version: int, lang: str) -> str:
+    return t(
+        "verdict.changed",
+        lang,
+        before=severity_label(before, lang),
+        after=severity_label(after, lang),
+        version=version,
+    )
+
+
+def policy_line(data: dict[str, Any]) -> str:
+    return f"policy {data.get('policy_version')} · rules {', '.join(data.get('rules', []))}"
+
+
+def reason_lines(data: dict[str, Any], lang: str) -> str:
+    return "\n".join(reason_line(r, lang) for r in data.get("reasons", []))
+
+
+def open_question_lines(data: dict[str, Any], lang: str) -> str:
+    return "\n".join(f"• {q[lang]}" for q in data.get("open_questions") or [])
+
+
+def reason_line(reason: dict[str, Any], lang: str) -> str:
+    """`S2-a` and the reason's text, without repeating the id when the text starts with it."""
+    text = str(reason[lang])
+    for separator in (":", "："):
+        text = text.removeprefix(f"{reason['rule']}{separator}").strip()
+    return f"• `{reason['rule']}` {text}"
+
+
+def clock_lines(data: dict[str, Any], lang: str, tz: str) -> str:
+    appi, gdpr = data["appi"], data["gdpr"]
+    categories = ", ".join(appi.get("categories") or []) or "—"
+    required = appi.get("report_required")
+    key = {True: "required", "conditional": "conditional"}.get(required, "not_required")
+    lines = [t(f"verdict.appi.{key}", lang, categories=categories)]
+    if required in (True, "conditional"):
+        lines.append(
+            t(
+                "verdict.appi.preliminary",
+                lang,
+                target=format_time(appi.get("preliminary_target"), lang, tz),
+                due=format_time(appi.get("preliminary_due"), lang, tz),
+            )
+        )
+        lines.append(
+            t("verdict.appi.final", lang, due=format_time(appi.get("final_due"), lang, tz))
+        )
+        individuals = appi.get("notify_individuals")
+        lines.append(
+            t(
+                "verdict.appi.individuals",
+                lang,
+                value=t(f"value.{individuals}", lang) if individuals else "—",
+            )
+        )
+    if gdpr.get("relevant") is True:
+        lines.append(
+            t("verdict.gdpr.relevant", lang, due=format_time(gdpr.get("authority_due"), lang, tz))
+        )
+    elif gdpr.get("relevant") == "unknown":
+        lines.append(t("verdict.gdpr.unknown", lang))
+    return "\n".join(lines)
+
+
+def action_lines(data: dict[str, Any], lang: str) -> str:
+    actions = data["actions"]
+    lines = [
+        t(f"verdict.action.{name}", lang)
+        for name in (
+            "press_conference",
+            "rapid_public_disclosure",
+            "timely_disclosure_review",
+            "notify_principal",
+        )
+        if actions.get(name)
+    ]
+    if actions.get("coordinate_with_police") in ("yes", "consult"):
+        lines.insert(0, t(f"verdict.action.police.{actions['coordinate_with_police']}", lang))
+    return "\n".join(f"• {line}" for line in lines) or f"• {t('verdict.action.none', lang)}"
+
+
+# ----- statements --------------------------------------------------------------------------------
+
+
+def statement_title(incident: Incident, statement: Statement, lang: str) -> str:
+    return t(
+        "statement.title",
+        lang,
+        badge=badge(incident, lang),
+        version=statement.version,
+        status=t(f"statement.status.{statement.status}", lang),
+    )
+
+
+def approvals_line(statement: Statement, needed: int, names: str, lang: str) -> str:
+    return t(
+        "statement.approvals", lang, count=len(statement.approvals), needed=needed, names=names
+    )
+
+
+def findings_lines(statement: Statement, lang: str) -> str | None:
+    """The checker's findings as a titled list, or None when it found nothing."""
+    findings = [f for found in statement.findings.values() for f in found]
+    if not findings:
+        return None
+    lines = "\n".join(f"• `{f['code']}` {f[lang]}" for f in findings[:20])
+    return f"{t('statement.findings', lang, count=len(findings))}\n{lines}"
+
+
+# ----- follow-up prompts -------------------------------------------------------------------------
+
+
+def prompt_texts(row: Followup, incident: Incident, lang: str, tz: str) -> tuple[str, str]:
+    """The prompt's title and body for its kind (`appi_final:-7d` → "due in 7 days")."""
+    name = row.key.split(":", 1)[1] if ":" in row.key else ""
+    body_key = {
+        "appi_preliminary": f"followup.body.appi_preliminary.{name}",
+        "principal": f"followup.body.principal.{name}",
+        "appi_final": "followup.body.appi_final." + ("due" if name == "due" else "before"),
+    }.get(row.kind, f"followup.body.{row.kind}")
+    values = {
+        "badge": badge(incident, lang),
+        "key": incident.key,
+        "severity": severity_label(incident.severity, lang),
+        "deadline": format_time(row.deadline_at, lang, tz),
+        "days": name.strip("-d"),
+        "hours": name.rstrip("h"),
+        "action": t(f"followup.action.{name}", lang) if row.kind == "action" else "",
+    }
+    return t(f"followup.title.{row.kind}", lang, **values), t(body_key, lang, **values)
+
+
+def prompt_done_label(row: Followup, lang: str) -> str:
+    return t("followup.no_change" if row.kind == "status" else "followup.done", lang)
+
+
+def settled_line(
+    row: Followup, state: str, actor: str, lang: str, tz: str, until: datetime | str | None = None
+) -> str:
+    """Who did what to a prompt (done / snoozed until / not needed because)."""
+    return t(
+        f"followup.state.{state}",
+        lang,
+        actor=row.done_by or actor,
+        at=format_time(row.done_at, lang, tz),
+        reason=row.reason or "",
+        until=format_time(until, lang, tz),
+    )

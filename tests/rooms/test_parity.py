@@ -1,0 +1,157 @@
+"""One room layer, two platforms: the same incident through Slack and through Teams posts the same
+room events in the same order — questions, verdicts and their supersede, the redraft offer after a
+changed verdict, the statement, its publication, a follow-up prompt and the close summary."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from app.incidents.service import IncidentService
+from app.models import utcnow
+from app.work.queue import WorkQueue
+from tests.followups.test_slack_prompts import run_at
+from tests.slack.conftest import Slack, fake_slack, slack  # noqa: F401 - fixtures
+from tests.teams.conftest import (  # noqa: F401 - fixtures
+    LEAD1,
+    RESPONDER,
+    Teams,
+    action_data,
+    card_of,
+    fake_teams,
+    teams,
+)
+from tests.teams.test_cards import needs_node, sent_cards, validate
+
+TITLE = "Misdirected e-mail with a customer list"
+# SEV3 on the first five answers; 5,000 people (APPI C4) makes it SEV2 after the first draft.
+ANSWERS: list[tuple[str, Any]] = [
+    ("data_categories", ["contact"]),
+    ("affected_count", 300),
+    ("subject_regions", ["JP"]),
+    ("encryption", "none"),
+    ("leak_mode", "misdelivery"),
+    ("affected_count", 5000),
+]
+_ID = re.compile(r"^(post|followup):\d+$")
+
+
+async def room_events(service: IncidentService, incident_id: int) -> list[str]:
+    """The refs of the messages the room received, in the order they were posted (a work row's
+    or a prompt's id replaced by its kind: the two databases number them differently)."""
+    incident = await service.get(incident_id)
+    return [
+        _ID.sub(r"\1", row.ref)
+        for row in await service.message_refs(incident_id, "")
+        if row.ts is not None and row.channel_id == incident.channel_id
+    ]
+
+
+async def first_prompt_due(service: IncidentService, queue: WorkQueue, incident_id: int) -> int:
+    """Runs the worker at the first follow-up's time; returns that follow-up's id."""
+    first = min(await service.followups(incident_id), key=lambda r: r.due_at)
+    await run_at(queue, first.due_at.replace(tzinfo=utcnow().tzinfo) + timedelta(seconds=1))
+    return first.id
+
+
+async def through_slack(slack: Slack) -> int:  # noqa: F811 - the fixture's name
+    await slack.command(TITLE)
+    await slack.work()
+    for field, value in ANSWERS:
+        await slack.answer(field, str(value) if isinstance(value, int) else value)
+        await slack.work()
+    await slack.press("redraft_offer:2", "redraft", user="U0LEAD1")
+    await slack.work()
+    await slack.press("statement", "statement_approve", user="U0LEAD1")
+    await slack.work()
+    incident_id = slack.room_incident_id()
+    service = slack.runtime.service
+    prompt = await first_prompt_due(service, slack.runtime.queue, incident_id)
+    await slack.press(f"followup:{prompt}", "followup_done", user="U0RESP1")
+    await slack.work()
+    room = slack.room()["id"]
+    response = await slack.command("close sent to the right address", channel=room, user="U0RESP1")
+    await slack.send(
+        slack.requests.block_actions(
+            "close_confirm",
+            response.json()["blocks"][1]["elements"][0]["value"],
+            user_id="U0RESP1",
+            channel_id=room,
+        )
+    )
+    await slack.work()
+    return incident_id
+
+
+async def through_teams(teams: Teams) -> int:  # noqa: F811 - the fixture's name
+    await teams.say(f"leak {TITLE}")
+    await teams.work()
+    for field, value in ANSWERS:
+        await teams.answer(field, value)
+        await teams.work()
+    redraft = await teams.press("redraft_offer:2", "redraft", user=LEAD1)
+    assert redraft.status_code == 200, redraft.text
+    await teams.work()
+    await teams.press("statement", "statement_approve", user=LEAD1)
+    await teams.work()
+    incident_id = await teams.incident_id()
+    prompt = await first_prompt_due(teams.runtime.service, teams.runtime.queue, incident_id)
+    data = action_data(card_of((await teams.posted(f"followup:{prompt}")).body), "followup_done")
+    room = teams.room()
+    await teams.send(teams.activities.execute("followup_done", data, RESPONDER, room))
+    await teams.work()
+    await teams.say("leak close sent to the right address", user=RESPONDER, conversation=room)
+    await teams.work()
+    confirm = teams.card_with(room, "close_confirm")
+    await teams.send(teams.activities.execute("close_confirm", confirm, RESPONDER, room))
+    await teams.work()
+    return incident_id
+
+
+async def test_slack_and_teams_post_the_same_room_events(
+    slack: Slack,  # noqa: F811 - the fixture's name
+    teams: Teams,  # noqa: F811 - the fixture's name
+) -> None:
+    from_slack = await room_events(slack.runtime.service, await through_slack(slack))
+    from_teams = await room_events(teams.runtime.service, await through_teams(teams))
+    for expected in ("verdict:2", "verdict_change:2", "redraft_offer:2", "published:2", "closed"):
+        assert expected in from_slack, from_slack
+    assert "followup" in from_slack
+    assert from_teams == from_slack
+
+
+async def test_teams_redraft_offer_redrafts_on_the_new_verdict(teams: Teams) -> None:  # noqa: F811
+    await teams.say(f"leak {TITLE}")
+    await teams.work()
+    for field, value in ANSWERS:
+        await teams.answer(field, value)
+        await teams.work()
+    offer = await teams.card("redraft_offer:2")
+    assert "Redraft statement" in str(offer)
+    response = await teams.press("redraft_offer:2", "redraft", user=LEAD1)
+    assert "Redrafting" in response.json()["value"]
+    await teams.work()
+    statement = await teams.runtime.service.latest_statement(await teams.incident_id())
+    assert statement is not None and (statement.version, statement.verdict_version) == (2, 2)
+    # The draft's card in the verdict's thread now shows version 2.
+    assert "v2" in str(await teams.card("statement"))
+
+
+@needs_node
+async def test_every_teams_card_of_a_changed_verdict_is_valid(
+    teams: Teams,  # noqa: F811 - the fixture's name
+    tmp_path: Path,
+) -> None:
+    """The redraft offer and the superseded verdict are cards Microsoft's validator accepts."""
+    await teams.say(f"leak {TITLE}")
+    await teams.work()
+    for field, value in ANSWERS:
+        await teams.answer(field, value)
+        await teams.work()
+    await teams.press("redraft_offer:2", "redraft", user=LEAD1)
+    await teams.work()
+    cards = sent_cards(teams)
+    assert any("redraft" in str(c["card"]) for c in cards)
+    assert validate(cards, tmp_path)["problems"] == []
