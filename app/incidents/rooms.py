@@ -54,13 +54,18 @@ def register_room_reactions(reactions: Reactions, platform: str) -> None:
     def _published(event: Event) -> list[WorkSpec]:
         return [work("publish_statement", version=event.data["version"])]
 
+    @reactions.on("report.similar", platform=platform)
+    def _similar(event: Event) -> list[WorkSpec]:
+        # The room decides who joins: its people are asked to let the later reporter in.
+        return [work("admit_request", user=event.data["reporter"], seq=event.incident.timeline_seq)]
+
     @reactions.on("reporter.joined", platform=platform)
     def _joined(event: Event) -> list[WorkSpec]:
         text = t(
             "storm.joined_room",
             event.incident.language,
             user=event.data["user"],
-            report=event.data["report"],
+            by=event.data.get("admitted_by") or event.actor,
         )
         return [work("invite", user=event.data["user"]), work("post", text=text)]
 

@@ -3,7 +3,7 @@
 A thin facade over one module per concern; a new method goes in its concern's module and gets
 one line here:
   ledger.py      lock, chain, append, counters: every writer goes through it
-  intake.py      report, storm check, open, join
+  intake.py      report, storm check, open, admitting a later reporter
   assessment.py  answers, discovery time, reassessment
   statements.py  draft, edit, request changes, approve, publish
   followups.py   the room's answers to follow-up prompts
@@ -86,7 +86,9 @@ class IncidentService:
         self.record_report = intake.record_report
         self.take_report = intake.take_report
         self.similar_open_incident = intake.similar_open_incident
-        self.join = intake.join
+        self.note_similar_report = intake.note_similar_report
+        self.similar_report = intake.similar_report
+        self.admit = intake.admit
         # assessment
         self.record_answer = assessment.record_answer
         self.set_discovered_at = assessment.set_discovered_at

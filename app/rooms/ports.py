@@ -92,6 +92,10 @@ class Renderer(Protocol):
 
     def redraft_offer(self, incident: Incident, lang: str) -> Any: ...
 
+    def admission(self, incident: Incident, user: str, text: str, lang: str) -> Any:
+        """`text` with a button that lets `user` into the room (ids only in its value)."""
+        ...
+
     def statement(
         self, incident: Incident, statement: Statement, needed: int, lang: str
     ) -> Any: ...

@@ -21,10 +21,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import IntegrityError
 
 from app.db import transaction
+from app.incidents.service import ServiceError
 from app.models import ProcessedEvent, utcnow
 from app.runtime import Runtime
 from app.slack import approval, commands, effects, followups, home, triage
-from app.slack.common import Deps, provide
+from app.slack.common import Deps, channel_of, decode, incident_id_of, provide
 from app.slack.effects import SlackChat
 from app.slack.installs import WorkspaceClients, oauth_settings
 
@@ -74,6 +75,7 @@ def build_bolt_app(runtime: Runtime, client: AsyncWebClient | None = None) -> As
         **options,
     )
     bolt.middleware(only_our_workspace(runtime))
+    bolt.middleware(in_their_room(runtime))
     bolt.middleware(deduplicate_events(runtime))
     bolt.middleware(provide(Deps(runtime.service, runtime.queue, settings)))
     commands.register(bolt, runtime)
@@ -99,16 +101,59 @@ def static_authorize(runtime: Runtime) -> Any:
 
 
 def only_our_workspace(runtime: Runtime) -> Any:
-    """Refuses requests from a workspace this install does not serve."""
+    """Refuses requests from a workspace this install does not serve: with SLACK_TEAM_ID set, a
+    request must name that workspace, and so must the person acting (a Slack Connect guest from
+    another organisation's workspace does not count as one of ours)."""
     expected = runtime.settings.slack_team_id
 
-    async def check(context: Any, next: Any) -> Any:  # noqa: A002 - bolt's name
-        if expected and context.team_id and context.team_id != expected:
-            log.warning("refused a request from workspace %s", context.team_id)
+    async def check(body: dict[str, Any], context: Any, next: Any) -> Any:  # noqa: A002
+        if not expected or body.get("type") == "url_verification" or body.get("ssl_check"):
+            return await next()
+        user = body.get("user") if isinstance(body.get("user"), dict) else {}
+        person = user.get("team_id")
+        if context.team_id != expected or (person is not None and person != expected):
+            log.warning("refused a request from workspace %s (user's %s)", context.team_id, person)
             return BoltResponse(status=403, body="this workspace is not served here")
         return await next()
 
     return check
+
+
+OUTSIDE_THE_ROOM = frozenset({"storm_separate"})  # pressed where the reporter reported
+
+
+def in_their_room(runtime: Runtime) -> Any:
+    """An action on an incident (its id in the value, or in a question's block id) counts only
+    when pressed in that incident's own room, as Teams checks too: the ids in a value are
+    the sender's to forge, and a private room's members are the ones who may act in it."""
+
+    async def check(body: dict[str, Any], next: Any) -> Any:  # noqa: A002
+        if body.get("type") != "block_actions":
+            return await next()
+        for action in body.get("actions") or []:
+            incident_id = _incident_of_action(action)
+            if incident_id is None or action.get("action_id") in OUTSIDE_THE_ROOM:
+                continue
+            try:
+                incident = await runtime.service.get(incident_id)
+            except ServiceError:
+                incident = None
+            if incident is None or incident.channel_id != channel_of(body):
+                log.info("refused %s from outside its incident's room", action.get("action_id"))
+                return BoltResponse(status=200, body="")
+        return await next()
+
+    return check
+
+
+def _incident_of_action(action: dict[str, Any]) -> int | None:
+    found = incident_id_of(decode(action.get("value")))
+    if found is not None:
+        return found
+    parts = str(action.get("block_id") or "").split(":")
+    if len(parts) >= 3 and parts[0] == "q" and parts[1].isdigit() and len(parts[1]) <= 18:
+        return int(parts[1]) or None
+    return None
 
 
 def deduplicate_events(runtime: Runtime) -> Any:

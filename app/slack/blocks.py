@@ -407,27 +407,27 @@ def home_view(rows: Sequence[tuple[Incident, str | None]], lang: str, tz: str) -
     return View(type="home", blocks=blocks)
 
 
-def storm_blocks(
-    incident: Incident, report: str, link: str | None, lang: str, tz: str
-) -> list[Block]:
-    """Offers a later reporter the room of the incident their report probably repeats."""
+def storm_blocks(incident_id: int, seq: int, lang: str) -> list[Block]:
+    """Tells a later reporter that a similar report is being handled, and nothing of it; their
+    own report can still be opened separately (the button carries ids, never their words)."""
     return [
-        section(storm_offer(incident.key, incident.title, incident.created_at, lang, tz)),
+        section(storm_offer(lang)),
         ActionsBlock(
             elements=[
-                button(
-                    t("storm.join", lang),
-                    "storm_join",
-                    {"i": incident.id, "t": report[:1000]},
-                    "primary",
-                ),
-                button(
-                    t("storm.separate", lang),
-                    "storm_separate",
-                    {"t": report[:1000], "l": link},
-                ),
+                button(t("storm.separate", lang), "storm_separate", {"i": incident_id, "s": seq})
             ]
         ),
+    ]
+
+
+def admission_blocks(incident: Incident, user: str, text: str, lang: str) -> list[Block]:
+    return [
+        SectionBlock(
+            text=mrkdwn(text[:SECTION_LIMIT]),
+            accessory=button(
+                t("storm.admit", lang), "storm_admit", {"i": incident.id, "u": user}, "primary"
+            ),
+        )
     ]
 
 
@@ -478,6 +478,7 @@ class BlockKit:
     question = staticmethod(question_blocks)
     verdict = staticmethod(verdict_blocks)
     redraft_offer = staticmethod(redraft_blocks)
+    admission = staticmethod(admission_blocks)
     published = staticmethod(published_blocks)
     published_text = staticmethod(published_text)
     prompt = staticmethod(prompt_blocks)

@@ -11,7 +11,7 @@ from app.incidents.service import ServiceError
 from app.models import utcnow
 from app.runtime import Runtime
 from app.slack import blocks as ui
-from app.slack.common import REPORT, decode, guarded, incident_id_of, reply_later
+from app.slack.common import REPORT, channel_of, decode, guarded, incident_id_of, reply_later
 from app.triage import QUESTIONS
 
 
@@ -165,27 +165,24 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
         await ack()
         await reply_later(runtime.queue, body.get("response_url"), "👍", replace=True)
 
-    @bolt.action("storm_join")
+    @bolt.action("storm_admit")
     @guarded
-    async def storm_join(
+    async def storm_admit(
         ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any
     ) -> None:
+        """Someone in the room lets a later reporter in (pressed in the room, or nothing)."""
         await ack()
         data = decode(action.get("value"))
-        incident_id = incident_id_of(data)
-        if incident_id is None:
+        incident_id, user = incident_id_of(data), data.get("u")
+        if incident_id is None or not isinstance(user, str):
             return
-        user = body["user"]["id"]
         try:
-            incident = await service.join(incident_id, user, str(data.get("t", "")))
+            incident = await service.get(incident_id)
+            if incident.channel_id is None or incident.channel_id != channel_of(body):
+                return  # a press from outside the room is not the room's decision
+            await service.admit(incident_id, user, body["user"]["id"])
         except ServiceError:
             return
-        await reply_later(
-            runtime.queue,
-            body.get("response_url"),
-            t("storm.joined", lang, key=incident.key, channel=incident.channel_id or ""),
-            replace=True,
-        )
 
     @bolt.action("storm_separate")
     @guarded
@@ -193,14 +190,22 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
         ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any
     ) -> None:
         data = decode(action.get("value"))
-        title = str(data.get("t") or t("shortcut.title", lang))
+        incident_id, seq = incident_id_of(data), data.get("s")
+        if incident_id is None or not isinstance(seq, int):
+            await ack()
+            return
+        try:  # only the reporter's own words, and only for them
+            earlier = await service.similar_report(incident_id, seq, body["user"]["id"])
+        except ServiceError:
+            await ack()
+            return
         await report(
             ack,
-            title=title,
+            title=earlier.title or t("shortcut.title", lang),
             user=body["user"]["id"],
             team=(body.get("team") or {}).get("id"),
             drill=False,
-            source={"response_url": body.get("response_url"), "link": data.get("l")},
+            source={"response_url": body.get("response_url"), "link": earlier.source.get("link")},
             shortcut=True,
             separate=True,
         )

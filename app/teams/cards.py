@@ -277,22 +277,18 @@ def close_confirm_card(incident: Incident, resolution: str, lang: str) -> dict[s
     )
 
 
-def storm_card(
-    incident: Incident, report: str, link: str | None, lang: str, tz: str
-) -> dict[str, Any]:
-    """Offers a later reporter the room of the incident their report probably repeats."""
-    offer = storm_offer(incident.key, incident.title, incident.created_at, lang, tz)
+def storm_card(incident_id: int, seq: int, lang: str) -> dict[str, Any]:
+    """Tells a later reporter that a similar report is being handled, and nothing of it."""
     return card(
-        [text(offer)],
-        [
-            execute(
-                t("storm.join", lang),
-                "storm_join",
-                {"i": incident.id, "t": report[:1000]},
-                style="positive",
-            ),
-            execute(t("storm.separate", lang), "storm_separate", {"t": report[:1000], "l": link}),
-        ],
+        [text(storm_offer(lang))],
+        [execute(t("storm.separate", lang), "storm_separate", {"i": incident_id, "s": seq})],
+    )
+
+
+def admission_card(incident: Incident, user: str, body: str, lang: str) -> dict[str, Any]:
+    value = {"i": incident.id, "u": user}
+    return card(
+        [text(body)], [execute(t("storm.admit", lang), "storm_admit", value, style="positive")]
     )
 
 
@@ -353,6 +349,7 @@ class AdaptiveCards:
     question = staticmethod(question_card)
     verdict = staticmethod(verdict_card)
     redraft_offer = staticmethod(redraft_card)
+    admission = staticmethod(admission_card)
     statement = staticmethod(statement_card)
     published = staticmethod(published_card)
     published_text = staticmethod(published_text)

@@ -141,3 +141,44 @@ async def test_a_declared_length_over_the_limit_is_refused_before_reading(slack:
         "/slack/events", content=b"x" * 10, headers={"content-length": str(300 * 1024 * 1024)}
     )
     assert response.status_code == 413
+
+
+async def test_with_slack_team_id_set_a_request_must_name_that_workspace_and_person(
+    database_url: str,
+) -> None:
+    import httpx
+
+    from app.main import create_app
+    from app.runtime import build_runtime
+    from tests.fakes.slack_api import FakeSlack
+    from tests.slack.conftest import slack_settings
+
+    with FakeSlack() as fake:
+        settings = slack_settings(database_url, fake, slack_team_id="T0001")
+        runtime = build_runtime(settings)
+        app = create_app(settings, runtime=runtime, start_worker=False)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            no_team = slash_command("payroll file sent out").replace(b"team_id=T0001&", b"")
+            response = await http.post(
+                "/slack/events", content=no_team, headers=sign(no_team, SIGNING_SECRET)
+            )
+            assert response.status_code == 400
+            other = slash_command("payroll file sent out", team_id="T0OTHER")
+            response = await http.post(
+                "/slack/events", content=other, headers=sign(other, SIGNING_SECRET)
+            )
+            assert response.status_code == 403
+            guest = _payload(
+                {
+                    "type": "block_actions",
+                    "user": {"id": "U0LEAD1", "team_id": "T0OTHER"},
+                    "team": {"id": "T0001"},
+                    "actions": [{"action_id": "statement_approve", "value": '{"i": 1, "v": 1}'}],
+                }
+            )
+            response = await http.post(
+                "/slack/events", content=guest, headers=sign(guest, SIGNING_SECRET)
+            )
+            assert response.status_code == 403
+        await runtime.close()
