@@ -370,9 +370,22 @@ def changes_view(incident: Incident, version: int, lang: str) -> View:
 
 
 def close_confirm_blocks(incident: Incident, resolution: str, lang: str) -> list[Block]:
-    value = {"i": incident.id, "r": resolution[:1500]}
+    """The confirmation, the resolution in an input (Slack sends its state with the press):
+    a button's value holds ids only, never free text (its 2,000 characters made this a 500)."""
+    value = {"i": incident.id}
     return [
         section(t("command.close_confirm", lang, key=incident.key)),
+        InputBlock(
+            block_id="resolution",
+            label=plain(t("command.close_resolution", lang)),
+            element=PlainTextInputElement(
+                action_id="resolution",
+                multiline=True,
+                max_length=3000,
+                initial_value=resolution[:3000] or None,
+            ),
+            optional=True,
+        ),
         ActionsBlock(
             elements=[
                 button(t("command.close_button", lang), "close_confirm", value, "danger"),

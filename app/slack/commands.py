@@ -150,7 +150,9 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
         if incident_id is None:
             return
         try:
-            incident = await service.close(incident_id, body["user"]["id"], str(data.get("r", "")))
+            state = ((body.get("state") or {}).get("values") or {}).get("resolution") or {}
+            resolution = str((state.get("resolution") or {}).get("value") or "")
+            incident = await service.close(incident_id, body["user"]["id"], resolution)
         except ServiceError:
             return
         await reply_later(

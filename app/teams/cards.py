@@ -270,9 +270,20 @@ def published_card(incident: Incident, statement: Statement, lang: str, tz: str)
 
 
 def close_confirm_card(incident: Incident, resolution: str, lang: str) -> dict[str, Any]:
-    value = {"i": incident.id, "r": resolution[:1500]}
+    """The resolution is the card's input (Teams merges it into the action's data as `r`);
+    the action's own data holds ids only."""
+    value = {"i": incident.id}
     return card(
-        [text(t("command.close_confirm", lang, key=incident.key))],
+        [
+            text(t("command.close_confirm", lang, key=incident.key)),
+            TextInput(
+                id="r",
+                label=t("command.close_resolution", lang),
+                is_multiline=True,
+                max_length=3000,
+                value=resolution[:3000],
+            ),
+        ],
         [execute(t("command.close_button", lang), "close_confirm", value, style="destructive")],
     )
 
