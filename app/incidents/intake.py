@@ -4,6 +4,7 @@ first: a probable repeat joins the open incident instead), or opened at once."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -130,6 +131,21 @@ class Intake:
         if same is None:
             self._remember(incident)
         return incident, same is None
+
+    async def rescue_dead_report(
+        self, session: AsyncSession, item: WorkItem, now: datetime
+    ) -> None:
+        """The queue's dead hook for a report's row: an acknowledged report is never lost. Its
+        incident is opened as a separate one (whatever failed may have been the storm offer),
+        so its room is made and the reporter told; the row then names it (the text leaves it)."""
+        report = Report.from_payload(item.payload or {})
+        if report is None:
+            return
+        incident = await self._open(
+            session, replace(report, separate=True), now, discovered_at=report.reported_at
+        )
+        item.incident_id = incident.id
+        item.payload = {"taken": incident.key, "rescued": True}
 
     async def _open(
         self,

@@ -30,7 +30,7 @@ from app.incidents.messages import Messages, slugify
 from app.incidents.reactions import Reactions
 from app.incidents.reads import AnswerDetail, Reads, Snapshot
 from app.incidents.statements import ApprovalResult, Statements
-from app.models import utcnow
+from app.models import WorkItem, utcnow
 from app.triage import Policy
 
 __all__ = [
@@ -121,7 +121,7 @@ class IncidentService:
         self.close = lifecycle.close
         self.purge_closed = lifecycle.purge_closed
         self.schedule = lifecycle.schedule
-        self.on_work_dead = lifecycle.on_work_dead
+        self.on_work_dead = self._on_work_dead
         # reads
         self.get = reader.get
         self.find = reader.find
@@ -133,6 +133,12 @@ class IncidentService:
         self.open_incidents = reader.open_incidents
         self.timeline = reader.timeline
         self.verify = reader.verify
+
+    async def _on_work_dead(self, session: AsyncSession, item: WorkItem, now: datetime) -> None:
+        """The queue's dead hook: a report's row still opens its incident, then every dead row
+        goes on its incident's timeline."""
+        await self._intake.rescue_dead_report(session, item, now)
+        await self._lifecycle.on_work_dead(session, item, now)
 
     # What the parts share lives on the ledger; these keep the service's old attributes.
 
