@@ -38,7 +38,7 @@ class Lifecycle:
         if not masked.text:
             raise ServiceError("empty_note")
         async with self.ledger.write() as session:
-            incident = await self.ledger.lock(session, incident_id)
+            incident = await self.ledger.lock(session, incident_id, open_only=True)
             data: dict[str, Any] = {"text": masked.text}
             if masked.changed:
                 data["masked"] = list(masked.kinds)

@@ -18,7 +18,7 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from app.db import transaction
 from app.incidents.service import ServiceError
@@ -201,6 +201,23 @@ def refusal(body: bytes, headers: Any, secret: str, now: float) -> str | None:
     return None
 
 
+def is_command(body: bytes) -> bool:
+    return b"command=" in body and not body.lstrip().startswith(b"{")
+
+
+async def first_time(runtime: Runtime, headers: Any) -> bool:
+    """Records the request's signature; False when it was seen before (a replay)."""
+    signature = str(headers.get("x-slack-signature") or "")[:120]
+    try:
+        async with transaction(runtime.sessions) as session:
+            session.add(ProcessedEvent(event_id=f"sig:{signature}", received_at=utcnow()))
+    except IntegrityError:
+        return False
+    except (DBAPIError, OSError):
+        return True  # the database is down: the listener says "try again" (app.slack.common)
+    return True
+
+
 def malformed(body: bytes) -> str | None:
     """What makes a (signed) body not one of Slack's shapes, or None (checked before bolt,
     whose own parsing and logging fail on some of them)."""
@@ -274,6 +291,11 @@ def attach_slack(app: FastAPI, runtime: Runtime) -> AsyncApp:
         if why := malformed(body):
             log.info("refused a signed Slack request: %s (%d bytes)", why, len(body))
             return JSONResponse({"error": "malformed request body"}, status_code=400)
+        if is_command(body) and not await first_time(runtime, request.headers):
+            # Slack never resends a slash command: the same signature again is a replay within
+            # the five minutes the signature is good for (a second incident, otherwise).
+            log.info("refused a replayed Slack command (%d bytes)", len(body))
+            return Response(status_code=200)
         try:
             response = await handler.handle(request)
         except (ValueError, KeyError, TypeError):

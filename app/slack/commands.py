@@ -9,6 +9,7 @@ from slack_bolt.async_app import AsyncApp
 from app.i18n import masked_notice, t
 from app.incidents.service import ServiceError
 from app.models import utcnow
+from app.rooms.texts import refusal
 from app.runtime import Runtime
 from app.slack import blocks as ui
 from app.slack.common import REPORT, channel_of, decode, guarded, incident_id_of, reply_later
@@ -120,7 +121,11 @@ def register(bolt: AsyncApp, runtime: Runtime) -> None:
             if not rest:
                 await ack(text=t("command.note_empty", ilang), response_type="ephemeral")
                 return
-            masked = await service.add_note(incident.id, rest, user)
+            try:
+                masked = await service.add_note(incident.id, rest, user)
+            except ServiceError as exc:  # closed: the record is final
+                await ack(text=refusal(exc, ilang), response_type="ephemeral")
+                return
             await ack(
                 text=t("command.note_added", ilang, key=incident.key)
                 + masked_notice(masked.kinds, ilang),

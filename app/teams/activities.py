@@ -232,7 +232,11 @@ class Activities:
             if not rest:
                 await self.reply(activity, t("teams.note_empty", lang))
                 return
-            masked = await self.service.add_note(incident.id, rest, user)
+            try:
+                masked = await self.service.add_note(incident.id, rest, user)
+            except ServiceError as exc:  # closed: the record is final
+                await self.reply(activity, self.refusal(exc, lang))
+                return
             text = t("command.note_added", lang, key=incident.key) + masked_notice(
                 masked.kinds, self.lang
             )
@@ -293,8 +297,13 @@ class Activities:
                 texts = {code: str(data.get(f"text_{code}") or "").strip() for code in ("ja", "en")}
                 if not all(texts.values()):
                     return text_response(t("teams.edit_empty", incident.language))
+                version = data.get("v")
                 await self.service.edit_statement(
-                    incident.id, texts, user, await self.groups_of(user)
+                    incident.id,
+                    texts,
+                    user,
+                    await self.groups_of(user),
+                    version=version if isinstance(version, int) else None,
                 )
                 return await self.statement_card(incident)
             if verb == "statement_request_changes":
@@ -312,7 +321,7 @@ class Activities:
                 await self.service.admit(incident.id, data["u"], user)
                 return text_response(t("storm.admitted", incident.language))
             if verb == "redraft":
-                await self.service.redraft(incident.id, user)
+                await self.service.redraft(incident.id, user, await self.groups_of(user))
                 return text_response(t("verdict.redrafting", incident.language))
             if verb == "close_confirm":
                 await self.service.close(incident.id, user, str(data.get("r") or ""))
