@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -93,3 +94,25 @@ async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
 @pytest.fixture
 def is_postgres(database_url: str) -> bool:
     return database_url.startswith("postgresql")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Type-checks every Block Kit payload the run sent against Slack's `@slack/types`."""
+    from tests.fakes import slack_types
+
+    if not slack_types.collected():
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    say = reporter.write_line if reporter is not None else print
+    why = slack_types.unavailable()
+    if why is not None:
+        say(f"SKIPPED the @slack/types check of {slack_types.collected()} payloads: {why}")
+        return
+    folder = Path(os.environ.get("LEAKDESK_SLACK_PAYLOADS") or tempfile.mkdtemp(prefix="slack-"))
+    passed, output = slack_types.check(folder)
+    count = slack_types.collected()
+    if passed:
+        say(f"@slack/types: {count} distinct Block Kit payloads type-check ({folder})")
+        return
+    say(f"FAILED @slack/types check of {count} payloads ({folder}/payloads.ts):\n{output}")
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED

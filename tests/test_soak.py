@@ -87,7 +87,7 @@ class Driver:
                 block = next(b for b in message["blocks"] if b.get("type") == "actions")
                 button = block["elements"][0]
                 signed = self.requests.block_actions(
-                    f"answer:{field}",
+                    button["action_id"],
                     button["value"],
                     user_id="U0RESP1",
                     channel_id=room,

@@ -15,6 +15,11 @@ from fastapi.responses import JSONResponse, Response
 from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.logger import get_bolt_logger
+from slack_bolt.logger.messages import (
+    warning_client_prioritized_and_token_skipped,
+    warning_token_skipped,
+)
 from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
@@ -30,12 +35,19 @@ from app.slack.effects import SlackChat
 from app.slack.installs import WorkspaceClients, oauth_settings
 
 log = logging.getLogger(__name__)
+bolt_log = get_bolt_logger(AsyncApp)
 
 
 def build_client(runtime: Runtime, token: str | None = None) -> AsyncWebClient:
+    """A client with `token`, or the configured bot token."""
     settings = runtime.settings
     if token is None and settings.slack_bot_token is not None:
         token = settings.slack_bot_token.get_secret_value()
+    return web_client(runtime, token)
+
+
+def web_client(runtime: Runtime, token: str | None) -> AsyncWebClient:
+    settings = runtime.settings
     return AsyncWebClient(
         token=token,
         base_url=settings.slack_api_url,
@@ -65,8 +77,11 @@ def build_bolt_app(runtime: Runtime, client: AsyncWebClient | None = None) -> As
     if clients is None:
         # One workspace: authorise from the settings instead of bolt's auth.test on first use,
         # so acknowledging a report never waits on (or fails with) Slack itself.
+        # bolt gives listeners a client per request with the token `authorize` returns; its own
+        # client carries none, or bolt would warn that "token will be ignored".
         options["authorize"] = static_authorize(runtime)
-        client = build_client(runtime, token="")  # bolt gives listeners a client per request
+        client = web_client(runtime, None)
+        bolt_log.addFilter(TOKEN_NOT_IGNORED)
     bolt = AsyncApp(
         client=client,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
@@ -85,6 +100,20 @@ def build_bolt_app(runtime: Runtime, client: AsyncWebClient | None = None) -> As
     effects.register(chat, runtime.service, runtime.queue, runtime.reactions)
     runtime.closing(chat.close)
     return bolt
+
+
+class _TokenNotIgnored(logging.Filter):
+    """Drops bolt's start-up warning that SLACK_BOT_TOKEN "will be ignored": bolt reads that
+    variable from the environment itself and warns when `authorize` is given, but our
+    `authorize` hands bolt that very token (from the settings), so the warning is false."""
+
+    skipped = frozenset({warning_token_skipped(), warning_client_prioritized_and_token_skipped()})
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() not in self.skipped
+
+
+TOKEN_NOT_IGNORED = _TokenNotIgnored()
 
 
 def static_authorize(runtime: Runtime) -> Any:

@@ -134,6 +134,8 @@ def _value(incident: Incident, field: str, value: Any) -> dict[str, Any]:
 
 
 def answer_inputs(incident: Incident, question: Question, lang: str) -> list[Block]:
+    """The answer widgets. One button per choice, each with its own action_id
+    (`answer:<field>:<n>`): Slack refuses two action_ids alike in one block."""
     block_id = f"q:{incident.id}:{question.id}"
     action_id = f"answer:{question.id}"
     unknown = button(
@@ -144,8 +146,8 @@ def answer_inputs(incident: Incident, question: Question, lang: str) -> list[Blo
             ActionsBlock(
                 block_id=block_id,
                 elements=[
-                    button(t("yes", lang), action_id, _value(incident, question.id, True)),
-                    button(t("no", lang), action_id, _value(incident, question.id, False)),
+                    button(t("yes", lang), f"{action_id}:0", _value(incident, question.id, True)),
+                    button(t("no", lang), f"{action_id}:1", _value(incident, question.id, False)),
                     unknown,
                 ],
             )
@@ -180,8 +182,12 @@ def answer_inputs(incident: Incident, question: Question, lang: str) -> list[Blo
             ActionsBlock(
                 block_id=block_id,
                 elements=[
-                    button(o.label.get(lang), action_id, _value(incident, question.id, o.value))
-                    for o in question.options
+                    button(
+                        o.label.get(lang),
+                        f"{action_id}:{i}",
+                        _value(incident, question.id, o.value),
+                    )
+                    for i, o in enumerate(question.options)
                 ]
                 + ([] if any(o.value == "unknown" for o in question.options) else [unknown]),
             )

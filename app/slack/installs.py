@@ -20,7 +20,6 @@ BOT_SCOPES = (
     "groups:read",
     "groups:history",
     "pins:write",
-    "users:read",
     "usergroups:read",
 )
 

@@ -15,7 +15,8 @@ from app.slack.common import decode, deps_of, guarded, incident_id_of, reply_lat
 from app.triage import QUESTIONS, question
 
 FIELDS = {q.id for q in QUESTIONS}
-ANSWER = re.compile(r"^answer:(?P<field>[a-z_]+)$")
+# Menus and number inputs are `answer:<field>`; each choice button is `answer:<field>:<n>`.
+ANSWER = re.compile(r"^answer:(?P<field>[a-z_]+)(?::\d+)?$")
 
 
 def answer_of(action: dict[str, Any], block_id: str) -> tuple[int | None, str | None, Any]:

@@ -4,6 +4,7 @@ What a room posts is decided in app/rooms."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -159,9 +160,7 @@ class TeamsChat:
         team = self.settings.teams_team_id
         if team and incident.channel_name:
             if found := await self.microsoft.find_channel(team, incident.channel_name):
-                return await self.service.record_room(
-                    incident.id, channel_id=found, channel_name=incident.channel_name
-                )
+                return await self._private_channel(incident, team, found, incident.channel_name)
         prefix = "drill" if incident.is_drill else "leak"
         day = incident.created_at.astimezone(self.settings.tz).strftime("%Y%m%d")
         slug = slugify(incident.title) or "incident"
@@ -186,10 +185,23 @@ class TeamsChat:
                     log.warning("private channels refused (%s); opening a group chat", exc)
                     return await self._group_chat(incident, name, people)
                 raise
-            return await self.service.record_room(
-                incident.id, channel_id=channel, channel_name=name
-            )
+            return await self._private_channel(incident, team, channel, name)
         raise Retry("no free channel name")
+
+    async def _private_channel(
+        self, incident: Incident, team: str, channel: str, name: str
+    ) -> Incident:
+        """The room is the channel once the bot is in it (an app in the team is not in its
+        private channels); where the tenant refuses that, a group chat with the same people."""
+        assert self.settings.teams_app_id is not None
+        try:
+            await self.microsoft.add_to_private_channel(team, channel, self.settings.teams_app_id)
+        except Refused as exc:
+            log.warning("leakdesk cannot be added to the private channel (%s); group chat", exc)
+            with contextlib.suppress(Refused):  # without Channel.Delete.All it stays, empty
+                await self.microsoft.delete_channel(team, channel)
+            return await self._group_chat(incident, name, self._people(incident))
+        return await self.service.record_room(incident.id, channel_id=channel, channel_name=name)
 
     async def _group_chat(self, incident: Incident, name: str, people: list[str]) -> Incident:
         chat = await self.microsoft.create_group_chat(name, people)

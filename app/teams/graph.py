@@ -106,6 +106,11 @@ class Microsoft:
     def _graph(self, path: str) -> str:
         return f"{self.settings.graph_api_url.rstrip('/')}/{path.lstrip('/')}"
 
+    def _graph_beta(self, path: str) -> str:
+        """The same path on Graph's beta endpoint (GRAPH_API_URL ends in its version, v1.0)."""
+        base = self.settings.graph_api_url.rstrip("/").rsplit("/", 1)[0]
+        return f"{base}/beta/{path.lstrip('/')}"
+
     def _members(self, users: list[str], owner: str | None) -> list[dict[str, Any]]:
         return [
             {
@@ -175,23 +180,48 @@ class Microsoft:
             found.extend(str(g) for g in answer.get("value", []))
         return found
 
-    async def install_in_chat(self, chat: str, external_id: str) -> None:
-        """Adds our app (so the bot) to a chat; the catalog knows it by the manifest's id."""
+    async def catalog_id(self, external_id: str) -> str:
+        """Graph's id for our app in the org's catalog (which knows it by the manifest's id)."""
         query = f"appCatalogs/teamsApps?$filter=externalId eq '{quote(external_id)}'"
         found = (await self._call("GET", self._graph(query), GRAPH_SCOPE)).get("value", [])
         if not found:
             raise Refused(404, "AppNotInCatalog")
-        bind = f"https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/{found[0]['id']}"
+        return str(found[0]["id"])
+
+    async def _install(self, where: str, app: str) -> None:
+        """Installs our app in a team or chat (`where`: its installedApps path); a retry's 409
+        (already installed) is success."""
+        bind = f"https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/{app}"
         try:
-            await self._call(
-                "POST",
-                self._graph(f"chats/{quote(chat, safe='')}/installedApps"),
-                GRAPH_SCOPE,
-                {"teamsApp@odata.bind": bind},
-            )
+            await self._call("POST", self._graph(where), GRAPH_SCOPE, {"teamsApp@odata.bind": bind})
         except Refused as exc:
-            if exc.status != 409:  # 409: already installed (a retry)
+            if exc.status != 409:
                 raise
+
+    async def install_in_chat(self, chat: str, external_id: str) -> None:
+        """Adds our app (so the bot) to a chat."""
+        app = await self.catalog_id(external_id)
+        await self._install(f"chats/{quote(chat, safe='')}/installedApps", app)
+
+    async def add_to_private_channel(self, team: str, channel: str, external_id: str) -> None:
+        """Makes the bot able to post in a private channel, as Microsoft documents for apps in
+        private channels: the app is installed in the host team, then added to the channel
+        (an app in the team is not in its private channels). Adding it to a channel is
+        `POST /teams/{team}/channels/{channel}/enabledApps/$ref`, which Graph v1.0 allows for
+        shared channels only and beta for private ones, so that call goes to beta."""
+        app = await self.catalog_id(external_id)
+        await self._install(f"teams/{quote(team, safe='')}/installedApps", app)
+        path = f"teams/{quote(team, safe='')}/channels/{quote(channel, safe='')}/enabledApps/$ref"
+        body = {"@odata.id": f"https://graph.microsoft.com/beta/appCatalogs/teamsApps/{app}"}
+        try:
+            await self._call("POST", self._graph_beta(path), GRAPH_SCOPE, body)
+        except Refused as exc:
+            if exc.status != 409:  # already enabled (a retry)
+                raise
+
+    async def delete_channel(self, team: str, channel: str) -> None:
+        path = f"teams/{quote(team, safe='')}/channels/{quote(channel, safe='')}"
+        await self._call("DELETE", self._graph(path), GRAPH_SCOPE)
 
     # ----- Bot Connector -------------------------------------------------------------------------
 

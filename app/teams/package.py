@@ -12,6 +12,7 @@ from typing import Any
 
 from app.i18n import t
 from app.settings import Settings
+from app.teams.graph import GUID
 
 MANIFEST_VERSION = "1.22"
 SCHEMA = (
@@ -34,6 +35,11 @@ def manifest(
     """The manifest from the settings: the app id is the bot's Azure app (client) id."""
     if not settings.teams_app_id:
         raise ValueError("TEAMS_APP_ID is not set: register the bot in Azure first")
+    if not GUID.match(settings.teams_app_id):
+        raise ValueError(
+            f"TEAMS_APP_ID must be a GUID (the bot's Application (client) ID in Azure), "
+            f"not {settings.teams_app_id!r}"
+        )
     lang = settings.language
     bot = settings.teams_app_id
     commands = [
@@ -92,6 +98,10 @@ def manifest(
                 ],
             }
         ],
+        # The incident room is a private channel: without this Teams does not let the app in.
+        "supportedChannelTypes": ["privateChannels"],
+        # The Azure AD app behind the bot (the same id): what admins consent to for Graph.
+        "webApplicationInfo": {"id": bot},
         "permissions": ["identity", "messageTeamMembers"],
         "validDomains": [],
     }

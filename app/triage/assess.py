@@ -11,6 +11,7 @@ from app.triage import clocks
 from app.triage.models import (
     Access,
     Actions,
+    Announcement,
     Answers,
     AppiCategory,
     AppiOutcome,
@@ -24,22 +25,36 @@ from app.triage.models import (
     Region,
     Role,
     Severity,
+    Text,
     Verdict,
 )
-from app.triage.policy import OPEN_QUESTION_IDS, REASON_IDS, RULE_IDS, Policy, default_policy
+from app.triage.policy import (
+    ASSUMPTION_IDS,
+    OPEN_QUESTION_IDS,
+    REASON_IDS,
+    RULE_IDS,
+    Policy,
+    default_policy,
+)
 
 D = DataCategory
 PERSONAL = frozenset({D.SPECIAL_CARE, D.FINANCIAL, D.CREDENTIALS, D.IDENTITY, D.CONTACT,
                       D.OTHER_PERSONAL, D.MY_NUMBER, D.BUSINESS_CONTACT})  # fmt: skip
 SECRETS = frozenset({D.TRADE_SECRET, D.NATIONAL_SECURITY})
-PROPERTY_DAMAGE = frozenset({D.FINANCIAL, D.CREDENTIALS})
-IDENTIFYING = frozenset({D.IDENTITY, D.CONTACT, D.BUSINESS_CONTACT, D.MY_NUMBER, D.CREDENTIALS})
+# Credentials count as C2 only where they can pay or transfer (credentials_can_pay; unknown is
+# read the worse way): PPC guidelines 通則編 3-5-3-1 (2), example: "送金や決済機能のあるウェブサービス
+# のログインIDとパスワードの組み合わせ".
+# S1-c's "identity/contact data or usable credentials". Business contact data alone never counts:
+# a business-card list is not what makes a press conference (DESIGN.md, 2026-12).
+IDENTIFYING = frozenset({D.IDENTITY, D.CONTACT, D.MY_NUMBER, D.CREDENTIALS})
 HIGH_RISK = frozenset({D.SPECIAL_CARE, D.FINANCIAL, D.CREDENTIALS, D.MY_NUMBER})
 # Unknown categories: ordinary personal data with names, the commonest case. Special-care or
 # card data is not presumed: that would make every first report a SEV1.
 ASSUMED_CATEGORIES = frozenset({D.IDENTITY})
 UNBOUNDED = 10**18  # an unknown count is read as more than every threshold
 GDPR_REGIONS = frozenset({Region.EU, Region.UK})
+# Outsiders hold the data and its reach is unknown: people must hear it publicly, not one by one.
+ATTACK_MODES = frozenset({LeakMode.UNAUTHORIZED_ACCESS, LeakMode.RANSOMWARE, LeakMode.SKIMMING})
 WRONGFUL_MODES = frozenset({LeakMode.UNAUTHORIZED_ACCESS, LeakMode.RANSOMWARE,
                             LeakMode.INSIDER_THEFT, LeakMode.SKIMMING, LeakMode.STOLEN_DEVICE})  # fmt: skip
 INNOCENT_MODES = frozenset({LeakMode.MISDELIVERY, LeakMode.MISCONFIGURATION,
@@ -67,6 +82,10 @@ class Facts(NamedTuple):
     role: Role | None
     listed_company: bool | None
     public_body: bool | None
+    police_disclosure_hold: bool | None
+    credentials_can_pay: bool | None
+    media_aware: bool | None
+    controls_missing: int
 
     @classmethod
     def of(cls, a: Answers) -> Facts:
@@ -86,6 +105,10 @@ class Facts(NamedTuple):
             role=a.role,
             listed_company=a.listed_company,
             public_body=a.public_body,
+            police_disclosure_hold=a.police_disclosure_hold,
+            credentials_can_pay=a.credentials_can_pay,
+            media_aware=a.media_aware,
+            controls_missing=len(set(a.controls_missing or ())),
         )
 
 
@@ -150,11 +173,18 @@ class Context:
         cats = self.cats
         found = (
             (AppiCategory.C1, D.SPECIAL_CARE in cats),
-            (AppiCategory.C2, bool(cats & PROPERTY_DAMAGE)),
+            (AppiCategory.C2, self.property_damage),
             (AppiCategory.C3, self.wrongful),
             (AppiCategory.C4, self.count > self.p.c4_threshold(self.f.public_body)),
         )
         return tuple(category for category, applies in found if applies)
+
+    @property
+    def property_damage(self) -> bool:
+        """C2's data: card or banking data, or credentials that can (or may) pay or transfer."""
+        if D.FINANCIAL in self.cats:
+            return True
+        return D.CREDENTIALS in self.cats and self.f.credentials_can_pay is not False
 
     def _my_number_duty(self) -> bool:
         """My Number Act reporting rule art. 2: more than 100 people, a possibly wrongful act, or
@@ -284,6 +314,14 @@ class Compiled:
         self.rapid_categories = frozenset(actions.rapid_disclosure_categories)
         self.rapid_severities = frozenset(actions.rapid_disclosure_severities)
         self.timely_severities = frozenset(actions.timely_disclosure_severities)
+        self.website_people_more_than = actions.website_people_more_than
+        self.posture_controls_at_least = actions.posture_controls_at_least
+        shown = {name: f"{value:,}" for name, value in policy.placeholders().items()}
+        self.assumptions = {
+            field: Text(ja=text.ja.format_map(shown), en=text.en.format_map(shown))
+            for field, text in policy.assumptions.items()
+            if field in ASSUMPTION_IDS
+        }
         self.reasons = _reason_texts(policy)
         self.questions = {
             field: OpenQuestion(field=field, en=text.en, ja=text.ja)
@@ -305,6 +343,7 @@ def _reason_texts(policy: Policy) -> dict[tuple[str, int], Reason]:
     for threshold in (policy.legal.c4_more_than, policy.legal.c4_public_body_more_than):
         values = {**policy.placeholders(), "c4_threshold": threshold}
         shown = {name: f"{value:,}" for name, value in values.items()}
+        shown["assumed"] = "{assumed}"  # filled per verdict (_conditional_reason)
         for key in keys:
             try:
                 text = policy.text(key)
@@ -338,6 +377,8 @@ class Outcome(NamedTuple):
     gdpr_relevant: GdprRelevance
     gdpr_clock: bool
     gdpr_notify: Literal["required", "assess", "not_required"]
+    posture_raised: bool
+    announcement: Announcement
 
     @property
     def reportable(self) -> bool:
@@ -352,16 +393,23 @@ def evaluate(facts: Facts, p: Compiled) -> tuple[Outcome, Context]:
     c = Context(facts, p)
     severity, rules = _severity(c)
     relevant = _gdpr_relevant(c)
+    # A processor speaks through its clients: no press conference or public notice of its own.
+    speaks = facts.role != Role.PROCESSOR
+    raised = _posture_raised(c)
+    press = not p.press_rules.isdisjoint(rules) or (raised and severity == Severity.SEV1)
+    rapid = severity in p.rapid_severities or not p.rapid_categories.isdisjoint(c.categories)
+    timely = facts.listed_company is True and (
+        severity in p.timely_severities or (c.secrets_at_risk and D.TRADE_SECRET in c.cats)
+    )
     outcome = Outcome(
         severity=severity,
         rules=rules,
         categories=c.categories,
         my_number_duty=c.my_number_duty,
-        press=not p.press_rules.isdisjoint(rules),
-        rapid=severity in p.rapid_severities or not p.rapid_categories.isdisjoint(c.categories),
+        press=speaks and press,
+        rapid=speaks and rapid,
         police=_police(c),
-        timely=facts.listed_company is True
-        and (severity in p.timely_severities or (c.secrets_at_risk and D.TRADE_SECRET in c.cats)),
+        timely=timely,
         notify_principal=facts.role == Role.PROCESSOR
         and c.personal
         and (c.leaked or c.exception == "provision"),
@@ -369,8 +417,48 @@ def evaluate(facts: Facts, p: Compiled) -> tuple[Outcome, Context]:
         # Intentional provision is no breach; encrypted data with the key safe carries no risk.
         gdpr_clock=relevant is not False and c.personal and c.exception in (None, "no_access"),
         gdpr_notify=_gdpr_notify(c, relevant),
+        posture_raised=raised,
+        announcement=_announcement(c, severity, press, rapid, timely=timely),
     )
     return outcome, c
+
+
+def _posture_raised(c: Context) -> bool:
+    """Factor 3: enough missing controls make the case louder (DESIGN.md, default policy)."""
+    at_stake = c.personal_at_risk or c.secrets_at_risk
+    return at_stake and c.f.controls_missing >= c.p.posture_controls_at_least
+
+
+def _heard_publicly(c: Context) -> bool:
+    """Facts that make a public notice, not letters to named people, the proportionate voice."""
+    f = c.f
+    outsiders = c.wrongful and f.leak_mode not in (LeakMode.INSIDER_THEFT, LeakMode.STOLEN_DEVICE)
+    return (
+        c.observed or f.media_aware is True or outsiders or c.count > c.p.website_people_more_than
+    )
+
+
+def _announcement(
+    c: Context, severity: Severity, press: bool | str, rapid: bool | str, *, timely: bool
+) -> Announcement:
+    """How the company speaks, from the loudest voice the facts call for (docs/policy.md)."""
+    provision = c.exception == "provision" and c.personal
+    if not (c.personal_at_risk or c.secrets_at_risk or provision):
+        return Announcement.NONE
+    if c.f.role == Role.PROCESSOR:
+        return Announcement.VIA_PRINCIPALS
+    if c.f.police_disclosure_hold is True:
+        return Announcement.HOLD_FOR_INVESTIGATORS
+    if press is True:
+        return Announcement.PRESS_AND_WEBSITE
+    if press or rapid or severity == Severity.SEV1:
+        return Announcement.WEBSITE
+    if not (c.personal_at_risk or provision):
+        # Secrets only: nobody to write to; a listed company's timely disclosure is public.
+        return Announcement.WEBSITE if timely else Announcement.NONE
+    if _heard_publicly(c) or _posture_raised(c):
+        return Announcement.WEBSITE
+    return Announcement.INDIVIDUAL_NOTICE
 
 
 def _severity(c: Context) -> tuple[Severity, tuple[str, ...]]:
@@ -432,8 +520,19 @@ def _key(f: Facts) -> tuple[dict[str, Any], ...]:
 
 # In the article's order; each gives the answers worth trying for that unknown. Counts and
 # categories are monotone, so one small count and "none" are enough to tell.
+def _can_pay(f: Facts) -> tuple[dict[str, Any], ...]:
+    asked = f.credentials_can_pay is None and D.CREDENTIALS in (f.data_categories or ())
+    return ({"credentials_can_pay": False},) if asked else ()
+
+
+def _hold(f: Facts) -> tuple[dict[str, Any], ...]:
+    asked = f.police_disclosure_hold is None and f.police_involved is True
+    return ({"police_disclosure_hold": True},) if asked else ()
+
+
 PROBES: dict[str, Probe] = {
     "data_categories": _if_unknown("data_categories", frozenset({D.NONE})),
+    "credentials_can_pay": _can_pay,
     "affected_count": _if_unknown("affected_count", 1),
     "subject_regions": _if_unknown(
         "subject_regions", frozenset({Region.JP}), frozenset({Region.EU})
@@ -449,6 +548,7 @@ PROBES: dict[str, Probe] = {
     "secondary_damage": _if_unknown("secondary_damage", True),
     "contained": _if_unknown("contained", False),
     "police_involved": _if_unknown("police_involved", True),
+    "police_disclosure_hold": _hold,
     "role": _if_unknown("role", Role.PROCESSOR),
     "listed_company": _if_unknown("listed_company", True),
     "public_body": _if_unknown("public_body", True),
@@ -495,6 +595,64 @@ def _conditional_on(facts: Facts, baseline: Outcome, p: Compiled) -> list[str]:
     ]
 
 
+# ----- public actions on known facts -------------------------------------------------------------
+
+Conditional = bool | Literal["conditional"]
+
+
+class Public(NamedTuple):
+    """Press conference and rapid disclosure on known facts, and the facts assumed for each."""
+
+    press: Conditional
+    rapid: Conditional
+    announcement: Announcement
+    press_assumed: tuple[str, ...]
+    rapid_assumed: tuple[str, ...]
+
+
+def _better_reading(f: Facts) -> dict[str, Any]:
+    """Each unknown that is read the worse way, with the value the better reading gives it.
+
+    Encryption and access only while the exposure itself is unknown, as in _conditional_on.
+    """
+    better: dict[str, Any] = {}
+    if f.data_categories is None:
+        better["data_categories"] = frozenset({D.NONE})
+    if f.affected_count is None:
+        better["affected_count"] = 1
+    if f.wrongful_act is None and derived_wrongful(f.leak_mode) is None:
+        better["wrongful_act"] = False
+    if f.credentials_can_pay is None and D.CREDENTIALS in (f.data_categories or ()):
+        better["credentials_can_pay"] = False
+    if f.access is None and f.leak_mode != LeakMode.RANSOMWARE:
+        if f.encryption is None:
+            better["encryption"] = Encryption.STRONG
+        better["access"] = Access.RULED_OUT
+    return better
+
+
+def _public(facts: Facts, outcome: Outcome, c: Context, p: Compiled) -> Public:
+    """`true` only where the known facts alone call for it; "conditional" where assumptions do."""
+    better = _better_reading(facts)
+    if not (outcome.press or outcome.rapid) or not better:
+        return Public(outcome.press, outcome.rapid, outcome.announcement, (), ())
+    known = evaluate(facts._replace(**better), p)[0]
+    alone = {
+        field: evaluate(facts._replace(**{field: value}), p)[0] for field, value in better.items()
+    }
+
+    def settle(flag: str) -> tuple[Conditional, tuple[str, ...]]:
+        if not getattr(outcome, flag) or getattr(known, flag):
+            return getattr(outcome, flag), ()
+        assumed = tuple(field for field, o in alone.items() if not getattr(o, flag))
+        return "conditional", assumed or tuple(better)
+
+    press, press_assumed = settle("press")
+    rapid, rapid_assumed = settle("rapid")
+    announcement = _announcement(c, outcome.severity, press, rapid, timely=outcome.timely)
+    return Public(press, rapid, announcement, press_assumed, rapid_assumed)
+
+
 # ----- the verdict --------------------------------------------------------------------------------
 
 
@@ -508,28 +666,34 @@ def assess(
     outcome, context = evaluate(facts, p)
     conditional = _conditional_on(facts, outcome, p)
     questions = open_fields(facts, outcome, p)
+    public = _public(facts, outcome, context, p)
+    processor = facts.role == Role.PROCESSOR
+    # Art. 33(2): a processor tells its controller without undue delay; the 72 hours are the
+    # controller's, counted from the controller's awareness.
     gdpr_due = (
         clocks.gdpr_authority_due(answers.discovered_at, clocks=p.clocks, tz=zone)
-        if outcome.gdpr_clock
+        if outcome.gdpr_clock and not processor
         else None
     )
     return Verdict(
         severity=outcome.severity,
         rules=list(outcome.rules),
         policy_version=p.version,
-        reasons=_reasons(answers, outcome, context, conditional),
-        appi=_appi(answers.discovered_at, outcome, conditional, p, zone),
+        reasons=_reasons(answers, outcome, context, conditional, public),
+        appi=_appi(answers.discovered_at, outcome, context, conditional, p, zone),
         gdpr=GdprOutcome(
             relevant=outcome.gdpr_relevant,
             authority_due=gdpr_due,
             notify_individuals=outcome.gdpr_notify,
+            notify_controller=processor and outcome.gdpr_clock,
         ),
         actions=Actions(
-            press_conference=outcome.press,
-            rapid_public_disclosure=outcome.rapid,
+            press_conference=public.press,
+            rapid_public_disclosure=public.rapid,
             coordinate_with_police=outcome.police,
             timely_disclosure_review=outcome.timely,
             notify_principal=outcome.notify_principal,
+            announcement=public.announcement,
         ),
         open_questions=[p.questions[field] for field in questions],
         provisional=bool(questions),
@@ -537,11 +701,18 @@ def assess(
 
 
 def _appi(
-    discovered_at: datetime, outcome: Outcome, conditional: list[str], p: Compiled, zone: ZoneInfo
+    discovered_at: datetime,
+    outcome: Outcome,
+    c: Context,
+    conditional: list[str],
+    p: Compiled,
+    zone: ZoneInfo,
 ) -> AppiOutcome:
     if not outcome.reportable:
+        # No legal duty, but people whose data is out can act on a notice (PPC guidelines 3-5-2).
+        notice = "recommended" if c.personal_at_risk else "not_required"
         return AppiOutcome(report_required=False, categories=[], preliminary_target=None,
-                           preliminary_due=None, final_due=None, notify_individuals="not_required")  # fmt: skip
+                           preliminary_due=None, final_due=None, notify_individuals=notice)  # fmt: skip
     wrongful = AppiCategory.C3 in outcome.categories
     due = clocks.appi_clocks(discovered_at, wrongful=wrongful, clocks=p.clocks, tz=zone)
     return AppiOutcome(
@@ -555,10 +726,12 @@ def _appi(
 
 
 def _reasons(
-    answers: Answers, outcome: Outcome, c: Context, conditional: list[str]
+    answers: Answers, outcome: Outcome, c: Context, conditional: list[str], public: Public
 ) -> list[Reason]:
     keys = list(outcome.rules) or ["default"]
     keys += [category.value for category in outcome.categories]
+    if D.CREDENTIALS in c.cats and c.f.credentials_can_pay is False and c.personal_at_risk:
+        keys.append("C2-no-payment")
     if (
         AppiCategory.C3 in outcome.categories
         and c.f.leak_mode == LeakMode.RANSOMWARE
@@ -570,10 +743,40 @@ def _reasons(
     keys += _exception_keys(c)
     keys += [f"COND-{field}" for field in conditional]
     if c.personal_at_risk and outcome.gdpr_relevant is not False:
-        keys.append("GDPR" if outcome.gdpr_relevant is True else "GDPR-unknown")
+        if answers.role == Role.PROCESSOR:
+            keys.append("GDPR-processor")
+        else:
+            keys.append("GDPR" if outcome.gdpr_relevant is True else "GDPR-unknown")
     keys += _action_keys(answers, outcome, c)
     keys += [f"F3-{control.value}" for control in answers.controls_missing or ()]
-    return [c.p.reason(key, answers.public_body) for key in dict.fromkeys(keys)]
+    if outcome.posture_raised:
+        keys.append("POSTURE-controls")
+    keys.append(f"ANN-{public.announcement.value}")
+    reasons = [c.p.reason(key, answers.public_body) for key in dict.fromkeys(keys)]
+    reasons += _conditional_reason(c, "PRESS-conditional", public.press_assumed, answers)
+    reasons += _conditional_reason(c, "RAPID-conditional", public.rapid_assumed, answers)
+    return reasons
+
+
+def _conditional_reason(
+    c: Context, key: str, assumed: tuple[str, ...], answers: Answers
+) -> list[Reason]:
+    """The reason of a conditional public action, naming each fact that is only assumed."""
+    if not assumed:
+        return []
+    base = c.p.reason(key, answers.public_body)
+    joints = {"en": "; ", "ja": "。"}
+    facts = {
+        lang: joint.join(getattr(c.p.assumptions[f], lang) for f in assumed)
+        for lang, joint in joints.items()
+    }
+    return [
+        Reason(
+            rule=key,
+            en=base.en.replace("{assumed}", facts["en"]),
+            ja=base.ja.replace("{assumed}", facts["ja"]),
+        )
+    ]
 
 
 def _exception_keys(c: Context) -> list[str]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Annotated, Any, Literal
+from datetime import date, datetime
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AwareDatetime,
@@ -15,8 +15,11 @@ from pydantic import (
     Field,
     StrictBool,
     StrictInt,
+    StrictStr,
     ValidationError,
     field_serializer,
+    model_serializer,
+    model_validator,
 )
 
 
@@ -75,6 +78,27 @@ class Access(enum.StrEnum):
 class Role(enum.StrEnum):
     CONTROLLER = "controller"
     PROCESSOR = "processor"
+
+
+class DataSubject(enum.StrEnum):
+    CUSTOMERS = "customers"
+    EMPLOYEES = "employees"
+    JOB_APPLICANTS = "job_applicants"
+    PATIENTS = "patients"
+    STUDENTS = "students"
+    BUSINESS_PARTNERS = "business_partners"
+    OTHER = "other"
+
+
+class Announcement(enum.StrEnum):
+    """How the company speaks (DESIGN.md "Contract additions (2026-12)"), loudest first."""
+
+    PRESS_AND_WEBSITE = "press_and_website"
+    WEBSITE = "website"
+    INDIVIDUAL_NOTICE = "individual_notice"
+    VIA_PRINCIPALS = "via_principals"
+    HOLD_FOR_INVESTIGATORS = "hold_for_investigators"
+    NONE = "none"
 
 
 class Control(enum.StrEnum):
@@ -136,6 +160,37 @@ def _iso_text_only(value: Any) -> Any:
 
 Count = Annotated[StrictInt, Field(ge=0)]
 Discovered = Annotated[AwareDatetime, BeforeValidator(_iso_text_only)]
+CAUSE_MAX = 500  # a short line, not a report: the statement quotes it
+
+
+class ExposurePeriod(BaseModel):
+    """The period of the affected records or transactions; either end may be unknown."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    start: date | None = Field(default=None, alias="from")
+    end: date | None = Field(default=None, alias="to")
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Self:
+        if self.start and self.end and self.start > self.end:
+            raise ValueError("period_order")
+        return self
+
+    @model_serializer(mode="plain")
+    def _as_contract(self) -> dict[str, str | None]:
+        # Always the contract's keys (from/to), whatever the caller's by_alias.
+        return {
+            "from": self.start.isoformat() if self.start else None,
+            "to": self.end.isoformat() if self.end else None,
+        }
+
+
+def _stripped(value: Any) -> Any:
+    return (value.strip() or None) if isinstance(value, str) else value
+
+
+Cause = Annotated[StrictStr, Field(max_length=CAUSE_MAX)]
 
 
 class Answers(BaseModel):
@@ -161,6 +216,12 @@ class Answers(BaseModel):
     public_body: StrictBool | None = None
     media_aware: StrictBool | None = None
     controls_missing: tuple[Control, ...] | None = None
+    # Contract additions (2026-12)
+    data_subjects: tuple[DataSubject, ...] | None = None
+    police_disclosure_hold: StrictBool | None = None
+    exposure_period: ExposurePeriod | None = None
+    cause: Annotated[Cause | None, BeforeValidator(_stripped)] = None
+    credentials_can_pay: StrictBool | None = None
 
 
 ANSWER_FIELDS: tuple[str, ...] = tuple(Answers.model_fields)
@@ -174,6 +235,7 @@ FIELD_ENUMS: dict[str, type[enum.StrEnum]] = {
     "access": Access,
     "role": Role,
     "controls_missing": Control,
+    "data_subjects": DataSubject,
 }
 
 
@@ -226,7 +288,21 @@ def _message(error: Any) -> str:
         return f"{where}: {value!r} is not a whole number (or null)"
     if kind == "greater_than_equal":
         return f"{where}: {value!r} is below 0"
+    if field == "exposure_period":
+        return _period_message(where, kind, value, str(error.get("msg", "")))
+    if field == "cause":
+        if kind == "string_too_long":
+            return f"{where}: too long ({len(value)} characters); keep it under {CAUSE_MAX}"
+        return f"{where}: {value!r} is not text (or null)"
     return f"{where}: {error['msg']}"
+
+
+def _period_message(where: str, kind: str, value: Any, msg: str) -> str:
+    if "period_order" in msg:
+        return f"{where}: 'from' is after 'to'"
+    if kind == "model_type" or kind == "model_attributes_type":
+        return f'{where}: expected {{"from": "YYYY-MM-DD", "to": "YYYY-MM-DD"}}'
+    return f"{where}: {value!r} is not a date like 2024-04-01 (or null)"
 
 
 # ----- verdict ------------------------------------------------------------------------------------
@@ -253,21 +329,26 @@ class AppiOutcome(_Out):
     preliminary_target: datetime | None
     preliminary_due: datetime | None
     final_due: datetime | None
-    notify_individuals: Literal["required", "conditional", "not_required"]
+    notify_individuals: Literal["required", "recommended", "conditional", "not_required"]
 
 
 class GdprOutcome(_Out):
     relevant: bool | Literal["unknown"]
     authority_due: datetime | None
     notify_individuals: Literal["required", "assess", "not_required"]
+    notify_controller: bool = False
+
+
+Conditional = bool | Literal["conditional"]
 
 
 class Actions(_Out):
-    press_conference: bool
-    rapid_public_disclosure: bool
+    press_conference: Conditional
+    rapid_public_disclosure: Conditional
     coordinate_with_police: Police
     timely_disclosure_review: bool
     notify_principal: bool
+    announcement: Announcement
 
 
 class OpenQuestion(_Out):

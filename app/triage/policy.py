@@ -39,16 +39,32 @@ CONTROL_REASONS: tuple[str, ...] = tuple(
         "device_policy", "deletion", "patching", "vendor_oversight",
     )
 )  # fmt: skip
+ANNOUNCEMENT_REASONS: tuple[str, ...] = tuple(
+    f"ANN-{a}"
+    for a in (
+        "press_and_website", "website", "individual_notice", "via_principals",
+        "hold_for_investigators", "none",
+    )
+)  # fmt: skip
 REASON_IDS: tuple[str, ...] = (
     "default", "C1", "C2", "C3", "C3-ransomware", "C4", "MN", "MN-note",
     "EX-encryption", "EX-no-access", "EX-provision", "COND-encryption", "COND-access",
     "GDPR", "GDPR-unknown", "POLICE-yes", "POLICE-consult", "TD-listed", "ROLE-processor",
     "CTX-media", "CTX-not-contained", *CONTROL_REASONS,
+    # Contract additions (2026-12)
+    "C2-no-payment", "GDPR-processor", "POSTURE-controls", "PRESS-conditional",
+    "RAPID-conditional", *ANNOUNCEMENT_REASONS,
+)  # fmt: skip
+# The unknowns a conditional press conference or rapid disclosure can rest on ({assumed}).
+ASSUMPTION_IDS: tuple[str, ...] = (
+    "data_categories", "affected_count", "wrongful_act", "credentials_can_pay", "encryption",
+    "access",
 )  # fmt: skip
 OPEN_QUESTION_IDS: tuple[str, ...] = (
     "data_categories", "affected_count", "subject_regions", "leak_mode", "wrongful_act",
     "encryption", "key_compromised", "access", "published", "secondary_damage", "contained",
     "police_involved", "role", "listed_company", "public_body",
+    "credentials_can_pay", "police_disclosure_hold",
 )  # fmt: skip
 
 RuleId = Literal[
@@ -104,6 +120,10 @@ class ActionRules(_Strict):
     rapid_disclosure_categories: list[AppiCategory]
     rapid_disclosure_severities: list[Severity]
     timely_disclosure_severities: list[Severity]
+    # How the company speaks (actions.announcement): a public notice rather than letters to the
+    # people concerned above this count, and factor 3 raising the posture from this many gaps.
+    website_people_more_than: NonNegativeInt
+    posture_controls_at_least: PositiveInt
 
 
 class Clocks(_Strict):
@@ -182,6 +202,7 @@ class Policy(_Strict):
     followups: Followups
     reasons: dict[str, Bilingual]
     open_questions: dict[str, Bilingual]
+    assumptions: dict[str, Bilingual]
 
     _texts: dict[str, Bilingual] = PrivateAttr(default_factory=dict)
     _plan: tuple[tuple[Severity, tuple[str, ...]], ...] = PrivateAttr(default=())
@@ -326,19 +347,25 @@ def _check(policy: Policy) -> list[tuple[tuple[str | int, ...], str]]:
                     )
                 )
             seen.add(rule.id)
-    for key in (*REASON_IDS, *OPEN_QUESTION_IDS):
-        section = "open_questions" if key in OPEN_QUESTION_IDS else "reasons"
-        if key not in getattr(policy, section):
-            found.append(((section,), f"text for {key!r} is missing"))
+    sections = (
+        ("reasons", REASON_IDS),
+        ("open_questions", OPEN_QUESTION_IDS),
+        ("assumptions", ASSUMPTION_IDS),
+    )
+    for section, keys in sections:
+        for key in keys:
+            if key not in getattr(policy, section):
+                found.append(((section,), f"text for {key!r} is missing"))
     found.extend(_bad_placeholders(policy))
     return found
 
 
 def _bad_placeholders(policy: Policy) -> list[tuple[tuple[str | int, ...], str]]:
-    known = policy.placeholders()
+    known: dict[str, int] = {**policy.placeholders(), "assumed": 0}
     texts: list[tuple[tuple[str | int, ...], str]] = [
-        (("reasons", key, lang), getattr(text, lang))
-        for key, text in policy.reasons.items()
+        ((section, key, lang), getattr(text, lang))
+        for section in ("reasons", "assumptions")
+        for key, text in getattr(policy, section).items()
         for lang in ("en", "ja")
     ]
     texts += [

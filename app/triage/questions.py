@@ -10,10 +10,12 @@ from typing import Literal
 from app.triage.assess import PERSONAL, SECRETS, decisive
 from app.triage.models import (
     Access,
+    Announcement,
     Answers,
     AppiCategory,
     Control,
     DataCategory,
+    DataSubject,
     Encryption,
     LeakMode,
     Police,
@@ -101,6 +103,22 @@ _LABEL_PAIRS: tuple[tuple[enum.StrEnum, Text], ...] = (
         DataCategory.NONE,
         Text(ja="個人データ・秘密情報は含まれない", en="No personal data or secrets"),
     ),
+    (DataSubject.CUSTOMERS, Text(ja="顧客（お客様・会員）", en="Customers (clients, members)")),
+    (
+        DataSubject.EMPLOYEES,
+        Text(ja="従業員（退職者を含む）", en="Employees (current and former staff)"),
+    ),
+    (DataSubject.JOB_APPLICANTS, Text(ja="応募者・採用候補者", en="Job applicants")),
+    (DataSubject.PATIENTS, Text(ja="患者", en="Patients")),
+    (DataSubject.STUDENTS, Text(ja="学生・生徒・児童", en="Students and pupils")),
+    (
+        DataSubject.BUSINESS_PARTNERS,
+        Text(
+            ja="取引先の担当者（顧客企業・仕入先の社員）",
+            en="Business partners (people at client or supplier companies)",
+        ),
+    ),
+    (DataSubject.OTHER, Text(ja="その他の方", en="Other people")),
     (Region.JP, Text(ja="日本", en="Japan")),
     (Region.EU, Text(ja="EU・EEA", en="EU/EEA")),
     (Region.UK, Text(ja="英国", en="United Kingdom")),
@@ -179,6 +197,36 @@ _LABEL_PAIRS: tuple[tuple[enum.StrEnum, Text], ...] = (
             en="C4 more than 1,000 people (100 for a public body)",
         ),
     ),
+    (
+        Announcement.PRESS_AND_WEBSITE,
+        Text(ja="記者会見と公式サイトでの公表", en="Press conference and the official website"),
+    ),
+    (
+        Announcement.WEBSITE,
+        Text(ja="公式サイト・公式SNSでの公表", en="Official website and social accounts"),
+    ),
+    (
+        Announcement.INDIVIDUAL_NOTICE,
+        Text(
+            ja="対象の方への個別連絡（公表はしない）",
+            en="Notice to the people concerned (no public notice)",
+        ),
+    ),
+    (
+        Announcement.VIA_PRINCIPALS,
+        Text(
+            ja="委託元を通じて（当社独自の公表はしない）",
+            en="Through our clients (no announcement of our own)",
+        ),
+    ),
+    (
+        Announcement.HOLD_FOR_INVESTIGATORS,
+        Text(
+            ja="捜査機関と時期を調整のうえ公表",
+            en="Held until the timing agreed with investigators",
+        ),
+    ),
+    (Announcement.NONE, Text(ja="公表不要", en="No announcement")),
     (Police.YES, Text(ja="連携する", en="coordinate")),
     (Police.CONSULT, Text(ja="相談する", en="consult")),
     (Police.NO, Text(ja="不要", en="not needed")),
@@ -221,6 +269,11 @@ def _something_at_stake(answers: Answers, policy: Policy | None) -> bool:
     return cats is None or bool(set(cats) & (PERSONAL | SECRETS))
 
 
+def _personal_at_stake(answers: Answers, policy: Policy | None) -> bool:
+    cats = answers.data_categories
+    return cats is None or bool(set(cats) & PERSONAL)
+
+
 @dataclass(frozen=True, slots=True)
 class Question:
     id: str
@@ -246,16 +299,29 @@ QUESTIONS: tuple[Question, ...] = (
         rule=_always,
         options=_options(DataCategory),
         text=Text(
-            ja="どの種類の情報が漏えい（またはそのおそれ）していますか？当てはまるものをすべて選んでください。",
+            ja="漏えいした（またはそのおそれがある）情報の種類を、すべて選んでください。",
             en="What kinds of data leaked, or may have? Choose all that apply.",
         ),
         help=Text(
             ja="要配慮個人情報：人種、信条、社会的身分、病歴、犯罪の経歴、犯罪により害を被った事実、障害、健康診断等の結果、診療・調剤情報など（個人情報保護法第2条第3項）。1人分でも報告対象です。"
-            "財産的被害につながる情報：クレジットカード番号（番号だけでも該当）、ネットバンキングや決済サービスのID・パスワード。カード番号の下4桁と有効期限だけ、または銀行口座番号だけ（ネットバンキングのパスワードなし）なら「その他の個人データ」を選んでください（個人情報保護委員会Q&A 6-12、14-8）。利用可能なID・パスワードは、使い回しによる被害を考え、決済機能の有無にかかわらずC2として扱います。"
+            "財産的被害につながる情報：クレジットカード番号（番号だけでも該当）、ネットバンキングや決済サービスのID・パスワード。カード番号の下4桁と有効期限だけ、または銀行口座番号だけ（ネットバンキングのパスワードなし）なら「その他の個人データ」を選んでください（個人情報保護委員会Q&A 6-12、14-8）。ID・パスワードは、決済・送金ができるサービスのものならC2です（次の質問で確認します）。"
             "営業秘密：秘密として管理され、有用で、公然と知られていない技術・営業情報。",
             en="Special-care data (要配慮個人情報): race, creed, social status, medical history, criminal record, having been a crime victim, disability, health-check results, medical and dispensing records (APPI art. 2(3)); reportable even for one person. "
-            "Financial data: a card number (the number alone counts), net-banking or payment log-ins. Only the last 4 digits and the expiry date, or a bank account number alone (no net-banking password): choose 'other personal data' (PPC Q&A 6-12, 14-8). Usable IDs with passwords are treated as C2 whether or not the service can pay, because passwords are reused. "
+            "Financial data: a card number (the number alone counts), net-banking or payment log-ins. Only the last 4 digits and the expiry date, or a bank account number alone (no net-banking password): choose 'other personal data' (PPC Q&A 6-12, 14-8). IDs with passwords are C2 where the service can pay or send money (the next question asks). "
             "Trade secrets: technical or business information kept secret, useful, and not publicly known.",
+        ),
+    ),
+    Question(
+        id="credentials_can_pay",
+        section="what",
+        kind="bool",
+        text=Text(
+            ja="漏えいしたID・パスワードで、お金の支払いや送金ができますか？",
+            en="Can the leaked log-ins be used to pay for something or send money?",
+        ),
+        help=Text(
+            ja="例：ネットショップのカード登録済みアカウント、ポイント・電子マネーの利用、ネットバンキング、決済アプリ。できる場合は「はい」（財産的被害のおそれ：C2、1人分でも報告対象）。会員サイトの閲覧だけなら「いいえ」。分からなければ「不明」：「はい」として扱います。",
+            en="For example: a shop account with a saved card, points or e-money, net banking, a payment app. If they can, answer 'yes' (risk of property damage: C2, reportable even for one person). If they only open a members' page, 'no'. If you don't know, 'unknown': it is read as yes.",
         ),
     ),
     Question(
@@ -278,8 +344,8 @@ QUESTIONS: tuple[Question, ...] = (
         rule=_always,
         options=_options(Region),
         text=Text(
-            ja="誰の情報ですか？本人の居住地をすべて選んでください。",
-            en="Whose data is it? Choose every region where the people live.",
+            ja="本人はどこに住んでいますか？当てはまる国・地域をすべて選んでください。",
+            en="Where do the people live? Choose every region that applies.",
         ),
         help=Text(
             ja="EU・EEA・英国の居住者が含まれるとGDPR（英国GDPR）が適用され、認識から72時間以内に監督機関への通知が必要になり得ます。",
@@ -340,7 +406,7 @@ QUESTIONS: tuple[Question, ...] = (
         kind="single",
         options=_options(Access),
         text=Text(
-            ja="データへのアクセス・閲覧はありましたか？", en="Was the data accessed or viewed?"
+            ja="第三者によるアクセスや閲覧はありましたか？", en="Was the data accessed or viewed?"
         ),
         help=Text(
             ja="「否定済み」は、ログによりアクセスがないことを確認できた場合、または第三者に閲覧される前に回収した場合（例：誤送信先が未開封のまま削除したと確認できた）に限ります。確認できなければ「可能性あり」です。",
@@ -377,7 +443,7 @@ QUESTIONS: tuple[Question, ...] = (
         section="how",
         kind="bool",
         text=Text(
-            ja="流出は止まりましたか（誤送付先での削除の確認を含む）？",
+            ja="漏えいは止まりましたか（誤送付先での削除の確認を含む）？",
             en="Is it contained (including the wrong recipient's deletion)?",
         ),
         help=Text(
@@ -390,12 +456,25 @@ QUESTIONS: tuple[Question, ...] = (
         section="how",
         kind="bool",
         text=Text(
-            ja="警察は既に関与していますか（相談・被害届・捜査）？",
+            ja="警察は既に関わっていますか（相談・被害届・捜査）？",
             en="Are the police already involved (consulted, complaint filed, investigating)?",
         ),
         help=Text(
             ja="捜査中の場合、公表のタイミングを捜査当局とすり合わせる必要があります。",
             en="While they investigate, the timing of disclosure should be agreed with them.",
+        ),
+    ),
+    Question(
+        id="police_disclosure_hold",
+        section="how",
+        kind="bool",
+        text=Text(
+            ja="警察などの捜査機関から「公表は時期を相談してから」と頼まれていますか？",
+            en="Have the investigators asked you to wait and agree with them when to announce it?",
+        ),
+        help=Text(
+            ja="捜査中の事件では、公表が捜査に影響しないよう時期をすり合わせることがあります。頼まれている場合は「はい」：公表文は準備しますが、合意した時期を記録するまで公表しません。本人への連絡や委託元への報告の期限は変わりません。",
+            en="While a case is investigated, the announcement may need to wait so it does not harm the investigation. If they asked, answer 'yes': the statement is prepared but not published until the agreed timing is recorded. Legal deadlines for reports do not move.",
         ),
     ),
     Question(
@@ -419,11 +498,11 @@ QUESTIONS: tuple[Question, ...] = (
         rule=_something_at_stake,
         options=_options(Control),
         text=Text(
-            ja="整っていなかった安全管理措置はどれですか？当てはまるものをすべて選んでください。",
-            en="Which security controls were missing? Choose all that apply.",
+            ja="再発防止のため、見直しが必要な安全管理措置があれば選んでください（事後の振り返りに使います）。",
+            en="To prevent a recurrence: which security controls should be reviewed? (Used in the after-action review.)",
         ),
         help=Text(
-            ja="安全管理措置の不備は報告義務の有無を変えませんが、加重要素として報道・当局対応の姿勢に影響します。",
+            ja="報告義務の有無は変わりません。見直しが必要な措置が多いほど、報道・当局への説明をより丁寧に行う必要があります。",
             en="Control gaps do not change the legal duty, but they aggravate the case and raise the public posture needed.",
         ),
     ),
@@ -456,7 +535,7 @@ QUESTIONS: tuple[Question, ...] = (
         rule=_something_at_stake,
         text=Text(ja="報道機関は既にこの件を把握していますか？", en="Do the media already know?"),
         help=Text(
-            ja="把握されている場合は、直ちに第一報（ホールディング・ステートメント）を出します。",
+            ja="把握されている場合は、直ちにお知らせ文を公表します。",
             en="If they do, a holding statement goes out now.",
         ),
     ),

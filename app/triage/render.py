@@ -10,7 +10,7 @@ from app.triage.questions import label
 
 HEADINGS = {
     "title": Text(ja="判定", en="Verdict"),
-    "provisional": Text(ja="暫定（未確定の事項あり）", en="provisional (open questions)"),
+    "provisional": Text(ja="暫定（未確認の事項あり）", en="provisional (open questions)"),
     "policy": Text(ja="ポリシー", en="Policy"),
     "reasons": Text(ja="理由", en="Reasons"),
     "appi": Text(
@@ -19,7 +19,7 @@ HEADINGS = {
     ),
     "gdpr": Text(ja="GDPR（EU・EEA・英国）", en="GDPR (EU/EEA/UK)"),
     "actions": Text(ja="推奨対応", en="Recommended actions"),
-    "open": Text(ja="未確定の事項", en="Open questions"),
+    "open": Text(ja="未確認の事項", en="Open questions"),
     "other": Text(ja="日本語", en="English"),
 }
 REPORT = {
@@ -29,6 +29,7 @@ REPORT = {
 }
 NOTICE = {
     "required": Text(ja="必要", en="required"),
+    "recommended": Text(ja="推奨（法的義務ではない）", en="recommended (not a legal duty)"),
     "conditional": Text(ja="条件付きで必要", en="conditional"),
     "assess": Text(ja="リスクに応じて判断", en="decide on the risk"),
     "not_required": Text(ja="不要", en="not required"),
@@ -49,8 +50,14 @@ FIELDS = {
     "coordinate_with_police": Text(ja="警察", en="Police"),
     "timely_disclosure_review": Text(ja="適時開示の検討", en="Timely disclosure review"),
     "notify_principal": Text(ja="委託元への通知", en="Notify the principal"),
+    "notify_controller": Text(ja="管理者（委託元）への通知", en="Notify the controller"),
+    "announcement": Text(ja="公表の方法", en="How to speak"),
 }
-RECOMMEND = {True: Text(ja="推奨", en="recommended"), False: Text(ja="—", en="—")}
+RECOMMEND = {
+    True: Text(ja="推奨", en="recommended"),
+    False: Text(ja="—", en="—"),
+    "conditional": Text(ja="条件付き（理由を参照）", en="conditional (see the reasons)"),
+}
 
 
 def format_text(verdict: Verdict, lang: str, policy: Policy | None = None) -> str:
@@ -111,6 +118,8 @@ def _gdpr(v: Verdict, lang: str) -> list[str]:
     rows = [_row("relevant", RELEVANT[v.gdpr.relevant].get(lang), lang)]
     if v.gdpr.authority_due:
         rows.append(_row("authority_due", _when(v.gdpr.authority_due), lang))
+    if v.gdpr.notify_controller:
+        rows.append(_row("notify_controller", RECOMMEND[True].get(lang), lang))
     return rows + [_row("notify", NOTICE[v.gdpr.notify_individuals].get(lang), lang)]
 
 
@@ -122,6 +131,7 @@ def _actions(v: Verdict, lang: str) -> list[str]:
         "timely_disclosure_review",
         "notify_principal",
     )
-    rows = [_row(key, RECOMMEND[getattr(a, key)].get(lang), lang) for key in flags[:2]]
+    rows = [_row("announcement", label(a.announcement).get(lang), lang)]
+    rows += [_row(key, RECOMMEND[getattr(a, key)].get(lang), lang) for key in flags[:2]]
     rows.append(_row("coordinate_with_police", label(a.coordinate_with_police).get(lang), lang))
     return rows + [_row(key, RECOMMEND[getattr(a, key)].get(lang), lang) for key in flags[2:]]

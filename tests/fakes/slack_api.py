@@ -24,13 +24,12 @@ from zoneinfo import ZoneInfo
 
 import jwt
 
+from . import block_kit, slack_types
 from .slack_requests import API_APP_ID, BOT_USER_ID, TEAM_DOMAIN, TEAM_ID, trigger_issued_at
 
 BOT_ID = "B0BOT"
 BOT_NAME = "leakdesk"
 TEAM_NAME = "Leakdesk Test"
-MAX_MESSAGE_BLOCKS = 50
-MAX_VIEW_BLOCKS = 100
 MAX_TEXT = 40_000
 MAX_TOPIC = 250
 TRIGGER_TTL = 3.0
@@ -48,54 +47,9 @@ DEFAULT_USERGROUPS = (
     ("S0PRLEADS", "pr-leads", ("U0LEAD1", "U0LEAD2")),
     ("S0RESPONDERS", "leak-responders", ("U0RESP1",)),
 )
-_BLOCK_TYPES = frozenset(
-    {
-        "actions",
-        "call",
-        "context",
-        "context_actions",
-        "divider",
-        "file",
-        "header",
-        "image",
-        "input",
-        "markdown",
-        "rich_text",
-        "section",
-        "table",
-        "video",
-    }
-)
-_INTERACTIVE = frozenset(
-    {
-        "button",
-        "channels_select",
-        "checkboxes",
-        "conversations_select",
-        "datepicker",
-        "datetimepicker",
-        "email_text_input",
-        "external_select",
-        "file_input",
-        "multi_channels_select",
-        "multi_conversations_select",
-        "multi_external_select",
-        "multi_static_select",
-        "multi_users_select",
-        "number_input",
-        "overflow",
-        "plain_text_input",
-        "radio_buttons",
-        "rich_text_input",
-        "static_select",
-        "timepicker",
-        "url_text_input",
-        "users_select",
-        "workflow_button",
-    }
-)
-_TEXT_LIMITS = {"section": 3000, "header": 150}
-_ELEMENT_LIMITS = {"actions": 25, "context": 10}
+_INTERACTIVE = block_kit.ACTION_ELEMENTS | block_kit.INPUTS
+# What Slack refuses for Block Kit that breaks a documented rule (tests/fakes/block_kit.py).
+_BLOCK_KIT_ERRORS = frozenset({"invalid_blocks", "invalid_arguments"})
 _TZ_LABELS = {
     "Asia/Tokyo": "Japan Standard Time",
     "UTC": "Coordinated Universal Time",
@@ -296,54 +250,6 @@ def _strings(value: Any) -> list[str]:
     return [v.strip() for v in str(value or "").split(",") if v.strip()]
 
 
-def _block_errors(blocks: Any, limit: int, pointer: str) -> list[str]:
-    """Return Slack-style validation messages for a list of blocks."""
-    if not isinstance(blocks, list):
-        return [f"[ERROR] must be an array [json-pointer:{pointer}]"]
-    errors = []
-    if len(blocks) > limit:
-        errors.append(f"[ERROR] no more than {limit} items allowed [json-pointer:{pointer}]")
-    seen: set[str] = set()
-    for i, block in enumerate(blocks):
-        errors.extend(_one_block_errors(block, f"{pointer}/{i}", seen))
-    return errors
-
-
-def _one_block_errors(block: Any, at: str, seen: set[str]) -> list[str]:
-    """Return validation messages for one block: type, block_id, text and element limits."""
-    if not isinstance(block, dict) or not block.get("type"):
-        return [f"[ERROR] missing required field: type [json-pointer:{at}]"]
-    kind = block["type"]
-    if kind not in _BLOCK_TYPES:
-        return [f"[ERROR] unsupported type: {kind} [json-pointer:{at}/type]"]
-    errors = []
-    block_id = block.get("block_id")
-    if block_id is not None:
-        if block_id in seen:
-            errors.append(f"[ERROR] duplicate block_id: {block_id} [json-pointer:{at}/block_id]")
-        if len(str(block_id)) > 255:
-            errors.append(f"[ERROR] must be less than 256 characters [json-pointer:{at}/block_id]")
-        seen.add(block_id)
-    text = block.get("text")
-    text = text.get("text") if isinstance(text, dict) else None
-    if kind in _TEXT_LIMITS and text is not None and len(text) > _TEXT_LIMITS[kind]:
-        most = _TEXT_LIMITS[kind] + 1
-        errors.append(f"[ERROR] must be less than {most} characters [json-pointer:{at}/text/text]")
-    if kind == "header" and not text:
-        errors.append(f"[ERROR] missing required field: text [json-pointer:{at}]")
-    if kind == "section" and text is None and not block.get("fields"):
-        errors.append(f"[ERROR] must provide either text or fields [json-pointer:{at}]")
-    elements = block.get("elements")
-    if kind in _ELEMENT_LIMITS and (not isinstance(elements, list) or not elements):
-        errors.append(f"[ERROR] missing required field: elements [json-pointer:{at}]")
-    elif kind in _ELEMENT_LIMITS and len(elements) > _ELEMENT_LIMITS[kind]:
-        most = _ELEMENT_LIMITS[kind]
-        errors.append(f"[ERROR] no more than {most} items allowed [json-pointer:{at}/elements]")
-    if kind == "input" and not isinstance(block.get("element"), dict):
-        errors.append(f"[ERROR] missing required field: element [json-pointer:{at}]")
-    return errors
-
-
 def _stamp_blocks(blocks: list[Params]) -> list[Params]:
     """Copy blocks, adding the block_id and action_id Slack generates when they are missing."""
     stamped = copy.deepcopy(blocks)
@@ -381,10 +287,30 @@ def _content(params: Params) -> tuple[str, list[Params] | None, list[Params] | N
 
 def _check_blocks(blocks: Any) -> None:
     """Raise invalid_blocks, as Slack does, for blocks a message cannot carry."""
-    errors = _block_errors(blocks, MAX_MESSAGE_BLOCKS, "/blocks")
+    errors = block_kit.message_errors(blocks)
     if errors:
         plain = [e.removeprefix("[ERROR] ") for e in errors]
         raise SlackError("invalid_blocks", errors=plain, response_metadata={"messages": errors})
+
+
+_MESSAGE_METHODS = frozenset(
+    {
+        "chat.postMessage",
+        "chat.update",
+        "chat.postEphemeral",
+        "chat.scheduleMessage",
+        "response_url",
+    }
+)
+
+
+def _collect_block_kit(method: str, params: Params) -> None:
+    """Hand what a call sends to the @slack/types check at the end of the test session."""
+    if method in _MESSAGE_METHODS and isinstance(params.get("blocks"), list):
+        slack_types.collect("blocks", params["blocks"])
+    view = params.get("view")
+    if method.startswith("views.") and isinstance(view, dict):
+        slack_types.collect(str(view.get("type")), view)
 
 
 def _metadata(raw: Any) -> Params | None:
@@ -397,35 +323,6 @@ def _metadata(raw: Any) -> Params | None:
     if not isinstance(event_type, str) or not event_type or not isinstance(payload, dict):
         raise SlackError("invalid_metadata_format")
     return {"event_type": event_type, "event_payload": copy.deepcopy(payload)}
-
-
-def _view_errors(view: Params, kind: str) -> list[str]:
-    """Return validation messages for a modal or Home tab view."""
-    errors = []
-    if view.get("type") != kind:
-        errors.append(f"[ERROR] must be {kind} [json-pointer:/view/type]")
-    for key in ("title", "submit", "close") if kind == "modal" else ():
-        text = (view.get(key) or {}).get("text") if isinstance(view.get(key), dict) else None
-        if key == "title" and not text:
-            errors.append("[ERROR] missing required field: title [json-pointer:/view]")
-        elif text is not None and len(text) > 24:
-            errors.append(
-                f"[ERROR] must be less than 25 characters [json-pointer:/view/{key}/text]"
-            )
-    blocks = view.get("blocks")
-    has_input = isinstance(blocks, list) and any(
-        isinstance(b, dict) and b.get("type") == "input" for b in blocks
-    )
-    if kind == "modal" and has_input and not view.get("submit"):
-        errors.append("[ERROR] missing required field: submit [json-pointer:/view]")
-    errors += _block_errors(blocks if blocks is not None else [], MAX_VIEW_BLOCKS, "/view/blocks")
-    if len(str(view.get("private_metadata") or "")) > 3000:
-        errors.append(
-            "[ERROR] must be less than 3001 characters [json-pointer:/view/private_metadata]"
-        )
-    if len(str(view.get("callback_id") or "")) > 255:
-        errors.append("[ERROR] must be less than 256 characters [json-pointer:/view/callback_id]")
-    return errors
 
 
 def _user_object(
@@ -1308,7 +1205,7 @@ class _Workspace:
                 "invalid_arguments",
                 ["[ERROR] failed to match all allowed schemas [json-pointer:/view]"],
             )
-        errors = _view_errors(view, kind)
+        errors = block_kit.view_errors(view, kind)
         if errors:
             raise _invalid("invalid_arguments", errors)
         external_id = view.get("external_id")
@@ -1413,9 +1310,7 @@ class _Workspace:
             return self._delete_original(hook)
         if not payload.get("text") and not payload.get("blocks"):
             return 400, "no_text"
-        if payload.get("blocks") and _block_errors(
-            payload["blocks"], MAX_MESSAGE_BLOCKS, "/blocks"
-        ):
+        if payload.get("blocks") and block_kit.message_errors(payload["blocks"]):
             return 400, "invalid_blocks"
         if _flag(payload.get("replace_original")):
             return self._replace_original(hook, payload)
@@ -1611,8 +1506,12 @@ class FakeSlack:
         tokens: Iterable[str] | None = None,
         port: int = 0,
         trigger_ttl: float | None = TRIGGER_TTL,
+        refused_blocks_fail: bool = True,
     ) -> None:
-        """Accept `tokens` (default: any token starting with xoxb-); serve on `port` (0: any)."""
+        """Accept `tokens` (default: any token starting with xoxb-); serve on `port` (0: any).
+
+        Block Kit that Slack would refuse fails the test when the `with` block ends, unless
+        `refused_blocks_fail` is False (tests of the refusals themselves)."""
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._ws = _Workspace()
@@ -1623,6 +1522,8 @@ class FakeSlack:
         self._random: _RandomFaults | None = None
         self._latencies: dict[str, float] = {}
         self._calls: list[Call] = []
+        self.block_kit_refusals: list[Params] = []
+        self._refused_blocks_fail = refused_blocks_fail
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self.latency = 0.0
@@ -1655,9 +1556,11 @@ class FakeSlack:
         """Start on entering a `with` block."""
         return self.start()
 
-    def __exit__(self, *exc: object) -> None:
-        """Stop on leaving a `with` block."""
+    def __exit__(self, kind: object, *exc: object) -> None:
+        """Stop on leaving a `with` block; fail if Block Kit was refused (and nothing else did)."""
         self.stop()
+        if kind is None and self._refused_blocks_fail:
+            self.assert_block_kit_accepted()
 
     @property
     def port(self) -> int:
@@ -1733,6 +1636,9 @@ class FakeSlack:
             except Exception as exc:  # a bug in the fake must not look like a dropped connection
                 payload = {"ok": False, "error": "internal_error", "fake_exception": repr(exc)}
             self._changed.notify_all()
+        messages = (payload.get("response_metadata") or {}).get("messages")
+        if payload.get("error") in _BLOCK_KIT_ERRORS and messages:
+            self.block_kit_refusals.append({"method": method, "messages": messages})
         return payload
 
     def _reply(self, req: BaseHTTPRequestHandler, call: Call, payload: Reply) -> None:
@@ -1772,12 +1678,17 @@ class FakeSlack:
         with self._changed:
             status, text = self._ws.hook_post(path, payload)
             self._changed.notify_all()
+        if text == "invalid_blocks":
+            messages = block_kit.message_errors(payload.get("blocks"))
+            self.block_kit_refusals.append({"method": "response_url", "messages": messages})
         self._settle(call, text)
         _send(req, status, text.encode(), "text/plain; charset=utf-8")
 
     def _record(self, method: str, params: Params, at: float) -> Call:
         """Append a call to the log."""
         call = Call(method, copy.deepcopy(params), at)
+        if self._refused_blocks_fail:  # not the tests that send what Slack refuses on purpose
+            _collect_block_kit(method, params)
         with self._changed:
             self._calls.append(call)
             self._changed.notify_all()
@@ -2044,6 +1955,15 @@ class FakeSlack:
         for call in self.calls:
             counts[call.method] = counts.get(call.method, 0) + 1
         return counts
+
+    def assert_block_kit_accepted(self) -> None:
+        """Fail when the fake refused any Block Kit (the test that sent it fails, with why)."""
+        if self.block_kit_refusals:
+            lines = [f"{r['method']}: {m}" for r in self.block_kit_refusals for m in r["messages"]]
+            raise AssertionError(
+                "Slack would refuse Block Kit sent in this test (rules and their sources: "
+                "tests/fakes/block_kit.py):\n" + "\n".join(lines)
+            )
 
     def reset_calls(self) -> None:
         """Forget the calls received so far."""

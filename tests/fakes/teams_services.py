@@ -64,6 +64,9 @@ class FakeTeams:
         self.chats: list[dict[str, Any]] = []
         self.activities: list[Activity] = []
         self.private_channels_refused = False
+        # The tenant does not let apps into private channels (or the permission is missing).
+        self.channel_apps_refused = False
+        self.team_apps: list[str] = []  # catalog ids of the apps installed in the team
         self.groups: dict[str, set[str]] = {}  # user → the Azure AD groups they are in
         self.keys_delay = 0.0  # seconds the JWKS takes to answer
         # The org's app catalog: Graph's id for our app, and the manifest id it was uploaded with.
@@ -184,6 +187,8 @@ class FakeTeams:
             return self._login(call)
         if path.startswith("/graph/v1.0/"):
             return self._graph(call, path.removeprefix("/graph/v1.0"))
+        if path.startswith("/graph/beta/"):
+            return self._graph(call, path.removeprefix("/graph/beta"), beta=True)
         if path.startswith("/connector/v3/conversations/"):
             return self._connector(call, path.removeprefix("/connector/v3/conversations/"))
         return 404, {"error": {"code": "NotFound", "message": path}}, {}
@@ -209,10 +214,29 @@ class FakeTeams:
     def _authorised(self, call: Call, kind: str) -> bool:
         return call.headers.get("authorization", "").startswith(f"Bearer fake-{kind}-")
 
-    def _graph(self, call: Call, path: str) -> tuple[int, dict[str, Any] | None, dict[str, str]]:
+    def _graph(
+        self, call: Call, path: str, *, beta: bool = False
+    ) -> tuple[int, dict[str, Any] | None, dict[str, str]]:
         if not self._authorised(call, "graph"):
             return 401, {"error": {"code": "InvalidAuthenticationToken", "message": ""}}, {}
         body = call.body if isinstance(call.body, dict) else {}
+        if m := re.fullmatch(r"/teams/([^/]+)/channels/([^/]+)/enabledApps/\$ref", path):
+            return self._enable_app(unquote(m.group(2)), body, beta)
+        if beta:
+            return 404, {"error": {"code": "NotFound", "message": f"beta{path}"}}, {}
+        if m := re.fullmatch(r"/teams/([^/]+)/installedApps", path):
+            app = str(body.get("teamsApp@odata.bind", "")).rsplit("/", 1)[-1]
+            if m.group(1) != self.team or app not in {a["id"] for a in self.catalog}:
+                return 404, {"error": {"code": "NotFound", "message": "team or app"}}, {}
+            if app in self.team_apps:
+                return 409, {"error": {"code": "Conflict", "message": "installed"}}, {}
+            self.team_apps.append(app)
+            return 201, None, {}
+        if (
+            m := re.fullmatch(r"/teams/([^/]+)/channels/([^/]+)", path)
+        ) and call.method == "DELETE":
+            self.channels = [c for c in self.channels if c["id"] != unquote(m.group(2))]
+            return 204, None, {}
         if m := re.fullmatch(r"/teams/([^/]+)/channels", path):
             if m.group(1) != self.team:
                 return 404, {"error": {"code": "NotFound", "message": "team"}}, {}
@@ -232,6 +256,7 @@ class FakeTeams:
                 "owners": [
                     _member_id(m) for m in body.get("members", []) if "owner" in m.get("roles", [])
                 ],
+                "apps": [],
             }
             self.channels.append(channel)
             return 201, channel, {}
@@ -274,6 +299,28 @@ class FakeTeams:
             return 201, chat, {}
         return 404, {"error": {"code": "NotFound", "message": path}}, {}
 
+    def _enable_app(
+        self, channel_id: str, body: dict[str, Any], beta: bool
+    ) -> tuple[int, dict[str, Any] | None, dict[str, str]]:
+        """Adds an app to a channel (Graph `channel: add enabledApps`): the app must be in the
+        team already; v1.0 takes shared channels only, beta private ones too."""
+        channel = next((c for c in self.channels if c["id"] == channel_id), None)
+        if channel is None:
+            return 404, {"error": {"code": "NotFound", "message": "channel"}}, {}
+        kinds = ("shared", "private") if beta else ("shared",)
+        if channel["membershipType"] not in kinds:
+            message = f"allowed only for channels with membershipType {' or '.join(kinds)}"
+            return 400, {"error": {"code": "BadRequest", "message": message}}, {}
+        if self.channel_apps_refused:
+            return 403, {"error": {"code": "Forbidden", "message": "apps in private channels"}}, {}
+        app = str(body.get("@odata.id", "")).rsplit("/", 1)[-1]
+        if app not in self.team_apps:
+            return 400, {"error": {"code": "BadRequest", "message": "app not in the team"}}, {}
+        if app in channel["apps"]:
+            return 409, {"error": {"code": "Conflict", "message": "enabled"}}, {}
+        channel["apps"].append(app)
+        return 204, None, {}
+
     def _connector(
         self, call: Call, rest: str
     ) -> tuple[int, dict[str, Any] | None, dict[str, str]]:
@@ -282,6 +329,12 @@ class FakeTeams:
         parts = [unquote(p) for p in rest.split("/")]
         conversation = parts[0]
         body = call.body if isinstance(call.body, dict) else {}
+        room = next((c for c in self.channels if c["id"] == conversation.split(";")[0]), None)
+        if room is not None and room["membershipType"] == "private" and not room["apps"]:
+            # Bot Connector's answer when the bot is not in the conversation (an app in the team
+            # is not in its private channels until it is added to each one).
+            message = "The bot is not part of the conversation roster."
+            return 403, {"error": {"code": "BotNotInConversationRoster", "message": message}}, {}
         with self._lock:
             if len(parts) == 2 and call.method == "POST":
                 activity = Activity(conversation, str(next(self._ids)), body)

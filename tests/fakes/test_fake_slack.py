@@ -48,7 +48,7 @@ TOKEN = "xoxb-test-token"
 @pytest.fixture
 def fake() -> Iterator[FakeSlack]:
     """A running fake Slack."""
-    with FakeSlack() as running:
+    with FakeSlack(refused_blocks_fail=False) as running:
         yield running
 
 
@@ -93,7 +93,7 @@ def test_calls_without_a_token_are_not_authed(fake: FakeSlack) -> None:
 
 
 def test_tokens_outside_the_accepted_set_are_invalid_auth() -> None:
-    with FakeSlack(tokens={"xoxb-good"}) as fake:
+    with FakeSlack(tokens={"xoxb-good"}, refused_blocks_fail=False) as fake:
         bad = WebClient(token="xoxb-bad", base_url=fake.url)
         assert _error(bad.auth_test) == "invalid_auth"
         assert WebClient(token="xoxb-good", base_url=fake.url).auth_test()["ok"]
@@ -639,7 +639,7 @@ def test_latency_delays_every_call_and_one_method_more(fake: FakeSlack, client: 
 
 def test_random_faults_are_reproducible_with_a_seed() -> None:
     def outcomes() -> list[str]:
-        with FakeSlack() as fake:
+        with FakeSlack(refused_blocks_fail=False) as fake:
             fake.random_faults(rate=0.5, seed=42)
             bare = WebClient(token=TOKEN, base_url=fake.url, retry_handlers=[])
             for _ in range(20):

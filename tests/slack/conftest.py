@@ -14,8 +14,9 @@ from app.main import create_app
 from app.runtime import Runtime, build_runtime
 from app.settings import Settings
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, make_settings
+from tests.fakes import block_kit, slack_types
 from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_requests import SlackRequests, find_element
+from tests.fakes.slack_requests import SlackRequests
 
 
 @pytest.fixture
@@ -35,7 +36,9 @@ class Slack:
 
     async def send(self, signed: tuple[bytes, dict[str, str]]) -> httpx.Response:
         body, headers = signed
-        return await self.http.post("/slack/events", content=body, headers=headers)
+        response = await self.http.post("/slack/events", content=body, headers=headers)
+        check_ack(response)
+        return response
 
     async def command(
         self, text: str, *, user: str = "U0REPORTER", channel: str = "C0GENERAL"
@@ -101,31 +104,49 @@ class Slack:
         """Answers a question the way a person does: in the question's own message."""
         message = self.message_with_ref(f"question:{field}")
         action_id = f"answer:{field}"
-        _, element = find_element(message["blocks"], action_id)
-        if element.get("type") != "button":
+        buttons = [
+            (block, element)
+            for block in message["blocks"]
+            for element in block.get("elements", [])
+            if element.get("type") == "button"
+            and element.get("action_id", "").startswith(f"{action_id}:")
+        ]
+        if not buttons:
             signed = self.requests.press(message, action_id, user_id=user, value=value)
-        else:  # one button per option: press the one that carries this value
-            wanted = json.dumps(value)
-            for block in message["blocks"]:
-                for button in block.get("elements", []):
-                    if button.get("action_id") == action_id and f'"v":{wanted}' in button["value"]:
-                        signed = self.requests.block_actions(
-                            action_id,
-                            button["value"],
-                            user_id=user,
-                            channel_id=self.room()["id"],
-                            message_ts=message["ts"],
-                            block_id=block["block_id"],
-                            message=message,
-                        )
-                        break
-                else:
-                    continue
-                break
-            else:
-                raise AssertionError(f"no button for {value!r} in question {field}")
+        else:  # one button per choice, each its own action_id: press the one with this value
+            wanted = f'"v":{json.dumps(value)}'
+            found = [(b, e) for b, e in buttons if wanted in e["value"]]
+            assert found, f"no button for {value!r} in question {field}"
+            block, button = found[0]
+            signed = self.requests.block_actions(
+                button["action_id"],
+                button["value"],
+                user_id=user,
+                channel_id=self.room()["id"],
+                message_ts=message["ts"],
+                block_id=block["block_id"],
+                message=message,
+            )
         response = await self.send(signed)
         assert response.status_code == 200, response.text
+
+
+def check_ack(response: httpx.Response) -> None:
+    """Blocks and views in an acknowledgement reach Slack too: the same rules apply to them."""
+    if not response.headers.get("content-type", "").startswith("application/json"):
+        return
+    body = response.json()
+    if not isinstance(body, dict):
+        return
+    errors = []
+    if isinstance(body.get("blocks"), list):
+        slack_types.collect("blocks", body["blocks"])
+        errors += block_kit.message_errors(body["blocks"])
+    view = body.get("view")
+    if body.get("response_action") in ("update", "push") and isinstance(view, dict):
+        slack_types.collect(str(view.get("type")), view)
+        errors += block_kit.view_errors(view, "modal")
+    assert not errors, f"Slack would refuse this acknowledgement: {errors}"
 
 
 def slack_settings(database_url: str, fake: FakeSlack, **overrides: Any) -> Settings:

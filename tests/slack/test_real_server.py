@@ -81,7 +81,7 @@ async def test_a_real_server_takes_a_leak_to_a_verdict(
             )
             question = await wait_for_ref(fake_slack, "question:encryption")
             await send(
-                requests.press(question, "answer:encryption", user_id="U0RESP1", value="none")
+                requests.press(question, "answer:encryption:0", user_id="U0RESP1")  # "none"
             )
             question = await wait_for_ref(fake_slack, "question:leak_mode")
             await send(

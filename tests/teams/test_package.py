@@ -6,7 +6,9 @@ import json
 import struct
 import zipfile
 from pathlib import Path
+from typing import Any
 
+import jsonschema
 import pytest
 from typer.testing import CliRunner
 
@@ -57,3 +59,54 @@ def test_the_package_needs_the_app_id(tmp_path: Path, monkeypatch: pytest.Monkey
     assert result.exit_code == 2
     assert "TEAMS_APP_ID" in result.output
     assert not (tmp_path / "leakdesk-teams.zip").exists()
+
+
+SCHEMAS = (
+    Path(__file__).resolve().parents[2] / "node_modules/@microsoft/app-manifest/build/json-schemas"
+)
+
+
+def _package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app_id: str = APP_ID) -> Any:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TEAMS_APP_ID", app_id)
+    out = tmp_path / "leakdesk.zip"
+    return CliRunner().invoke(cli, ["teams-package", "--out", str(out)]), out
+
+
+@pytest.mark.skipif(
+    not SCHEMAS.is_dir(), reason="node_modules/@microsoft/app-manifest is missing: run `npm ci`"
+)
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_manifest_is_valid_against_microsofts_schema_for_its_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    monkeypatch.setenv("LEAKDESK_LANGUAGE", lang)
+    result, out = _package(tmp_path, monkeypatch)
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    version = manifest["manifestVersion"]
+    schema_file = SCHEMAS / "teams" / f"v{version}" / "MicrosoftTeams.schema.json"
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    validator = jsonschema.validators.validator_for(schema)(
+        schema, format_checker=jsonschema.FormatChecker()
+    )
+    errors = [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in validator.iter_errors(manifest)
+    ]
+    assert not errors, errors
+    # What a private-channel room needs, which the schema allows but does not require.
+    assert manifest["supportedChannelTypes"] == ["privateChannels"]
+    assert manifest["webApplicationInfo"]["id"] == APP_ID
+
+
+@pytest.mark.parametrize("app_id", ["not-a-guid", "5f3c1e2a0b7d4c559a0e1d2c3b4a5f60"])
+def test_an_app_id_that_is_not_a_guid_is_refused_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app_id: str
+) -> None:
+    result, out = _package(tmp_path, monkeypatch, app_id)
+    assert result.exit_code == 2
+    assert "TEAMS_APP_ID must be a GUID" in result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    assert not out.exists()

@@ -135,13 +135,19 @@ def test_verdict_json_has_exactly_the_contract_shape() -> None:
         "final_due",
         "notify_individuals",
     ]
-    assert list(verdict["gdpr"]) == ["relevant", "authority_due", "notify_individuals"]
+    assert list(verdict["gdpr"]) == [
+        "relevant",
+        "authority_due",
+        "notify_individuals",
+        "notify_controller",
+    ]
     assert list(verdict["actions"]) == [
         "press_conference",
         "rapid_public_disclosure",
         "coordinate_with_police",
         "timely_disclosure_review",
         "notify_principal",
+        "announcement",
     ]
     assert set(verdict["reasons"][0]) == {"rule", "en", "ja"}
     assert set(verdict["open_questions"][0]) == {"field", "en", "ja"}

@@ -80,7 +80,9 @@ def test_last_four_digits_and_expiry_answered_as_other_personal_is_not_c2() -> N
 
 
 def test_c2_of_many_people_is_sev1_by_s1b_without_press_conference() -> None:
-    result = verdict(data_categories=["credentials"], affected_count=5000, **MISSENT)
+    result = verdict(
+        data_categories=["credentials"], credentials_can_pay=True, affected_count=5000, **MISSENT
+    )
     assert result["severity"] == "SEV1" and result["rules"] == ["S1-b"]
     assert result["actions"]["press_conference"] is False
     assert result["actions"]["rapid_public_disclosure"] is True
@@ -433,14 +435,16 @@ def test_timely_disclosure_review_only_for_listed_companies() -> None:
     assert verdict(listed_company=False, **fields)["actions"]["timely_disclosure_review"] is False
 
 
-def test_control_gaps_are_aggravating_reasons_that_change_nothing_else() -> None:
+def test_control_gaps_are_aggravating_reasons_that_change_no_legal_outcome() -> None:
+    # 2026-12: they raise the public posture (test_announcement.py), never the legal outcome.
     fields = dict(data_categories=["identity"], affected_count=5000, **HACK)
     plain = verdict(**fields)
     gaps = verdict(controls_missing=["encryption", "patching"], **fields)
-    assert reason_rules(gaps)[-2:] == ["F3-encryption", "F3-patching"]
-    assert {k: v for k, v in gaps.items() if k != "reasons"} == {
-        k: v for k, v in plain.items() if k != "reasons"
-    }
+    assert ["F3-encryption", "F3-patching"] == [
+        r for r in reason_rules(gaps) if r.startswith("F3-")
+    ]
+    legal = ("severity", "rules", "appi", "gdpr", "open_questions", "provisional")
+    assert {k: gaps[k] for k in legal} == {k: plain[k] for k in legal}
 
 
 def test_media_awareness_adds_a_reason() -> None:

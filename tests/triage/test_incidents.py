@@ -22,7 +22,7 @@ class Case:
     severity: str
     report: bool | str
     categories: list[str]
-    press: bool
+    press: bool | str
     police: str
     gdpr: bool | str
     also: dict[str, Any] = field(default_factory=dict)  # dotted path -> expected value
@@ -120,8 +120,10 @@ CASES = [
              subject_regions=["JP"], leak_mode="insider_theft", encryption="none",
              access="confirmed", secondary_damage=True, police_involved=True, role="processor",
              controls_missing=["logging", "device_policy"]),
-        severity="SEV1", report=True, categories=["C3", "C4"], press=True, police="yes", gdpr=False,
-        also={"actions.notify_principal": True, "rules": ["S1-c"]},
+        # 2026-12: a processor speaks through its principals (no press conference of its own).
+        severity="SEV1", report=True, categories=["C3", "C4"], press=False, police="yes", gdpr=False,
+        also={"actions.notify_principal": True, "rules": ["S1-c"],
+              "actions.announcement": "via_principals"},
     ),
     # LINE Yahoo, November 2023. Malware on a PC of a NAVER Cloud subcontractor gave attackers
     # access to LINE Yahoo's systems through shared authentication: about 440,000 records (users'
@@ -295,8 +297,9 @@ CASES = [
         dict(data_categories=["identity", "other_personal"], subject_regions=["JP"],
              leak_mode="vendor_incident", wrongful_act=True, access="confirmed",
              police_involved=True, public_body=True, controls_missing=["vendor_oversight", "deletion"]),
-        severity="SEV1", report=True, categories=["C3", "C4"], press=True, police="yes", gdpr=False,
-        also={"rules": ["S1-c"]},
+        # The count was not known at first: the press conference waits on it (2026-12).
+        severity="SEV1", report=True, categories=["C3", "C4"], press="conditional", police="yes",
+        gdpr=False, also={"rules": ["S1-c"], "actions.announcement": "website"},
     ),
     # Uber, 2016 (disclosed November 2017). Attackers used credentials found in a private GitHub
     # repository to download 57 million riders' and drivers' names, e-mails and phone numbers;

@@ -29,6 +29,7 @@ def answers(**fields: Any):  # type: ignore[no-untyped-def]
 def test_questions_follow_the_article_order() -> None:
     assert [q.id for q in QUESTIONS] == [
         "data_categories",
+        "credentials_can_pay",
         "affected_count",
         "subject_regions",
         "encryption",
@@ -40,6 +41,7 @@ def test_questions_follow_the_article_order() -> None:
         "secondary_damage",
         "contained",
         "police_involved",
+        "police_disclosure_hold",
         "role",
         "controls_missing",
         "listed_company",
@@ -53,7 +55,7 @@ def test_questions_follow_the_article_order() -> None:
 
 def test_every_answer_field_but_discovered_at_has_one_question() -> None:
     assert sorted(q.id for q in QUESTIONS) == sorted(
-        f for f in ANSWER_FIELDS if f != "discovered_at"
+        f for f in ANSWER_FIELDS if f not in ("discovered_at", "exposure_period", "cause", "data_subjects")
     )
 
 
