@@ -28,8 +28,15 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "app.i18n": ("app",),
     # What a room tells its people (changes, 今やること, plain reasons): pure, with the catalogue.
     "app.briefing": (
-        *ADAPTERS, "app.rooms", "app.runtime", "app.incidents", "app.work", "app.models",
-        "app.db", "app.settings", *PLATFORM_LIBRARIES,
+        *ADAPTERS,
+        "app.rooms",
+        "app.runtime",
+        "app.incidents",
+        "app.work",
+        "app.models",
+        "app.db",
+        "app.settings",
+        *PLATFORM_LIBRARIES,
     ),  # fmt: skip
 }
 # The pure packages: values in, values out — only each other and the standard libraries.

@@ -26,7 +26,7 @@ from app.incidents.followups import SNOOZE_HOURS, Followups
 from app.incidents.intake import Intake
 from app.incidents.ledger import Ledger
 from app.incidents.lifecycle import PURGED, Lifecycle
-from app.incidents.messages import Messages, slugify
+from app.incidents.messages import Messages, room_slug, slugify
 from app.incidents.reactions import Reactions
 from app.incidents.reads import AnswerDetail, Reads, Snapshot
 from app.incidents.statements import ApprovalResult, Statements
@@ -45,6 +45,7 @@ __all__ = [
     "NotFound",
     "ServiceError",
     "Snapshot",
+    "room_slug",
     "slugify",
     "verdict_ready",
 ]

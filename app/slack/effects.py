@@ -17,7 +17,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from app.i18n import masked_notice, storm_offer, t
 from app.incidents.reactions import Reactions
 from app.incidents.reports import Report
-from app.incidents.service import IncidentService, slugify
+from app.incidents.service import IncidentService, room_slug
 from app.models import Incident, utcnow
 from app.rooms.ports import Handler
 from app.rooms.room import Room
@@ -229,7 +229,7 @@ class SlackChat:
             )
         prefix = "drill" if incident.is_drill else "leak"
         day = incident.created_at.astimezone(self.settings.tz).strftime("%Y%m%d")
-        slug = slugify(incident.title) or "incident"
+        slug = room_slug(incident)
         for _ in range(20):
             # Paced first: a storm's rooms wait their turn off the worker, their names unspent.
             try:

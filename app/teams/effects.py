@@ -9,7 +9,7 @@ import logging
 from typing import Any
 
 from app.incidents.reactions import Reactions
-from app.incidents.service import IncidentService, slugify
+from app.incidents.service import IncidentService, room_slug
 from app.models import Incident
 from app.rooms.ports import Handler
 from app.rooms.room import Room
@@ -163,7 +163,7 @@ class TeamsChat:
                 return await self._private_channel(incident, team, found, incident.channel_name)
         prefix = "drill" if incident.is_drill else "leak"
         day = incident.created_at.astimezone(self.settings.tz).strftime("%Y%m%d")
-        slug = slugify(incident.title) or "incident"
+        slug = room_slug(incident)
         people = self._people(incident)
         if not people:
             raise Permanent("no Azure AD user to put in the room (reporter, responders, leads)")
