@@ -79,6 +79,8 @@ class Settings(BaseSettings):
     )
     public_url: str | None = Field(None, validation_alias=var("LEAKDESK_PUBLIC_URL"))
     encryption_key: SecretStr | None = Field(None, validation_alias=var("LEAKDESK_ENCRYPTION_KEY"))
+    # HMAC key(s) of the timeline's hash chain, newest first (app.incidents.timeline)
+    chain_key: SecretStr | None = Field(None, validation_alias=var("LEAKDESK_CHAIN_KEY"))
     retention_days: int | None = Field(None, ge=1, validation_alias=var("LEAKDESK_RETENTION_DAYS"))
 
     # HTTP: keep idle connections open longer than the load balancer in front does (its idle

@@ -121,6 +121,7 @@ class IncidentService:
         self.add_note = lifecycle.add_note
         self.close = lifecycle.close
         self.purge_closed = lifecycle.purge_closed
+        self.rekey_chains = lifecycle.rekey_chains
         self.schedule = lifecycle.schedule
         self.on_work_dead = self._on_work_dead
         # reads

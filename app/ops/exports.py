@@ -65,7 +65,7 @@ async def load_bundle(service: IncidentService, incident_id: int) -> Bundle:
         statements=await queries.statements(service.reads, incident_id),
         followups=await service.followups(incident_id),
         events=events,
-        chain_break=verify_chain(incident.key, events),
+        chain_break=verify_chain(incident.key, events, service.config.chain_keys),
     )
 
 
