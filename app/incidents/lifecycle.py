@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.incidents.errors import ServiceError
 from app.incidents.ledger import Ledger
 from app.incidents.masking import Masked, mask
-from app.incidents.timeline import GENESIS, event_hash, verify_chain
+from app.incidents.timeline import rechain, verify_chain
 from app.models import Incident, IncidentStatus, Statement, TimelineEvent, WorkItem, WorkStatus
 from app.work.queue import WorkSpec
 
@@ -104,20 +104,7 @@ class Lifecycle:
                 if verify_chain(incident.key, events, keys, legacy=True) is not None:
                     refused.append(incident.key)
                     continue
-                prev = GENESIS
-                for event in events:
-                    event.prev_hash = prev
-                    event.hash = prev = event_hash(
-                        incident_key=incident.key,
-                        seq=event.seq,
-                        at=event.at,
-                        actor=event.actor,
-                        kind=event.kind,
-                        data_digest=event.data_hash,
-                        prev_hash=event.prev_hash,
-                        key=keys[0],
-                    )
-                incident.timeline_head = prev
+                incident.timeline_head = rechain(incident.key, events, keys[0])
                 done += 1
         return done, refused
 

@@ -69,6 +69,24 @@ class ChainLink(Protocol):
     hash: str
 
 
+def rechain(incident_key: str, events: Iterable[ChainLink], key: bytes | None) -> str:
+    """Recomputes every event's links and hash, in order, under `key`; returns the new head."""
+    prev = GENESIS
+    for event in events:
+        event.prev_hash = prev
+        event.hash = prev = event_hash(
+            incident_key=incident_key,
+            seq=event.seq,
+            at=event.at,
+            actor=event.actor,
+            kind=event.kind,
+            data_digest=event.data_hash,
+            prev_hash=prev,
+            key=key,
+        )
+    return prev
+
+
 @dataclass(frozen=True)
 class Break:
     seq: int

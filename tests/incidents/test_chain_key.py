@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.incidents.timeline import GENESIS, data_hash, event_hash
+from app.incidents.timeline import data_hash, rechain
 from app.models import Incident, TimelineEvent
 from app.runtime import Runtime, build_runtime
 from tests.conftest import make_settings
@@ -35,20 +35,8 @@ async def rewrite_without_the_key(runtime: Runtime, incident_id: int) -> None:
             ).scalars()
         )
         events[1].data = {"text": "the share was never open"}
-        prev = GENESIS
-        for event in events:
-            event.data_hash = data_hash(event.data)
-            event.prev_hash = prev
-            event.hash = prev = event_hash(
-                incident_key=incident.key,
-                seq=event.seq,
-                at=event.at,
-                actor=event.actor,
-                kind=event.kind,
-                data_digest=event.data_hash,
-                prev_hash=event.prev_hash,
-            )
-        incident.timeline_head = prev
+        events[1].data_hash = data_hash(events[1].data)
+        incident.timeline_head = rechain(incident.key, events, key=None)
 
 
 async def test_a_chain_recomputed_without_the_key_fails_verification(database_url: str) -> None:
