@@ -205,7 +205,9 @@ _KIND_ORDER = ("card_number", "my_number", "password", "token")
 
 
 def mask(text: str) -> Masked:
-    """Replaces card numbers, My Numbers, passwords and tokens with a mask, saying which kinds."""
+    """Replaces card numbers, My Numbers, passwords and tokens with a mask, saying which kinds.
+    NUL characters are dropped too: PostgreSQL stores none in text, and nobody types one."""
+    text = text.replace("\x00", "")
     norm = _Normalised(text)
     spans: list[tuple[int, int, str]] = []
 

@@ -155,3 +155,7 @@ def test_what_surrounds_a_mask_is_kept_as_written() -> None:
 def test_a_long_run_of_digit_groups_is_masked_in_linear_time() -> None:
     text = "1 " * 50_000 + "4111 1111 1111 1111"
     assert mask(text).text.endswith(MASK)
+
+
+def test_a_nul_character_is_dropped_before_anything_is_stored() -> None:
+    assert mask("a\x00b card 4111\x001111 1111 1111").text == f"ab card {MASK}"
