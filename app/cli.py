@@ -6,16 +6,23 @@ import asyncio
 import json
 import logging
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
+import click
 import typer
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from typer.core import TyperArgument
 
 from app.settings import Settings, SettingsError, load_settings
 
-cli = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+if TYPE_CHECKING:
+    from app.runtime import Runtime
+
+cli = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, rich_markup_mode=None)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -49,38 +56,89 @@ def run(coro: Any, url: str | None = None) -> Any:
         return asyncio.run(coro)
     except OperationalError as exc:
         raise fail(database_problem(url or "sqlite://", exc)) from None
+    except ProgrammingError:  # a table missing although the schema's revision looked current
+        raise fail(
+            f"{where(url or 'sqlite://')} lacks leakdesk's tables: run `leakdesk migrate`"
+        ) from None
+
+
+def where(url: str) -> str:
+    """The database as a person would name it: its file, or host:port/name."""
+    parsed = make_url(url)
+    if parsed.drivername.startswith("sqlite"):
+        return f"the database file {parsed.database}"
+    return f"the database {parsed.host}:{parsed.port or 5432}/{parsed.database}"
+
+
+def refuse_missing_file(config: Settings) -> None:
+    file = make_url(config.database_url).database if config.is_sqlite else None
+    if file and file != ":memory:" and not Path(file).exists():
+        raise fail(
+            f"no leakdesk database at {Path(file).resolve()}: run this where it is, set "
+            "DATABASE_URL, or create it with `leakdesk migrate`"
+        )
+
+
+@asynccontextmanager
+async def opened(config: Settings, *, migrate_sqlite: bool = False) -> AsyncIterator[Runtime]:
+    """The runtime on a database that exists and whose schema is current; otherwise one line
+    saying what to run. Commands that only read never create a SQLite file."""
+    from app.main import SchemaBehind, prepare_database
+    from app.runtime import build_runtime
+
+    if not migrate_sqlite:
+        refuse_missing_file(config)
+    runtime = build_runtime(config)
+    try:
+        try:
+            await prepare_database(runtime, auto_migrate=migrate_sqlite and config.is_sqlite)
+        except SchemaBehind as exc:
+            detail = str(exc)
+            place = where(config.database_url)
+            if detail.startswith("the database "):  # "the database has no leakdesk schema yet"
+                raise fail(f"{place} {detail.removeprefix('the database ')}") from None
+            raise fail(f"{place}: {detail}") from None
+        yield runtime
+    finally:
+        await runtime.close()
 
 
 @cli.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    host: Annotated[str, typer.Option(metavar="HOST", help="Interface to listen on.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(metavar="PORT", help="Port to listen on.")] = 8000,
 ) -> None:
     """Run the HTTP server: Slack events, Teams messages, ops pages and API, and the worker."""
     import uvicorn
 
     from app.logs import configure
-    from app.main import create_app, prepare_database
-    from app.runtime import build_runtime
+    from app.main import create_app
+    from app.ops.auth import KeyboardSignIn
 
     config = settings()
     configure(config.log_format, production=config.environment == "production")
 
     async def check() -> None:
-        runtime = build_runtime(config)
-        try:
-            await prepare_database(runtime, auto_migrate=config.is_sqlite)
-        finally:
-            await runtime.close()
+        async with opened(config, migrate_sqlite=True):
+            pass
 
-    from app.main import SchemaBehind
-
-    try:
-        run(check(), config.database_url)
-    except SchemaBehind as exc:
-        raise fail(str(exc)) from None
+    run(check(), config.database_url)
+    keyboard, token = None, ""
+    if KeyboardSignIn.wanted(config):
+        config, keyboard, token = KeyboardSignIn.start(config)
+    app = create_app(config)
+    if keyboard is not None:
+        app.state.keyboard_sign_in = keyboard
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        typer.echo(
+            f"Ops pages: open http://{shown}:{port}/login/once/{token} in this machine's browser "
+            "(a one-time link for the person at this keyboard; lasting sign-in: docs/ops.md)",
+            err=True,
+        )
     uvicorn.run(
-        create_app(config),
+        app,
         host=host,
         port=port,
         log_config=None,
@@ -128,8 +186,6 @@ def worker() -> None:
 def socket() -> None:
     """Run the Slack app over Socket Mode (no public URL needed), with the worker."""
     from app.logs import configure
-    from app.main import SchemaBehind, prepare_database
-    from app.runtime import build_runtime
     from app.slack.app import build_bolt_app, socket_mode_handler
     from app.work.scheduler import start_scheduler
 
@@ -144,22 +200,15 @@ def socket() -> None:
     app_token = config.slack_app_token.get_secret_value()
 
     async def go() -> None:
-        runtime = build_runtime(config)
-        try:
-            await prepare_database(runtime, auto_migrate=config.is_sqlite)
+        async with opened(config, migrate_sqlite=True) as runtime:
             bolt = build_bolt_app(runtime)
             scheduler = start_scheduler(runtime.queue, interval=config.worker_interval)
             try:
                 await socket_mode_handler(bolt, runtime, app_token).start_async()
             finally:
                 scheduler.shutdown(wait=False)
-        finally:
-            await runtime.close()
 
-    try:
-        run(go(), config.database_url)
-    except SchemaBehind as exc:
-        raise fail(str(exc)) from None
+    run(go(), config.database_url)
 
 
 @cli.command()
@@ -177,22 +226,20 @@ def migrate() -> None:
 
 @cli.command()
 def verify(
-    incident: Annotated[str, typer.Argument(help="Incident key (LEAK-2026-0001) or id.")],
+    incident: Annotated[
+        str, typer.Argument(metavar="ID", help="Incident key (LEAK-2026-0001) or id.")
+    ],
 ) -> None:
     """Recompute an incident's timeline hash chain; exit 1 at the first event that does not match."""
     from app.incidents.service import NotFound
-    from app.runtime import build_runtime
 
     config = settings()
 
     async def go() -> tuple[str, int, Any]:
-        runtime = build_runtime(config)
-        try:
+        async with opened(config) as runtime:
             found = await runtime.service.find(incident)
             events = await runtime.service.timeline(found.id)
             return found.key, len(events), await runtime.service.verify(found.id)
-        finally:
-            await runtime.close()
 
     try:
         key, count, broken = run(go(), config.database_url)
@@ -208,18 +255,14 @@ def verify(
 def rotate_keys() -> None:
     """Re-encrypt stored free text with the first key of LEAKDESK_ENCRYPTION_KEY."""
     from app.incidents.crypto import reseal_all
-    from app.runtime import build_runtime
 
     config = settings()
     if config.encryption_key is None:
         raise fail("LEAKDESK_ENCRYPTION_KEY is not set: nothing to rotate to")
 
     async def go() -> int:
-        runtime = build_runtime(config)
-        try:
+        async with opened(config) as runtime:
             return await reseal_all(runtime.sessions)
-        finally:
-            await runtime.close()
 
     typer.echo(f"re-encrypted {run(go(), config.database_url)} rows with the newest key")
 
@@ -248,12 +291,12 @@ def rekey_chains() -> None:
 
 @cli.command()
 def purge(
-    days: Annotated[int | None, typer.Option(help="Closed for more than this many days.")] = None,
+    days: Annotated[
+        int | None, typer.Option(metavar="DAYS", help="Closed for more than this many days.")
+    ] = None,
 ) -> None:
     """Drop the free text of incidents closed longer ago than the retention period."""
     from datetime import timedelta
-
-    from app.runtime import build_runtime
 
     config = settings()
     days = days or config.retention_days
@@ -261,11 +304,8 @@ def purge(
         raise fail("give --days or set LEAKDESK_RETENTION_DAYS")
 
     async def go() -> int:
-        runtime = build_runtime(config)
-        try:
+        async with opened(config) as runtime:
             return await runtime.service.purge_closed(timedelta(days=days))
-        finally:
-            await runtime.close()
 
     typer.echo(f"purged the free text of {run(go(), config.database_url)} incidents")
 
@@ -295,14 +335,26 @@ def parsed_answers(path: str):  # type: ignore[no-untyped-def]
 
 @cli.command()
 def assess(
-    file: Annotated[str, typer.Argument(help="Answers JSON file, or - for stdin.")],
-    format: Annotated[str, typer.Option("--format", help="json or text")] = "json",
-    lang: Annotated[str | None, typer.Option(help="ja or en (text format)")] = None,
+    file: Annotated[
+        str,
+        typer.Argument(metavar="FILE", help="Answers JSON file (docs/answers.md), or - for stdin."),
+    ],
+    format: Annotated[str, typer.Option("--format", metavar="json|text", help="json or text")] = (
+        "json"
+    ),
+    lang: Annotated[
+        str | None,
+        typer.Option(metavar="ja|en", help="Text in this language only (default: both)."),
+    ] = None,
 ) -> None:
     """Print the verdict for one set of triage answers."""
     from app.triage import PolicyError, load_policy, render
     from app.triage import assess as run_assess
 
+    if format not in ("json", "text"):
+        raise fail("--format must be json or text")
+    if lang is not None:
+        language(lang)
     config = settings()
     answers = parsed_answers(file)
     try:
@@ -311,17 +363,18 @@ def assess(
         raise fail(str(exc)) from None
     verdict = run_assess(answers, policy, tz=config.timezone)
     if format == "text":
-        typer.echo(render.format_text(verdict, lang or config.language))
-    elif format == "json":
-        typer.echo(json.dumps(verdict.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        typer.echo(render.format_text(verdict, lang or config.language, both=lang is None))
     else:
-        raise fail("--format must be json or text")
+        typer.echo(json.dumps(verdict.model_dump(mode="json"), ensure_ascii=False, indent=2))
 
 
 @cli.command()
 def draft(
-    file: Annotated[str, typer.Argument(help="Answers JSON file, or - for stdin.")],
-    lang: Annotated[str, typer.Option(help="ja or en")] = "ja",
+    file: Annotated[
+        str,
+        typer.Argument(metavar="FILE", help="Answers JSON file (docs/answers.md), or - for stdin."),
+    ],
+    lang: Annotated[str, typer.Option(metavar="ja|en", help="ja or en")] = "ja",
     check: Annotated[bool, typer.Option(help="Also print the checker's findings.")] = True,
 ) -> None:
     """Print the holding statement for one set of triage answers."""
@@ -331,8 +384,7 @@ def draft(
     from app.triage import assess as run_assess
     from app.triage import load_policy
 
-    if lang not in ("ja", "en"):
-        raise fail("--lang must be ja or en")
+    language(lang)
     config = settings()
     answers = parsed_answers(file)
     policy = load_policy(config.policy_file) if config.policy_file else None
@@ -356,52 +408,73 @@ def draft(
 
 @cli.command()
 def export(
-    incident: Annotated[str, typer.Argument(help="Incident key (LEAK-2026-0001) or id.")],
+    incident: Annotated[
+        str, typer.Argument(metavar="ID", help="Incident key (LEAK-2026-0001) or id.")
+    ],
     format: Annotated[
-        str, typer.Option("--format", help="json, csv, md, ppc (PPC report) or ppc.json")
+        str,
+        typer.Option(
+            "--format",
+            metavar="json|csv|md|ppc|ppc.json|pdf",
+            help="json, csv, md, ppc (PPC report), ppc.json, or pdf (PPC + after-action report)",
+        ),
     ] = "json",
 ) -> None:
-    """Print an incident's export: JSON (complete), CSV (timeline), Markdown, or the PPC report."""
+    """Print an incident's export: JSON (complete), CSV (timeline), Markdown, the PPC report, or
+    a PDF of the PPC report and the after-action report (redirect it to a file)."""
     from app.incidents.service import NotFound
     from app.models import utcnow
     from app.ops.exports import FORMATS, load_bundle, render_text
-    from app.runtime import build_runtime
+    from app.ops.pdf import NoFont, incident_pdf
 
-    if format not in FORMATS:
-        raise fail(f"--format must be one of {', '.join(FORMATS)}")
+    if format != "pdf" and format not in FORMATS:
+        raise fail(f"--format must be one of {', '.join(FORMATS)}, pdf")
+    if format == "pdf" and sys.stdout.isatty():
+        raise fail(f"a PDF is binary: send it to a file, e.g. > {incident.upper()}.pdf")
     config = settings()
 
-    async def go() -> list[str]:
-        runtime = build_runtime(config)
-        try:
+    async def go() -> list[str] | bytes:
+        async with opened(config) as runtime:
             found = await runtime.service.find(incident)
+            if format == "pdf":
+                return await incident_pdf(
+                    runtime.service, found.id, tz=config.timezone, now=utcnow()
+                )
             bundle = await load_bundle(runtime.service, found.id)
             return list(render_text(bundle, format, config.timezone, utcnow()))
-        finally:
-            await runtime.close()
 
     try:
-        chunks = run(go(), config.database_url)
+        out = run(go(), config.database_url)
     except NotFound:
         raise fail(f"no incident {incident}") from None
-    for chunk in chunks:
+    except NoFont as exc:
+        raise fail(str(exc)) from None
+    if isinstance(out, bytes):
+        sys.stdout.buffer.write(out)
+        sys.stdout.flush()
+        return
+    for chunk in out:
         typer.echo(chunk, nl=False)
 
 
 @cli.command("teams-package")
 def teams_package(
-    out: Annotated[Path, typer.Option("--out", help="Where to write the zip.")] = Path(
-        "leakdesk-teams.zip"
-    ),
-    version: Annotated[str, typer.Option(help="The app's version (raise it on each upload).")] = (
-        "1.0.0"
-    ),
-    website: Annotated[str, typer.Option(help="Developer website (https).")] = (
+    out: Annotated[
+        Path, typer.Option("--out", metavar="FILE", help="Where to write the zip.")
+    ] = Path("leakdesk-teams.zip"),
+    version: Annotated[
+        str, typer.Option(metavar="X.Y.Z", help="The app's version (raise it on each upload).")
+    ] = ("1.0.0"),
+    website: Annotated[str, typer.Option(metavar="URL", help="Developer website (https).")] = (
         "https://github.com/leakdesk/leakdesk"
     ),
-    privacy: Annotated[str | None, typer.Option(help="Privacy statement URL (https).")] = None,
-    terms: Annotated[str | None, typer.Option(help="Terms of use URL (https).")] = None,
-    developer: Annotated[str | None, typer.Option(help="Developer name.")] = None,
+    privacy: Annotated[
+        str | None, typer.Option(metavar="URL", help="Privacy statement URL (https).")
+    ] = None,
+    terms: Annotated[
+        str | None, typer.Option(metavar="URL", help="Terms of use URL (https).")
+    ] = None,
+    developer: Annotated[str | None, typer.Option(metavar="NAME", help="Developer name.")] = None,
 ) -> None:
     """Write the Teams app package (manifest.json and icons) for TEAMS_APP_ID, ready to upload."""
     from app.teams.package import manifest, write_package
@@ -424,25 +497,36 @@ def teams_package(
 @cli.command()
 def drill(
     scenario: Annotated[
-        str | None, typer.Argument(help="A built-in scenario id (see --list).")
+        str | None,
+        typer.Argument(metavar="SCENARIO|close", help="A built-in scenario id (see --list)."),
+    ] = None,
+    target: Annotated[
+        str | None,
+        typer.Argument(metavar="ID", help="With close: the drill's key.", show_default=False),
     ] = None,
     answers: Annotated[
-        str | None, typer.Option(help="Answers JSON (the assess contract): no prompts.")
+        str | None,
+        typer.Option(metavar="FILE", help="Answers JSON (docs/answers.md): no prompts."),
     ] = None,
-    lang: Annotated[str | None, typer.Option(help="ja or en")] = None,
+    lang: Annotated[str | None, typer.Option(metavar="ja|en", help="ja or en")] = None,
     list_: Annotated[bool, typer.Option("--list", help="List the built-in scenarios.")] = False,
 ) -> None:
-    """Rehearse a leak on the embedded database: questions, verdicts, statement, follow-ups."""
+    """Rehearse a leak on the embedded database: questions, verdicts, statement, follow-ups.
+
+    `leakdesk drill close DRILL-2026-0001` closes a drill."""
     from app.drills.catalog import UnknownScenario, list_scenarios, load_scenario
 
     config = settings()
-    lang = lang or config.language
-    if lang not in ("ja", "en"):
-        raise fail("--lang must be ja or en")
+    lang = language(lang or config.language)
     if list_:
         typer.echo(t_("drill.list", lang))
         for item in list_scenarios():
             typer.echo(f"  {item.id:28} {item.title.get(lang)}")
+        return
+    if scenario == "close":
+        if not target:
+            raise fail(t_("drill.close_usage", lang))
+        typer.echo(run(_close_drill(config, lang, target), config.database_url))
         return
     try:
         chosen = load_scenario(scenario) if scenario else None
@@ -456,22 +540,41 @@ def drill(
     run(_drill(config, lang, chosen, given), config.database_url)
 
 
-def t_(key: str, lang: str, **values: Any) -> str:
+def language(lang: str) -> str:
+    if lang not in ("ja", "en"):
+        raise fail("--lang must be ja or en")
+    return lang
+
+
+def t_(key: str, lang: str, /, **values: Any) -> str:
     from app.i18n import t
 
     return t(key, lang, **values)
+
+
+async def _close_drill(config: Settings, lang: str, key: str) -> str:
+    from app.incidents.service import NotFound
+
+    async with opened(config) as runtime:
+        try:
+            incident = await runtime.service.find(key)
+        except NotFound:
+            raise fail(f"no incident {key}") from None
+        if not incident.is_drill:
+            raise fail(t_("drill.not_a_drill", lang, key=incident.key))
+        if incident.status == "closed":
+            return t_("command.closed_already", lang, key=incident.key).replace("*", "")
+        await runtime.service.close(incident.id, "drill")
+        return t_("drill.closed", lang, key=incident.key)
 
 
 async def _drill(config: Settings, lang: str, scenario: Any, given: dict[str, Any] | None) -> None:
     from datetime import datetime
 
     from app.drills.runner import DrillResult, DrillRunner
-    from app.main import prepare_database
-    from app.runtime import build_runtime
+    from app.triage.typed import read_time
 
-    runtime = build_runtime(config)
-    try:
-        await prepare_database(runtime, auto_migrate=config.is_sqlite)
+    async with opened(config, migrate_sqlite=True) as runtime:
         runner = DrillRunner(runtime.service, lang=lang, tz=config.timezone, say=typer.echo)
         if scenario is not None:
             typer.echo(f"{scenario.title.get(lang)}\n{scenario.narrative.get(lang)}")
@@ -494,71 +597,92 @@ async def _drill(config: Settings, lang: str, scenario: Any, given: dict[str, An
                 await runner.discovered(result, datetime.fromisoformat(aware))
             await runner.answer(result, given)
         else:
-            result = DrillResult(await runner.open(t_("shortcut.title", lang)))
-            await runner.interview(result, _ask_in_terminal)
+            terminal = Terminal(lang)
+            title = terminal.line(t_("drill.prompt_summary", lang))
+            result = DrillResult(await runner.open(title or t_("shortcut.title", lang)))
+            now = runtime.service.clock()
+            when = terminal.read(
+                t_("drill.prompt_discovered", lang),
+                lambda raw: read_time(raw, now=now, tz=config.timezone),
+                "drill.unreadable.time",
+            )
+            if when is not None:
+                await runner.discovered(result, when)
+            await runner.interview(result, terminal.ask)
         await runner.finish(result)
-    finally:
-        await runtime.close()
 
 
-def _ask_in_terminal(question: Any, lang: str) -> Any:
-    """One question at a time, with its help text, as a person in the room would see it."""
-    from rich.console import Console
-    from rich.prompt import Prompt
+class Terminal:
+    """Asks in the terminal, one question at a time, as a person in the room would see it; reads
+    what people type (app.triage.typed) and asks again, with an example, when it cannot."""
 
-    console = Console()
+    def __init__(self, lang: str) -> None:
+        from rich.console import Console
 
-    def ask(key: str, **values: Any) -> str:
+        self.lang = lang
+        self.console = Console()
+
+    def line(self, prompt: str) -> str | None:
+        from rich.prompt import Prompt
+
         # Input that ends (a pipe, /dev/null) leaves the remaining facts unknown.
         try:
-            return Prompt.ask(t_(key, lang, **values), default="", show_default=False)
+            return Prompt.ask(prompt, default="", show_default=False).strip()
         except EOFError:
-            return ""
-
-    console.print(f"\n[bold]{question.text.get(lang)}[/bold]")
-    console.print(f"[dim]{question.help.get(lang)}[/dim]")
-    if question.kind == "number":
-        raw = ask("drill.prompt_number")
-        digits = raw.replace(",", "").strip()
-        return int(digits) if digits.isdigit() else None
-    if question.kind == "bool":
-        raw = ask("drill.prompt_bool").strip().lower()
-        return {"y": True, "yes": True, "n": False, "no": False}.get(raw)
-    for number, option in enumerate(question.options, start=1):
-        console.print(f"  {number}. {option.label.get(lang)}")
-    multi = question.kind == "multi"
-    while True:
-        raw = ask("drill.prompt", multi=", …" if multi else "")
-        picks = [p.strip() for p in raw.replace("、", ",").split(",") if p.strip()]
-        if not picks:
             return None
-        if all(p.isdigit() and 1 <= int(p) <= len(question.options) for p in picks):
-            values = [question.options[int(p) - 1].value for p in picks]
-            return values if multi else values[0]
-        console.print(t_("drill.invalid", lang))
+
+    def read(self, prompt: str, read: Any, unreadable: str) -> Any:
+        from app.triage.typed import Unreadable
+
+        while True:
+            raw = self.line(prompt)
+            if raw is None:
+                return None
+            try:
+                return read(raw)
+            except Unreadable:
+                self.console.print(t_(unreadable, self.lang, text=raw), markup=False)
+
+    def ask(self, question: Any, lang: str) -> Any:
+        from app.triage.typed import read_answer
+
+        self.console.print(f"\n[bold]{question.text.get(lang)}[/bold]")
+        self.console.print(f"[dim]{question.help.get(lang)}[/dim]")
+        if question.kind == "number":
+            prompt, unreadable = t_("drill.prompt_number", lang), "drill.unreadable.number"
+        elif question.kind == "bool":
+            prompt, unreadable = t_("drill.prompt_bool", lang), "drill.unreadable.bool"
+        else:
+            for number, option in enumerate(question.options, start=1):
+                self.console.print(f"  {number}. {option.label.get(lang)}", markup=False)
+            multi = ", …" if question.kind == "multi" else ""
+            prompt, unreadable = t_("drill.prompt", lang, multi=multi), "drill.unreadable.choice"
+        return self.read(
+            prompt, lambda raw: read_answer(question.kind, raw, question.options), unreadable
+        )
 
 
 @cli.command()
 def report(
-    incident: Annotated[str, typer.Argument(help="Incident key (LEAK-2026-0001) or id.")],
-    lang: Annotated[str | None, typer.Option(help="ja or en")] = None,
+    incident: Annotated[
+        str, typer.Argument(metavar="ID", help="Incident key (LEAK-2026-0001) or id.")
+    ],
+    lang: Annotated[str | None, typer.Option(metavar="ja|en", help="ja or en")] = None,
 ) -> None:
     """Print the after-action report of an incident or drill (Markdown)."""
     from app.drills.report import after_action_report
     from app.incidents.service import NotFound
-    from app.runtime import build_runtime
 
+    if lang is not None:
+        language(lang)
     config = settings()
 
     async def go() -> str:
-        runtime = build_runtime(config)
-        try:
+        async with opened(config) as runtime:
             found = await runtime.service.find(incident)
             return await after_action_report(
                 runtime.service, found.id, lang=lang or found.language, tz=config.timezone
             )
-        finally:
-            await runtime.close()
 
     try:
         typer.echo(run(go(), config.database_url))
@@ -572,9 +696,9 @@ cli.add_typer(token_cli, name="token")
 
 @token_cli.command("create")
 def token_create(
-    name: Annotated[str, typer.Argument(help="Who or what the token is for.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Who or what the token is for.")],
     workspace: Annotated[
-        str | None, typer.Option(help="Limit it to one workspace's incidents.")
+        str | None, typer.Option(metavar="TEAM_ID", help="Limit it to one workspace's incidents.")
     ] = None,
 ) -> None:
     """Create an API token and print it once (only its digest is stored)."""
@@ -583,14 +707,12 @@ def token_create(
     from app.db import transaction
     from app.models import ApiToken, utcnow
     from app.ops.auth import token_digest
-    from app.runtime import build_runtime
 
     config = settings()
     token = "ldk_" + secrets.token_urlsafe(32)
 
     async def go() -> None:
-        runtime = build_runtime(config)
-        try:
+        async with opened(config) as runtime:
             async with transaction(runtime.sessions) as session:
                 session.add(
                     ApiToken(
@@ -600,27 +722,25 @@ def token_create(
                         created_at=utcnow(),
                     )
                 )
-        finally:
-            await runtime.close()
 
     run(go(), config.database_url)
     typer.echo(token)
 
 
 @token_cli.command("revoke")
-def token_revoke(name: Annotated[str, typer.Argument(help="The name given at creation.")]) -> None:
+def token_revoke(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The name given at creation.")],
+) -> None:
     """Revoke every token with this name."""
     from sqlalchemy import update
 
     from app.db import transaction
     from app.models import ApiToken, utcnow
-    from app.runtime import build_runtime
 
     config = settings()
 
     async def go() -> int:
-        runtime = build_runtime(config)
-        try:
+        async with opened(config) as runtime:
             async with transaction(runtime.sessions) as session:
                 result = await session.execute(
                     update(ApiToken)
@@ -628,8 +748,6 @@ def token_revoke(name: Annotated[str, typer.Argument(help="The name given at cre
                     .values(revoked_at=utcnow())
                 )
                 return int(result.rowcount)
-        finally:
-            await runtime.close()
 
     count = run(go(), config.database_url)
     if not count:
@@ -637,8 +755,31 @@ def token_revoke(name: Annotated[str, typer.Argument(help="The name given at cre
     typer.echo(f"revoked {count} token(s) named {name!r}")
 
 
+class _NamedArgument(TyperArgument):
+    """An argument shown by its metavar alone (`ID`, `FILE`): Typer's help adds `{name}` and
+    `<str>`, which tell a person nothing."""
+
+    def _usage_display_name(self) -> str:
+        return self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+
+    def display_type_rich(self, ctx: click.Context) -> str | None:
+        return None
+
+
+def command() -> click.Command:
+    built = typer.main.get_command(cli)
+    stack = [built]
+    while stack:
+        current = stack.pop()
+        for param in current.params:
+            if isinstance(param, TyperArgument) and param.metavar is not None:
+                param.__class__ = _NamedArgument
+        stack.extend(getattr(current, "commands", {}).values())
+    return built
+
+
 def main() -> None:
-    cli()
+    command()(prog_name="leakdesk")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@
 Seeds a SQLite file with a few incidents through the incident service (a SEV1 with an approved
 statement, a misdirected e-mail, a closed one, a drill), starts a real `leakdesk serve`, signs
 in with the ops token in headless Chromium and saves the sign-in page, the incident list
-(sorted by deadline) and one incident's record.
+(sorted by deadline), one incident's record (its chart and answers on their own too, in English
+and Japanese) and its after-action report page.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ async def seed(database_url: str) -> int:
             title="Ransomware on the file server of the Osaka branch",
             reporter_id="U0REPORTER",
             platform="slack",
-            discovered_at=utcnow() - timedelta(hours=20),
+            discovered_at=utcnow() - timedelta(days=4, hours=2),  # the APPI target has passed
         )
         for field, value in (
             ("data_categories", ["contact", "identity", "financial"]),
@@ -127,8 +128,19 @@ def main() -> None:
                 page.screenshot(path=str(IMAGES / "ops-incident.png"))
                 page.locator("#timeline").scroll_into_view_if_needed()
                 page.screenshot(path=str(IMAGES / "ops-timeline.png"))
+                page.locator("section:has(#deadline-chart)").screenshot(
+                    path=str(IMAGES / "ops-chart.png")
+                )
+                page.locator("section:has(td[title=data_categories])").screenshot(
+                    path=str(IMAGES / "ops-answers.png")
+                )
+                page.goto(f"{server.url}/incidents/{incident_id}/report?lang=en")
+                page.screenshot(path=str(IMAGES / "ops-report.png"))
                 page.goto(f"{server.url}/incidents/{incident_id}?lang=ja")
                 page.screenshot(path=str(IMAGES / "ops-incident-ja.png"))
+                page.locator("section:has(#deadline-chart)").screenshot(
+                    path=str(IMAGES / "ops-chart-ja.png")
+                )
                 browser.close()
         finally:
             server.stop()

@@ -57,8 +57,8 @@ class DrillRunner:
                 latest = outcome.verdict
         if latest is not None:
             result.severities.append(latest.severity)
-            text = render.format_text(_verdict(latest.data), self.lang)
-            self.say("\n" + text.split("\n" + "-" * 72)[0].rstrip())
+            text = render.format_text(_verdict(latest.data), self.lang, both=False)
+            self.say("\n" + text.rstrip())
         elif say_unchanged and result.severities:
             self.say(t("drill.unchanged", self.lang, severity=result.severities[-1]))
 

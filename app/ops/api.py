@@ -180,7 +180,13 @@ class Timeline(_Out):
 # ----- parameters ---------------------------------------------------------------------------------
 
 MAX_ID = queries.MAX_ID
-IncidentId = Annotated[int, Path(ge=1, le=MAX_ID, description="The incident's numeric id.")]
+IncidentId = Annotated[
+    str,
+    Path(
+        pattern=r"^([1-9][0-9]{0,17}|[A-Za-z][A-Za-z0-9]{0,15}-[0-9]{4}-[0-9]{1,9})$",
+        description="The incident's key (LEAK-YYYY-NNNN, DRILL-YYYY-NNNN) or numeric id.",
+    ),
+]
 Status = Literal["open", "closed"]
 SeverityName = Literal["SEV1", "SEV2", "SEV3", "SEV4"]
 Format = Literal["json", "csv", "md", "ppc", "ppc.json"]
@@ -243,15 +249,25 @@ def tz_of(request: Request) -> str:
     return settings_of(request).timezone
 
 
-async def visible_bundle(request: Request, incident_id: int, user: Principal) -> exports.Bundle:
+async def visible_incident(request: Request, key_or_id: str, user: Principal) -> Incident:
+    """The incident by key or id, or NotFound when it does not exist or is outside the user's
+    workspace (the same answer, so a key says nothing about another workspace)."""
+    text = key_or_id.strip()
+    if text.isascii() and text.isdigit() and not queries.is_id(text):
+        raise NotFound(text)
+    incident = await service_of(request).find(text)
+    if not user.may_see(incident.workspace_id):
+        raise NotFound(text)
+    return incident
+
+
+async def visible_bundle(request: Request, key_or_id: str, user: Principal) -> exports.Bundle:
     """The incident's bundle, or 404 when it does not exist or is outside the token's workspace."""
     try:
-        bundle = await exports.load_bundle(service_of(request), incident_id)
+        incident = await visible_incident(request, key_or_id, user)
+        return await exports.load_bundle(service_of(request), incident.id)
     except NotFound:
-        raise HTTPException(404, f"There is no incident {incident_id}.") from None
-    if not user.may_see(bundle.incident.workspace_id):
-        raise HTTPException(404, f"There is no incident {incident_id}.")
-    return bundle
+        raise HTTPException(404, f"There is no incident {key_or_id}.") from None
 
 
 def list_item(incident: Incident, verdict: Verdict | None, tz: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -211,6 +212,45 @@ def check_csrf(session: dict[str, Any], given: str | None) -> None:
 def check_ops_token(settings: Settings, token: str) -> bool:
     expected = _secret(settings.ops_token)
     return bool(expected) and same(token, expected or "")
+
+
+# ----- the person at the keyboard (the embedded SQLite default) -------------------------------------
+
+
+@dataclass
+class KeyboardSignIn:
+    """A one-time sign-in link that `leakdesk serve` prints at start-up on the embedded SQLite
+    default when no ops sign-in is configured: whoever can read the terminal may open the pages.
+    The session secret is made for this process only, so restarting signs everyone out."""
+
+    digest: str | None
+
+    @staticmethod
+    def wanted(settings: Settings) -> bool:
+        return (
+            settings.is_sqlite
+            and settings.environment != "production"
+            and settings.ops_token is None
+            and settings.session_secret is None
+        )
+
+    @classmethod
+    def start(cls, settings: Settings) -> tuple[Settings, KeyboardSignIn, str]:
+        """Settings with a session secret of this process's own, the link's state, its token."""
+        token = secrets.token_urlsafe(32)
+        secret = SecretStr(secrets.token_urlsafe(48))
+        return (
+            settings.model_copy(update={"session_secret": secret}),
+            cls(token_digest(token)),
+            token,
+        )
+
+    def redeem(self, token: str) -> bool:
+        """True once, for the printed token; never again (the link is single-use)."""
+        if self.digest is None or not same(token_digest(token), self.digest):
+            return False
+        self.digest = None
+        return True
 
 
 # ----- dependencies -------------------------------------------------------------------------------

@@ -232,7 +232,9 @@ def value_label(field: str, value: Any, lang: str) -> str:
     if value is None:
         return label(None).get(lang)
     if isinstance(value, list):
-        return "、".join(value_label(field, v, lang) for v in value) if value else "—"
+        return ("、" if lang == "ja" else ", ").join(
+            value_label(field, v, lang) for v in value
+        ) or "—"
     if isinstance(value, bool):
         return label(value).get(lang)
     enum_type = FIELD_ENUMS.get(field)

@@ -10,17 +10,19 @@ from urllib.parse import quote
 
 import jinja2
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from app.i18n import LANGUAGES, format_time, other, t
 from app.incidents.service import NotFound
-from app.models import utcnow
+from app.models import Incident, utcnow
 from app.ops import exports, oidc, queries, views
-from app.ops.api import MAX_ID, service_of, tz_of
+from app.ops.api import IncidentId, service_of, tz_of, visible_incident
 from app.ops.auth import (
     OPS_TOKEN_USER,
+    KeyboardSignIn,
     PageUser,
     check_csrf,
     check_ops_token,
@@ -94,8 +96,12 @@ def render(
             "signed_in": bool(session.get("user")),
             "signed_in_as": session.get("name") or session.get("user") or "",
             "csrf": session.get("csrf", ""),
-            "t": lambda key, **values: t(key, lang, **values),
+            "t": lambda key, /, **values: t(key, lang, **values),
             "when": lambda value: format_time(value, lang, tz),
+            "fields": lambda data: views.event_fields(data, lang, tz),
+            "badge": lambda prefix, value: views.badge(prefix, value, lang),
+            "answer_label": lambda field: views.answer_label(field, lang),
+            "followup_label": lambda kind, key: views.followup_label(kind, key, lang),
         },
         status_code=status_code,
     )
@@ -110,7 +116,6 @@ def as_json(value: Any) -> str:
 
 
 TEMPLATES.env.filters["json"] = as_json
-TEMPLATES.env.globals["fields"] = views.event_fields
 
 
 # ----- sign-in ------------------------------------------------------------------------------------
@@ -153,6 +158,7 @@ def render_login(
         if error
         else [],
         token_login=settings.ops_token is not None,
+        keyboard_login=getattr(request.app.state, "keyboard_sign_in", None) is not None,
         slack_login=f"/login/slack?next={quote(target)}"
         if not oidc.missing_settings(settings)
         else None,
@@ -243,6 +249,15 @@ def slack_login_off(request: Request, session: dict[str, Any]) -> Response | Non
     return response
 
 
+@router.get("/login/once/{token}")
+async def keyboard_login(request: Request, token: str) -> Response:
+    """The one-time link `leakdesk serve` printed at start-up (the embedded default only)."""
+    link: KeyboardSignIn | None = getattr(request.app.state, "keyboard_sign_in", None)
+    if link is None or not link.redeem(token):
+        return render(request, "error.html", 403, message_key="ops.error.link_used")
+    return signed_in(request, read_session(request), "/", new_session(OPS_TOKEN_USER))
+
+
 @router.post("/logout")
 async def logout(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
     session = read_session(request)
@@ -313,16 +328,11 @@ async def incidents_page(
 
 
 @protected.get("/incidents/{incident_id}", response_class=HTMLResponse)
-async def incident_page(
-    request: Request,
-    user: PageUser,
-    incident_id: Annotated[int, PathParam(ge=1, le=MAX_ID)],
-) -> Response:
+async def incident_page(request: Request, user: PageUser, incident_id: IncidentId) -> Response:
     try:
-        bundle = await exports.load_bundle(service_of(request), incident_id)
+        found = await visible_incident(request, incident_id, user)
+        bundle = await exports.load_bundle(service_of(request), found.id)
     except NotFound:
-        return render(request, "error.html", 404, message_key="ops.error.not_found")
-    if not user.may_see(bundle.incident.workspace_id):
         return render(request, "error.html", 404, message_key="ops.error.not_found")
     now, clocks = utcnow(), queries.clocks(bundle.verdict)
     chart = views.deadline_chart(
@@ -330,6 +340,7 @@ async def incident_page(
         [(at, name) for name, at in clocks],
         bundle.incident.discovered_at,
         now,
+        tz=tz_of(request),
     )
     return render(
         request,
@@ -350,23 +361,52 @@ async def incident_page(
 router.include_router(protected)
 
 
-@protected.get("/incidents/{incident_id}/report", response_class=PlainTextResponse)
+@protected.get("/incidents/{incident_id}/report", response_class=HTMLResponse)
 async def incident_report(
-    request: Request,
-    user: PageUser,
-    incident_id: Annotated[int, PathParam(ge=1, le=MAX_ID)],
+    request: Request, user: PageUser, incident_id: IncidentId, format: str = ""
 ) -> Response:
-    """The after-action report (Markdown), the same as `leakdesk report`."""
+    """The after-action report, the same as `leakdesk report`: a page; `?format=md` for its
+    Markdown, `?format=pdf` for a PDF of the PPC report and the after-action report."""
     from app.drills.report import after_action_report
 
     service = service_of(request)
     try:
-        incident = await service.get(incident_id)
+        incident = await visible_incident(request, incident_id, user)
     except NotFound:
         return render(request, "error.html", 404, message_key="ops.error.not_found")
-    if not user.may_see(incident.workspace_id):
-        return render(request, "error.html", 404, message_key="ops.error.not_found")
-    text = await after_action_report(
-        service, incident_id, lang=incident.language, tz=request.app.state.runtime.settings.timezone
+    if format == "pdf":
+        return await incident_pdf_response(request, incident)
+    lang = language(request, read_session(request))  # the page's language, as its labels
+    text = await after_action_report(service, incident.id, lang=lang, tz=tz_of(request))
+    if format == "md":
+        return PlainTextResponse(
+            text, media_type="text/markdown; charset=utf-8", headers=PAGE_HEADERS
+        )
+    return render(request, "report.html", i=incident, report=markdown_html(text))
+
+
+MARKDOWN = MarkdownIt("commonmark", {"html": False})  # raw HTML in the text stays text
+
+
+def markdown_html(text: str) -> Markup:
+    """Markdown that leakdesk wrote (the after-action report), as HTML; any HTML inside it,
+    e.g. in an incident's title, is escaped, never passed through."""
+    return Markup(MARKDOWN.render(text))  # noqa: S704 - html is off: markdown-it escapes it
+
+
+async def incident_pdf_response(request: Request, incident: Incident) -> Response:
+    """The same PDF as `leakdesk export ID --format pdf`, as a download."""
+    from app.ops.pdf import NoFont, incident_pdf
+
+    try:
+        data = await incident_pdf(service_of(request), incident.id, tz=tz_of(request), now=utcnow())
+    except NoFont:
+        return render(request, "error.html", 503, message_key="ops.error.no_pdf_font")
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={
+            **PAGE_HEADERS,
+            "Content-Disposition": f'attachment; filename="{incident.key}.pdf"',
+        },
     )
-    return PlainTextResponse(text, media_type="text/markdown; charset=utf-8", headers=PAGE_HEADERS)

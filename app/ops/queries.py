@@ -125,9 +125,9 @@ def _parse_cursor(text: str | None, by_deadline: bool) -> tuple[datetime | None,
     if not text:
         return None
     if not by_deadline:
-        return (None, int(text)) if _is_id(text) else None
+        return (None, int(text)) if is_id(text) else None
     head, dot, tail = text.rpartition(".")
-    if not dot or not _is_id(tail):
+    if not dot or not is_id(tail):
         return None
     if head == "n":
         return None, int(tail)
@@ -141,7 +141,7 @@ def valid_cursor(text: str, sort: str) -> bool:
     return _parse_cursor(text, sort == "deadline") is not None
 
 
-def _is_id(text: str) -> bool:
+def is_id(text: str) -> bool:
     return text.isascii() and text.isdigit() and len(text) <= 19 and 0 < int(text) <= MAX_ID
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from app.incidents.service import AnswerDetail, Snapshot
-from app.models import Followup, Incident, Statement
+from app.models import ChatMessage, Followup, Incident, Statement
 from app.triage import Question
 from app.work.queue import Claimed
 
@@ -23,22 +23,31 @@ class Chat(Protocol):
         """Runs a work handler with the platform's client, mapping its errors to Retry/Permanent."""
         ...
 
-    async def post(
+    def thread(self, room: str, thread: str | None) -> str | None:
+        """The thread a reply goes to in this room (None where the room has no threads)."""
+        ...
+
+    async def send(
         self,
         item: Claimed,
         incident: Incident,
-        ref: str,
         message: Any,
         text: str,
         *,
-        thread: str | None = None,
-        payload: dict[str, Any] | None = None,
-    ) -> tuple[str | None, bool]:
-        """Posts the message for `ref` once across workers; returns (message id, posted now)."""
+        thread: str | None,
+        meta: dict[str, Any],
+    ) -> str:
+        """Posts one message in the room (`meta`: incident, ref, …); returns its id. The room
+        layer has reserved its ref, so this is called once per ref."""
         ...
 
-    async def update(self, incident: Incident, ref: str, message: Any, text: str) -> bool:
-        """Replaces the message posted for `ref`; False when there is none yet."""
+    async def find(self, incident: Incident, ref: str, thread: str | None) -> str | None:
+        """The id of the message for `ref` if it is already in the room (a retry after a crash
+        between posting and saving its id); None where the platform cannot read its room back."""
+        ...
+
+    async def edit(self, incident: Incident, posted: ChatMessage, message: Any, text: str) -> None:
+        """Replaces a message the room posted (`posted`: its saved reference)."""
         ...
 
     async def open_room(self, item: Claimed, incident: Incident) -> Incident:

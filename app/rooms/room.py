@@ -9,6 +9,7 @@ followup:ID, …), and the refs a room posted are the same on every platform (te
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from app.drills.catalog import load_scenario
 from app.i18n import t
@@ -99,10 +100,51 @@ class Room:
                 payload["until"] = event.data["until"]
             return [WorkSpec(f"{platform}.{FOLLOWUP_SYNC}", payload)]
 
+    # ----- posting once -----------------------------------------------------------------------
+
+    async def post_once(
+        self,
+        item: Claimed,
+        incident: Incident,
+        ref: str,
+        message: object,
+        text: str,
+        *,
+        thread: str | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> tuple[str | None, bool]:
+        """Posts the message for `ref` exactly once across workers; returns (id, posted now).
+
+        The ref is reserved in the database before posting, so two rows racing for it cannot
+        both post; a row retried after a crash first asks the platform whether its message is
+        already there (where the platform can read its room back).
+        """
+        room = incident.channel_id
+        assert room is not None
+        thread = self.chat.thread(room, thread)
+        known = await self.service.claim_message(incident.id, ref, room, item.id, thread)
+        if known is not None:
+            return known.ts, False
+        if item.attempt > 1 and (found := await self.chat.find(incident, ref, thread)):
+            await self.service.save_message_ref(incident.id, ref, room, found, thread)
+            return found, False
+        meta = {"incident": incident.id, "ref": ref, **(payload or {})}
+        sent = await self.chat.send(item, incident, message, text, thread=thread, meta=meta)
+        await self.service.save_message_ref(incident.id, ref, room, sent, thread)
+        return sent, True
+
+    async def update(self, incident: Incident, ref: str, message: object, text: str) -> bool:
+        """Edits the message posted for `ref` in place; False when there is none yet."""
+        known = await self.service.message_ref(incident.id, ref)
+        if known is None or known.ts is None:
+            return False
+        await self.chat.edit(incident, known, message, text)
+        return True
+
     async def note(
         self, item: Claimed, incident: Incident, ref: str, text: str, *, thread: str | None = None
     ) -> None:
-        await self.chat.post(item, incident, ref, self.render.note(text), text, thread=thread)
+        await self.post_once(item, incident, ref, self.render.note(text), text, thread=thread)
 
     # ----- the room ---------------------------------------------------------------------------
 
@@ -112,7 +154,7 @@ class Room:
         snap = await self.service.snapshot(incident.id)
         lang = incident.language
         summary = self.render.summary(snap, lang, self.tz, utcnow())
-        ts, posted = await self.chat.post(
+        ts, posted = await self.post_once(
             item, incident, "summary", summary, f"{incident.key} {incident.title}"
         )
         if ts and (posted or item.attempt > 1):
@@ -132,7 +174,7 @@ class Room:
         if incident.channel_id is None:
             raise waiting_on(item, "room not ready yet", now=now)
         summary = self.render.summary(snap, lang, self.tz, now)
-        await self.chat.update(incident, "summary", summary, f"{incident.key} {incident.title}")
+        await self.update(incident, "summary", summary, f"{incident.key} {incident.title}")
         await self.chat.set_topic(incident, texts.topic(snap, lang, self.tz, now))
 
     async def post(self, item: Claimed) -> None:
@@ -218,7 +260,7 @@ class Room:
         incident, lang = snap.incident, snap.incident.language
         q = question(field)
         message = self.render.question(incident, q, number, lang, self.tz, snap.answers.get(field))
-        await self.chat.post(item, incident, f"question:{field}", message, q.text.get(lang))
+        await self.post_once(item, incident, f"question:{field}", message, q.text.get(lang))
 
     async def next_question(self, item: Claimed) -> None:
         assert item.incident_id is not None
@@ -247,8 +289,8 @@ class Room:
         incident = await self.service.get(item.incident_id)
         message = await self.question_message(incident.id, field)
         label = question(field).text.get(incident.language)
-        if not await self.chat.update(incident, f"question:{field}", message, label):
-            await self.chat.post(item, incident, f"question:{field}", message, label)
+        if not await self.update(incident, f"question:{field}", message, label):
+            await self.post_once(item, incident, f"question:{field}", message, label)
 
     # ----- verdicts and statements ------------------------------------------------------------
 
@@ -265,19 +307,19 @@ class Room:
         lang = incident.language
         text = texts.verdict_title(incident, version, current.severity, lang)
         message = self.render.verdict(incident, version, current.data, lang, self.tz)
-        await self.chat.post(item, incident, f"verdict:{version}", message, text)
+        await self.post_once(item, incident, f"verdict:{version}", message, text)
         previous = next((v for v in verdicts if v.version == version - 1), None)
         if previous is None:
             return
         old = self.render.verdict(
             incident, previous.version, previous.data, lang, self.tz, superseded_by=version
         )
-        await self.chat.update(incident, f"verdict:{previous.version}", old, text)
+        await self.update(incident, f"verdict:{previous.version}", old, text)
         change = texts.verdict_changed(previous.severity, current.severity, version, lang)
         await self.note(item, incident, f"verdict_change:{version}", change)
         statement = await self.service.latest_statement(incident.id)
         if statement is not None and statement.verdict_version != version:
-            await self.chat.post(
+            await self.post_once(
                 item,
                 incident,
                 f"redraft_offer:{version}",
@@ -311,15 +353,15 @@ class Room:
             raise waiting_on(item, "verdict not posted yet", now=utcnow())
         message = await self.statement_message(incident.id)
         text = texts.statement_title(incident, statement, incident.language)
-        if not await self.chat.update(incident, "statement", message, text):
-            await self.chat.post(item, incident, "statement", message, text, thread=thread)
+        if not await self.update(incident, "statement", message, text):
+            await self.post_once(item, incident, "statement", message, text, thread=thread)
 
     async def publish_statement(self, item: Claimed) -> None:
         assert item.incident_id is not None
         incident = await self.service.get(item.incident_id)
         statement = await self.service.statement(incident.id, item.payload["version"])
         lang = incident.language
-        await self.chat.post(
+        await self.post_once(
             item,
             incident,
             f"published:{statement.version}",
@@ -341,7 +383,7 @@ class Room:
         lang, ref = incident.language, item.payload["ref"]
         title, body = texts.prompt_texts(row, incident, lang, self.tz)
         message = self.render.prompt(row, incident, lang, self.tz)
-        await self.chat.post(
+        await self.post_once(
             item, incident, ref, message, f"{title}\n{body}", payload={"followup_id": row.id}
         )
         await self.service.followup_posted(row.id, item.id, ref)
@@ -360,4 +402,4 @@ class Room:
             until=item.payload.get("until"),
         )
         title, body = texts.prompt_texts(row, incident, lang, self.tz)
-        await self.chat.update(incident, item.payload["ref"], message, f"{title}\n{body}")
+        await self.update(incident, item.payload["ref"], message, f"{title}\n{body}")

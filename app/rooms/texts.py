@@ -24,6 +24,20 @@ def severity_label(severity: str | None, lang: str) -> str:
     return t(f"severity.{severity}", lang) if severity else t("severity.none", lang)
 
 
+def home_row(incident: Incident, due: datetime | str | None, room: str, lang: str, tz: str) -> str:
+    """One open incident in someone's list (Slack's App Home, Teams' `leak mine`)."""
+    return t(
+        "home.row",
+        lang,
+        key=incident.key,
+        badge=badge(incident, lang),
+        title=incident.title[:200],
+        severity=severity_label(incident.severity, lang),
+        next=format_time(due, lang, tz) if due else "—",
+        channel=room,
+    )
+
+
 def refusal(exc: ServiceError, lang: str) -> str:
     """What a person reads when the service refuses: one `error.<code>` text per refusal."""
     return t(f"error.{exc.code}", lang, detail=exc.detail)

@@ -29,7 +29,7 @@ from app.db import transaction
 from app.incidents.service import ServiceError
 from app.models import ProcessedEvent, utcnow
 from app.runtime import Runtime
-from app.slack import approval, commands, effects, followups, home, triage
+from app.slack import approval, commands, followups, home, triage, work
 from app.slack.common import Deps, channel_of, decode, incident_id_of, provide
 from app.slack.effects import SlackChat
 from app.slack.installs import WorkspaceClients, oauth_settings
@@ -93,11 +93,10 @@ def build_bolt_app(runtime: Runtime, client: AsyncWebClient | None = None) -> As
     bolt.middleware(in_their_room(runtime))
     bolt.middleware(deduplicate_events(runtime))
     bolt.middleware(provide(Deps(runtime.service, runtime.queue, settings)))
-    commands.register(bolt, runtime)
-    for module in (triage, approval, home, followups):
+    for module in (commands, triage, approval, home, followups):
         module.register(bolt)
     chat = SlackChat(settings, runtime.service, worker_client, clients)
-    effects.register(chat, runtime.service, runtime.queue, runtime.reactions)
+    work.register(chat, runtime.service, runtime.queue, runtime.reactions)
     runtime.closing(chat.close)
     return bolt
 

@@ -33,13 +33,12 @@ from app.rooms import texts
 from app.rooms.texts import (
     action_lines,
     answer_label,
-    badge,
     clock_lines,
     deadline_text,
+    home_row,
     prompt_done_label,
     prompt_texts,
     settled_line,
-    severity_label,
 )
 from app.triage import Question
 
@@ -409,20 +408,7 @@ def home_view(rows: Sequence[tuple[Incident, str | None]], lang: str, tz: str) -
     if not rows:
         blocks.append(section(t("home.none", lang)))
     for incident, deadline in rows[:45]:
-        blocks.append(
-            section(
-                t(
-                    "home.row",
-                    lang,
-                    key=incident.key,
-                    badge=badge(incident, lang),
-                    title=incident.title[:200],
-                    severity=severity_label(incident.severity, lang),
-                    next=format_time(deadline, lang, tz) if deadline else "—",
-                    channel=incident.channel_id or "",
-                )
-            )
-        )
+        blocks.append(section(home_row(incident, deadline, incident.channel_id or "", lang, tz)))
     return View(type="home", blocks=blocks)
 
 

@@ -10,9 +10,17 @@ from app.i18n import masked_notice, t
 from app.incidents.service import ServiceError
 from app.models import utcnow
 from app.rooms.texts import refusal
-from app.runtime import Runtime
 from app.slack import blocks as ui
-from app.slack.common import REPORT, channel_of, decode, guarded, incident_id_of, reply_later
+from app.slack.common import (
+    REPORT,
+    Deps,
+    channel_of,
+    decode,
+    deps_of,
+    guarded,
+    incident_id_of,
+    reply_later,
+)
 from app.triage import QUESTIONS
 
 
@@ -28,216 +36,239 @@ def scenario_named(name: str):  # type: ignore[no-untyped-def]
 ROOM_COMMANDS = {"note", "status", "close", "answer", "answers"}
 
 
-def register(bolt: AsyncApp, runtime: Runtime) -> None:
-    service, settings = runtime.service, runtime.settings
-    lang = settings.language
-
-    async def report(
-        ack: Any,
-        *,
-        title: str,
-        user: str,
-        team: str | None,
-        drill: bool,
-        source: dict[str, Any],
-        shortcut: bool = False,
-        separate: bool = False,
-    ) -> None:
-        """Records the report and acknowledges: one INSERT. The worker takes it from there
-        (effects.take_report): the incident and its room, or, in a report storm, the offer to
-        join the open incident it probably repeats."""
-        masked = await service.record_report(
-            REPORT,
-            title=title,
-            reporter_id=user,
-            platform="slack",
-            workspace_id=team,
-            is_drill=drill,
-            separate=separate,
-            source={**source, "shortcut": True} if shortcut else source,
-        )
-        if shortcut:  # a shortcut's ack shows nothing: the worker answers through response_url
-            await ack()
-        else:
-            await ack(
-                text=t("command.drill_recorded" if drill else "command.recorded", lang)
-                + masked_notice(masked.kinds, lang),
-                response_type="ephemeral",
-            )
-
-    @bolt.command("/leak")
-    @guarded
-    async def leak(ack: Any, command: dict[str, Any], context: Any) -> None:
-        text = (command.get("text") or "").strip()
-        word, _, rest = text.partition(" ")
-        word = word.lower()
-        if word in ("help", "ヘルプ", "?"):
-            await ack(text=t("command.help", lang), response_type="ephemeral")
-            return
-        if word in ROOM_COMMANDS:
-            await room_command(ack, command, word, rest.strip())
-            return
-        drill = word == "drill"
-        title = rest.strip() if drill else text
-        source = {
-            "channel_id": command.get("channel_id"),
-            "response_url": command.get("response_url"),
-        }
-        if drill and (scenario := scenario_named(title)) is not None:
-            # A built-in scenario: the bot reveals its facts in the room as the scenario says.
-            title, source["scenario"] = scenario.title.get(lang), scenario.id
-        await report(
-            ack,
-            title=title or t("shortcut.title", lang),
-            user=command["user_id"],
-            team=command.get("team_id"),
-            drill=drill,
-            source=source,
-        )
-
-    async def room_command(ack: Any, command: dict[str, Any], word: str, rest: str) -> None:
-        incident = await service.find_by_channel(command.get("channel_id", ""))
-        if incident is None:
-            await ack(text=t("command.not_in_room", lang), response_type="ephemeral")
-            return
-        ilang, user = incident.language, command["user_id"]
-        if word == "status":
-            snap = await service.snapshot(incident.id)
-            await ack(
-                blocks=ui.dump(ui.summary_blocks(snap, ilang, settings.timezone, utcnow())),
-                text=incident.key,
-                response_type="ephemeral",
-            )
-        elif word in ("answer", "answers"):
-            snap = await service.snapshot(incident.id)
-            await ack(
-                blocks=ui.dump(
-                    ui.answers_blocks(incident, QUESTIONS, snap.answers, ilang, settings.timezone)
-                ),
-                text=t("answers.title", ilang, key=incident.key),
-                response_type="ephemeral",
-            )
-        elif word == "note":
-            if not rest:
-                await ack(text=t("command.note_empty", ilang), response_type="ephemeral")
-                return
-            try:
-                masked = await service.add_note(incident.id, rest, user)
-            except ServiceError as exc:  # closed: the record is final
-                await ack(text=refusal(exc, ilang), response_type="ephemeral")
-                return
-            await ack(
-                text=t("command.note_added", ilang, key=incident.key)
-                + masked_notice(masked.kinds, ilang),
-                response_type="ephemeral",
-            )
-        elif word == "close":
-            if incident.status == "closed":
-                await ack(
-                    text=t("command.closed_already", ilang, key=incident.key),
-                    response_type="ephemeral",
-                )
-                return
-            await ack(
-                blocks=ui.dump(ui.close_confirm_blocks(incident, rest, ilang)),
-                text=t("command.close_confirm", ilang, key=incident.key),
-                response_type="ephemeral",
-            )
-
-    @bolt.action("close_confirm")
-    @guarded
-    async def close_confirm(
-        ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any
-    ) -> None:
-        data = decode(action.get("value"))
-        incident_id = incident_id_of(data)
+async def report(
+    ack: Any,
+    deps: Deps,
+    *,
+    title: str,
+    user: str,
+    team: str | None,
+    drill: bool,
+    source: dict[str, Any],
+    shortcut: bool = False,
+    separate: bool = False,
+) -> None:
+    """Records the report and acknowledges: one INSERT. The worker takes it from there
+    (effects.take_report): the incident and its room, or, in a report storm, the offer to
+    join the open incident it probably repeats."""
+    lang = deps.settings.language
+    masked = await deps.service.record_report(
+        REPORT,
+        title=title,
+        reporter_id=user,
+        platform="slack",
+        workspace_id=team,
+        is_drill=drill,
+        separate=separate,
+        source={**source, "shortcut": True} if shortcut else source,
+    )
+    if shortcut:  # a shortcut's ack shows nothing: the worker answers through response_url
         await ack()
-        if incident_id is None:
+    else:
+        await ack(
+            text=t("command.drill_recorded" if drill else "command.recorded", lang)
+            + masked_notice(masked.kinds, lang),
+            response_type="ephemeral",
+        )
+
+
+@guarded
+async def leak(ack: Any, command: dict[str, Any], context: Any) -> None:
+    deps = deps_of(context)
+    lang = deps.settings.language
+    text = (command.get("text") or "").strip()
+    word, _, rest = text.partition(" ")
+    word = word.lower()
+    if word in ("help", "ヘルプ", "?"):
+        await ack(text=t("command.help", lang), response_type="ephemeral")
+        return
+    if word in ROOM_COMMANDS:
+        await room_command(ack, deps, command, word, rest.strip())
+        return
+    drill = word == "drill"
+    title = rest.strip() if drill else text
+    source = {
+        "channel_id": command.get("channel_id"),
+        "response_url": command.get("response_url"),
+    }
+    if drill and (scenario := scenario_named(title)) is not None:
+        # A built-in scenario: the bot reveals its facts in the room as the scenario says.
+        title, source["scenario"] = scenario.title.get(lang), scenario.id
+    await report(
+        ack,
+        deps,
+        title=title or t("shortcut.title", lang),
+        user=command["user_id"],
+        team=command.get("team_id"),
+        drill=drill,
+        source=source,
+    )
+
+
+async def room_command(ack: Any, deps: Deps, command: dict[str, Any], word: str, rest: str) -> None:
+    service, settings, lang = deps.service, deps.settings, deps.settings.language
+    incident = await service.find_by_channel(command.get("channel_id", ""))
+    if incident is None:
+        await ack(text=t("command.not_in_room", lang), response_type="ephemeral")
+        return
+    ilang, user = incident.language, command["user_id"]
+    if word == "status":
+        snap = await service.snapshot(incident.id)
+        await ack(
+            blocks=ui.dump(ui.summary_blocks(snap, ilang, settings.timezone, utcnow())),
+            text=incident.key,
+            response_type="ephemeral",
+        )
+    elif word in ("answer", "answers"):
+        snap = await service.snapshot(incident.id)
+        await ack(
+            blocks=ui.dump(
+                ui.answers_blocks(incident, QUESTIONS, snap.answers, ilang, settings.timezone)
+            ),
+            text=t("answers.title", ilang, key=incident.key),
+            response_type="ephemeral",
+        )
+    elif word == "note":
+        if not rest:
+            await ack(text=t("command.note_empty", ilang), response_type="ephemeral")
             return
         try:
-            state = ((body.get("state") or {}).get("values") or {}).get("resolution") or {}
-            resolution = str((state.get("resolution") or {}).get("value") or "")
-            incident = await service.close(incident_id, body["user"]["id"], resolution)
-        except ServiceError:
+            masked = await service.add_note(incident.id, rest, user)
+        except ServiceError as exc:  # closed: the record is final
+            await ack(text=refusal(exc, ilang), response_type="ephemeral")
             return
-        await reply_later(
-            runtime.queue,
-            body.get("response_url"),
-            t("command.closing", incident.language, key=incident.key),
-            replace=True,
+        await ack(
+            text=t("command.note_added", ilang, key=incident.key)
+            + masked_notice(masked.kinds, ilang),
+            response_type="ephemeral",
+        )
+    elif word == "close":
+        if incident.status == "closed":
+            await ack(
+                text=t("command.closed_already", ilang, key=incident.key),
+                response_type="ephemeral",
+            )
+            return
+        await ack(
+            blocks=ui.dump(ui.close_confirm_blocks(incident, rest, ilang)),
+            text=t("command.close_confirm", ilang, key=incident.key),
+            response_type="ephemeral",
         )
 
-    @bolt.action("close_cancel")
-    async def close_cancel(ack: Any, body: dict[str, Any]) -> None:
+
+@guarded
+async def close_confirm(
+    ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any
+) -> None:
+    deps = deps_of(context)
+    data = decode(action.get("value"))
+    incident_id = incident_id_of(data)
+    await ack()
+    if incident_id is None:
+        return
+    # the resolution rides in the confirmation's input (Slack sends its state with the press)
+    state = ((body.get("state") or {}).get("values") or {}).get("resolution") or {}
+    resolution = str((state.get("resolution") or {}).get("value") or "")
+    try:
+        incident = await deps.service.close(incident_id, body["user"]["id"], resolution)
+    except ServiceError as exc:
+        text = refusal(exc, deps.settings.language)
+        await reply_later(deps.queue, body.get("response_url"), text, replace=True)
+        return
+    await reply_later(
+        deps.queue,
+        body.get("response_url"),
+        t("command.closing", incident.language, key=incident.key),
+        replace=True,
+    )
+
+
+async def close_cancel(ack: Any, body: dict[str, Any], context: Any) -> None:
+    deps = deps_of(context)
+    await ack()
+    await reply_later(deps.queue, body.get("response_url"), "👍", replace=True)
+
+
+@guarded
+async def storm_admit(ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any) -> None:
+    """Someone in the room lets a later reporter in (pressed in the room, or nothing)."""
+    deps = deps_of(context)
+    await ack()
+    data = decode(action.get("value"))
+    incident_id, user = incident_id_of(data), data.get("u")
+    if incident_id is None or not isinstance(user, str):
+        return
+    try:
+        incident = await deps.service.get(incident_id)
+        if incident.channel_id is None or incident.channel_id != channel_of(body):
+            return  # a press from outside the room is not the room's decision
+        await deps.service.admit(incident_id, user, body["user"]["id"])
+    except ServiceError:
+        return
+
+
+@guarded
+async def storm_separate(
+    ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any
+) -> None:
+    """ "Open a separate incident": only the reporter's own report, and only for them."""
+    deps = deps_of(context)
+    lang = deps.settings.language
+    data = decode(action.get("value"))
+    incident_id, seq = incident_id_of(data), data.get("s")
+    if incident_id is None or not isinstance(seq, int):
         await ack()
-        await reply_later(runtime.queue, body.get("response_url"), "👍", replace=True)
-
-    @bolt.action("storm_admit")
-    @guarded
-    async def storm_admit(
-        ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any
-    ) -> None:
-        """Someone in the room lets a later reporter in (pressed in the room, or nothing)."""
+        return
+    try:
+        earlier = await deps.service.similar_report(incident_id, seq, body["user"]["id"])
+    except ServiceError:
         await ack()
-        data = decode(action.get("value"))
-        incident_id, user = incident_id_of(data), data.get("u")
-        if incident_id is None or not isinstance(user, str):
-            return
-        try:
-            incident = await service.get(incident_id)
-            if incident.channel_id is None or incident.channel_id != channel_of(body):
-                return  # a press from outside the room is not the room's decision
-            await service.admit(incident_id, user, body["user"]["id"])
-        except ServiceError:
-            return
+        return
+    await report(
+        ack,
+        deps,
+        title=earlier.title or t("shortcut.title", lang),
+        user=body["user"]["id"],
+        team=(body.get("team") or {}).get("id"),
+        drill=False,
+        source={"response_url": body.get("response_url"), "link": earlier.source.get("link")},
+        shortcut=True,
+        separate=True,
+    )
 
-    @bolt.action("storm_separate")
-    @guarded
-    async def storm_separate(
-        ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any
-    ) -> None:
-        data = decode(action.get("value"))
-        incident_id, seq = incident_id_of(data), data.get("s")
-        if incident_id is None or not isinstance(seq, int):
-            await ack()
-            return
-        try:  # only the reporter's own words, and only for them
-            earlier = await service.similar_report(incident_id, seq, body["user"]["id"])
-        except ServiceError:
-            await ack()
-            return
-        await report(
-            ack,
-            title=earlier.title or t("shortcut.title", lang),
-            user=body["user"]["id"],
-            team=(body.get("team") or {}).get("id"),
-            drill=False,
-            source={"response_url": body.get("response_url"), "link": earlier.source.get("link")},
-            shortcut=True,
-            separate=True,
-        )
 
-    @bolt.shortcut("report_leak")
-    @guarded
-    async def report_message(ack: Any, body: dict[str, Any], context: Any) -> None:
-        message = body.get("message") or {}
-        channel = (body.get("channel") or {}).get("id", "")
-        domain = (body.get("team") or {}).get("domain", "app")
-        ts = str(message.get("ts", ""))
-        link = f"https://{domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}" if ts else ""
-        excerpt = " ".join(str(message.get("text", "")).split())[:150]
-        title = excerpt or t("shortcut.title", lang)
-        await report(
-            ack,
-            title=title,
-            user=body["user"]["id"],
-            team=(body.get("team") or {}).get("id"),
-            drill=False,
-            source={
-                "channel_id": channel,
-                "response_url": body.get("response_url"),
-                "permalink": t("shortcut.summary", lang, link=link) if link else None,
-                "link": link or None,
-            },
-            shortcut=True,
-        )
+@guarded
+async def report_message(ack: Any, body: dict[str, Any], context: Any) -> None:
+    deps = deps_of(context)
+    lang = deps.settings.language
+    message = body.get("message") or {}
+    channel = (body.get("channel") or {}).get("id", "")
+    domain = (body.get("team") or {}).get("domain", "app")
+    ts = str(message.get("ts", ""))
+    link = f"https://{domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}" if ts else ""
+    excerpt = " ".join(str(message.get("text", "")).split())[:150]
+    title = excerpt or t("shortcut.title", lang)
+    await report(
+        ack,
+        deps,
+        title=title,
+        user=body["user"]["id"],
+        team=(body.get("team") or {}).get("id"),
+        drill=False,
+        source={
+            "channel_id": channel,
+            "response_url": body.get("response_url"),
+            "permalink": t("shortcut.summary", lang, link=link) if link else None,
+            "link": link or None,
+        },
+        shortcut=True,
+    )
+
+
+def register(bolt: AsyncApp) -> None:
+    bolt.command("/leak")(leak)
+    bolt.action("close_confirm")(close_confirm)
+    bolt.action("close_cancel")(close_cancel)
+    bolt.action("storm_admit")(storm_admit)
+    bolt.action("storm_separate")(storm_separate)
+    bolt.shortcut("report_leak")(report_message)

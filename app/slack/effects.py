@@ -1,12 +1,12 @@
-"""Slack's side of a room: transport (the `Chat` port: post once, update, make the channel,
-invite, pin, topic) and the work that is Slack's alone (reports, ephemeral answers, App Home,
-the digest). What a room posts is decided in app/rooms."""
+"""Slack's transport for a room (the `Chat` port of app/rooms): send, find a message again after
+a crash, edit, make the private channel, invite, pin, topic — each call with the workspace's
+client, paced under Slack's limits, its errors mapped to the queue's Retry/Permanent. What a room
+posts is decided in app/rooms; Slack's own work rows are in work.py."""
 
 from __future__ import annotations
 
 import logging
 from contextvars import ContextVar
-from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -14,22 +14,17 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from app.i18n import masked_notice, storm_offer, t
-from app.incidents.reactions import Reactions
-from app.incidents.reports import Report
-from app.incidents.service import IncidentService, room_slug
-from app.models import Incident, utcnow
+from app.i18n import t
+from app.incidents.service import IncidentService
+from app.models import ChatMessage, Incident
+from app.rooms.names import room_names
 from app.rooms.ports import Handler
-from app.rooms.room import Room
 from app.settings import Settings
 from app.slack import blocks as ui
-from app.slack.common import REPORT, group_members, respond_spec
-from app.slack.followups import digest_blocks, digest_rows
+from app.slack.common import group_members
 from app.slack.installs import WorkspaceClients
 from app.slack.pacing import SLACK_LIMITS, Pacer
-from app.triage.clocks import next_deadline
-from app.work import followups as schedule
-from app.work.queue import Claimed, Defer, Permanent, Retry, WorkQueue, WorkSpec
+from app.work.queue import Claimed, Defer, Permanent, Retry
 
 log = logging.getLogger(__name__)
 
@@ -126,55 +121,39 @@ class SlackChat:
 
     # ----- posting once -----------------------------------------------------------------------
 
-    async def post(
+    def thread(self, room: str, thread: str | None) -> str | None:
+        return thread
+
+    async def send(
         self,
         item: Claimed,
         incident: Incident,
-        ref: str,
         message: Any,
         text: str,
         *,
-        thread: str | None = None,
-        payload: dict[str, Any] | None = None,
-    ) -> tuple[str | None, bool]:
-        """Posts the message for `ref` exactly once across workers; returns (ts, posted_now).
-
-        The ref is reserved in the database before posting, so two rows racing for it cannot
-        both post; a row retried after a crash looks for its message in the channel first.
-        """
+        thread: str | None,
+        meta: dict[str, Any],
+    ) -> str:
+        """chat.postMessage, paced per channel; `meta` rides along as the message's metadata,
+        which is how `find` recognises the message after a crash."""
         channel = incident.channel_id
-        assert channel is not None
-        known = await self.service.claim_message(incident.id, ref, channel, item.id, thread)
-        if known is not None:
-            return known.ts, False
-        if item.attempt > 1 and (
-            found := await self._find_posted(channel, incident.id, ref, thread)
-        ):
-            await self.service.save_message_ref(incident.id, ref, channel, found, thread)
-            return found, False
         await self.pacer.wait(f"post:{channel}", item.id)
         response = await self.client.chat_postMessage(
             channel=channel,
             text=text[:3000],
             blocks=ui.dump(message),
             thread_ts=thread,
-            metadata={
-                "event_type": METADATA_TYPE,
-                "event_payload": {"incident": incident.id, "ref": ref, **(payload or {})},
-            },
+            metadata={"event_type": METADATA_TYPE, "event_payload": meta},
             unfurl_links=False,
             unfurl_media=False,
         )
-        ts = response["ts"]
-        await self.service.save_message_ref(incident.id, ref, channel, ts, thread)
-        return ts, True
+        return str(response["ts"])
 
-    async def _find_posted(
-        self, channel: str, incident_id: int, ref: str, thread_ts: str | None
-    ) -> str | None:
-        if thread_ts:
+    async def find(self, incident: Incident, ref: str, thread: str | None) -> str | None:
+        channel = incident.channel_id
+        if thread:
             response = await self.client.conversations_replies(
-                channel=channel, ts=thread_ts, include_all_metadata=True, limit=200
+                channel=channel, ts=thread, include_all_metadata=True, limit=200
             )
         else:
             response = await self.client.conversations_history(
@@ -182,18 +161,14 @@ class SlackChat:
             )
         for message in response.get("messages", []):
             payload = (message.get("metadata") or {}).get("event_payload") or {}
-            if payload.get("incident") == incident_id and payload.get("ref") == ref:
-                return message["ts"]
+            if payload.get("incident") == incident.id and payload.get("ref") == ref:
+                return str(message["ts"])
         return None
 
-    async def update(self, incident: Incident, ref: str, message: Any, text: str) -> bool:
-        known = await self.service.message_ref(incident.id, ref)
-        if known is None or known.ts is None:
-            return False
+    async def edit(self, incident: Incident, posted: ChatMessage, message: Any, text: str) -> None:
         await self.client.chat_update(
-            channel=known.channel_id, ts=known.ts, text=text[:3000], blocks=ui.dump(message)
+            channel=posted.channel_id, ts=posted.ts, text=text[:3000], blocks=ui.dump(message)
         )
-        return True
 
     # ----- the room ---------------------------------------------------------------------------
 
@@ -227,19 +202,16 @@ class SlackChat:
             return await self.service.record_room(
                 incident.id, channel_id=found, channel_name=incident.channel_name
             )
-        prefix = "drill" if incident.is_drill else "leak"
-        day = incident.created_at.astimezone(self.settings.tz).strftime("%Y%m%d")
-        slug = room_slug(incident)
-        for _ in range(20):
+
+        async def paced() -> None:
             # Paced first: a storm's rooms wait their turn off the worker, their names unspent.
             try:
                 await self.pacer.wait("conversations.create", item.id)
             except Defer:
                 await self._tell_delayed(incident, item)
                 raise
-            number = await self.service.next_channel_number(day)
-            name = f"{prefix}-{day}-{number:03d}-{slug}"[:80].rstrip("-")
-            await self.service.reserve_room_name(incident.id, name)
+
+        async for name in room_names(self.service, incident, self.settings.tz, 80, paced):
             try:
                 response = await self.client.conversations_create(name=name, is_private=True)
             except SlackApiError as exc:
@@ -326,119 +298,3 @@ async def respond(response_url: str, text: str) -> None:
     """An ephemeral message through a command's response_url."""
     webhook = AsyncWebhookClient(response_url)
     await webhook.send(text=text, response_type="ephemeral", replace_original=False)
-
-
-class SlackWork:
-    """The work rows only Slack has: reports from the ack, response_url answers, App Home, the
-    digest."""
-
-    def __init__(self, chat: SlackChat, service: IncidentService, queue: WorkQueue) -> None:
-        self.chat, self.service, self.queue = chat, service, queue
-        self.settings = chat.settings
-
-    @property
-    def handlers(self) -> dict[str, Handler]:
-        return {
-            REPORT: self.take_report,
-            "slack.respond": self.respond,
-            "slack.publish_home": self.publish_home,
-            schedule.DIGEST: self.digest,
-        }
-
-    async def take_report(self, item: Claimed) -> None:
-        """A `/leak` the ack recorded: its incident is opened (the room follows), or the reporter
-        is offered the open incident it probably repeats."""
-        report = Report.from_payload(item.payload)
-        if report is None:  # taken by a run that lost its lease after committing
-            return
-        lang, response_url = self.settings.language, report.source.get("response_url")
-
-        def replies(incident: Incident, opened: bool) -> list[WorkSpec]:
-            if not response_url:
-                return []
-            if not opened:  # incident.timeline_seq is the report's `report.similar` event
-                blocks = ui.storm_blocks(incident.id, incident.timeline_seq, lang)
-                return [respond_spec(response_url, storm_offer(lang), blocks)]
-            if report.source.get("shortcut"):  # its ack showed nothing: say what happened
-                text = t("command.opened", lang, key=incident.key) + masked_notice(
-                    report.masked, lang
-                )
-                return [respond_spec(response_url, text)]
-            return []
-
-        await self.service.take_report(report, self.queue.fenced(item), replies)
-        self.queue.poke()  # the room's rows need not wait for the next tick
-
-    async def respond(self, item: Claimed) -> None:
-        payload = item.payload
-        webhook = AsyncWebhookClient(payload["response_url"])
-        response = await webhook.send(
-            text=payload["text"],
-            blocks=payload.get("blocks"),
-            response_type="ephemeral",
-            replace_original=payload.get("replace", False),
-        )
-        if response.status_code >= 500 or response.status_code == 429:
-            raise Retry(f"response_url answered {response.status_code}")
-
-    async def publish_home(self, item: Claimed) -> None:
-        """Lists open incidents whose private room the user is a member of."""
-        user, client = item.payload["user"], self.chat.client
-        rooms: set[str] = set()
-        cursor = None
-        while True:
-            response = await client.users_conversations(
-                user=user, types="private_channel", limit=200, cursor=cursor
-            )
-            rooms.update(c["id"] for c in response.get("channels", []))
-            cursor = (response.get("response_metadata") or {}).get("next_cursor")
-            if not cursor:
-                break
-        now = utcnow()
-        rows = [
-            (incident, verdict_deadline(verdict.data if verdict else None, now))
-            for incident, verdict in await self.service.open_incidents(item.payload.get("team"))
-            if incident.channel_id in rooms
-        ]
-        view = ui.home_view(rows, self.settings.language, self.settings.timezone)
-        await client.views_publish(user_id=user, view=view)
-
-    async def digest(self, item: Claimed) -> None:
-        """The morning digest of open incidents and their deadlines, once a day."""
-        channel = self.settings.digest_channel
-        if not channel:
-            raise Permanent("LEAKDESK_DIGEST_CHANNEL is not set")
-        ref, client = f"digest:{item.payload['day']}", self.chat.client
-        if item.attempt > 1:
-            history = await client.conversations_history(
-                channel=channel, include_all_metadata=True, limit=100
-            )
-            for message in history.get("messages", []):
-                payload = (message.get("metadata") or {}).get("event_payload") or {}
-                if payload.get("ref") == ref:
-                    return
-        rows = digest_rows(await self.service.open_incidents(), utcnow())
-        lang = self.settings.language
-        await client.chat_postMessage(
-            channel=channel,
-            text=t("followup.digest.title", lang, count=len(rows)),
-            blocks=ui.dump(digest_blocks(rows, lang, self.settings.timezone)),
-            metadata={"event_type": METADATA_TYPE, "event_payload": {"ref": ref}},
-            unfurl_links=False,
-        )
-
-
-def register(
-    chat: SlackChat, service: IncidentService, queue: WorkQueue, reactions: Reactions
-) -> Room:
-    """Slack's room (app.rooms) and Slack's own work, on the queue and the reactions."""
-    room = Room(chat, ui.BlockKit(), service, chat.settings)
-    room.register(queue, reactions)
-    for kind, handler in SlackWork(chat, service, queue).handlers.items():
-        queue.register(kind, chat.guard(handler))
-    return room
-
-
-def verdict_deadline(data: dict[str, Any] | None, now: datetime) -> str | None:
-    clock = next_deadline(data, now)
-    return clock.due.isoformat() if clock else None

@@ -16,7 +16,7 @@ from slack_sdk.models.views import View
 from app.i18n import format_time, t
 from app.incidents.service import ServiceError
 from app.models import Followup, Incident, Verdict
-from app.rooms.texts import refusal
+from app.rooms.texts import refusal, severity_label
 from app.slack import blocks as ui
 from app.slack.common import Deps, decode, deps_of, guarded, reply_later
 from app.work import followups as schedule
@@ -40,7 +40,7 @@ def digest_blocks(
                 lang,
                 key=incident.key,
                 title=incident.title,
-                severity=ui.severity_label(incident.severity, lang),
+                severity=severity_label(incident.severity, lang),
                 channel=incident.channel_id or "",
             )
         ]

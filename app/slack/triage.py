@@ -13,6 +13,7 @@ from app.rooms.texts import refusal
 from app.slack import blocks as ui
 from app.slack.common import decode, deps_of, guarded, incident_id_of, reply_later
 from app.triage import QUESTIONS, question
+from app.triage.typed import read_number_or_none
 
 FIELDS = {q.id for q in QUESTIONS}
 # Menus and number inputs are `answer:<field>`; each choice button is `answer:<field>:<n>`.
@@ -37,8 +38,7 @@ def answer_of(action: dict[str, Any], block_id: str) -> tuple[int | None, str | 
     if kind == "static_select":
         return incident_id, field, (action.get("selected_option") or {}).get("value")
     if kind == "number_input":
-        raw = str(action.get("value") or "").replace(",", "").strip()
-        return incident_id, field, int(raw) if raw.isdigit() and len(raw) <= 18 else None
+        return incident_id, field, read_number_or_none(str(action.get("value") or ""))
     return None, None, None
 
 

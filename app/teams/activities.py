@@ -17,10 +17,11 @@ from app.rooms.followups import VERBS as FOLLOWUP_VERBS
 from app.rooms.followups import settle
 from app.rooms.room import Room
 from app.rooms.texts import refusal
-from app.teams import cards
+from app.teams import cards, home
 from app.teams.effects import TeamsChat
 from app.teams.graph import Refused, aad_ids
 from app.triage import QUESTIONS, question
+from app.triage.typed import read_number_or_none
 from app.work.queue import Retry, WorkQueue, WorkSpec
 
 log = logging.getLogger(__name__)
@@ -143,6 +144,9 @@ class Activities:
         if word in ROOM_COMMANDS:
             await self.room_command(activity, word, rest)
             return
+        if word == "mine":
+            await self.my_incidents(activity)
+            return
         drill = word == "drill"
         await self.open_from(activity, title=rest if drill else text, drill=drill, source={})
 
@@ -182,6 +186,18 @@ class Activities:
         )
         await self.reply(activity, text)
         return incident
+
+    async def my_incidents(self, activity: dict[str, Any]) -> None:
+        """In a personal chat only: a channel would show confidential incidents to all in it."""
+        if not is_personal(activity):
+            await self.reply(activity, t("teams.mine.personal", self.lang))
+            return
+        payload = {
+            "user": actor_of(activity),
+            "service_url": activity.get("serviceUrl"),
+            "conversation": (activity.get("conversation") or {}).get("id"),
+        }
+        await self.queue.enqueue(WorkSpec(home.KIND, payload))
 
     async def offer_room(
         self, activity: dict[str, Any], incident: Incident, title: str, link: str | None
@@ -235,7 +251,7 @@ class Activities:
             try:
                 masked = await self.service.add_note(incident.id, rest, user)
             except ServiceError as exc:  # closed: the record is final
-                await self.reply(activity, self.refusal(exc, lang))
+                await self.reply(activity, refusal(exc, lang))
                 return
             text = t("command.note_added", lang, key=incident.key) + masked_notice(
                 masked.kinds, self.lang
@@ -327,7 +343,7 @@ class Activities:
                 await self.service.close(incident.id, user, str(data.get("r") or ""))
                 return text_response(t("command.closing", incident.language, key=incident.key))
         except ServiceError as exc:
-            return text_response(self.refusal(exc, incident.language))
+            return text_response(refusal(exc, incident.language))
         return text_response(t("error.not_found", self.lang))
 
     async def groups_of(self, user: str) -> list[str]:
@@ -342,9 +358,6 @@ class Activities:
         except (Refused, Retry, httpx.HTTPError) as exc:
             log.warning("could not read %s's groups from Graph: %s", user, exc)
             return []
-
-    def refusal(self, exc: ServiceError, lang: str) -> str:
-        return refusal(exc, lang)
 
     async def followup(self, incident: Incident, verb: str, data: dict[str, Any], user: str) -> str:
         """Done / Snooze / Not needed from a prompt card; returns what to tell the user."""
@@ -417,10 +430,8 @@ def answer_value(kind: str, data: dict[str, Any]) -> Any:
         items = raw if isinstance(raw, list) else str(raw).split(",")
         return [str(item).strip() for item in items if str(item).strip()] or None
     if kind == "number":
-        text = str(raw).replace(",", "").strip()
-        if text.endswith(".0"):
-            text = text[:-2]
-        return int(text) if text.isdigit() and len(text) <= 18 else None
+        text = str(raw).strip()
+        return read_number_or_none(text[:-2] if text.endswith(".0") else text)
     if kind == "bool":
         return {"true": True, "false": False}.get(str(raw).lower())
     return str(raw)

@@ -20,6 +20,7 @@ from app.settings import Settings
 from app.teams import effects
 from app.teams.activities import Activities
 from app.teams.effects import TeamsChat
+from app.teams.home import TeamsHome
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,7 @@ def attach_teams(app: FastAPI, runtime: Runtime) -> HttpServer:
     assert settings.teams_app_id is not None and settings.teams_app_password is not None
     chat = TeamsChat(settings, runtime.service)
     room = effects.register(chat, runtime.service, runtime.queue, runtime.reactions)
+    TeamsHome(runtime.service, settings, chat.microsoft).register(runtime.queue, chat.guard)
     runtime.closing(chat.close)
     activities = Activities(runtime.service, runtime.queue, chat, room)
 

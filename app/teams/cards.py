@@ -28,6 +28,7 @@ from app.rooms.texts import (
     action_lines,
     clock_lines,
     deadline_text,
+    home_row,
     prompt_done_label,
     prompt_texts,
     settled_line,
@@ -72,6 +73,28 @@ def execute(title: str, verb: str, data: dict[str, Any], **extra: Any) -> Execut
     return ExecuteAction(title=title[:75], verb=verb, data=data, **extra)
 
 
+def form(
+    title: str, inputs: list[Any], submit: str, verb: str, data: dict[str, Any]
+) -> ShowCardAction:
+    """A button that opens a small form under the card, sent back with Action.Execute."""
+    return ShowCardAction(
+        title=title,
+        card=AdaptiveCard(version=CARD_VERSION, body=inputs, actions=[execute(submit, verb, data)]),
+    )
+
+
+def long_text(input_id: str, label: str, error: str, value: str | None = None) -> TextInput:
+    """A required multi-line input (its error shows when it is sent empty)."""
+    return TextInput(
+        id=input_id,
+        label=label,
+        value=value,
+        is_multiline=True,
+        is_required=True,
+        error_message=error,
+    )
+
+
 def message_card(value: str) -> dict[str, Any]:
     return card([text(value)])
 
@@ -89,6 +112,21 @@ def summary_card(snap: Snapshot, lang: str, tz: str, now: datetime) -> dict[str,
     ]
     if source := incident.source.get("permalink"):
         body.append(text(str(source), is_subtle=True))
+    return card(body)
+
+
+def my_incidents_card(
+    rows: Sequence[tuple[Incident, datetime | None]], lang: str, tz: str
+) -> dict[str, Any]:
+    """App Home's counterpart: the open incidents whose room the person is in, each with its
+    severity and next deadline."""
+    body = [text(t("home.title", lang), size="Large", weight="Bolder")]
+    if not rows:
+        body.append(text(t("home.none", lang)))
+    for incident, due in rows[:45]:
+        row = home_row(incident, due, incident.channel_name or "", lang, tz)
+        body.append(text(row, separator=True))
+    body.append(text(t("teams.mine.help", lang), is_subtle=True))
     return card(body)
 
 
@@ -216,41 +254,33 @@ def statement_card(
         value = {"i": incident.id, "v": statement.version}
         actions = [
             execute(t("statement.approve", lang), "statement_approve", value, style="positive"),
-            ShowCardAction(
-                title=t("statement.edit", lang),
-                card=AdaptiveCard(
-                    version=CARD_VERSION,
-                    body=[
-                        TextInput(
-                            id=f"text_{code}",
-                            label=t(f"statement.edit_{code}", lang),
-                            value=statement.texts.get(code, ""),
-                            is_multiline=True,
-                            is_required=True,
-                            error_message=t("teams.edit_empty", lang),
-                        )
-                        for code in ("ja", "en")
-                    ],
-                    actions=[execute(t("statement.edit_save", lang), "statement_edit", value)],
-                ),
+            form(
+                t("statement.edit", lang),
+                [
+                    long_text(
+                        f"text_{code}",
+                        t(f"statement.edit_{code}", lang),
+                        t("teams.edit_empty", lang),
+                        statement.texts.get(code, ""),
+                    )
+                    for code in ("ja", "en")
+                ],
+                t("statement.edit_save", lang),
+                "statement_edit",
+                value,
             ),
-            ShowCardAction(
-                title=t("statement.request_changes", lang),
-                card=AdaptiveCard(
-                    version=CARD_VERSION,
-                    body=[
-                        TextInput(
-                            id="comment",
-                            label=t("statement.changes_label", lang),
-                            is_multiline=True,
-                            is_required=True,
-                            error_message=t("teams.comment_empty", lang),
-                        )
-                    ],
-                    actions=[
-                        execute(t("statement.send", lang), "statement_request_changes", value)
-                    ],
-                ),
+            form(
+                t("statement.request_changes", lang),
+                [
+                    long_text(
+                        "comment",
+                        t("statement.changes_label", lang),
+                        t("teams.comment_empty", lang),
+                    )
+                ],
+                t("statement.send", lang),
+                "statement_request_changes",
+                value,
             ),
         ]
     return card(body, actions)
@@ -309,26 +339,23 @@ def admission_card(incident: Incident, user: str, body: str, lang: str) -> dict[
 def prompt_card(row: Followup, incident: Incident, lang: str, tz: str) -> dict[str, Any]:
     title, body = prompt_texts(row, incident, lang, tz)
     value = {"i": incident.id, "f": row.id}
-    reason = AdaptiveCard(
-        version=CARD_VERSION,
-        body=[
-            TextInput(
-                id="reason",
-                label=t("followup.reason_label", lang),
-                is_multiline=True,
-                is_required=True,
-                error_message=t("followup.reason_label", lang),
-            )
-        ],
-        actions=[execute(t("followup.reason_submit", lang), "followup_not_needed", value)],
-    )
     return card(
         [text(title, weight="Bolder"), text(body)],
         [
             execute(prompt_done_label(row, lang), "followup_done", value, style="positive"),
             execute(t("followup.snooze_hour", lang), "followup_snooze", {**value, "h": 1}),
             execute(t("followup.snooze_day", lang), "followup_snooze", {**value, "h": 24}),
-            ShowCardAction(title=t("followup.not_needed", lang), card=reason),
+            form(
+                t("followup.not_needed", lang),
+                [
+                    long_text(
+                        "reason", t("followup.reason_label", lang), t("followup.reason_label", lang)
+                    )
+                ],
+                t("followup.reason_submit", lang),
+                "followup_not_needed",
+                value,
+            ),
         ],
     )
 

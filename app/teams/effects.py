@@ -9,8 +9,9 @@ import logging
 from typing import Any
 
 from app.incidents.reactions import Reactions
-from app.incidents.service import IncidentService, room_slug
-from app.models import Incident
+from app.incidents.service import IncidentService
+from app.models import ChatMessage, Incident
+from app.rooms.names import room_names
 from app.rooms.ports import Handler
 from app.rooms.room import Room
 from app.settings import Settings
@@ -72,43 +73,37 @@ class TeamsChat:
 
     # ----- posting once -----------------------------------------------------------------------
 
-    async def post(
+    def thread(self, room: str, thread: str | None) -> str | None:
+        return thread if is_channel(room) else None  # group chats do not thread
+
+    async def send(
         self,
         item: Claimed,
         incident: Incident,
-        ref: str,
         message_: Any,
         text: str,
         *,
-        thread: str | None = None,
-        payload: dict[str, Any] | None = None,
-    ) -> tuple[str | None, bool]:
+        thread: str | None,
+        meta: dict[str, Any],
+    ) -> str:
         room = incident.channel_id
-        assert room is not None
-        thread = thread if is_channel(room) else None
-        known = await self.service.claim_message(incident.id, ref, room, item.id, thread)
-        if known is not None:
-            return known.ts, False
-        conversation = f"{room};messageid={thread}" if thread else room
-        activity_id = await self.microsoft.send(
+        conversation = f"{room};messageid={thread}" if thread else str(room)
+        return await self.microsoft.send(
             service_url(incident), conversation, message(message_, text)
         )
-        await self.service.save_message_ref(incident.id, ref, room, activity_id, thread)
-        return activity_id, True
 
-    async def update(self, incident: Incident, ref: str, message_: Any, text: str) -> bool:
-        known = await self.service.message_ref(incident.id, ref)
-        if known is None or known.ts is None:
-            return False
+    async def find(self, incident: Incident, ref: str, thread: str | None) -> str | None:
+        return None  # the Bot Connector cannot read a conversation back
+
+    async def edit(self, incident: Incident, posted: ChatMessage, message_: Any, text: str) -> None:
         conversation = (
-            f"{known.channel_id};messageid={known.thread_ts}"
-            if known.thread_ts
-            else known.channel_id
+            f"{posted.channel_id};messageid={posted.thread_ts}"
+            if posted.thread_ts
+            else posted.channel_id
         )
         await self.microsoft.update(
-            service_url(incident), conversation, known.ts, message(message_, text)
+            service_url(incident), conversation, str(posted.ts), message(message_, text)
         )
-        return True
 
     async def reply(self, item: Claimed) -> None:
         """A message to where the user spoke (their chat with the bot, or the channel thread)."""
@@ -161,17 +156,11 @@ class TeamsChat:
         if team and incident.channel_name:
             if found := await self.microsoft.find_channel(team, incident.channel_name):
                 return await self._private_channel(incident, team, found, incident.channel_name)
-        prefix = "drill" if incident.is_drill else "leak"
-        day = incident.created_at.astimezone(self.settings.tz).strftime("%Y%m%d")
-        slug = room_slug(incident)
         people = self._people(incident)
         if not people:
             raise Permanent("no Azure AD user to put in the room (reporter, responders, leads)")
         owner = incident.reporter_id if incident.reporter_id in people else people[0]
-        for _ in range(20):
-            number = await self.service.next_channel_number(day)
-            name = f"{prefix}-{day}-{number:03d}-{slug}"[:CHANNEL_NAME_LIMIT].rstrip("-")
-            await self.service.reserve_room_name(incident.id, name)
+        async for name in room_names(self.service, incident, self.settings.tz, CHANNEL_NAME_LIMIT):
             if team is None:
                 return await self._group_chat(incident, name, people)
             try:

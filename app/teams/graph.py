@@ -152,13 +152,25 @@ class Microsoft:
         }
         return str((await self._call("POST", self._graph("chats"), GRAPH_SCOPE, body))["id"])
 
+    def _members_path(self, team: str | None, room: str) -> str:
+        """A private channel's members (in `team`), or a group chat's."""
+        if team and room.endswith("@thread.tacv2"):
+            return f"teams/{team}/channels/{quote(room, safe='')}/members"
+        return f"chats/{quote(room, safe='')}/members"
+
+    async def room_members(self, team: str | None, room: str) -> set[str]:
+        """The Azure AD object ids of a room's members, every page."""
+        url: str | None = self._graph(self._members_path(team, room))
+        found: set[str] = set()
+        while url:
+            page = await self._call("GET", url, GRAPH_SCOPE)
+            found.update(str(m["userId"]) for m in page.get("value", []) if m.get("userId"))
+            url = page.get("@odata.nextLink")
+        return found
+
     async def add_member(self, team: str | None, room: str, user: str) -> None:
         """Adds one person to a private channel of `team`, or to a group chat."""
-        where = (
-            f"teams/{team}/channels/{quote(room, safe='')}/members"
-            if team and room.endswith("@thread.tacv2")
-            else f"chats/{quote(room, safe='')}/members"
-        )
+        where = self._members_path(team, room)
         try:
             await self._call(
                 "POST", self._graph(where), GRAPH_SCOPE, self._members([user], None)[0]

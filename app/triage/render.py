@@ -60,11 +60,16 @@ RECOMMEND = {
 }
 
 
-def format_text(verdict: Verdict, lang: str, policy: Policy | None = None) -> str:
-    """The verdict in `lang` ("ja" or "en"), followed by the same in the other language."""
+def format_text(
+    verdict: Verdict, lang: str, policy: Policy | None = None, *, both: bool = True
+) -> str:
+    """The verdict in `lang` ("ja" or "en"), followed by the same in the other language
+    unless `both` is false."""
     primary = "en" if lang == "en" else "ja"
     other = "ja" if primary == "en" else "en"
     policy = policy or default_policy()
+    if not both:
+        return _block(verdict, primary, policy)
     rule = "-" * 72
     parts = [_block(verdict, primary, policy), "", rule, HEADINGS["other"].get(other), rule, ""]
     return "\n".join([*parts, _block(verdict, other, policy)])

@@ -145,9 +145,11 @@ def test_an_answers_file_runs_without_prompts(drill, database_url: str, tmp_path
 
 
 def test_the_interactive_drill_asks_the_question_bank(drill, database_url: str) -> None:  # type: ignore[no-untyped-def]
-    # data_categories: 5 = contact; count 300; regions 1 = JP; encryption 1 = none; mode 5 = misdelivery;
-    # then Enter (unknown) for everything else.
-    output = drill("drill", "--lang", "en", input="5\n300\n1\n1\n5\n" + "\n" * 20)
+    # Summary, discovery time (Enter = now), then data_categories: 5 = contact; count 300;
+    # regions 1 = JP; encryption 1 = none; mode 5 = misdelivery; Enter (unknown) for the rest.
+    output = drill(
+        "drill", "--lang", "en", input="CSV to the wrong address\n\n5\n300\n1\n1\n5\n" + "\n" * 20
+    )
     assert "What kinds of data leaked" in output
     assert "Count people, not records" in output  # each question comes with its help text
     ((incident, verdict, broken),) = incidents(database_url)
@@ -185,7 +187,7 @@ def test_the_after_action_report_is_on_the_ops_page_too(drill, database_url: str
                 login = await http.get("/login")
                 csrf = login.text.split('name="csrf" value="')[1].split('"')[0]
                 await http.post("/login", data={"csrf": csrf, "next": "/", "token": "t" * 32})
-                report = await http.get(f"/incidents/{incident.id}/report")
+                report = await http.get(f"/incidents/{incident.id}/report?lang=en")
                 return anonymous.status_code, report.text, report.status_code
         finally:
             await runtime.close()

@@ -266,6 +266,12 @@ class FakeTeams:
             )
             if room is None:
                 return 404, {"error": {"code": "NotFound", "message": "room"}}, {}
+            if call.method == "GET":  # one page of conversationMember objects
+                members = [
+                    {"@odata.type": "#microsoft.graph.aadUserConversationMember", "userId": m}
+                    for m in room["members"]
+                ]
+                return 200, {"value": members}, {}
             user = _member_id(body)
             if user in room["members"]:
                 return 409, {"error": {"code": "Conflict", "message": "member"}}, {}

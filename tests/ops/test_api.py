@@ -186,7 +186,7 @@ async def test_unknown_incidents_are_404(client: httpx.AsyncClient, path: str) -
         "/api/v1/incidents/abc",
         "/api/v1/incidents/0",
         "/api/v1/incidents/99999999999999999999999",
-        "/api/v1/incidents/1/export?format=pdf",
+        "/api/v1/incidents/1/export?format=docx",
     ],
 )
 async def test_bad_parameters_are_422(

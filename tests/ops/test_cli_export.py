@@ -47,5 +47,5 @@ async def test_export_refuses_unknown_incidents_and_formats(
     env = {"DATABASE_URL": database_url}
     missing = leakdesk("export", "LEAK-1999-0001", env=env, cwd=tmp_path)
     assert missing.returncode == 2 and "no incident LEAK-1999-0001" in missing.stderr
-    bad = leakdesk("export", incident.key, "--format", "pdf", env=env, cwd=tmp_path)
+    bad = leakdesk("export", incident.key, "--format", "docx", env=env, cwd=tmp_path)
     assert bad.returncode == 2 and "--format must be one of" in bad.stderr

@@ -32,7 +32,7 @@ async def test_incident_page_shows_verdict_clocks_statements_and_timeline(
     await runtime.service.approve(incident.id, 1, "U0LEAD1")
     await sign_in(client)
     page = (await client.get(f"/incidents/{incident.id}?lang=en")).text
-    assert f'<span class="badge {incident.severity}">{incident.severity}</span>' in page
+    assert f'<span class="badge {incident.severity}">{incident.severity} ' in page  # SEV2 high
     assert "Hash chain verifies" in page
     assert "APPI final report" in page
     assert "Version 1" in page and "U0LEAD1" in page
@@ -40,7 +40,7 @@ async def test_incident_page_shows_verdict_clocks_statements_and_timeline(
     assert page.count("<tr><td>") >= len(events)
     for event in events:
         assert f"<code>{event.kind}</code>" in page
-    assert f"/api/v1/incidents/{incident.id}/export?format=ppc" in page
+    assert f"/api/v1/incidents/{incident.key}/export?format=ppc" in page
 
 
 async def test_the_chosen_language_is_remembered(
@@ -81,7 +81,7 @@ async def test_incident_page_draws_events_against_the_deadlines(
     page = (await client.get(f"/incidents/{incident.id}?lang=en")).text
     svg = page[page.index('<svg id="deadline-chart"') : page.index("</svg>")]
     assert svg.count('<circle class="event"') == len(await runtime.service.timeline(incident.id))
-    assert svg.count('<line class="deadline') == 4  # APPI target, latest, final; GDPR
+    assert svg.count('<path class="clock') == 4  # APPI target, latest, final; GDPR
     assert "APPI final report" in svg
 
 
@@ -109,8 +109,9 @@ async def test_incident_page_lists_the_follow_ups(
     planned = await runtime.service.followups(incident.id)
     await sign_in(client)
     page = (await client.get(f"/incidents/{incident.id}")).text
-    for row in planned:
-        assert f'<span class="muted">{row.key}</span>' in page
+    for row in planned:  # what each prompt is about, in words; the internal key only on hover
+        assert f'<td title="{row.key}">' in page
+    assert "状況確認" in page and "status:" not in page.split('<td title="')[1].split("</td>")[0]
 
 
 async def test_the_login_page_language_carries_into_the_session(

@@ -9,8 +9,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from app.incidents.service import IncidentService
+from app.incidents.service import IncidentService, ServiceError
 from app.models import utcnow
+from app.rooms.texts import refusal
+from app.teams.cards import md
 from app.work.queue import WorkQueue
 from tests.followups.test_slack_prompts import run_at
 from tests.slack.conftest import Slack, fake_slack, slack  # noqa: F401 - fixtures
@@ -146,3 +148,32 @@ async def test_every_teams_card_of_a_changed_verdict_is_valid(
     cards = sent_cards(teams)
     assert any("redraft" in str(c["card"]) for c in cards)
     assert validate(cards, tmp_path)["problems"] == []
+
+
+async def test_a_refusal_reads_the_same_on_both_platforms(
+    slack: Slack,  # noqa: F811 - the fixture's name
+    teams: Teams,  # noqa: F811 - the fixture's name
+) -> None:
+    """Someone who is not a PR lead presses Approve: both platforms tell them in the same words
+    (the room layer's `error.not_pr_lead`), never the code."""
+    await slack.command(TITLE)
+    await slack.work()
+    for field, value in ANSWERS[:5]:
+        await slack.answer(field, str(value) if isinstance(value, int) else value)
+        await slack.work()
+    await slack.press("statement", "statement_approve", user="U0RESP1")
+    await slack.work()
+    (told_in_slack,) = [e["text"] for e in slack.fake.ephemerals(user="U0RESP1")][-1:]
+
+    await teams.say(f"leak {TITLE}")
+    await teams.work()
+    for field, value in ANSWERS[:5]:
+        await teams.answer(field, value)
+        await teams.work()
+    response = await teams.press("statement", "statement_approve", user=RESPONDER)
+    told_in_teams = response.json()["value"]
+
+    expected = refusal(ServiceError("not_pr_lead"), "en")
+    assert told_in_slack == expected
+    assert told_in_teams == md(expected)
+    assert "not_pr_lead" not in told_in_slack + told_in_teams
