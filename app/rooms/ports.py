@@ -101,8 +101,8 @@ class Renderer(Protocol):
 
     def redraft_offer(self, incident: Incident, lang: str) -> Any: ...
 
-    def admission(self, incident: Incident, user: str, text: str, lang: str) -> Any:
-        """`text` with a button that lets `user` into the room (ids only in its value)."""
+    def admission(self, incident: Incident, user: str, body: str, lang: str) -> Any:
+        """`body` with a button that lets `user` into the room (ids only in its value)."""
         ...
 
     def statement(

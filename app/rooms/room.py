@@ -204,7 +204,7 @@ class Room:
         report = await self.service.similar_report(incident.id, seq, user)
         text = t("storm.admit_request", incident.language, user=user, report=report.title)
         message = self.render.admission(incident, user, text, incident.language)
-        await self.chat.post(item, incident, f"admit:{seq}", message, text)
+        await self.post_once(item, incident, f"admit:{seq}", message, text)
 
     async def drill_reveal(self, item: Claimed) -> None:
         """Posts the next facts of a drill scenario in its room, when the scenario says."""

@@ -425,10 +425,10 @@ def storm_blocks(incident_id: int, seq: int, lang: str) -> list[Block]:
     ]
 
 
-def admission_blocks(incident: Incident, user: str, text: str, lang: str) -> list[Block]:
+def admission_blocks(incident: Incident, user: str, body: str, lang: str) -> list[Block]:
     return [
         SectionBlock(
-            text=mrkdwn(text[:SECTION_LIMIT]),
+            text=mrkdwn(body[:SECTION_LIMIT]),
             accessory=button(
                 t("storm.admit", lang), "storm_admit", {"i": incident.id, "u": user}, "primary"
             ),
