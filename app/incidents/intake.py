@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Update, bindparam, func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.incidents.errors import NotFound, ServiceError
@@ -18,7 +19,15 @@ from app.incidents.reports import Report
 from app.incidents.similarity import WINDOW as STORM_WINDOW
 from app.incidents.similarity import Candidate, CandidateCache, same_leak
 from app.incidents.timeline import GENESIS
-from app.models import Incident, IncidentStatus, TimelineEvent, WorkItem, WorkStatus
+from app.models import (
+    Incident,
+    IncidentStatus,
+    ProcessedEvent,
+    TimelineEvent,
+    WorkItem,
+    WorkStatus,
+)
+from app.vocabulary import EventKind
 from app.work.queue import WorkSpec, add_work
 
 
@@ -187,7 +196,7 @@ class Intake:
         if report.masked:
             data["masked"] = list(report.masked)
         # The first event is chained before the row is written: one INSERT, no UPDATE.
-        opened = self.ledger.chain(incident, "incident.opened", report.reporter, data, now)
+        opened = self.ledger.chain(incident, EventKind.INCIDENT_OPENED, report.reporter, data, now)
         session.add(incident)
         await session.flush()
         await self.ledger.record(session, incident, opened)
@@ -243,6 +252,23 @@ class Intake:
         found = same_leak(title, link, candidates, now, window=STORM_WINDOW)
         return found.incident_id if found else None
 
+    async def was_delivered(self, event_id: str) -> bool:
+        """Whether `first_delivery` has recorded this id (an ended ops session, say)."""
+        async with self.ledger.reads() as session:
+            return await session.get(ProcessedEvent, event_id[:128]) is not None
+
+    async def first_delivery(self, event_id: str) -> bool:
+        """Records a platform's delivery id (Slack retries an event up to three times): True the
+        first time, False for a retry of one already handled."""
+        try:
+            async with self.ledger.write() as session:
+                session.add(
+                    ProcessedEvent(event_id=event_id[:128], received_at=self.ledger.clock())
+                )
+        except IntegrityError:
+            return False
+        return True
+
     async def _similar_report(
         self, session: AsyncSession, incident: Incident, report: Report, now: datetime
     ) -> int:
@@ -251,7 +277,7 @@ class Intake:
         event = await self.ledger.append(
             session,
             incident,
-            "report.similar",
+            EventKind.REPORT_SIMILAR,
             report.reporter,
             {
                 "reporter": report.reporter,
@@ -291,7 +317,7 @@ class Intake:
                     select(TimelineEvent).where(
                         TimelineEvent.incident_id == incident_id,
                         TimelineEvent.seq == seq,
-                        TimelineEvent.kind == "report.similar",
+                        TimelineEvent.kind == EventKind.REPORT_SIMILAR,
                     )
                 )
             ).scalar_one_or_none()
@@ -330,7 +356,7 @@ class Intake:
             await self.ledger.append(
                 session,
                 incident,
-                "reporter.joined",
+                EventKind.REPORTER_JOINED,
                 actor,
                 {"user": user, "admitted_by": actor, "report": theirs[-1].get("report", "")},
             )

@@ -12,6 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.incidents.crypto import vault
 from app.incidents.ledger import Ledger, dialect
 from app.models import ChatMessage, Incident
+from app.vocabulary import EventKind
 
 
 class Messages:
@@ -42,7 +43,7 @@ class Messages:
             await self.ledger.append(
                 session,
                 incident,
-                "room.created",
+                EventKind.ROOM_CREATED,
                 actor,
                 {"channel_id": channel_id, "channel_name": channel_name},
             )

@@ -14,11 +14,7 @@ from urllib.parse import quote
 from fastapi import Depends, HTTPException, Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from pydantic import SecretStr
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from app.db import transaction
-from app.models import ApiToken, ProcessedEvent, utcnow
 from app.settings import Settings
 
 SESSION_COOKIE = "leakdesk_ops"
@@ -124,11 +120,7 @@ async def end_session(request: Request, session: dict[str, Any]) -> None:
     sid = session.get("sid")
     if not isinstance(sid, str) or not sid:
         return
-    try:
-        async with transaction(request.app.state.runtime.sessions) as db:
-            db.add(ProcessedEvent(event_id=_ended_key(sid), received_at=utcnow()))
-    except IntegrityError:
-        pass  # signed out twice
+    await request.app.state.runtime.service.first_delivery(_ended_key(sid))
 
 
 async def live_session_principal(request: Request) -> Principal | None:
@@ -140,9 +132,8 @@ async def live_session_principal(request: Request) -> Principal | None:
     sid = session.get("sid")
     if not isinstance(sid, str) or not sid:
         return None  # a session from before sign-out could end one: sign in again
-    async with request.app.state.runtime.sessions() as db:
-        ended = await db.get(ProcessedEvent, _ended_key(sid))
-    return None if ended is not None else principal
+    ended = await request.app.state.runtime.service.was_delivered(_ended_key(sid))
+    return None if ended else principal
 
 
 class Throttle:
@@ -259,15 +250,7 @@ class KeyboardSignIn:
 async def _token_principal(request: Request, token: str) -> Principal | None:
     if check_ops_token(settings_of(request), token):
         return Principal(OPS_TOKEN_USER)
-    sessions = request.app.state.runtime.sessions
-    async with sessions() as session:
-        row = (
-            await session.execute(
-                select(ApiToken).where(
-                    ApiToken.digest == token_digest(token), ApiToken.revoked_at.is_(None)
-                )
-            )
-        ).scalar_one_or_none()
+    row = await request.app.state.runtime.service.api_token(token_digest(token))
     return Principal(f"token:{row.name}", row.workspace_id) if row else None
 
 

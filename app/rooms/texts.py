@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from app.i18n import format_time, t
+from app.incidents.deadlines import next_deadline
 from app.incidents.service import ServiceError, Snapshot
 from app.models import Followup, Incident, Statement
 from app.triage import Question
-from app.triage.clocks import next_deadline
 
 # Which statement events count as a draft in the close summary.
 DRAFT_EVENTS = ("statement.drafted", "statement.edited")
@@ -81,20 +81,20 @@ def summary_fields(incident: Incident, lang: str, tz: str) -> str:
     )
 
 
-def deadline_text(verdict_data: dict[str, Any] | None, lang: str, tz: str, now: datetime) -> str:
-    """The next legal deadline ahead, as a line for a room's summary."""
-    clock = next_deadline(verdict_data, now)
+def deadline_text(snap: Snapshot, lang: str, tz: str) -> str:
+    """The next legal deadline (overdue ones included), as a line for a room's summary."""
+    clock = next_deadline(snap.incident, snap.verdict.data if snap.verdict else None)
     if clock is None:
         return t("room.summary.no_deadline", lang)
     label = t(f"followup.deadline.{clock.name}", lang)
     return t("room.summary.next", lang, label=label, due=format_time(clock.due, lang, tz))
 
 
-def topic(snap: Snapshot, lang: str, tz: str, now: datetime) -> str:
+def topic(snap: Snapshot, lang: str, tz: str) -> str:
     incident = snap.incident
     if incident.status == "closed":
         return t("room.topic_closed", lang, badge=badge(incident, lang), key=incident.key)
-    clock = next_deadline(snap.verdict.data if snap.verdict else None, now)
+    clock = next_deadline(incident, snap.verdict.data if snap.verdict else None)
     upcoming = (
         f"{t(f'followup.deadline.{clock.name}', lang)} {format_time(clock.due, lang, tz)}"
         if clock
@@ -128,9 +128,14 @@ def closed_summary(incident: Incident, counts: dict[str, int], actor: str, lang:
 # ----- questions ---------------------------------------------------------------------------------
 
 
-def question_header(incident: Incident, question: Question, number: int, lang: str) -> str:
-    header = t(
-        "question.header", lang, n=number, section=t(f"question.section.{question.section}", lang)
+def question_header(
+    incident: Incident, question: Question, number: int, lang: str, total: int | None = None
+) -> str:
+    section = t(f"question.section.{question.section}", lang)
+    header = (
+        t("question.progress", lang, n=number, total=total, section=section)
+        if total
+        else t("question.header", lang, n=number, section=section)
     )
     return f"{badge(incident, lang)}{incident.key} · {header}"
 
@@ -160,38 +165,8 @@ def verdict_title(incident: Incident, version: int, severity: str | None, lang: 
     )
 
 
-def verdict_state(data: dict[str, Any], lang: str) -> str:
-    return t("verdict.provisional" if data.get("open_questions") else "verdict.final", lang)
-
-
-def verdict_changed(before: str | None, after: str | None, version: int, lang: str) -> str:
-    return t(
-        "verdict.changed",
-        lang,
-        before=severity_label(before, lang),
-        after=severity_label(after, lang),
-        version=version,
-    )
-
-
-def policy_line(data: dict[str, Any]) -> str:
-    return f"policy {data.get('policy_version')} · rules {', '.join(data.get('rules', []))}"
-
-
-def reason_lines(data: dict[str, Any], lang: str) -> str:
-    return "\n".join(reason_line(r, lang) for r in data.get("reasons", []))
-
-
 def open_question_lines(data: dict[str, Any], lang: str) -> str:
     return "\n".join(f"• {q[lang]}" for q in data.get("open_questions") or [])
-
-
-def reason_line(reason: dict[str, Any], lang: str) -> str:
-    """`S2-a` and the reason's text, without repeating the id when the text starts with it."""
-    text = str(reason[lang])
-    for separator in (":", "："):
-        text = text.removeprefix(f"{reason['rule']}{separator}").strip()
-    return f"• `{reason['rule']}` {text}"
 
 
 def clock_lines(data: dict[str, Any], lang: str, tz: str) -> str:
@@ -227,23 +202,6 @@ def clock_lines(data: dict[str, Any], lang: str, tz: str) -> str:
     elif gdpr.get("relevant") == "unknown":
         lines.append(t("verdict.gdpr.unknown", lang))
     return "\n".join(lines)
-
-
-def action_lines(data: dict[str, Any], lang: str) -> str:
-    actions = data["actions"]
-    lines = [
-        t(f"verdict.action.{name}", lang)
-        for name in (
-            "press_conference",
-            "rapid_public_disclosure",
-            "timely_disclosure_review",
-            "notify_principal",
-        )
-        if actions.get(name)
-    ]
-    if actions.get("coordinate_with_police") in ("yes", "consult"):
-        lines.insert(0, t(f"verdict.action.police.{actions['coordinate_with_police']}", lang))
-    return "\n".join(f"• {line}" for line in lines) or f"• {t('verdict.action.none', lang)}"
 
 
 # ----- statements --------------------------------------------------------------------------------

@@ -23,11 +23,8 @@ from slack_bolt.logger.messages import (
 from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from app.db import transaction
 from app.incidents.service import ServiceError
-from app.models import ProcessedEvent, utcnow
 from app.runtime import Runtime
 from app.slack import approval, commands, followups, home, triage, work
 from app.slack.common import Deps, channel_of, decode, incident_id_of, provide
@@ -190,10 +187,7 @@ def deduplicate_events(runtime: Runtime) -> Any:
     async def dedupe(body: dict[str, Any], next: Any) -> Any:  # noqa: A002
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if event_id:
-            try:
-                async with transaction(runtime.sessions) as session:
-                    session.add(ProcessedEvent(event_id=str(event_id)[:128], received_at=utcnow()))
-            except IntegrityError:
+            if not await runtime.service.first_delivery(str(event_id)):
                 return BoltResponse(status=200, body="")
         return await next()
 
@@ -201,9 +195,8 @@ def deduplicate_events(runtime: Runtime) -> Any:
 
 
 OBJECT_FIELDS = ("user", "team", "channel", "view", "message", "container", "enterprise", "event")
-STALE_SECONDS = (
-    5 * 60
-)  # Slack's replay window (docs.slack.dev/authentication/verifying-requests-from-slack)
+# Slack's replay window (docs.slack.dev/authentication/verifying-requests-from-slack)
+STALE_SECONDS = 5 * 60
 _BOLT_REFUSAL = {"error": "invalid request"}
 
 
@@ -237,13 +230,10 @@ async def first_time(runtime: Runtime, headers: Any) -> bool:
     """Records the request's signature; False when it was seen before (a replay)."""
     signature = str(headers.get("x-slack-signature") or "")[:120]
     try:
-        async with transaction(runtime.sessions) as session:
-            session.add(ProcessedEvent(event_id=f"sig:{signature}", received_at=utcnow()))
-    except IntegrityError:
-        return False
-    except (DBAPIError, OSError):
-        return True  # the database is down: the listener says "try again" (app.slack.common)
-    return True
+        return await runtime.service.first_delivery(f"sig:{signature}")
+    except Exception as exc:  # the database is down (whatever its driver raises):
+        log.warning("could not record a command's signature: %s", type(exc).__name__)
+        return True  # the listener says "try again" (app.slack.common)
 
 
 def malformed(body: bytes) -> str | None:
