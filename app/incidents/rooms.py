@@ -62,7 +62,8 @@ def register_room_reactions(reactions: Reactions, platform: str) -> None:
     @reactions.on(EventKind.REPORT_SIMILAR, platform=platform)
     def _similar(event: Event) -> list[WorkSpec]:
         # The room decides who joins: its people are asked to let the later reporter in.
-        return [work("admit_request", user=event.data["reporter"], seq=event.incident.timeline_seq)]
+        seq = event.incident.timeline_seq
+        return [work(WorkKind.ADMIT_REQUEST, user=event.data["reporter"], seq=seq)]
 
     @reactions.on(EventKind.REPORTER_JOINED, platform=platform)
     def _joined(event: Event) -> list[WorkSpec]:

@@ -13,11 +13,11 @@ async def test_only_a_pr_lead_may_redraft(slack: Slack) -> None:
     await open_with_verdict(slack)
     await slack.answer("affected_count", "5000")
     await slack.work()
-    await slack.press("redraft_offer:2", "redraft", user="U0RESP1")  # a responder, not a lead
+    await slack.press("verdict_change:2", "redraft", user="U0RESP1")  # a responder, not a lead
     await slack.work()
     statement = await slack.runtime.service.latest_statement(slack.room_incident_id())
     assert statement is not None and statement.version == 1
-    await slack.press("redraft_offer:2", "redraft", user="U0LEAD1")
+    await slack.press("verdict_change:2", "redraft", user="U0LEAD1")
     await slack.work()
     statement = await slack.runtime.service.latest_statement(slack.room_incident_id())
     assert statement is not None and statement.version == 2
