@@ -1,4 +1,7 @@
-"""The `leakdesk` command: each subcommand is a thin call into the rooms of the app."""
+"""The `leakdesk` command: each subcommand is a thin call into the rooms of the app.
+
+Long because every command's options and help text live in its signature (Typer reads them
+there); the work each one does is a call into the service, triage or statements."""
 
 from __future__ import annotations
 
@@ -254,7 +257,6 @@ def verify(
 @cli.command("rotate-keys")
 def rotate_keys() -> None:
     """Re-encrypt stored free text with the first key of LEAKDESK_ENCRYPTION_KEY."""
-    from app.incidents.crypto import reseal_all
 
     config = settings()
     if config.encryption_key is None:
@@ -262,7 +264,7 @@ def rotate_keys() -> None:
 
     async def go() -> int:
         async with opened(config) as runtime:
-            return await reseal_all(runtime.sessions)
+            return await runtime.service.reseal()
 
     typer.echo(f"re-encrypted {run(go(), config.database_url)} rows with the newest key")
 
@@ -682,8 +684,6 @@ def token_create(
     """Create an API token and print it once (only its digest is stored)."""
     import secrets
 
-    from app.db import transaction
-    from app.models import ApiToken, utcnow
     from app.ops.auth import token_digest
 
     config = settings()
@@ -691,15 +691,7 @@ def token_create(
 
     async def go() -> None:
         async with opened(config) as runtime:
-            async with transaction(runtime.sessions) as session:
-                session.add(
-                    ApiToken(
-                        name=name,
-                        digest=token_digest(token),
-                        workspace_id=workspace,
-                        created_at=utcnow(),
-                    )
-                )
+            await runtime.service.create_api_token(name, token_digest(token), workspace)
 
     run(go(), config.database_url)
     typer.echo(token)
@@ -710,22 +702,12 @@ def token_revoke(
     name: Annotated[str, typer.Argument(metavar="NAME", help="The name given at creation.")],
 ) -> None:
     """Revoke every token with this name."""
-    from sqlalchemy import update
-
-    from app.db import transaction
-    from app.models import ApiToken, utcnow
 
     config = settings()
 
     async def go() -> int:
         async with opened(config) as runtime:
-            async with transaction(runtime.sessions) as session:
-                result = await session.execute(
-                    update(ApiToken)
-                    .where(ApiToken.name == name, ApiToken.revoked_at.is_(None))
-                    .values(revoked_at=utcnow())
-                )
-                return int(result.rowcount)
+            return await runtime.service.revoke_api_tokens(name)
 
     count = run(go(), config.database_url)
     if not count:

@@ -20,6 +20,7 @@ from app.ops import apidocs as ops_apidocs
 from app.ops import pages as ops_pages
 from app.runtime import Runtime, build_runtime
 from app.settings import Settings, load_settings
+from app.slack.signin import SlackSignIn
 from app.work.scheduler import schedule_digest, start_scheduler
 from app.work.wake import Notifier, listen
 
@@ -110,6 +111,7 @@ def create_app(
     )
     app.state.runtime = runtime
     app.state.metrics = Metrics()
+    app.state.sign_in = SlackSignIn(runtime)  # the ops pages' identity port (app/identity.py)
     app.add_middleware(RequestsFirst)
     app.add_middleware(RequestLatency, metrics=app.state.metrics)
     app.include_router(health.router)

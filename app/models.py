@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,7 +24,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from app.incidents.crypto import SealedJSON, SealedText
+from app.sealed import SealedJSON, SealedText
+from app.vocabulary import FollowupState, IncidentStatus, StatementStatus, WorkStatus
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -62,19 +62,6 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSONType, Any: JSONType}
-
-
-class IncidentStatus(enum.StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"
-
-
-class WorkStatus(enum.StrEnum):
-    PENDING = "pending"
-    CLAIMED = "claimed"
-    DONE = "done"
-    DEAD = "dead"
-    CANCELLED = "cancelled"
 
 
 class Incident(Base):
@@ -165,7 +152,7 @@ class Statement(Base):
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
     version: Mapped[int] = mapped_column(Integer)
     verdict_version: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(24), default="draft")
+    status: Mapped[str] = mapped_column(String(24), default=StatementStatus.DRAFT)
     texts: Mapped[dict[str, Any]] = mapped_column(SealedJSON)
     findings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     next_update_at: Mapped[datetime | None]
@@ -290,15 +277,6 @@ SLACK_OAUTH_STATES = SQLAlchemyOAuthStateStore.build_oauth_states_table(
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-class FollowupState(enum.StrEnum):
-    SCHEDULED = "scheduled"
-    POSTED = "posted"
-    DONE = "done"
-    SNOOZED = "snoozed"
-    NOT_NEEDED = "not_needed"
-    CANCELLED = "cancelled"
 
 
 class Followup(Base):

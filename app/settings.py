@@ -18,6 +18,10 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from app.db import normalize_database_url
+from app.sealed import Vault
+from app.triage.followups import parse_quiet_hours
+
 CommaList = Annotated[list[str], NoDecode]
 
 
@@ -104,8 +108,6 @@ class Settings(BaseSettings):
     @field_validator("quiet_hours")
     @classmethod
     def _quiet_span(cls, value: str | None) -> str | None:
-        from app.work.followups import parse_quiet_hours
-
         parse_quiet_hours(value)
         return value or None
 
@@ -154,16 +156,12 @@ class Settings(BaseSettings):
     @classmethod
     def _fernet_keys(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None:
-            from app.incidents.crypto import Vault
-
             Vault().configure(value.get_secret_value())
         return value
 
     @field_validator("database_url")
     @classmethod
     def _valid_database_url(cls, value: str) -> str:
-        from app.db import normalize_database_url
-
         return normalize_database_url(value)
 
     @model_validator(mode="after")

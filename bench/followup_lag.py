@@ -66,8 +66,8 @@ async def _insert_prompts(
 ) -> dict[int, datetime]:
     """Followup rows and their work rows, in bulk; returns {followup id: due_at} of `due`."""
     from app.db import create_engine
+    from app.incidents.schedule import prompt_kind
     from app.models import Followup, FollowupState, WorkItem, WorkStatus
-    from app.work.followups import prompt_kind
 
     now = datetime.now(UTC)
     tomorrow = now + timedelta(days=1)

@@ -12,7 +12,7 @@ from app.incidents.service import IncidentService
 from app.models import Incident
 from app.statements import check_statement
 from app.triage import Question, next_question, parse_answers, render
-from app.work.followups import plan
+from app.triage.followups import plan
 
 SHOWN_FOLLOWUPS = 20  # the rest are more of the same status checks
 Say = Callable[[str], None]

@@ -16,6 +16,7 @@ from app.incidents.reads import latest_answers, latest_verdict
 from app.incidents.statements import Statements
 from app.models import Answer, Incident, Verdict
 from app.triage import Answers, AnswersError, assess, parse_answers
+from app.vocabulary import EventKind
 
 READY_FIELDS = ("data_categories", "leak_mode")
 
@@ -57,7 +58,7 @@ class Assessment:
             await self.ledger.append(
                 session,
                 incident,
-                "answer.recorded",
+                EventKind.ANSWER_RECORDED,
                 actor,
                 {"field": field_name, "value": value, "previous": previous},
                 now,
@@ -76,7 +77,7 @@ class Assessment:
             await self.ledger.append(
                 session,
                 incident,
-                "incident.discovered_at_changed",
+                EventKind.INCIDENT_DISCOVERED_AT_CHANGED,
                 actor,
                 {"from": previous.isoformat(), "to": when.isoformat()},
                 now,
@@ -120,7 +121,7 @@ class Assessment:
         await self.ledger.append(
             session,
             incident,
-            "verdict.issued",
+            EventKind.VERDICT_ISSUED,
             actor,
             {
                 "version": verdict.version,

@@ -1,10 +1,12 @@
 """Which legal clock an open incident must meet next: kept on the incident row (`deadline_at`)
-inside the transaction of every event that can change it, so ops can sort by it."""
+inside the transaction of every event that can change it, so ops can sort by it, and read one
+way everywhere (`next_deadline`: the room's topic and summary, the ops list and API)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,11 +15,28 @@ from app.i18n import t
 from app.incidents.reactions import Event, Reactions
 from app.incidents.reads import latest_verdict
 from app.models import Incident, IncidentStatus, TimelineEvent
-from app.triage.clocks import legal_clocks
+from app.triage.clocks import LegalClock, legal_clocks
+from app.vocabulary import EventKind
 
 # The events by which a room records a clock as met: its prompt marked done, or a note naming it.
-MET_BY = ("followup.done", "note.added")
-CHANGED_BY = ("verdict.issued", "incident.discovered_at_changed", "incident.closed", *MET_BY)
+MET_BY = (EventKind.FOLLOWUP_DONE, EventKind.NOTE_ADDED)
+CHANGED_BY = (
+    EventKind.VERDICT_ISSUED,
+    EventKind.INCIDENT_DISCOVERED_AT_CHANGED,
+    EventKind.INCIDENT_CLOSED,
+    *MET_BY,
+)
+
+
+def next_deadline(incident: Incident, verdict: Mapping[str, Any] | None) -> LegalClock | None:
+    """The incident's next deadline: its earliest legal clock not yet met, overdue or not (an
+    overdue 速報 stays shown until the room records it as met); None when closed or none runs.
+
+    `verdict` is the incident's current verdict data, whose clocks `deadline_at` was set from."""
+    at = incident.deadline_at
+    if at is None:
+        return None
+    return next((c for c in legal_clocks(verdict) if c.due == at), LegalClock("", at))
 
 
 def clock_names(clock: str) -> set[str]:
@@ -32,9 +51,9 @@ def met_at(events: Iterable[TimelineEvent], clock: str) -> datetime | None:
     names = clock_names(clock)
     for event in events:
         data = event.data or {}
-        if event.kind == "followup.done" and data.get("kind") == clock:
+        if event.kind == EventKind.FOLLOWUP_DONE and data.get("kind") == clock:
             return event.at
-        if event.kind == "note.added" and any(
+        if event.kind == EventKind.NOTE_ADDED and any(
             n in str(data.get("text", "")).lower() for n in names
         ):
             return event.at
@@ -65,7 +84,7 @@ async def refresh(session: AsyncSession, incident: Incident) -> None:
 
 
 async def _on_event(session: AsyncSession, event: Event) -> None:
-    if event.kind == "note.added" and event.incident.deadline_at is None:
+    if event.kind == EventKind.NOTE_ADDED and event.incident.deadline_at is None:
         return  # no clock running: a note cannot meet one
     await refresh(session, event.incident)
 

@@ -1,5 +1,5 @@
 """Follow-ups as the room answers them: a prompt posted, done, not needed (with a reason) or
-snoozed — each on the timeline. (What is due when is planned in app/work/followups.py.)"""
+snoozed — each on the timeline. (What is due when: app/triage/followups.py, app/incidents/schedule.py.)"""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.incidents.errors import NotFound, ServiceError
 from app.incidents.ledger import Ledger
 from app.incidents.masking import mask
+from app.incidents.schedule import LIVE as LIVE_FOLLOWUPS
+from app.incidents.schedule import cancel_work, enqueue_prompt, followups_of, prompt_ref
 from app.models import Followup, FollowupState, Incident
-from app.work.followups import LIVE as LIVE_FOLLOWUPS
-from app.work.followups import cancel_work, enqueue_prompt, followups_of, prompt_ref
+from app.vocabulary import EventKind
 
 SNOOZE_HOURS = (1, 24)
 
@@ -48,7 +49,7 @@ class Followups:
                 return False
             row.state, row.updated_at = FollowupState.POSTED, now
             await self.ledger.append(
-                session, incident, "followup.posted", "leakdesk", _data(row, ref), now
+                session, incident, EventKind.FOLLOWUP_POSTED, "leakdesk", _data(row, ref), now
             )
             return True
 
@@ -90,7 +91,9 @@ class Followups:
                 max_attempts=self.ledger.config.max_attempts,
             )
             data = {**_data(row, shown), "until": row.due_at.isoformat(), "hours": hours}
-            await self.ledger.append(session, incident, "followup.snoozed", actor, data, now)
+            await self.ledger.append(
+                session, incident, EventKind.FOLLOWUP_SNOOZED, actor, data, now
+            )
             return row
 
     async def _settle(
@@ -110,7 +113,9 @@ class Followups:
             data = _data(row, shown)
             if reason:
                 data["reason"] = reason
-            await self.ledger.append(session, incident, f"followup.{state}", actor, data, now)
+            await self.ledger.append(
+                session, incident, EventKind(f"followup.{state}"), actor, data, now
+            )
             return row, True
 
     async def _locked(

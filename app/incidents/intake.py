@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Update, bindparam, func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.incidents.errors import ServiceError
@@ -17,7 +18,8 @@ from app.incidents.reports import Report
 from app.incidents.similarity import WINDOW as STORM_WINDOW
 from app.incidents.similarity import Candidate, CandidateCache, same_leak
 from app.incidents.timeline import GENESIS
-from app.models import Incident, IncidentStatus, WorkItem, WorkStatus
+from app.models import Incident, IncidentStatus, ProcessedEvent, WorkItem, WorkStatus
+from app.vocabulary import EventKind
 from app.work.queue import WorkSpec, add_work
 
 
@@ -119,7 +121,7 @@ class Intake:
                 await self.ledger.append(
                     session,
                     same,
-                    "report.similar",
+                    EventKind.REPORT_SIMILAR,
                     report.reporter,
                     {
                         "reporter": report.reporter,
@@ -182,7 +184,7 @@ class Intake:
         if report.masked:
             data["masked"] = list(report.masked)
         # The first event is chained before the row is written: one INSERT, no UPDATE.
-        opened = self.ledger.chain(incident, "incident.opened", report.reporter, data, now)
+        opened = self.ledger.chain(incident, EventKind.INCIDENT_OPENED, report.reporter, data, now)
         session.add(incident)
         await session.flush()
         await self.ledger.record(session, incident, opened)
@@ -238,6 +240,18 @@ class Intake:
         found = same_leak(title, link, candidates, now, window=STORM_WINDOW)
         return found.incident_id if found else None
 
+    async def first_delivery(self, event_id: str) -> bool:
+        """Records a platform's delivery id (Slack retries an event up to three times): True the
+        first time, False for a retry of one already handled."""
+        try:
+            async with self.ledger.write() as session:
+                session.add(
+                    ProcessedEvent(event_id=event_id[:128], received_at=self.ledger.clock())
+                )
+        except IntegrityError:
+            return False
+        return True
+
     async def join(self, incident_id: int, user: str, report: str) -> Incident:
         """A later reporter of the same leak joins its room instead of opening another."""
         async with self.ledger.write() as session:
@@ -245,7 +259,7 @@ class Intake:
             await self.ledger.append(
                 session,
                 incident,
-                "reporter.joined",
+                EventKind.REPORTER_JOINED,
                 user,
                 {"user": user, "report": mask(report.strip()).text},
             )

@@ -14,6 +14,7 @@ from app.incidents.errors import ServiceError
 from app.incidents.ledger import Ledger
 from app.incidents.masking import Masked, mask
 from app.models import Incident, IncidentStatus, Statement, TimelineEvent, WorkItem, WorkStatus
+from app.vocabulary import EventKind
 from app.work.queue import WorkSpec
 
 PURGED = "(purged)"
@@ -42,7 +43,7 @@ class Lifecycle:
             data: dict[str, Any] = {"text": masked.text}
             if masked.changed:
                 data["masked"] = list(masked.kinds)
-            await self.ledger.append(session, incident, "note.added", actor, data)
+            await self.ledger.append(session, incident, EventKind.NOTE_ADDED, actor, data)
         return masked
 
     async def close(self, incident_id: int, actor: str, resolution: str = "") -> Incident:
@@ -65,7 +66,7 @@ class Lifecycle:
             await self.ledger.append(
                 session,
                 incident,
-                "incident.closed",
+                EventKind.INCIDENT_CLOSED,
                 actor,
                 {
                     "resolution": incident.resolution,
@@ -110,7 +111,7 @@ class Lifecycle:
                 await self.ledger.append(
                     session,
                     incident,
-                    "incident.purged",
+                    EventKind.INCIDENT_PURGED,
                     "leakdesk",
                     {"events": events.rowcount, "older_than_days": older_than.days},
                     now,
@@ -118,7 +119,11 @@ class Lifecycle:
         return len(ids)
 
     async def schedule(
-        self, incident_id: int, specs: Sequence[WorkSpec], actor: str, kind: str = "work.scheduled"
+        self,
+        incident_id: int,
+        specs: Sequence[WorkSpec],
+        actor: str,
+        kind: str = EventKind.WORK_SCHEDULED,
     ) -> None:
         async with self.ledger.write() as session:
             incident = await self.ledger.lock(session, incident_id)
@@ -137,7 +142,7 @@ class Lifecycle:
         await self.ledger.append(
             session,
             incident,
-            "work.dead",
+            EventKind.WORK_DEAD,
             "leakdesk",
             {
                 "work_id": item.id,

@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.incidents.ledger import Ledger, dialect
 from app.models import ChatMessage, Incident
+from app.vocabulary import EventKind
 
 
 class Messages:
@@ -41,7 +42,7 @@ class Messages:
             await self.ledger.append(
                 session,
                 incident,
-                "room.created",
+                EventKind.ROOM_CREATED,
                 actor,
                 {"channel_id": channel_id, "channel_name": channel_name},
             )

@@ -10,36 +10,43 @@ from typing import Any
 
 from app.i18n import t
 from app.incidents.reactions import Event, Reactions
+from app.vocabulary import EventKind, WorkKind
 from app.work.queue import WorkSpec
 
 STATEMENT_EVENTS = (
-    "statement.drafted",
-    "statement.edited",
-    "statement.approved",
-    "statement.changes_requested",
+    EventKind.STATEMENT_DRAFTED,
+    EventKind.STATEMENT_EDITED,
+    EventKind.STATEMENT_APPROVED,
+    EventKind.STATEMENT_CHANGES_REQUESTED,
 )
 
 
 def register_room_reactions(reactions: Reactions, platform: str) -> None:
-    def work(effect: str, **payload: Any) -> WorkSpec:
-        return WorkSpec(f"{platform}.{effect}", payload)
+    def work(effect: WorkKind, **payload: Any) -> WorkSpec:
+        return WorkSpec(effect.on(platform), payload)
 
-    @reactions.on("incident.opened", platform=platform)
+    @reactions.on(EventKind.INCIDENT_OPENED, platform=platform)
     def _opened(event: Event) -> list[WorkSpec]:
-        return [work("open_room")]
+        return [work(WorkKind.OPEN_ROOM)]
 
-    @reactions.on("answer.recorded", platform=platform)
+    @reactions.on(EventKind.ANSWER_RECORDED, platform=platform)
     def _answered(event: Event) -> list[WorkSpec]:
-        return [work("sync_question", field=event.data["field"]), work("next_question")]
+        return [
+            work(WorkKind.SYNC_QUESTION, field=event.data["field"]),
+            work(WorkKind.NEXT_QUESTION),
+        ]
 
-    @reactions.on("verdict.issued", platform=platform)
+    @reactions.on(EventKind.VERDICT_ISSUED, platform=platform)
     def _verdict(event: Event) -> list[WorkSpec]:
-        return [work("post_verdict", version=event.data["version"]), work("refresh_room")]
+        return [
+            work(WorkKind.POST_VERDICT, version=event.data["version"]),
+            work(WorkKind.REFRESH_ROOM),
+        ]
 
     @reactions.on(*STATEMENT_EVENTS, platform=platform)
     def _statement(event: Event) -> list[WorkSpec]:
-        specs = [work("sync_statement", version=event.data["version"])]
-        if event.kind == "statement.changes_requested":
+        specs = [work(WorkKind.SYNC_STATEMENT, version=event.data["version"])]
+        if event.kind == EventKind.STATEMENT_CHANGES_REQUESTED:
             text = t(
                 "statement.changes_requested",
                 event.incident.language,
@@ -47,14 +54,14 @@ def register_room_reactions(reactions: Reactions, platform: str) -> None:
                 version=event.data["version"],
                 comment=event.data["comment"],
             )
-            specs.append(work("post", text=text, thread="verdict"))
+            specs.append(work(WorkKind.POST, text=text, thread="verdict"))
         return specs
 
-    @reactions.on("statement.published", platform=platform)
+    @reactions.on(EventKind.STATEMENT_PUBLISHED, platform=platform)
     def _published(event: Event) -> list[WorkSpec]:
-        return [work("publish_statement", version=event.data["version"])]
+        return [work(WorkKind.PUBLISH_STATEMENT, version=event.data["version"])]
 
-    @reactions.on("reporter.joined", platform=platform)
+    @reactions.on(EventKind.REPORTER_JOINED, platform=platform)
     def _joined(event: Event) -> list[WorkSpec]:
         text = t(
             "storm.joined_room",
@@ -62,8 +69,8 @@ def register_room_reactions(reactions: Reactions, platform: str) -> None:
             user=event.data["user"],
             report=event.data["report"],
         )
-        return [work("invite", user=event.data["user"]), work("post", text=text)]
+        return [work(WorkKind.INVITE, user=event.data["user"]), work(WorkKind.POST, text=text)]
 
-    @reactions.on("incident.closed", platform=platform)
+    @reactions.on(EventKind.INCIDENT_CLOSED, platform=platform)
     def _closed(event: Event) -> list[WorkSpec]:
-        return [work("close_room", actor=event.actor)]
+        return [work(WorkKind.CLOSE_ROOM, actor=event.actor)]

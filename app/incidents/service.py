@@ -10,6 +10,7 @@ one line here:
   messages.py    the room and the messages posted in it (chat bookkeeping)
   lifecycle.py   notes, closing, purge, the work's own milestones
   reads.py       what adapters and renderers read
+  admin.py       API tokens, key rotation
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.incidents.admin import Admin
 from app.incidents.assessment import READY_FIELDS, AnswerResult, Assessment, verdict_ready
 from app.incidents.config import Authority, Config
 from app.incidents.errors import NotFound, ServiceError
@@ -80,6 +82,7 @@ class IncidentService:
         messages = self._messages = Messages(ledger)
         lifecycle = self._lifecycle = Lifecycle(ledger)
         reader = self._reads = Reads(ledger)
+        admin = self._admin = Admin(ledger)
 
         # intake
         self.open_incident = intake.open_incident
@@ -87,6 +90,7 @@ class IncidentService:
         self.take_report = intake.take_report
         self.similar_open_incident = intake.similar_open_incident
         self.join = intake.join
+        self.first_delivery = intake.first_delivery
         # assessment
         self.record_answer = assessment.record_answer
         self.set_discovered_at = assessment.set_discovered_at
@@ -131,6 +135,11 @@ class IncidentService:
         self.open_incidents = reader.open_incidents
         self.timeline = reader.timeline
         self.verify = reader.verify
+        # administration
+        self.create_api_token = admin.create_api_token
+        self.revoke_api_tokens = admin.revoke_api_tokens
+        self.api_token = admin.api_token
+        self.reseal = admin.reseal
 
     # What the parts share lives on the ledger; these keep the service's old attributes.
 

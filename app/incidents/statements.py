@@ -16,6 +16,7 @@ from app.incidents.masking import mask
 from app.incidents.reads import latest_answers, latest_statement, latest_verdict
 from app.models import Approval, Incident, Statement, Verdict
 from app.statements import check_statement, default_next_update, draft_statement
+from app.vocabulary import EventKind, StatementStatus
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class Statements:
             actor,
             now,
             verdict.version,
-            reason="drafted",
+            kind=EventKind.STATEMENT_DRAFTED,
         )
 
     async def redraft(self, incident_id: int, actor: str) -> Statement:
@@ -122,7 +123,7 @@ class Statements:
                 actor,
                 now,
                 latest.verdict_version,
-                reason="edited",
+                kind=EventKind.STATEMENT_EDITED,
             )
 
     async def _add_statement(
@@ -136,16 +137,19 @@ class Statements:
         now: datetime,
         verdict_version: int | None,
         *,
-        reason: str,
+        kind: EventKind,
     ) -> Statement:
         latest = await latest_statement(session, incident.id)
-        if latest is not None and latest.status in ("draft", "changes_requested"):
-            latest.status = "superseded"
+        if latest is not None and latest.status in (
+            StatementStatus.DRAFT,
+            StatementStatus.CHANGES_REQUESTED,
+        ):
+            latest.status = StatementStatus.SUPERSEDED
         statement = Statement(
             incident_id=incident.id,
             version=(latest.version + 1) if latest else 1,
             verdict_version=verdict_version,
-            status="draft",
+            status=StatementStatus.DRAFT,
             texts=texts,
             findings=findings,
             next_update_at=next_update,
@@ -154,11 +158,15 @@ class Statements:
         )
         session.add(statement)
         await session.flush()
-        voided = len(latest.approvals) if latest is not None and latest.status != "approved" else 0
+        voided = (
+            len(latest.approvals)
+            if latest is not None and latest.status != StatementStatus.APPROVED
+            else 0
+        )
         await self.ledger.append(
             session,
             incident,
-            f"statement.{reason}",
+            kind,
             actor,
             {
                 "version": statement.version,
@@ -201,7 +209,7 @@ class Statements:
             needed = self.approvals_needed(incident.severity)
             if any(a.approver == approver for a in statement.approvals):
                 return ApprovalResult(statement, False, True, needed)
-            if statement.status == "approved":
+            if statement.status == StatementStatus.APPROVED:
                 return ApprovalResult(statement, False, True, needed)
             session.add(Approval(statement_id=statement.id, approver=approver, created_at=now))
             await session.flush()
@@ -209,11 +217,11 @@ class Statements:
             count = len(statement.approvals)
             approved = count >= needed
             if approved:
-                statement.status = "approved"
+                statement.status = StatementStatus.APPROVED
             await self.ledger.append(
                 session,
                 incident,
-                "statement.approved",
+                EventKind.STATEMENT_APPROVED,
                 approver,
                 {
                     "version": version,
@@ -227,7 +235,7 @@ class Statements:
                 await self.ledger.append(
                     session,
                     incident,
-                    "statement.published",
+                    EventKind.STATEMENT_PUBLISHED,
                     approver,
                     {
                         "version": version,
@@ -248,11 +256,11 @@ class Statements:
             incident, statement = await self._statement_for_lead(
                 session, incident_id, version, actor, groups
             )
-            statement.status = "changes_requested"
+            statement.status = StatementStatus.CHANGES_REQUESTED
             await self.ledger.append(
                 session,
                 incident,
-                "statement.changes_requested",
+                EventKind.STATEMENT_CHANGES_REQUESTED,
                 actor,
                 {"version": version, "comment": mask(comment).text},
                 now,

@@ -12,9 +12,7 @@ from urllib.parse import quote
 from fastapi import Depends, HTTPException, Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from pydantic import SecretStr
-from sqlalchemy import select
 
-from app.models import ApiToken
 from app.settings import Settings
 
 SESSION_COOKIE = "leakdesk_ops"
@@ -176,15 +174,7 @@ class KeyboardSignIn:
 async def _token_principal(request: Request, token: str) -> Principal | None:
     if check_ops_token(settings_of(request), token):
         return Principal(OPS_TOKEN_USER)
-    sessions = request.app.state.runtime.sessions
-    async with sessions() as session:
-        row = (
-            await session.execute(
-                select(ApiToken).where(
-                    ApiToken.digest == token_digest(token), ApiToken.revoked_at.is_(None)
-                )
-            )
-        ).scalar_one_or_none()
+    row = await request.app.state.runtime.service.api_token(token_digest(token))
     return Principal(f"token:{row.name}", row.workspace_id) if row else None
 
 

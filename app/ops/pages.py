@@ -16,9 +16,10 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from app.i18n import LANGUAGES, format_time, other, t
+from app.identity import Pending, SignIn, SignInError
 from app.incidents.service import NotFound
 from app.models import Incident, utcnow
-from app.ops import exports, oidc, queries, views
+from app.ops import exports, queries, views
 from app.ops.api import IncidentId, service_of, tz_of, visible_incident
 from app.ops.auth import (
     OPS_TOKEN_USER,
@@ -157,7 +158,7 @@ def render_login(
         token_login=settings.ops_token is not None,
         keyboard_login=getattr(request.app.state, "keyboard_sign_in", None) is not None,
         slack_login=f"/login/slack?next={quote(target)}"
-        if not oidc.missing_settings(settings)
+        if not sign_in_of(request).missing_settings()
         else None,
     )
 
@@ -200,7 +201,7 @@ async def slack_login(request: Request, next: str | None = None) -> Response:
     refused = slack_login_off(request, session)
     if refused is not None:
         return refused
-    url, pending = await oidc.start(request.app.state.runtime, safe_next(next))
+    url, pending = await sign_in_of(request).start(safe_next(next))
     response = RedirectResponse(url, status_code=302)
     write_session(request, response, {**session, "oidc": pending.as_dict()})
     response.headers["Cache-Control"] = "no-store"
@@ -215,12 +216,12 @@ async def slack_callback(
     refused = slack_login_off(request, session)
     if refused is not None:
         return refused
-    pending = oidc.Pending.of(session.pop("oidc", None))  # single-use in the browser too
+    pending = Pending.of(session.pop("oidc", None))  # single-use in the browser too
     try:
         if error:  # the person chose Cancel on Slack's page
-            raise oidc.SignInError(400, "ops.login.slack_cancelled")
-        person = await oidc.finish(request.app.state.runtime, pending, state, code)
-    except oidc.SignInError as exc:
+            raise SignInError(400, "ops.login.slack_cancelled")
+        person = await sign_in_of(request).finish(pending, state, code)
+    except SignInError as exc:
         response = render_login(
             request, session, pending.next if pending else None, exc.key, exc.status, exc.values
         )
@@ -230,12 +231,17 @@ async def slack_callback(
     return signed_in(request, session, pending.next if pending else None, fresh)
 
 
+def sign_in_of(request: Request) -> SignIn:
+    """Sign in with Slack, as the app was wired with it (app/slack/signin.py)."""
+    return request.app.state.sign_in  # type: ignore[no-any-return]
+
+
 def slack_login_off(request: Request, session: dict[str, Any]) -> Response | None:
     """503 naming the settings Sign in with Slack still needs, or None when it is on."""
     settings = settings_of(request)
     if settings.session_secret is None:
         return render(request, "error.html", 503, message_key="ops.error.no_session_secret")
-    missing = oidc.missing_settings(settings)
+    missing = sign_in_of(request).missing_settings()
     if not missing:
         return None
     names = ", ".join(missing)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.incidents.deadlines import next_deadline
 from app.models import Answer, Incident, Statement, Verdict
 from app.triage.clocks import legal_clocks
 
@@ -181,8 +182,5 @@ def clocks(verdict: dict[str, Any] | None) -> list[tuple[str, datetime]]:
 
 def deadline_of(incident: Incident, verdict: Verdict | None) -> tuple[str | None, datetime] | None:
     """The incident's earliest legal clock not yet met (overdue or not) as (clock name, due)."""
-    at = incident.deadline_at
-    if at is None:
-        return None
-    names = (c.name for c in legal_clocks(verdict.data if verdict else None) if c.due == at)
-    return next(names, None), at
+    clock = next_deadline(incident, verdict.data if verdict else None)
+    return (clock.name or None, clock.due) if clock else None

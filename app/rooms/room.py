@@ -13,6 +13,7 @@ from typing import Any
 
 from app.drills.catalog import load_scenario
 from app.i18n import t
+from app.incidents import schedule
 from app.incidents.reactions import Event, Reactions
 from app.incidents.rooms import register_room_reactions
 from app.incidents.service import IncidentService, Snapshot
@@ -21,7 +22,6 @@ from app.rooms import texts
 from app.rooms.ports import Chat, Handler, Renderer
 from app.settings import Settings
 from app.triage import next_question, question
-from app.work import followups as schedule
 from app.work.queue import Claimed, Permanent, WorkQueue, WorkSpec, waiting_on
 
 FOLLOWUP_SYNC = "followup_sync"
@@ -174,7 +174,7 @@ class Room:
             raise waiting_on(item, "room not ready yet", now=now)
         summary = self.render.summary(snap, lang, self.tz, now)
         await self.update(incident, "summary", summary, f"{incident.key} {incident.title}")
-        await self.chat.set_topic(incident, texts.topic(snap, lang, self.tz, now))
+        await self.chat.set_topic(incident, texts.topic(snap, lang, self.tz))
 
     async def post(self, item: Claimed) -> None:
         """A plain message in the room (or the verdict's thread); posted once per work row."""

@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from app.i18n import format_time, t
+from app.incidents.deadlines import next_deadline
 from app.incidents.service import ServiceError, Snapshot
 from app.models import Followup, Incident, Statement
 from app.triage import Question
-from app.triage.clocks import next_deadline
 
 # Which statement events count as a draft in the close summary.
 DRAFT_EVENTS = ("statement.drafted", "statement.edited")
@@ -81,20 +81,20 @@ def summary_fields(incident: Incident, lang: str, tz: str) -> str:
     )
 
 
-def deadline_text(verdict_data: dict[str, Any] | None, lang: str, tz: str, now: datetime) -> str:
-    """The next legal deadline ahead, as a line for a room's summary."""
-    clock = next_deadline(verdict_data, now)
+def deadline_text(snap: Snapshot, lang: str, tz: str) -> str:
+    """The next legal deadline (overdue ones included), as a line for a room's summary."""
+    clock = next_deadline(snap.incident, snap.verdict.data if snap.verdict else None)
     if clock is None:
         return t("room.summary.no_deadline", lang)
     label = t(f"followup.deadline.{clock.name}", lang)
     return t("room.summary.next", lang, label=label, due=format_time(clock.due, lang, tz))
 
 
-def topic(snap: Snapshot, lang: str, tz: str, now: datetime) -> str:
+def topic(snap: Snapshot, lang: str, tz: str) -> str:
     incident = snap.incident
     if incident.status == "closed":
         return t("room.topic_closed", lang, badge=badge(incident, lang), key=incident.key)
-    clock = next_deadline(snap.verdict.data if snap.verdict else None, now)
+    clock = next_deadline(incident, snap.verdict.data if snap.verdict else None)
     upcoming = (
         f"{t(f'followup.deadline.{clock.name}', lang)} {format_time(clock.due, lang, tz)}"
         if clock

@@ -20,10 +20,7 @@ from slack_bolt.logger.messages import (
 from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.exc import IntegrityError
 
-from app.db import transaction
-from app.models import ProcessedEvent, utcnow
 from app.runtime import Runtime
 from app.slack import approval, commands, followups, home, triage, work
 from app.slack.common import Deps, provide
@@ -144,10 +141,7 @@ def deduplicate_events(runtime: Runtime) -> Any:
     async def dedupe(body: dict[str, Any], next: Any) -> Any:  # noqa: A002
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if event_id:
-            try:
-                async with transaction(runtime.sessions) as session:
-                    session.add(ProcessedEvent(event_id=str(event_id)[:128], received_at=utcnow()))
-            except IntegrityError:
+            if not await runtime.service.first_delivery(str(event_id)):
                 return BoltResponse(status=200, body="")
         return await next()
 

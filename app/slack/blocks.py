@@ -97,7 +97,7 @@ def summary_blocks(snap: Snapshot, lang: str, tz: str, now: datetime) -> list[Bl
     blocks: list[Block] = [
         HeaderBlock(text=plain(texts.summary_title(incident, lang), 150)),
         section(texts.summary_fields(incident, lang, tz)),
-        section(deadline_text(snap.verdict.data if snap.verdict else None, lang, tz, now)),
+        section(deadline_text(snap, lang, tz)),
     ]
     if source := incident.source.get("permalink"):
         blocks.append(context(str(source)))

@@ -14,12 +14,12 @@ from slack_sdk.models.blocks import Block, InputBlock, PlainTextInputElement
 from slack_sdk.models.views import View
 
 from app.i18n import format_time, t
+from app.incidents import schedule
 from app.incidents.service import ServiceError
 from app.models import Followup, Incident, Verdict
 from app.rooms.texts import refusal, severity_label
 from app.slack import blocks as ui
 from app.slack.common import Deps, decode, deps_of, guarded, reply_later
-from app.work import followups as schedule
 
 DIGEST_HORIZON = timedelta(hours=72)
 

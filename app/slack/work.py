@@ -3,12 +3,13 @@ morning digest (run through `SlackChat.guard`, with the workspace's client)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from app.i18n import masked_notice, storm_offer, t
+from app.incidents import schedule
+from app.incidents.deadlines import next_deadline
 from app.incidents.reactions import Reactions
 from app.incidents.reports import Report
 from app.incidents.service import IncidentService
@@ -19,8 +20,6 @@ from app.slack import blocks as ui
 from app.slack.common import REPORT, respond_spec
 from app.slack.effects import METADATA_TYPE, SlackChat
 from app.slack.followups import digest_blocks, digest_rows
-from app.triage.clocks import next_deadline
-from app.work import followups as schedule
 from app.work.queue import Claimed, Permanent, Retry, WorkQueue, WorkSpec
 
 
@@ -95,9 +94,8 @@ class SlackWork:
             cursor = (response.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
                 break
-        now = utcnow()
         rows = [
-            (incident, verdict_deadline(verdict.data if verdict else None, now))
+            (incident, verdict_deadline(incident, verdict.data if verdict else None))
             for incident, verdict in await self.service.open_incidents(item.payload.get("team"))
             if incident.channel_id in rooms
         ]
@@ -140,6 +138,6 @@ def register(
     return room
 
 
-def verdict_deadline(data: dict[str, Any] | None, now: datetime) -> str | None:
-    clock = next_deadline(data, now)
+def verdict_deadline(incident: Incident, data: dict[str, Any] | None) -> str | None:
+    clock = next_deadline(incident, data)
     return clock.due.isoformat() if clock else None

@@ -104,7 +104,7 @@ def message_card(value: str) -> dict[str, Any]:
 
 def summary_card(snap: Snapshot, lang: str, tz: str, now: datetime) -> dict[str, Any]:
     incident = snap.incident
-    upcoming = deadline_text(snap.verdict.data if snap.verdict else None, lang, tz, now)
+    upcoming = deadline_text(snap, lang, tz)
     body = [
         text(texts.summary_title(incident, lang), size="Large", weight="Bolder"),
         text(texts.summary_fields(incident, lang, tz)),

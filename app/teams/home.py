@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from app.i18n import t
+from app.incidents.deadlines import next_deadline
 from app.incidents.service import IncidentService
-from app.models import utcnow
 from app.settings import Settings
 from app.teams import cards
 from app.teams.effects import message
 from app.teams.graph import Microsoft
-from app.triage.clocks import next_deadline
 from app.work.queue import Claimed, WorkQueue
 
 KIND = "teams.my_incidents"
@@ -31,7 +30,7 @@ class TeamsHome:
     async def my_incidents(self, item: Claimed) -> None:
         """Rooms are read from Graph at the moment of asking, as Slack's App Home reads
         `users.conversations`: someone removed from a room no longer sees its incident."""
-        user, now, lang = item.payload["user"], utcnow(), self.settings.language
+        user, lang = item.payload["user"], self.settings.language
         rows = []
         for incident, verdict in await self.service.open_incidents():
             if incident.platform != "teams" or incident.channel_id is None:
@@ -39,7 +38,7 @@ class TeamsHome:
             team = self.settings.teams_team_id
             if user not in await self.microsoft.room_members(team, incident.channel_id):
                 continue
-            clock = next_deadline(verdict.data if verdict else None, now)
+            clock = next_deadline(incident, verdict.data if verdict else None)
             rows.append((incident, clock.due if clock else None))
         card = cards.my_incidents_card(rows, lang, self.settings.timezone)
         summary = t("home.title", lang)

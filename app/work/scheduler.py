@@ -11,7 +11,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.exc import IntegrityError
 
 from app.models import utcnow
-from app.work.followups import DIGEST
+from app.vocabulary import WorkKind
 from app.work.queue import WorkQueue, WorkSpec
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,9 @@ def digest_job(
     async def enqueue() -> bool:
         day = clock().astimezone(ZoneInfo(tz)).date().isoformat()
         try:
-            await queue.enqueue(WorkSpec(DIGEST, {"day": day}, dedupe_key=f"{DIGEST}:{day}"))
+            await queue.enqueue(
+                WorkSpec(WorkKind.DIGEST, {"day": day}, dedupe_key=f"{WorkKind.DIGEST}:{day}")
+            )
         except IntegrityError:
             return False
         return True

@@ -230,7 +230,7 @@ def test_a_clock_is_met_when_a_note_records_it_before_its_due_time(
 
 async def test_the_report_counts_prompts_and_a_clock_whose_prompt_was_marked_done(runtime) -> None:  # type: ignore[no-untyped-def]
     from app.drills.report import after_action_report
-    from app.work import followups as schedule
+    from app.incidents import schedule
 
     # Prompts are scheduled for chat incidents; register them as the Slack adapter does.
     schedule.register(

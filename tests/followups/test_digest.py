@@ -7,8 +7,8 @@ from datetime import time
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
 
+from app.incidents.schedule import DIGEST
 from app.models import WorkItem
-from app.work.followups import DIGEST
 from app.work.queue import WorkQueue
 from app.work.scheduler import digest_job, schedule_digest
 from tests.fakes.slack_requests import BOT_USER_ID

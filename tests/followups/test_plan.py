@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.triage import default_policy
-from app.work.followups import (
+from app.triage.followups import (
     Current,
     Planned,
     QuietHours,

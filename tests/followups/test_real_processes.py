@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import select, update
 
 from app.db import transaction
+from app.incidents.schedule import enqueue_prompt, prompt_kind
 from app.models import Followup, FollowupState, WorkItem, utcnow
 from app.runtime import Runtime
-from app.work.followups import enqueue_prompt, prompt_kind
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.fakes.slack_api import FakeSlack
 from tests.fakes.slack_requests import BOT_USER_ID

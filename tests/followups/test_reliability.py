@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from app.db import transaction
+from app.incidents.schedule import prompt_kind
 from app.models import FollowupState, WorkItem, WorkStatus, utcnow
-from app.work.followups import prompt_kind
 from app.work.queue import WorkQueue
 from tests.followups.test_slack_prompts import open_with_verdict, prompt_refs, run_at
 from tests.slack.conftest import Slack

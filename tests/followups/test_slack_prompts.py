@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.incidents.schedule import prompt_kind
 from app.models import Followup, FollowupState, Incident, WorkItem, WorkStatus, utcnow
-from app.work.followups import prompt_kind
 from app.work.queue import WorkQueue
 from tests.slack.conftest import Slack
 

@@ -11,11 +11,11 @@ import httpx
 import pytest
 
 from app.db import transaction
+from app.incidents import schedule as followups
 from app.main import create_app
 from app.models import ApiToken, Incident, utcnow
 from app.ops.auth import token_digest
 from app.runtime import Runtime
-from app.work import followups
 from tests.conftest import make_settings
 from tests.ops.conftest import AUTH, seed_incident, sign_in
 

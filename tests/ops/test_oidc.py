@@ -16,10 +16,10 @@ from slack_sdk.oauth.installation_store import Installation
 
 from app.main import create_app
 from app.models import Incident
-from app.ops import oidc
 from app.ops.auth import SESSION_COOKIE
 from app.runtime import Runtime
 from app.settings import Settings
+from app.slack import signin as oidc
 from app.slack.installs import BOT_SCOPES, installation_store
 from tests.conftest import BOT_TOKEN, make_settings
 from tests.fakes.slack_api import FakeSlack

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 
+from app.incidents import schedule as followups
 from app.models import Incident
 from app.runtime import Runtime
-from app.work import followups
 from tests.ops.conftest import form_csrf, seed_incident, sign_in
 
 

@@ -28,12 +28,12 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from app.db import transaction
+from app.incidents import schedule as followups
 from app.main import create_app
 from app.models import ApiToken, utcnow
 from app.ops.auth import SESSION_COOKIE, token_digest
 from app.runtime import Runtime, build_runtime
 from app.settings import Settings
-from app.work import followups
 from tests.conftest import make_settings
 from tests.ops.conftest import AUTH, OPS_TOKEN, seed_incident
 

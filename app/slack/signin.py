@@ -1,11 +1,13 @@
-"""Sign in with Slack (OpenID Connect) for the ops pages: the redirect, the code, who may enter."""
+"""Sign in with Slack (OpenID Connect) for the ops pages: the redirect, the code, who may enter.
+
+`SlackSignIn` is the identity port the ops pages use (app/identity.py); ops never imports this."""
 
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 import secrets
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -16,7 +18,7 @@ from slack_sdk.oauth import OpenIDConnectAuthorizeUrlGenerator
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
-from app.ops.auth import same
+from app.identity import Pending, Person, SignInError
 from app.runtime import Runtime
 from app.settings import Settings
 from app.slack.app import build_client
@@ -36,44 +38,6 @@ CODE_ERRORS = frozenset({"invalid_code", "code_already_used", "code_expired", "i
 UNREACHABLE = (SlackClientError, aiohttp.ClientError, asyncio.TimeoutError)
 
 
-class SignInError(Exception):
-    """Why a sign-in stopped: the HTTP status of the page and its catalogue key (ops.login.*)."""
-
-    def __init__(self, status: int, key: str, **values: str) -> None:
-        super().__init__(key)
-        self.status = status
-        self.key = key
-        self.values = values
-
-
-@dataclass(frozen=True)
-class SlackPerson:
-    user_id: str
-    team_id: str
-    name: str
-
-
-@dataclass(frozen=True)
-class Pending:
-    """What the browser carries (in its signed session) between the redirect and the callback."""
-
-    state: str
-    nonce: str
-    next: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"state": self.state, "nonce": self.nonce, "next": self.next}
-
-    @classmethod
-    def of(cls, data: Any) -> Pending | None:
-        if not isinstance(data, dict):
-            return None
-        values = [data.get(key) for key in ("state", "nonce", "next")]
-        if not all(isinstance(value, str) and value for value in values):
-            return None
-        return cls(*values)
-
-
 def missing_settings(settings: Settings) -> list[str]:
     """The settings Sign in with Slack still needs (empty: it is on)."""
     needed = {
@@ -88,6 +52,10 @@ def missing_settings(settings: Settings) -> list[str]:
 
 def redirect_uri(settings: Settings) -> str:
     return f"{settings.public_url}{CALLBACK_PATH}"
+
+
+def same(given: str, expected: str) -> bool:
+    return hmac.compare_digest(given.encode(), expected.encode())
 
 
 def _states(runtime: Runtime) -> AsyncSQLAlchemyOAuthStateStore:
@@ -113,7 +81,7 @@ async def start(runtime: Runtime, next_path: str) -> tuple[str, Pending]:
 
 async def finish(
     runtime: Runtime, pending: Pending | None, state: str | None, code: str | None
-) -> SlackPerson:
+) -> Person:
     """The person Slack vouches for, once the state is this browser's and unused, and they are an
     ops member; raises SignInError otherwise (nothing is stored for them)."""
     if pending is None or not state or not same(state, pending.state):
@@ -142,7 +110,7 @@ async def finish(
     return person
 
 
-async def _identify(runtime: Runtime, code: str, nonce: str) -> SlackPerson:
+async def _identify(runtime: Runtime, code: str, nonce: str) -> Person:
     settings = runtime.settings
     assert settings.slack_client_id is not None and settings.slack_client_secret is not None
     client = build_client(runtime, token="")
@@ -161,7 +129,7 @@ async def _identify(runtime: Runtime, code: str, nonce: str) -> SlackPerson:
     if not isinstance(user_id, str) or not isinstance(team_id, str) or not user_id or not team_id:
         raise SignInError(502, "ops.login.slack_refused", error="no_user")
     name = info.get("name")
-    return SlackPerson(user_id, team_id, name if isinstance(name, str) and name else user_id)
+    return Person(user_id, team_id, name if isinstance(name, str) and name else user_id)
 
 
 def _check_id_token(id_token: Any, client_id: str, nonce: str) -> None:
@@ -213,3 +181,19 @@ async def bot_client(runtime: Runtime, team_id: str) -> AsyncWebClient | None:
     return await WorkspaceClients(store, lambda token: build_client(runtime, token)).for_team(
         team_id
     )
+
+
+class SlackSignIn:
+    """Sign in with Slack as the ops pages use it (app.identity.SignIn)."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    def missing_settings(self) -> list[str]:
+        return missing_settings(self.runtime.settings)
+
+    async def start(self, next_path: str) -> tuple[str, Pending]:
+        return await start(self.runtime, next_path)
+
+    async def finish(self, pending: Pending | None, state: str | None, code: str | None) -> Person:
+        return await finish(self.runtime, pending, state, code)

@@ -1,0 +1,219 @@
+"""The follow-up scheduler: keeps an incident's stored follow-ups matching their plan
+(app/triage/followups.py), inside the transaction of the change that moved it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.incidents.reactions import Event, Reactions
+from app.incidents.reads import latest_verdict
+from app.models import Followup, Incident, Statement, WorkItem
+from app.triage.followups import (
+    LIVE,
+    Changes,
+    Current,
+    QuietHours,
+    deadlines_within,
+    diff,
+    parse_quiet_hours,
+    plan,
+)
+from app.triage.policy import Policy
+from app.vocabulary import (
+    EventKind,
+    FollowupState,
+    IncidentStatus,
+    StatementStatus,
+    WorkKind,
+    WorkStatus,
+)
+from app.work.queue import WorkSpec, add_work
+
+# What adapters reach through this module (schedule.LIVE, schedule.parse_quiet_hours, …).
+__all__ = [
+    "DIGEST",
+    "LIVE",
+    "Scheduler",
+    "cancel_all",
+    "cancel_work",
+    "deadlines_within",
+    "enqueue_prompt",
+    "followups_of",
+    "parse_quiet_hours",
+    "prompt_kind",
+    "prompt_ref",
+    "register",
+]
+
+DIGEST = WorkKind.DIGEST  # the deployment's daily digest of deadlines
+REPLAN_ON = (
+    EventKind.VERDICT_ISSUED,
+    EventKind.STATEMENT_PUBLISHED,
+    EventKind.INCIDENT_DISCOVERED_AT_CHANGED,
+    EventKind.FOLLOWUP_POSTED,
+)
+
+
+def prompt_kind(platform: str) -> str:
+    """The work kind that posts an incident's prompts: each chat platform handles its own."""
+    return WorkKind.FOLLOWUP_PROMPT.on(platform)
+
+
+@dataclass(frozen=True)
+class Scheduler:
+    """Keeps an incident's follow-ups matching its plan; runs in the transaction of the change."""
+
+    policy: Callable[[], Policy]
+    tz: str
+    quiet_hours: QuietHours | None = None
+    max_attempts: int = 8
+    # Chat platforms whose adapter posts prompts (None: all); others' incidents get none.
+    platforms: frozenset[str] | None = None
+
+    def register(self, reactions: Reactions) -> None:
+        reactions.within(*REPLAN_ON)(self._replan)
+        reactions.within(EventKind.INCIDENT_CLOSED)(self._closed)
+
+    async def _replan(self, session: AsyncSession, event: Event) -> None:
+        if event.kind == EventKind.FOLLOWUP_POSTED and event.data.get("kind") != "status":
+            return  # only a status check moves the rolling window on
+        if self.platforms is not None and event.incident.platform not in self.platforms:
+            return
+        await self.reschedule(session, event.incident, event.at)
+
+    async def _closed(self, session: AsyncSession, event: Event) -> None:
+        await cancel_all(session, event.incident.id, event.at)
+
+    async def reschedule(self, session: AsyncSession, incident: Incident, now: datetime) -> Changes:
+        if incident.status != IncidentStatus.OPEN:
+            return Changes((), (), ())
+        verdict = await latest_verdict(session, incident.id)
+        if verdict is None:
+            return Changes((), (), ())
+        published = (
+            await session.execute(
+                select(Statement)
+                .where(
+                    Statement.incident_id == incident.id,
+                    Statement.status == StatementStatus.APPROVED,
+                )
+                .order_by(Statement.version.desc())
+                .limit(1)
+            )
+        ).scalar_one_or_none()
+        rows = {f.key: f for f in await followups_of(session, incident.id)}
+        planned = plan(
+            verdict.data,
+            severity=verdict.severity,
+            discovered_at=incident.discovered_at,
+            next_update_at=published.next_update_at if published else None,
+            actions_done=[
+                k.split(":", 1)[1]
+                for k, f in rows.items()
+                if f.kind == "action" and f.state == FollowupState.DONE
+            ],
+            policy=self.policy(),
+            now=now,
+            tz=self.tz,
+            quiet_hours=self.quiet_hours,
+        )
+        changes = diff(
+            {k: Current(f.kind, f.state, f.due_at) for k, f in rows.items()}, planned, now
+        )
+        for p in (*changes.add, *changes.move):
+            row = rows.get(p.key)
+            if row is None:
+                row = Followup(incident_id=incident.id, key=p.key, kind=p.kind, created_at=now)
+                session.add(row)
+            else:
+                await cancel_work(session, row)
+            row.due_at, row.deadline_at = p.due_at, p.deadline_at
+            row.state, row.updated_at = FollowupState.SCHEDULED, now
+            await session.flush()
+            await enqueue_prompt(
+                session,
+                row,
+                platform=incident.platform,
+                due_at=p.due_at,
+                now=now,
+                max_attempts=self.max_attempts,
+            )
+        for key in changes.cancel:
+            await _cancel(session, rows[key], now)
+        return changes
+
+
+async def enqueue_prompt(
+    session: AsyncSession,
+    row: Followup,
+    *,
+    platform: str,
+    due_at: datetime,
+    now: datetime,
+    max_attempts: int,
+) -> None:
+    """The work row that will post `row` (as its current `prompt_ref`) at `due_at`."""
+    work = add_work(
+        session,
+        WorkSpec(prompt_kind(platform), {"followup_id": row.id, "ref": prompt_ref(row)}, due_at),
+        incident_id=row.incident_id,
+        now=now,
+        max_attempts=max_attempts,
+    )
+    await session.flush()
+    row.work_id = work.id
+
+
+def prompt_ref(row: Followup) -> str:
+    """The message ref of the prompt's current posting (each snooze posts a new message)."""
+    return f"followup:{row.id}" + (f":{row.snoozes}" if row.snoozes else "")
+
+
+async def followups_of(session: AsyncSession, incident_id: int) -> list[Followup]:
+    rows = await session.execute(
+        select(Followup).where(Followup.incident_id == incident_id).order_by(Followup.id)
+    )
+    return list(rows.scalars())
+
+
+async def cancel_all(session: AsyncSession, incident_id: int, now: datetime) -> int:
+    live = [f for f in await followups_of(session, incident_id) if f.state in LIVE]
+    for row in live:
+        await _cancel(session, row, now)
+    return len(live)
+
+
+async def _cancel(session: AsyncSession, row: Followup, now: datetime) -> None:
+    await cancel_work(session, row)
+    row.state, row.updated_at = FollowupState.CANCELLED, now
+
+
+async def cancel_work(session: AsyncSession, row: Followup) -> None:
+    """Cancels the pending work row; one already claimed sees `work_id` moved on and stands down."""
+    if row.work_id is not None:
+        await session.execute(
+            update(WorkItem)
+            .where(WorkItem.id == row.work_id, WorkItem.status == WorkStatus.PENDING)
+            .values(status=WorkStatus.CANCELLED)
+            .execution_options(synchronize_session=False)
+        )
+    row.work_id = None
+
+
+def register(
+    reactions: Reactions,
+    *,
+    policy: Callable[[], Policy],
+    tz: str,
+    quiet_hours: QuietHours | None = None,
+    max_attempts: int = 8,
+    platforms: frozenset[str] | None = None,
+) -> Scheduler:
+    scheduler = Scheduler(policy, tz, quiet_hours, max_attempts, platforms)
+    scheduler.register(reactions)
+    return scheduler

@@ -1,0 +1,98 @@
+"""Named vocabularies: the closed sets of strings leakdesk stores and compares, in one place.
+
+Each is an `enum.StrEnum` whose values are the strings already stored (timeline, work table,
+statements), so stored data and plain-string comparisons keep working. Imports nothing from the
+app: pure code, models and adapters all read these."""
+
+from __future__ import annotations
+
+import enum
+
+
+class IncidentStatus(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class StatementStatus(enum.StrEnum):
+    """A holding statement version's state: only the latest draft can be approved."""
+
+    DRAFT = "draft"
+    CHANGES_REQUESTED = "changes_requested"
+    SUPERSEDED = "superseded"
+    APPROVED = "approved"
+
+
+class EventKind(enum.StrEnum):
+    """Every kind of timeline event the service writes (`TimelineEvent.kind`)."""
+
+    INCIDENT_OPENED = "incident.opened"
+    INCIDENT_DISCOVERED_AT_CHANGED = "incident.discovered_at_changed"
+    INCIDENT_CLOSED = "incident.closed"
+    INCIDENT_PURGED = "incident.purged"
+    REPORT_SIMILAR = "report.similar"
+    REPORTER_JOINED = "reporter.joined"
+    ROOM_CREATED = "room.created"
+    ROOM_READY = "room.ready"
+    ANSWER_RECORDED = "answer.recorded"
+    VERDICT_ISSUED = "verdict.issued"
+    STATEMENT_DRAFTED = "statement.drafted"
+    STATEMENT_EDITED = "statement.edited"
+    STATEMENT_CHANGES_REQUESTED = "statement.changes_requested"
+    STATEMENT_APPROVED = "statement.approved"
+    STATEMENT_PUBLISHED = "statement.published"
+    NOTE_ADDED = "note.added"
+    FOLLOWUP_POSTED = "followup.posted"
+    FOLLOWUP_DONE = "followup.done"
+    FOLLOWUP_NOT_NEEDED = "followup.not_needed"
+    FOLLOWUP_SNOOZED = "followup.snoozed"
+    WORK_SCHEDULED = "work.scheduled"
+    WORK_DEAD = "work.dead"
+
+
+class WorkStatus(enum.StrEnum):
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    DONE = "done"
+    DEAD = "dead"
+    CANCELLED = "cancelled"
+
+
+class WorkKind(enum.StrEnum):
+    """The kinds of work rows. A room's effects run per chat platform, as `<platform>.<effect>`
+    (`on(platform)`); the rest are one kind for the whole deployment."""
+
+    # a room's effects (app/rooms, per platform)
+    OPEN_ROOM = "open_room"
+    SYNC_QUESTION = "sync_question"
+    NEXT_QUESTION = "next_question"
+    POST_VERDICT = "post_verdict"
+    SYNC_STATEMENT = "sync_statement"
+    PUBLISH_STATEMENT = "publish_statement"
+    REFRESH_ROOM = "refresh_room"
+    CLOSE_ROOM = "close_room"
+    POST = "post"
+    INVITE = "invite"
+    DRILL_REVEAL = "drill_reveal"
+    FOLLOWUP_PROMPT = "followup.prompt"
+    FOLLOWUP_SYNC = "followup_sync"
+    # one platform's own (written as `slack.report`, `teams.reply`, …)
+    REPORT = "report"
+    RESPOND = "respond"
+    PUBLISH_HOME = "publish_home"
+    REPLY = "reply"
+    # deployment-wide
+    DIGEST = "followup.digest"
+
+    def on(self, platform: str) -> str:
+        """The kind of this effect's rows for one chat platform (`slack.open_room`)."""
+        return f"{platform}.{self.value}"
+
+
+class FollowupState(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    POSTED = "posted"
+    DONE = "done"
+    SNOOZED = "snoozed"
+    NOT_NEEDED = "not_needed"
+    CANCELLED = "cancelled"
