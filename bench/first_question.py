@@ -2,7 +2,7 @@
 
 A real `leakdesk serve` (worker on) and the tests' fake Slack in this process; the clock runs
 from sending the signed `/leak` until the fake has accepted the chat.postMessage whose metadata
-ref is `question:data_categories` (the first question). Measured with the fake answering at once
+ref is `triage` (the one triage card, asking its first question). Measured with the fake answering at once
 and with 100 ms added to every Slack call, on SQLite (and on PostgreSQL in a full run).
 
 Reports are sent one every 3.1 s: leakdesk paces conversations.create to Slack's Tier 2 limit
@@ -24,7 +24,7 @@ from bench.stats import summary
 from tests.fakes.slack_api import Call, FakeSlack
 from tests.fakes.slack_requests import SlackRequests
 
-FIRST_REF = "question:data_categories"
+FIRST_REF = "triage"
 SPACING = 3.1
 
 

@@ -82,6 +82,9 @@ class Room:
     channel: str
     posted: dict[str, float] = field(default_factory=dict)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
+    # The one triage card as it asked each question (`question:FIELD` in `posted` is when it
+    # first did): the blocks a responder answers that question with, then or later.
+    cards: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 class Posts:
@@ -101,10 +104,11 @@ class Posts:
         for call in todo:
             if call.outcome == "pending":
                 self._unsettled.append(call)
-            elif call.method == "chat.postMessage" and call.outcome == "ok":
+            elif call.method in ("chat.postMessage", "chat.update") and call.outcome == "ok":
                 self._note(call)
 
     def _note(self, call: Call) -> None:
+        self._note_card(call)
         payload = metadata_payload(call.params.get("metadata"))
         incident, ref = payload.get("incident"), payload.get("ref")
         if not isinstance(incident, int) or not ref:
@@ -116,6 +120,29 @@ class Posts:
         if ref not in room.posted:
             room.posted[ref] = call.at + LATENCY  # the fake records a call before its latency
             room.changed.set()
+
+    def _note_card(self, call: Call) -> None:
+        """The triage card (posted, then edited) asking a question, or saying none is left."""
+        blocks = call.params.get("blocks")
+        if isinstance(blocks, str):
+            blocks = json.loads(blocks)
+        for block in blocks or []:
+            parts = str(block.get("block_id", "")).split(":")
+            accessory = (block.get("accessory") or {}).get("action_id")
+            if len(parts) >= 3 and parts[0] == "q" and parts[1].isdigit():
+                incident, ref = int(parts[1]), f"question:{parts[2]}"
+                self.rooms.setdefault(incident, Room(str(call.params.get("channel"))))
+                self.rooms[incident].cards.setdefault(parts[2], blocks)
+            elif accessory == "list_answers":  # the card once no question is left
+                value = json.loads((block.get("accessory") or {}).get("value") or "{}")
+                incident, ref = value.get("i"), "questions_done"
+            else:
+                continue
+            room = self.rooms.get(incident) if isinstance(incident, int) else None
+            if room is not None and ref not in room.posted:
+                room.posted[ref] = call.at + LATENCY
+                room.changed.set()
+            return
 
     async def follow(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -250,9 +277,8 @@ class Driver:
             await asyncio.sleep(self.plan.think_s * self.rng.uniform(0.5, 1.5))
             fresh = unanswered(room, given)
             name = fresh[0] if fresh else self.rng.choice(sorted(given))
-            message = next(
-                m for m in self.fake.messages(room.channel) if ref_of(m) == f"question:{name}"
-            )
+            card = next(m for m in self.fake.messages(room.channel) if ref_of(m) == "triage")
+            message = {**card, "blocks": room.cards[name]}  # the card as it asked `name`
             value, signed = answer(self.requests, message, name, given.get(name), self.rng)
             sent_at = time.time()
             if await self.send(signed, self.answer_acks) is not None:
@@ -287,7 +313,9 @@ def answer(
         (block.get("block_id"), element)
         for block in message.get("blocks") or []
         for element in [*(block.get("elements") or []), block.get("element")]
-        if isinstance(element, dict) and element.get("action_id") == action_id
+        if isinstance(element, dict)
+        # one button per value: `answer:FIELD:N` (action ids are unique within a block)
+        and str(element.get("action_id")).split(":")[:2] == action_id.split(":")
     ]
     block_id, element = widgets[0]
     kind = element.get("type")
@@ -297,7 +325,7 @@ def answer(
         wanted = [e for e in choices if json.loads(e["value"]).get("v") == first]
         button = (wanted or [rng.choice(choices)])[0]
         signed = requests.block_actions(
-            action_id,
+            button["action_id"],
             button["value"],
             user_id=RESPONDER,
             channel_id=message["channel"],

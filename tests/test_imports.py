@@ -31,9 +31,16 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "app.identity": ("app",),
     # What a room tells its people (changes, 今やること, plain reasons): pure, with the catalogue.
     "app.briefing": (
-        *ADAPTERS, "app.rooms", "app.runtime", "app.incidents", "app.work", "app.models",
-        "app.db", "app.settings", *PLATFORM_LIBRARIES,
-    ),  # fmt: skip
+        *ADAPTERS,
+        "app.rooms",
+        "app.runtime",
+        "app.incidents",
+        "app.work",
+        "app.models",
+        "app.db",
+        "app.settings",
+        *PLATFORM_LIBRARIES,
+    ),
 }
 # The pure packages: values in, values out — only each other, the named vocabularies and the
 # standard libraries.

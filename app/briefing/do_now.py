@@ -110,7 +110,7 @@ def _immediate(
     misdelivery = answers.get("leak_mode") == "misdelivery"
     if misdelivery and answers.get("contained") is not True:
         found.append(NextAction("recipients", When.NOW, "lead"))
-    if _publishes(verdict) and (statement is None or statement.status != "published"):
+    if publishes(verdict) and (statement is None or statement.status != "published"):
         found.append(_publish(actions, statement))
     if "C2" in (appi.get("categories") or ()):
         found.append(NextAction("card_issuers", When.NOW, "lead"))
@@ -135,7 +135,8 @@ def _immediate(
     return found
 
 
-def _publishes(verdict: Verdict) -> bool:
+def publishes(verdict: Verdict) -> bool:
+    """Whether the company speaks publicly (website, press), not to the people one by one."""
     actions = verdict.get("actions") or {}
     announcement = actions.get("announcement")
     if announcement is not None:

@@ -31,10 +31,8 @@ def register_room_reactions(reactions: Reactions, platform: str) -> None:
 
     @reactions.on(EventKind.ANSWER_RECORDED, platform=platform)
     def _answered(event: Event) -> list[WorkSpec]:
-        return [
-            work(WorkKind.SYNC_QUESTION, field=event.data["field"]),
-            work(WorkKind.NEXT_QUESTION),
-        ]
+        # The one triage card shows the answer and what is next.
+        return [work(WorkKind.NEXT_QUESTION)]
 
     @reactions.on(EventKind.VERDICT_ISSUED, platform=platform)
     def _verdict(event: Event) -> list[WorkSpec]:

@@ -3,6 +3,7 @@ file (fpdf2, with a Japanese font the system provides: fonts-ipaexfont on Debian
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -80,4 +81,6 @@ async def incident_pdf(
     lang = bundle.incident.language if bundle.incident.language in ("ja", "en") else "ja"
     ppc = "".join(exports.render_text(bundle, "ppc", tz, now))
     report = await after_action_report(service, incident_id, lang=lang, tz=tz)
-    return markdown_pdf([ppc, report], title=bundle.incident.key)
+    # Parsing and subsetting the font takes CPU seconds: off the event loop, so a PDF download
+    # never holds up a Slack acknowledgement.
+    return await asyncio.to_thread(markdown_pdf, [ppc, report], title=bundle.incident.key)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
 from app.incidents.service import AnswerDetail, Snapshot
 from app.models import ChatMessage, Followup, Incident, Statement
+from app.rooms.brief import VerdictBrief
 from app.triage import Question
 from app.work.queue import Claimed
 
@@ -76,7 +77,11 @@ class Renderer(Protocol):
 
     def room_ready(self, incident: Incident, lang: str) -> str: ...
 
-    def summary(self, snap: Snapshot, lang: str, tz: str, now: datetime) -> Any: ...
+    def summary(
+        self, snap: Snapshot, lang: str, tz: str, now: datetime, todo: Sequence[str] = ()
+    ) -> Any:
+        """The pinned summary; `todo` is its 「今やること」 (app.rooms.brief.summary_lines)."""
+        ...
 
     def question(
         self,
@@ -86,26 +91,49 @@ class Renderer(Protocol):
         lang: str,
         tz: str,
         answer: AnswerDetail | None,
-    ) -> Any: ...
+        *,
+        total: int | None = None,
+        previous: str | None = None,
+        answered: Sequence[Question] = (),
+    ) -> Any:
+        """A question of the one triage card (「質問 4/8」), with the previous answer above and,
+        where the platform has no answer list, a way to change the `answered` ones."""
+        ...
 
-    def verdict(
+    def triage_done(
         self,
         incident: Incident,
-        version: int,
-        data: dict[str, Any],
         lang: str,
-        tz: str,
-        *,
-        superseded_by: int | None = None,
-    ) -> Any: ...
+        count: int,
+        previous: str | None = None,
+        answered: Sequence[Question] = (),
+    ) -> Any:
+        """The triage card once no question that matters is left."""
+        ...
 
-    def redraft_offer(self, incident: Incident, lang: str) -> Any: ...
+    def verdict(self, incident: Incident, brief: VerdictBrief, lang: str) -> Any:
+        """The living verdict (app.rooms.brief): 「今やること」 first."""
+        ...
+
+    def change_note(
+        self, incident: Incident, lines: Sequence[str], lang: str, *, redraft: bool
+    ) -> Any:
+        """What changed in a new verdict version; with the redraft action when `redraft`."""
+        ...
 
     def statement(
-        self, incident: Incident, statement: Statement, needed: int, lang: str
-    ) -> Any: ...
+        self, incident: Incident, statement: Statement, needed: int, lang: str, approvers: str = ""
+    ) -> Any:
+        """The draft in the room's language, opening with `approvers` (who must, who has)."""
+        ...
 
-    def published(self, incident: Incident, statement: Statement, lang: str, tz: str) -> Any: ...
+    def statement_text(self, statement: Statement, lang: str) -> Any:
+        """The statement in the other language: the draft's second reply."""
+        ...
+
+    def published(
+        self, incident: Incident, statement: Statement, lang: str, tz: str, next_steps: str = ""
+    ) -> Any: ...
 
     def published_text(self, statement: Statement, lang: str, tz: str) -> str: ...
 

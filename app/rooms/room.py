@@ -2,7 +2,7 @@
 chooses what the room should show, and hands it to the platform's `Chat` and `Renderer`.
 
 Every handler is safe to run again: a message is posted once per `ref` (summary, welcome,
-question:FIELD, verdict:N, verdict_change:N, redraft_offer:N, statement, published:N, closed,
+triage (the one question card), verdict:1 (the living verdict), verdict_change:N, statement, published:N, closed,
 followup:ID, …), and the refs a room posted are the same on every platform (tests/rooms).
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from app.briefing import change_lines, material_changes, triage_progress
 from app.drills.catalog import load_scenario
 from app.i18n import t
 from app.incidents import schedule
@@ -18,13 +19,18 @@ from app.incidents.reactions import Event, Reactions
 from app.incidents.rooms import register_room_reactions
 from app.incidents.service import IncidentService, Snapshot
 from app.models import Incident, utcnow
-from app.rooms import texts
+from app.rooms import brief, texts
 from app.rooms.ports import Chat, Handler, Renderer
 from app.settings import Settings
-from app.triage import next_question, question
+from app.triage import QUESTIONS, Question, next_question, question
 from app.work.queue import Claimed, Permanent, WorkQueue, WorkSpec, waiting_on
 
 FOLLOWUP_SYNC = "followup_sync"
+# The first verdict's message lives on: later versions edit it, and its thread holds the draft
+# and every change note (the ref keeps its name so rooms opened before stay whole).
+LIVING_VERDICT = "verdict:1"
+TRIAGE = "triage"  # the one triage card
+SHOWN_LIMIT = 10_000
 SETTLED_EVENTS = ("followup.done", "followup.snoozed", "followup.not_needed")
 
 
@@ -39,12 +45,14 @@ class Room:
         self.service = service
         self.settings = settings
         self.tz = settings.timezone
+        self._shown: dict[tuple[int, str], int] = {}  # what this process last showed per ref
 
     @property
     def handlers(self) -> dict[str, Handler]:
         return {
             "open_room": self.open_room,
-            "sync_question": self.sync_question,
+            # Rows of rooms opened before triage moved into one card: the card answers for them.
+            "sync_question": self.next_question,
             "next_question": self.next_question,
             "post_verdict": self.post_verdict,
             "sync_statement": self.sync_statement,
@@ -145,6 +153,36 @@ class Room:
     ) -> None:
         await self.post_once(item, incident, ref, self.render.note(text), text, thread=thread)
 
+    async def _edit(self, incident: Incident, ref: str, message: object, text: str) -> bool:
+        """Edits the message for `ref`, unless this process last showed exactly this there (an
+        edit nobody could see is not sent); False when nothing was posted for `ref` yet."""
+        key, shown = (incident.id, ref), hash((repr(message), text))
+        if self._shown.get(key) == shown:
+            return True
+        if not await self.update(incident, ref, message, text):
+            return False
+        if len(self._shown) > SHOWN_LIMIT:
+            self._shown.clear()
+        self._shown[key] = shown
+        return True
+
+    async def _show(
+        self,
+        item: Claimed,
+        incident: Incident,
+        ref: str,
+        message: object,
+        text: str,
+        *,
+        thread: str | None = None,
+    ) -> None:
+        """The one message for `ref` as it should read now: posted once, then edited in place."""
+        if await self._edit(incident, ref, message, text):
+            return
+        _, posted = await self.post_once(item, incident, ref, message, text, thread=thread)
+        if not posted:  # another row posted it meanwhile, perhaps from an older state
+            await self._edit(incident, ref, message, text)
+
     # ----- the room ---------------------------------------------------------------------------
 
     async def open_room(self, item: Claimed) -> None:
@@ -172,9 +210,18 @@ class Room:
         incident, lang, now = snap.incident, snap.incident.language, utcnow()
         if incident.channel_id is None:
             raise waiting_on(item, "room not ready yet", now=now)
-        summary = self.render.summary(snap, lang, self.tz, now)
-        await self.update(incident, "summary", summary, f"{incident.key} {incident.title}")
-        await self.chat.set_topic(incident, texts.topic(snap, lang, self.tz))
+        await self._sync_summary(incident, snap)
+        await self.chat.set_topic(incident, brief.topic(snap, lang, self.tz, now))
+
+    async def _sync_summary(self, incident: Incident, snap: Snapshot | None = None) -> None:
+        """The pinned summary, 「今やること」 first."""
+        snap = snap or await self.service.snapshot(incident.id)
+        lang, now = incident.language, utcnow()
+        needed = self.service.approvals_needed(snap.incident.severity)
+        followups = await self.service.followups(incident.id)
+        todo = brief.summary_lines(snap, now, needed, lang, self.tz, followups)
+        summary = self.render.summary(snap, lang, self.tz, now, todo)
+        await self._edit(incident, "summary", summary, f"{incident.key} {incident.title}")
 
     async def post(self, item: Claimed) -> None:
         """A plain message in the room (or the verdict's thread); posted once per work row."""
@@ -228,26 +275,47 @@ class Room:
     # ----- triage -----------------------------------------------------------------------------
 
     async def _post_next_question(self, item: Claimed, incident: Incident) -> None:
+        """Triage advances in one card (「質問 4/8」), edited in place; when no question that
+        matters is left, the card and the living verdict say so."""
         snap = await self.service.snapshot(incident.id)
-        # A question this row reserved but did not get to post is still ours to ask.
-        asked = {
-            r.ref.split(":", 1)[1]
-            for r in await self.service.message_refs(incident.id, "question:")
-            if r.ts is not None or r.work_id != item.id
-        }
-        upcoming = next_question(self.service.answers_model(incident, snap.values), asked)
+        message, label, upcoming = self._triage(snap)
+        await self._show(item, incident, TRIAGE, message, label)
         if upcoming is None:
-            if snap.answers:
-                done = t("question.all_done", incident.language)
-                await self.note(item, incident, "questions_done", done)
-            return
-        await self._post_question(item, snap, upcoming.id, len(asked) + 1)
+            await self.sync_verdict(item, incident)
 
-    async def _post_question(self, item: Claimed, snap: Snapshot, field: str, number: int) -> None:
+    def _triage(self, snap: Snapshot) -> tuple[object, str, Question | None]:
+        """The triage card as it should read now, its notification text, and its question."""
         incident, lang = snap.incident, snap.incident.language
-        q = question(field)
-        message = self.render.question(incident, q, number, lang, self.tz, snap.answers.get(field))
-        await self.post_once(item, incident, f"question:{field}", message, q.text.get(lang))
+        answers = self.service.answers_model(incident, snap.values)
+        asked = set(snap.answers)  # an answer of "unknown" was asked: it is not asked again
+        upcoming = next_question(answers, asked, self.service.policy)
+        previous = max(snap.answers.items(), key=lambda kv: kv[1].at, default=None)
+        last = None
+        if previous is not None:
+            field, detail = previous
+            answered = texts.answered_line(
+                question(field), detail.value, detail.actor, detail.at, lang, self.tz
+            )
+            last = t("question.previous", lang, question=question(field).text.get(lang))
+            last = f"{last}\n{answered}"
+        answered = [q for q in QUESTIONS if q.id in asked]
+        if upcoming is None:
+            done = t("question.all_done", lang)
+            message = self.render.triage_done(incident, lang, len(asked), last, answered)
+            return message, done, None
+        number, total = triage_progress(answers, asked, self.service.policy)
+        message = self.render.question(
+            incident,
+            upcoming,
+            number,
+            lang,
+            self.tz,
+            None,
+            total=total,
+            previous=last,
+            answered=answered,
+        )
+        return message, upcoming.text.get(lang), upcoming
 
     async def next_question(self, item: Claimed) -> None:
         assert item.incident_id is not None
@@ -255,35 +323,27 @@ class Room:
         if incident.status == "open" and incident.channel_id:
             await self._post_next_question(item, incident)
 
-    async def question_message(self, incident_id: int, field: str) -> object:
-        """The question's message as it should look now (numbered by the order it was asked)."""
+    async def answer_again(self, incident_id: int, field: str) -> object:
+        """One answered question with its answer, to answer again (「回答を変更」)."""
         snap = await self.service.snapshot(incident_id)
-        refs = await self.service.message_refs(incident_id, "question:")
-        numbers = {r.ref.split(":", 1)[1]: n for n, r in enumerate(refs, start=1)}
+        incident, lang = snap.incident, snap.incident.language
+        asked = list(snap.answers)
+        number = asked.index(field) + 1 if field in asked else len(asked) + 1
         return self.render.question(
-            snap.incident,
-            question(field),
-            numbers.get(field, len(refs) + 1),
-            snap.incident.language,
-            self.tz,
-            snap.answers.get(field),
+            incident, question(field), number, lang, self.tz, snap.answers.get(field)
         )
 
-    async def sync_question(self, item: Claimed) -> None:
-        """Shows the latest answer (and who gave it) on the question's own message."""
-        assert item.incident_id is not None
-        field = item.payload["field"]
-        incident = await self.service.get(item.incident_id)
-        message = await self.question_message(incident.id, field)
-        label = question(field).text.get(incident.language)
-        if not await self.update(incident, f"question:{field}", message, label):
-            await self.post_once(item, incident, f"question:{field}", message, label)
+    async def question_message(self, incident_id: int, field: str | None = None) -> object:
+        """The triage card as it should look now (what a platform answers an answer with)."""
+        message, _, _ = self._triage(await self.service.snapshot(incident_id))
+        return message
 
     # ----- verdicts and statements ------------------------------------------------------------
 
     async def post_verdict(self, item: Claimed) -> None:
-        """Posts verdict N; from the second on, marks N-1 superseded, says what changed, and
-        offers a redraft when the statement was drafted on an earlier verdict."""
+        """One living verdict: the first version is posted, later ones edit it in place, and
+        each new version says in its thread exactly what changed (with the redraft offer when
+        the statement was drafted on an earlier version)."""
         assert item.incident_id is not None
         version = item.payload["version"]
         verdicts = await self.service.verdicts(item.incident_id)
@@ -291,29 +351,32 @@ class Room:
         if current is None:
             raise Permanent(f"verdict v{version} not found")
         incident = await self.service.get(item.incident_id)
-        lang = incident.language
-        text = texts.verdict_title(incident, version, current.severity, lang)
-        message = self.render.verdict(incident, version, current.data, lang, self.tz)
-        await self.post_once(item, incident, f"verdict:{version}", message, text)
+        await self.sync_verdict(item, incident)
         previous = next((v for v in verdicts if v.version == version - 1), None)
-        if previous is None:
+        changes = material_changes(previous.data, current.data) if previous else ()
+        if not changes:  # a first verdict, or open questions narrowing: the edit says it all
             return
-        old = self.render.verdict(
-            incident, previous.version, previous.data, lang, self.tz, superseded_by=version
-        )
-        await self.update(incident, f"verdict:{previous.version}", old, text)
-        change = texts.verdict_changed(previous.severity, current.severity, version, lang)
-        await self.note(item, incident, f"verdict_change:{version}", change)
+        lang = incident.language
+        lines = change_lines(version, changes, lang, self.tz)
         statement = await self.service.latest_statement(incident.id)
-        if statement is not None and statement.verdict_version != version:
-            await self.post_once(
-                item,
-                incident,
-                f"redraft_offer:{version}",
-                self.render.redraft_offer(incident, lang),
-                t("verdict.redraft_offer", lang),
-                thread=await self._verdict_thread(incident.id),
-            )
+        redraft = statement is not None and statement.verdict_version != version
+        await self.post_once(
+            item,
+            incident,
+            f"verdict_change:{version}",
+            self.render.change_note(incident, lines, lang, redraft=redraft),
+            "\n".join(lines),
+            thread=await self._verdict_thread(incident.id),
+        )
+
+    async def sync_verdict(self, item: Claimed, incident: Incident) -> None:
+        """Posts the living verdict, or edits it to the latest version and state."""
+        lang = incident.language
+        current = await brief.current_brief(self.service, incident.id, lang, self.tz, utcnow())
+        if current is None:
+            return
+        message = self.render.verdict(incident, current, lang)
+        await self._show(item, incident, LIVING_VERDICT, message, current.title)
 
     async def _verdict_thread(self, incident_id: int) -> str | None:
         refs = await self.service.message_refs(incident_id, "verdict:")
@@ -326,10 +389,15 @@ class Room:
         if statement is None:
             return None
         needed = self.service.approvals_needed(incident.severity)
-        return self.render.statement(incident, statement, needed, incident.language)
+        leads = self.settings.pr_leads
+        approvers = brief.approvers_line(
+            statement, leads, needed, incident.severity, incident.language
+        )
+        return self.render.statement(incident, statement, needed, incident.language, approvers)
 
     async def sync_statement(self, item: Claimed) -> None:
-        """The draft lives in one thread message under the first verdict, edited in place."""
+        """The draft lives in the living verdict's thread, edited in place: the room's language
+        first, the other as a second reply; the verdict and the summary show its state."""
         assert item.incident_id is not None
         incident = await self.service.get(item.incident_id)
         statement = await self.service.latest_statement(incident.id)
@@ -338,21 +406,33 @@ class Room:
         thread = await self._verdict_thread(incident.id)
         if thread is None:
             raise waiting_on(item, "verdict not posted yet", now=utcnow())
+        lang = incident.language
         message = await self.statement_message(incident.id)
-        text = texts.statement_title(incident, statement, incident.language)
-        if not await self.update(incident, "statement", message, text):
-            await self.post_once(item, incident, "statement", message, text, thread=thread)
+        text = texts.statement_title(incident, statement, lang)
+        await self._show(item, incident, "statement", message, text, thread=thread)
+        other_text = self.render.statement_text(statement, lang)
+        await self._show(item, incident, "statement_text", other_text, text, thread=thread)
+        await self.sync_verdict(item, incident)
+        await self._sync_summary(incident)
 
     async def publish_statement(self, item: Claimed) -> None:
         assert item.incident_id is not None
         incident = await self.service.get(item.incident_id)
         statement = await self.service.statement(incident.id, item.payload["version"])
+        snap = await self.service.snapshot(incident.id)
         lang = incident.language
+        next_steps = brief.next_steps_line(
+            statement,
+            snap.verdict.data if snap.verdict else None,
+            self.settings.pr_leads,
+            lang,
+            self.tz,
+        )
         await self.post_once(
             item,
             incident,
             f"published:{statement.version}",
-            self.render.published(incident, statement, lang, self.tz),
+            self.render.published(incident, statement, lang, self.tz, next_steps),
             self.render.published_text(statement, lang, self.tz),
         )
 
@@ -376,7 +456,8 @@ class Room:
         await self.service.followup_posted(row.id, item.id, ref)
 
     async def sync_prompt(self, item: Claimed) -> None:
-        """Shows on the prompt who did what, for everyone (its buttons go)."""
+        """Shows on the prompt who did what, for everyone (its buttons go); an action done
+        leaves 「今やること」 in the verdict and the summary."""
         row, incident = await self.service.followup(item.payload["followup_id"])
         lang = incident.language
         message = self.render.settled(
@@ -390,3 +471,6 @@ class Room:
         )
         title, body = texts.prompt_texts(row, incident, lang, self.tz)
         await self.update(incident, item.payload["ref"], message, f"{title}\n{body}")
+        if item.payload["state"] in brief.SETTLED and incident.channel_id:
+            await self.sync_verdict(item, incident)
+            await self._sync_summary(incident)

@@ -128,9 +128,14 @@ def closed_summary(incident: Incident, counts: dict[str, int], actor: str, lang:
 # ----- questions ---------------------------------------------------------------------------------
 
 
-def question_header(incident: Incident, question: Question, number: int, lang: str) -> str:
-    header = t(
-        "question.header", lang, n=number, section=t(f"question.section.{question.section}", lang)
+def question_header(
+    incident: Incident, question: Question, number: int, lang: str, total: int | None = None
+) -> str:
+    section = t(f"question.section.{question.section}", lang)
+    header = (
+        t("question.progress", lang, n=number, total=total, section=section)
+        if total
+        else t("question.header", lang, n=number, section=section)
     )
     return f"{badge(incident, lang)}{incident.key} · {header}"
 
@@ -160,38 +165,8 @@ def verdict_title(incident: Incident, version: int, severity: str | None, lang: 
     )
 
 
-def verdict_state(data: dict[str, Any], lang: str) -> str:
-    return t("verdict.provisional" if data.get("open_questions") else "verdict.final", lang)
-
-
-def verdict_changed(before: str | None, after: str | None, version: int, lang: str) -> str:
-    return t(
-        "verdict.changed",
-        lang,
-        before=severity_label(before, lang),
-        after=severity_label(after, lang),
-        version=version,
-    )
-
-
-def policy_line(data: dict[str, Any]) -> str:
-    return f"policy {data.get('policy_version')} · rules {', '.join(data.get('rules', []))}"
-
-
-def reason_lines(data: dict[str, Any], lang: str) -> str:
-    return "\n".join(reason_line(r, lang) for r in data.get("reasons", []))
-
-
 def open_question_lines(data: dict[str, Any], lang: str) -> str:
     return "\n".join(f"• {q[lang]}" for q in data.get("open_questions") or [])
-
-
-def reason_line(reason: dict[str, Any], lang: str) -> str:
-    """`S2-a` and the reason's text, without repeating the id when the text starts with it."""
-    text = str(reason[lang])
-    for separator in (":", "："):
-        text = text.removeprefix(f"{reason['rule']}{separator}").strip()
-    return f"• `{reason['rule']}` {text}"
 
 
 def clock_lines(data: dict[str, Any], lang: str, tz: str) -> str:
@@ -227,23 +202,6 @@ def clock_lines(data: dict[str, Any], lang: str, tz: str) -> str:
     elif gdpr.get("relevant") == "unknown":
         lines.append(t("verdict.gdpr.unknown", lang))
     return "\n".join(lines)
-
-
-def action_lines(data: dict[str, Any], lang: str) -> str:
-    actions = data["actions"]
-    lines = [
-        t(f"verdict.action.{name}", lang)
-        for name in (
-            "press_conference",
-            "rapid_public_disclosure",
-            "timely_disclosure_review",
-            "notify_principal",
-        )
-        if actions.get(name)
-    ]
-    if actions.get("coordinate_with_police") in ("yes", "consult"):
-        lines.insert(0, t(f"verdict.action.police.{actions['coordinate_with_police']}", lang))
-    return "\n".join(f"• {line}" for line in lines) or f"• {t('verdict.action.none', lang)}"
 
 
 # ----- statements --------------------------------------------------------------------------------

@@ -30,10 +30,9 @@ from app.i18n import format_time, other, published_line, storm_offer, t
 from app.incidents.service import AnswerDetail, Snapshot
 from app.models import Followup, Incident, Statement
 from app.rooms import texts
+from app.rooms.brief import VerdictBrief
 from app.rooms.texts import (
-    action_lines,
     answer_label,
-    clock_lines,
     deadline_text,
     home_row,
     prompt_done_label,
@@ -92,10 +91,14 @@ def dump(blocks: Sequence[Block]) -> list[dict[str, Any]]:
 # ----- summary and room --------------------------------------------------------------------------
 
 
-def summary_blocks(snap: Snapshot, lang: str, tz: str, now: datetime) -> list[Block]:
+def summary_blocks(
+    snap: Snapshot, lang: str, tz: str, now: datetime, todo: Sequence[str] = ()
+) -> list[Block]:
     incident = snap.incident
-    blocks: list[Block] = [
-        HeaderBlock(text=plain(texts.summary_title(incident, lang), 150)),
+    blocks: list[Block] = [HeaderBlock(text=plain(texts.summary_title(incident, lang), 150))]
+    if todo:
+        blocks += sections("\n".join(todo))
+    blocks += [
         section(texts.summary_fields(incident, lang, tz)),
         section(deadline_text(snap, lang, tz)),
     ]
@@ -114,9 +117,14 @@ def question_blocks(
     lang: str,
     tz: str,
     answer: AnswerDetail | None,
+    *,
+    total: int | None = None,
+    previous: str | None = None,
+    answered: Sequence[Question] = (),  # Slack changes answers from `/leak answer`
 ) -> list[Block]:
-    blocks: list[Block] = [
-        context(texts.question_header(incident, question, number, lang)),
+    blocks: list[Block] = [context(previous)] if previous else []
+    blocks += [
+        context(texts.question_header(incident, question, number, lang, total)),
         section(f"*{question.text.get(lang)}*\n{question.text.get(other(lang))}"),
         context(f"{question.help.get(lang)}"[:2900]),
     ]
@@ -126,6 +134,26 @@ def question_blocks(
         )
     blocks.extend(answer_inputs(incident, question, lang))
     return blocks
+
+
+def triage_done_blocks(
+    incident: Incident,
+    lang: str,
+    count: int,
+    previous: str | None = None,
+    answered: Sequence[Question] = (),
+) -> list[Block]:
+    """The triage card once no question that matters is left."""
+    blocks: list[Block] = [context(previous)] if previous else []
+    return [
+        *blocks,
+        SectionBlock(
+            text=mrkdwn(
+                f"{t('question.all_done', lang)}\n{t('question.done_count', lang, count=count)}"
+            ),
+            accessory=button(t("verdict.change_answers", lang), "list_answers", {"i": incident.id}),
+        ),
+    ]
 
 
 def _value(incident: Incident, field: str, value: Any) -> dict[str, Any]:
@@ -235,47 +263,49 @@ def answers_blocks(
 # ----- verdict -----------------------------------------------------------------------------------
 
 
-def verdict_blocks(
-    incident: Incident,
-    version: int,
-    data: dict[str, Any],
-    lang: str,
-    tz: str,
-    *,
-    superseded_by: int | None = None,
-) -> list[Block]:
-    title = texts.verdict_title(incident, version, data["severity"], lang)
-    blocks: list[Block] = [HeaderBlock(text=plain(title, 150))]
-    if superseded_by:
-        blocks.append(context(t("verdict.superseded", lang, version=superseded_by)))
-    blocks.append(context(texts.verdict_state(data, lang)))
-    blocks += sections(f"{t('verdict.rules', lang)}\n{texts.reason_lines(data, lang)}")
-    blocks += sections(f"{t('verdict.clocks', lang)}\n{clock_lines(data, lang, tz)}")
-    blocks += sections(f"{t('verdict.actions', lang)}\n{action_lines(data, lang)}")
-    if data.get("open_questions"):
-        blocks += sections(f"{t('verdict.open', lang)}\n{texts.open_question_lines(data, lang)}")
-    blocks.append(context(texts.policy_line(data)))
-    if not superseded_by:
-        blocks.append(
-            ActionsBlock(
-                block_id=f"verdict:{incident.id}",
-                elements=[
-                    button(t("verdict.change_answers", lang), "list_answers", {"i": incident.id}),
-                    button(
-                        t("verdict.other_language", lang),
-                        "verdict_other_language",
-                        {"i": incident.id, "v": version},
-                    ),
-                ],
-            )
+def verdict_blocks(incident: Incident, brief: VerdictBrief, lang: str) -> list[Block]:
+    """The living verdict: 「今やること」 first, then the statement's state, why, the clocks,
+    the rest, and the rule codes in small print at the end."""
+    blocks: list[Block] = [HeaderBlock(text=plain(brief.title, 150)), context(brief.state)]
+    if brief.do_now:
+        blocks += sections("\n".join((t("todo.title", lang), *brief.do_now)))
+    if brief.statement:
+        blocks.append(section(brief.statement))
+    blocks += sections("\n".join((t("verdict.rules", lang), *brief.reasons)))
+    blocks += sections(f"{t('verdict.clocks', lang)}\n{brief.clocks}")
+    if brief.later:
+        blocks += sections("\n".join((t("todo.later", lang), *brief.later)))
+    if brief.open_questions:
+        blocks += sections(f"{t('verdict.open', lang)}\n{brief.open_questions}")
+    blocks.append(context("\n".join((t("brief.details", lang), *brief.details))))
+    blocks.append(
+        ActionsBlock(
+            block_id=f"verdict:{incident.id}",
+            elements=[
+                button(t("verdict.change_answers", lang), "list_answers", {"i": incident.id}),
+                button(
+                    t("verdict.other_language", lang),
+                    "verdict_other_language",
+                    {"i": incident.id, "v": brief.version},
+                ),
+            ],
         )
+    )
     return blocks
 
 
-def redraft_blocks(incident: Incident, lang: str) -> list[Block]:
+def change_blocks(
+    incident: Incident, lines: Sequence[str], lang: str, *, redraft: bool
+) -> list[Block]:
+    """What changed in a new verdict version (in the living verdict's thread), with the redraft
+    button when the statement was drafted on an earlier version."""
+    text = "\n".join(lines)
+    if not redraft:
+        return sections(text)
+    offer = f"{text}\n{t('verdict.redraft_offer', lang)}"
     return [
         SectionBlock(
-            text=mrkdwn(t("verdict.redraft_offer", lang)),
+            text=mrkdwn(offer[:SECTION_LIMIT]),
             accessory=button(t("verdict.redraft", lang), "redraft", {"i": incident.id}),
         )
     ]
@@ -285,16 +315,19 @@ def redraft_blocks(incident: Incident, lang: str) -> list[Block]:
 
 
 def statement_blocks(
-    incident: Incident, statement: Statement, needed: int, lang: str, show_both: bool = True
+    incident: Incident, statement: Statement, needed: int, lang: str, approvers: str = ""
 ) -> list[Block]:
+    """The draft in the room's language, opening with who must approve and who has not yet
+    (the other language is its own reply: `statement_text_blocks`)."""
     names = " ".join(f"<@{a.approver}>" for a in statement.approvals)
     blocks: list[Block] = [
         HeaderBlock(text=plain(texts.statement_title(incident, statement, lang), 150)),
-        context(texts.approvals_line(statement, needed, names, lang)),
+        section(approvers)
+        if approvers
+        else context(texts.approvals_line(statement, needed, names, lang)),
+        DividerBlock(),
+        *sections(statement.texts.get(lang, "")),
     ]
-    for text_lang in (lang, other(lang)) if show_both else (lang,):
-        blocks.append(DividerBlock())
-        blocks += sections(statement.texts.get(text_lang, ""))
     findings = texts.findings_lines(statement, lang)
     blocks += sections(findings) if findings else [context(t("statement.no_findings", lang))]
     if statement.status in ("draft", "changes_requested"):
@@ -323,12 +356,19 @@ def published_text(statement: Statement, lang: str, tz: str) -> str:
     return published_line(statement.version, approvers, statement.approved_at, lang, tz)
 
 
-def published_blocks(incident: Incident, statement: Statement, lang: str, tz: str) -> list[Block]:
-    blocks: list[Block] = [section(published_text(statement, lang, tz))]
-    for text_lang in (lang, other(lang)):
-        blocks.append(DividerBlock())
-        blocks += sections(statement.texts.get(text_lang, ""))
-    return blocks
+def published_blocks(
+    incident: Incident, statement: Statement, lang: str, tz: str, next_steps: str = ""
+) -> list[Block]:
+    """The approved text in the room's language, who publishes it, where, and the next update
+    (the other language stays in the statement's thread)."""
+    head = published_text(statement, lang, tz) + (f"\n{next_steps}" if next_steps else "")
+    return [section(head), DividerBlock(), *sections(statement.texts.get(lang, ""))]
+
+
+def statement_text_blocks(statement: Statement, lang: str) -> list[Block]:
+    """The statement in the other language, as the draft's second reply."""
+    title = t("statement.other_text", lang, version=statement.version)
+    return [context(title), *sections(statement.texts.get(other(lang), ""))]
 
 
 def edit_view(incident: Incident, statement: Statement, lang: str) -> View:
@@ -468,16 +508,16 @@ class BlockKit:
     note = staticmethod(lambda text: [section(text)])
     summary = staticmethod(summary_blocks)
     question = staticmethod(question_blocks)
+    triage_done = staticmethod(triage_done_blocks)
     verdict = staticmethod(verdict_blocks)
-    redraft_offer = staticmethod(redraft_blocks)
+    change_note = staticmethod(change_blocks)
     published = staticmethod(published_blocks)
     published_text = staticmethod(published_text)
     prompt = staticmethod(prompt_blocks)
     settled = staticmethod(settled_blocks)
 
-    @staticmethod
-    def statement(incident: Incident, statement: Statement, needed: int, lang: str) -> list[Block]:
-        return statement_blocks(incident, statement, needed, lang)
+    statement = staticmethod(statement_blocks)
+    statement_text = staticmethod(statement_text_blocks)
 
     @staticmethod
     def welcome(incident: Incident, lang: str) -> str:

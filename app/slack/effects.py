@@ -186,6 +186,11 @@ class SlackChat:
                 raise
 
     async def set_topic(self, incident: Incident, topic: str) -> None:
+        """Sets the topic unless it already reads so: Slack posts "set the channel topic" into
+        the room on every conversations.setTopic, the same text included."""
+        info = await self.client.conversations_info(channel=incident.channel_id)
+        if ((info.get("channel") or {}).get("topic") or {}).get("value") == topic:
+            return
         await self.client.conversations_setTopic(channel=incident.channel_id, topic=topic)
 
     async def tell_reporter(self, item: Claimed, incident: Incident, text: str) -> None:

@@ -9,6 +9,8 @@ from slack_bolt.async_app import AsyncApp
 
 from app.i18n import masked_notice, other, t
 from app.incidents.service import ServiceError
+from app.models import utcnow
+from app.rooms.brief import current_brief
 from app.rooms.texts import refusal
 from app.slack import blocks as ui
 from app.slack.common import decode, deps_of, guarded, incident_id_of, reply_later
@@ -112,16 +114,12 @@ async def other_language(
     if incident_id is None:
         return
     incident = await service.get(incident_id)
-    verdicts = await service.verdicts(incident_id)
-    verdict = next((v for v in verdicts if v.version == data.get("v")), None)
-    if verdict is None:
-        return
     lang = other(incident.language)
+    brief = await current_brief(service, incident_id, lang, settings.timezone, utcnow())
+    if brief is None:
+        return
     await reply_later(
-        deps.queue,
-        body.get("response_url"),
-        incident.key,
-        ui.verdict_blocks(incident, verdict.version, verdict.data, lang, settings.timezone),
+        deps.queue, body.get("response_url"), incident.key, ui.verdict_blocks(incident, brief, lang)
     )
 
 

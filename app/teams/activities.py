@@ -313,6 +313,8 @@ class Activities:
         try:
             if verb in ("answer", "answer_unknown"):
                 return await self.answer(incident, verb, data, user)
+            if verb == "ask_again" and data.get("field") in FIELDS:
+                return card_response(await self.room.answer_again(incident.id, data["field"]))
             if verb == "statement_approve":
                 return await self.approve(incident, data, user)
             if verb == "statement_edit":

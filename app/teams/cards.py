@@ -24,9 +24,8 @@ from app.i18n import other, published_line, storm_offer, t
 from app.incidents.service import AnswerDetail, Snapshot
 from app.models import Followup, Incident, Statement
 from app.rooms import texts
+from app.rooms.brief import VerdictBrief
 from app.rooms.texts import (
-    action_lines,
-    clock_lines,
     deadline_text,
     home_row,
     prompt_done_label,
@@ -102,14 +101,15 @@ def message_card(value: str) -> dict[str, Any]:
 # ----- the room ----------------------------------------------------------------------------------
 
 
-def summary_card(snap: Snapshot, lang: str, tz: str, now: datetime) -> dict[str, Any]:
+def summary_card(
+    snap: Snapshot, lang: str, tz: str, now: datetime, todo: Sequence[str] = ()
+) -> dict[str, Any]:
     incident = snap.incident
     upcoming = deadline_text(snap, lang, tz)
-    body = [
-        text(texts.summary_title(incident, lang), size="Large", weight="Bolder"),
-        text(texts.summary_fields(incident, lang, tz)),
-        text(upcoming),
-    ]
+    body = [text(texts.summary_title(incident, lang), size="Large", weight="Bolder")]
+    if todo:
+        body.append(text("\n\n".join(todo)))
+    body += [text(texts.summary_fields(incident, lang, tz)), text(upcoming)]
     if source := incident.source.get("permalink"):
         body.append(text(str(source), is_subtle=True))
     return card(body)
@@ -133,6 +133,19 @@ def my_incidents_card(
 # ----- questions ---------------------------------------------------------------------------------
 
 
+def triage_done_card(
+    incident: Incident,
+    lang: str,
+    count: int,
+    previous: str | None = None,
+    answered: Sequence[Question] = (),
+) -> dict[str, Any]:
+    """The triage card once no question that matters is left."""
+    body: list[Any] = [text(previous.replace("\n", "\n\n"), size="Small")] if previous else []
+    body.append(text(t("question.all_done", lang), weight="Bolder"))
+    return card(body, change_answer(incident, answered, lang))
+
+
 def _value(incident: Incident, field: str, value: Any) -> dict[str, Any]:
     return {"i": incident.id, "f": field, "v": value}
 
@@ -144,18 +157,42 @@ def question_card(
     lang: str,
     tz: str,
     answer: AnswerDetail | None,
+    *,
+    total: int | None = None,
+    previous: str | None = None,
+    answered: Sequence[Question] = (),
 ) -> dict[str, Any]:
-    body: list[Any] = [
-        text(texts.question_header(incident, question, number, lang), is_subtle=True, size="Small"),
+    body: list[Any] = [text(previous.replace("\n", "\n\n"), size="Small")] if previous else []
+    body += [
+        text(
+            texts.question_header(incident, question, number, lang, total),
+            is_subtle=True,
+            size="Small",
+        ),
         text(question.text.get(lang), weight="Bolder"),
         text(question.text.get(other(lang)), is_subtle=True),
         text(question.help.get(lang), size="Small"),
     ]
     if answer is not None:
-        answered = texts.answered_line(question, answer.value, answer.actor, answer.at, lang, tz)
-        body.append(text(answered, color="Good"))
+        line = texts.answered_line(question, answer.value, answer.actor, answer.at, lang, tz)
+        body.append(text(line, color="Good"))
     body.extend(answer_inputs(incident, question, lang))
-    return card(body)
+    return card(body, change_answer(incident, answered, lang))
+
+
+def change_answer(incident: Incident, answered: Sequence[Question], lang: str) -> list[Any]:
+    """「回答を変更」: pick an answered question; its card comes back to answer again."""
+    if not answered:
+        return []
+    choices = [Choice(title=q.text.get(lang)[:100], value=q.id) for q in answered]
+    pick = ChoiceSetInput(id="field", choices=choices, is_required=True, style="compact")
+    again = execute(t("question.change", lang), "ask_again", {"i": incident.id})
+    return [
+        ShowCardAction(
+            title=t("verdict.change_answers", lang),
+            card=AdaptiveCard(version=CARD_VERSION, body=[pick], actions=[again]),
+        )
+    ]
 
 
 def answer_inputs(incident: Incident, question: Question, lang: str) -> list[Any]:
@@ -203,47 +240,51 @@ def answer_inputs(incident: Incident, question: Question, lang: str) -> list[Any
 # ----- verdicts and statements -------------------------------------------------------------------
 
 
-def verdict_card(
-    incident: Incident,
-    version: int,
-    data: dict[str, Any],
-    lang: str,
-    tz: str,
-    *,
-    superseded_by: int | None = None,
-) -> dict[str, Any]:
-    title = texts.verdict_title(incident, version, data["severity"], lang)
-    body: list[Any] = [text(title, size="Large", weight="Bolder")]
-    if superseded_by:
-        body.append(text(t("verdict.superseded", lang, version=superseded_by), color="Warning"))
-    body.append(text(texts.verdict_state(data, lang), is_subtle=True))
-    body.append(text(f"{t('verdict.rules', lang)}\n\n{texts.reason_lines(data, lang)}"))
-    body.append(text(f"{t('verdict.clocks', lang)}\n\n{clock_lines(data, lang, tz)}"))
-    body.append(text(f"{t('verdict.actions', lang)}\n\n{action_lines(data, lang)}"))
-    if data.get("open_questions"):
-        questions = texts.open_question_lines(data, lang)
-        body.append(text(f"{t('verdict.open', lang)}\n\n{questions}"))
-    body.append(text(texts.policy_line(data), is_subtle=True))
+def verdict_card(incident: Incident, brief: VerdictBrief, lang: str) -> dict[str, Any]:
+    """The living verdict: 「今やること」 first (see app.rooms.brief)."""
+    body: list[Any] = [
+        text(brief.title, size="Large", weight="Bolder"),
+        text(brief.state, is_subtle=True),
+    ]
+    if brief.do_now:
+        body.append(text("\n\n".join((t("todo.title", lang), *brief.do_now))))
+    if brief.statement:
+        body.append(text(brief.statement))
+    body.append(text("\n\n".join((t("verdict.rules", lang), *brief.reasons))))
+    body.append(text(f"{t('verdict.clocks', lang)}\n\n{brief.clocks}"))
+    if brief.later:
+        body.append(text("\n\n".join((t("todo.later", lang), *brief.later))))
+    if brief.open_questions:
+        body.append(text(f"{t('verdict.open', lang)}\n\n{brief.open_questions}"))
+    details = "\n\n".join((t("brief.details", lang), *brief.details))
+    body.append(text(details, is_subtle=True, size="Small"))
     return card(body)
 
 
-def redraft_card(incident: Incident, lang: str) -> dict[str, Any]:
+def change_card(
+    incident: Incident, lines: Sequence[str], lang: str, *, redraft: bool
+) -> dict[str, Any]:
+    """What changed in a new verdict version, with the redraft action when it applies."""
+    if not redraft:
+        return card([text("\n\n".join(lines))])
     return card(
-        [text(t("verdict.redraft_offer", lang))],
+        [text("\n\n".join((*lines, t("verdict.redraft_offer", lang))))],
         [execute(t("verdict.redraft", lang), "redraft", {"i": incident.id})],
     )
 
 
 def statement_card(
-    incident: Incident, statement: Statement, needed: int, lang: str
+    incident: Incident, statement: Statement, needed: int, lang: str, approvers: str = ""
 ) -> dict[str, Any]:
+    """The draft in the room's language, opening with who must approve and who has not yet."""
     names = ", ".join(a.approver for a in statement.approvals)
     body: list[Any] = [
         text(texts.statement_title(incident, statement, lang), size="Large", weight="Bolder"),
-        text(texts.approvals_line(statement, needed, names, lang), is_subtle=True),
+        text(approvers.replace("\n", "\n\n"))
+        if approvers
+        else text(texts.approvals_line(statement, needed, names, lang), is_subtle=True),
+        text(statement.texts.get(lang, ""), separator=True),
     ]
-    for text_lang in (lang, other(lang)):
-        body.append(text(statement.texts.get(text_lang, ""), separator=True))
     findings = texts.findings_lines(statement, lang)
     if findings:
         body.append(text(findings.replace("\n", "\n\n", 1)))
@@ -292,11 +333,20 @@ def published_text(statement: Statement, lang: str, tz: str) -> str:
     return published_line(statement.version, approvers, statement.approved_at, lang, tz)
 
 
-def published_card(incident: Incident, statement: Statement, lang: str, tz: str) -> dict[str, Any]:
+def published_card(
+    incident: Incident, statement: Statement, lang: str, tz: str, next_steps: str = ""
+) -> dict[str, Any]:
     body = [text(published_text(statement, lang, tz), weight="Bolder")]
-    for text_lang in (lang, other(lang)):
-        body.append(text(statement.texts.get(text_lang, ""), separator=True))
+    if next_steps:
+        body.append(text(next_steps))
+    body.append(text(statement.texts.get(lang, ""), separator=True))
     return card(body)
+
+
+def statement_text_card(statement: Statement, lang: str) -> dict[str, Any]:
+    """The statement in the other language, as the draft's second reply."""
+    title = t("statement.other_text", lang, version=statement.version)
+    return card([text(title, is_subtle=True), text(statement.texts.get(other(lang), ""))])
 
 
 def close_confirm_card(incident: Incident, resolution: str, lang: str) -> dict[str, Any]:
@@ -378,9 +428,11 @@ class AdaptiveCards:
     note = staticmethod(message_card)
     summary = staticmethod(summary_card)
     question = staticmethod(question_card)
+    triage_done = staticmethod(triage_done_card)
     verdict = staticmethod(verdict_card)
-    redraft_offer = staticmethod(redraft_card)
+    change_note = staticmethod(change_card)
     statement = staticmethod(statement_card)
+    statement_text = staticmethod(statement_text_card)
     published = staticmethod(published_card)
     published_text = staticmethod(published_text)
     prompt = staticmethod(prompt_card)

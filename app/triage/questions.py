@@ -473,7 +473,7 @@ QUESTIONS: tuple[Question, ...] = (
             en="Have the investigators asked you to wait and agree with them when to announce it?",
         ),
         help=Text(
-            ja="捜査中の事件では、公表が捜査に影響しないよう時期をすり合わせることがあります。頼まれている場合は「はい」：公表文は準備しますが、合意した時期を記録するまで公表しません。本人への連絡や委託元への報告の期限は変わりません。",
+            ja="捜査中の事件では、公表が捜査に影響しないよう時期をすり合わせることがあります。頼まれている場合は「はい」：お知らせ文は準備しますが、合意した時期を記録するまで公表しません。本人への連絡や委託元への報告の期限は変わりません。",
             en="While a case is investigated, the announcement may need to wait so it does not harm the investigation. If they asked, answer 'yes': the statement is prepared but not published until the agreed timing is recorded. Legal deadlines for reports do not move.",
         ),
     ),

@@ -21,6 +21,7 @@ SETTLED = {
     "secondary_damage": True,
     "contained": True,
     "police_involved": True,
+    "police_disclosure_hold": False,
     "role": "controller",
     "controls_missing": ["patching"],
     "listed_company": False,

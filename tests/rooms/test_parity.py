@@ -1,6 +1,7 @@
 """One room layer, two platforms: the same incident through Slack and through Teams posts the same
-room events in the same order — questions, verdicts and their supersede, the redraft offer after a
-changed verdict, the statement, its publication, a follow-up prompt and the close summary."""
+room events in the same order — the triage card, the living verdict and the note of what changed
+(with its redraft offer), the statement, its publication, a follow-up prompt and the close
+summary."""
 
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ async def through_slack(slack: Slack) -> int:  # noqa: F811 - the fixture's name
     for field, value in ANSWERS:
         await slack.answer(field, str(value) if isinstance(value, int) else value)
         await slack.work()
-    await slack.press("redraft_offer:2", "redraft", user="U0LEAD1")
+    await slack.press("verdict_change:2", "redraft", user="U0LEAD1")
     await slack.work()
     await slack.press("statement", "statement_approve", user="U0LEAD1")
     await slack.work()
@@ -93,7 +94,7 @@ async def through_teams(teams: Teams) -> int:  # noqa: F811 - the fixture's name
     for field, value in ANSWERS:
         await teams.answer(field, value)
         await teams.work()
-    redraft = await teams.press("redraft_offer:2", "redraft", user=LEAD1)
+    redraft = await teams.press("verdict_change:2", "redraft", user=LEAD1)
     assert redraft.status_code == 200, redraft.text
     await teams.work()
     await teams.press("statement", "statement_approve", user=LEAD1)
@@ -118,7 +119,7 @@ async def test_slack_and_teams_post_the_same_room_events(
 ) -> None:
     from_slack = await room_events(slack.runtime.service, await through_slack(slack))
     from_teams = await room_events(teams.runtime.service, await through_teams(teams))
-    for expected in ("verdict:2", "verdict_change:2", "redraft_offer:2", "published:2", "closed"):
+    for expected in ("triage", "verdict:1", "verdict_change:2", "published:2", "closed"):
         assert expected in from_slack, from_slack
     assert "followup" in from_slack
     assert from_teams == from_slack
@@ -130,9 +131,9 @@ async def test_teams_redraft_offer_redrafts_on_the_new_verdict(teams: Teams) -> 
     for field, value in ANSWERS:
         await teams.answer(field, value)
         await teams.work()
-    offer = await teams.card("redraft_offer:2")
+    offer = await teams.card("verdict_change:2")
     assert "Redraft statement" in str(offer)
-    response = await teams.press("redraft_offer:2", "redraft", user=LEAD1)
+    response = await teams.press("verdict_change:2", "redraft", user=LEAD1)
     assert "Redrafting" in response.json()["value"]
     await teams.work()
     statement = await teams.runtime.service.latest_statement(await teams.incident_id())
@@ -146,13 +147,14 @@ async def test_every_teams_card_of_a_changed_verdict_is_valid(
     teams: Teams,  # noqa: F811 - the fixture's name
     tmp_path: Path,
 ) -> None:
-    """The redraft offer and the superseded verdict are cards Microsoft's validator accepts."""
+    """The change note with its redraft offer and the living verdict are cards Microsoft's
+    validator accepts."""
     await teams.say(f"leak {TITLE}")
     await teams.work()
     for field, value in ANSWERS:
         await teams.answer(field, value)
         await teams.work()
-    await teams.press("redraft_offer:2", "redraft", user=LEAD1)
+    await teams.press("verdict_change:2", "redraft", user=LEAD1)
     await teams.work()
     cards = sent_cards(teams)
     assert any("redraft" in str(c["card"]) for c in cards)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -81,9 +82,45 @@ class Slack:
         message = self.message_with_ref(ref)
         return await self.send(self.requests.press(message, action_id, user_id=user, value=value))
 
+    def current_question(self) -> str | None:
+        """The question the triage card asks now (None once none is left)."""
+        for block in self.message_with_ref("triage")["blocks"]:
+            parts = str(block.get("block_id", "")).split(":")
+            if len(parts) >= 3 and parts[0] == "q":
+                return parts[2]
+        return None
+
+    async def question_to_change(self, field: str, user: str) -> dict[str, Any]:
+        """The question of an earlier answer, as Slack shows it to `user` after "Change"."""
+        triage = self.message_with_ref("triage")
+        await self.press("verdict:1", "list_answers", user=user)
+        await self.work()
+        listing = [
+            e for e in self.fake.ephemerals(user=user) if "ask_again" in str(e.get("blocks"))
+        ][-1]
+        change = next(
+            b for b in listing["blocks"] if f'"f":"{field}"' in str(b.get("accessory", {}))
+        )
+        signed = self.requests.block_actions(
+            "ask_again",
+            change["accessory"]["value"],
+            user_id=user,
+            channel_id=self.room()["id"],
+            block_id=change["block_id"],
+        )
+        assert (await self.send(signed)).status_code == 200
+        await self.work()
+        question = [e for e in self.fake.ephemerals(user=user) if "'q:" in str(e.get("blocks"))]
+        assert question, f"no question to change {field}"
+        return {**question[-1], "channel": triage.get("channel") or self.room()["id"]}
+
     async def answer(self, field: str, value: Any, *, user: str = "U0RESP1") -> None:
-        """Answers a question the way a person does: in the question's own message."""
-        message = self.message_with_ref(f"question:{field}")
+        """Answers a question the way a person does: on the triage card, which must show it, or
+        (an answer given before) through "Change answers" → "Change" → the question."""
+        if self.current_question() == field:
+            message = self.message_with_ref("triage")
+        else:
+            message = await self.question_to_change(field, user)
         action_id = f"answer:{field}"
         buttons = [
             (block, element)
@@ -136,22 +173,28 @@ def slack_settings(database_url: str, fake: FakeSlack, **overrides: Any) -> Sett
         slack_bot_token=BOT_TOKEN,
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=fake.url,
-        language="en",
-        **overrides,
+        **{"language": "en", **overrides},
     )
 
 
-@pytest.fixture
-async def slack(database_url: str, fake_slack: FakeSlack) -> AsyncIterator[Slack]:
-    settings = slack_settings(database_url, fake_slack)
+@contextlib.asynccontextmanager
+async def driven(database_url: str, fake: FakeSlack, **overrides: Any) -> AsyncIterator[Slack]:
+    """leakdesk with these settings behind FastAPI, driven as Slack and its users would."""
+    settings = slack_settings(database_url, fake, **overrides)
     runtime = build_runtime(settings)
     app = create_app(settings, runtime=runtime, start_worker=False)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://leakdesk.test") as http:
         yield Slack(
-            fake_slack,
-            SlackRequests(SIGNING_SECRET, response_url=fake_slack.response_url),
+            fake,
+            SlackRequests(SIGNING_SECRET, response_url=fake.response_url),
             http,
             runtime,
         )
     await runtime.close()
+
+
+@pytest.fixture
+async def slack(database_url: str, fake_slack: FakeSlack) -> AsyncIterator[Slack]:
+    async with driven(database_url, fake_slack) as driver:
+        yield driver

@@ -75,13 +75,6 @@ class RoomCounts:
         )
 
 
-def _unanswered_question(slack: Slack, answered: set[str]) -> str | None:
-    for ref in slack.refs():
-        if ref and ref.startswith("question:") and ref.split(":", 1)[1] not in answered:
-            return ref.split(":", 1)[1]
-    return None
-
-
 async def walk(
     slack: Slack, summary: str, facts: dict[str, Any], approvers: list[str]
 ) -> RoomCounts:
@@ -90,7 +83,8 @@ async def walk(
     await slack.command(summary)
     await slack.work()
     answered: set[str] = set()
-    while (field := _unanswered_question(slack, answered)) is not None:
+    while (field := slack.current_question()) is not None:
+        assert field not in answered, f"{field} asked twice"
         await slack.answer(field, facts[field])
         answered.add(field)
         await slack.work()

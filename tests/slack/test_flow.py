@@ -17,7 +17,8 @@ async def test_leak_opens_a_private_room_and_asks_the_first_question(slack: Slac
         "-001-customer-csv-sent-to-the-wrong-address"
     )
     assert {"U0REPORTER", "U0RESP1", "U0LEAD1", "U0LEAD2"} <= set(slack.fake.members(room["id"]))
-    assert slack.refs()[:3] == ["summary", "welcome", "question:data_categories"]
+    assert slack.refs()[:3] == ["summary", "welcome", "triage"]
+    assert slack.current_question() == "data_categories"
     assert len(slack.fake.pins(room["id"])) == 1
     ready = [e for e in slack.fake.ephemerals(user="U0REPORTER") if room["id"] in e.get("text", "")]
     assert ready, "the reporter was not sent the room's link"
@@ -149,4 +150,4 @@ async def test_a_double_clicked_answer_is_recorded_once(slack: Slack) -> None:
     assert incident is not None
     kinds = [e.kind for e in await slack.runtime.service.timeline(incident.id)]
     assert kinds.count("answer.recorded") == 1
-    assert slack.refs().count("question:affected_count") == 1
+    assert slack.refs().count("triage") == 1 and slack.current_question() == "affected_count"

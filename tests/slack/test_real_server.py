@@ -29,6 +29,16 @@ async def wait_for_ref(fake: FakeSlack, ref: str, within: float = 15) -> dict:  
     raise AssertionError(f"{ref} was never posted; calls: {fake.call_counts()}")
 
 
+async def wait_for_question(fake: FakeSlack, field: str, within: float = 15) -> dict:  # type: ignore[type-arg]
+    """The triage card once it asks `field`."""
+    for _ in range(int(within * 20)):
+        card = await wait_for_ref(fake, "triage", within)
+        if any(str(b.get("block_id", "")).endswith(f":{field}") for b in card["blocks"]):
+            return card
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the triage card never asked {field}")
+
+
 def server_env(database_url: str, fake: FakeSlack) -> dict[str, str]:
     return {
         "DATABASE_URL": database_url,
@@ -59,7 +69,7 @@ async def test_a_real_server_takes_a_leak_to_a_verdict(
 
             ack = await send(requests.slash("Ransomware on the file server"))
             assert "Report recorded" in ack.json()["text"]
-            question = await wait_for_ref(fake_slack, "question:data_categories")
+            question = await wait_for_question(fake_slack, "data_categories")
             room = [c for c in fake_slack.channels if c["name"].startswith("leak-")][-1]
             assert room["is_private"]
             assert {"U0LEAD1", "U0LEAD2", "U0RESP1"} <= set(fake_slack.members(room["id"]))
@@ -71,19 +81,19 @@ async def test_a_real_server_takes_a_leak_to_a_verdict(
                     value=["special_care", "identity"],
                 )
             )
-            question = await wait_for_ref(fake_slack, "question:affected_count")
+            question = await wait_for_question(fake_slack, "affected_count")
             await send(
                 requests.press(question, "answer:affected_count", user_id="U0RESP1", value="12000")
             )
-            question = await wait_for_ref(fake_slack, "question:subject_regions")
+            question = await wait_for_question(fake_slack, "subject_regions")
             await send(
                 requests.press(question, "answer:subject_regions", user_id="U0RESP1", value=["JP"])
             )
-            question = await wait_for_ref(fake_slack, "question:encryption")
+            question = await wait_for_question(fake_slack, "encryption")
             await send(
                 requests.press(question, "answer:encryption:0", user_id="U0RESP1")  # "none"
             )
-            question = await wait_for_ref(fake_slack, "question:leak_mode")
+            question = await wait_for_question(fake_slack, "leak_mode")
             await send(
                 requests.press(question, "answer:leak_mode", user_id="U0RESP1", value="ransomware")
             )
@@ -109,7 +119,7 @@ async def test_web_replicas_without_a_worker_and_a_worker_process_share_the_work
             assert not leak_rooms, "the web process did the work itself"
             worker = Worker(env, cwd=tmp_path).wait_healthy()
             try:
-                await wait_for_ref(fake_slack, "question:data_categories")
+                await wait_for_question(fake_slack, "data_categories")
             finally:
                 worker.process.terminate()
                 assert worker.process.wait(timeout=10) == 0

@@ -81,15 +81,20 @@ async def test_request_changes_posts_the_comment_in_the_thread(slack: Slack) -> 
     assert "changes requested" in str(slack.message_with_ref("statement")["blocks"])
 
 
-async def test_a_changed_answer_supersedes_the_verdict_and_offers_a_redraft(slack: Slack) -> None:
+async def test_a_changed_answer_edits_the_living_verdict_and_offers_a_redraft(
+    slack: Slack,
+) -> None:
     await open_with_verdict(slack)
     assert "SEV3" in str(slack.message_with_ref("verdict:1")["blocks"])
     await slack.answer("affected_count", "5000")  # more than 1,000 people: APPI C4
     await slack.work()
-    assert "SEV2" in str(slack.message_with_ref("verdict:2")["blocks"])
-    assert "Superseded" in str(slack.message_with_ref("verdict:1")["blocks"])
-    assert "SEV3 moderate → SEV2 high" in str(slack.message_with_ref("verdict_change:2")["blocks"])
-    await slack.press("redraft_offer:2", "redraft", user="U0LEAD1")
+    living = slack.message_with_ref("verdict:1")
+    assert "SEV2" in str(living["blocks"]) and "v2" in str(living["blocks"])
+    assert not [r for r in slack.refs() if r and r.startswith(("verdict:2", "redraft_offer"))]
+    change = slack.message_with_ref("verdict_change:2")
+    assert change["thread_ts"] == living["ts"]
+    assert "v2: severity 'SEV3 moderate' → 'SEV2 high'" in change["text"]
+    await slack.press("verdict_change:2", "redraft", user="U0LEAD1")
     await slack.work()
     assert "v2" in str(slack.message_with_ref("statement")["blocks"])
 
@@ -135,8 +140,8 @@ async def test_an_edit_voids_an_earlier_approval_of_a_sev1_statement(slack: Slac
     )
     await slack.answer("affected_count", "5000")
     await slack.work()
-    assert "SEV1" in str(slack.message_with_ref("verdict:2")["blocks"])
-    await slack.press("redraft_offer:2", "redraft", user="U0LEAD1")
+    assert "SEV1" in str(slack.message_with_ref("verdict:1")["blocks"])
+    await slack.press("verdict_change:2", "redraft", user="U0LEAD1")
     await slack.work()
     await slack.press("statement", "statement_approve", user="U0LEAD1")  # one of the two needed
     await slack.work()

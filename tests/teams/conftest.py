@@ -127,10 +127,20 @@ class Teams:
         return await self.send(self.activities.execute(verb, data, user, conversation))
 
     async def answer(self, field: str, value: Any, *, user: User = RESPONDER) -> httpx.Response:
-        """Answers a question the way a person does: a button, or the card's input and Send."""
-        card = await self.card(f"question:{field}")
+        """Answers a question the way a person does, on the one triage card, which must ask it:
+        a button, or the card's input and Send."""
+        card = await self.card("triage")
+        posted = await self.posted("triage")
+        asked = {a["data"].get("f") for a in actions(card) if a.get("verb") == "answer"}
+        if asked != {field}:  # an earlier answer: "Change answers", pick it, answer again
+            again = {**action_data(card, "ask_again"), "field": field}
+            reply = await self.send(
+                self.activities.execute("ask_again", again, user, posted.conversation)
+            )
+            card = reply.json()["value"]
+            asked = {a["data"].get("f") for a in actions(card) if a.get("verb") == "answer"}
+        assert asked == {field}, (field, asked)
         buttons = [a for a in actions(card) if a.get("verb") == "answer" and "v" in a["data"]]
-        posted = await self.posted(f"question:{field}")
         for button in buttons:
             if button["data"]["v"] == value:
                 activity = self.activities.execute(

@@ -37,7 +37,7 @@ async def test_leak_opens_a_private_channel_and_asks_the_first_question(teams: T
     assert len(channel["displayName"]) <= 50
     assert {REPORTER.aad, RESPONDER.aad, LEAD1.aad, LEAD2.aad} == set(channel["members"])
     assert channel["owners"] == [REPORTER.aad]
-    assert (await teams.refs())[:3] == ["summary", "welcome", "question:data_categories"]
+    assert (await teams.refs())[:3] == ["summary", "welcome", "triage"]
     summary = await teams.card("summary")
     assert "Customer CSV" in str(summary)
     ready = [text for text in teams.replies_to(REPORTER) if channel["displayName"] in text]
@@ -68,7 +68,7 @@ async def test_a_group_chat_when_private_channels_are_refused(teams: Teams) -> N
     assert chat["chatType"] == "group"
     assert chat["apps"] == ["catalog-leakdesk"], "the bot was not added to the chat"
     assert {REPORTER.aad, RESPONDER.aad, LEAD1.aad, LEAD2.aad} == set(chat["members"])
-    assert (await teams.refs())[:3] == ["summary", "welcome", "question:data_categories"]
+    assert (await teams.refs())[:3] == ["summary", "welcome", "triage"]
 
 
 async def test_microsoft_failing_delays_but_loses_and_doubles_nothing(teams: Teams) -> None:
@@ -81,7 +81,7 @@ async def test_microsoft_failing_delays_but_loses_and_doubles_nothing(teams: Tea
     await teams.work()
     assert len(teams.fake.channels) == 1
     refs = await teams.refs()
-    assert refs.count("summary") == 1 and refs.count("question:data_categories") == 1
+    assert refs.count("summary") == 1 and refs.count("triage") == 1
     room = teams.room()
     posted = [a for a in teams.fake.messages(room)]
     assert len(posted) == len({a.id for a in posted}) == len(refs) - refs.count("room_ready")
@@ -139,8 +139,8 @@ async def test_triage_verdict_statement_approval_and_close(teams: Teams) -> None
     assert refreshed["type"] == "application/vnd.microsoft.card.adaptive"
     assert "Financial" in str(refreshed["value"]) and RESPONDER.aad in str(refreshed["value"])
     await teams.work()
-    # Everyone sees the answer: the question's card was updated in place.
-    posted = await teams.posted("question:data_categories")
+    # Everyone sees the answer: the one triage card was updated in place.
+    posted = await teams.posted("triage")
     assert posted.history and RESPONDER.aad in str(posted.body)
     await teams.answer("affected_count", 2400)
     await teams.work()
@@ -216,7 +216,7 @@ async def test_a_lead_edits_or_requests_changes_in_the_card(teams: Teams) -> Non
 async def test_a_card_action_from_another_conversation_is_refused(teams: Teams) -> None:
     await teams.say("leak Card data skimmed on the web shop")
     await teams.work()
-    card = await teams.card("question:data_categories")
+    card = await teams.card("triage")
     data = {**action_data(card, "answer"), "value": "financial"}
     forged = teams.activities.execute("answer", data, RESPONDER, GENERAL)
     response = await teams.send(forged)

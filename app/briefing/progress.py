@@ -1,0 +1,21 @@
+"""How far triage has come: 「質問 4/8」 (the total is an estimate: answers change which
+questions still matter)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from app.triage import QUESTIONS, Answers, Policy
+
+
+def triage_progress(
+    answers: Answers, asked: Collection[str], policy: Policy | None = None
+) -> tuple[int, int]:
+    """(the number of the question on the card, how many the room will probably be asked)."""
+    remaining = sum(
+        1
+        for q in QUESTIONS
+        if q.id not in asked and getattr(answers, q.id) is None and q.needed(answers, policy)
+    )
+    done = len(set(asked))
+    return done + 1, done + max(remaining, 1)
