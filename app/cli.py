@@ -269,6 +269,28 @@ def rotate_keys() -> None:
     typer.echo(f"re-encrypted {run(go(), config.database_url)} rows with the newest key")
 
 
+@cli.command("rekey-chains")
+def rekey_chains() -> None:
+    """Move every timeline's hash chain to the first key of LEAKDESK_CHAIN_KEY (verified first)."""
+    from app.runtime import build_runtime
+
+    config = settings()
+    if config.chain_key is None:
+        raise fail("LEAKDESK_CHAIN_KEY is not set: nothing to key the chains with")
+
+    async def go() -> tuple[int, list[str]]:
+        runtime = build_runtime(config)
+        try:
+            return await runtime.service.rekey_chains()
+        finally:
+            await runtime.close()
+
+    done, refused = run(go(), config.database_url)
+    typer.echo(f"re-keyed {done} timelines with the newest chain key")
+    if refused:
+        raise fail(f"left as they are, their chains do not verify: {', '.join(refused)}")
+
+
 @cli.command()
 def purge(
     days: Annotated[

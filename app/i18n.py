@@ -35,9 +35,10 @@ def masked_notice(kinds: Sequence[str], lang: str) -> str:
     return "\n" + t("command.masked", lang, kinds=("、" if lang == "ja" else ", ").join(names))
 
 
-def storm_offer(key: str, title: str, opened_at: datetime, lang: str, tz: str) -> str:
-    """The offer to a later reporter of what is probably the same leak: its key, title, when."""
-    return t("storm.similar", lang, key=key, title=title[:200], at=format_time(opened_at, lang, tz))
+def storm_offer(lang: str) -> str:
+    """What a later reporter of what is probably the same leak is told: nothing of the incident
+    (its key and title are for the people in its room), only that the room has been asked."""
+    return t("storm.similar", lang)
 
 
 def published_line(version: int, approvers: Sequence[str], at: datetime, lang: str, tz: str) -> str:

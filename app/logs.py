@@ -4,8 +4,38 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from datetime import UTC, datetime
+
+# C0 and C1 controls, DEL, and the Unicode line and paragraph separators: a value carrying one
+# could forge a log line or move a terminal's cursor.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def escape(text: str, *, keep_newlines: bool = False) -> str:
+    """The text with control characters written as escapes (\\n, \\x1b, \\u2028)."""
+
+    def one(match: re.Match[str]) -> str:
+        char = match.group(0)
+        if keep_newlines and char == "\n":
+            return char
+        if char in "\n\r\t":
+            return json.dumps(char)[1:-1]
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+    return _CONTROL.sub(one, text)
+
+
+class PlainFormatter(logging.Formatter):
+    """Readable lines for development: one record, one line (a traceback keeps its lines)."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - logging's name
+        record.message = escape(record.message)
+        return super().formatMessage(record)
+
+    def formatException(self, ei: object) -> str:  # noqa: N802
+        return escape(super().formatException(ei), keep_newlines=True)  # type: ignore[arg-type]
 
 
 class JsonFormatter(logging.Formatter):
@@ -21,7 +51,8 @@ class JsonFormatter(logging.Formatter):
                 entry[key] = getattr(record, key)
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+        # json escapes C0 controls itself; U+2028/2029 and C1 controls it leaves as they are.
+        return escape(json.dumps(entry, ensure_ascii=False))
 
 
 def configure(fmt: str = "auto", *, production: bool = False, level: int = logging.INFO) -> None:
@@ -30,7 +61,7 @@ def configure(fmt: str = "auto", *, production: bool = False, level: int = loggi
     handler.setFormatter(
         JsonFormatter()
         if use_json
-        else logging.Formatter("%(asctime)s %(levelname)-5s %(name)s: %(message)s", "%H:%M:%S")
+        else PlainFormatter("%(asctime)s %(levelname)-5s %(name)s: %(message)s", "%H:%M:%S")
     )
     root = logging.getLogger()
     root.handlers[:] = [handler]

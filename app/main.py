@@ -12,6 +12,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import health
 from app.db import foreground
+from app.limits import BodyLimit
+from app.metrics import Metrics, RequestLatency
+from app.metrics import router as metrics_router
 from app.migrate import schema_status, upgrade
 from app.ops import api as ops_api
 from app.ops import apidocs as ops_apidocs
@@ -108,9 +111,13 @@ def create_app(
         openapi_url=None,
     )
     app.state.runtime = runtime
+    app.state.metrics = Metrics()
     app.state.sign_in = SlackSignIn(runtime)  # the ops pages' identity port (app/identity.py)
     app.add_middleware(RequestsFirst)
+    app.add_middleware(BodyLimit)
+    app.add_middleware(RequestLatency, metrics=app.state.metrics)
     app.include_router(health.router)
+    app.include_router(metrics_router)
     app.include_router(ops_api.router)
     app.include_router(ops_pages.router)
     app.include_router(ops_apidocs.router)

@@ -154,7 +154,8 @@ class Statement(Base):
     verdict_version: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(24), default=StatementStatus.DRAFT)
     texts: Mapped[dict[str, Any]] = mapped_column(SealedJSON)
-    findings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # the checker's findings quote the statement: sealed like its texts
+    findings: Mapped[dict[str, Any]] = mapped_column(SealedJSON, default=dict)
     next_update_at: Mapped[datetime | None]
     author: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime]

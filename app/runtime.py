@@ -12,6 +12,7 @@ from app.db import create_engine, read_engine, read_session_factory, session_fac
 from app.incidents.crypto import vault
 from app.incidents.reactions import Reactions
 from app.incidents.service import Authority, Config, IncidentService
+from app.incidents.timeline import chain_keys
 from app.settings import Settings
 from app.statements import Company
 from app.triage import load_policy
@@ -63,6 +64,9 @@ def build_runtime(settings: Settings, *, worker_id: str | None = None) -> Runtim
         company=Company(name=settings.company_name, contact=settings.contact_point),
         templates_dir=settings.templates_dir,
         max_attempts=settings.work_max_attempts,
+        chain_keys=chain_keys(
+            settings.chain_key.get_secret_value() if settings.chain_key else None
+        ),
     )
     service = IncidentService(
         sessions,

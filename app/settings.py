@@ -82,7 +82,11 @@ class Settings(BaseSettings):
         default_factory=list, validation_alias=var("LEAKDESK_OPS_MEMBERS")
     )
     public_url: str | None = Field(None, validation_alias=var("LEAKDESK_PUBLIC_URL"))
+    # /metrics without a token, for scrapers on a private network only (docs/operations.md).
+    metrics_public: bool = Field(False, validation_alias=var("LEAKDESK_METRICS_PUBLIC"))
     encryption_key: SecretStr | None = Field(None, validation_alias=var("LEAKDESK_ENCRYPTION_KEY"))
+    # HMAC key(s) of the timeline's hash chain, newest first (app.incidents.timeline)
+    chain_key: SecretStr | None = Field(None, validation_alias=var("LEAKDESK_CHAIN_KEY"))
     retention_days: int | None = Field(None, ge=1, validation_alias=var("LEAKDESK_RETENTION_DAYS"))
 
     # HTTP: keep idle connections open longer than the load balancer in front does (its idle

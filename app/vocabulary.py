@@ -75,6 +75,7 @@ class WorkKind(enum.StrEnum):
     CLOSE_ROOM = "close_room"
     POST = "post"
     INVITE = "invite"
+    ADMIT_REQUEST = "admit_request"
     DRILL_REVEAL = "drill_reveal"
     FOLLOWUP_PROMPT = "followup.prompt"
     FOLLOWUP_SYNC = "followup_sync"

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from app.i18n import format_time, t
 from app.incidents.deadlines import met_at
 from app.incidents.service import IncidentService
+from app.markdown import md
 from app.models import Followup, FollowupState, TimelineEvent
 from app.triage.clocks import legal_clocks
 
@@ -34,7 +35,7 @@ async def after_action_report(
         f"# {t('report.title', lang, key=incident.key)}"
         + (" [DRILL]" if incident.is_drill else ""),
         "",
-        f"- {t('report.summary', lang)}: {incident.title}",
+        f"- {t('report.summary', lang)}: {md(incident.title)}",
         f"- {t('report.opened', lang)}: {format_time(opened, lang, tz)}",
         f"- {t('report.status', lang)}: {t(f'ops.status.{incident.status}', lang)}"
         + (f" ({format_time(incident.closed_at, lang, tz)})" if incident.closed_at else ""),
@@ -70,7 +71,7 @@ async def after_action_report(
     else:
         lines.append(f"- {t('report.no_followups', lang)}")
     lines += ["", f"## {t('report.timeline', lang)}"]
-    lines += [f"- {format_time(e.at, lang, tz)} `{e.kind}` {e.actor}" for e in events]
+    lines += [f"- {format_time(e.at, lang, tz)} `{e.kind}` {md(e.actor)}" for e in events]
     broken = await service.verify(incident_id)
     lines += [
         "",

@@ -82,7 +82,9 @@ class DrillRunner:
         statement = await self.service.latest_statement(incident.id)
         verdicts = await self.service.verdicts(incident.id)
         if statement is not None and verdicts and statement.verdict_version != verdicts[-1].version:
-            statement = await self.service.redraft(incident.id, "drill")  # the facts moved on
+            statement = await self.service.redraft(
+                incident.id, "drill", system=True
+            )  # the facts moved on
         if statement is not None:
             snapshot = await self.service.snapshot(incident.id)
             answers = {**snapshot.values, "discovered_at": incident.discovered_at.isoformat()}

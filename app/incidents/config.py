@@ -33,3 +33,4 @@ class Config:
     company: Company = field(default_factory=Company)
     templates_dir: Any = None
     max_attempts: int = 8
+    chain_keys: tuple[bytes, ...] = ()  # LEAKDESK_CHAIN_KEY, newest first

@@ -4,6 +4,7 @@ first: a probable repeat joins the open incident instead), or opened at once."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -11,14 +12,21 @@ from sqlalchemy import Update, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.incidents.errors import ServiceError
+from app.incidents.errors import NotFound, ServiceError
 from app.incidents.ledger import Ledger, dialect
 from app.incidents.masking import Masked, mask
 from app.incidents.reports import Report
 from app.incidents.similarity import WINDOW as STORM_WINDOW
 from app.incidents.similarity import Candidate, CandidateCache, same_leak
 from app.incidents.timeline import GENESIS
-from app.models import Incident, IncidentStatus, ProcessedEvent, WorkItem, WorkStatus
+from app.models import (
+    Incident,
+    IncidentStatus,
+    ProcessedEvent,
+    TimelineEvent,
+    WorkItem,
+    WorkStatus,
+)
 from app.vocabulary import EventKind
 from app.work.queue import WorkSpec, add_work
 
@@ -118,18 +126,7 @@ class Intake:
                 if found is not None:  # (closed since? then this fails, and the retry opens)
                     same = await self.ledger.lock(session, found, open_only=True)
             if same is not None:
-                await self.ledger.append(
-                    session,
-                    same,
-                    EventKind.REPORT_SIMILAR,
-                    report.reporter,
-                    {
-                        "reporter": report.reporter,
-                        "report": report.title,
-                        "link": report.source.get("link"),
-                    },
-                    now,
-                )
+                await self._similar_report(session, same, report, now)
             incident = same or await self._open(
                 session, report, now, discovered_at=report.reported_at
             )
@@ -143,6 +140,21 @@ class Intake:
         if same is None:
             self._remember(incident)
         return incident, same is None
+
+    async def rescue_dead_report(
+        self, session: AsyncSession, item: WorkItem, now: datetime
+    ) -> None:
+        """The queue's dead hook for a report's row: an acknowledged report is never lost. Its
+        incident is opened as a separate one (whatever failed may have been the storm offer),
+        so its room is made and the reporter told; the row then names it (the text leaves it)."""
+        report = Report.from_payload(item.payload or {})
+        if report is None:
+            return
+        incident = await self._open(
+            session, replace(report, separate=True), now, discovered_at=report.reported_at
+        )
+        item.incident_id = incident.id
+        item.payload = {"taken": incident.key, "rescued": True}
 
     async def _open(
         self,
@@ -240,6 +252,11 @@ class Intake:
         found = same_leak(title, link, candidates, now, window=STORM_WINDOW)
         return found.incident_id if found else None
 
+    async def was_delivered(self, event_id: str) -> bool:
+        """Whether `first_delivery` has recorded this id (an ended ops session, say)."""
+        async with self.ledger.reads() as session:
+            return await session.get(ProcessedEvent, event_id[:128]) is not None
+
     async def first_delivery(self, event_id: str) -> bool:
         """Records a platform's delivery id (Slack retries an event up to three times): True the
         first time, False for a retry of one already handled."""
@@ -252,16 +269,96 @@ class Intake:
             return False
         return True
 
-    async def join(self, incident_id: int, user: str, report: str) -> Incident:
-        """A later reporter of the same leak joins its room instead of opening another."""
+    async def _similar_report(
+        self, session: AsyncSession, incident: Incident, report: Report, now: datetime
+    ) -> int:
+        """Puts a probable repeat on the open incident's timeline (the room is asked to let its
+        reporter in); returns the event's seq, which the reporter's offer carries."""
+        event = await self.ledger.append(
+            session,
+            incident,
+            EventKind.REPORT_SIMILAR,
+            report.reporter,
+            {
+                "reporter": report.reporter,
+                "report": report.title,
+                "link": report.source.get("link"),
+            },
+            now,
+        )
+        return event.seq
+
+    async def note_similar_report(
+        self,
+        incident_id: int,
+        *,
+        title: str,
+        reporter_id: str,
+        platform: str,
+        workspace_id: str | None = None,
+        link: str | None = None,
+    ) -> int:
+        """A probable repeat reported where it is handled at once (Teams): on the open
+        incident's timeline, like a recorded one the worker takes."""
+        now = self.ledger.clock()
+        report = masked_report(
+            title, reporter_id, platform, workspace_id, {"link": link}, drill=False, at=now
+        )
         async with self.ledger.write() as session:
             incident = await self.ledger.lock(session, incident_id, open_only=True)
+            return await self._similar_report(session, incident, report, now)
+
+    async def similar_report(self, incident_id: int, seq: int, user: str) -> Report:
+        """The report a later reporter made (event `seq` of the incident they were offered), to
+        open it separately: only its own reporter may, and nothing of the incident is shown."""
+        async with self.ledger.reads() as session:
+            event = (
+                await session.execute(
+                    select(TimelineEvent).where(
+                        TimelineEvent.incident_id == incident_id,
+                        TimelineEvent.seq == seq,
+                        TimelineEvent.kind == EventKind.REPORT_SIMILAR,
+                    )
+                )
+            ).scalar_one_or_none()
+        data = (event.data or {}) if event is not None else {}
+        if event is None or data.get("reporter") != user:
+            raise NotFound(f"report {incident_id}/{seq}")
+        return Report(
+            title=str(data.get("report") or ""),
+            reporter=user,
+            platform="",
+            workspace_id=None,
+            source={"link": data.get("link")},
+            reported_at=event.at,
+            separate=True,
+        )
+
+    async def admit(self, incident_id: int, user: str, actor: str) -> Incident:
+        """Someone in the room lets a later reporter of the same leak in. The adapter has
+        checked that `actor` pressed it in the incident's own room; the service checks that
+        `user` reported this leak (a `report.similar` on its timeline) and is not in yet."""
+        async with self.ledger.write() as session:
+            incident = await self.ledger.lock(session, incident_id, open_only=True)
+            rows = await session.execute(
+                select(TimelineEvent.kind, TimelineEvent.data).where(
+                    TimelineEvent.incident_id == incident_id,
+                    TimelineEvent.kind.in_(("report.similar", "reporter.joined")),
+                )
+            )
+            events = [(kind, data or {}) for kind, data in rows.all()]
+            if any(kind == "reporter.joined" and d.get("user") == user for kind, d in events):
+                raise ServiceError("already_joined", incident.key)
+            reports = [d for kind, d in events if kind == "report.similar"]
+            theirs = [d for d in reports if d.get("reporter") == user]
+            if not theirs or actor == user:
+                raise NotFound(f"report of {user} on {incident.key}")
             await self.ledger.append(
                 session,
                 incident,
                 EventKind.REPORTER_JOINED,
-                user,
-                {"user": user, "report": mask(report.strip()).text},
+                actor,
+                {"user": user, "admitted_by": actor, "report": theirs[-1].get("report", "")},
             )
             return incident
 

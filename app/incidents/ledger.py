@@ -89,6 +89,11 @@ class Ledger:
         await self.record(session, incident, event)
         return event
 
+    @property
+    def chain_key(self) -> bytes | None:
+        """The newest chain key (None: plain SHA-256, as before keys existed)."""
+        return self.config.chain_keys[0] if self.config.chain_keys else None
+
     def chain(
         self, incident: Incident, kind: str, actor: str, data: dict[str, Any], at: datetime
     ) -> TimelineEvent:
@@ -111,6 +116,7 @@ class Ledger:
                 kind=kind,
                 data_digest=digest,
                 prev_hash=incident.timeline_head,
+                key=self.chain_key,
             ),
         )
         incident.timeline_seq, incident.timeline_head, incident.updated_at = seq, event.hash, at

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.incidents.errors import ServiceError
 from app.incidents.ledger import Ledger
 from app.incidents.masking import Masked, mask
+from app.incidents.timeline import rechain, verify_chain
 from app.models import Incident, IncidentStatus, Statement, TimelineEvent, WorkItem, WorkStatus
 from app.vocabulary import EventKind
 from app.work.queue import WorkSpec
@@ -39,7 +40,7 @@ class Lifecycle:
         if not masked.text:
             raise ServiceError("empty_note")
         async with self.ledger.write() as session:
-            incident = await self.ledger.lock(session, incident_id)
+            incident = await self.ledger.lock(session, incident_id, open_only=True)
             data: dict[str, Any] = {"text": masked.text}
             if masked.changed:
                 data["masked"] = list(masked.kinds)
@@ -75,6 +76,38 @@ class Lifecycle:
                 now,
             )
             return incident
+
+    async def rekey_chains(self) -> tuple[int, list[str]]:
+        """Moves every timeline to the newest chain key (after setting or rotating
+        LEAKDESK_CHAIN_KEY): each chain is first verified as it stands (unkeyed, or under any
+        configured key), then re-hashed. Returns (re-keyed count, keys of chains refused as
+        broken: those are left as they are, for someone to look at)."""
+        keys = self.ledger.config.chain_keys
+        if not keys:
+            raise ServiceError("no_chain_key", "set LEAKDESK_CHAIN_KEY first")
+        async with self.ledger.reads() as session:
+            ids = list((await session.execute(select(Incident.id).order_by(Incident.id))).scalars())
+        done, refused = 0, []
+        for incident_id in ids:
+            async with self.ledger.write() as session:
+                incident = await self.ledger.lock(session, incident_id)
+                events = list(
+                    (
+                        await session.execute(
+                            select(TimelineEvent)
+                            .where(TimelineEvent.incident_id == incident_id)
+                            .order_by(TimelineEvent.seq)
+                        )
+                    ).scalars()
+                )
+                if verify_chain(incident.key, events, keys[:1]) is None:
+                    continue  # already under the newest key
+                if verify_chain(incident.key, events, keys, legacy=True) is not None:
+                    refused.append(incident.key)
+                    continue
+                incident.timeline_head = rechain(incident.key, events, keys[0])
+                done += 1
+        return done, refused
 
     async def purge_closed(self, older_than: timedelta) -> int:
         """Drops the free text of incidents closed before the cutoff; hashes keep verifying."""

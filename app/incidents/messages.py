@@ -9,6 +9,7 @@ import unicodedata
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from app.incidents.crypto import vault
 from app.incidents.ledger import Ledger, dialect
 from app.models import ChatMessage, Incident
 from app.vocabulary import EventKind
@@ -135,6 +136,14 @@ class Messages:
                         created_at=self.ledger.clock(),
                     )
                 )
+
+
+def room_slug(incident: Incident) -> str:
+    """The words of a room's name: from the (masked) title, or, when the database is encrypted,
+    a neutral word: a channel's name is stored and shown in plain text, where the title is not."""
+    if vault.active:
+        return "incident"
+    return slugify(incident.title) or "incident"
 
 
 def slugify(text: str, limit: int = 40) -> str:

@@ -154,7 +154,8 @@ class Reads:
 
     async def verify(self, incident_id: int):  # type: ignore[no-untyped-def]
         incident = await self.get(incident_id)
-        return verify_chain(incident.key, await self.timeline(incident_id))
+        keys = self.ledger.config.chain_keys
+        return verify_chain(incident.key, await self.timeline(incident_id), keys)
 
 
 # ----- inside a caller's session ---------------------------------------------------------------

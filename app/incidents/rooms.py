@@ -59,13 +59,19 @@ def register_room_reactions(reactions: Reactions, platform: str) -> None:
     def _published(event: Event) -> list[WorkSpec]:
         return [work(WorkKind.PUBLISH_STATEMENT, version=event.data["version"])]
 
+    @reactions.on(EventKind.REPORT_SIMILAR, platform=platform)
+    def _similar(event: Event) -> list[WorkSpec]:
+        # The room decides who joins: its people are asked to let the later reporter in.
+        seq = event.incident.timeline_seq
+        return [work(WorkKind.ADMIT_REQUEST, user=event.data["reporter"], seq=seq)]
+
     @reactions.on(EventKind.REPORTER_JOINED, platform=platform)
     def _joined(event: Event) -> list[WorkSpec]:
         text = t(
             "storm.joined_room",
             event.incident.language,
             user=event.data["user"],
-            report=event.data["report"],
+            by=event.data.get("admitted_by") or event.actor,
         )
         return [work(WorkKind.INVITE, user=event.data["user"]), work(WorkKind.POST, text=text)]
 

@@ -3,7 +3,7 @@
 A thin facade over one module per concern; a new method goes in its concern's module and gets
 one line here:
   ledger.py      lock, chain, append, counters: every writer goes through it
-  intake.py      report, storm check, open, join
+  intake.py      report, storm check, open, admitting a later reporter
   assessment.py  answers, discovery time, reassessment
   statements.py  draft, edit, request changes, approve, publish
   followups.py   the room's answers to follow-up prompts
@@ -28,11 +28,11 @@ from app.incidents.followups import SNOOZE_HOURS, Followups
 from app.incidents.intake import Intake
 from app.incidents.ledger import Ledger
 from app.incidents.lifecycle import PURGED, Lifecycle
-from app.incidents.messages import Messages, slugify
+from app.incidents.messages import Messages, room_slug, slugify
 from app.incidents.reactions import Reactions
 from app.incidents.reads import AnswerDetail, Reads, Snapshot
 from app.incidents.statements import ApprovalResult, Statements
-from app.models import utcnow
+from app.models import WorkItem, utcnow
 from app.triage import Policy
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "NotFound",
     "ServiceError",
     "Snapshot",
+    "room_slug",
     "slugify",
     "verdict_ready",
 ]
@@ -89,8 +90,11 @@ class IncidentService:
         self.record_report = intake.record_report
         self.take_report = intake.take_report
         self.similar_open_incident = intake.similar_open_incident
-        self.join = intake.join
+        self.note_similar_report = intake.note_similar_report
+        self.similar_report = intake.similar_report
+        self.admit = intake.admit
         self.first_delivery = intake.first_delivery
+        self.was_delivered = intake.was_delivered
         # assessment
         self.record_answer = assessment.record_answer
         self.set_discovered_at = assessment.set_discovered_at
@@ -123,8 +127,9 @@ class IncidentService:
         self.add_note = lifecycle.add_note
         self.close = lifecycle.close
         self.purge_closed = lifecycle.purge_closed
+        self.rekey_chains = lifecycle.rekey_chains
         self.schedule = lifecycle.schedule
-        self.on_work_dead = lifecycle.on_work_dead
+        self.on_work_dead = self._on_work_dead
         # reads
         self.get = reader.get
         self.find = reader.find
@@ -141,6 +146,12 @@ class IncidentService:
         self.revoke_api_tokens = admin.revoke_api_tokens
         self.api_token = admin.api_token
         self.reseal = admin.reseal
+
+    async def _on_work_dead(self, session: AsyncSession, item: WorkItem, now: datetime) -> None:
+        """The queue's dead hook: a report's row still opens its incident, then every dead row
+        goes on its incident's timeline."""
+        await self._intake.rescue_dead_report(session, item, now)
+        await self._lifecycle.on_work_dead(session, item, now)
 
     # What the parts share lives on the ledger; these keep the service's old attributes.
 

@@ -125,7 +125,13 @@ class Statements:
         )
         return latest
 
-    async def redraft(self, incident_id: int, actor: str) -> Statement:
+    async def redraft(
+        self, incident_id: int, actor: str, groups: Sequence[str] = (), *, system: bool = False
+    ) -> Statement:
+        """A new draft from the current facts: a PR lead's call (it voids the latest version's
+        approvals), or the system's (`system`: a drill run from the terminal)."""
+        if not system and not self.ledger.authority.is_pr_lead(actor, groups):
+            raise ServiceError("not_pr_lead")
         now = self.ledger.clock()
         async with self.ledger.write() as session:
             incident = await self.ledger.lock(session, incident_id, open_only=True)
@@ -136,9 +142,17 @@ class Statements:
             return await self.add_draft(session, incident, verdict, current, actor, now)
 
     async def edit_statement(
-        self, incident_id: int, texts: dict[str, str], actor: str, groups: Sequence[str] = ()
+        self,
+        incident_id: int,
+        texts: dict[str, str],
+        actor: str,
+        groups: Sequence[str] = (),
+        *,
+        version: int | None = None,
     ) -> Statement:
-        """A PR lead's edit: a new version that voids every earlier approval."""
+        """A PR lead's edit of `version` (the one the editor was opened on): a new version that
+        voids every earlier approval. An edit of a version that is no longer the latest is
+        refused, as an approval is: saving it would silently overwrite the newer text."""
         if not self.ledger.authority.is_pr_lead(actor, groups):
             raise ServiceError("not_pr_lead")
         now = self.ledger.clock()
@@ -147,6 +161,8 @@ class Statements:
             latest = await latest_statement(session, incident.id)
             if latest is None:
                 raise ServiceError("no_statement")
+            if version is not None and latest.version != version:
+                raise ServiceError("stale_version", f"version {version} is not the latest")
             # Only what the lead changed is new text from chat: the rest is our own draft.
             merged = {
                 lang: mask(texts[lang]).text

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -103,8 +105,82 @@ def new_session(user: str | None = None, **fields: str) -> dict[str, Any]:
     data: dict[str, Any] = {"csrf": secrets.token_urlsafe(32)}
     if user:
         data["user"] = user
+        data["sid"] = secrets.token_urlsafe(16)  # what sign-out ends (the cookie itself lives on)
         data.update(fields)
     return data
+
+
+def _ended_key(sid: str) -> str:
+    return f"ops-session-ended:{sid}"[:128]
+
+
+async def end_session(request: Request, session: dict[str, Any]) -> None:
+    """Sign-out: the session's id is remembered in the database (every replica sees it), so a
+    copy of the cookie kept by anyone no longer signs them in."""
+    sid = session.get("sid")
+    if not isinstance(sid, str) or not sid:
+        return
+    await request.app.state.runtime.service.first_delivery(_ended_key(sid))
+
+
+async def live_session_principal(request: Request) -> Principal | None:
+    """The signed-in person of a session that was not ended by signing out."""
+    session = read_session(request)
+    principal = session_principal(session)
+    if principal is None:
+        return None
+    sid = session.get("sid")
+    if not isinstance(sid, str) or not sid:
+        return None  # a session from before sign-out could end one: sign in again
+    ended = await request.app.state.runtime.service.was_delivered(_ended_key(sid))
+    return None if ended else principal
+
+
+class Throttle:
+    """Wrong credentials from one client address: past `limit` in `window` seconds, every
+    attempt is refused (429) without being checked, until the window has passed."""
+
+    def __init__(self, limit: int = 20, window: float = 60.0) -> None:
+        self.limit, self.window = limit, window
+        self._failures: dict[str, deque[float]] = {}
+
+    def retry_after(self, client: str, now: float) -> int:
+        failures = self._failures.get(client)
+        while failures and failures[0] <= now - self.window:
+            failures.popleft()
+        if not failures:
+            self._failures.pop(client, None)
+            return 0
+        return int(failures[0] + self.window - now) + 1 if len(failures) >= self.limit else 0
+
+    def failed(self, client: str, now: float) -> None:
+        if len(self._failures) > 10_000:  # many addresses: forget the oldest-seen
+            self._failures.pop(next(iter(self._failures)))
+        self._failures.setdefault(client, deque()).append(now)
+
+
+def throttle_of(request: Request) -> Throttle:
+    state = request.app.state
+    if not hasattr(state, "auth_throttle"):
+        state.auth_throttle = Throttle()
+    throttle: Throttle = state.auth_throttle
+    return throttle
+
+
+def client_of(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def refuse_if_throttled(request: Request) -> None:
+    wait = throttle_of(request).retry_after(client_of(request), time.monotonic())
+    if wait:
+        raise HTTPException(
+            429, "Too many wrong tokens; try again later.", {"Retry-After": str(wait)}
+        )
+
+
+def note_failure(request: Request) -> None:
+    throttle_of(request).failed(client_of(request), time.monotonic())
 
 
 def session_principal(session: dict[str, Any]) -> Principal | None:
@@ -182,16 +258,18 @@ async def api_principal(request: Request) -> Principal:
     """A bearer token (the ops token or a stored one), else a signed-in ops session."""
     header = request.headers.get("authorization")
     if header:
+        refuse_if_throttled(request)
         scheme, _, token = header.partition(" ")
         principal = None
         if scheme.lower() == "bearer" and token.strip():
             principal = await _token_principal(request, token.strip())
         if principal is None:
+            note_failure(request)
             raise HTTPException(
                 401, "That bearer token is not valid.", {"WWW-Authenticate": "Bearer"}
             )
         return principal
-    principal = session_principal(read_session(request))
+    principal = await live_session_principal(request)
     if principal is not None:
         return principal
     settings = settings_of(request)
@@ -208,7 +286,7 @@ async def page_principal(request: Request) -> Principal:
     """A signed-in ops session; others are sent to /login (or told which setting is missing)."""
     if settings_of(request).session_secret is None:
         raise HTTPException(503, NO_SESSION_SECRET)
-    principal = session_principal(read_session(request))
+    principal = await live_session_principal(request)
     if principal is not None:
         return principal
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")

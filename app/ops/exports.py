@@ -18,6 +18,7 @@ import jinja2
 from app.i18n import format_time, t
 from app.incidents.service import IncidentService
 from app.incidents.timeline import Break, verify_chain
+from app.markdown import md
 from app.models import Answer, Followup, Incident, Statement, TimelineEvent, Verdict
 from app.ops import queries
 from app.triage import AppiCategory, label
@@ -64,7 +65,7 @@ async def load_bundle(service: IncidentService, incident_id: int) -> Bundle:
         statements=await queries.statements(service.reads, incident_id),
         followups=await service.followups(incident_id),
         events=events,
-        chain_break=verify_chain(incident.key, events),
+        chain_break=verify_chain(incident.key, events, service.config.chain_keys),
     )
 
 
@@ -210,14 +211,6 @@ def iter_csv(bundle: Bundle, tz: str) -> Iterator[str]:
 
 
 # ----- Markdown -----------------------------------------------------------------------------------
-
-
-def md(value: Any) -> str:
-    """A value safe inside Markdown text and table cells (no raw HTML, no cell breaks)."""
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    for raw, safe in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|")):
-        text = text.replace(raw, safe)
-    return text.replace("\r\n", "\n").replace("\n", "<br>")
 
 
 @cache

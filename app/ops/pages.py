@@ -28,9 +28,12 @@ from app.ops.auth import (
     check_csrf,
     check_ops_token,
     clear_session,
+    end_session,
     new_session,
+    note_failure,
     page_principal,
     read_session,
+    refuse_if_throttled,
     safe_next,
     settings_of,
     write_session,
@@ -175,7 +178,9 @@ async def login(
         return render(request, "error.html", 503, message_key="ops.error.no_session_secret")
     session = read_session(request)
     check_csrf(session, csrf)
+    refuse_if_throttled(request)
     if not check_ops_token(settings, token):
+        note_failure(request)
         return render_login(request, session, next, "ops.login.failed", 401)
     return signed_in(request, session, next, new_session(OPS_TOKEN_USER))
 
@@ -261,7 +266,9 @@ async def keyboard_login(request: Request, token: str) -> Response:
 
 @router.post("/logout")
 async def logout(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
-    check_csrf(read_session(request), csrf)
+    session = read_session(request)
+    check_csrf(session, csrf)
+    await end_session(request, session)
     response = RedirectResponse("/login", status_code=303)
     clear_session(response)
     return response

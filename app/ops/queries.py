@@ -31,9 +31,17 @@ def day_range(
 ) -> tuple[datetime | None, datetime | None]:
     """Whole local days `first`..`last` (inclusive) as a half-open range of aware datetimes."""
     zone = ZoneInfo(tz)
-    start = datetime.combine(first, time(), zone) if first else None
-    end = datetime.combine(last + timedelta(days=1), time(), zone) if last else None
+    # Bounds past these filter nothing (no incident is older or newer), and at year 1 or 9999 a
+    # day in a timezone would overflow datetime when it is moved to UTC.
+    start = end = None
+    if first and first > EARLIEST:
+        start = datetime.combine(min(first, LATEST), time(), zone)
+    if last and last < LATEST:
+        end = datetime.combine(max(last, EARLIEST) + timedelta(days=1), time(), zone)
     return start, end
+
+
+EARLIEST, LATEST = date(1970, 1, 2), date(9999, 12, 30)
 
 
 SORTS = ("opened", "deadline")
@@ -135,7 +143,7 @@ def valid_cursor(text: str, sort: str) -> bool:
 
 
 def is_id(text: str) -> bool:
-    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
+    return text.isascii() and text.isdigit() and len(text) <= 19 and 0 < int(text) <= MAX_ID
 
 
 async def latest_verdicts(session: AsyncSession, ids: Sequence[int]) -> dict[int, Verdict]:

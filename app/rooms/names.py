@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import tzinfo
 
-from app.incidents.service import IncidentService, slugify
+from app.incidents.service import IncidentService, room_slug
 from app.models import Incident
 
 
@@ -21,7 +21,7 @@ async def room_names(
     after a lost answer can adopt the room it made. `before` runs ahead of each (pacing)."""
     prefix = "drill" if incident.is_drill else "leak"
     day = incident.created_at.astimezone(tz).strftime("%Y%m%d")
-    slug = slugify(incident.title) or "incident"
+    slug = room_slug(incident)
     for _ in range(20):
         if before is not None:
             await before()

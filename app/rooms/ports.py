@@ -121,6 +121,10 @@ class Renderer(Protocol):
         """What changed in a new verdict version; with the redraft action when `redraft`."""
         ...
 
+    def admission(self, incident: Incident, user: str, body: str, lang: str) -> Any:
+        """`body` with a button that lets `user` into the room (ids only in its value)."""
+        ...
+
     def statement(
         self, incident: Incident, statement: Statement, needed: int, lang: str, approvers: str = ""
     ) -> Any:

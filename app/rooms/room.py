@@ -61,6 +61,7 @@ class Room:
             "close_room": self.close_room,
             "post": self.post,
             "invite": self.invite,
+            "admit_request": self.admit_request,
             "drill_reveal": self.drill_reveal,
             "followup.prompt": self.prompt,
             FOLLOWUP_SYNC: self.sync_prompt,
@@ -239,6 +240,18 @@ class Room:
         if incident.channel_id is None:
             raise waiting_on(item, "room not ready yet", now=utcnow())
         await self.chat.invite(incident, item.payload["user"])
+
+    async def admit_request(self, item: Claimed) -> None:
+        """Asks the room to let a later reporter of the same leak in (their report quoted)."""
+        assert item.incident_id is not None
+        incident = await self.service.get(item.incident_id)
+        if incident.channel_id is None:
+            raise waiting_on(item, "room not ready yet", now=utcnow())
+        user, seq = item.payload["user"], item.payload["seq"]
+        report = await self.service.similar_report(incident.id, seq, user)
+        text = t("storm.admit_request", incident.language, user=user, report=report.title)
+        message = self.render.admission(incident, user, text, incident.language)
+        await self.post_once(item, incident, f"admit:{seq}", message, text)
 
     async def drill_reveal(self, item: Claimed) -> None:
         """Posts the next facts of a drill scenario in its room, when the scenario says."""

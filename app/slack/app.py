@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
+import time
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote_plus
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -21,16 +24,15 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from app.incidents.service import ServiceError
 from app.runtime import Runtime
 from app.slack import approval, commands, followups, home, triage, work
-from app.slack.common import Deps, provide
+from app.slack.common import Deps, channel_of, decode, incident_id_of, provide
 from app.slack.effects import SlackChat
 from app.slack.installs import WorkspaceClients, oauth_settings
 
 log = logging.getLogger(__name__)
 bolt_log = get_bolt_logger(AsyncApp)
-
-MAX_BODY_BYTES = 256 * 1024
 
 
 def build_client(runtime: Runtime, token: str | None = None) -> AsyncWebClient:
@@ -85,6 +87,7 @@ def build_bolt_app(runtime: Runtime, client: AsyncWebClient | None = None) -> As
         **options,
     )
     bolt.middleware(only_our_workspace(runtime))
+    bolt.middleware(in_their_room(runtime))
     bolt.middleware(deduplicate_events(runtime))
     bolt.middleware(provide(Deps(runtime.service, runtime.queue, settings)))
     for module in (commands, triage, approval, home, followups):
@@ -123,16 +126,59 @@ def static_authorize(runtime: Runtime) -> Any:
 
 
 def only_our_workspace(runtime: Runtime) -> Any:
-    """Refuses requests from a workspace this install does not serve."""
+    """Refuses requests from a workspace this install does not serve: with SLACK_TEAM_ID set, a
+    request must name that workspace, and so must the person acting (a Slack Connect guest from
+    another organisation's workspace does not count as one of ours)."""
     expected = runtime.settings.slack_team_id
 
-    async def check(context: Any, next: Any) -> Any:  # noqa: A002 - bolt's name
-        if expected and context.team_id and context.team_id != expected:
-            log.warning("refused a request from workspace %s", context.team_id)
+    async def check(body: dict[str, Any], context: Any, next: Any) -> Any:  # noqa: A002
+        if not expected or body.get("type") == "url_verification" or body.get("ssl_check"):
+            return await next()
+        user = body.get("user") if isinstance(body.get("user"), dict) else {}
+        person = user.get("team_id")
+        if context.team_id != expected or (person is not None and person != expected):
+            log.warning("refused a request from workspace %s (user's %s)", context.team_id, person)
             return BoltResponse(status=403, body="this workspace is not served here")
         return await next()
 
     return check
+
+
+OUTSIDE_THE_ROOM = frozenset({"storm_separate"})  # pressed where the reporter reported
+
+
+def in_their_room(runtime: Runtime) -> Any:
+    """An action on an incident (its id in the value, or in a question's block id) counts only
+    when pressed in that incident's own room, as Teams checks too: the ids in a value are
+    the sender's to forge, and a private room's members are the ones who may act in it."""
+
+    async def check(body: dict[str, Any], next: Any) -> Any:  # noqa: A002
+        if body.get("type") != "block_actions":
+            return await next()
+        for action in body.get("actions") or []:
+            incident_id = _incident_of_action(action)
+            if incident_id is None or action.get("action_id") in OUTSIDE_THE_ROOM:
+                continue
+            try:
+                incident = await runtime.service.get(incident_id)
+            except ServiceError:
+                incident = None
+            if incident is None or incident.channel_id != channel_of(body):
+                log.info("refused %s from outside its incident's room", action.get("action_id"))
+                return BoltResponse(status=200, body="")
+        return await next()
+
+    return check
+
+
+def _incident_of_action(action: dict[str, Any]) -> int | None:
+    found = incident_id_of(decode(action.get("value")))
+    if found is not None:
+        return found
+    parts = str(action.get("block_id") or "").split(":")
+    if len(parts) >= 3 and parts[0] == "q" and parts[1].isdigit() and len(parts[1]) <= 18:
+        return int(parts[1]) or None
+    return None
 
 
 def deduplicate_events(runtime: Runtime) -> Any:
@@ -149,18 +195,67 @@ def deduplicate_events(runtime: Runtime) -> Any:
 
 
 OBJECT_FIELDS = ("user", "team", "channel", "view", "message", "container", "enterprise", "event")
+# Slack's replay window (docs.slack.dev/authentication/verifying-requests-from-slack)
+STALE_SECONDS = 5 * 60
+_BOLT_REFUSAL = {"error": "invalid request"}
 
 
-def malformed(body: bytes) -> bool:
-    """True when a body cannot be one of Slack's shapes (checked before bolt, whose own logging
-    fails on some of them); unsigned bodies are refused by bolt's signature check either way."""
+def refusal(body: bytes, headers: Any, secret: str, now: float) -> str | None:
+    """Why a request is not Slack's (None when it is): checked before bolt sees the body, so an
+    unsigned body is never parsed, and the log says what was refused and why, never its body."""
+    timestamp = headers.get("x-slack-request-timestamp")
+    signature = headers.get("x-slack-signature")
+    if not timestamp or not signature:
+        return "no signature headers"
+    if not timestamp.isdigit() or len(timestamp) > 12:
+        return "malformed timestamp"
+    if abs(now - int(timestamp)) > STALE_SECONDS:
+        return "stale timestamp (outside Slack's five minutes)"
+    expected = (
+        "v0="
+        + hmac.new(
+            secret.encode(), b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256
+        ).hexdigest()
+    )
+    if not hmac.compare_digest(expected, signature):
+        return "signature mismatch"
+    return None
+
+
+def is_command(body: bytes) -> bool:
+    return b"command=" in body and not body.lstrip().startswith(b"{")
+
+
+async def first_time(runtime: Runtime, headers: Any) -> bool:
+    """Records the request's signature; False when it was seen before (a replay)."""
+    signature = str(headers.get("x-slack-signature") or "")[:120]
+    try:
+        return await runtime.service.first_delivery(f"sig:{signature}")
+    except Exception as exc:  # the database is down (whatever its driver raises):
+        log.warning("could not record a command's signature: %s", type(exc).__name__)
+        return True  # the listener says "try again" (app.slack.common)
+
+
+def malformed(body: bytes) -> str | None:
+    """What makes a (signed) body not one of Slack's shapes, or None (checked before bolt,
+    whose own parsing and logging fail on some of them)."""
     text = body.decode("utf-8", "replace")
-    if text.startswith("{"):
-        return not _slack_object(_json(text))
-    form = parse_qs(text)
+    if any("\x00" in part or "\\u0000" in part for part in (text, unquote_plus(text))):
+        return "a NUL character"  # PostgreSQL stores no NUL in text; Slack never sends one
+    if text.lstrip()[:1] in ("{", "[") or text.strip() in ("true", "false", "null"):
+        data = _json(text)
+        if not isinstance(data, dict):
+            return "not a JSON object"
+        return _event_shape(data)
+    form = {key: values[0] for key, values in parse_qs(text).items()}
     if "payload" in form:
-        return not _slack_object(_json(form["payload"][0]))
-    return False
+        return _interaction_shape(_json(form["payload"]))
+    if "command" in form:
+        missing = [f for f in ("user_id", "channel_id", "team_id") if not form.get(f)]
+        return f"a command without {', '.join(missing)}" if missing else None
+    if not form:
+        return "an empty body"
+    return None
 
 
 def _json(text: str) -> Any:
@@ -170,33 +265,55 @@ def _json(text: str) -> Any:
         return None
 
 
-def _slack_object(data: Any) -> bool:
-    if not isinstance(data, dict) or not isinstance(data.get("type", ""), str):
-        return False
-    if any(data.get(key) is not None and not isinstance(data[key], dict) for key in OBJECT_FIELDS):
-        return False
+def _event_shape(data: dict[str, Any]) -> str | None:
+    if not isinstance(data.get("type"), str):
+        return "no type"
+    if data["type"] == "event_callback" and not isinstance(data.get("event"), dict):
+        return "an event without its event"
+    return _objects(data)
+
+
+def _interaction_shape(data: Any) -> str | None:
+    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+        return "an interaction without a type"
+    if not isinstance(data.get("user"), dict) or not isinstance(data["user"].get("id"), str):
+        return "an interaction without a user"
     if "view" in data and data["view"] is None:  # bolt's own logging assumes an object
-        return False
+        return "a null view"
+    return _objects(data)
+
+
+def _objects(data: dict[str, Any]) -> str | None:
+    if any(data.get(key) is not None and not isinstance(data[key], dict) for key in OBJECT_FIELDS):
+        return "a field that should be an object"
     actions = data.get("actions")
-    return actions is None or (
+    if actions is not None and not (
         isinstance(actions, list) and all(isinstance(a, dict) for a in actions)
-    )
+    ):
+        return "actions that are not objects"
+    return None
 
 
 def attach_slack(app: FastAPI, runtime: Runtime) -> AsyncApp:
     bolt = build_bolt_app(runtime)
     handler = AsyncSlackRequestHandler(bolt)
+    assert runtime.settings.slack_signing_secret is not None
+    secret = runtime.settings.slack_signing_secret.get_secret_value()
 
     @app.post("/slack/events", include_in_schema=False)
     async def slack_events(request: Request) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            return JSONResponse({"error": "request body too large"}, status_code=413)
-        body = await request.body()
-        if len(body) > MAX_BODY_BYTES:
-            return JSONResponse({"error": "request body too large"}, status_code=413)
-        if malformed(body):
+        body = await request.body()  # its size is limited while it streams (app/limits.py)
+        if why := refusal(body, request.headers, secret, time.time()):
+            log.info("refused a Slack request: %s (%d bytes)", why, len(body))
+            return JSONResponse(_BOLT_REFUSAL, status_code=401)
+        if why := malformed(body):
+            log.info("refused a signed Slack request: %s (%d bytes)", why, len(body))
             return JSONResponse({"error": "malformed request body"}, status_code=400)
+        if is_command(body) and not await first_time(runtime, request.headers):
+            # Slack never resends a slash command: the same signature again is a replay within
+            # the five minutes the signature is good for (a second incident, otherwise).
+            log.info("refused a replayed Slack command (%d bytes)", len(body))
+            return Response(status_code=200)
         try:
             response = await handler.handle(request)
         except (ValueError, KeyError, TypeError):

@@ -144,7 +144,8 @@ async def save_edit(
         return
     try:
         user = body["user"]["id"]
-        await deps.service.edit_statement(meta[0], texts, user, await groups_of(deps, user, client))
+        groups = await groups_of(deps, user, client)
+        await deps.service.edit_statement(meta[0], texts, user, groups, version=meta[1])
     except ServiceError as exc:
         await ack(
             response_action="errors", errors={"text_ja": refusal(exc, deps.settings.language)}
@@ -179,14 +180,17 @@ async def save_changes(
 
 
 @guarded
-async def redraft(ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any) -> None:
+async def redraft(
+    ack: Any, body: dict[str, Any], action: dict[str, Any], client: Any, context: Any
+) -> None:
     await ack()
     deps = deps_of(context)
     incident_id = incident_id_of(decode(action.get("value")))
     if incident_id is None:
         return
     try:
-        await deps.service.redraft(incident_id, body["user"]["id"])
+        user = body["user"]["id"]
+        await deps.service.redraft(incident_id, user, await groups_of(deps, user, client))
     except ServiceError as exc:
         await refuse(deps, body, exc, deps.settings.language)
 

@@ -415,9 +415,22 @@ def changes_view(incident: Incident, version: int, lang: str) -> View:
 
 
 def close_confirm_blocks(incident: Incident, resolution: str, lang: str) -> list[Block]:
-    value = {"i": incident.id, "r": resolution[:1500]}
+    """The confirmation, the resolution in an input (Slack sends its state with the press):
+    a button's value holds ids only, never free text (its 2,000 characters made this a 500)."""
+    value = {"i": incident.id}
     return [
         section(t("command.close_confirm", lang, key=incident.key)),
+        InputBlock(
+            block_id="resolution",
+            label=plain(t("command.close_resolution", lang)),
+            element=PlainTextInputElement(
+                action_id="resolution",
+                multiline=True,
+                max_length=3000,
+                initial_value=resolution[:3000] or None,
+            ),
+            optional=True,
+        ),
         ActionsBlock(
             elements=[
                 button(t("command.close_button", lang), "close_confirm", value, "danger"),
@@ -439,27 +452,27 @@ def home_view(rows: Sequence[tuple[Incident, str | None]], lang: str, tz: str) -
     return View(type="home", blocks=blocks)
 
 
-def storm_blocks(
-    incident: Incident, report: str, link: str | None, lang: str, tz: str
-) -> list[Block]:
-    """Offers a later reporter the room of the incident their report probably repeats."""
+def storm_blocks(incident_id: int, seq: int, lang: str) -> list[Block]:
+    """Tells a later reporter that a similar report is being handled, and nothing of it; their
+    own report can still be opened separately (the button carries ids, never their words)."""
     return [
-        section(storm_offer(incident.key, incident.title, incident.created_at, lang, tz)),
+        section(storm_offer(lang)),
         ActionsBlock(
             elements=[
-                button(
-                    t("storm.join", lang),
-                    "storm_join",
-                    {"i": incident.id, "t": report[:1000]},
-                    "primary",
-                ),
-                button(
-                    t("storm.separate", lang),
-                    "storm_separate",
-                    {"t": report[:1000], "l": link},
-                ),
+                button(t("storm.separate", lang), "storm_separate", {"i": incident_id, "s": seq})
             ]
         ),
+    ]
+
+
+def admission_blocks(incident: Incident, user: str, body: str, lang: str) -> list[Block]:
+    return [
+        SectionBlock(
+            text=mrkdwn(body[:SECTION_LIMIT]),
+            accessory=button(
+                t("storm.admit", lang), "storm_admit", {"i": incident.id, "u": user}, "primary"
+            ),
+        )
     ]
 
 
@@ -510,6 +523,7 @@ class BlockKit:
     question = staticmethod(question_blocks)
     triage_done = staticmethod(triage_done_blocks)
     verdict = staticmethod(verdict_blocks)
+    admission = staticmethod(admission_blocks)
     change_note = staticmethod(change_blocks)
     published = staticmethod(published_blocks)
     published_text = staticmethod(published_text)

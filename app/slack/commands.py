@@ -14,7 +14,16 @@ from app.rooms.leads import lead_command
 from app.rooms.texts import refusal
 from app.slack import blocks as ui
 from app.slack.approval import groups_of
-from app.slack.common import REPORT, Deps, decode, deps_of, guarded, incident_id_of, reply_later
+from app.slack.common import (
+    REPORT,
+    Deps,
+    channel_of,
+    decode,
+    deps_of,
+    guarded,
+    incident_id_of,
+    reply_later,
+)
 from app.triage import QUESTIONS
 
 
@@ -132,7 +141,11 @@ async def room_command(
         if not rest:
             await ack(text=t("command.note_empty", ilang), response_type="ephemeral")
             return
-        masked = await service.add_note(incident.id, rest, user)
+        try:
+            masked = await service.add_note(incident.id, rest, user)
+        except ServiceError as exc:  # closed: the record is final
+            await ack(text=refusal(exc, ilang), response_type="ephemeral")
+            return
         await ack(
             text=t("command.note_added", ilang, key=incident.key)
             + masked_notice(masked.kinds, ilang),
@@ -162,8 +175,11 @@ async def close_confirm(
     await ack()
     if incident_id is None:
         return
+    # the resolution rides in the confirmation's input (Slack sends its state with the press)
+    state = ((body.get("state") or {}).get("values") or {}).get("resolution") or {}
+    resolution = str((state.get("resolution") or {}).get("value") or "")
     try:
-        incident = await deps.service.close(incident_id, body["user"]["id"], str(data.get("r", "")))
+        incident = await deps.service.close(incident_id, body["user"]["id"], resolution)
     except ServiceError as exc:
         text = refusal(exc, deps.settings.language)
         await reply_later(deps.queue, body.get("response_url"), text, replace=True)
@@ -183,44 +199,48 @@ async def close_cancel(ack: Any, body: dict[str, Any], context: Any) -> None:
 
 
 @guarded
-async def storm_join(ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any) -> None:
+async def storm_admit(ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any) -> None:
+    """Someone in the room lets a later reporter in (pressed in the room, or nothing)."""
     deps = deps_of(context)
-    service, lang = deps.service, deps.settings.language
     await ack()
     data = decode(action.get("value"))
-    incident_id = incident_id_of(data)
-    if incident_id is None:
+    incident_id, user = incident_id_of(data), data.get("u")
+    if incident_id is None or not isinstance(user, str):
         return
-    user = body["user"]["id"]
     try:
-        incident = await service.join(incident_id, user, str(data.get("t", "")))
-    except ServiceError as exc:
-        await reply_later(deps.queue, body.get("response_url"), refusal(exc, lang), replace=True)
+        incident = await deps.service.get(incident_id)
+        if incident.channel_id is None or incident.channel_id != channel_of(body):
+            return  # a press from outside the room is not the room's decision
+        await deps.service.admit(incident_id, user, body["user"]["id"])
+    except ServiceError:
         return
-    await reply_later(
-        deps.queue,
-        body.get("response_url"),
-        t("storm.joined", lang, key=incident.key, channel=incident.channel_id or ""),
-        replace=True,
-    )
 
 
 @guarded
 async def storm_separate(
     ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any
 ) -> None:
+    """ "Open a separate incident": only the reporter's own report, and only for them."""
     deps = deps_of(context)
     lang = deps.settings.language
     data = decode(action.get("value"))
-    title = str(data.get("t") or t("shortcut.title", lang))
+    incident_id, seq = incident_id_of(data), data.get("s")
+    if incident_id is None or not isinstance(seq, int):
+        await ack()
+        return
+    try:
+        earlier = await deps.service.similar_report(incident_id, seq, body["user"]["id"])
+    except ServiceError:
+        await ack()
+        return
     await report(
         ack,
         deps,
-        title=title,
+        title=earlier.title or t("shortcut.title", lang),
         user=body["user"]["id"],
         team=(body.get("team") or {}).get("id"),
         drill=False,
-        source={"response_url": body.get("response_url"), "link": data.get("l")},
+        source={"response_url": body.get("response_url"), "link": earlier.source.get("link")},
         shortcut=True,
         separate=True,
     )
@@ -258,6 +278,6 @@ def register(bolt: AsyncApp) -> None:
     bolt.command("/leak")(leak)
     bolt.action("close_confirm")(close_confirm)
     bolt.action("close_cancel")(close_cancel)
-    bolt.action("storm_join")(storm_join)
+    bolt.action("storm_admit")(storm_admit)
     bolt.action("storm_separate")(storm_separate)
     bolt.shortcut("report_leak")(report_message)

@@ -57,9 +57,18 @@ def decode(value: str | None) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def channel_of(body: dict[str, Any]) -> str | None:
+    """The channel an interaction came from (an ephemeral message's container says it too)."""
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
+        "channel_id"
+    )
+    return channel if isinstance(channel, str) else None
+
+
 def incident_id_of(data: dict[str, Any]) -> int | None:
     value = data.get("i")
-    return value if isinstance(value, int) else None
+    # a row id: a 64-bit integer in both databases (a larger one is nobody's incident)
+    return value if isinstance(value, int) and 0 < value < 2**63 else None
 
 
 @dataclass(frozen=True)

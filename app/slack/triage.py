@@ -31,6 +31,8 @@ def answer_of(action: dict[str, Any], block_id: str) -> tuple[int | None, str | 
     parts = block_id.split(":")
     if len(parts) < 3 or parts[0] != "q" or not parts[1].isdigit() or parts[2] not in FIELDS:
         return None, None, None
+    if len(parts[1]) > 18:  # no row id is that long
+        return None, None, None
     incident_id, field = int(parts[1]), parts[2]
     kind = action.get("type")
     if kind == "multi_static_select":

@@ -51,14 +51,9 @@ class SlackWork:
         def replies(incident: Incident, opened: bool) -> list[WorkSpec]:
             if not response_url:
                 return []
-            if not opened:
-                blocks = ui.storm_blocks(
-                    incident, report.title, report.source.get("link"), lang, self.settings.timezone
-                )
-                text = storm_offer(
-                    incident.key, incident.title, incident.created_at, lang, self.settings.timezone
-                )
-                return [respond_spec(response_url, text, blocks)]
+            if not opened:  # incident.timeline_seq is the report's `report.similar` event
+                blocks = ui.storm_blocks(incident.id, incident.timeline_seq, lang)
+                return [respond_spec(response_url, storm_offer(lang), blocks)]
             if report.source.get("shortcut"):  # its ack showed nothing: say what happened
                 text = t("command.opened", lang, key=incident.key) + masked_notice(
                     report.masked, lang

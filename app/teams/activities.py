@@ -204,47 +204,37 @@ class Activities:
     async def offer_room(
         self, activity: dict[str, Any], incident: Incident, title: str, link: str | None
     ) -> None:
-        user = actor_of(activity)
-        conversation = str((activity.get("conversation") or {}).get("id", ""))
-        # Remembers the offer: only someone offered this room may join it through the card.
-        await self.service.save_message_ref(
-            incident.id, f"offer:{user}"[:128], conversation[:64], "offered"
+        """The report goes on the open incident's timeline (its room is asked to let the
+        reporter in); the reporter is told only that a similar report is being handled."""
+        seq = await self.service.note_similar_report(
+            incident.id,
+            title=title,
+            reporter_id=actor_of(activity),
+            platform="teams",
+            workspace_id=tenant_of(activity),
+            link=link,
         )
-        card = cards.storm_card(incident, title, link, self.lang, self.settings.timezone)
-        text = storm_offer(
-            incident.key, incident.title, incident.created_at, self.lang, self.settings.timezone
-        )
-        await self.reply(activity, text, card)
+        card = cards.storm_card(incident.id, seq, self.lang)
+        await self.reply(activity, storm_offer(self.lang), card)
 
-    async def on_storm_action(
-        self, activity: dict[str, Any], verb: str, data: dict[str, Any]
-    ) -> Reply:
-        user, report = actor_of(activity), str(data.get("t") or "")
-        if verb == "storm_separate":
-            link = data.get("l")
-            incident = await self.open_from(
-                activity,
-                title=report,
-                drill=False,
-                source={"link": link if isinstance(link, str) else None},
-                separate=True,
-            )
-            assert incident is not None
-            return text_response(t("teams.opened", self.lang, key=incident.key))
-        incident_id = data.get("i")
-        offered = (
-            await self.service.message_ref(incident_id, f"offer:{user}"[:128])
-            if isinstance(incident_id, int)
-            else None
-        )
-        if offered is None or not isinstance(incident_id, int):
+    async def on_storm_action(self, activity: dict[str, Any], data: dict[str, Any]) -> Reply:
+        """ "Open a separate incident" from the offer: the reporter's own report, only theirs."""
+        incident_id, seq = data.get("i"), data.get("s")
+        if not (_row_id(incident_id) and isinstance(seq, int)):
             return text_response(t("error.not_found", self.lang))
         try:
-            incident = await self.service.join(incident_id, user, report)
-        except ServiceError as exc:
-            return text_response(refusal(exc, self.lang))
-        room = incident.channel_name or ""
-        return text_response(t("teams.joined", self.lang, key=incident.key, room=room))
+            earlier = await self.service.similar_report(incident_id, seq, actor_of(activity))
+        except ServiceError:
+            return text_response(t("error.not_found", self.lang))
+        incident = await self.open_from(
+            activity,
+            title=earlier.title,
+            drill=False,
+            source={"link": earlier.source.get("link")},
+            separate=True,
+        )
+        assert incident is not None
+        return text_response(t("teams.opened", self.lang, key=incident.key))
 
     async def room_command(self, activity: dict[str, Any], word: str, rest: str) -> None:
         incident = await self.service.find_by_channel(room_of(activity))
@@ -265,7 +255,11 @@ class Activities:
             if not rest:
                 await self.reply(activity, t("teams.note_empty", lang))
                 return
-            masked = await self.service.add_note(incident.id, rest, user)
+            try:
+                masked = await self.service.add_note(incident.id, rest, user)
+            except ServiceError as exc:  # closed: the record is final
+                await self.reply(activity, refusal(exc, lang))
+                return
             text = t("command.note_added", lang, key=incident.key) + masked_notice(
                 masked.kinds, self.lang
             )
@@ -304,10 +298,10 @@ class Activities:
     async def on_card_action(self, activity: dict[str, Any]) -> Reply:
         action = (activity.get("value") or {}).get("action") or {}
         verb, data = action.get("verb"), action.get("data") or {}
-        if verb in ("storm_join", "storm_separate") and is_personal(activity):
-            return await self.on_storm_action(activity, verb, data)
+        if verb == "storm_separate" and is_personal(activity):
+            return await self.on_storm_action(activity, data)
         incident_id = data.get("i")
-        if not isinstance(incident_id, int) or isinstance(incident_id, bool):
+        if not _row_id(incident_id):
             return text_response(t("error.not_found", self.lang))
         try:
             incident = await self.service.get(incident_id)
@@ -328,8 +322,13 @@ class Activities:
                 texts = {code: str(data.get(f"text_{code}") or "").strip() for code in ("ja", "en")}
                 if not all(texts.values()):
                     return text_response(t("teams.edit_empty", incident.language))
+                version = data.get("v")
                 await self.service.edit_statement(
-                    incident.id, texts, user, await self.groups_of(user)
+                    incident.id,
+                    texts,
+                    user,
+                    await self.groups_of(user),
+                    version=version if isinstance(version, int) else None,
                 )
                 return await self.statement_card(incident)
             if verb == "statement_request_changes":
@@ -343,8 +342,11 @@ class Activities:
                 return await self.statement_card(incident)
             if verb in FOLLOWUP_VERBS:
                 return text_response(await self.followup(incident, verb, data, user))
+            if verb == "storm_admit" and isinstance(data.get("u"), str):
+                await self.service.admit(incident.id, data["u"], user)
+                return text_response(t("storm.admitted", incident.language))
             if verb == "redraft":
-                await self.service.redraft(incident.id, user)
+                await self.service.redraft(incident.id, user, await self.groups_of(user))
                 return text_response(t("verdict.redrafting", incident.language))
             if verb == "close_confirm":
                 await self.service.close(incident.id, user, str(data.get("r") or ""))
@@ -421,6 +423,11 @@ class Activities:
             if isinstance(card, dict)
             else text_response(t("error.not_found", self.lang))
         )
+
+
+def _row_id(value: Any) -> bool:
+    """An incident id from a card: a 64-bit row id in both databases (not a bool, not huge)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
 
 
 def answer_value(kind: str, data: dict[str, Any]) -> Any:

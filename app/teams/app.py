@@ -48,7 +48,8 @@ class Mount:
                 body = json.loads(raw)
             except ValueError:
                 body = None
-            if not isinstance(body, dict):
+            if not isinstance(body, dict) or b"\\u0000" in raw:
+                # (a NUL is refused: PostgreSQL stores none in text, and Teams sends none)
                 return JSONResponse({"error": "malformed activity"}, status_code=400)
             result = await handler(HttpRequest(body=body, headers=dict(request.headers)))
             if result.get("body") is None:

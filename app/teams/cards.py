@@ -350,29 +350,36 @@ def statement_text_card(statement: Statement, lang: str) -> dict[str, Any]:
 
 
 def close_confirm_card(incident: Incident, resolution: str, lang: str) -> dict[str, Any]:
-    value = {"i": incident.id, "r": resolution[:1500]}
+    """The resolution is the card's input (Teams merges it into the action's data as `r`);
+    the action's own data holds ids only."""
+    value = {"i": incident.id}
     return card(
-        [text(t("command.close_confirm", lang, key=incident.key))],
+        [
+            text(t("command.close_confirm", lang, key=incident.key)),
+            TextInput(
+                id="r",
+                label=t("command.close_resolution", lang),
+                is_multiline=True,
+                max_length=3000,
+                value=resolution[:3000],
+            ),
+        ],
         [execute(t("command.close_button", lang), "close_confirm", value, style="destructive")],
     )
 
 
-def storm_card(
-    incident: Incident, report: str, link: str | None, lang: str, tz: str
-) -> dict[str, Any]:
-    """Offers a later reporter the room of the incident their report probably repeats."""
-    offer = storm_offer(incident.key, incident.title, incident.created_at, lang, tz)
+def storm_card(incident_id: int, seq: int, lang: str) -> dict[str, Any]:
+    """Tells a later reporter that a similar report is being handled, and nothing of it."""
     return card(
-        [text(offer)],
-        [
-            execute(
-                t("storm.join", lang),
-                "storm_join",
-                {"i": incident.id, "t": report[:1000]},
-                style="positive",
-            ),
-            execute(t("storm.separate", lang), "storm_separate", {"t": report[:1000], "l": link}),
-        ],
+        [text(storm_offer(lang))],
+        [execute(t("storm.separate", lang), "storm_separate", {"i": incident_id, "s": seq})],
+    )
+
+
+def admission_card(incident: Incident, user: str, body: str, lang: str) -> dict[str, Any]:
+    value = {"i": incident.id, "u": user}
+    return card(
+        [text(body)], [execute(t("storm.admit", lang), "storm_admit", value, style="positive")]
     )
 
 
@@ -430,6 +437,7 @@ class AdaptiveCards:
     question = staticmethod(question_card)
     triage_done = staticmethod(triage_done_card)
     verdict = staticmethod(verdict_card)
+    admission = staticmethod(admission_card)
     change_note = staticmethod(change_card)
     statement = staticmethod(statement_card)
     statement_text = staticmethod(statement_text_card)

@@ -66,7 +66,7 @@ def read_number_or_none(raw: str) -> int | None:
     """For a chat's number widget, which cannot ask again: what cannot be read stays unknown."""
     try:
         return read_number(raw)
-    except Unreadable:
+    except (Unreadable, OverflowError, ValueError):  # e.g. 5,000 nines: infinity, not a count
         return None
 
 

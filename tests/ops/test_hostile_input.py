@@ -57,3 +57,22 @@ async def test_odd_incident_ids_are_refused_cleanly(client: httpx.AsyncClient, i
     for path in ("/api/v1/incidents/{}", "/api/v1/incidents/{}/export", "/incidents/{}"):
         response = await client.get(path.format(ident), headers=AUTH)
         assert response.status_code in (404, 422), (path, ident, response.status_code)
+
+
+DAYS = ["0001-01-01", "9999-12-31", "1969-12-31", "1970-01-01", "2026-02-30", "99999-01-01"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/incidents", "/"])
+async def test_days_at_the_ends_of_the_calendar_and_huge_cursors_are_not_server_errors(
+    client: httpx.AsyncClient, incident: Incident, path: str
+) -> None:
+    await sign_in(client)
+    for first, last in itertools.product(DAYS, DAYS):
+        response = await client.get(
+            path, params={"opened_from": first, "opened_to": last}, headers=AUTH
+        )
+        assert response.status_code < 500, (first, last, response.text[:200])
+    for cursor in ("9" * 5000, "9" * 20 + "." + "9" * 5000, "n." + "9" * 5000):
+        for sort in ("opened", "deadline"):
+            response = await client.get(path, params={"cursor": cursor, "sort": sort}, headers=AUTH)
+            assert response.status_code < 500, (cursor[:30], sort)

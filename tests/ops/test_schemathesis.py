@@ -31,7 +31,7 @@ from app.db import transaction
 from app.incidents import schedule as followups
 from app.main import create_app
 from app.models import ApiToken, utcnow
-from app.ops.auth import SESSION_COOKIE, token_digest
+from app.ops.auth import SESSION_COOKIE, Throttle, token_digest
 from app.runtime import Runtime, build_runtime
 from app.settings import Settings
 from tests.conftest import make_settings
@@ -153,6 +153,9 @@ def api(settings: Settings) -> Iterator[Api]:
     with asyncio.Runner() as runner:
         runtime = build_runtime(settings)
         app = create_app(settings, runtime=runtime, start_worker=False)
+        # Hundreds of wrong tokens from one address would be throttled (429, tests/ops/
+        # test_trust.py): here each must reach the check itself.
+        app.state.auth_throttle = Throttle(limit=10**9)
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
         try:
             assert runner.run(seed(runtime)) == SEEDED, "a fresh database numbers incidents from 1"

@@ -87,16 +87,7 @@ async def through_slack(slack: Slack) -> int:  # noqa: F811 - the fixture's name
     prompt = await first_prompt_due(service, slack.runtime.queue, incident_id)
     await slack.press(f"followup:{prompt}", "followup_done", user="U0RESP1")
     await slack.work()
-    room = slack.room()["id"]
-    response = await slack.command("close sent to the right address", channel=room, user="U0RESP1")
-    await slack.send(
-        slack.requests.block_actions(
-            "close_confirm",
-            response.json()["blocks"][1]["elements"][0]["value"],
-            user_id="U0RESP1",
-            channel_id=room,
-        )
-    )
+    await slack.close("sent to the right address")
     await slack.work()
     return incident_id
 

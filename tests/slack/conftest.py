@@ -52,6 +52,25 @@ class Slack:
     ) -> httpx.Response:
         return await self.send(self.requests.slash(text, user_id=user, channel_id=channel))
 
+    async def close(self, resolution: str, *, user: str = "U0RESP1") -> httpx.Response:
+        """`/leak close` in the room, then Close pressed with the confirmation's input as shown
+        (Slack sends a message's input state with the press)."""
+        room = self.room()["id"]
+        response = await self.command(f"close {resolution}", channel=room, user=user)
+        blocks = response.json()["blocks"]
+        (field,) = [b for b in blocks if b["type"] == "input"]
+        typed = {"type": "plain_text_input", "value": field["element"].get("initial_value")}
+        (actions,) = [b for b in blocks if b["type"] == "actions"]
+        return await self.send(
+            self.requests.block_actions(
+                "close_confirm",
+                actions["elements"][0]["value"],
+                user_id=user,
+                channel_id=room,
+                state={"values": {field["block_id"]: {field["element"]["action_id"]: typed}}},
+            )
+        )
+
     async def work(self) -> int:
         """Lets the worker do everything that is due (what `leakdesk serve` does in the background)."""
         return await self.runtime.queue.drain()

@@ -10,15 +10,7 @@ async def test_leak_close_in_a_drill_room_closes_the_drill(slack: Slack) -> None
     await slack.work()
     room = slack.room()
     assert room["name"].startswith("drill-")
-    response = await slack.command("close practice over", channel=room["id"])
-    await slack.send(
-        slack.requests.block_actions(
-            "close_confirm",
-            response.json()["blocks"][1]["elements"][0]["value"],
-            user_id="U0RESP1",
-            channel_id=room["id"],
-        )
-    )
+    await slack.close("practice over")
     await slack.work()
     incident = await slack.runtime.service.find_by_channel(room["id"])
     assert incident is not None and incident.is_drill and incident.status == "closed"

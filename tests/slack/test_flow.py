@@ -85,20 +85,12 @@ async def test_room_commands_note_status_close(slack: Slack) -> None:
     assert "Note added" in response.json()["text"]
     response = await slack.command("status", channel=room)
     assert "USB stick lost" in str(response.json()["blocks"])
-    response = await slack.command("close found it", channel=room)
-    assert response.json()["blocks"]
-    await slack.send(
-        slack.requests.block_actions(
-            "close_confirm",
-            response.json()["blocks"][1]["elements"][0]["value"],
-            user_id="U0RESP1",
-            channel_id=room,
-        )
-    )
+    await slack.close("found it")
     await slack.work()
     assert "closed" in slack.refs()
     incident = await slack.runtime.service.find_by_channel(room)
     assert incident is not None and incident.status == "closed"
+    assert incident.resolution == "found it"
 
 
 async def test_forged_and_stale_requests_are_refused_before_anything_is_stored(

@@ -105,39 +105,6 @@ async def test_a_body_over_the_limit_is_refused(slack: Slack) -> None:
     assert response.status_code == 413
 
 
-async def test_a_report_storm_offers_the_open_room_instead_of_a_new_channel(slack: Slack) -> None:
-    await slack.command("Phishing mail asking staff for payroll passwords")
-    await slack.work()
-    response = await slack.command("phishing mail asking for payroll password", user="U0RESP1")
-    assert "Report recorded" in response.json()["text"]
-    await slack.work()
-    (body,) = [e for e in slack.fake.ephemerals(user="U0RESP1") if "looks like" in e["text"]]
-    assert "LEAK-" in body["text"] and "reported ." not in body["text"]  # says when, too
-    assert len([c for c in slack.fake.channels if c["name"].startswith("leak-")]) == 1
-    events = await slack.runtime.service.timeline(slack.room_incident_id())
-    assert events[-1].kind == "report.similar" and events[-1].actor == "U0RESP1"
-    join = body["blocks"][1]["elements"][0]
-    await slack.send(
-        slack.requests.block_actions(
-            "storm_join", join["value"], user_id="U0OUTSIDER", channel_id="C0GENERAL"
-        )
-    )
-    await slack.work()
-    rooms = [c for c in slack.fake.channels if c["name"].startswith("leak-")]
-    assert len(rooms) == 1
-    assert "U0OUTSIDER" in slack.fake.members(rooms[0]["id"])
-    assert any("reported the same leak" in (m.get("text") or "") for m in slack.messages())
-
-    separate = body["blocks"][1]["elements"][1]
-    await slack.send(
-        slack.requests.block_actions(
-            "storm_separate", separate["value"], user_id="U0RESP1", channel_id="C0GENERAL"
-        )
-    )
-    await slack.work()
-    assert len([c for c in slack.fake.channels if c["name"].startswith("leak-")]) == 2
-
-
 async def test_a_slack_drill_of_a_scenario_reveals_its_facts_over_time(slack: Slack) -> None:
     from datetime import timedelta
 

@@ -107,7 +107,9 @@ class Teams:
         for activity in reversed(self.fake.replies(conversation)):
             for attachment in activity.body.get("attachments", []):
                 if any(a.get("verb") == verb for a in actions(attachment["content"])):
-                    return action_data(attachment["content"], verb)
+                    # Teams merges the card's inputs (as they stand) into the action's data.
+                    content = attachment["content"]
+                    return {**input_values(content), **action_data(content, verb)}
         raise AssertionError(f"no card with {verb} in {conversation}")
 
     def replies_to(self, user: User) -> list[str]:
@@ -185,6 +187,21 @@ def actions(node: Any) -> list[dict[str, Any]]:
     elif isinstance(node, list):
         for value in node:
             found.extend(actions(value))
+    return found
+
+
+def input_values(node: Any) -> dict[str, Any]:
+    """The values a card's own inputs hold (not those of a card shown by an action)."""
+    found: dict[str, Any] = {}
+    if isinstance(node, dict):
+        if str(node.get("type", "")).startswith("Input.") and "id" in node:
+            found[node["id"]] = node.get("value", "")
+        for key, value in node.items():
+            if key not in ("actions", "card"):
+                found.update(input_values(value))
+    elif isinstance(node, list):
+        for value in node:
+            found.update(input_values(value))
     return found
 
 

@@ -269,34 +269,39 @@ async def test_a_rate_limited_post_waits_as_long_as_microsoft_says(teams: Teams)
     assert (await teams.refs()).count("summary") == 1
 
 
-async def test_a_repeat_report_is_offered_the_open_room(teams: Teams) -> None:
+async def test_a_repeat_report_reveals_nothing_and_the_room_lets_its_reporter_in(
+    teams: Teams,
+) -> None:
     await teams.say("leak customer list emailed to a supplier by mistake")
     await teams.work()
     await teams.say("leak customer list emailed to a supplier by mistake!", user=WITNESS)
     await teams.work()
     assert len(await teams.runtime.service.open_incidents()) == 1
-    (offer,) = [
-        a for a in teams.fake.replies(teams.activities.personal(WITNESS)) if "join" in str(a.body)
-    ]
-    join = action_data(card_of(offer.body), "storm_join")
-
-    # Someone who was not offered the room cannot join it by sending the same action.
-    personal = teams.activities.personal(RESPONDER)
-    forged = await teams.send(teams.activities.execute("storm_join", join, RESPONDER, personal))
-    assert "could not find" in forged.json()["value"]
-
     conversation = teams.activities.personal(WITNESS)
-    response = await teams.send(teams.activities.execute("storm_join", join, WITNESS, conversation))
-    assert "being added" in response.json()["value"]
-    await teams.work()
+    (offer,) = [a for a in teams.fake.replies(conversation) if "similar report" in str(a.body)]
+    assert "LEAK-" not in str(offer.body) and "supplier" not in str(offer.body)
+    assert "storm_join" not in str(offer.body)
     incident_id = await teams.incident_id()
+    refs = [r for r in await teams.refs() if r.startswith("admit:")]
+    assert len(refs) == 1
+
+    # Pressed outside the room (a personal chat), by the reporter or anyone: nothing happens.
+    admit = dict(action_data(card_of((await teams.posted(refs[0])).body), "storm_admit"))
+    for user in (WITNESS, RESPONDER):
+        personal = teams.activities.personal(user)
+        forged = await teams.send(teams.activities.execute("storm_admit", admit, user, personal))
+        assert "could not find" in forged.json()["value"]
+    kinds = [e.kind for e in await teams.runtime.service.timeline(incident_id)]
+    assert kinds.count("reporter.joined") == 0
+
+    response = await teams.press(refs[0], "storm_admit", user=RESPONDER)
+    assert response.status_code == 200
+    await teams.work()
     kinds = [e.kind for e in await teams.runtime.service.timeline(incident_id)]
     assert kinds.count("reporter.joined") == 1
     (channel,) = teams.fake.channels
     assert WITNESS.aad in channel["members"]
-    assert any(
-        "reported the same leak" in a.body["summary"] for a in teams.fake.messages(teams.room())
-    )
+    assert any("was let in by" in a.body["summary"] for a in teams.fake.messages(teams.room()))
 
 
 async def test_a_repeat_report_may_still_open_its_own_incident(teams: Teams) -> None:
@@ -305,8 +310,13 @@ async def test_a_repeat_report_may_still_open_its_own_incident(teams: Teams) -> 
     await teams.say("leak customer list emailed to a supplier by mistake", user=RESPONDER)
     await teams.work()
     conversation = teams.activities.personal(RESPONDER)
-    (offer,) = [a for a in teams.fake.replies(conversation) if "join" in str(a.body)]
-    separate = action_data(card_of(offer.body), "storm_separate")
+    separate = teams.card_with(conversation, "storm_separate")
+    assert set(separate) == {"i", "s"}  # ids only
+    snooper = teams.activities.personal(WITNESS)
+    refused = await teams.send(
+        teams.activities.execute("storm_separate", separate, WITNESS, snooper)
+    )
+    assert "LEAK-" not in refused.json()["value"]
     response = await teams.send(
         teams.activities.execute("storm_separate", separate, RESPONDER, conversation)
     )

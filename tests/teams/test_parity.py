@@ -30,15 +30,7 @@ async def through_slack(slack: Slack) -> int:  # noqa: F811 - the fixture's name
         await slack.work()
     room = slack.room()["id"]
     await slack.command("note called the card processor", channel=room, user="U0RESP1")
-    response = await slack.command("close processor confirmed", channel=room, user="U0RESP1")
-    await slack.send(
-        slack.requests.block_actions(
-            "close_confirm",
-            response.json()["blocks"][1]["elements"][0]["value"],
-            user_id="U0RESP1",
-            channel_id=room,
-        )
-    )
+    await slack.close("processor confirmed")
     await slack.work()
     incident = await slack.runtime.service.find_by_channel(room)
     assert incident is not None

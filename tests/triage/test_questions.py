@@ -55,7 +55,9 @@ def test_questions_follow_the_article_order() -> None:
 
 def test_every_answer_field_but_discovered_at_has_one_question() -> None:
     assert sorted(q.id for q in QUESTIONS) == sorted(
-        f for f in ANSWER_FIELDS if f not in ("discovered_at", "exposure_period", "cause", "data_subjects")
+        f
+        for f in ANSWER_FIELDS
+        if f not in ("discovered_at", "exposure_period", "cause", "data_subjects")
     )
 
 

@@ -1,0 +1,63 @@
+"""Authority and versions: only PR leads redraft, a stale edit is refused, a closed incident
+takes no notes, a replayed /leak opens nothing."""
+
+from __future__ import annotations
+
+from tests.conftest import SIGNING_SECRET
+from tests.fakes.slack_requests import sign, slash_command
+from tests.slack.conftest import Slack
+from tests.slack.test_statements import open_with_verdict
+
+
+async def test_only_a_pr_lead_may_redraft(slack: Slack) -> None:
+    await open_with_verdict(slack)
+    await slack.answer("affected_count", "5000")
+    await slack.work()
+    await slack.press("verdict_change:2", "redraft", user="U0RESP1")  # a responder, not a lead
+    await slack.work()
+    statement = await slack.runtime.service.latest_statement(slack.room_incident_id())
+    assert statement is not None and statement.version == 1
+    await slack.press("verdict_change:2", "redraft", user="U0LEAD1")
+    await slack.work()
+    statement = await slack.runtime.service.latest_statement(slack.room_incident_id())
+    assert statement is not None and statement.version == 2
+
+
+async def test_an_edit_opened_on_an_old_version_cannot_overwrite_a_newer_one(slack: Slack) -> None:
+    await open_with_verdict(slack)
+    await slack.press("statement", "statement_edit", user="U0LEAD1")
+    (stale,) = [v for v in slack.fake.views if v.get("callback_id") == "statement_edit"]
+    service, incident_id = slack.runtime.service, slack.room_incident_id()
+    for n in (2, 3):  # meanwhile another lead saves two versions
+        texts = {"ja": f"第{n}版", "en": f"Version {n}"}
+        await service.edit_statement(incident_id, texts, "U0LEAD2", version=n - 1)
+    response = await slack.send(
+        slack.requests.submit(stale, {"text_en": "Edited on v1"}, user_id="U0LEAD1")
+    )
+    assert "no longer the latest" in response.text
+    statement = await service.latest_statement(incident_id)
+    assert statement is not None and statement.version == 3
+    assert statement.texts["en"] == "Version 3"
+
+
+async def test_a_closed_incident_takes_no_more_notes(slack: Slack) -> None:
+    await slack.command("customer list sent to the wrong supplier")
+    await slack.work()
+    await slack.close("resolved")
+    await slack.work()
+    room = slack.room()["id"]
+    response = await slack.command("note one more thing", user="U0RESP1", channel=room)
+    assert "closed" in response.text
+    kinds = [e.kind for e in await slack.runtime.service.timeline(slack.room_incident_id())]
+    assert "note.added" not in kinds
+
+
+async def test_a_replayed_leak_command_opens_no_second_incident(slack: Slack) -> None:
+    body = slash_command("payroll spreadsheet in a public bucket")
+    headers = sign(body, SIGNING_SECRET)
+    first = await slack.http.post("/slack/events", content=body, headers=headers)
+    again = await slack.http.post("/slack/events", content=body, headers=headers)
+    assert first.status_code == 200 and "Report recorded" in first.text
+    assert again.status_code == 200 and "Report recorded" not in again.text
+    await slack.work()
+    assert len(await slack.runtime.service.open_incidents()) == 1
