@@ -11,6 +11,9 @@ from tests.slack.test_statements import open_with_verdict
 
 async def test_only_a_pr_lead_may_redraft(slack: Slack) -> None:
     await open_with_verdict(slack)
+    # Approved, the draft no longer follows the verdict: a changed verdict offers a redraft.
+    await slack.press("statement", "statement_approve", user="U0LEAD1")
+    await slack.work()
     await slack.answer("affected_count", "5000")
     await slack.work()
     await slack.press("verdict_change:2", "redraft", user="U0RESP1")  # a responder, not a lead
