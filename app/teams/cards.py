@@ -185,7 +185,14 @@ def change_answer(incident: Incident, answered: Sequence[Question], lang: str) -
     if not answered:
         return []
     choices = [Choice(title=q.text.get(lang)[:100], value=q.id) for q in answered]
-    pick = ChoiceSetInput(id="field", choices=choices, is_required=True, style="compact")
+    pick = ChoiceSetInput(
+        id="field",
+        label=t("verdict.change_answers", lang),  # required inputs need a label (validator)
+        choices=choices,
+        is_required=True,
+        error_message=t("error.pick_question", lang),
+        style="compact",
+    )
     again = execute(t("question.change", lang), "ask_again", {"i": incident.id})
     return [
         ShowCardAction(
