@@ -8,6 +8,8 @@ followup:ID, …), and the refs a room posted are the same on every platform (te
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
 from datetime import timedelta
 from typing import Any
 
@@ -32,6 +34,20 @@ LIVING_VERDICT = "verdict:1"
 TRIAGE = "triage"  # the one triage card
 SHOWN_LIMIT = 10_000
 SETTLED_EVENTS = ("followup.done", "followup.snoozed", "followup.not_needed")
+
+
+async def _nothing() -> None:
+    return None
+
+
+async def _together(*calls: Awaitable[Any]) -> list[Any]:
+    """Runs platform calls side by side and waits for all of them; the first failure (in the
+    order given) is raised once every call has ended, so none is cut off half-way."""
+    results = await asyncio.gather(*calls, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results
 
 
 class Room:
@@ -187,19 +203,29 @@ class Room:
     # ----- the room ---------------------------------------------------------------------------
 
     async def open_room(self, item: Claimed) -> None:
+        """Opens the room in as few dependent round trips as the platform allows: the room is
+        made (1), then the first question, the summary and the invitations go out together (2),
+        then the pin, the welcome note and the reporter's link (3). The question is sent first
+        of its round, so it usually reads first; the summary is pinned (Slack) or the room's
+        card (Teams) whatever its place. A call that fails in a round fails the row once the
+        round's other calls are done; the retry posts nothing twice (refs are reserved) and
+        completes what is missing."""
         assert item.incident_id is not None
         incident = await self.chat.open_room(item, await self.service.get(item.incident_id))
         snap = await self.service.snapshot(incident.id)
         lang = incident.language
         summary = self.render.summary(snap, lang, self.tz, utcnow())
-        ts, posted = await self.post_once(
-            item, incident, "summary", summary, f"{incident.key} {incident.title}"
+        question, posted_summary, _ = await _together(
+            self._post_next_question(item, incident, snap),
+            self.post_once(item, incident, "summary", summary, f"{incident.key} {incident.title}"),
+            self.chat.add_people(item, incident),
         )
-        if ts and (posted or item.attempt > 1):
-            await self.chat.pin(incident, ts)
-        await self.note(item, incident, "welcome", self.render.welcome(incident, lang))
-        await self._post_next_question(item, incident)
-        await self.chat.tell_reporter(item, incident, self.render.room_ready(incident, lang))
+        ts, posted = posted_summary
+        await _together(
+            self.chat.pin(incident, ts) if ts and (posted or item.attempt > 1) else _nothing(),
+            self.note(item, incident, "welcome", self.render.welcome(incident, lang)),
+            self.chat.tell_reporter(item, incident, self.render.room_ready(incident, lang)),
+        )
         await self.service.record_effect(
             incident.id, "room.ready", {"channel_id": incident.channel_id}
         )
@@ -287,10 +313,12 @@ class Room:
 
     # ----- triage -----------------------------------------------------------------------------
 
-    async def _post_next_question(self, item: Claimed, incident: Incident) -> None:
+    async def _post_next_question(
+        self, item: Claimed, incident: Incident, snap: Snapshot | None = None
+    ) -> None:
         """Triage advances in one card (「質問 4/8」), edited in place; when no question that
         matters is left, the card and the living verdict say so."""
-        snap = await self.service.snapshot(incident.id)
+        snap = snap or await self.service.snapshot(incident.id)
         message, label, upcoming = self._triage(snap)
         await self._show(item, incident, TRIAGE, message, label)
         if upcoming is None:
