@@ -4,7 +4,8 @@ reason texts."""
 from __future__ import annotations
 
 from app.triage.models import OpenQuestion, Reason, Text
-from app.triage.policy import ASSUMPTION_IDS, OPEN_QUESTION_IDS, REASON_IDS, RULE_IDS, Policy
+from app.triage.policy import Policy
+from app.triage.policy_ids import ASSUMPTION_IDS, OPEN_QUESTION_IDS, REASON_IDS, RULE_IDS
 from app.triage.rules import RULES
 
 

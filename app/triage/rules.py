@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from app.triage.facts import GDPR_REGIONS, IDENTIFYING, SECRETS, Context, D
 from app.triage.models import Access, AppiCategory, LeakMode
-from app.triage.policy import RULE_IDS
+from app.triage.policy_ids import RULE_IDS
 
 
 def _s1a(c: Context) -> bool:
