@@ -51,7 +51,7 @@ from app.statements.checks.notice import (
 )
 from app.statements.checks.parts import check_parts, check_title, unfilled_placeholders
 from app.statements.checks.phrases import check_phrases
-from app.statements.draft import announcement_for
+from app.statements.reading import announcement_for
 
 __all__ = ["MESSAGES_EN", "MESSAGES_JA", "Finding", "check_statement", "unfilled_placeholders"]
 

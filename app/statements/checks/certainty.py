@@ -9,7 +9,7 @@ from typing import Any
 
 from app.statements.checks.findings import INFO, WARN, Finding, finding
 from app.statements.checks.matching import SENTENCE_END, Family, Text, each, family
-from app.statements.draft import ATTACK_MODES, certainty
+from app.statements.reading import ATTACK_MODES, certainty
 
 # --- certainty ---------------------------------------------------------------------------------
 

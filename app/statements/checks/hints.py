@@ -8,7 +8,7 @@ from typing import Any
 
 from app.statements.checks.findings import INFO, Finding, finding
 from app.statements.checks.matching import Family, family
-from app.statements.draft import advice_for
+from app.statements.reading import advice_for
 
 # --- hints from the answers and verdict --------------------------------------------------------
 

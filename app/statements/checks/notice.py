@@ -10,7 +10,7 @@ from typing import Any
 from app.statements.checks.findings import Finding, finding
 from app.statements.checks.hints import PPC
 from app.statements.checks.matching import Text, family, first_line, sentences
-from app.statements.draft import SUBJECTS
+from app.statements.reading import SUBJECTS
 
 # --- what a published notice must get right (issue 19) ----------------------------------------
 
