@@ -262,18 +262,11 @@ def figures(out: dict[str, Any], prefix: str, suffix: str) -> dict[str, Any]:
         f"{prefix}_p50_ms{suffix}": fast["p50"],
         f"{prefix}_p99_ms{suffix}": fast["p99"],
         f"{prefix}_slow_p50_ms{suffix}": slow["p50"],
+        f"{prefix}_slow_p50_ms_range{suffix}": [slow["blocks"]["low"], slow["blocks"]["high"]],
         f"{prefix}_slow_p99_ms{suffix}": slow["p99"],
-        f"{prefix}_slow_p50_blocks_ms{suffix}": [
-            slow["blocks"]["median"],
-            slow["blocks"]["low"],
-            slow["blocks"]["high"],
-        ],
         f"{prefix}_floor_p50_ms{suffix}": slow["floor"]["p50"],
-        f"{prefix}_ratio_vs_floor{suffix}": [
-            slow["ratio"]["median"],
-            slow["ratio"]["low"],
-            slow["ratio"]["high"],
-        ],
+        f"{prefix}_ratio_vs_floor{suffix}": slow["ratio"]["median"],
+        f"{prefix}_ratio_vs_floor_range{suffix}": [slow["ratio"]["low"], slow["ratio"]["high"]],
     }
     if "slack_calls" in slow:
         result[f"{prefix}_slack_calls{suffix}"] = slow["slack_calls"]

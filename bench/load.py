@@ -22,7 +22,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import os
 import random
+import shutil
 import sys
 import time
 from collections import Counter
@@ -38,6 +40,7 @@ from app.db import sync_url
 from app.incidents.masking import mask
 from app.incidents.service import READY_FIELDS
 from app.models import Answer, Incident, TimelineEvent, Verdict, WorkItem, WorkStatus
+from bench import profile as profiler
 from bench import server
 from bench.ack import distinct_summary
 from bench.stats import summary
@@ -46,11 +49,13 @@ from tests.fakes.slack_requests import SlackRequests
 
 LATENCY = 0.05  # seconds added to every call the fake Slack answers
 KEEPALIVE_S = 2.0  # the client (the load balancer) closes connections idle this long
-DATABASE = "bench_load"
+DATABASE = os.environ.get("BENCH_LOAD_DATABASE", "bench_load")
 RESPONDER = "U0RESP1"
 FIRST_QUESTION = "question:data_categories"
 RECORDED = "Report recorded"  # the ack of /leak; the key comes with the room (its summary)
 # The first answer to these questions (as in tests/test_soak.py): a case that reaches a verdict.
+# py-spy's collapsed stacks of the last run's replicas (not committed: .gitignore)
+PROFILE_DIR = Path(__file__).resolve().parent / "profile"
 FIRST_ANSWERS: dict[str, Any] = {
     "data_categories": ["contact"],
     "affected_count": "300",
@@ -416,8 +421,16 @@ class Outcome:
         return [r.stalled for r in self.driver.reports if r.stalled]
 
 
-def run(database_url: str, plan: Plan, *, cwd: Path, seed: str = "load") -> Outcome:
-    """Two replicas on `database_url` (migrated, empty) and a slow fake Slack; sends `plan`."""
+def run(
+    database_url: str,
+    plan: Plan,
+    *,
+    cwd: Path,
+    seed: str = "load",
+    profile: Path | None = None,
+) -> Outcome:
+    """Two replicas on `database_url` (migrated, empty) and a slow fake Slack; sends `plan`.
+    With `profile` (a directory), each replica's CPU is sampled by py-spy into it."""
     with FakeSlack(trigger_ttl=None) as fake:
         fake.latency = LATENCY
         env = {"LEAKDESK_SLACK_PACING": "false"}
@@ -427,10 +440,18 @@ def run(database_url: str, plan: Plan, *, cwd: Path, seed: str = "load") -> Outc
         ):
             driver = Driver(fake, [one.url, two.url], plan, seed)
             pids = [one.pid, two.pid]
+            samplers = [
+                profiler.attach(pid, profile / f"replica-{n}.txt") if profile else None
+                for n, pid in enumerate(pids, 1)
+            ]
             cpu = [server.cpu_seconds(pid) for pid in pids] + [time.process_time()]
-            duration = asyncio.run(driver.run())
-            settle(database_url, fake)
-            now = [server.cpu_seconds(pid) for pid in pids] + [time.process_time()]
+            try:
+                duration = asyncio.run(driver.run())
+                settle(database_url, fake)
+                now = [server.cpu_seconds(pid) for pid in pids] + [time.process_time()]
+            finally:
+                for sampler in samplers:
+                    profiler.detach(sampler)
         outcome = collect(database_url, fake, driver, duration, pids)
         outcome.cpu_s = [round(b - a, 1) for a, b in zip(cpu, now, strict=True)]
         return outcome
@@ -624,14 +645,42 @@ def main(quick: bool = False) -> dict[str, Any]:
         return {}
     plan = QUICK if quick else FULL
     url = fresh_database()
+    profile = PROFILE_DIR if profiler.available() else None
+    if profile is not None:
+        shutil.rmtree(profile, ignore_errors=True)
+        profile.mkdir(parents=True)
     try:
         with server.workdir() as cwd:
-            outcome = run(url, plan, cwd=cwd)
+            outcome = run(url, plan, cwd=cwd, profile=profile)
     finally:
         drop_database()
     result = figures(outcome)
     report(outcome, result)
+    if profile is not None:
+        result.update(cpu_profile(sorted(profile.glob("replica-*.txt")), result))
     return result
+
+
+def cpu_profile(files: list[Path], result: dict[str, Any]) -> dict[str, Any]:
+    """The replicas' CPU per incident split by layer (py-spy samples), and what in our own code
+    takes the most of it."""
+    shares = profiler.layers(files)
+    if not shares:
+        print("  (no CPU profile: py-spy could not sample the replicas)")
+        return {}
+    per_incident = result["load_replicas_cpu_ms_per_incident"]
+    print(f"  CPU per incident {per_incident} ms, by layer (py-spy, {len(files)} replicas):")
+    for layer, share in shares.items():
+        print(f"    {layer:<28} {share * 100:5.1f} %  {share * per_incident:6.1f} ms")
+    print("  our own functions (innermost app/ frame of each sample):")
+    for frame, share in profiler.top_functions(files, 12, ours=True):
+        print(f"    {share * 100:5.1f} %  {frame}")
+    return {
+        "load_cpu_layers": shares,
+        "load_cpu_layers_ms_per_incident": {
+            k: round(v * per_incident, 1) for k, v in shares.items()
+        },
+    }
 
 
 if __name__ == "__main__":

@@ -156,10 +156,20 @@ def settled(service: IncidentService, snap: Snapshot) -> bool:
 
 
 async def current_brief(
-    service: IncidentService, incident_id: int, lang: str, tz: str, now: datetime
+    service: IncidentService,
+    incident_id: int,
+    lang: str,
+    tz: str,
+    now: datetime,
+    *,
+    snap: Snapshot | None = None,
+    followups: Sequence[Followup] | None = None,
 ) -> VerdictBrief | None:
-    """The living verdict of an incident as it should read now, in `lang`."""
-    snap = await service.snapshot(incident_id)
+    """The living verdict of an incident as it should read now, in `lang` (from `snap` and
+    `followups` when the caller has just read them)."""
+    snap = snap or await service.snapshot(incident_id)
+    if followups is None:
+        followups = await service.followups(incident_id)
     return verdict_brief(
         snap,
         now,
@@ -167,7 +177,7 @@ async def current_brief(
         lang,
         tz,
         settled=settled(service, snap),
-        followups=await service.followups(incident_id),
+        followups=followups,
     )
 
 

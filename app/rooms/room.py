@@ -20,7 +20,7 @@ from app.incidents import schedule
 from app.incidents.reactions import Event, Reactions
 from app.incidents.rooms import register_room_reactions
 from app.incidents.service import IncidentService, Snapshot
-from app.models import Incident, utcnow
+from app.models import Followup, Incident, Statement, utcnow
 from app.rooms import brief, texts
 from app.rooms.ports import Chat, Handler, Renderer
 from app.settings import Settings
@@ -240,12 +240,18 @@ class Room:
         await self._sync_summary(incident, snap)
         await self.chat.set_topic(incident, brief.topic(snap, lang, self.tz, now))
 
-    async def _sync_summary(self, incident: Incident, snap: Snapshot | None = None) -> None:
+    async def _sync_summary(
+        self,
+        incident: Incident,
+        snap: Snapshot | None = None,
+        followups: list[Followup] | None = None,
+    ) -> None:
         """The pinned summary, 「今やること」 first."""
         snap = snap or await self.service.snapshot(incident.id)
         lang, now = incident.language, utcnow()
         needed = self.service.approvals_needed(snap.incident.severity)
-        followups = await self.service.followups(incident.id)
+        if followups is None:
+            followups = await self.service.followups(incident.id)
         todo = brief.summary_lines(snap, now, needed, lang, self.tz, followups)
         summary = self.render.summary(snap, lang, self.tz, now, todo)
         await self._edit(incident, "summary", summary, f"{incident.key} {incident.title}")
@@ -301,7 +307,7 @@ class Room:
 
     async def close_room(self, item: Claimed) -> None:
         assert item.incident_id is not None
-        snap = await self.service.snapshot(item.incident_id)
+        snap = await self.service.snapshot(item.incident_id, counts=True)
         incident = snap.incident
         if incident.channel_id is None:
             return
@@ -360,9 +366,10 @@ class Room:
 
     async def next_question(self, item: Claimed) -> None:
         assert item.incident_id is not None
-        incident = await self.service.get(item.incident_id)
+        snap = await self.service.snapshot(item.incident_id)
+        incident = snap.incident
         if incident.status == "open" and incident.channel_id:
-            await self._post_next_question(item, incident)
+            await self._post_next_question(item, incident, snap)
 
     async def answer_again(self, incident_id: int, field: str) -> object:
         """One answered question with its answer, to answer again (「回答を変更」)."""
@@ -410,10 +417,19 @@ class Room:
             thread=await self._verdict_thread(incident.id),
         )
 
-    async def sync_verdict(self, item: Claimed, incident: Incident) -> None:
-        """Posts the living verdict, or edits it to the latest version and state."""
+    async def sync_verdict(
+        self,
+        item: Claimed,
+        incident: Incident,
+        snap: Snapshot | None = None,
+        followups: list[Followup] | None = None,
+    ) -> None:
+        """Posts the living verdict, or edits it to the latest version and state (from `snap`
+        and `followups` when the caller has just read them)."""
         lang = incident.language
-        current = await brief.current_brief(self.service, incident.id, lang, self.tz, utcnow())
+        current = await brief.current_brief(
+            self.service, incident.id, lang, self.tz, utcnow(), snap=snap, followups=followups
+        )
         if current is None:
             return
         message = self.render.verdict(incident, current, lang)
@@ -429,6 +445,9 @@ class Room:
         statement = await self.service.latest_statement(incident_id)
         if statement is None:
             return None
+        return self._statement_message(incident, statement)
+
+    def _statement_message(self, incident: Incident, statement: Statement) -> object:
         needed = self.service.approvals_needed(incident.severity)
         leads = self.settings.pr_leads
         approvers = brief.approvers_line(
@@ -440,21 +459,22 @@ class Room:
         """The draft lives in the living verdict's thread, edited in place: the room's language
         first, the other as a second reply; the verdict and the summary show its state."""
         assert item.incident_id is not None
-        incident = await self.service.get(item.incident_id)
-        statement = await self.service.latest_statement(incident.id)
+        snap = await self.service.snapshot(item.incident_id)
+        incident, statement = snap.incident, snap.statement
         if statement is None:
             return
         thread = await self._verdict_thread(incident.id)
         if thread is None:
             raise waiting_on(item, "verdict not posted yet", now=utcnow())
         lang = incident.language
-        message = await self.statement_message(incident.id)
+        message = self._statement_message(incident, statement)
         text = texts.statement_title(incident, statement, lang)
         await self._show(item, incident, "statement", message, text, thread=thread)
         other_text = self.render.statement_text(statement, lang)
         await self._show(item, incident, "statement_text", other_text, text, thread=thread)
-        await self.sync_verdict(item, incident)
-        await self._sync_summary(incident)
+        followups = await self.service.followups(incident.id)  # one read for both
+        await self.sync_verdict(item, incident, snap, followups)
+        await self._sync_summary(incident, snap, followups)
 
     async def publish_statement(self, item: Claimed) -> None:
         assert item.incident_id is not None
