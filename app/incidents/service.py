@@ -11,6 +11,8 @@ one line here:
   lifecycle.py   notes, closing, purge, the work's own milestones
   reads.py       what adapters and renderers read
   admin.py       API tokens, key rotation
+  roles.py       roles and the incident lead's severity call
+  tasks.py       action items
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ from app.incidents.lifecycle import PURGED, Lifecycle
 from app.incidents.messages import Messages, room_slug, slugify
 from app.incidents.reactions import Reactions
 from app.incidents.reads import AnswerDetail, Reads, Snapshot
+from app.incidents.roles import Roles
 from app.incidents.statements import ApprovalResult, Statements
+from app.incidents.tasks import Tasks
 from app.models import WorkItem, utcnow
 from app.triage import Policy
 
@@ -84,6 +88,8 @@ class IncidentService:
         lifecycle = self._lifecycle = Lifecycle(ledger)
         reader = self._reads = Reads(ledger)
         admin = self._admin = Admin(ledger)
+        roles = self._roles = Roles(ledger)
+        tasks = self._tasks = Tasks(ledger)
 
         # intake
         self.open_incident = intake.open_incident
@@ -141,6 +147,13 @@ class IncidentService:
         self.open_incidents = reader.open_incidents
         self.timeline = reader.timeline
         self.verify = reader.verify
+        # roles, the severity call, action items
+        self.assign_role = roles.assign_role
+        self.call_severity = roles.call_severity
+        self.tasks = tasks.tasks
+        self.add_task = tasks.add_task
+        self.change_task = tasks.change_task
+        self.complete_task = tasks.complete_task
         # administration
         self.create_api_token = admin.create_api_token
         self.revoke_api_tokens = admin.revoke_api_tokens

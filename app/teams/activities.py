@@ -17,9 +17,11 @@ from app.rooms.followups import VERBS as FOLLOWUP_VERBS
 from app.rooms.followups import settle
 from app.rooms.leads import WORDS as LEAD_WORDS
 from app.rooms.leads import lead_command
+from app.rooms.orders import WORDS as ORDER_WORDS
+from app.rooms.orders import room_order
 from app.rooms.room import Room
 from app.rooms.texts import refusal
-from app.teams import cards, home
+from app.teams import cards, home, standing
 from app.teams.effects import TeamsChat
 from app.teams.graph import Refused, aad_ids
 from app.triage import QUESTIONS, question
@@ -28,7 +30,7 @@ from app.work.queue import Retry, WorkQueue, WorkSpec
 
 log = logging.getLogger(__name__)
 
-ROOM_COMMANDS = {"note", "status", "close"} | LEAD_WORDS
+ROOM_COMMANDS = {"note", "status", "close"} | LEAD_WORDS | ORDER_WORDS
 HELP_WORDS = {"help", "ヘルプ", "?"}
 LEAK_WORDS = {"leak", "/leak"}
 FIELDS = {q.id for q in QUESTIONS}
@@ -43,6 +45,23 @@ def plain_text(value: str | None) -> str:
     """Teams text with mentions and HTML removed, whitespace collapsed."""
     value = _MENTION.sub(" ", value or "")
     return " ".join(html.unescape(_TAG.sub(" ", value)).split())
+
+
+def with_mentions(activity: dict[str, Any]) -> str:
+    """The activity's text with each person it @mentions as `@@mN@@` (N: the mention's place
+    among its entities), which plain_text keeps; the bot's own mention is dropped."""
+    raw = str(activity.get("text") or "")
+    bot = (activity.get("recipient") or {}).get("id")
+    for n, entity in enumerate(mentions_of(activity)):
+        marker = str(entity.get("text") or "")
+        if marker and marker in raw:
+            person = (entity.get("mentioned") or {}).get("id")
+            raw = raw.replace(marker, " " if person == bot else f" @@m{n}@@ ", 1)
+    return raw
+
+
+def mentions_of(activity: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e for e in activity.get("entities") or [] if e.get("type") == "mention"]
 
 
 def first_word(text: str) -> str:
@@ -135,7 +154,7 @@ class Activities:
     # ----- messages ---------------------------------------------------------------------------
 
     async def on_message(self, activity: dict[str, Any]) -> None:
-        text = plain_text(activity.get("text"))
+        text = plain_text(with_mentions(activity))
         said_leak = first_word(text) in LEAK_WORDS
         if said_leak:
             text = text.split(" ", 1)[1] if " " in text else ""
@@ -242,7 +261,15 @@ class Activities:
             await self.reply(activity, t("teams.not_in_room", self.lang))
             return
         lang, user = incident.language, actor_of(activity)
-        if word in LEAD_WORDS:
+        if word in ORDER_WORDS:
+            rest = await standing.resolve_mentions(self.chat.microsoft, activity, rest)
+            tz = self.settings.timezone
+            answer = await room_order(self.service, incident, word, rest, user, tz=tz, now=utcnow())
+            card = None
+            if answer.tasks is not None:
+                card = standing.tasks_card(incident, answer.tasks, answer.text, lang, tz)
+            await self.reply(activity, answer.text, card)
+        elif word in LEAD_WORDS:
             groups = await self.groups_of(user)
             await self.reply(
                 activity, await lead_command(self.service, incident, word, rest, user, groups)
@@ -274,6 +301,9 @@ class Activities:
 
     async def on_report_action(self, activity: dict[str, Any]) -> Reply:
         value = activity.get("value") or {}
+        if value.get("commandId") == standing.TASK_COMMAND:
+            text = await standing.task_from_message(self.service, activity, self.settings)
+            return 200, {"task": {"type": "message", "value": cards.md(text)}}
         if value.get("commandId") != REPORT_COMMAND:
             return 200, None
         payload = value.get("messagePayload") or {}
@@ -348,6 +378,9 @@ class Activities:
             if verb == "redraft":
                 await self.service.redraft(incident.id, user, await self.groups_of(user))
                 return text_response(t("verdict.redrafting", incident.language))
+            if verb in standing.VERBS:
+                reply = await standing.on_action(self.service, incident, verb, data, user)
+                return text_response(reply)
             if verb == "close_confirm":
                 await self.service.close(incident.id, user, str(data.get("r") or ""))
                 return text_response(t("command.closing", incident.language, key=incident.key))

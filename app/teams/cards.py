@@ -112,7 +112,11 @@ def summary_card(
     body += [text(texts.summary_fields(incident, lang, tz)), text(upcoming)]
     if source := incident.source.get("permalink"):
         body.append(text(str(source), is_subtle=True))
-    return card(body)
+    if incident.status != "open":
+        return card(body)
+    from app.teams.standing_cards import summary_actions  # it builds on this module's helpers
+
+    return card(body, summary_actions(incident, lang))
 
 
 def my_incidents_card(
@@ -393,8 +397,10 @@ def admission_card(incident: Incident, user: str, body: str, lang: str) -> dict[
 # ----- follow-up prompts -------------------------------------------------------------------------
 
 
-def prompt_card(row: Followup, incident: Incident, lang: str, tz: str) -> dict[str, Any]:
-    title, body = prompt_texts(row, incident, lang, tz)
+def prompt_card(
+    row: Followup, incident: Incident, lang: str, tz: str, detail: str = ""
+) -> dict[str, Any]:
+    title, body = prompt_texts(row, incident, lang, tz, detail)
     value = {"i": incident.id, "f": row.id}
     return card(
         [text(title, weight="Bolder"), text(body)],
@@ -426,9 +432,10 @@ def settled_card(
     state: str,
     actor: str,
     until: str | None = None,
+    detail: str = "",
 ) -> dict[str, Any]:
     """The prompt as it stays in the room once someone has acted on it (no buttons)."""
-    title, body = prompt_texts(row, incident, lang, tz)
+    title, body = prompt_texts(row, incident, lang, tz, detail)
     line = settled_line(row, state, actor, lang, tz, until)
     return card([text(title, weight="Bolder"), text(body), text(line, is_subtle=True)])
 

@@ -21,6 +21,7 @@ SCHEMA = (
 )
 ACCENT = (0xC0, 0x39, 0x2B)
 REPORT_COMMAND = "reportLeak"
+TASK_COMMAND = "createTask"  # the "Create action item" message action (app/teams/standing.py)
 
 
 def manifest(
@@ -94,7 +95,23 @@ def manifest(
                                 "inputType": "textarea",
                             }
                         ],
-                    }
+                    },
+                    {
+                        "id": TASK_COMMAND,
+                        "type": "action",
+                        "title": t("task.shortcut_title", lang),
+                        "description": t("teams.package.task", lang),
+                        "context": ["message"],
+                        "fetchTask": False,
+                        "parameters": [
+                            {
+                                "name": "due",
+                                "title": t("task.field.due", lang)[:32],
+                                "description": t("task.field.due", lang),
+                                "inputType": "text",
+                            }
+                        ],
+                    },
                 ],
             }
         ],
