@@ -20,13 +20,7 @@ from app.incidents.service import Snapshot
 from app.models import Followup, Incident
 from app.rooms import texts
 from app.rooms.brief import VerdictBrief
-from app.rooms.texts import (
-    deadline_text,
-    home_row,
-    prompt_done_label,
-    prompt_texts,
-    settled_line,
-)
+from app.rooms.texts import deadline_text, home_row, prompt_done_label, prompt_texts, settled_line
 from app.slack.elements import SECTION_LIMIT, button, context, mrkdwn, plain, section, sections
 from app.slack.elements import dump as dump
 from app.slack.statement_blocks import changes_view as changes_view
