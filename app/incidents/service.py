@@ -10,6 +10,7 @@ one line here:
   followups.py   the room's answers to follow-up prompts
   messages.py    the room and the messages posted in it (chat bookkeeping)
   lifecycle.py   notes, closing, purge, the work's own milestones
+  excerpts.py    chat messages added to the timeline (shortcut, reaction, pin)
   reads.py       what adapters and renderers read
   admin.py       API tokens, key rotation
 """
@@ -26,6 +27,7 @@ from app.incidents.assessment import READY_FIELDS, AnswerResult, Assessment, ver
 from app.incidents.config import Authority, Config
 from app.incidents.deliveries import Deliveries
 from app.incidents.errors import NotFound, ServiceError
+from app.incidents.excerpts import ChatExcerpt, Excerpts
 from app.incidents.followups import SNOOZE_HOURS, Followups
 from app.incidents.intake import Intake
 from app.incidents.ledger import Ledger
@@ -42,6 +44,7 @@ __all__ = [
     "READY_FIELDS",
     "AnswerDetail",
     "AnswerResult",
+    "ChatExcerpt",
     "ApprovalResult",
     "Authority",
     "Config",
@@ -85,6 +88,7 @@ class IncidentService:
         followups = self._followups = Followups(ledger)
         messages = self._messages = Messages(ledger)
         lifecycle = self._lifecycle = Lifecycle(ledger)
+        excerpts = Excerpts(ledger)
         reader = self._reads = Reads(ledger)
         admin = self._admin = Admin(ledger)
 
@@ -134,6 +138,7 @@ class IncidentService:
         self.purge_closed = lifecycle.purge_closed
         self.rekey_chains = lifecycle.rekey_chains
         self.schedule = lifecycle.schedule
+        self.add_message = excerpts.add_message
         self.on_work_dead = self._on_work_dead
         # reads
         self.get = reader.get
