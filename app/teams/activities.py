@@ -17,7 +17,7 @@ from app.rooms.leads import WORDS as LEAD_WORDS
 from app.rooms.leads import lead_command
 from app.rooms.room import Room
 from app.rooms.texts import refusal
-from app.teams import cards, home
+from app.teams import cards, home, timeline
 from app.teams.effects import TeamsChat
 from app.teams.graph import Refused, aad_ids
 from app.teams.payloads import (
@@ -71,6 +71,18 @@ class Activities:
             if kind == "invoke" and name == "adaptiveCard/action":
                 return await self.on_card_action(activity)
             if kind == "invoke" and name == "composeExtension/submitAction":
+                value = activity.get("value") or {}
+                if value.get("commandId") == timeline.COMMAND:
+                    payload = value.get("messagePayload") or {}
+                    plain = plain_text((payload.get("body") or {}).get("content"))
+                    return await timeline.on_timeline_action(
+                        self.service,
+                        room_of(activity),
+                        actor_of(activity),
+                        payload,
+                        plain,
+                        self.lang,
+                    )
                 return await self.on_report_action(activity)
         except (OperationalError, DBAPIError, OSError):
             log.exception("database unavailable for a Teams %s", kind)
