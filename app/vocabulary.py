@@ -44,6 +44,7 @@ class EventKind(enum.StrEnum):
     STATEMENT_OVERRIDE = "statement.override"  # a PR lead approved past the gate, with a reason
     STATEMENT_TIMING_AGREED = "statement.timing_agreed"  # the investigators agreed the timing
     NOTE_ADDED = "note.added"
+    MESSAGE_ADDED = "message.added"  # a chat message added to the timeline from the room
     FOLLOWUP_POSTED = "followup.posted"
     FOLLOWUP_DONE = "followup.done"
     FOLLOWUP_NOT_NEEDED = "followup.not_needed"
@@ -54,6 +55,7 @@ class EventKind(enum.StrEnum):
     TASK_CHANGED = "task.changed"  # a new owner or due time
     TASK_DONE = "task.done"
     TASK_DROPPED = "task.dropped"  # not needed, with a reason
+    WEBHOOK_DELIVERED = "webhook.delivered"  # an outgoing webhook was accepted by its receiver
     WORK_SCHEDULED = "work.scheduled"
     WORK_DEAD = "work.dead"
 

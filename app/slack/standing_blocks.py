@@ -21,7 +21,7 @@ from app.i18n import t
 from app.models import ActionItem, Incident
 from app.rooms import standing
 from app.rooms.texts import severity_label
-from app.slack.blocks import MAX_BLOCKS, button, context, mrkdwn, plain, section
+from app.slack.elements import MAX_BLOCKS, button, context, mrkdwn, plain, section
 from app.vocabulary import ActionState, Role
 
 SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")

@@ -17,6 +17,7 @@ from app.rooms import parse, standing
 from app.rooms.texts import refusal
 from app.settings import Settings
 from app.teams.graph import Microsoft, Refused
+from app.teams.payloads import mentions_of, plain_text, room_of
 from app.teams.standing_cards import tasks_card
 from app.work.queue import Retry
 
@@ -40,7 +41,7 @@ async def resolve_mentions(microsoft: Microsoft, activity: dict[str, Any], rest:
     """`@@mN@@` (a person the message @mentioned) → `<@aadObjectId>`: a mention carries only
     the Teams id (`29:…`), so the conversation's member is read once from the Bot Connector;
     someone it does not know stays `@name` and is refused as no such user."""
-    entities = [e for e in activity.get("entities") or [] if e.get("type") == "mention"]
+    entities = mentions_of(activity)
     conversation = str((activity.get("conversation") or {}).get("id", "")).split(";")[0]
     service_url = str(activity.get("serviceUrl") or "")
     found: dict[int, str] = {}
@@ -99,8 +100,6 @@ async def task_from_message(
 ) -> str:
     """The "Create action item" message action: the message (masked) becomes an item of the
     incident whose channel it is in, due when the form says."""
-    from app.teams.activities import plain_text, room_of  # the listener's own helpers
-
     lang = settings.language
     incident = await service.find_by_channel(room_of(activity))
     if incident is None or incident.status != "open":

@@ -12,7 +12,7 @@ from app.i18n import t
 from app.models import ActionItem, Incident
 from app.rooms import standing
 from app.rooms.texts import severity_label
-from app.teams.cards import card, execute, form, long_text, text
+from app.teams.elements import card, execute, form, long_text, text
 from app.vocabulary import ActionState, Role
 
 SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
