@@ -1,22 +1,16 @@
-"""Which action items a verdict makes for its room (pure): its recommended actions, and the
-readiness list of a press conference it recommends (true or "conditional"). Each item has a
-stable source (`verdict:police`, `press:spokesperson`) so that it is made once per incident."""
+"""Which action items a verdict's recommended actions make for its room (pure). Each item has a
+stable source (`verdict:police`) so that it is made once per incident; a press conference's
+readiness list is app/statements/pack.py's (app/incidents/tasks.py makes those items)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from app.i18n import t
 
 Verdict = Mapping[str, Any]
-
-# What a press conference needs before it can be held (issue 20, item 5).
-PRESS_ITEMS = ("spokesperson", "time", "place", "materials", "qa")
-# Readiness items are due this long after the verdict that recommends the conference; a
-# conference only "to consider once the facts are known" gives more time.
-PRESS_DUE = {True: timedelta(hours=1), "conditional": timedelta(hours=4)}
 
 
 def recommended(verdict: Verdict | None) -> list[tuple[str, str]]:
@@ -33,11 +27,7 @@ def recommended(verdict: Verdict | None) -> list[tuple[str, str]]:
         found.append(("card_issuers", "card_issuers"))
     if actions.get("timely_disclosure_review") is True:
         found.append(("timely_disclosure", "timely_disclosure"))
-    press = actions.get("press_conference")
-    if press is True:
-        found.append(("press_conference", "press_conference"))
-    elif press == "conditional":
-        found.append(("press_conference", "press_conference_conditional"))
+    # A press conference is its readiness list's items (app/incidents/tasks.py press_items).
     if appi.get("notify_individuals") == "required" and not actions.get("notify_principal"):
         found.append(("individuals", "individuals"))
     return found
@@ -49,20 +39,3 @@ def verdict_items(verdict: Verdict | None, lang: str) -> list[tuple[str, str, da
         (f"verdict:{name}", t(f"todo.action.{kind}", lang), None)
         for name, kind in recommended(verdict)
     ]
-
-
-def press_readiness(verdict: Verdict | None) -> tuple[str, ...]:
-    """What must be ready for a press conference the verdict recommends (none otherwise)."""
-    press = ((verdict or {}).get("actions") or {}).get("press_conference")
-    return PRESS_ITEMS if press in PRESS_DUE else ()
-
-
-def press_items(
-    verdict: Verdict | None, lang: str, at: datetime
-) -> list[tuple[str, str, datetime | None]]:
-    """(source, title, due) for a press conference's readiness, chased until done."""
-    press = ((verdict or {}).get("actions") or {}).get("press_conference")
-    if press not in PRESS_DUE:
-        return []
-    due = at + PRESS_DUE[press]
-    return [(f"press:{key}", t(f"task.press.{key}", lang), due) for key in press_readiness(verdict)]

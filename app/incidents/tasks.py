@@ -5,14 +5,15 @@ until the item is done (app/triage/followups.py)."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.briefing.actions import press_items, verdict_items
+from app.briefing.actions import verdict_items
 from app.incidents.errors import ServiceError
 from app.incidents.followups import settle_in
 from app.incidents.ledger import Ledger
@@ -20,9 +21,13 @@ from app.incidents.masking import Masked, mask
 from app.incidents.reactions import Event
 from app.incidents.reads import action_items, latest_verdict
 from app.models import ActionItem, Followup, Incident
+from app.statements.pack import press_readiness
 from app.vocabulary import ActionState, EventKind, FollowupState, Role
 
 TITLE_LIMIT = 300
+# A press conference's readiness items are due this long after the verdict that recommends it;
+# one only "to consider once the facts are known" gives more time. Chased until done.
+PRESS_DUE = {"yes": timedelta(hours=1), "conditional": timedelta(hours=4)}
 # A follow-up prompt settled settles the item it prompted: `task:{id}[:n]`, or the verdict's
 # recommended action `action:{name}` for the item made from it (`verdict:{name}`).
 SETTLING = {
@@ -271,6 +276,22 @@ async def sync_items(
             )
             data = _data(item) | {"reason": "no_longer_recommended"}
             await ledger.append(session, incident, EventKind.TASK_DROPPED, "leakdesk", data)
+
+
+def press_items(
+    verdict: dict[str, Any] | None, lang: str, at: datetime
+) -> list[tuple[str, str, datetime | None]]:
+    """(source, title, due) for the readiness of a press conference the verdict recommends
+    (spokesperson, time, place or online, materials, Q&A approved); each source is stable for
+    its text, so a verdict that changes the list keeps the items already made."""
+    press = ((verdict or {}).get("actions") or {}).get("press_conference")
+    due = PRESS_DUE.get("yes" if press is True else str(press))
+    if not verdict or due is None:
+        return []
+    return [
+        (f"press:{hashlib.sha256(title.encode()).hexdigest()[:12]}", title, at + due)
+        for title in press_readiness(verdict, lang)
+    ]
 
 
 def _prompt_keys(item: ActionItem) -> list[str]:

@@ -14,7 +14,7 @@ from app.briefing import detail_lines, do_now, do_now_lines, plain_reasons, ques
 from app.briefing.do_now import Plan, StatementState, publishes
 from app.i18n import format_time, t
 from app.incidents.service import IncidentService, Snapshot
-from app.models import ActionItem, Followup, Statement
+from app.models import ActionItem, Followup, Incident, Statement
 from app.rooms import standing, texts
 from app.triage.clocks import legal_clocks
 
@@ -268,9 +268,18 @@ def topic(snap: Snapshot, lang: str, tz: str, now: datetime) -> str:
         "room.topic",
         lang,
         badge=texts.badge(incident, lang),
-        severity=texts.severity_label(incident.severity, lang),
+        severity=_severities(incident, lang),
         next=" · ".join(parts) or "—",
     )[:250]
+
+
+def _severities(incident: Incident, lang: str) -> str:
+    """The policy's severity, and the incident lead's call beside it when there is one."""
+    policy = texts.severity_label(incident.severity, lang)
+    called = (incident.severity_call or {}).get("severity")
+    if not called:
+        return policy
+    return t("severity_call.topic", lang, policy=policy, called=texts.severity_label(called, lang))
 
 
 def _day(value: datetime, lang: str, tz: str, *, with_time: bool = False) -> str:

@@ -34,7 +34,7 @@ SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
 _MENTION = re.compile(r"<@([A-Za-z0-9:_\-.]+)(?:\|[^>]*)?>")
 _QUOTED = re.compile(r'^\s*(?:"([^"]*)"|“([^”]*)”|「([^」]*)」|\'([^\']*)\')\s*(.*)$', re.DOTALL)
 _RELATIVE = re.compile(
-    r"^(?:in\s+|\+)?(\d{1,3})\s*(m|min|mins|minutes?|h|hrs?|hours?|d|days?|分|時間|日)(?:後)?$"
+    r"^(?:in\s+|\+)?(\d{1,3})\s*(m|min|mins|minutes?|h|hrs?|hours?|d|days?|分|時間|日)\s*(?:後)?$"
 )
 _CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2})|時(?:(\d{1,2})分)?|時半)$")
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -126,9 +126,7 @@ def read_due(text: str, now: datetime, tz: str) -> datetime:
     words = text.strip().lower().replace("　", " ").split()
     if not words:
         raise ServiceError("bad_due", text)
-    if len(words) == 1 and (relative := _RELATIVE.match(words[0])):
-        return now + _span(int(relative.group(1)), relative.group(2))
-    if len(words) == 2 and words[0] == "in" and (relative := _RELATIVE.match("".join(words))):
+    if relative := _RELATIVE.match(" ".join(words)):
         return now + _span(int(relative.group(1)), relative.group(2))
     day: date | None = None
     clock: time | None = None
