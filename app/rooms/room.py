@@ -20,6 +20,7 @@ from app.incidents.rooms import register_room_reactions
 from app.incidents.service import IncidentService, Snapshot
 from app.models import Incident, utcnow
 from app.rooms import brief, texts
+from app.rooms.archive import Archive
 from app.rooms.ports import Chat, Handler, Renderer
 from app.settings import Settings
 from app.triage import QUESTIONS, Question, next_question, question
@@ -72,6 +73,7 @@ class Room:
         for name, handler in self.handlers.items():
             queue.register(f"{platform}.{name}", self.chat.guard(handler))
         register_room_reactions(reactions, platform)
+        Archive(self).register(queue, reactions)
         schedule.register(
             reactions,
             policy=lambda: self.service.policy,
