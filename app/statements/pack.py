@@ -115,7 +115,8 @@ def pieces_for(answers: dict[str, Any], verdict: dict[str, Any]) -> tuple[str, .
 
     The social post and the Q&A when the notice is public (website, press, or held for the
     investigators until the agreed timing); the letter for an ``individual_notice`` incident and
-    wherever notifying individuals is required or recommended (APPI or GDPR).
+    wherever notifying individuals is required or recommended (APPI or GDPR) — except for a
+    processor (``via_principals``): its clients write to their people, not it.
     """
     kind = announcement_for(answers, verdict)
     appi = verdict.get("appi") if isinstance(verdict, dict) else None
@@ -123,7 +124,8 @@ def pieces_for(answers: dict[str, Any], verdict: dict[str, Any]) -> tuple[str, .
     duty = {s.get("notify_individuals") for s in (appi, gdpr) if isinstance(s, dict)}
     wanted = {
         "social": kind in PUBLIC_KINDS,
-        "letter": kind == "individual_notice" or bool(duty & set(_LETTER_DUTIES)),
+        "letter": kind == "individual_notice"
+        or (kind not in ("via_principals", "none") and bool(duty & set(_LETTER_DUTIES))),
         "qa": kind in PUBLIC_KINDS,
     }
     return tuple(piece for piece in PIECES if wanted[piece])

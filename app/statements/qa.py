@@ -187,7 +187,11 @@ def _am_i_affected(notice: Notice, w: Any) -> str | None:
 
 def _why_late(notice: Notice, w: Any) -> str | None:
     dates = _dates(notice)
-    return w.ANSWERS["why_late"].format(found=dates[0], issued=dates[1]) if dates else None
+    if dates is None:
+        return None
+    found, issued = dates
+    key = "why_late_same_day" if found == issued else "why_late"
+    return w.ANSWERS[key].format(found=found, issued=issued)
 
 
 def _is_it_over(notice: Notice, w: Any) -> str | None:
