@@ -6,7 +6,8 @@ one line here:
   intake.py      report, storm check, open, admitting a later reporter
   deliveries.py  platform deliveries handled once, forgotten after a day
   assessment.py  answers, discovery time, reassessment
-  statements.py  draft, edit, request changes, approve, publish
+  statements.py  draft, redraft, edit
+  approvals.py   request changes, approve, the gate, publish, the agreed timing
   followups.py   the room's answers to follow-up prompts
   messages.py    the room and the messages posted in it (chat bookkeeping)
   lifecycle.py   notes, closing, purge, the work's own milestones
@@ -23,6 +24,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.incidents.admin import Admin
+from app.incidents.approvals import ApprovalResult, Approvals
 from app.incidents.assessment import READY_FIELDS, AnswerResult, Assessment, verdict_ready
 from app.incidents.config import Authority, Config
 from app.incidents.deliveries import Deliveries
@@ -35,7 +37,7 @@ from app.incidents.lifecycle import PURGED, Lifecycle
 from app.incidents.messages import Messages, room_slug, slugify
 from app.incidents.reactions import Reactions
 from app.incidents.reads import AnswerDetail, Reads, Snapshot
-from app.incidents.statements import ApprovalResult, Statements
+from app.incidents.statements import Statements
 from app.models import WorkItem, utcnow
 from app.triage import Policy
 
@@ -84,6 +86,7 @@ class IncidentService:
         intake = self._intake = Intake(ledger)
         deliveries = Deliveries(ledger)
         statements = self._statements = Statements(ledger)
+        approvals = Approvals(ledger)
         assessment = self._assessment = Assessment(ledger, statements)
         followups = self._followups = Followups(ledger)
         messages = self._messages = Messages(ledger)
@@ -112,10 +115,10 @@ class IncidentService:
         self.draft_texts = statements.draft_texts
         self.redraft = statements.redraft
         self.edit_statement = statements.edit_statement
-        self.approvals_needed = statements.approvals_needed
-        self.approve = statements.approve
-        self.request_changes = statements.request_changes
-        self.record_timing_agreed = statements.record_timing_agreed
+        self.approvals_needed = approvals.approvals_needed
+        self.approve = approvals.approve
+        self.request_changes = approvals.request_changes
+        self.record_timing_agreed = approvals.record_timing_agreed
         # follow-ups
         self.followup = followups.followup
         self.followups = followups.followups
@@ -129,6 +132,7 @@ class IncidentService:
         self.record_room = messages.record_room
         self.message_ref = messages.message_ref
         self.message_refs = messages.message_refs
+        self.room_work_left = messages.room_work_left
         self.claim_message = messages.claim_message
         self.save_message_ref = messages.save_message_ref
         # lifecycle
