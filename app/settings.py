@@ -113,6 +113,9 @@ class Settings(BaseSettings):
         parse_quiet_hours(value)
         return value or None
 
+    # Archive an incident's room once it is closed (after its closing summary and export links)
+    archive_rooms: bool = Field(True, validation_alias=var("LEAKDESK_ARCHIVE_ROOMS"))
+
     # Add to timeline from the room: reactions (emoji names, no colons) and pins (docs/slack.md)
     timeline_reactions: CommaList = Field(
         default_factory=lambda: ["pushpin"], validation_alias=var("LEAKDESK_TIMELINE_REACTIONS")

@@ -34,6 +34,7 @@ class EventKind(enum.StrEnum):
     REPORTER_JOINED = "reporter.joined"
     ROOM_CREATED = "room.created"
     ROOM_READY = "room.ready"
+    ROOM_ARCHIVED = "room.archived"  # the room was archived after closing (or could not be)
     ANSWER_RECORDED = "answer.recorded"
     VERDICT_ISSUED = "verdict.issued"
     STATEMENT_DRAFTED = "statement.drafted"
@@ -98,6 +99,7 @@ class WorkKind(enum.StrEnum):
     PUBLISH_STATEMENT = "publish_statement"
     REFRESH_ROOM = "refresh_room"
     CLOSE_ROOM = "close_room"
+    ARCHIVE_ROOM = "archive_room"
     POST = "post"
     INVITE = "invite"
     ADMIT_REQUEST = "admit_request"

@@ -138,6 +138,7 @@ class IncidentService:
         self.record_room = messages.record_room
         self.message_ref = messages.message_ref
         self.message_refs = messages.message_refs
+        self.room_work_left = messages.room_work_left
         self.claim_message = messages.claim_message
         self.save_message_ref = messages.save_message_ref
         # lifecycle

@@ -22,6 +22,7 @@ from app.incidents.reactions import Event, Reactions
 from app.incidents.rooms import register_room_reactions
 from app.models import Followup, Incident, utcnow
 from app.rooms import brief, standing, texts
+from app.rooms.archive import Archive
 from app.rooms.ports import Handler
 from app.rooms.triage_card import TriageCard
 from app.work.queue import Claimed, WorkQueue, WorkSpec, waiting_on
@@ -60,6 +61,7 @@ class Room(TriageCard):
         for name, handler in self.handlers.items():
             queue.register(f"{platform}.{name}", self.chat.guard(handler))
         register_room_reactions(reactions, platform)
+        Archive(self).register(queue, reactions)
         schedule.register(
             reactions,
             policy=lambda: self.service.policy,
