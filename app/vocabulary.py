@@ -34,6 +34,7 @@ class EventKind(enum.StrEnum):
     REPORTER_JOINED = "reporter.joined"
     ROOM_CREATED = "room.created"
     ROOM_READY = "room.ready"
+    ROOM_ARCHIVED = "room.archived"  # the room was archived after closing (or could not be)
     ANSWER_RECORDED = "answer.recorded"
     VERDICT_ISSUED = "verdict.issued"
     STATEMENT_DRAFTED = "statement.drafted"
@@ -44,13 +45,37 @@ class EventKind(enum.StrEnum):
     STATEMENT_OVERRIDE = "statement.override"  # a PR lead approved past the gate, with a reason
     STATEMENT_TIMING_AGREED = "statement.timing_agreed"  # the investigators agreed the timing
     NOTE_ADDED = "note.added"
+    MESSAGE_ADDED = "message.added"  # a chat message added to the timeline from the room
     FOLLOWUP_POSTED = "followup.posted"
     FOLLOWUP_DONE = "followup.done"
     FOLLOWUP_NOT_NEEDED = "followup.not_needed"
     FOLLOWUP_SNOOZED = "followup.snoozed"
+    ROLE_ASSIGNED = "role.assigned"  # someone holds a role now (or nobody: `user` None)
+    SEVERITY_CALLED = "severity.called"  # the incident lead's severity beside the policy's
+    TASK_ADDED = "task.added"
+    TASK_CHANGED = "task.changed"  # a new owner or due time
+    TASK_DONE = "task.done"
+    TASK_DROPPED = "task.dropped"  # not needed, with a reason
     WEBHOOK_DELIVERED = "webhook.delivered"  # an outgoing webhook was accepted by its receiver
     WORK_SCHEDULED = "work.scheduled"
     WORK_DEAD = "work.dead"
+
+
+class ActionState(enum.StrEnum):
+    """An action item's state."""
+
+    OPEN = "open"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class Role(enum.StrEnum):
+    """The roles of an incident room, in the order a summary lists them."""
+
+    LEAD = "lead"  # incident lead
+    COMMS = "comms"  # communications lead, the spokesperson
+    LEGAL = "legal"  # legal / DPO
+    SCRIBE = "scribe"
 
 
 class WorkStatus(enum.StrEnum):
@@ -74,12 +99,15 @@ class WorkKind(enum.StrEnum):
     PUBLISH_STATEMENT = "publish_statement"
     REFRESH_ROOM = "refresh_room"
     CLOSE_ROOM = "close_room"
+    ARCHIVE_ROOM = "archive_room"
     POST = "post"
     INVITE = "invite"
     ADMIT_REQUEST = "admit_request"
     DRILL_REVEAL = "drill_reveal"
     FOLLOWUP_PROMPT = "followup.prompt"
     FOLLOWUP_SYNC = "followup_sync"
+    SYNC_STANDING = "sync_standing"  # roles, items, the severity call: summary, verdict, topic
+    ANNOUNCE = "announce"  # a role, an item or the call changed: one line in a thread
     # one platform's own (written as `slack.report`, `teams.reply`, …)
     REPORT = "report"
     RESPOND = "respond"

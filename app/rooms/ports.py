@@ -71,6 +71,11 @@ class Chat(Protocol):
 
     async def invite(self, incident: Incident, user: str) -> None: ...
 
+    async def archive(self, incident: Incident) -> bool:
+        """Archives the closed room (done already counts as done); False where the platform
+        cannot archive this kind of room (a Teams group chat)."""
+        ...
+
 
 class Renderer(Protocol):
     """Layout: room values and texts (app.rooms.texts) into one platform's message format."""
@@ -147,7 +152,12 @@ class Renderer(Protocol):
 
     def published_text(self, statement: Statement, lang: str, tz: str) -> str: ...
 
-    def prompt(self, row: Followup, incident: Incident, lang: str, tz: str) -> Any: ...
+    def prompt(
+        self, row: Followup, incident: Incident, lang: str, tz: str, detail: str = ""
+    ) -> Any:
+        """A follow-up prompt with Done / Snooze / Not needed; `detail` says what it is about
+        where its kind cannot (an action item's line)."""
+        ...
 
     def settled(
         self,
@@ -159,4 +169,5 @@ class Renderer(Protocol):
         state: str,
         actor: str,
         until: str | None = None,
+        detail: str = "",
     ) -> Any: ...

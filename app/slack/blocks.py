@@ -20,13 +20,7 @@ from app.incidents.service import Snapshot
 from app.models import Followup, Incident
 from app.rooms import texts
 from app.rooms.brief import VerdictBrief
-from app.rooms.texts import (
-    deadline_text,
-    home_row,
-    prompt_done_label,
-    prompt_texts,
-    settled_line,
-)
+from app.rooms.texts import deadline_text, home_row, prompt_done_label, prompt_texts, settled_line
 from app.slack.elements import SECTION_LIMIT, button, context, mrkdwn, plain, section, sections
 from app.slack.elements import dump as dump
 from app.slack.statement_blocks import changes_view as changes_view
@@ -54,15 +48,30 @@ def summary_blocks(
     ]
     if source := incident.source.get("permalink"):
         blocks.append(context(str(source)))
+    if incident.status == "open":
+        blocks.append(summary_actions(incident, lang))
     return blocks
+
+
+def summary_actions(incident: Incident, lang: str) -> ActionsBlock:
+    """The summary's buttons: roles, a new action item, the incident lead's severity call."""
+    value = {"i": incident.id}
+    return ActionsBlock(
+        block_id="standing",
+        elements=[
+            button(t("role.button", lang), "roles_open", value),
+            button(t("task.button", lang), "task_open", value),
+            button(t("severity_call.button", lang), "severity_open", value),
+        ],
+    )
 
 
 # ----- verdict -----------------------------------------------------------------------------------
 
 
 def verdict_blocks(incident: Incident, brief: VerdictBrief, lang: str) -> list[Block]:
-    """The living verdict: 「今やること」 first, then the statement's state, why, the clocks,
-    the rest, and the rule codes in small print at the end."""
+    """The living verdict: 「今やること」 first, then the statement's state, why, the clocks and
+    the rest; the rule codes behind its "details" button (details_blocks)."""
     blocks: list[Block] = [HeaderBlock(text=plain(brief.title, 150)), context(brief.state)]
     if brief.do_now:
         blocks += sections("\n".join((t("todo.title", lang), *brief.do_now)))
@@ -74,12 +83,12 @@ def verdict_blocks(incident: Incident, brief: VerdictBrief, lang: str) -> list[B
         blocks += sections("\n".join((t("todo.later", lang), *brief.later)))
     if brief.open_questions:
         blocks += sections(f"{t('verdict.open', lang)}\n{brief.open_questions}")
-    blocks.append(context("\n".join((t("brief.details", lang), *brief.details))))
     blocks.append(
         ActionsBlock(
             block_id=f"verdict:{incident.id}",
             elements=[
                 button(t("verdict.change_answers", lang), "list_answers", {"i": incident.id}),
+                button(t("verdict.details", lang), "verdict_details", {"i": incident.id}),
                 button(
                     t("verdict.other_language", lang),
                     "verdict_other_language",
@@ -89,6 +98,11 @@ def verdict_blocks(incident: Incident, brief: VerdictBrief, lang: str) -> list[B
         )
     )
     return blocks
+
+
+def details_blocks(brief: VerdictBrief, lang: str) -> list[Block]:
+    """The verdict's rule codes and policy version, for whoever asks (the verdict stays short)."""
+    return sections("\n".join((t("brief.details", lang), *brief.details)))
 
 
 def change_blocks(
@@ -173,8 +187,10 @@ def admission_blocks(incident: Incident, user: str, body: str, lang: str) -> lis
 # ----- follow-up prompts -------------------------------------------------------------------------
 
 
-def prompt_blocks(row: Followup, incident: Incident, lang: str, tz: str) -> list[Block]:
-    title, body = prompt_texts(row, incident, lang, tz)
+def prompt_blocks(
+    row: Followup, incident: Incident, lang: str, tz: str, detail: str = ""
+) -> list[Block]:
+    title, body = prompt_texts(row, incident, lang, tz, detail)
     value = {"f": row.id}
     return [
         section(f"{title}\n{body}"),
@@ -199,9 +215,10 @@ def settled_blocks(
     state: str,
     actor: str,
     until: str | None = None,
+    detail: str = "",
 ) -> list[Block]:
     """The prompt as it stays in the channel once someone has acted on it (no buttons)."""
-    title, body = prompt_texts(row, incident, lang, tz)
+    title, body = prompt_texts(row, incident, lang, tz, detail)
     line = settled_line(row, state, actor, lang, tz, until)
     return [section(f"{title}\n{body}"), context(line)]
 

@@ -20,9 +20,7 @@ from app.i18n import format_time, other, t
 from app.incidents.service import AnswerDetail
 from app.models import Incident
 from app.rooms import texts
-from app.rooms.texts import (
-    answer_label,
-)
+from app.rooms.texts import answer_label
 from app.slack.elements import MAX_BLOCKS, SECTION_LIMIT, button, context, mrkdwn, plain, section
 from app.triage import Question
 

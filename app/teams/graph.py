@@ -253,6 +253,12 @@ class Microsoft:
             if exc.status != 409:  # already enabled (a retry)
                 raise
 
+    async def archive_channel(self, team: str, channel: str) -> None:
+        """Graph v1.0 `channel: archive` (ChannelSettings.ReadWrite.All): 202, done soon after;
+        members keep reading it, nobody can post. A channel without an owner cannot be archived."""
+        path = f"teams/{quote(team, safe='')}/channels/{quote(channel, safe='')}/archive"
+        await self._call("POST", self._graph(path), GRAPH_SCOPE, {})
+
     async def delete_channel(self, team: str, channel: str) -> None:
         path = f"teams/{quote(team, safe='')}/channels/{quote(channel, safe='')}"
         await self._call("DELETE", self._graph(path), GRAPH_SCOPE)
@@ -273,6 +279,13 @@ class Microsoft:
         if reply_to:
             url += f"/{quote(reply_to, safe='')}"
         return str((await self._call("POST", url, BOT_SCOPE, activity)).get("id", ""))
+
+    async def member(self, service_url: str, conversation: str, member: str) -> dict[str, Any]:
+        """One member of a conversation as Teams knows them (`aadObjectId` included): what a
+        mention's `29:` id is in Azure AD (Bot Framework REST API, "Get conversation member":
+        GET /v3/conversations/{conversationId}/members/{memberId}; 404 for a non-member)."""
+        url = f"{self._conversation(service_url, conversation)}/members/{quote(member, safe='')}"
+        return await self._call("GET", url, BOT_SCOPE)
 
     async def update(
         self, service_url: str, conversation: str, activity_id: str, activity: dict[str, Any]

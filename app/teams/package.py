@@ -21,6 +21,28 @@ SCHEMA = (
 )
 ACCENT = (0xC0, 0x39, 0x2B)
 REPORT_COMMAND = "reportLeak"
+TASK_COMMAND = "createTask"  # the "Create action item" message action (app/teams/standing.py)
+TIMELINE_COMMAND = "addToTimeline"  # app/teams/timeline.py
+
+
+def message_action(command: str, title: str, description: str, lang: str) -> dict[str, Any]:
+    """An action command in a message's "…" menu, run without a dialog (its note optional)."""
+    return {
+        "id": command,
+        "type": "action",
+        "title": t(title, lang),
+        "description": t(description, lang),
+        "context": ["message"],
+        "fetchTask": False,
+        "parameters": [
+            {
+                "name": "note",
+                "title": t("teams.package.note", lang),
+                "description": t("teams.package.note", lang),
+                "inputType": "textarea",
+            }
+        ],
+    }
 
 
 def manifest(
@@ -79,22 +101,26 @@ def manifest(
             {
                 "botId": bot,
                 "commands": [
+                    message_action(REPORT_COMMAND, "shortcut.title", "teams.package.report", lang),
+                    message_action(
+                        TIMELINE_COMMAND,
+                        "timeline.action_title",
+                        "timeline.action_description",
+                        lang,
+                    ),
                     {
-                        "id": REPORT_COMMAND,
-                        "type": "action",
-                        "title": t("shortcut.title", lang),
-                        "description": t("teams.package.report", lang),
-                        "context": ["message"],
-                        "fetchTask": False,
+                        **message_action(
+                            TASK_COMMAND, "task.shortcut_title", "teams.package.task", lang
+                        ),
                         "parameters": [
                             {
-                                "name": "note",
-                                "title": t("teams.package.note", lang),
-                                "description": t("teams.package.note", lang),
-                                "inputType": "textarea",
+                                "name": "due",
+                                "title": t("task.field.due", lang)[:32],
+                                "description": t("task.field.due", lang),
+                                "inputType": "text",
                             }
                         ],
-                    }
+                    },
                 ],
             }
         ],
