@@ -18,10 +18,12 @@ TRIAGE = "triage"  # the one triage card
 class TriageCard(VerdictThread):
     """The room's triage handlers; when no question is left, the living verdict says so."""
 
-    async def _post_next_question(self, item: Claimed, incident: Incident) -> None:
+    async def _post_next_question(
+        self, item: Claimed, incident: Incident, snap: Snapshot | None = None
+    ) -> None:
         """Triage advances in one card (「質問 4/8」), edited in place; when no question that
         matters is left, the card and the living verdict say so."""
-        snap = await self.service.snapshot(incident.id)
+        snap = snap or await self.service.snapshot(incident.id)
         message, label, upcoming = self._triage(snap)
         await self._show(item, incident, TRIAGE, message, label)
         if upcoming is None:
@@ -63,9 +65,10 @@ class TriageCard(VerdictThread):
 
     async def next_question(self, item: Claimed) -> None:
         assert item.incident_id is not None
-        incident = await self.service.get(item.incident_id)
+        snap = await self.service.snapshot(item.incident_id)
+        incident = snap.incident
         if incident.status == "open" and incident.channel_id:
-            await self._post_next_question(item, incident)
+            await self._post_next_question(item, incident, snap)
 
     async def answer_again(self, incident_id: int, field: str) -> object:
         """One answered question with its answer, to answer again (「回答を変更」)."""
