@@ -113,7 +113,7 @@ def create_app(
         openapi_url=None,
     )
     app.state.runtime = runtime
-    app.state.metrics = Metrics()
+    app.state.metrics = Metrics(runtime.api_errors)
     app.state.sign_in = SlackSignIn(runtime)  # the ops pages' identity port (app/identity.py)
     app.add_middleware(RequestsFirst)
     app.add_middleware(BodyLimit)
