@@ -12,6 +12,7 @@ from fastapi.responses import StreamingResponse
 from fastapi.security import APIKeyCookie, HTTPBearer
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
+from app.incidents.measures import measure
 from app.incidents.service import IncidentService, NotFound
 from app.models import Incident, IncidentStatus, Verdict, utcnow
 from app.ops import exports, queries
@@ -156,6 +157,11 @@ class IncidentDetail(_Out):
     statements: list[StatementOut]
     followups: list[FollowupOut]
     chain: Chain
+    response: dict[str, Any] = Field(
+        description="How fast it was answered (docs/ops.md): seconds from the report to the "
+        "room, the first verdict and an approved statement; each legal clock met, met late, "
+        "missed or running."
+    )
 
 
 class EventOut(_Out):
@@ -349,6 +355,7 @@ async def get_incident(request: Request, user: ApiUser, incident_id: IncidentId)
         "statements": summary["statements"],
         "followups": summary["followups"],
         "chain": summary["chain"],
+        "response": measure(bundle.incident, bundle.events, bundle.verdict, utcnow()).as_json(),
     }
 
 

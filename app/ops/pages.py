@@ -38,6 +38,7 @@ from app.ops.auth import (
     settings_of,
     write_session,
 )
+from app.ops.measures import of_bundle
 
 TEMPLATES = Jinja2Templates(
     env=jinja2.Environment(
@@ -103,6 +104,7 @@ def render(
             "badge": lambda prefix, value: views.badge(prefix, value, lang),
             "answer_label": lambda field: views.answer_label(field, lang),
             "followup_label": lambda kind, key: views.followup_label(kind, key, lang),
+            "duration": lambda seconds: views.duration(seconds, lang),
         },
         status_code=status_code,
     )
@@ -361,6 +363,7 @@ async def incident_page(request: Request, user: PageUser, incident_id: IncidentI
         now=now,
         exports=EXPORTS,
         value_label=exports.value_label,
+        response=of_bundle(bundle),
     )
 
 
