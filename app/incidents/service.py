@@ -3,7 +3,8 @@
 A thin facade over one module per concern; a new method goes in its concern's module and gets
 one line here:
   ledger.py      lock, chain, append, counters: every writer goes through it
-  intake.py      report, storm check, open, admitting a later reporter
+  intake.py      report, open (after the storm check)
+  storms.py      storm check, a repeat noted, admitting a later reporter
   deliveries.py  platform deliveries handled once, forgotten after a day
   assessment.py  answers, discovery time, reassessment
   statements.py  draft, redraft, edit
@@ -14,6 +15,8 @@ one line here:
   excerpts.py    chat messages added to the timeline (shortcut, reaction, pin)
   reads.py       what adapters and renderers read
   admin.py       API tokens, key rotation
+  roles.py       roles and the incident lead's severity call
+  tasks.py       action items
 """
 
 from __future__ import annotations
@@ -37,7 +40,9 @@ from app.incidents.lifecycle import PURGED, Lifecycle
 from app.incidents.messages import Messages, room_slug, slugify
 from app.incidents.reactions import Reactions
 from app.incidents.reads import AnswerDetail, Reads, Snapshot
+from app.incidents.roles import Roles
 from app.incidents.statements import Statements
+from app.incidents.tasks import Tasks
 from app.models import WorkItem, utcnow
 from app.triage import Policy
 
@@ -94,15 +99,17 @@ class IncidentService:
         excerpts = Excerpts(ledger)
         reader = self._reads = Reads(ledger)
         admin = self._admin = Admin(ledger)
+        roles = self._roles = Roles(ledger)
+        tasks = self._tasks = Tasks(ledger)
 
         # intake
         self.open_incident = intake.open_incident
         self.record_report = intake.record_report
         self.take_report = intake.take_report
-        self.similar_open_incident = intake.similar_open_incident
-        self.note_similar_report = intake.note_similar_report
-        self.similar_report = intake.similar_report
-        self.admit = intake.admit
+        self.similar_open_incident = intake.storms.similar_open_incident
+        self.note_similar_report = intake.storms.note_similar_report
+        self.similar_report = intake.storms.similar_report
+        self.admit = intake.storms.admit
         # deliveries
         self.first_delivery = deliveries.first_delivery
         self.was_delivered = deliveries.was_delivered
@@ -155,6 +162,13 @@ class IncidentService:
         self.open_incidents = reader.open_incidents
         self.timeline = reader.timeline
         self.verify = reader.verify
+        # roles, the severity call, action items
+        self.assign_role = roles.assign_role
+        self.call_severity = roles.call_severity
+        self.tasks = tasks.tasks
+        self.add_task = tasks.add_task
+        self.change_task = tasks.change_task
+        self.complete_task = tasks.complete_task
         # administration
         self.create_api_token = admin.create_api_token
         self.revoke_api_tokens = admin.revoke_api_tokens

@@ -93,7 +93,8 @@ pages = APIRouter(include_in_schema=False, dependencies=[Depends(page_principal)
 async def measures_page(
     request: Request, user: PageUser, opened_from: str = "", opened_to: str = ""
 ) -> Response:
-    from app.ops.pages import day, render
+    from app.ops.pages import day
+    from app.ops.rendering import render
 
     first, last = day(opened_from), day(opened_to)
     data = await window(request, user, first, last)
