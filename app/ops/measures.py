@@ -13,7 +13,8 @@ from pydantic import Field
 from app.incidents.measures import Measures, aggregate, measure
 from app.models import utcnow
 from app.ops import queries
-from app.ops.api import ERRORS, Day, _Out, bearer, no_store, service_of, session_cookie, tz_of
+from app.ops.api import Day, no_store, service_of, tz_of
+from app.ops.api_models import ERRORS, _Out, bearer, session_cookie
 from app.ops.auth import ApiUser, PageUser, Principal, api_principal, page_principal
 from app.ops.bundle import Bundle
 
