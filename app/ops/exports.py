@@ -50,6 +50,11 @@ class Bundle:
         return {a.field: a.value for a in self.answers}
 
     @property
+    def awareness_assumed(self) -> bool:
+        """Nobody has answered when the company first knew: the report's time stands in."""
+        return "discovered_at" not in self.current
+
+    @property
     def published(self) -> Statement | None:
         return next((s for s in reversed(self.statements) if s.status == "approved"), None)
 
@@ -155,6 +160,7 @@ def summary_json(bundle: Bundle, tz: str) -> dict[str, Any]:
     """The export without its timeline: incident, answers, verdicts, statements, chain status."""
     return {
         "incident": incident_json(bundle.incident, tz),
+        "discovered_at_assumed": bundle.awareness_assumed,
         "answers": [
             {"field": a.field, "value": a.value, "actor": a.actor, "at": iso(a.answered_at, tz)}
             for a in bundle.answers
@@ -403,7 +409,9 @@ def ppc_report(bundle: Bundle, tz: str) -> dict[str, Any]:
             {"code": c, "label": label_of_category(c)} for c in appi.get("categories") or []
         ],
         "discovered_at": iso(bundle.incident.discovered_at, tz),
-        "discovered_at_text": format_time(bundle.incident.discovered_at, "ja", tz),
+        "discovered_at_text": format_time(bundle.incident.discovered_at, "ja", tz)
+        + ("（仮：報告日時。発覚日時は未確認）" if bundle.awareness_assumed else ""),
+        "discovered_at_assumed": bundle.awareness_assumed,
         "preliminary_due": appi.get("preliminary_due"),
         "final_due": appi.get("final_due"),
         "items": [

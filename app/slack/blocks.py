@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
     ContextBlock,
+    DatePickerElement,
     DividerBlock,
     HeaderBlock,
     InputBlock,
@@ -23,6 +24,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
     StaticMultiSelectElement,
     StaticSelectElement,
+    TimePickerElement,
 )
 from slack_sdk.models.views import View
 
@@ -40,6 +42,7 @@ from app.rooms.texts import (
     settled_line,
 )
 from app.triage import Question
+from app.triage.models import CAUSE_MAX
 
 MAX_BLOCKS = 50
 SECTION_LIMIT = 2900
@@ -99,7 +102,7 @@ def summary_blocks(
     if todo:
         blocks += sections("\n".join(todo))
     blocks += [
-        section(texts.summary_fields(incident, lang, tz)),
+        section(texts.summary_fields(snap, lang, tz)),
         section(deadline_text(snap, lang, tz)),
     ]
     if source := incident.source.get("permalink"):
@@ -179,6 +182,8 @@ def answer_inputs(incident: Incident, question: Question, lang: str) -> list[Blo
                 ],
             )
         ]
+    if question.kind in PICKERS:
+        return PICKERS[question.kind](incident, question, lang, unknown)
     if question.kind == "number":
         return [
             InputBlock(
@@ -227,6 +232,87 @@ def answer_inputs(incident: Incident, question: Question, lang: str) -> list[Blo
     return [ActionsBlock(block_id=block_id, elements=[element, unknown])]
 
 
+def _awareness_inputs(
+    incident: Incident, question: Question, lang: str, unknown: ButtonElement
+) -> list[Block]:
+    """ "When this was reported" at once, or a date and a time picked (datepicker + timepicker:
+    both have native mobile UIs; the answer is sent once both are set, read from the message's
+    state, which block_actions carry in full since 2020-09)."""
+    block_id = f"q:{incident.id}:{question.id}"
+    reported, earlier = question.options
+    return [
+        ActionsBlock(
+            block_id=block_id,
+            elements=[
+                button(
+                    reported.label.get(lang),
+                    f"answer:{question.id}",
+                    _value(incident, question.id, reported.value),
+                )
+            ],
+        ),
+        context(earlier.label.get(lang)),
+        ActionsBlock(
+            block_id=f"{block_id}:pick",
+            elements=[
+                DatePickerElement(
+                    action_id=f"answer_date:{question.id}",
+                    placeholder=plain(t("question.date_placeholder", lang)),
+                ),
+                TimePickerElement(
+                    action_id=f"answer_time:{question.id}",
+                    placeholder=plain(t("question.time_placeholder", lang)),
+                ),
+            ],
+        ),
+    ]
+
+
+def _period_inputs(
+    incident: Incident, question: Question, lang: str, unknown: ButtonElement
+) -> list[Block]:
+    """Either end on its own (the service keeps the other end as answered)."""
+    block_id = f"q:{incident.id}:{question.id}"
+    return [
+        ActionsBlock(
+            block_id=block_id,
+            elements=[
+                DatePickerElement(
+                    action_id=f"answer_from:{question.id}",
+                    placeholder=plain(t("question.period_from", lang)),
+                ),
+                DatePickerElement(
+                    action_id=f"answer_to:{question.id}",
+                    placeholder=plain(t("question.period_to", lang)),
+                ),
+                unknown,
+            ],
+        )
+    ]
+
+
+def _text_inputs(
+    incident: Incident, question: Question, lang: str, unknown: ButtonElement
+) -> list[Block]:
+    block_id = f"q:{incident.id}:{question.id}"
+    return [
+        InputBlock(
+            block_id=block_id,
+            label=plain(question.text.get(lang), 2000),
+            dispatch_action=True,  # Enter sends it (plain_text_input's default trigger)
+            element=PlainTextInputElement(
+                action_id=f"answer:{question.id}",
+                max_length=CAUSE_MAX,
+                placeholder=plain(t("question.text_placeholder", lang), 150),
+            ),
+        ),
+        ActionsBlock(block_id=f"{block_id}:u", elements=[unknown]),
+    ]
+
+
+PICKERS = {"datetime": _awareness_inputs, "period": _period_inputs, "text": _text_inputs}
+
+
 def answers_blocks(
     incident: Incident,
     questions: Sequence[Question],
@@ -242,7 +328,7 @@ def answers_blocks(
                 "answers.row",
                 lang,
                 question=question.text.get(lang),
-                answer=answer_label(question, detail.value, lang),
+                answer=answer_label(question, detail.value, lang, tz),
                 actor=detail.actor,
                 at=format_time(detail.at, lang, tz),
             )

@@ -13,11 +13,13 @@ from microsoft_teams.cards import (
     AdaptiveCard,
     Choice,
     ChoiceSetInput,
+    DateInput,
     ExecuteAction,
     NumberInput,
     ShowCardAction,
     TextBlock,
     TextInput,
+    TimeInput,
 )
 
 from app.i18n import other, published_line, storm_offer, t
@@ -33,6 +35,7 @@ from app.rooms.texts import (
     settled_line,
 )
 from app.triage import Question
+from app.triage.models import CAUSE_MAX
 
 CARD_VERSION: Final = "1.5"
 CARD_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -109,7 +112,7 @@ def summary_card(
     body = [text(texts.summary_title(incident, lang), size="Large", weight="Bolder")]
     if todo:
         body.append(text("\n\n".join(todo)))
-    body += [text(texts.summary_fields(incident, lang, tz)), text(upcoming)]
+    body += [text(texts.summary_fields(snap, lang, tz)), text(upcoming)]
     if source := incident.source.get("permalink"):
         body.append(text(str(source), is_subtle=True))
     return card(body)
@@ -213,6 +216,26 @@ def answer_inputs(incident: Incident, question: Question, lang: str) -> list[Any
             unknown,
         ]
         return [ActionSet(actions=buttons)]
+    if question.kind == "datetime":
+        return _awareness_inputs(incident, question, lang)
+    if question.kind in ("period", "text"):
+        inputs: list[Any] = (
+            [
+                DateInput(id="from", label=t("question.period_from", lang)),
+                DateInput(id="to", label=t("question.period_to", lang)),
+            ]
+            if question.kind == "period"
+            else [
+                TextInput(
+                    id="value",
+                    max_length=CAUSE_MAX,
+                    label=question.text.get(lang),
+                    placeholder=t("question.text_placeholder", lang),
+                )
+            ]
+        )
+        send = execute(t("teams.answer_send", lang), "answer", {"i": incident.id, "f": question.id})
+        return [*inputs, ActionSet(actions=[send, unknown])]
     if question.kind == "number":
         number = NumberInput(
             id="value",
@@ -242,6 +265,21 @@ def answer_inputs(incident: Incident, question: Question, lang: str) -> list[Any
     )
     send = execute(t("teams.answer_send", lang), "answer", {"i": incident.id, "f": question.id})
     return [select, ActionSet(actions=[send, unknown])]
+
+
+def _awareness_inputs(incident: Incident, question: Question, lang: str) -> list[Any]:
+    """ "When this was reported" at once, or an earlier date and time (Input.Date + Input.Time,
+    read in the configured timezone)."""
+    reported, earlier = question.options
+    now = execute(reported.label.get(lang), "answer", _value(incident, question.id, reported.value))
+    send = execute(t("teams.answer_send", lang), "answer", {"i": incident.id, "f": question.id})
+    return [
+        ActionSet(actions=[now]),
+        text(earlier.label.get(lang), size="Small"),
+        DateInput(id="date", label=t("question.date_placeholder", lang)),
+        TimeInput(id="time", label=t("question.time_placeholder", lang)),
+        ActionSet(actions=[send]),
+    ]
 
 
 # ----- verdicts and statements -------------------------------------------------------------------
