@@ -4,11 +4,14 @@ A thin facade over one module per concern; a new method goes in its concern's mo
 one line here:
   ledger.py      lock, chain, append, counters: every writer goes through it
   intake.py      report, storm check, open, admitting a later reporter
+  deliveries.py  platform deliveries handled once, forgotten after a day
   assessment.py  answers, discovery time, reassessment
-  statements.py  draft, edit, request changes, approve, publish
+  statements.py  draft, redraft, edit
+  approvals.py   request changes, approve, the gate, publish, the agreed timing
   followups.py   the room's answers to follow-up prompts
   messages.py    the room and the messages posted in it (chat bookkeeping)
   lifecycle.py   notes, closing, purge, the work's own milestones
+  excerpts.py    chat messages added to the timeline (shortcut, reaction, pin)
   reads.py       what adapters and renderers read
   admin.py       API tokens, key rotation
 """
@@ -21,6 +24,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.incidents.admin import Admin
+from app.incidents.approvals import ApprovalResult, Approvals
 from app.incidents.assessment import (
     READY_FIELDS,
     AnswerResult,
@@ -29,7 +33,9 @@ from app.incidents.assessment import (
     verdict_ready,
 )
 from app.incidents.config import Authority, Config
+from app.incidents.deliveries import Deliveries
 from app.incidents.errors import NotFound, ServiceError
+from app.incidents.excerpts import ChatExcerpt, Excerpts
 from app.incidents.followups import SNOOZE_HOURS, Followups
 from app.incidents.intake import Intake
 from app.incidents.ledger import Ledger
@@ -37,7 +43,7 @@ from app.incidents.lifecycle import PURGED, Lifecycle
 from app.incidents.messages import Messages, room_slug, slugify
 from app.incidents.reactions import Reactions
 from app.incidents.reads import AnswerDetail, Reads, Snapshot
-from app.incidents.statements import ApprovalResult, Statements
+from app.incidents.statements import Statements
 from app.models import WorkItem, utcnow
 from app.triage import Policy
 
@@ -46,6 +52,7 @@ __all__ = [
     "READY_FIELDS",
     "AnswerDetail",
     "AnswerResult",
+    "ChatExcerpt",
     "ApprovalResult",
     "Authority",
     "Config",
@@ -84,11 +91,14 @@ class IncidentService:
             reads=reads,
         )
         intake = self._intake = Intake(ledger)
+        deliveries = Deliveries(ledger)
         statements = self._statements = Statements(ledger)
+        approvals = Approvals(ledger)
         assessment = self._assessment = Assessment(ledger, statements)
         followups = self._followups = Followups(ledger)
         messages = self._messages = Messages(ledger)
         lifecycle = self._lifecycle = Lifecycle(ledger)
+        excerpts = Excerpts(ledger)
         reader = self._reads = Reads(ledger)
         admin = self._admin = Admin(ledger)
 
@@ -100,8 +110,10 @@ class IncidentService:
         self.note_similar_report = intake.note_similar_report
         self.similar_report = intake.similar_report
         self.admit = intake.admit
-        self.first_delivery = intake.first_delivery
-        self.was_delivered = intake.was_delivered
+        # deliveries
+        self.first_delivery = deliveries.first_delivery
+        self.was_delivered = deliveries.was_delivered
+        self.forget_deliveries = deliveries.forget_deliveries
         # assessment
         self.record_answer = assessment.record_answer
         self.set_discovered_at = assessment.set_discovered_at
@@ -110,10 +122,10 @@ class IncidentService:
         self.draft_texts = statements.draft_texts
         self.redraft = statements.redraft
         self.edit_statement = statements.edit_statement
-        self.approvals_needed = statements.approvals_needed
-        self.approve = statements.approve
-        self.request_changes = statements.request_changes
-        self.record_timing_agreed = statements.record_timing_agreed
+        self.approvals_needed = approvals.approvals_needed
+        self.approve = approvals.approve
+        self.request_changes = approvals.request_changes
+        self.record_timing_agreed = approvals.record_timing_agreed
         # follow-ups
         self.followup = followups.followup
         self.followups = followups.followups
@@ -127,6 +139,7 @@ class IncidentService:
         self.record_room = messages.record_room
         self.message_ref = messages.message_ref
         self.message_refs = messages.message_refs
+        self.room_work_left = messages.room_work_left
         self.claim_message = messages.claim_message
         self.save_message_ref = messages.save_message_ref
         # lifecycle
@@ -136,6 +149,7 @@ class IncidentService:
         self.purge_closed = lifecycle.purge_closed
         self.rekey_chains = lifecycle.rekey_chains
         self.schedule = lifecycle.schedule
+        self.add_message = excerpts.add_message
         self.on_work_dead = self._on_work_dead
         # reads
         self.get = reader.get
