@@ -3,7 +3,8 @@
 A thin facade over one module per concern; a new method goes in its concern's module and gets
 one line here:
   ledger.py      lock, chain, append, counters: every writer goes through it
-  intake.py      report, storm check, open, admitting a later reporter
+  intake.py      report, open (after the storm check)
+  storms.py      storm check, a repeat noted, admitting a later reporter
   deliveries.py  platform deliveries handled once, forgotten after a day
   assessment.py  answers, discovery time, reassessment
   statements.py  draft, redraft, edit
@@ -106,10 +107,10 @@ class IncidentService:
         self.open_incident = intake.open_incident
         self.record_report = intake.record_report
         self.take_report = intake.take_report
-        self.similar_open_incident = intake.similar_open_incident
-        self.note_similar_report = intake.note_similar_report
-        self.similar_report = intake.similar_report
-        self.admit = intake.admit
+        self.similar_open_incident = intake.storms.similar_open_incident
+        self.note_similar_report = intake.storms.note_similar_report
+        self.similar_report = intake.storms.similar_report
+        self.admit = intake.storms.admit
         # deliveries
         self.first_delivery = deliveries.first_delivery
         self.was_delivered = deliveries.was_delivered

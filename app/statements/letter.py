@@ -28,6 +28,8 @@ from app.statements.wording import format_date
 __all__ = ["LETTER_SECTIONS", "draft_letter"]
 
 LETTER_SECTIONS = ("what_happened", "data", "cause", "misuse", "actions", "advice", "contact")
+# The notice's edition (第2報, "Update 2: ") is the website's series, not the letter's.
+_EDITION = re.compile(r"（第\d+報）$|^Update \d+: ")
 # A notice's promise to write to each person is this letter itself.
 _WRITES_TO_EACH = re.compile(r"個別にご連絡|write to each person", re.IGNORECASE)
 
@@ -75,6 +77,7 @@ def draft_letter(
     """The e-mail (subject and body) and the printable letter, one Markdown text."""
     words: Mapping[str, str] = w.LETTER
     name = w.NAME_FIELD
+    title = _EDITION.sub("", notice.title)
     signed = company or words["company_placeholder"]
     intro = (
         words["email_intro"].format(company=company, name=name)
@@ -86,7 +89,7 @@ def draft_letter(
     email = [
         f"### {words['email']}",
         "",
-        words["subject"].format(title=notice.title),
+        words["subject"].format(title=title),
         "",
         words["dear"].format(name=name),
         "",
@@ -96,8 +99,6 @@ def draft_letter(
         words["below"],
         "",
         *sections,
-        words["email_footer"],
-        "",
         signed,
     ]
     opening = [words["opening"]] if words["opening"] else []
@@ -107,13 +108,13 @@ def draft_letter(
     if notice.lang == "ja":  # 日付・宛名・差出人、件名、拝啓…敬具、記…以上
         printed = [
             *(format_date(today, "ja"), words["dear"].format(name=name), signed, ""),
-            *(notice.title, "", *opening, *apology, words["below"], "", *closing, *ki),
+            *(title, "", *opening, *apology, words["below"], "", *closing, *ki),
             *sections,
             *end,
         ]
     else:  # sender, date, title, salutation … sign-off
         printed = [
-            *(signed, format_date(today, "en"), "", notice.title, ""),
+            *(signed, format_date(today, "en"), "", title, ""),
             *(words["dear"].format(name=name), "", *apology, words["below"], ""),
             *sections,
             *(words["closing"], signed),

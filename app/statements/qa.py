@@ -100,7 +100,12 @@ def questions_for(answers: Mapping[str, Any], notice: Notice) -> list[str]:
     applies: dict[str, bool] = {
         "card_reissue": _is_card(answers),
         "leak_site": answers.get("published") is True,
-        "attacker": answers.get("leak_mode") in ATTACK_MODES,
+        "attacker": str(answers.get("leak_mode")) in ATTACK_MODES,
+        # The answer names passwords; a notice that never does gives no ground to speak of them.
+        "password": _PASSWORD.search(
+            "\n".join((*notice.bullets("data"), *notice.bullets("advice")))
+        )
+        is not None,
         "authorities": any(_AUTHORITIES.search(line) for line in notice.bullets("actions")),
         "why_late": _dates(notice) is not None,
     }

@@ -184,8 +184,10 @@ def test_the_japanese_letter_carries_the_ppcs_items_as_email_and_as_a_letter() -
     assert "2026年11月28日" in printed and "拝啓" in printed and "敬具" in printed
     assert printed.rstrip().endswith("以上")
     assert email.rstrip().endswith("株式会社サンプル")
-    # the letter is the promised individual notice: it does not promise itself
+    # the letter is the promised individual notice: it does not promise itself, and the
+    # website's edition number (第1報) is not the letter's
     assert "個別にご連絡" not in text
+    assert "第1報" not in text and "第1報" in notice
 
 
 def test_the_english_letter_is_signed_and_dated() -> None:
