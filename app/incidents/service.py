@@ -15,6 +15,8 @@ one line here:
   excerpts.py    chat messages added to the timeline (shortcut, reaction, pin)
   reads.py       what adapters and renderers read
   admin.py       API tokens, key rotation
+  roles.py       roles and the incident lead's severity call
+  tasks.py       action items
 """
 
 from __future__ import annotations
@@ -44,7 +46,9 @@ from app.incidents.lifecycle import PURGED, Lifecycle
 from app.incidents.messages import Messages, room_slug, slugify
 from app.incidents.reactions import Reactions
 from app.incidents.reads import AnswerDetail, Reads, Snapshot
+from app.incidents.roles import Roles
 from app.incidents.statements import Statements
+from app.incidents.tasks import Tasks
 from app.models import WorkItem, utcnow
 from app.triage import Policy
 
@@ -102,6 +106,8 @@ class IncidentService:
         excerpts = Excerpts(ledger)
         reader = self._reads = Reads(ledger)
         admin = self._admin = Admin(ledger)
+        roles = self._roles = Roles(ledger)
+        tasks = self._tasks = Tasks(ledger)
 
         # intake
         self.open_incident = intake.open_incident
@@ -163,6 +169,13 @@ class IncidentService:
         self.open_incidents = reader.open_incidents
         self.timeline = reader.timeline
         self.verify = reader.verify
+        # roles, the severity call, action items
+        self.assign_role = roles.assign_role
+        self.call_severity = roles.call_severity
+        self.tasks = tasks.tasks
+        self.add_task = tasks.add_task
+        self.change_task = tasks.change_task
+        self.complete_task = tasks.complete_task
         # administration
         self.create_api_token = admin.create_api_token
         self.revoke_api_tokens = admin.revoke_api_tokens

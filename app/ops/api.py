@@ -73,6 +73,29 @@ class NextDeadline(_Out):
     due: Time
 
 
+class SeverityCallOut(_Out):
+    severity: Severity
+    reason: str = Field(description="Why, as the lead gave it (masked like every free text).")
+    by: str
+    at: Time | None
+
+
+class ActionItemOut(_Out):
+    number: int = Field(description="What people type: `/leak task done 3`.")
+    title: str = Field(description="Masked like every free text.")
+    state: Literal["open", "done", "dropped"]
+    owner: str | None
+    due_at: Time | None
+    source: str | None = Field(
+        description="Where the bot made it from: `verdict:NAME` (a recommended action), "
+        "`press:…` (a press conference's readiness); null for a person's item."
+    )
+    created_by: str
+    created_at: Time
+    done_by: str | None
+    done_at: Time | None
+
+
 class IncidentOut(_Out):
     id: int
     key: str = Field(description="LEAK-YYYY-NNNN, or DRILL-YYYY-NNNN for drills.")
@@ -92,6 +115,14 @@ class IncidentOut(_Out):
     closed_at: Time | None
     resolution: str | None
     purged_at: Time | None
+    roles: dict[str, str] = Field(
+        description="Who holds each role: lead (incident lead), comms (communications lead, "
+        "the spokesperson), legal (legal/DPO), scribe; a role nobody holds is absent."
+    )
+    severity_call: SeverityCallOut | None = Field(
+        description="The incident lead's own severity beside the policy's `severity` (which "
+        "is never rewritten); the legal clocks still come from the facts."
+    )
 
 
 class IncidentItem(IncidentOut):
@@ -155,6 +186,7 @@ class IncidentDetail(_Out):
     verdict_version: int | None
     statements: list[StatementOut]
     followups: list[FollowupOut]
+    action_items: list[ActionItemOut]
     chain: Chain
 
 
@@ -348,6 +380,7 @@ async def get_incident(request: Request, user: ApiUser, incident_id: IncidentId)
         "verdict_version": bundle.verdicts[-1].version if bundle.verdicts else None,
         "statements": summary["statements"],
         "followups": summary["followups"],
+        "action_items": summary["action_items"],
         "chain": summary["chain"],
     }
 

@@ -247,8 +247,11 @@ def findings_lines(statement: Statement, lang: str) -> str | None:
 # ----- follow-up prompts -------------------------------------------------------------------------
 
 
-def prompt_texts(row: Followup, incident: Incident, lang: str, tz: str) -> tuple[str, str]:
-    """The prompt's title and body for its kind (`appi_final:-7d` → "due in 7 days")."""
+def prompt_texts(
+    row: Followup, incident: Incident, lang: str, tz: str, detail: str = ""
+) -> tuple[str, str]:
+    """The prompt's title and body for its kind (`appi_final:-7d` → "due in 7 days"); `detail`
+    is what the prompt is about when its row cannot say (an action item's line)."""
     name = row.key.split(":", 1)[1] if ":" in row.key else ""
     body_key = {
         "appi_preliminary": f"followup.body.appi_preliminary.{name}",
@@ -263,6 +266,7 @@ def prompt_texts(row: Followup, incident: Incident, lang: str, tz: str) -> tuple
         "days": name.strip("-d"),
         "hours": name.rstrip("h"),
         "action": t(f"followup.action.{name}", lang) if row.kind == "action" else "",
+        "detail": detail,
     }
     return t(f"followup.title.{row.kind}", lang, **values), t(body_key, lang, **values)
 

@@ -48,7 +48,22 @@ def summary_blocks(
     ]
     if source := incident.source.get("permalink"):
         blocks.append(context(str(source)))
+    if incident.status == "open":
+        blocks.append(summary_actions(incident, lang))
     return blocks
+
+
+def summary_actions(incident: Incident, lang: str) -> ActionsBlock:
+    """The summary's buttons: roles, a new action item, the incident lead's severity call."""
+    value = {"i": incident.id}
+    return ActionsBlock(
+        block_id="standing",
+        elements=[
+            button(t("role.button", lang), "roles_open", value),
+            button(t("task.button", lang), "task_open", value),
+            button(t("severity_call.button", lang), "severity_open", value),
+        ],
+    )
 
 
 # ----- verdict -----------------------------------------------------------------------------------
@@ -172,8 +187,10 @@ def admission_blocks(incident: Incident, user: str, body: str, lang: str) -> lis
 # ----- follow-up prompts -------------------------------------------------------------------------
 
 
-def prompt_blocks(row: Followup, incident: Incident, lang: str, tz: str) -> list[Block]:
-    title, body = prompt_texts(row, incident, lang, tz)
+def prompt_blocks(
+    row: Followup, incident: Incident, lang: str, tz: str, detail: str = ""
+) -> list[Block]:
+    title, body = prompt_texts(row, incident, lang, tz, detail)
     value = {"f": row.id}
     return [
         section(f"{title}\n{body}"),
@@ -198,9 +215,10 @@ def settled_blocks(
     state: str,
     actor: str,
     until: str | None = None,
+    detail: str = "",
 ) -> list[Block]:
     """The prompt as it stays in the channel once someone has acted on it (no buttons)."""
-    title, body = prompt_texts(row, incident, lang, tz)
+    title, body = prompt_texts(row, incident, lang, tz, detail)
     line = settled_line(row, state, actor, lang, tz, until)
     return [section(f"{title}\n{body}"), context(line)]
 

@@ -258,6 +258,13 @@ class Microsoft:
             url += f"/{quote(reply_to, safe='')}"
         return str((await self._call("POST", url, BOT_SCOPE, activity)).get("id", ""))
 
+    async def member(self, service_url: str, conversation: str, member: str) -> dict[str, Any]:
+        """One member of a conversation as Teams knows them (`aadObjectId` included): what a
+        mention's `29:` id is in Azure AD (Bot Framework REST API, "Get conversation member":
+        GET /v3/conversations/{conversationId}/members/{memberId}; 404 for a non-member)."""
+        url = f"{self._conversation(service_url, conversation)}/members/{quote(member, safe='')}"
+        return await self._call("GET", url, BOT_SCOPE)
+
     async def update(
         self, service_url: str, conversation: str, activity_id: str, activity: dict[str, Any]
     ) -> None:

@@ -24,6 +24,23 @@ def plain_text(value: str | None) -> str:
     return " ".join(html.unescape(_TAG.sub(" ", value)).split())
 
 
+def with_mentions(activity: dict[str, Any]) -> str:
+    """The activity's text with each person it @mentions as `@@mN@@` (N: the mention's place
+    among its entities), which plain_text keeps; the bot's own mention is dropped."""
+    raw = str(activity.get("text") or "")
+    bot = (activity.get("recipient") or {}).get("id")
+    for n, entity in enumerate(mentions_of(activity)):
+        marker = str(entity.get("text") or "")
+        if marker and marker in raw:
+            person = (entity.get("mentioned") or {}).get("id")
+            raw = raw.replace(marker, " " if person == bot else f" @@m{n}@@ ", 1)
+    return raw
+
+
+def mentions_of(activity: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e for e in activity.get("entities") or [] if e.get("type") == "mention"]
+
+
 def first_word(text: str) -> str:
     return text.split(" ", 1)[0].lower()
 
