@@ -28,7 +28,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.incidents.admin import Admin
 from app.incidents.approvals import ApprovalResult, Approvals
-from app.incidents.assessment import READY_FIELDS, AnswerResult, Assessment, verdict_ready
+from app.incidents.assessment import (
+    READY_FIELDS,
+    AnswerResult,
+    Assessment,
+    awareness_assumed,
+    verdict_ready,
+)
 from app.incidents.config import Authority, Config
 from app.incidents.deliveries import Deliveries
 from app.incidents.errors import NotFound, ServiceError
@@ -59,6 +65,7 @@ __all__ = [
     "NotFound",
     "ServiceError",
     "Snapshot",
+    "awareness_assumed",
     "room_slug",
     "slugify",
     "verdict_ready",

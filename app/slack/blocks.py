@@ -43,7 +43,7 @@ def summary_blocks(
     if todo:
         blocks += sections("\n".join(todo))
     blocks += [
-        section(texts.summary_fields(incident, lang, tz)),
+        section(texts.summary_fields(snap, lang, tz)),
         section(deadline_text(snap, lang, tz)),
     ]
     if source := incident.source.get("permalink"):

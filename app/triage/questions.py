@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -25,10 +25,21 @@ from app.triage.models import (
 )
 from app.triage.policy import Policy
 
-Section = Literal["what", "how", "controls", "context"]
-Kind = Literal["single", "multi", "number", "bool"]
+Section = Literal["when", "what", "how", "controls", "context"]
+# datetime: a date and time with the configured offset; period: {"from", "to"} dates; text: one
+# short line of free text (masked like every free text before it is stored).
+Kind = Literal["single", "multi", "number", "bool", "datetime", "period", "text"]
+# The awareness question's quick choice: the report's own time (/leak, the shortcut).
+REPORTED = "reported"
+# Asked in the triage but no verdict question: awareness (the report's time stands in until it is
+# answered, shown as an assumption) and the facts the statement quotes (whose data, the period,
+# the cause). "Every question that matters is answered" does not wait for them.
+OUTSIDE_VERDICT: frozenset[str] = frozenset(
+    {"discovered_at", "data_subjects", "exposure_period", "cause"}
+)
 
 SECTIONS: dict[Section, Text] = {
+    "when": Text(ja="発覚日時", en="When the company knew"),
     "what": Text(ja="何が漏えいしたか", en="What leaked"),
     "how": Text(ja="どのように漏えいしたか", en="How it leaked"),
     "controls": Text(ja="安全管理措置の状況", en="State of security controls"),
@@ -293,6 +304,26 @@ class Question:
 
 QUESTIONS: tuple[Question, ...] = (
     Question(
+        id="discovered_at",
+        section="when",
+        kind="datetime",
+        rule=_always,
+        options=(
+            Option(REPORTED, Text(ja="この報告の時点", en="When this was reported")),
+            Option(
+                "earlier", Text(ja="もっと前（日時を選ぶ）", en="Earlier — pick the date and time")
+            ),
+        ),
+        text=Text(
+            ja="社内の誰かがこの件を最初に知ったのはいつですか？",
+            en="When did anyone in the company first learn of this?",
+        ),
+        help=Text(
+            ja="カード会社・警察・お客様・委託先からの電話やメールを受けた時も「知った」に入ります。報告（/leak）した時ではありません。法律の期限（個人情報保護委員会への速報・確報、GDPRの72時間）はこの時から数えます。はっきりしなければ「この報告の時点」を選び、分かったら直してください。持ち出した本人だけが知っていた間は含みません。",
+            en="A call or e-mail from a card company, the police, a customer or a vendor counts as knowing. It is not when you typed /leak. The legal deadlines (the reports to the PPC, GDPR's 72 hours) count from this moment. If you are not sure, choose 'when this was reported' and correct it once you know. Time when only the person who took the data knew does not count.",
+        ),
+    ),
+    Question(
         id="data_categories",
         section="what",
         kind="multi",
@@ -325,6 +356,21 @@ QUESTIONS: tuple[Question, ...] = (
         ),
     ),
     Question(
+        id="data_subjects",
+        section="what",
+        kind="multi",
+        rule=_personal_at_stake,
+        options=_options(DataSubject),
+        text=Text(
+            ja="誰の情報ですか？当てはまる方をすべて選んでください。",
+            en="Whose data is it? Choose everyone it concerns.",
+        ),
+        help=Text(
+            ja="お詫びや通知の宛先と書き方が変わります（お客様・従業員・応募者・患者さま…）。取引先の担当者の名刺情報なら「取引先の担当者」。迷ったら当てはまりそうなものをすべて選んでください。",
+            en="It decides whom the apology and notices address and how (customers, staff, applicants, patients, …). Business-card data of people at client companies: 'business partners'. If unsure, choose every group that may be in it.",
+        ),
+    ),
+    Question(
         id="affected_count",
         section="what",
         kind="number",
@@ -350,6 +396,20 @@ QUESTIONS: tuple[Question, ...] = (
         help=Text(
             ja="EU・EEA・英国の居住者が含まれるとGDPR（英国GDPR）が適用され、認識から72時間以内に監督機関への通知が必要になり得ます。",
             en="If EU/EEA or UK residents are among them, the GDPR (UK GDPR) applies: the supervisory authority may need notice within 72 hours of awareness.",
+        ),
+    ),
+    Question(
+        id="exposure_period",
+        section="what",
+        kind="period",
+        rule=_personal_at_stake,
+        text=Text(
+            ja="対象となる情報はいつからいつまでのものですか？（登録・利用・決済の期間）",
+            en="From when to when are the affected records? (sign-ups, use or payments)",
+        ),
+        help=Text(
+            ja="例：改ざんされた決済画面で「2024年1月10日〜3月31日」にカード決済した方。お知らせにこの期間を書くと、自分が対象か本人が判断できます。片方だけ分かれば片方だけ選んでください。分からなければ「不明」。",
+            en="E.g. people who paid by card on the altered payment page between 10 January and 31 March 2024. Printed in the notice, it lets people tell whether they are affected. If you know only one end, pick only that one. If you don't know, 'unknown'.",
         ),
     ),
     Question(
@@ -398,6 +458,20 @@ QUESTIONS: tuple[Question, ...] = (
         help=Text(
             ja="委託先での事故や原因不明の場合に確認します。不正の目的の「おそれ」があれば足ります。否定できなければ「はい」として扱います。",
             en="Asked for vendor incidents and unknown causes. A possibility is enough; until it is ruled out it is read as yes.",
+        ),
+    ),
+    Question(
+        id="cause",
+        section="how",
+        kind="text",
+        rule=_something_at_stake,
+        text=Text(
+            ja="原因は、今分かっている範囲で何ですか？（一行で）",
+            en="What caused it, as far as you know now? (one line)",
+        ),
+        help=Text(
+            ja="例：「一斉メールの宛先をBCCではなくTOに入れた」「ECサイトの脆弱性を突かれ決済画面が改ざんされた」。分からなければ「不明」：お知らせには「調査中」と書きます。パスワードやカード番号は書かないでください（書いても伏せ字にします）。",
+            en="E.g. 'the addresses went in To instead of Bcc', 'a flaw in the web shop let attackers alter the payment page'. If you don't know, 'unknown': the notice says it is under investigation. Do not type passwords or card numbers (they are masked if you do).",
         ),
     ),
     Question(
@@ -554,6 +628,15 @@ def next_question(
 ) -> Question | None:
     """The first question still unanswered (and not asked) whose answer could change the verdict."""
     for q in QUESTIONS:
-        if q.id not in asked and getattr(answers, q.id) is None and q.needed(answers, policy):
+        if is_open(q, answers, asked, policy):
             return q
     return None
+
+
+def is_open(
+    q: Question, answers: Answers, asked: Collection[str], policy: Policy | None = None
+) -> bool:
+    """Still to ask: not asked, unanswered, and needed. Awareness always has a value (the report's
+    time until answered): whether it was asked is told by `asked` alone."""
+    unanswered = q.kind == "datetime" or getattr(answers, q.id) is None
+    return q.id not in asked and unanswered and q.needed(answers, policy)
