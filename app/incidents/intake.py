@@ -192,6 +192,8 @@ class Intake:
         }
         if report.masked:
             data["masked"] = list(report.masked)
+        if report.reported_at is not None:  # the ack's time: response measures start there
+            data["reported_at"] = report.reported_at.isoformat()
         # The first event is chained before the row is written: one INSERT, no UPDATE.
         opened = self.ledger.chain(incident, EventKind.INCIDENT_OPENED, report.reporter, data, now)
         session.add(incident)

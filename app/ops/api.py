@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 from pydantic import AfterValidator, BeforeValidator
 
+from app.incidents.measures import measure
 from app.incidents.service import IncidentService, NotFound
 from app.models import Incident, Verdict, utcnow
 from app.ops import exports, queries
@@ -206,6 +207,7 @@ async def get_incident(request: Request, user: ApiUser, incident_id: IncidentId)
         "followups": summary["followups"],
         "action_items": summary["action_items"],
         "chain": summary["chain"],
+        "response": measure(bundle.incident, bundle.events, bundle.verdict, utcnow()).as_json(),
     }
 
 

@@ -172,6 +172,11 @@ class IncidentDetail(_Out):
     followups: list[FollowupOut]
     action_items: list[ActionItemOut]
     chain: Chain
+    response: dict[str, Any] = Field(
+        description="How fast it was answered (docs/ops.md): seconds from the report to the "
+        "room, the first verdict and an approved statement; each legal clock met, met late, "
+        "missed or running."
+    )
 
 
 class EventOut(_Out):

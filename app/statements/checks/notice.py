@@ -13,8 +13,6 @@ from app.statements.checks.matching import Text, family, first_line, sentences
 from app.statements.checks.parts import APOLOGIES_JA
 from app.statements.reading import SUBJECTS
 
-# --- what a published notice must get right (issue 19) ----------------------------------------
-
 # A contact point's own name (お客様専用ダイヤル, customer helpline) is not naming the people.
 _CUSTOMERS = family(
     ("お客様", "お客様(?!相談|センター|窓口|専用|ダイヤル|サポート|サービス)"),
