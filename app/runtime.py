@@ -14,7 +14,7 @@ from app.incidents.reactions import Reactions
 from app.incidents.service import Authority, Config, IncidentService
 from app.incidents.timeline import chain_keys
 from app.incidents.webhooks import Webhooks, register_webhooks
-from app.settings import Settings
+from app.settings import Settings, company_facts_of
 from app.statements import Company
 from app.tally import ApiErrors
 from app.triage import load_policy
@@ -71,6 +71,7 @@ def build_runtime(settings: Settings, *, worker_id: str | None = None) -> Runtim
         chain_keys=chain_keys(
             settings.chain_key.get_secret_value() if settings.chain_key else None
         ),
+        company_facts=company_facts_of(settings),
     )
     service = IncidentService(
         sessions,

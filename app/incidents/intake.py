@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Update, bindparam, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.incidents.company import apply_company_facts
 from app.incidents.errors import ServiceError
 from app.incidents.ledger import Ledger, dialect
 from app.incidents.masking import Masked
@@ -198,6 +199,7 @@ class Intake:
         session.add(incident)
         await session.flush()
         await self.ledger.record(session, incident, opened)
+        await apply_company_facts(self.ledger, session, incident, now)
         return incident
 
 

@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from app.i18n import format_time, t
+from app.incidents.company import FROM_SETTINGS
 from app.incidents.deadlines import next_deadline
 from app.incidents.service import ServiceError, Snapshot, awareness_assumed
 from app.models import Followup, Incident, Statement
-from app.triage import Question
+from app.triage import Question, question
 
 # Which statement events count as a draft in the close summary.
 DRAFT_EVENTS = ("statement.drafted", "statement.edited")
@@ -79,7 +80,7 @@ def summary_fields(snap: Snapshot, lang: str, tz: str) -> str:
     discovered = format_time(incident.discovered_at, lang, tz)
     if awareness_assumed(snap.values):
         discovered += t("room.summary.assumed", lang)
-    return t(
+    fields = t(
         "room.summary.fields",
         lang,
         status=t(f"room.status.{incident.status}", lang),
@@ -88,6 +89,18 @@ def summary_fields(snap: Snapshot, lang: str, tz: str) -> str:
         reported=format_time(incident.created_at, lang, tz),
         discovered=discovered,
     )
+    return f"{fields}\n{company}" if (company := company_line(snap, lang)) else fields
+
+
+def company_line(snap: Snapshot, lang: str) -> str | None:
+    """The company facts this incident took from the settings, still as answered (an answer
+    changed in the room for this incident is no longer the settings')."""
+    taken = [
+        f"{t(f'ops.answer.{field}', lang)}: {answer_label(question(field), d.value, lang)}"
+        for field, d in snap.answers.items()
+        if d.actor == FROM_SETTINGS
+    ]
+    return t("room.summary.company", lang, facts=" · ".join(taken)) if taken else None
 
 
 def deadline_text(snap: Snapshot, lang: str, tz: str) -> str:
