@@ -51,7 +51,6 @@ LATENCY = 0.05  # seconds added to every call the fake Slack answers
 KEEPALIVE_S = 2.0  # the client (the load balancer) closes connections idle this long
 DATABASE = os.environ.get("BENCH_LOAD_DATABASE", "bench_load")
 RESPONDER = "U0RESP1"
-FIRST_QUESTION = "question:data_categories"
 RECORDED = "Report recorded"  # the ack of /leak; the key comes with the room (its summary)
 # The first answer to these questions (as in tests/test_soak.py): a case that reaches a verdict.
 # py-spy's collapsed stacks of the last run's replicas (not committed: .gitignore)
@@ -390,6 +389,16 @@ class Outcome:
             (room.posted[ref] - r.sent_at) * 1000 for r, room in self._rooms() if ref in room.posted
         ]
 
+    def first_question(self) -> list[float]:
+        """Report → the first question the triage card asked (whichever the triage order puts
+        first), in ms, for each room that has one."""
+        return [
+            (min(t for ref, t in room.posted.items() if ref.startswith("question:")) - r.sent_at)
+            * 1000
+            for r, room in self._rooms()
+            if any(ref.startswith("question:") for ref in room.posted)
+        ]
+
     def answer_to_verdict(self) -> list[float]:
         """The answer that made a verdict possible (the later of the first answers to the
         READY_FIELDS) → the first verdict posted, in ms."""
@@ -563,7 +572,7 @@ def drop_database(name: str = DATABASE) -> None:
 def figures(outcome: Outcome) -> dict[str, Any]:
     driver = outcome.driver
     reports, answers = summary(driver.report_acks), summary(driver.answer_acks)
-    first, verdict = summary(outcome.posted(FIRST_QUESTION)), summary(outcome.posted("verdict:1"))
+    first, verdict = summary(outcome.first_question()), summary(outcome.posted("verdict:1"))
     following = summary(outcome.answer_to_next_question())
     judged = summary(outcome.answer_to_verdict())
     rows = summary(outcome.work_row_ms)
@@ -587,7 +596,7 @@ def figures(outcome: Outcome) -> dict[str, Any]:
         "load_duplicate_posts": outcome.duplicate_posts,
         "load_answers_unrecorded": outcome.answers_sent - outcome.answers_recorded,
         "load_incidents_incomplete": outcome.incidents
-        - min(outcome.with_room, outcome.with_verdict, len(outcome.posted(FIRST_QUESTION))),
+        - min(outcome.with_room, outcome.with_verdict, len(outcome.first_question())),
         "load_work_rows": len(outcome.work_row_ms),
         "load_work_row_p50_ms": rows["p50"],
         "load_work_row_p99_ms": rows["p99"],

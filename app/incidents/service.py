@@ -13,6 +13,7 @@ one line here:
   messages.py    the room and the messages posted in it (chat bookkeeping)
   lifecycle.py   notes, closing, purge, the work's own milestones
   excerpts.py    chat messages added to the timeline (shortcut, reaction, pin)
+  updates.py     stakeholder updates: drafted, approved by the lead or comms lead
   reads.py       what adapters and renderers read
   admin.py       API tokens, key rotation
   roles.py       roles and the incident lead's severity call
@@ -28,7 +29,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.incidents.admin import Admin
 from app.incidents.approvals import ApprovalResult, Approvals
-from app.incidents.assessment import READY_FIELDS, AnswerResult, Assessment, verdict_ready
+from app.incidents.assessment import (
+    READY_FIELDS,
+    AnswerResult,
+    Assessment,
+    awareness_assumed,
+    verdict_ready,
+)
+from app.incidents.company import Company
 from app.incidents.config import Authority, Config
 from app.incidents.deliveries import Deliveries
 from app.incidents.errors import NotFound, ServiceError
@@ -43,6 +51,7 @@ from app.incidents.reads import AnswerDetail, Reads, Snapshot
 from app.incidents.roles import Roles
 from app.incidents.statements import Statements
 from app.incidents.tasks import Tasks
+from app.incidents.updates import Updates
 from app.models import WorkItem, utcnow
 from app.triage import Policy
 
@@ -59,6 +68,7 @@ __all__ = [
     "NotFound",
     "ServiceError",
     "Snapshot",
+    "awareness_assumed",
     "room_slug",
     "slugify",
     "verdict_ready",
@@ -97,10 +107,12 @@ class IncidentService:
         messages = self._messages = Messages(ledger)
         lifecycle = self._lifecycle = Lifecycle(ledger)
         excerpts = Excerpts(ledger)
+        updates = Updates(ledger)
         reader = self._reads = Reads(ledger)
         admin = self._admin = Admin(ledger)
         roles = self._roles = Roles(ledger)
         tasks = self._tasks = Tasks(ledger)
+        company = Company(ledger)
 
         # intake
         self.open_incident = intake.open_incident
@@ -118,6 +130,9 @@ class IncidentService:
         self.record_answer = assessment.record_answer
         self.set_discovered_at = assessment.set_discovered_at
         self.answers_model = assessment.answers_model
+        # company facts (workspace settings)
+        self.company_facts = company.facts
+        self.set_company_fact = company.set_fact
         # statements
         self.draft_texts = statements.draft_texts
         self.redraft = statements.redraft
@@ -150,6 +165,9 @@ class IncidentService:
         self.rekey_chains = lifecycle.rekey_chains
         self.schedule = lifecycle.schedule
         self.add_message = excerpts.add_message
+        self.draft_update = updates.draft_update
+        self.approve_update = updates.approve_update
+        self.stakeholder_update = updates.stakeholder_update
         self.on_work_dead = self._on_work_dead
         # reads
         self.get = reader.get

@@ -33,6 +33,7 @@ from app.slack.statement_blocks import (
 )
 from app.slack.triage_blocks import answers_blocks as answers_blocks
 from app.slack.triage_blocks import question_blocks, triage_done_blocks
+from app.slack.update_blocks import update_draft_blocks
 
 
 def summary_blocks(
@@ -43,7 +44,7 @@ def summary_blocks(
     if todo:
         blocks += sections("\n".join(todo))
     blocks += [
-        section(texts.summary_fields(incident, lang, tz)),
+        section(texts.summary_fields(snap, lang, tz)),
         section(deadline_text(snap, lang, tz)),
     ]
     if source := incident.source.get("permalink"):
@@ -148,7 +149,9 @@ def close_confirm_blocks(incident: Incident, resolution: str, lang: str) -> list
     ]
 
 
-def home_view(rows: Sequence[tuple[Incident, str | None]], lang: str, tz: str) -> View:
+def home_view(
+    rows: Sequence[tuple[Incident, str | None]], lang: str, tz: str, *, company: str = ""
+) -> View:
     blocks: list[Block] = [
         HeaderBlock(text=plain(t("home.title", lang))),
         context(t("home.help", lang)),
@@ -157,6 +160,8 @@ def home_view(rows: Sequence[tuple[Incident, str | None]], lang: str, tz: str) -
         blocks.append(section(t("home.none", lang)))
     for incident, deadline in rows[:45]:
         blocks.append(section(home_row(incident, deadline, incident.channel_id or "", lang, tz)))
+    if company:  # the workspace's company facts, and how an admin changes them
+        blocks.append(context(t("home.company", lang, facts=company)))
     return View(type="home", blocks=blocks)
 
 
@@ -243,6 +248,7 @@ class BlockKit:
 
     statement = staticmethod(statement_blocks)
     statement_text = staticmethod(statement_text_blocks)
+    update_draft = staticmethod(update_draft_blocks)
 
     @staticmethod
     def welcome(incident: Incident, lang: str) -> str:

@@ -9,11 +9,15 @@ from slack_bolt.async_app import AsyncApp
 from app.i18n import masked_notice, t
 from app.incidents.service import ServiceError
 from app.models import utcnow
+from app.rooms.company import WORDS as COMPANY_WORDS
+from app.rooms.company import settings_command
 from app.rooms.leads import WORDS as LEAD_COMMANDS
 from app.rooms.leads import lead_command
 from app.rooms.orders import WORDS as ORDER_WORDS
 from app.rooms.orders import room_order
 from app.rooms.texts import refusal
+from app.rooms.updates import WORD as UPDATE_WORD
+from app.rooms.updates import update_command
 from app.slack import blocks as ui
 from app.slack.approval import groups_of
 from app.slack.common import (
@@ -39,7 +43,9 @@ def scenario_named(name: str):  # type: ignore[no-untyped-def]
         return None
 
 
-ROOM_COMMANDS = {"note", "status", "close", "answer", "answers"} | LEAD_COMMANDS | ORDER_WORDS
+ROOM_COMMANDS = (
+    {"note", "status", "close", "answer", "answers", UPDATE_WORD} | LEAD_COMMANDS | ORDER_WORDS
+)
 
 
 async def report(
@@ -91,6 +97,12 @@ async def leak(ack: Any, command: dict[str, Any], context: Any) -> None:
     if word in ROOM_COMMANDS:
         await room_command(ack, deps, command, word, rest.strip(), context)
         return
+    if word in COMPANY_WORDS:  # an admin's company facts, for the whole workspace
+        admins = deps.settings.admins or deps.settings.pr_leads
+        team, user = command.get("team_id"), command["user_id"]
+        reply = await settings_command(deps.service, team, user, rest, lang, admins)
+        await ack(text=reply, response_type="ephemeral")
+        return
     drill = word == "drill"
     title = rest.strip() if drill else text
     source = {
@@ -132,6 +144,9 @@ async def room_command(
             return
         blocks = tasks_blocks(incident, answer.tasks, answer.text, ilang, tz)
         await ack(blocks=ui.dump(blocks), text=answer.text, response_type="ephemeral")
+    elif word == UPDATE_WORD:
+        text = await update_command(service, settings, incident, rest, user)
+        await ack(text=text, response_type="ephemeral")
     elif word == "status":
         snap = await service.snapshot(incident.id)
         await ack(

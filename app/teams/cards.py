@@ -28,6 +28,7 @@ from app.teams.statement_cards import (
     statement_text_card,
 )
 from app.teams.triage_cards import question_card, triage_done_card
+from app.teams.update_cards import update_draft_card
 
 
 def summary_card(
@@ -38,7 +39,7 @@ def summary_card(
     body = [text(texts.summary_title(incident, lang), size="Large", weight="Bolder")]
     if todo:
         body.append(text("\n\n".join(todo)))
-    body += [text(texts.summary_fields(incident, lang, tz)), text(upcoming)]
+    body += [text(texts.summary_fields(snap, lang, tz)), text(upcoming)]
     if source := incident.source.get("permalink"):
         body.append(text(str(source), is_subtle=True))
     return card(body, summary_actions(incident, lang) if incident.status == "open" else ())
@@ -195,6 +196,7 @@ class AdaptiveCards:
     published_text = staticmethod(published_text)
     prompt = staticmethod(prompt_card)
     settled = staticmethod(settled_card)
+    update_draft = staticmethod(update_draft_card)
 
     @staticmethod
     def welcome(incident: Incident, lang: str) -> str:
