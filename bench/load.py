@@ -280,7 +280,12 @@ class Driver:
                 await self._wait_for_question(report, room, given)
             await asyncio.sleep(self.plan.think_s * self.rng.uniform(0.5, 1.5))
             fresh = unanswered(room, given)
-            name = fresh[0] if fresh else self.rng.choice(sorted(given))
+            # (questions answered "not known" — date pickers the driver does not fill — are
+            # not changed later)
+            changeable = sorted(k for k, v in given.items() if v is not UNKNOWN)
+            if not fresh and not changeable:
+                return
+            name = fresh[0] if fresh else self.rng.choice(changeable)
             card = next(m for m in self.fake.messages(room.channel) if ref_of(m) == "triage")
             message = {**card, "blocks": room.cards[name]}  # the card as it asked `name`
             value, signed = answer(self.requests, message, name, given.get(name), self.rng)
@@ -308,6 +313,31 @@ def unanswered(room: Room, given: dict[str, Any]) -> list[str]:
     return [name for name in asked if name not in given]
 
 
+UNKNOWN = object()  # the answer "not known"
+
+
+def press_unknown(
+    requests: SlackRequests, message: dict[str, Any], name: str
+) -> tuple[bytes, dict[str, str]]:
+    """The "not known" button of question `name` on the card, pressed."""
+    for block in message.get("blocks") or []:
+        if not str(block.get("block_id", "")).split(":")[2:3] == [name]:
+            continue
+        for element in block.get("elements") or []:
+            if element.get("action_id") == "answer_unknown":
+                return requests.block_actions(
+                    "answer_unknown",
+                    element["value"],
+                    user_id=RESPONDER,
+                    channel_id=message["channel"],
+                    message_ts=message["ts"],
+                    block_id=block["block_id"],
+                    message=message,
+                    button_text=element.get("text"),
+                )
+    raise LookupError(f"no way to answer {name} on the card")
+
+
 def answer(
     requests: SlackRequests, message: dict[str, Any], name: str, last: Any, rng: random.Random
 ) -> tuple[Any, tuple[bytes, dict[str, str]]]:
@@ -321,6 +351,8 @@ def answer(
         # one button per value: `answer:FIELD:N` (action ids are unique within a block)
         and str(element.get("action_id")).split(":")[:2] == action_id.split(":")
     ]
+    if not widgets:  # a question answered with pickers (a period): "not known"
+        return UNKNOWN, press_unknown(requests, message, name)
     block_id, element = widgets[0]
     kind = element.get("type")
     first = FIRST_ANSWERS.get(name) if last is None else None
