@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.statements import Company, check_statement, draft_statement  # noqa: E402
+from app.statements.series import update_points, with_updates  # noqa: E402
 from app.triage import assess  # noqa: E402
 from app.triage.models import Answers  # noqa: E402
 
@@ -217,7 +218,58 @@ def render() -> str:
             out += [f"#### {label}", "", "```text", draft.text, "```", ""]
             if findings:
                 out += [f"Checker: {', '.join(sorted({f.code for f in findings}))}.", ""]
+    out += series_section()
     return "\n".join(out).rstrip() + "\n"
+
+
+def series_section() -> list[str]:
+    """The second report of the card-skimming example, after the count and the items grew."""
+    _, _, first = EXAMPLES[0]
+    later = {
+        **first,
+        "affected_count": 3100,
+        "data_categories": ["financial", "identity", "contact", "credentials"],
+        "credentials_can_pay": False,
+    }
+    before, after = verdict_for(first), verdict_for(later)
+    published = datetime(2026, 12, 4, 11, 30, tzinfo=ZoneInfo(TZ))
+    out = [
+        "## The notice series (第1報, 第2報, …)",
+        "",
+        "The approved notice is the first report (第1報). When the verdict or the facts change after",
+        "it was approved, the room offers the next report in the verdict's thread: the change note",
+        'of a new verdict carries a 「第2報を作成」 / "Draft update 2" button, and a change of',
+        "facts alone (a count, an item, the period, the cause, how sure we are, misuse, data on a",
+        "leak site) posts one offer, `next_report:N`, listing them. The next report is drafted from",
+        'the current facts, numbered in its title (「（第2報）」, "(Update 2)") and opens with',
+        "「前回からの更新点」: what changed since the last approved report",
+        "(`app/statements/series.py`, pure: counts, items, dates, the cause, certainty, misuse,",
+        "the legal outcomes, and anything new people are asked to do). It goes through the same",
+        "approval (PR leads; two for SEV1; an edit voids approvals) and is published as its own",
+        "report; every version keeps its `series` and the earlier reports stay approved in the",
+        "history (ops page: the series with the date and approvers of each report).",
+        "",
+        "### The second report of the card skimming",
+        "",
+        "Update 1 was approved on 4 December at 11:30; since then the count rose to about 3,100 and",
+        "login details were found among the data.",
+        "",
+    ]
+    for lang in ("ja", "en"):
+        draft = draft_statement(
+            later,
+            after,
+            lang,
+            company=Company(COMPANY[lang], CONTACT[lang]),
+            now=NOW.replace(hour=15),
+            tz=TZ,
+            edition=2,
+        )
+        points = update_points(first, before, later, after, lang, TZ)
+        text = with_updates(draft.text, points, published, lang, TZ)
+        label = "日本語" if lang == "ja" else "English"
+        out += [f"#### {label}", "", "```text", text, "```", ""]
+    return out
 
 
 if __name__ == "__main__":

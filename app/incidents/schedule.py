@@ -28,6 +28,7 @@ from app.vocabulary import (
     EventKind,
     FollowupState,
     IncidentStatus,
+    StatementKind,
     StatementStatus,
     WorkKind,
     WorkStatus,
@@ -100,6 +101,7 @@ class Scheduler:
                 select(Statement)
                 .where(
                     Statement.incident_id == incident.id,
+                    Statement.kind == StatementKind.NOTICE,
                     Statement.status == StatementStatus.APPROVED,
                 )
                 .order_by(Statement.version.desc())

@@ -29,6 +29,7 @@ from app.incidents.intake import Intake
 from app.incidents.ledger import Ledger
 from app.incidents.lifecycle import PURGED, Lifecycle
 from app.incidents.messages import Messages, room_slug, slugify
+from app.incidents.pack import Pack
 from app.incidents.reactions import Reactions
 from app.incidents.reads import AnswerDetail, Reads, Snapshot
 from app.incidents.statements import ApprovalResult, Statements
@@ -78,6 +79,7 @@ class IncidentService:
         )
         intake = self._intake = Intake(ledger)
         statements = self._statements = Statements(ledger)
+        pack = self._pack = Pack(ledger, statements)
         assessment = self._assessment = Assessment(ledger, statements)
         followups = self._followups = Followups(ledger)
         messages = self._messages = Messages(ledger)
@@ -107,6 +109,7 @@ class IncidentService:
         self.approve = statements.approve
         self.request_changes = statements.request_changes
         self.record_timing_agreed = statements.record_timing_agreed
+        self.next_report = pack.next_report
         # follow-ups
         self.followup = followups.followup
         self.followups = followups.followups
@@ -138,6 +141,8 @@ class IncidentService:
         self.verdicts = reader.verdicts
         self.latest_statement = reader.latest_statement
         self.statement = reader.statement
+        self.statements = reader.statements
+        self.pack = reader.pack
         self.open_incidents = reader.open_incidents
         self.timeline = reader.timeline
         self.verify = reader.verify

@@ -23,6 +23,7 @@ from app.models import Answer, Followup, Incident, Statement, TimelineEvent, Ver
 from app.ops import queries
 from app.triage import AppiCategory, label
 from app.triage.models import FIELD_ENUMS, DataCategory
+from app.vocabulary import StatementKind
 
 FORMATS = ("json", "csv", "md", "ppc", "ppc.json")
 UNKNOWN = "未確認"
@@ -50,8 +51,23 @@ class Bundle:
         return {a.field: a.value for a in self.answers}
 
     @property
+    def notices(self) -> list[Statement]:
+        """The notice's versions, every report of the series, oldest first."""
+        return [s for s in self.statements if s.kind == StatementKind.NOTICE]
+
+    @property
     def published(self) -> Statement | None:
-        return next((s for s in reversed(self.statements) if s.status == "approved"), None)
+        """The notice as last approved (the latest report)."""
+        return next((s for s in reversed(self.notices) if s.status == "approved"), None)
+
+    @property
+    def series(self) -> list[Statement]:
+        """Each report of the series (第1報, 第2報, …) as approved, oldest first."""
+        reports: dict[int, Statement] = {}
+        for s in self.notices:
+            if s.status == "approved":
+                reports[s.series] = s
+        return [reports[n] for n in sorted(reports)]
 
 
 async def load_bundle(service: IncidentService, incident_id: int) -> Bundle:
@@ -111,6 +127,8 @@ def incident_json(incident: Incident, tz: str) -> dict[str, Any]:
 
 def statement_json(statement: Statement, tz: str) -> dict[str, Any]:
     return {
+        "kind": statement.kind,
+        "series": statement.series,
         "version": statement.version,
         "verdict_version": statement.verdict_version,
         "status": statement.status,
@@ -323,7 +341,8 @@ def _ppc_texts(bundle: Bundle, tz: str) -> dict[str, str | None]:
         approvers = "、".join(a.approver for a in published.approvals)
         approved_at = max((ap.created_at for ap in published.approvals), default=None)
         publication = (
-            f"お知らせ文（第{published.version}版）を{format_time(approved_at, 'ja', tz)}に"
+            f"お知らせ文（第{published.series}報・第{published.version}版）を"
+            f"{format_time(approved_at, 'ja', tz)}に"
             f"承認済み（承認者: {approvers}）。掲載先・掲載日時: {UNKNOWN}"
         )
     prevention = None

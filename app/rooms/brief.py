@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from app.briefing import detail_lines, do_now, do_now_lines, plain_reasons, questions_settled
 from app.briefing.do_now import Plan, StatementState, publishes
-from app.i18n import format_time, t
+from app.i18n import format_time, report_label, t
 from app.incidents.service import IncidentService, Snapshot
 from app.models import Followup, Statement
 from app.rooms import texts
@@ -91,7 +91,8 @@ def statement_line(statement: Statement | None, needed: int, lang: str) -> str |
         state = t("statement.status.changes_requested", lang)
     else:
         state = t("brief.statement.draft", lang, count=len(statement.approvals), needed=needed)
-    return t("brief.statement", lang, version=statement.version, state=state)
+    report = report_label(statement.series, lang)
+    return t("brief.statement", lang, report=report, version=statement.version, state=state)
 
 
 def verdict_brief(

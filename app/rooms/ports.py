@@ -116,9 +116,17 @@ class Renderer(Protocol):
         ...
 
     def change_note(
-        self, incident: Incident, lines: Sequence[str], lang: str, *, redraft: bool
+        self,
+        incident: Incident,
+        lines: Sequence[str],
+        lang: str,
+        *,
+        redraft: bool,
+        next_report: int | None = None,
     ) -> Any:
-        """What changed in a new verdict version; with the redraft action when `redraft`."""
+        """What changed in a new verdict version (or, `next_report`, in the facts since the
+        last approved report); with the redraft action when `redraft` — labelled as the next
+        report's when `next_report` is given (app.rooms.texts.redraft_offer)."""
         ...
 
     def admission(self, incident: Incident, user: str, body: str, lang: str) -> Any:

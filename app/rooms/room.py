@@ -335,6 +335,26 @@ class Room:
         incident = await self.service.get(item.incident_id)
         if incident.status == "open" and incident.channel_id:
             await self._post_next_question(item, incident)
+            await self._offer_next_report(item, incident)
+
+    async def _offer_next_report(self, item: Claimed, incident: Incident) -> None:
+        """After a report was approved, facts that change what it said (and not the verdict,
+        whose change note offers it) are listed in the verdict's thread with the offer to draft
+        the next report — one message per report, edited as more facts change."""
+        lang = incident.language
+        offer = await self.service.next_report(incident.id, lang)
+        if offer is None:
+            return
+        title = t(
+            "statement.next_report.title", lang, series=offer.series, previous=offer.series - 1
+        )
+        lines = [title, *(f"• {point}" for point in offer.points)]
+        message = self.render.change_note(
+            incident, lines, lang, redraft=True, next_report=offer.series
+        )
+        thread = await self._verdict_thread(incident.id)
+        ref = f"next_report:{offer.series}"
+        await self._show(item, incident, ref, message, "\n".join(lines), thread=thread)
 
     async def answer_again(self, incident_id: int, field: str) -> object:
         """One answered question with its answer, to answer again (「回答を変更」)."""
@@ -373,11 +393,13 @@ class Room:
         lines = change_lines(version, changes, lang, self.tz)
         statement = await self.service.latest_statement(incident.id)
         redraft = statement is not None and statement.verdict_version != version
+        # Once the notice was approved, the redraft is the next report of the series (第2報).
+        following = statement.series + 1 if statement and statement.status == "approved" else None
         await self.post_once(
             item,
             incident,
             f"verdict_change:{version}",
-            self.render.change_note(incident, lines, lang, redraft=redraft),
+            self.render.change_note(incident, lines, lang, redraft=redraft, next_report=following),
             "\n".join(lines),
             thread=await self._verdict_thread(incident.id),
         )

@@ -295,18 +295,24 @@ def verdict_blocks(incident: Incident, brief: VerdictBrief, lang: str) -> list[B
 
 
 def change_blocks(
-    incident: Incident, lines: Sequence[str], lang: str, *, redraft: bool
+    incident: Incident,
+    lines: Sequence[str],
+    lang: str,
+    *,
+    redraft: bool,
+    next_report: int | None = None,
 ) -> list[Block]:
     """What changed in a new verdict version (in the living verdict's thread), with the redraft
     button when the statement was drafted on an earlier version."""
     text = "\n".join(lines)
     if not redraft:
         return sections(text)
-    offer = f"{text}\n{t('verdict.redraft_offer', lang)}"
+    offer, label = texts.redraft_offer(lang, next_report)
+    offer = f"{text}\n{offer}"
     return [
         SectionBlock(
             text=mrkdwn(offer[:SECTION_LIMIT]),
-            accessory=button(t("verdict.redraft", lang), "redraft", {"i": incident.id}),
+            accessory=button(label, "redraft", {"i": incident.id}),
         )
     ]
 
@@ -353,7 +359,9 @@ def statement_blocks(
 def published_text(statement: Statement, lang: str, tz: str) -> str:
     """Which version was approved, by whom (mentions), when."""
     approvers = [f"<@{a.approver}>" for a in statement.approvals]
-    return published_line(statement.version, approvers, statement.approved_at, lang, tz)
+    return published_line(
+        statement.version, approvers, statement.approved_at, lang, tz, statement.series
+    )
 
 
 def published_blocks(

@@ -269,14 +269,20 @@ def verdict_card(incident: Incident, brief: VerdictBrief, lang: str) -> dict[str
 
 
 def change_card(
-    incident: Incident, lines: Sequence[str], lang: str, *, redraft: bool
+    incident: Incident,
+    lines: Sequence[str],
+    lang: str,
+    *,
+    redraft: bool,
+    next_report: int | None = None,
 ) -> dict[str, Any]:
     """What changed in a new verdict version, with the redraft action when it applies."""
     if not redraft:
         return card([text("\n\n".join(lines))])
+    offer, label = texts.redraft_offer(lang, next_report)
     return card(
-        [text("\n\n".join((*lines, t("verdict.redraft_offer", lang))))],
-        [execute(t("verdict.redraft", lang), "redraft", {"i": incident.id})],
+        [text("\n\n".join((*lines, offer)))],
+        [execute(label, "redraft", {"i": incident.id})],
     )
 
 
@@ -337,7 +343,9 @@ def statement_card(
 def published_text(statement: Statement, lang: str, tz: str) -> str:
     """Which version was approved, by whom, when."""
     approvers = [a.approver for a in statement.approvals]
-    return published_line(statement.version, approvers, statement.approved_at, lang, tz)
+    return published_line(
+        statement.version, approvers, statement.approved_at, lang, tz, statement.series
+    )
 
 
 def published_card(
