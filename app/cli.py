@@ -190,7 +190,7 @@ def socket() -> None:
     """Run the Slack app over Socket Mode (no public URL needed), with the worker."""
     from app.logs import configure
     from app.slack.app import build_bolt_app, socket_mode_handler
-    from app.work.scheduler import start_scheduler
+    from app.work.scheduler import schedule_housekeeping, start_scheduler
 
     config = settings()
     if config.slack_app_token is None:
@@ -206,6 +206,7 @@ def socket() -> None:
         async with opened(config, migrate_sqlite=True) as runtime:
             bolt = build_bolt_app(runtime)
             scheduler = start_scheduler(runtime.queue, interval=config.worker_interval)
+            schedule_housekeeping(scheduler, runtime.service.forget_deliveries)
             try:
                 await socket_mode_handler(bolt, runtime, app_token).start_async()
             finally:

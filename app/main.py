@@ -22,7 +22,7 @@ from app.ops import pages as ops_pages
 from app.runtime import Runtime, build_runtime
 from app.settings import Settings, load_settings
 from app.slack.signin import SlackSignIn
-from app.work.scheduler import schedule_digest, start_scheduler
+from app.work.scheduler import schedule_digest, schedule_housekeeping, start_scheduler
 from app.work.wake import Notifier, listen
 
 log = logging.getLogger("leakdesk")
@@ -76,6 +76,8 @@ def create_app(
         scheduler = (
             start_scheduler(runtime.queue, interval=settings.worker_interval) if worker else None
         )
+        if scheduler is not None:
+            schedule_housekeeping(scheduler, runtime.service.forget_deliveries)
         if scheduler is not None and settings.digest_channel and settings.slack_enabled:
             schedule_digest(scheduler, runtime.queue, at=settings.digest_time, tz=settings.timezone)
         listener = None

@@ -13,9 +13,11 @@ from app.incidents.crypto import vault
 from app.incidents.reactions import Reactions
 from app.incidents.service import Authority, Config, IncidentService
 from app.incidents.timeline import chain_keys
+from app.incidents.webhooks import Webhooks, register_webhooks
 from app.settings import Settings
 from app.statements import Company
 from app.triage import load_policy
+from app.webhooks import Deliverer, attach_webhooks
 from app.work.queue import WorkQueue
 
 
@@ -83,4 +85,13 @@ def build_runtime(settings: Settings, *, worker_id: str | None = None) -> Runtim
         backoff_cap=settings.work_backoff_cap,
         reads=reads,
     )
-    return Runtime(settings, engine, sessions, reactions, service, queue, reader=reader)
+    runtime = Runtime(settings, engine, sessions, reactions, service, queue, reader=reader)
+    if settings.webhook_urls and settings.webhook_secret is not None:
+        webhooks = Webhooks(
+            tuple(settings.webhook_urls), settings.webhook_drills, settings.public_url
+        )
+        register_webhooks(reactions, webhooks)
+        deliverer = Deliverer(service, settings.webhook_secret.get_secret_value())
+        attach_webhooks(queue, deliverer)
+        runtime.closing(deliverer.close)
+    return runtime

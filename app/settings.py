@@ -113,6 +113,13 @@ class Settings(BaseSettings):
         parse_quiet_hours(value)
         return value or None
 
+    # Outgoing webhooks (app/webhooks.py, docs/operations.md)
+    webhook_urls: CommaList = Field(
+        default_factory=list, validation_alias=var("LEAKDESK_WEBHOOK_URLS")
+    )
+    webhook_secret: SecretStr | None = Field(None, validation_alias=var("LEAKDESK_WEBHOOK_SECRET"))
+    webhook_drills: bool = Field(False, validation_alias=var("LEAKDESK_WEBHOOK_DRILLS"))
+
     # Teams
     teams_app_id: str | None = Field(None, validation_alias=var("TEAMS_APP_ID"))
     teams_app_password: SecretStr | None = Field(None, validation_alias=var("TEAMS_APP_PASSWORD"))
@@ -129,7 +136,7 @@ class Settings(BaseSettings):
         "https://login.microsoftonline.com", validation_alias=var("TEAMS_LOGIN_URL")
     )
 
-    @field_validator("pr_leads", "responders", "ops_members", mode="before")
+    @field_validator("pr_leads", "responders", "ops_members", "webhook_urls", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
@@ -144,6 +151,14 @@ class Settings(BaseSettings):
         if not value.startswith(("https://", "http://")) or "?" in value or "#" in value:
             raise ValueError(f"'{value}' is not a base URL like https://leakdesk.example.com")
         return value.rstrip("/")
+
+    @field_validator("webhook_urls")
+    @classmethod
+    def _webhook_urls(cls, value: list[str]) -> list[str]:
+        for url in value:
+            if not url.startswith(("https://", "http://")) or " " in url:
+                raise ValueError(f"'{url}' is not an absolute http(s) URL")
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -175,6 +190,13 @@ class Settings(BaseSettings):
         ):
             raise ValueError(
                 "LEAKDESK_ENV=production needs LEAKDESK_OPS_TOKEN or LEAKDESK_SESSION_SECRET"
+            )
+        if self.webhook_urls and (
+            self.webhook_secret is None or len(self.webhook_secret.get_secret_value()) < 16
+        ):
+            raise ValueError(
+                "LEAKDESK_WEBHOOK_URLS needs LEAKDESK_WEBHOOK_SECRET (16 characters or more) "
+                "to sign the deliveries"
             )
         return self
 

@@ -58,6 +58,7 @@ class EventKind(enum.StrEnum):
     FOLLOWUP_DONE = "followup.done"
     FOLLOWUP_NOT_NEEDED = "followup.not_needed"
     FOLLOWUP_SNOOZED = "followup.snoozed"
+    WEBHOOK_DELIVERED = "webhook.delivered"  # an outgoing webhook was accepted by its receiver
     WORK_SCHEDULED = "work.scheduled"
     WORK_DEAD = "work.dead"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 APP = Path(__file__).resolve().parents[1] / "app"
-ADAPTERS = ("app.slack", "app.teams", "app.ops", "app.cli", "app.main")
+ADAPTERS = ("app.slack", "app.teams", "app.ops", "app.webhooks", "app.cli", "app.main")
 PLATFORM_LIBRARIES = ("slack_sdk", "slack_bolt", "microsoft_teams", "httpx", "aiohttp", "fastapi")
 
 # package → what it must never import (a name or any module under it)
@@ -19,6 +19,8 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "app.slack": ("app.teams", "app.ops", "app.cli", "app.main"),
     "app.teams": ("app.slack", "app.ops", "app.cli", "app.main"),
     "app.ops": ("app.slack", "app.teams", "app.cli", "app.main"),
+    # Outgoing webhooks: an adapter of their own, beside the chat platforms.
+    "app.webhooks": ("app.slack", "app.teams", "app.ops", "app.rooms", "app.cli", "app.main"),
     "app.rooms": (*ADAPTERS, "app.runtime", *PLATFORM_LIBRARIES),
     "app.incidents": (*ADAPTERS, "app.rooms", "app.runtime"),
     "app.work": (*ADAPTERS, "app.rooms", "app.runtime"),

@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Update, bindparam, func, insert, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.incidents.errors import NotFound, ServiceError
@@ -22,7 +21,6 @@ from app.incidents.timeline import GENESIS
 from app.models import (
     Incident,
     IncidentStatus,
-    ProcessedEvent,
     TimelineEvent,
     WorkItem,
     WorkStatus,
@@ -251,23 +249,6 @@ class Intake:
         candidates = [c for incident_id in recent if (c := self._storm_cache.get(incident_id))]
         found = same_leak(title, link, candidates, now, window=STORM_WINDOW)
         return found.incident_id if found else None
-
-    async def was_delivered(self, event_id: str) -> bool:
-        """Whether `first_delivery` has recorded this id (an ended ops session, say)."""
-        async with self.ledger.reads() as session:
-            return await session.get(ProcessedEvent, event_id[:128]) is not None
-
-    async def first_delivery(self, event_id: str) -> bool:
-        """Records a platform's delivery id (Slack retries an event up to three times): True the
-        first time, False for a retry of one already handled."""
-        try:
-            async with self.ledger.write() as session:
-                session.add(
-                    ProcessedEvent(event_id=event_id[:128], received_at=self.ledger.clock())
-                )
-        except IntegrityError:
-            return False
-        return True
 
     async def _similar_report(
         self, session: AsyncSession, incident: Incident, report: Report, now: datetime

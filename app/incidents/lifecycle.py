@@ -168,10 +168,12 @@ class Lifecycle:
             )
 
     async def on_work_dead(self, session: AsyncSession, item: WorkItem, now: datetime) -> None:
-        """The queue's hook: a row that will not be tried again is on its incident's timeline."""
-        if item.incident_id is None:
+        """The queue's hook: a row that will not be tried again is on its incident's timeline
+        (rows that run apart from their incident's order, webhooks, name it in their payload)."""
+        incident_id = item.incident_id or (item.payload or {}).get("incident_id")
+        if incident_id is None:
             return
-        incident = await self.ledger.lock(session, item.incident_id)
+        incident = await self.ledger.lock(session, int(incident_id))
         await self.ledger.append(
             session,
             incident,

@@ -4,6 +4,7 @@ A thin facade over one module per concern; a new method goes in its concern's mo
 one line here:
   ledger.py      lock, chain, append, counters: every writer goes through it
   intake.py      report, storm check, open, admitting a later reporter
+  deliveries.py  platform deliveries handled once, forgotten after a day
   assessment.py  answers, discovery time, reassessment
   statements.py  draft, edit, request changes, approve, publish
   followups.py   the room's answers to follow-up prompts
@@ -23,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.incidents.admin import Admin
 from app.incidents.assessment import READY_FIELDS, AnswerResult, Assessment, verdict_ready
 from app.incidents.config import Authority, Config
+from app.incidents.deliveries import Deliveries
 from app.incidents.errors import NotFound, ServiceError
 from app.incidents.followups import SNOOZE_HOURS, Followups
 from app.incidents.intake import Intake
@@ -78,6 +80,7 @@ class IncidentService:
             reads=reads,
         )
         intake = self._intake = Intake(ledger)
+        deliveries = Deliveries(ledger)
         statements = self._statements = Statements(ledger)
         pack = self._pack = Pack(ledger, statements)
         assessment = self._assessment = Assessment(ledger, statements)
@@ -95,8 +98,10 @@ class IncidentService:
         self.note_similar_report = intake.note_similar_report
         self.similar_report = intake.similar_report
         self.admit = intake.admit
-        self.first_delivery = intake.first_delivery
-        self.was_delivered = intake.was_delivered
+        # deliveries
+        self.first_delivery = deliveries.first_delivery
+        self.was_delivered = deliveries.was_delivered
+        self.forget_deliveries = deliveries.forget_deliveries
         # assessment
         self.record_answer = assessment.record_answer
         self.set_discovered_at = assessment.set_discovered_at

@@ -194,19 +194,21 @@ def approvers_line(
     )
     approved = [a.approver for a in statement.approvals]
     pending = [lead for lead in leads if lead not in approved]
-    if statement.status == "approved" or not pending:
-        pending_text = t("statement.nobody", lang)
-    else:
-        pending_text = " ".join(mention(lead) for lead in pending)
     done = " ".join(f"<@{a}>" for a in approved) or t("statement.nobody", lang)
-    progress = t(
-        "statement.pending",
-        lang,
-        count=len(approved),
-        needed=needed,
-        approved=done,
-        pending=pending_text,
-    )
+    if statement.status == "approved" or not pending:
+        # Nobody is waited for once it is approved: no "waiting for: nobody yet".
+        progress = t(
+            "statement.approved_all", lang, count=len(approved), needed=needed, approved=done
+        )
+    else:
+        progress = t(
+            "statement.pending",
+            lang,
+            count=len(approved),
+            needed=needed,
+            approved=done,
+            pending=" ".join(mention(lead) for lead in pending),
+        )
     return f"{head}\n{progress}"
 
 

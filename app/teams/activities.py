@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import html
 import logging
-import re
 from typing import Any
 
 import httpx
@@ -22,8 +20,20 @@ from app.rooms.texts import refusal
 from app.teams import cards, home
 from app.teams.effects import TeamsChat
 from app.teams.graph import Refused, aad_ids
+from app.teams.payloads import (
+    Reply,
+    actor_of,
+    answer_value,
+    card_response,
+    first_word,
+    is_personal,
+    is_row_id,
+    plain_text,
+    room_of,
+    tenant_of,
+    text_response,
+)
 from app.triage import QUESTIONS, question
-from app.triage.typed import read_number_or_none
 from app.work.queue import Retry, WorkQueue, WorkSpec
 
 log = logging.getLogger(__name__)
@@ -33,54 +43,6 @@ HELP_WORDS = {"help", "ヘルプ", "?"}
 LEAK_WORDS = {"leak", "/leak"}
 FIELDS = {q.id for q in QUESTIONS}
 REPORT_COMMAND = "reportLeak"
-_MENTION = re.compile(r"<at>.*?</at>", re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
-
-Reply = tuple[int, dict[str, Any] | None]
-
-
-def plain_text(value: str | None) -> str:
-    """Teams text with mentions and HTML removed, whitespace collapsed."""
-    value = _MENTION.sub(" ", value or "")
-    return " ".join(html.unescape(_TAG.sub(" ", value)).split())
-
-
-def first_word(text: str) -> str:
-    return text.split(" ", 1)[0].lower()
-
-
-def room_of(activity: dict[str, Any]) -> str:
-    """The channel or chat an activity came from (a channel thread's id without its message)."""
-    channel = ((activity.get("channelData") or {}).get("channel") or {}).get("id")
-    conversation = str((activity.get("conversation") or {}).get("id", ""))
-    return str(channel or conversation.split(";", 1)[0])
-
-
-def actor_of(activity: dict[str, Any]) -> str:
-    """People are known by their Azure AD object id (what LEAKDESK_PR_LEADS lists)."""
-    sender = activity.get("from") or {}
-    return str(sender.get("aadObjectId") or sender.get("id") or "")
-
-
-def is_personal(activity: dict[str, Any]) -> bool:
-    return (activity.get("conversation") or {}).get("conversationType") == "personal"
-
-
-def tenant_of(activity: dict[str, Any]) -> str | None:
-    tenant = ((activity.get("channelData") or {}).get("tenant") or {}).get("id")
-    return tenant or (activity.get("conversation") or {}).get("tenantId")
-
-
-def card_response(card: dict[str, Any]) -> Reply:
-    return 200, {"statusCode": 200, "type": cards.CARD_TYPE, "value": card}
-
-
-def text_response(text: str) -> Reply:
-    return 200, {
-        "statusCode": 200,
-        "type": "application/vnd.microsoft.activity.message",
-        "value": cards.md(text),
-    }
 
 
 class Activities:
@@ -220,7 +182,7 @@ class Activities:
     async def on_storm_action(self, activity: dict[str, Any], data: dict[str, Any]) -> Reply:
         """ "Open a separate incident" from the offer: the reporter's own report, only theirs."""
         incident_id, seq = data.get("i"), data.get("s")
-        if not (_row_id(incident_id) and isinstance(seq, int)):
+        if not (is_row_id(incident_id) and isinstance(seq, int)):
             return text_response(t("error.not_found", self.lang))
         try:
             earlier = await self.service.similar_report(incident_id, seq, actor_of(activity))
@@ -301,7 +263,7 @@ class Activities:
         if verb == "storm_separate" and is_personal(activity):
             return await self.on_storm_action(activity, data)
         incident_id = data.get("i")
-        if not _row_id(incident_id):
+        if not is_row_id(incident_id):
             return text_response(t("error.not_found", self.lang))
         try:
             incident = await self.service.get(incident_id)
@@ -423,26 +385,3 @@ class Activities:
             if isinstance(card, dict)
             else text_response(t("error.not_found", self.lang))
         )
-
-
-def _row_id(value: Any) -> bool:
-    """An incident id from a card: a 64-bit row id in both databases (not a bool, not huge)."""
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
-
-
-def answer_value(kind: str, data: dict[str, Any]) -> Any:
-    """The answer from a pressed button (`v`) or the card's input (`value`), typed by kind."""
-    if "v" in data:
-        return data["v"]
-    raw = data.get("value")
-    if raw is None or raw == "":
-        return None
-    if kind == "multi":
-        items = raw if isinstance(raw, list) else str(raw).split(",")
-        return [str(item).strip() for item in items if str(item).strip()] or None
-    if kind == "number":
-        text = str(raw).strip()
-        return read_number_or_none(text[:-2] if text.endswith(".0") else text)
-    if kind == "bool":
-        return {"true": True, "false": False}.get(str(raw).lower())
-    return str(raw)

@@ -25,51 +25,12 @@ from pydantic import (
 )
 
 from app.triage.models import AppiCategory, Severity
+from app.triage.policy_ids import ANNOUNCEMENT_REASONS as ANNOUNCEMENT_REASONS
+from app.triage.policy_ids import ASSUMPTION_IDS, OPEN_QUESTION_IDS, REASON_IDS, RuleId
+from app.triage.policy_ids import CONTROL_REASONS as CONTROL_REASONS
+from app.triage.policy_ids import RULE_IDS as RULE_IDS
+from app.triage.policy_yaml import dotted, duplicate_keys, line_of, problem_line
 
-RULE_IDS: tuple[str, ...] = (
-    "S1-a", "S1-b", "S1-c", "S1-d",
-    "S2-a", "S2-b", "S2-c", "S2-d",
-    "S3-a", "S3-b",
-    "S4-a", "S4-b",
-)  # fmt: skip
-CONTROL_REASONS: tuple[str, ...] = tuple(
-    f"F3-{c}"
-    for c in (
-        "encryption", "access_control", "logging", "training",
-        "device_policy", "deletion", "patching", "vendor_oversight",
-    )
-)  # fmt: skip
-ANNOUNCEMENT_REASONS: tuple[str, ...] = tuple(
-    f"ANN-{a}"
-    for a in (
-        "press_and_website", "website", "individual_notice", "via_principals",
-        "hold_for_investigators", "none",
-    )
-)  # fmt: skip
-REASON_IDS: tuple[str, ...] = (
-    "default", "C1", "C2", "C3", "C3-ransomware", "C4", "MN", "MN-note",
-    "EX-encryption", "EX-no-access", "EX-provision", "COND-encryption", "COND-access",
-    "GDPR", "GDPR-unknown", "POLICE-yes", "POLICE-consult", "TD-listed", "ROLE-processor",
-    "CTX-media", "CTX-not-contained", *CONTROL_REASONS,
-    # Contract additions (2026-12)
-    "C2-no-payment", "GDPR-processor", "POSTURE-controls", "PRESS-conditional",
-    "RAPID-conditional", *ANNOUNCEMENT_REASONS,
-)  # fmt: skip
-# The unknowns a conditional press conference or rapid disclosure can rest on ({assumed}).
-ASSUMPTION_IDS: tuple[str, ...] = (
-    "data_categories", "affected_count", "wrongful_act", "credentials_can_pay", "encryption",
-    "access",
-)  # fmt: skip
-OPEN_QUESTION_IDS: tuple[str, ...] = (
-    "data_categories", "affected_count", "subject_regions", "leak_mode", "wrongful_act",
-    "encryption", "key_compromised", "access", "published", "secondary_damage", "contained",
-    "police_involved", "role", "listed_company", "public_body",
-    "credentials_can_pay", "police_disclosure_hold",
-)  # fmt: skip
-
-RuleId = Literal[
-    "S1-a", "S1-b", "S1-c", "S1-d", "S2-a", "S2-b", "S2-c", "S2-d", "S3-a", "S3-b", "S4-a", "S4-b"
-]  # fmt: skip
 DEFAULT_FILE = "default.yaml"
 T = TypeVar("T")
 
@@ -286,7 +247,7 @@ def _default_raw() -> dict[str, Any]:
 
 def _build(source: str, name: str, base: dict[str, Any] | None) -> Policy:
     root = _compose(source, name)
-    problems = [f"{name}:{line}: {path}: {msg}" for path, line, msg in _duplicate_keys(root)]
+    problems = [f"{name}:{line}: {path}: {msg}" for path, line, msg in duplicate_keys(root)]
     if problems:
         raise PolicyError(problems)
     data = yaml.safe_load(source)
@@ -302,9 +263,9 @@ def _build(source: str, name: str, base: dict[str, Any] | None) -> Policy:
     try:
         policy = Policy.model_validate(merged)
     except ValidationError as exc:
-        raise PolicyError([_problem(name, root, err) for err in exc.errors()]) from None
+        raise PolicyError([problem_line(name, root, err) for err in exc.errors()]) from None
     problems = [
-        f"{name}:{_line(root, path)}: {_dotted(path)}: {msg}" for path, msg in _check(policy)
+        f"{name}:{line_of(root, path)}: {dotted(path)}: {msg}" for path, msg in _check(policy)
     ]
     if problems:
         raise PolicyError(problems)
@@ -386,61 +347,3 @@ def _bad_placeholders(policy: Policy) -> list[tuple[tuple[str | int, ...], str]]
                 (path, f"unknown placeholder {{{unknown}}}; known: {', '.join(sorted(known))}")
             )
     return found
-
-
-# ----- line numbers -------------------------------------------------------------------------------
-
-
-def _duplicate_keys(
-    node: yaml.Node | None, path: tuple[str | int, ...] = ()
-) -> list[tuple[str, int, str]]:
-    found: list[tuple[str, int, str]] = []
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key, value in node.value:
-            if key.value in seen:
-                found.append(
-                    (_dotted((*path, key.value)), key.start_mark.line + 1, "duplicate key")
-                )
-            seen.add(key.value)
-            found += _duplicate_keys(value, (*path, key.value))
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            found += _duplicate_keys(item, (*path, index))
-    return found
-
-
-def _line(root: yaml.Node | None, path: tuple[str | int, ...]) -> int:
-    """The line of the deepest node of the file on `path` (1 when the file lacks it)."""
-    node, line = root, (root.start_mark.line + 1) if root else 1
-    for part in path:
-        child = _child(node, part)
-        if child is None:
-            break
-        node, line = child[1], child[0].start_mark.line + 1
-    return line
-
-
-def _child(node: yaml.Node | None, part: str | int) -> tuple[yaml.Node, yaml.Node] | None:
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if str(key.value) == str(part):
-                return key, value
-    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-        return node.value[part], node.value[part]
-    return None
-
-
-def _dotted(path: tuple[str | int, ...]) -> str:
-    return ".".join(str(p) for p in path) or "(top)"
-
-
-def _problem(name: str, root: yaml.Node | None, error: Any) -> str:
-    path = tuple(p for p in error["loc"] if p != "[key]")
-    if error["type"] == "extra_forbidden":
-        msg = "unknown key"
-    elif error["type"] == "missing":
-        msg = "required key is missing"
-    else:
-        msg = f"{error['msg']} (got {error.get('input')!r})"
-    return f"{name}:{_line(root, path)}: {_dotted(path)}: {msg}"

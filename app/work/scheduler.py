@@ -42,6 +42,29 @@ def start_scheduler(queue: WorkQueue, *, interval: float) -> AsyncIOScheduler:
     return scheduler
 
 
+def schedule_housekeeping(
+    scheduler: AsyncIOScheduler, forget: Callable[[], Awaitable[int]], *, every: float = 3600
+) -> None:
+    """Hourly, forgets the platform deliveries that can no longer repeat
+    (app.incidents.deliveries); every replica runs it, which deletes nothing twice."""
+
+    async def housekeeping() -> None:
+        try:
+            if forgotten := await forget():
+                log.info("forgot %d handled deliveries", forgotten)
+        except Exception:
+            log.exception("housekeeping failed")
+
+    scheduler.add_job(
+        housekeeping,
+        "interval",
+        seconds=every,
+        id="housekeeping",
+        max_instances=1,
+        coalesce=True,
+    )
+
+
 def schedule_digest(scheduler: AsyncIOScheduler, queue: WorkQueue, *, at: time, tz: str) -> None:
     """The morning digest at `at` local time; every replica runs the cron, one digest is sent."""
     scheduler.add_job(

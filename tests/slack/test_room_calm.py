@@ -83,6 +83,12 @@ async def test_the_draft_opens_with_who_must_approve_and_who_is_pending(slack_ja
     # The English text is its own reply, not a doubled post.
     assert "Dear" not in blocks_text(draft) and "We " not in blocks_text(draft)
     assert "*英語の文面*（第2版）" in blocks_text(slack.message_with_ref("statement_text"))
+    # Once both have approved, nobody is listed as pending ("未承認：なし" read as a loose end).
+    await slack.press("statement", "statement_approve", user="U0LEAD2")
+    await slack.work()
+    draft = slack.message_with_ref("statement")
+    opening = next(b for b in draft["blocks"] if b["type"] == "section")["text"]["text"]
+    assert "承認済み 2/2：<@U0LEAD1> <@U0LEAD2>" in opening and "未承認" not in opening
 
 
 async def test_an_action_marked_done_leaves_do_now(slack_ja: Slack) -> None:

@@ -1,0 +1,175 @@
+"""Block Kit for triage: the question card with its inputs, the done card, the answers so far."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    InputBlock,
+    NumberInputElement,
+    Option,
+    SectionBlock,
+    StaticMultiSelectElement,
+    StaticSelectElement,
+)
+
+from app.i18n import format_time, other, t
+from app.incidents.service import AnswerDetail
+from app.models import Incident
+from app.rooms import texts
+from app.rooms.texts import answer_label
+from app.slack.elements import MAX_BLOCKS, SECTION_LIMIT, button, context, mrkdwn, plain, section
+from app.triage import Question
+
+
+def question_blocks(
+    incident: Incident,
+    question: Question,
+    number: int,
+    lang: str,
+    tz: str,
+    answer: AnswerDetail | None,
+    *,
+    total: int | None = None,
+    previous: str | None = None,
+    answered: Sequence[Question] = (),  # Slack changes answers from `/leak answer`
+) -> list[Block]:
+    blocks: list[Block] = [context(previous)] if previous else []
+    blocks += [
+        context(texts.question_header(incident, question, number, lang, total)),
+        section(f"*{question.text.get(lang)}*\n{question.text.get(other(lang))}"),
+        context(f"{question.help.get(lang)}"[:2900]),
+    ]
+    if answer is not None:
+        blocks.append(
+            section(texts.answered_line(question, answer.value, answer.actor, answer.at, lang, tz))
+        )
+    blocks.extend(answer_inputs(incident, question, lang))
+    return blocks
+
+
+def triage_done_blocks(
+    incident: Incident,
+    lang: str,
+    count: int,
+    previous: str | None = None,
+    answered: Sequence[Question] = (),
+) -> list[Block]:
+    """The triage card once no question that matters is left."""
+    blocks: list[Block] = [context(previous)] if previous else []
+    return [
+        *blocks,
+        SectionBlock(
+            text=mrkdwn(
+                f"{t('question.all_done', lang)}\n{t('question.done_count', lang, count=count)}"
+            ),
+            accessory=button(t("verdict.change_answers", lang), "list_answers", {"i": incident.id}),
+        ),
+    ]
+
+
+def _value(incident: Incident, field: str, value: Any) -> dict[str, Any]:
+    return {"i": incident.id, "f": field, "v": value}
+
+
+def answer_inputs(incident: Incident, question: Question, lang: str) -> list[Block]:
+    """The answer widgets. One button per choice, each with its own action_id
+    (`answer:<field>:<n>`): Slack refuses two action_ids alike in one block."""
+    block_id = f"q:{incident.id}:{question.id}"
+    action_id = f"answer:{question.id}"
+    unknown = button(
+        t("question.unknown", lang), "answer_unknown", _value(incident, question.id, None)
+    )
+    if question.kind == "bool":
+        return [
+            ActionsBlock(
+                block_id=block_id,
+                elements=[
+                    button(t("yes", lang), f"{action_id}:0", _value(incident, question.id, True)),
+                    button(t("no", lang), f"{action_id}:1", _value(incident, question.id, False)),
+                    unknown,
+                ],
+            )
+        ]
+    if question.kind == "number":
+        return [
+            InputBlock(
+                block_id=block_id,
+                label=plain(question.text.get(lang), 2000),
+                dispatch_action=True,
+                element=NumberInputElement(
+                    action_id=action_id,
+                    is_decimal_allowed=False,
+                    min_value="0",
+                    placeholder=plain(t("question.number_placeholder", lang), 150),
+                ),
+            ),
+            ActionsBlock(block_id=f"{block_id}:u", elements=[unknown]),
+        ]
+    options = [Option(value=str(o.value), text=plain(o.label.get(lang))) for o in question.options][
+        :100
+    ]
+    if question.kind == "multi":
+        element = StaticMultiSelectElement(
+            action_id=action_id,
+            options=options,
+            placeholder=plain(t("question.multi_placeholder", lang)),
+        )
+        return [ActionsBlock(block_id=block_id, elements=[element, unknown])]
+    if len(options) <= 5:
+        return [
+            ActionsBlock(
+                block_id=block_id,
+                elements=[
+                    button(
+                        o.label.get(lang),
+                        f"{action_id}:{i}",
+                        _value(incident, question.id, o.value),
+                    )
+                    for i, o in enumerate(question.options)
+                ]
+                + ([] if any(o.value == "unknown" for o in question.options) else [unknown]),
+            )
+        ]
+    element = StaticSelectElement(
+        action_id=action_id,
+        options=options,
+        placeholder=plain(t("question.select_placeholder", lang)),
+    )
+    return [ActionsBlock(block_id=block_id, elements=[element, unknown])]
+
+
+def answers_blocks(
+    incident: Incident,
+    questions: Sequence[Question],
+    answers: dict[str, AnswerDetail],
+    lang: str,
+    tz: str,
+) -> list[Block]:
+    blocks: list[Block] = [section(f"*{t('answers.title', lang, key=incident.key)}*")]
+    for question in questions:
+        detail = answers.get(question.id)
+        text = (
+            t(
+                "answers.row",
+                lang,
+                question=question.text.get(lang),
+                answer=answer_label(question, detail.value, lang),
+                actor=detail.actor,
+                at=format_time(detail.at, lang, tz),
+            )
+            if detail
+            else f"*{question.text.get(lang)}*: —"
+        )
+        blocks.append(
+            SectionBlock(
+                text=mrkdwn(text[:SECTION_LIMIT]),
+                accessory=button(
+                    t("question.change", lang), "ask_again", {"i": incident.id, "f": question.id}
+                ),
+            )
+        )
+    return blocks[:MAX_BLOCKS]
