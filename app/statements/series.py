@@ -13,14 +13,14 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from app.statements.draft import (
-    _categories,
-    _cause,
-    _count,
-    _parse_moment,
-    _period,
+from app.statements.reading import (
     advice_for,
+    categories_of,
+    cause_of,
     certainty,
+    count_of,
+    parse_moment,
+    period_of,
 )
 from app.statements.wording import approximate_count, format_date, format_period
 
@@ -181,9 +181,9 @@ def update_points(
             unknown = words["unknown"]
             lines.append(words[key].format(before=was or unknown, after=now))
 
-    count = _fmt(_count, lambda n: approximate_count(n, lang))
+    count = _fmt(count_of, lambda n: approximate_count(n, lang))
     changed("count", count(_numbered(old)), count(_numbered(new)))
-    was, now = set(_categories(old) or ()), _categories(new) or []
+    was, now = set(categories_of(old) or ()), categories_of(new) or []
     if added := [c for c in now if c not in was and c in ITEMS[lang]]:
         lines.append(words["added"].format(items=words["sep"].join(ITEMS[lang][c] for c in added)))
     if was and (removed := [c for c in sorted(was - set(now)) if c in ITEMS[lang]]) and now:
@@ -191,7 +191,7 @@ def update_points(
         lines.append(words["removed"].format(items=gone))
     changed("period", _period_text(old, lang), _period_text(new, lang))
     changed("discovered", _day(old, tz, lang), _day(new, tz, lang))
-    changed("cause", _cause(old), _cause(new))
+    changed("cause", cause_of(old), cause_of(new))
     changed(
         "certainty", states[f"certainty.{certainty(old)}"], states[f"certainty.{certainty(new)}"]
     )
@@ -251,12 +251,12 @@ def _fmt(read: Callable[[dict[str, Any]], Any], show: Callable[[Any], str]):  # 
 
 
 def _period_text(answers: dict[str, Any], lang: str) -> str | None:
-    start, end = _period(answers)
+    start, end = period_of(answers)
     return format_period(start, end, lang)
 
 
 def _day(answers: dict[str, Any], tz: str, lang: str) -> str | None:
-    moment = _parse_moment(answers.get("discovered_at"), ZoneInfo(tz))
+    moment = parse_moment(answers.get("discovered_at"), ZoneInfo(tz))
     return format_date(moment.date(), lang) if moment else None
 
 
