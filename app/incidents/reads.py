@@ -33,6 +33,8 @@ class Snapshot:
     verdict: Verdict | None
     statement: Statement | None
     event_counts: dict[str, int]
+    # the latest version of each piece drafted from the approved notice (social, letter, qa)
+    pieces: tuple[Statement, ...] = ()
 
     @property
     def values(self) -> dict[str, Any]:
@@ -86,7 +88,8 @@ class Reads:
                     )
                 ).all()
             )
-            return Snapshot(incident, answers, verdict, statement, counts)
+            pieces = tuple(await latest_pieces(session, incident_id))
+            return Snapshot(incident, answers, verdict, statement, counts, pieces)
 
     async def verdicts(self, incident_id: int) -> list[Verdict]:
         async with self.ledger.reads() as session:

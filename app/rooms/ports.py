@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from app.incidents.service import AnswerDetail, Snapshot
 from app.models import ChatMessage, Followup, Incident, Statement
 from app.rooms.brief import VerdictBrief
+from app.rooms.pack import PackView
 from app.triage import Question
 from app.work.queue import Claimed
 
@@ -137,6 +138,12 @@ class Renderer(Protocol):
         self, incident: Incident, statement: Statement, needed: int, lang: str, approvers: str = ""
     ) -> Any:
         """The draft in the room's language, opening with `approvers` (who must, who has)."""
+        ...
+
+    def pack(self, incident: Incident, view: PackView, *, actions: bool = True) -> Any:
+        """The communications pack (app.rooms.pack) in `view.lang`: each piece with its state,
+        text, findings and — with `actions` — the notice's buttons; at the end, a way to see
+        it in the other language."""
         ...
 
     def statement_text(self, statement: Statement, lang: str) -> Any:

@@ -20,6 +20,7 @@ from app.incidents.rooms import register_room_reactions
 from app.incidents.service import IncidentService, Snapshot
 from app.models import Incident, utcnow
 from app.rooms import brief, texts
+from app.rooms.pack import pack_text, pack_view
 from app.rooms.ports import Chat, Handler, Renderer
 from app.settings import Settings
 from app.triage import QUESTIONS, Question, next_question, question
@@ -430,11 +431,41 @@ class Room:
         )
         return self.render.statement(incident, statement, needed, incident.language, approvers)
 
+    async def pack_message(
+        self, incident_id: int, lang: str | None = None, *, actions: bool = True
+    ) -> object | None:
+        """The pack's message as it should look now, in `lang` (the room's by default); None
+        before the first piece."""
+        snap = await self.service.snapshot(incident_id)
+        incident = snap.incident
+        view = pack_view(incident, snap.pieces, self.service, lang or incident.language)
+        if view is None:
+            return None
+        return self.render.pack(incident, view, actions=actions)
+
+    async def sync_pack(self, item: Claimed, incident: Incident) -> None:
+        """The pieces drafted from the approved notice live in one message beside it, in the
+        verdict's thread, edited in place as each is edited and approved."""
+        snap = await self.service.snapshot(incident.id)
+        view = pack_view(incident, snap.pieces, self.service, incident.language)
+        if view is None:
+            return
+        thread = await self._verdict_thread(incident.id)
+        if thread is None:
+            raise waiting_on(item, "verdict not posted yet", now=utcnow())
+        message = self.render.pack(incident, view)
+        await self._show(item, incident, "pack", message, pack_text(view), thread=thread)
+        await self.sync_verdict(item, incident)
+
     async def sync_statement(self, item: Claimed) -> None:
         """The draft lives in the living verdict's thread, edited in place: the room's language
-        first, the other as a second reply; the verdict and the summary show its state."""
+        first, the other as a second reply; the verdict and the summary show its state. A
+        piece of the pack is shown in the pack's one message beside it."""
         assert item.incident_id is not None
         incident = await self.service.get(item.incident_id)
+        if item.payload.get("kind", "notice") != "notice":
+            await self.sync_pack(item, incident)
+            return
         statement = await self.service.latest_statement(incident.id)
         if statement is None:
             return

@@ -23,6 +23,7 @@ from app.rooms.brief import VerdictBrief
 from app.rooms.texts import deadline_text, home_row, prompt_done_label, prompt_texts, settled_line
 from app.slack.elements import SECTION_LIMIT, button, context, mrkdwn, plain, section, sections
 from app.slack.elements import dump as dump
+from app.slack.pack_blocks import pack_blocks
 from app.slack.statement_blocks import changes_view as changes_view
 from app.slack.statement_blocks import edit_view as edit_view
 from app.slack.statement_blocks import (
@@ -226,6 +227,7 @@ class BlockKit:
 
     statement = staticmethod(statement_blocks)
     statement_text = staticmethod(statement_text_blocks)
+    pack = staticmethod(pack_blocks)
 
     @staticmethod
     def welcome(incident: Incident, lang: str) -> str:

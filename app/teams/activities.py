@@ -33,6 +33,8 @@ from app.teams.payloads import (
     tenant_of,
     text_response,
 )
+from app.teams.statement_actions import VERBS as STATEMENT_VERBS
+from app.teams.statement_actions import StatementActions
 from app.triage import QUESTIONS, question
 from app.work.queue import Retry, WorkQueue, WorkSpec
 
@@ -54,6 +56,7 @@ class Activities:
         self.settings = chat.settings
         self.chat = chat
         self.room = room
+        self.statements = StatementActions(service, room, self.groups_of)
         self.lang = chat.settings.language
 
     async def handle(self, activity: dict[str, Any], token: Any = None) -> Reply:
@@ -278,30 +281,8 @@ class Activities:
                 return await self.answer(incident, verb, data, user)
             if verb == "ask_again" and data.get("field") in FIELDS:
                 return card_response(await self.room.answer_again(incident.id, data["field"]))
-            if verb == "statement_approve":
-                return await self.approve(incident, data, user)
-            if verb == "statement_edit":
-                texts = {code: str(data.get(f"text_{code}") or "").strip() for code in ("ja", "en")}
-                if not all(texts.values()):
-                    return text_response(t("teams.edit_empty", incident.language))
-                version = data.get("v")
-                await self.service.edit_statement(
-                    incident.id,
-                    texts,
-                    user,
-                    await self.groups_of(user),
-                    version=version if isinstance(version, int) else None,
-                )
-                return await self.statement_card(incident)
-            if verb == "statement_request_changes":
-                comment = str(data.get("comment") or "").strip()
-                version = data.get("v")
-                if not comment or not isinstance(version, int):
-                    return text_response(t("teams.comment_empty", incident.language))
-                await self.service.request_changes(
-                    incident.id, version, user, comment, await self.groups_of(user)
-                )
-                return await self.statement_card(incident)
+            if verb in STATEMENT_VERBS:
+                return await self.statements.handle(incident, verb, data, user)
             if verb in FOLLOWUP_VERBS:
                 return text_response(await self.followup(incident, verb, data, user))
             if verb == "storm_admit" and isinstance(data.get("u"), str):
@@ -366,22 +347,3 @@ class Activities:
                 WorkSpec("teams.post", {"text": masked}), incident_id=incident.id
             )
         return card_response(card)
-
-    async def approve(self, incident: Incident, data: dict[str, Any], user: str) -> Reply:
-        version = data.get("v")
-        if not isinstance(version, int):
-            return text_response(t("error.not_found", self.lang))
-        result = await self.service.approve(incident.id, version, user, await self.groups_of(user))
-        if result.already:
-            return text_response(t("statement.already", incident.language))
-        if result.awaiting_timing:
-            return text_response(t("statement.awaiting_timing", incident.language))
-        return await self.statement_card(incident)
-
-    async def statement_card(self, incident: Incident) -> Reply:
-        card = await self.room.statement_message(incident.id)
-        return (
-            card_response(card)
-            if isinstance(card, dict)
-            else text_response(t("error.not_found", self.lang))
-        )

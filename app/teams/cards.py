@@ -20,6 +20,7 @@ from app.teams.elements import attachment as attachment
 from app.teams.elements import card, execute, form, long_text, text
 from app.teams.elements import md as md
 from app.teams.elements import message_card as message_card
+from app.teams.pack_cards import pack_card
 from app.teams.statement_cards import (
     published_card,
     published_text,
@@ -192,6 +193,7 @@ class AdaptiveCards:
     change_note = staticmethod(change_card)
     statement = staticmethod(statement_card)
     statement_text = staticmethod(statement_text_card)
+    pack = staticmethod(pack_card)
     published = staticmethod(published_card)
     published_text = staticmethod(published_text)
     prompt = staticmethod(prompt_card)
