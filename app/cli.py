@@ -378,16 +378,34 @@ def draft(
         typer.Argument(metavar="FILE", help="Answers JSON file (docs/answers.md), or - for stdin."),
     ],
     lang: Annotated[str, typer.Option(metavar="ja|en", help="ja or en")] = "ja",
+    kind: Annotated[
+        str,
+        typer.Option(
+            metavar="notice|social|letter|qa",
+            help="The notice (default), or a piece of the pack drafted from it.",
+        ),
+    ] = "notice",
+    format: Annotated[
+        str, typer.Option(metavar="md|html", help="Markdown (default) or HTML for a CMS.")
+    ] = "md",
+    url: Annotated[
+        str | None, typer.Option(metavar="URL", help="The notice's address (social post).")
+    ] = None,
     check: Annotated[bool, typer.Option(help="Also print the checker's findings.")] = True,
 ) -> None:
-    """Print the holding statement for one set of triage answers."""
+    """Print the holding statement, or a piece of the pack, for one set of triage answers."""
     from datetime import datetime
 
     from app.statements import Company, check_statement, draft_statement
+    from app.statements.pack import PIECES, check_piece, draft_piece, render_html
     from app.triage import assess as run_assess
     from app.triage import load_policy
 
     language(lang)
+    if kind not in ("notice", *PIECES):
+        raise fail(f"--kind must be one of notice, {', '.join(PIECES)}")
+    if format not in ("md", "html"):
+        raise fail("--format must be md or html")
     config = settings()
     answers = parsed_answers(file)
     policy = load_policy(config.policy_file) if config.policy_file else None
@@ -395,20 +413,36 @@ def draft(
     raw = answers.model_dump(mode="json", exclude_none=True)
     # Written now, not at discovery: a draft dated at discovery promises updates already past.
     now = datetime.now(config.tz)
-    statement = draft_statement(
+    company = Company(config.company_name, config.contact_point)
+    notice = draft_statement(
         raw,
         verdict,
         lang,
         now=now,
         tz=config.timezone,
-        company=Company(config.company_name, config.contact_point),
+        company=company,
         template_dir=config.templates_dir,
-    )
-    typer.echo(statement.text)
-    if check:
+    ).text
+    if kind == "notice":
+        text = notice
         findings = check_statement(
-            statement.text, lang, answers=raw, verdict=verdict, now=now, tz=config.timezone
+            text, lang, answers=raw, verdict=verdict, now=now, tz=config.timezone
         )
+    else:
+        text = draft_piece(
+            kind,
+            notice=notice,
+            answers=raw,
+            verdict=verdict,
+            company=company,
+            lang=lang,
+            now=now,
+            tz=config.timezone,
+            notice_url=url,
+        )
+        findings = check_piece(kind, text, notice=notice, answers=raw, lang=lang, now=now)
+    typer.echo(render_html(text) if format == "html" else text)
+    if check:
         for finding in findings:
             typer.echo(f"! {finding.code}: {finding.message(lang)}", err=True)
 

@@ -17,9 +17,11 @@ ALLOWED_IMPORTS = {
     "functools",
     "holidays",
     "jinja2",
+    "markdown_it",  # render_html: CommonMark to HTML, text in, text out
     "pathlib",
     "re",
     "typing",
+    "unicodedata",  # the social post's length (NFC, as twitter-text counts)
     "zoneinfo",
     "app",
 }
@@ -67,3 +69,17 @@ def test_both_languages_have_a_template_for_every_announcement_kind() -> None:
     for lang in ("ja", "en"):
         for name in set(TEMPLATES.values()):
             assert (PACKAGE / "templates" / lang / name).is_file()
+
+
+def test_both_languages_define_the_same_pack_words() -> None:
+    from app.statements.pack import _words
+
+    ja, en = _words("ja"), _words("en")
+    names = {n for n in dir(ja) if n.isupper()}
+    assert names == {n for n in dir(en) if n.isupper()}
+    for name in names:
+        value = getattr(ja, name)
+        if isinstance(value, dict):
+            assert set(value) == set(getattr(en, name)), name
+        elif isinstance(value, list):
+            assert len(value) == len(getattr(en, name)), name

@@ -1,0 +1,247 @@
+"""The call-centre and press Q&A (想定問答): 10–15 questions answered from the approved notice.
+
+Which questions: those a caller or a reporter asks after a leak (how many, what, since when, what
+to do, card reissue and who pays, passwords, why it took so long, whether it is over, …), minus
+those that do not apply (no card data → no card question; no attack → no question about the
+attacker; nothing posted online → no leak-site question). When more than 15 apply, the least
+pressing go (``PRIORITY``); they are shown in a caller's order (``ORDER``).
+
+Each answer quotes the notice. Where the notice does not say, the answer is 「現在調査中です。判明し
+次第お知らせいたします。」, never a guess; a point only the company can decide (who pays for a new
+card, compensation) is a placeholder the PR lead fills in before approving.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from app.statements.draft import ATTACK_MODES
+from app.statements.notice import Notice, sentences
+
+__all__ = [
+    "MAX_QUESTIONS",
+    "MIN_QUESTIONS",
+    "ORDER",
+    "PRIORITY",
+    "answer",
+    "draft_qa",
+    "questions_for",
+]
+
+MIN_QUESTIONS, MAX_QUESTIONS = 10, 15
+PRIORITY = (
+    "what_happened",
+    "how_many",
+    "which_items",
+    "what_to_do",
+    "card_reissue",
+    "password",
+    "leak_site",
+    "since_when",
+    "am_i_affected",
+    "misuse",
+    "cause",
+    "why_late",
+    "is_it_over",
+    "contact",
+    "attacker",
+    "authorities",
+    "compensation",
+    "next_update",
+    "security",
+)
+ORDER = (
+    "what_happened",
+    "am_i_affected",
+    "how_many",
+    "which_items",
+    "since_when",
+    "what_to_do",
+    "card_reissue",
+    "password",
+    "leak_site",
+    "misuse",
+    "cause",
+    "attacker",
+    "why_late",
+    "is_it_over",
+    "authorities",
+    "compensation",
+    "security",
+    "next_update",
+    "contact",
+)
+_PERIOD_ABOVE = re.compile(r"上記期間中|the period above")
+_INDIVIDUALLY = re.compile(r"個別にご連絡|write to each person", re.IGNORECASE)
+_AUTHORITIES = re.compile(
+    r"警察|個人情報保護委員会|捜査機関|\bpolice\b|\bPPC\b|Protection Commission"
+)
+_PASSWORD = re.compile(r"パスワード|password", re.IGNORECASE)
+_CARD_ADVICE = re.compile(r"再発行|差し替え|replacement card|new card", re.IGNORECASE)
+_LEAK_SITE = re.compile(r"掲載|拡散|ダウンロード|download|share it|posted", re.IGNORECASE)
+_DATE_JA = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
+_DATE_EN = re.compile(
+    r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October"
+    r"|November|December) \d{4}\b"
+)
+
+
+def _is_card(answers: Mapping[str, Any]) -> bool:
+    categories = answers.get("data_categories")
+    return answers.get("leak_mode") == "skimming" or (
+        isinstance(categories, list) and "financial" in categories
+    )
+
+
+def questions_for(answers: Mapping[str, Any], notice: Notice) -> list[str]:
+    """The question codes for this incident, at most 15, in a caller's order."""
+    applies: dict[str, bool] = {
+        "card_reissue": _is_card(answers),
+        "leak_site": answers.get("published") is True,
+        "attacker": answers.get("leak_mode") in ATTACK_MODES,
+        "authorities": any(_AUTHORITIES.search(line) for line in notice.bullets("actions")),
+        "why_late": _dates(notice) is not None,
+    }
+    chosen = [code for code in PRIORITY if applies.get(code, True)][:MAX_QUESTIONS]
+    return [code for code in ORDER if code in chosen]
+
+
+def _dates(notice: Notice) -> tuple[str, str] | None:
+    """(when it was found, when the notice was issued), both as the notice writes them."""
+    pattern = _DATE_JA if notice.lang == "ja" else _DATE_EN
+    found = pattern.search(notice.lead or "") or pattern.search(
+        notice.section("what_happened") or ""
+    )
+    issued = next((m for line in notice.head if (m := pattern.fullmatch(line.strip()))), None)
+    if not found or not issued:
+        return None
+    return found.group(0), issued.group(0)
+
+
+def _join(notice: Notice, parts: list[str | None]) -> str | None:
+    kept = [p for p in parts if p]
+    if not kept:
+        return None
+    return ("" if notice.lang == "ja" else " ").join(kept)
+
+
+def _matching(notice: Notice, key: str, pattern: re.Pattern[str]) -> str | None:
+    return _join(notice, [line for line in notice.bullets(key) if pattern.search(line)])
+
+
+def answer(code: str, notice: Notice, w: Any) -> str:
+    """The answer to one question: the notice's words, or 「現在調査中です」."""
+    found = _ANSWERS[code](notice, w)
+    return found or w.UNKNOWN
+
+
+def _who(notice: Notice, w: Any) -> str | None:
+    who = notice.label("対象となる方", "Who is affected")
+    if not who:
+        return None
+    period = notice.label("対象期間", "Period")
+    if period:
+        who = _PERIOD_ABOVE.sub(w.ANSWERS["period_above"].format(period=period), who)
+    return w.ANSWERS["who"].format(who=_inline(who))
+
+
+def _items(notice: Notice, w: Any) -> str | None:
+    items = notice.label("対象となる情報", "Information")
+    return w.ANSWERS["items"].format(items=_inline(items)) if items else None
+
+
+def _inline(value: str) -> str:
+    """A quoted value inside a sentence: no full stop, no capital opening an English clause."""
+    value = value.rstrip("。.")
+    if value[:1].isupper() and value[1:2].islower():
+        value = value[0].lower() + value[1:]
+    return value
+
+
+def _period(notice: Notice, w: Any) -> str | None:
+    period = notice.label("対象期間", "Period")
+    return w.ANSWERS["period"].format(period=period.rstrip("。.")) if period else None
+
+
+def _card(notice: Notice, w: Any) -> str | None:
+    advice = _matching(notice, "advice", _CARD_ADVICE)
+    return _join(notice, [advice, w.ANSWERS["card_fee"]])
+
+
+def _password(notice: Notice, w: Any) -> str | None:
+    advice = [
+        line for line in notice.bullets("advice") if _PASSWORD.search(line) and "変更" in line
+    ] or [line for line in notice.bullets("advice") if re.search(r"change .*password", line, re.I)]
+    if advice:
+        return _join(notice, advice)
+    return w.ANSWERS["no_password"] if notice.label("対象となる情報", "Information") else None
+
+
+def _am_i_affected(notice: Notice, w: Any) -> str | None:
+    individually = any(_INDIVIDUALLY.search(line) for line in notice.bullets("actions"))
+    contact = notice.section("contact")
+    return _join(notice, [w.ANSWERS["individually"] if individually else None, contact])
+
+
+def _why_late(notice: Notice, w: Any) -> str | None:
+    dates = _dates(notice)
+    return w.ANSWERS["why_late"].format(found=dates[0], issued=dates[1]) if dates else None
+
+
+def _is_it_over(notice: Notice, w: Any) -> str | None:
+    return _join(notice, list(notice.bullets("actions")[:2]))
+
+
+def _security(notice: Notice, w: Any) -> str | None:
+    lasting = [
+        line for line in notice.bullets("actions") if re.search("再発防止|prevent this", line)
+    ]
+    return _join(notice, [w.ANSWERS["security"], *lasting])
+
+
+def _lead(notice: Notice, w: Any) -> str | None:
+    lead = notice.lead or ""
+    extra = [s for s in sentences(notice.section("what_happened")) if s not in lead]
+    return _join(notice, [lead, *extra])
+
+
+_ANSWERS: dict[str, Callable[[Notice, Any], str | None]] = {
+    "what_happened": _lead,
+    "am_i_affected": _am_i_affected,
+    "how_many": _who,
+    "which_items": _items,
+    "since_when": _period,
+    "what_to_do": lambda n, w: _join(n, list(n.bullets("advice"))),
+    "card_reissue": _card,
+    "password": _password,
+    "leak_site": lambda n, w: _matching(n, "advice", _LEAK_SITE),
+    "misuse": lambda n, w: n.section("misuse"),
+    "cause": lambda n, w: n.section("cause"),
+    "attacker": lambda n, w: w.ANSWERS["attacker"],
+    "why_late": _why_late,
+    "is_it_over": _is_it_over,
+    "authorities": lambda n, w: _matching(n, "actions", _AUTHORITIES),
+    "compensation": lambda n, w: w.ANSWERS["compensation"],
+    "security": _security,
+    "next_update": lambda n, w: n.section("next_update"),
+    "contact": lambda n, w: n.section("contact"),
+}
+
+
+def draft_qa(notice: Notice, w: Any, answers: Mapping[str, Any], *, today: str) -> str:
+    """The Q&A as Markdown, marked internal."""
+    qa: Mapping[str, str] = w.QA
+    lines = [
+        f"**{qa['mark']}**　{qa['title']}"
+        if notice.lang == "ja"
+        else f"**{qa['mark']}** — {qa['title']}",
+        "",
+        qa["basis"].format(date=today, title=notice.title),
+        qa["internal"],
+        "",
+    ]
+    for number, code in enumerate(questions_for(answers, notice), start=1):
+        lines += [f"**Q{number}. {w.QUESTIONS[code]}**", "", f"A. {answer(code, notice, w)}", ""]
+    return "\n".join(lines).strip()

@@ -1,0 +1,72 @@
+"""The social post's length, counted as X counts it (twitter-text config v3)."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.statements.notice import read_notice
+from app.statements.pack import check_piece
+from app.statements.social import MAX_WEIGHT, draft_social, fits, weighted_length
+
+LATIN = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=400)
+KANA_KANJI = st.text(
+    st.one_of(
+        st.characters(min_codepoint=0x3041, max_codepoint=0x3096),
+        st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
+        st.characters(min_codepoint=0xFF01, max_codepoint=0xFF5E),  # full-width ASCII
+    ),
+    max_size=200,
+)
+WORDS = {
+    "headline": "【重要】{title}",
+    "apology": "ご迷惑とご心配をおかけしますことを、深くお詫び申し上げます。",
+    "link": "詳細はこちら：{url}",
+}
+
+
+def test_the_documented_weights() -> None:
+    assert weighted_length("a" * 280) == 280
+    assert weighted_length("あ" * 140) == 280
+    assert weighted_length("ＡＢ") == 4  # full-width counts double
+    # U+2010–U+201F (quotes, dashes) are light; the ellipsis U+2026 is outside every range
+    assert weighted_length("“quote” – dash…") == 16
+    assert weighted_length("see https://example.com/a/very/long/path/that/is/long") == 4 + 23
+    assert weighted_length("詳細：【要記入：お知らせ文のURL】") == 6 + 23
+
+
+def test_the_boundary_is_280() -> None:
+    assert fits("あ" * 140) and not fits("あ" * 140 + "a")
+    assert fits("a" * 256 + " https://x.jp") and not fits("a" * 257 + " https://x.jp")
+
+
+@given(LATIN, KANA_KANJI)
+def test_latin_counts_one_and_japanese_two(latin: str, japanese: str) -> None:
+    if "http" in latin:
+        return
+    assert weighted_length(latin + japanese) == len(latin) + 2 * len(japanese)
+
+
+@given(st.text(min_size=1, max_size=200).filter(lambda t: t.strip() and "\n" not in t))
+def test_a_drafted_post_always_fits_or_is_flagged(title: str) -> None:
+    notice = read_notice(
+        f"{title}\n\n【お客様へのお願い】\n・当社を装った不審なメールにご注意ください。", "ja"
+    )
+    post = draft_social(notice, WORDS, "https://example.jp/n")
+    found = {f.code for f in check_piece("social", post, notice=post, answers={}, lang="ja")}
+    assert fits(post) == ("social_too_long" not in found)
+    if weighted_length(f"【重要】{title}\n詳細はこちら：https://example.jp/n") <= MAX_WEIGHT:
+        assert fits(post)
+
+
+def test_the_post_drops_the_least_pressing_line_first() -> None:
+    notice = read_notice(
+        "漏えいに関するお詫びとお知らせ\n\n"
+        "当社は、お客様約2,400名分の個人情報が漏えいしたおそれがあることを確認いたしました。\n\n"
+        "【お客様へのお願い】\n・" + "あ" * 60 + "ご確認ください。",
+        "ja",
+    )
+    post = draft_social(notice, WORDS, "https://example.jp/n")
+    assert "ご確認ください。" in post  # what to do outranks the count
+    assert "約2,400名" not in post
+    assert fits(post)
