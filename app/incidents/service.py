@@ -83,6 +83,7 @@ class IncidentService:
         deliveries = Deliveries(ledger)
         statements = self._statements = Statements(ledger)
         pack = self._pack = Pack(ledger, statements)
+        statements.pieces = pack  # the notice's final approval drafts the pack
         assessment = self._assessment = Assessment(ledger, statements)
         followups = self._followups = Followups(ledger)
         messages = self._messages = Messages(ledger)

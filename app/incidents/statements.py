@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # the pack drafts through this module's writers
     from app.incidents.pack import Pieces
 
 BOT = "leakdesk"
+PIECE_UNFILLED = "piece_unfilled"
 
 
 @dataclass(frozen=True)
@@ -437,6 +438,12 @@ class Statements:
     ) -> None:
         """Refuses a stale or unfinished statement, or records the lead's override of it."""
         latest_version = verdict.version if verdict else None
+        if statement.kind != StatementKind.NOTICE:
+            # A piece follows the approved notice, not the verdict (the next report redrafts
+            # it); only its blanks stop it, and they are filled in with Edit.
+            if approval_blockers(statement.texts, None, None):
+                raise ServiceError(PIECE_UNFILLED)
+            return
         blockers = approval_blockers(statement.texts, statement.verdict_version, latest_version)
         if not blockers:
             return

@@ -6,6 +6,7 @@ findings and the same buttons as the notice — one post for the pack, edited in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -41,6 +42,10 @@ class PieceView:
         """Still waiting for approval: the buttons are shown."""
         return self.statement.status in EDITABLE
 
+    def shown(self, lang: str) -> str:
+        """The piece's text in `lang` as a room shows it (its Markdown in the room's markup)."""
+        return room_markup(self.statement.texts.get(lang, ""))
+
     def value(self, incident: Incident) -> dict[str, int | str]:
         """What its buttons carry: ids only (incident, version, kind)."""
         return {"i": incident.id, "v": self.statement.version, "k": self.kind}
@@ -55,6 +60,16 @@ class PackView:
     pieces: tuple[PieceView, ...]
     lang: str
     series: int
+
+
+_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*$", re.M)
+_STRONG = re.compile(r"\*\*(.+?)\*\*")
+
+
+def room_markup(markdown: str) -> str:
+    """A piece's Markdown (headings, **strong**) as the room's markup (*bold*, which each
+    platform's renderer knows); everything else is shown as written."""
+    return _HEADING.sub(r"*\1*", _STRONG.sub(r"*\1*", markdown))
 
 
 def piece_title(statement: Statement, needed: int, lang: str) -> str:

@@ -23,6 +23,7 @@ from app.slack.common import (
     incident_id_of,
     reply_later,
 )
+from app.slack.statement_blocks import edited_texts
 
 
 async def groups_of(deps: Deps, user: str, client: Any) -> list[str]:
@@ -148,7 +149,7 @@ async def save_edit(
 ) -> None:
     deps = deps_of(context)
     meta = _meta(view)
-    texts = ui.edited_texts(view.get("state", {}).get("values", {}))
+    texts = edited_texts(view.get("state", {}).get("values", {}))
     if meta is None or not all(texts.values()):
         await ack(response_action="errors", errors={"text_ja": "required"})
         return

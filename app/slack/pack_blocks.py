@@ -20,7 +20,7 @@ def pack_blocks(incident: Incident, view: PackView, *, actions: bool = True) -> 
     for piece in view.pieces:
         names = " ".join(f"<@{a}>" for a in piece.approvers)
         blocks += [DividerBlock(), section(f"{piece.title} {names}".strip())]
-        blocks += sections(piece.statement.texts.get(lang, ""))
+        blocks += sections(piece.shown(lang))
         found = piece.findings
         blocks += sections(found) if found else [context(t("statement.no_findings", lang))]
         if actions and piece.open:

@@ -24,7 +24,7 @@ def pack_card(incident: Incident, view: PackView, *, actions: bool = True) -> di
     for piece in view.pieces:
         names = ", ".join(piece.approvers)
         body.append(text(f"{piece.title} {names}".strip(), weight="Bolder", separator=True))
-        body += [text(chunk) for chunk in chunks(piece.statement.texts.get(lang, ""))]
+        body += [text(chunk) for chunk in chunks(piece.shown(lang))]
         if piece.findings:
             body.append(text(piece.findings.replace("\n", "\n\n", 1)))
         else:

@@ -3,19 +3,8 @@ next report, which opens with what changed since the last one and is approved th
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from tests.fakes.slack_api import FakeSlack
-from tests.slack.conftest import Slack, driven
+from tests.slack.conftest import Slack
 from tests.slack.test_statements import open_with_verdict
-
-
-@pytest.fixture
-async def slack_ja(database_url: str, fake_slack: FakeSlack) -> AsyncIterator[Slack]:
-    async with driven(database_url, fake_slack, language="ja") as slack:
-        yield slack
 
 
 async def approve_first_report(slack: Slack) -> None:
