@@ -1,7 +1,7 @@
 """One room layer, two platforms: the same incident through Slack and through Teams posts the same
 room events in the same order — the triage card, the living verdict and the note of what changed
-(with its redraft offer), the statement, its publication, a follow-up prompt and the close
-summary."""
+(with its redraft offer), the statement, its publication, the pack drafted from it, a follow-up
+prompt and the close summary."""
 
 from __future__ import annotations
 
@@ -125,6 +125,7 @@ async def test_slack_and_teams_post_the_same_room_events(
         "triage",
         "verdict:1",
         "published:1",
+        "pack",
         "verdict_change:2",
         "published:2",
         "closed",
