@@ -113,6 +113,15 @@ class Settings(BaseSettings):
         parse_quiet_hours(value)
         return value or None
 
+    # Archive an incident's room once it is closed (after its closing summary and export links)
+    archive_rooms: bool = Field(True, validation_alias=var("LEAKDESK_ARCHIVE_ROOMS"))
+
+    # Add to timeline from the room: reactions (emoji names, no colons) and pins (docs/slack.md)
+    timeline_reactions: CommaList = Field(
+        default_factory=lambda: ["pushpin"], validation_alias=var("LEAKDESK_TIMELINE_REACTIONS")
+    )
+    timeline_pins: bool = Field(True, validation_alias=var("LEAKDESK_TIMELINE_PINS"))
+
     # Outgoing webhooks (app/webhooks.py, docs/operations.md)
     webhook_urls: CommaList = Field(
         default_factory=list, validation_alias=var("LEAKDESK_WEBHOOK_URLS")
@@ -136,7 +145,9 @@ class Settings(BaseSettings):
         "https://login.microsoftonline.com", validation_alias=var("TEAMS_LOGIN_URL")
     )
 
-    @field_validator("pr_leads", "responders", "ops_members", "webhook_urls", mode="before")
+    @field_validator(
+        "pr_leads", "responders", "ops_members", "webhook_urls", "timeline_reactions", mode="before"
+    )
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):

@@ -44,6 +44,7 @@ class EventKind(enum.StrEnum):
     REPORTER_JOINED = "reporter.joined"
     ROOM_CREATED = "room.created"
     ROOM_READY = "room.ready"
+    ROOM_ARCHIVED = "room.archived"  # the room was archived after closing (or could not be)
     ANSWER_RECORDED = "answer.recorded"
     VERDICT_ISSUED = "verdict.issued"
     STATEMENT_DRAFTED = "statement.drafted"
@@ -54,6 +55,7 @@ class EventKind(enum.StrEnum):
     STATEMENT_OVERRIDE = "statement.override"  # a PR lead approved past the gate, with a reason
     STATEMENT_TIMING_AGREED = "statement.timing_agreed"  # the investigators agreed the timing
     NOTE_ADDED = "note.added"
+    MESSAGE_ADDED = "message.added"  # a chat message added to the timeline from the room
     FOLLOWUP_POSTED = "followup.posted"
     FOLLOWUP_DONE = "followup.done"
     FOLLOWUP_NOT_NEEDED = "followup.not_needed"
@@ -84,6 +86,7 @@ class WorkKind(enum.StrEnum):
     PUBLISH_STATEMENT = "publish_statement"
     REFRESH_ROOM = "refresh_room"
     CLOSE_ROOM = "close_room"
+    ARCHIVE_ROOM = "archive_room"
     POST = "post"
     INVITE = "invite"
     ADMIT_REQUEST = "admit_request"

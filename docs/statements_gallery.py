@@ -220,7 +220,88 @@ def render() -> str:
             if findings:
                 out += [f"Checker: {', '.join(sorted({f.code for f in findings}))}.", ""]
     out += series_section()
+    out += render_pack()
     return "\n".join(out).rstrip() + "\n"
+
+
+PACK_EXAMPLE = ROOT / "examples" / "answers-card-skimming.json"
+PACK_INTRO = """\
+## The communications pack
+
+Beside the notice the bot drafts the pieces an incident needs (`app/statements/pack.py`,
+`pieces_for`): a **social post** and an internal **Q&A** when the notice is public (`website`,
+`press_and_website`, `hold_for_investigators`), and a **letter to the people concerned** (本人通知)
+for `individual_notice` and wherever the verdict says notifying individuals is required or
+recommended (never for a processor, whose clients write to their people). Every piece is drafted
+from the **approved notice** in the same language and quotes it (`app/statements/notice.py`
+reads it back into its parts), so a PR lead's edit to the notice reaches every piece; where the
+notice does not say something, the piece says 「現在調査中です」 or leaves the point out.
+
+| piece | what it is | its own rules |
+|---|---|---|
+| `social` | the notice's title, what to do, an apology where the title has none, the count if it fits, and the notice's URL (【要記入：お知らせ文のURL】 until known) | X's weighted length: twitter-text config v3 — CJK and full-width count 2, a URL 23, at most 280 (`social_too_long`, `social_no_link`) |
+| `letter` | e-mail text (件名, ［お名前］様, body, signature) and a printable letter (date, addressee, company; 拝啓…敬具, 記…以上) | the PPC's items for a notice to individuals — 概要, the items, 原因, 二次被害の有無, その他 (what we do, what to do, contact): APPI Enforcement Rules art. 10, 通則編ガイドライン 3-5-4 (`letter_missing_item`) |
+| `qa` | 10–15 questions a caller or a reporter asks, answered from the notice, marked 社外秘; questions that do not apply are left out (no card data → no card question) | `qa_not_internal`, `qa_count`; who pays for a new card and compensation are placeholders the company decides |
+
+`check_piece` holds each piece to the notice and to the checker: the checker's phrase, certainty,
+naming, wording, date and placeholder rules run on every piece (`check_statement`), and
+`app/statements/consistency.py` finds what the piece says that the notice does not — another
+count (`pack_count_mismatch`), another date (`pack_date_mismatch`), an item the notice does not
+name (`pack_item_not_in_notice`), the leak stated as fact where the notice says it may have
+happened (`pack_certainty_upgraded`), misuse, the police or the PPC where the notice is silent
+(`pack_claim_not_in_notice`). `press_readiness(verdict, lang)` lists what a recommended press
+conference needs (spokesperson, time, place or online, materials, the Q&A approved; first deciding
+whether to hold one when the recommendation is conditional). `render_html` turns any piece or
+notice into HTML for a website's CMS (CommonMark, raw HTML kept as text).
+
+`leakdesk draft FILE --kind notice|social|letter|qa --lang ja|en --format md|html [--url URL]`
+prints the notice or a piece drafted from it, with the findings on stderr.
+"""
+
+
+def render_pack() -> list[str]:
+    import json
+
+    from app.statements.pack import check_piece, draft_piece, pieces_for
+
+    answers = json.loads(PACK_EXAMPLE.read_text(encoding="utf-8"))
+    verdict = verdict_for(answers)
+    out = [
+        *PACK_INTRO.splitlines(),
+        "",
+        f"### The pack for `{PACK_EXAMPLE.relative_to(ROOT)}`",
+        "",
+        f"Drafted at {NOW:%Y-%m-%d %H:%M} JST with the company and contact point above. Verdict:"
+        f" {verdict['severity']} ({', '.join(verdict['rules'])}), announcement"
+        f" `{verdict['actions'].get('announcement')}`; pieces: {', '.join(pieces_for(answers, verdict))}.",
+        "",
+    ]
+    for lang in ("ja", "en"):
+        company = Company(COMPANY[lang], CONTACT[lang])
+        notice = draft_statement(answers, verdict, lang, company=company, now=NOW, tz=TZ).text
+        out += [
+            f"#### Pack — {'日本語' if lang == 'ja' else 'English'}",
+            "",
+            "The approved notice:",
+            "",
+        ]
+        out += ["```text", notice, "```", ""]
+        for kind in pieces_for(answers, verdict):
+            text = draft_piece(
+                kind,
+                notice=notice,
+                answers=answers,
+                verdict=verdict,
+                company=company,
+                lang=lang,
+                now=NOW,
+                tz=TZ,
+            )
+            findings = check_piece(kind, text, notice=notice, answers=answers, lang=lang, now=NOW)
+            out += [f"`{kind}`:", "", "```text", text, "```", ""]
+            if findings:
+                out += [f"Checker: {', '.join(sorted({f.code for f in findings}))}.", ""]
+    return out
 
 
 def series_section() -> list[str]:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.incidents.crypto import vault
 from app.incidents.ledger import Ledger, dialect
-from app.models import ChatMessage, Incident
+from app.models import ChatMessage, Incident, WorkItem, WorkStatus
 from app.vocabulary import EventKind
 
 
@@ -58,6 +58,24 @@ class Messages:
                     )
                 )
             ).scalar_one_or_none()
+
+    async def room_work_left(
+        self, incident_id: int, prefix: str, but: int, idle: tuple[str, ...] = ()
+    ) -> int:
+        """How many of the room's rows (kinds starting `prefix`) other than `but` are still to
+        run — archiving waits for them, so nothing is left to post into an archived room —
+        leaving out the `idle` kinds, which stand down once the incident is closed."""
+        async with self.ledger.reads() as session:
+            count = await session.scalar(
+                select(func.count()).where(
+                    WorkItem.incident_id == incident_id,
+                    WorkItem.kind.startswith(prefix),
+                    WorkItem.kind.not_in(idle),
+                    WorkItem.status.in_((WorkStatus.PENDING, WorkStatus.CLAIMED)),
+                    WorkItem.id != but,
+                )
+            )
+        return int(count or 0)
 
     async def message_refs(self, incident_id: int, prefix: str) -> list[ChatMessage]:
         async with self.ledger.reads() as session:

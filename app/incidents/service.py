@@ -6,10 +6,12 @@ one line here:
   intake.py      report, storm check, open, admitting a later reporter
   deliveries.py  platform deliveries handled once, forgotten after a day
   assessment.py  answers, discovery time, reassessment
-  statements.py  draft, edit, request changes, approve, publish
+  statements.py  draft, redraft, edit
+  approvals.py   request changes, approve, the gate, publish, the agreed timing
   followups.py   the room's answers to follow-up prompts
   messages.py    the room and the messages posted in it (chat bookkeeping)
   lifecycle.py   notes, closing, purge, the work's own milestones
+  excerpts.py    chat messages added to the timeline (shortcut, reaction, pin)
   reads.py       what adapters and renderers read
   admin.py       API tokens, key rotation
 """
@@ -22,10 +24,12 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.incidents.admin import Admin
+from app.incidents.approvals import ApprovalResult, Approvals
 from app.incidents.assessment import READY_FIELDS, AnswerResult, Assessment, verdict_ready
 from app.incidents.config import Authority, Config
 from app.incidents.deliveries import Deliveries
 from app.incidents.errors import NotFound, ServiceError
+from app.incidents.excerpts import ChatExcerpt, Excerpts
 from app.incidents.followups import SNOOZE_HOURS, Followups
 from app.incidents.intake import Intake
 from app.incidents.ledger import Ledger
@@ -34,7 +38,7 @@ from app.incidents.messages import Messages, room_slug, slugify
 from app.incidents.pack import Pack
 from app.incidents.reactions import Reactions
 from app.incidents.reads import AnswerDetail, Reads, Snapshot
-from app.incidents.statements import ApprovalResult, Statements
+from app.incidents.statements import Statements
 from app.models import WorkItem, utcnow
 from app.triage import Policy
 
@@ -43,6 +47,7 @@ __all__ = [
     "READY_FIELDS",
     "AnswerDetail",
     "AnswerResult",
+    "ChatExcerpt",
     "ApprovalResult",
     "Authority",
     "Config",
@@ -83,11 +88,13 @@ class IncidentService:
         deliveries = Deliveries(ledger)
         statements = self._statements = Statements(ledger)
         pack = self._pack = Pack(ledger, statements)
-        statements.pieces = pack  # the notice's final approval drafts the pack
+        statements.pieces = pack  # a piece's edit is checked against its notice
+        approvals = Approvals(ledger, pack)  # the notice's final approval drafts the pack
         assessment = self._assessment = Assessment(ledger, statements)
         followups = self._followups = Followups(ledger)
         messages = self._messages = Messages(ledger)
         lifecycle = self._lifecycle = Lifecycle(ledger)
+        excerpts = Excerpts(ledger)
         reader = self._reads = Reads(ledger)
         admin = self._admin = Admin(ledger)
 
@@ -111,10 +118,10 @@ class IncidentService:
         self.draft_texts = statements.draft_texts
         self.redraft = statements.redraft
         self.edit_statement = statements.edit_statement
-        self.approvals_needed = statements.approvals_needed
-        self.approve = statements.approve
-        self.request_changes = statements.request_changes
-        self.record_timing_agreed = statements.record_timing_agreed
+        self.approvals_needed = approvals.approvals_needed
+        self.approve = approvals.approve
+        self.request_changes = approvals.request_changes
+        self.record_timing_agreed = approvals.record_timing_agreed
         self.next_report = pack.next_report
         # follow-ups
         self.followup = followups.followup
@@ -129,6 +136,7 @@ class IncidentService:
         self.record_room = messages.record_room
         self.message_ref = messages.message_ref
         self.message_refs = messages.message_refs
+        self.room_work_left = messages.room_work_left
         self.claim_message = messages.claim_message
         self.save_message_ref = messages.save_message_ref
         # lifecycle
@@ -138,6 +146,7 @@ class IncidentService:
         self.purge_closed = lifecycle.purge_closed
         self.rekey_chains = lifecycle.rekey_chains
         self.schedule = lifecycle.schedule
+        self.add_message = excerpts.add_message
         self.on_work_dead = self._on_work_dead
         # reads
         self.get = reader.get

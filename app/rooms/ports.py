@@ -66,6 +66,11 @@ class Chat(Protocol):
 
     async def invite(self, incident: Incident, user: str) -> None: ...
 
+    async def archive(self, incident: Incident) -> bool:
+        """Archives the closed room (done already counts as done); False where the platform
+        cannot archive this kind of room (a Teams group chat)."""
+        ...
+
 
 class Renderer(Protocol):
     """Layout: room values and texts (app.rooms.texts) into one platform's message format."""

@@ -56,8 +56,8 @@ def summary_blocks(
 
 
 def verdict_blocks(incident: Incident, brief: VerdictBrief, lang: str) -> list[Block]:
-    """The living verdict: 「今やること」 first, then the statement's state, why, the clocks,
-    the rest, and the rule codes in small print at the end."""
+    """The living verdict: 「今やること」 first, then the statement's state, why, the clocks and
+    the rest; the rule codes behind its "details" button (details_blocks)."""
     blocks: list[Block] = [HeaderBlock(text=plain(brief.title, 150)), context(brief.state)]
     if brief.do_now:
         blocks += sections("\n".join((t("todo.title", lang), *brief.do_now)))
@@ -69,12 +69,12 @@ def verdict_blocks(incident: Incident, brief: VerdictBrief, lang: str) -> list[B
         blocks += sections("\n".join((t("todo.later", lang), *brief.later)))
     if brief.open_questions:
         blocks += sections(f"{t('verdict.open', lang)}\n{brief.open_questions}")
-    blocks.append(context("\n".join((t("brief.details", lang), *brief.details))))
     blocks.append(
         ActionsBlock(
             block_id=f"verdict:{incident.id}",
             elements=[
                 button(t("verdict.change_answers", lang), "list_answers", {"i": incident.id}),
+                button(t("verdict.details", lang), "verdict_details", {"i": incident.id}),
                 button(
                     t("verdict.other_language", lang),
                     "verdict_other_language",
@@ -84,6 +84,11 @@ def verdict_blocks(incident: Incident, brief: VerdictBrief, lang: str) -> list[B
         )
     )
     return blocks
+
+
+def details_blocks(brief: VerdictBrief, lang: str) -> list[Block]:
+    """The verdict's rule codes and policy version, for whoever asks (the verdict stays short)."""
+    return sections("\n".join((t("brief.details", lang), *brief.details)))
 
 
 def change_blocks(

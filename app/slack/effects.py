@@ -197,6 +197,14 @@ class SlackChat:
         if response_url := incident.source.get("response_url"):
             await respond(response_url, text)
 
+    async def archive(self, incident: Incident) -> bool:
+        try:
+            await self.client.conversations_archive(channel=incident.channel_id)
+        except SlackApiError as exc:
+            if exc.response.get("error") != "already_archived":  # a retry after archiving
+                raise
+        return True
+
     async def invite(self, incident: Incident, user: str) -> None:
         await self._invite_each(incident.channel_id, {user})
 

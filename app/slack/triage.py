@@ -125,12 +125,31 @@ async def other_language(
     )
 
 
+@guarded
+async def details(ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any) -> None:
+    """The verdict's rule codes, shown only to whoever pressed "details"."""
+    await ack()
+    deps = deps_of(context)
+    incident_id = incident_id_of(decode(action.get("value")))
+    if incident_id is None:
+        return
+    incident = await deps.service.get(incident_id)
+    lang = incident.language
+    brief = await current_brief(deps.service, incident_id, lang, deps.settings.timezone, utcnow())
+    if brief is None:
+        return
+    await reply_later(
+        deps.queue, body.get("response_url"), incident.key, ui.details_blocks(brief, lang)
+    )
+
+
 def register(bolt: AsyncApp) -> None:
     bolt.action(ANSWER)(answer)
     bolt.action("answer_unknown")(answer)
     bolt.action("list_answers")(list_answers)
     bolt.action("ask_again")(ask_again)
     bolt.action("verdict_other_language")(other_language)
+    bolt.action("verdict_details")(details)
 
 
 def _unknown_option(field: str) -> str | None:

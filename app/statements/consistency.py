@@ -109,13 +109,13 @@ _CLAIMS: dict[str, dict[str, re.Pattern[str]]] = {
     "ja": {
         "misuse_seen": re.compile(r"不正利用が確認|被害が確認され(?:て|ま)"),
         "misuse_none": re.compile(r"(?:二次被害|不正利用|被害)[^。]{0,20}確認されておりません"),
-        "police": re.compile(r"警察"),
+        "police": re.compile(r"警察(?:に|へ|と)(?:も)?(?:相談|届|通報|連携|協力)"),
         "ppc": re.compile(r"個人情報保護委員会への報告"),
     },
     "en": {
         "misuse_seen": re.compile(r"\bhave seen fraudulent use\b|\bmisuse has been seen\b", re.I),
         "misuse_none": re.compile(r"\bseen no (?:fraudulent use|misuse)\b", re.I),
-        "police": re.compile(r"\bpolice\b", re.I),
+        "police": re.compile(r"\b(?:to|with|involve) the police\b", re.I),
         "ppc": re.compile(r"Protection Commission|\bPPC\b"),
     },
 }

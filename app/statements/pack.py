@@ -115,15 +115,17 @@ def pieces_for(answers: dict[str, Any], verdict: dict[str, Any]) -> tuple[str, .
 
     The social post and the Q&A when the notice is public (website, press, or held for the
     investigators until the agreed timing); the letter for an ``individual_notice`` incident and
-    wherever notifying individuals is required or recommended (APPI or GDPR).
+    wherever notifying individuals is required or recommended (APPI or GDPR) — except for a
+    processor (``via_principals``): its clients write to their people, not it.
     """
     kind = announcement_for(answers, verdict)
     appi = verdict.get("appi") if isinstance(verdict, dict) else None
     gdpr = verdict.get("gdpr") if isinstance(verdict, dict) else None
-    duty = {s.get("notify_individuals") for s in (appi, gdpr) if isinstance(s, dict)}
+    duty = {str(s.get("notify_individuals")) for s in (appi, gdpr) if isinstance(s, dict)}
     wanted = {
         "social": kind in PUBLIC_KINDS,
-        "letter": kind == "individual_notice" or bool(duty & set(_LETTER_DUTIES)),
+        "letter": kind == "individual_notice"
+        or (kind not in ("via_principals", "none") and bool(duty & set(_LETTER_DUTIES))),
         "qa": kind in PUBLIC_KINDS,
     }
     return tuple(piece for piece in PIECES if wanted[piece])
@@ -167,15 +169,18 @@ def check_piece(
     answers: dict[str, Any],
     lang: str,
     now: datetime | None = None,
+    tz: str = "Asia/Tokyo",
 ) -> list[Finding]:
     """Findings for a piece: what it says beyond the notice, the checker's phrase and certainty
     rules, and the piece's own rules (the post's length and link, the letter's items, the Q&A's
-    mark and size)."""
+    mark and size). ``now`` finds promised dates already past and allows the piece's own date;
+    dates without a zone are read in ``tz``."""
     lang = _lang(lang)
     if kind not in PIECES:
         raise ValueError(f"kind must be one of {', '.join(PIECES)} (got {kind!r})")
-    today: date | None = now.date() if now is not None and now.tzinfo else None
-    statement = check_statement(text, lang, answers=answers, now=now)
+    local = now.astimezone(ZoneInfo(tz)) if now is not None and now.tzinfo else None
+    today: date | None = local.date() if local is not None else None
+    statement = check_statement(text, lang, answers=answers, now=now, tz=tz)
     findings = [f for f in statement if f.code in _CHECKED_CODES[kind]]
     findings += check_consistency(text, notice, lang, today=today)
     findings += list(_own_rules(kind, text, lang))

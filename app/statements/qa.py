@@ -100,7 +100,12 @@ def questions_for(answers: Mapping[str, Any], notice: Notice) -> list[str]:
     applies: dict[str, bool] = {
         "card_reissue": _is_card(answers),
         "leak_site": answers.get("published") is True,
-        "attacker": answers.get("leak_mode") in ATTACK_MODES,
+        "attacker": str(answers.get("leak_mode")) in ATTACK_MODES,
+        # The answer names passwords; a notice that never does gives no ground to speak of them.
+        "password": _PASSWORD.search(
+            "\n".join((*notice.bullets("data"), *notice.bullets("advice")))
+        )
+        is not None,
         "authorities": any(_AUTHORITIES.search(line) for line in notice.bullets("actions")),
         "why_late": _dates(notice) is not None,
     }
@@ -187,7 +192,11 @@ def _am_i_affected(notice: Notice, w: Any) -> str | None:
 
 def _why_late(notice: Notice, w: Any) -> str | None:
     dates = _dates(notice)
-    return w.ANSWERS["why_late"].format(found=dates[0], issued=dates[1]) if dates else None
+    if dates is None:
+        return None
+    found, issued = dates
+    key = "why_late_same_day" if found == issued else "why_late"
+    return w.ANSWERS[key].format(found=found, issued=issued)
 
 
 def _is_it_over(notice: Notice, w: Any) -> str | None:

@@ -5,25 +5,20 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import httpx
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from app.i18n import masked_notice, storm_offer, t
-from app.incidents.service import IncidentService, ServiceError
+from app.incidents.service import ServiceError
 from app.models import Incident, utcnow
 from app.rooms.followups import VERBS as FOLLOWUP_VERBS
-from app.rooms.followups import settle
 from app.rooms.leads import WORDS as LEAD_WORDS
 from app.rooms.leads import lead_command
-from app.rooms.room import Room
 from app.rooms.texts import refusal
-from app.teams import cards, home
-from app.teams.effects import TeamsChat
-from app.teams.graph import Refused, aad_ids
+from app.teams import cards, home, timeline
+from app.teams.card_verbs import FIELDS, CardVerbs
 from app.teams.payloads import (
     Reply,
     actor_of,
-    answer_value,
     card_response,
     first_word,
     is_personal,
@@ -34,30 +29,18 @@ from app.teams.payloads import (
     text_response,
 )
 from app.teams.statement_actions import VERBS as STATEMENT_VERBS
-from app.teams.statement_actions import StatementActions
-from app.triage import QUESTIONS, question
-from app.work.queue import Retry, WorkQueue, WorkSpec
+from app.work.queue import WorkSpec
 
 log = logging.getLogger(__name__)
 
 ROOM_COMMANDS = {"note", "status", "close"} | LEAD_WORDS
 HELP_WORDS = {"help", "ヘルプ", "?"}
 LEAK_WORDS = {"leak", "/leak"}
-FIELDS = {q.id for q in QUESTIONS}
 REPORT_COMMAND = "reportLeak"
 
 
-class Activities:
-    def __init__(
-        self, service: IncidentService, queue: WorkQueue, chat: TeamsChat, room: Room
-    ) -> None:
-        self.service = service
-        self.queue = queue
-        self.settings = chat.settings
-        self.chat = chat
-        self.room = room
-        self.statements = StatementActions(service, room, self.groups_of)
-        self.lang = chat.settings.language
+class Activities(CardVerbs):
+    """Teams activities in: messages, the message action, card actions (Action.Execute)."""
 
     async def handle(self, activity: dict[str, Any], token: Any = None) -> Reply:
         tenant = tenant_of(activity)
@@ -74,6 +57,18 @@ class Activities:
             if kind == "invoke" and name == "adaptiveCard/action":
                 return await self.on_card_action(activity)
             if kind == "invoke" and name == "composeExtension/submitAction":
+                value = activity.get("value") or {}
+                if value.get("commandId") == timeline.COMMAND:
+                    payload = value.get("messagePayload") or {}
+                    plain = plain_text((payload.get("body") or {}).get("content"))
+                    return await timeline.on_timeline_action(
+                        self.service,
+                        room_of(activity),
+                        actor_of(activity),
+                        payload,
+                        plain,
+                        self.lang,
+                    )
                 return await self.on_report_action(activity)
         except (OperationalError, DBAPIError, OSError):
             log.exception("database unavailable for a Teams %s", kind)
@@ -297,53 +292,3 @@ class Activities:
         except ServiceError as exc:
             return text_response(refusal(exc, incident.language))
         return text_response(t("error.not_found", self.lang))
-
-    async def groups_of(self, user: str) -> list[str]:
-        """The configured PR-lead groups (Azure AD) this user is in, read live from Graph so that
-        removing someone from the group takes effect at once (asked only when it matters)."""
-        leads = self.service.authority.pr_leads
-        candidates = [g for g in aad_ids(set(leads)) if g != user]
-        if user in leads or not candidates:
-            return []
-        try:
-            return await self.chat.microsoft.member_groups(user, candidates)
-        except (Refused, Retry, httpx.HTTPError) as exc:
-            log.warning("could not read %s's groups from Graph: %s", user, exc)
-            return []
-
-    async def followup(self, incident: Incident, verb: str, data: dict[str, Any], user: str) -> str:
-        """Done / Snooze / Not needed from a prompt card; returns what to tell the user."""
-        followup_id, hours = data.get("f"), data.get("h")
-        if not isinstance(followup_id, int):
-            return t("error.not_found", incident.language)
-        return await settle(
-            self.service,
-            verb,
-            followup_id,
-            user,
-            lang=incident.language,
-            tz=self.settings.timezone,
-            hours=hours if isinstance(hours, int) else 0,
-            reason=str(data.get("reason") or ""),
-        )
-
-    async def answer(self, incident: Incident, verb: str, data: dict[str, Any], user: str) -> Reply:
-        field = data.get("f")
-        if field not in FIELDS:
-            return text_response(t("error.not_found", self.lang))
-        q = question(field)
-        if verb == "answer_unknown":
-            values = [o.value for o in q.options]
-            value = "unknown" if q.kind == "single" and "unknown" in values else None
-        else:
-            value = answer_value(q.kind, data)
-            if value is None:
-                return text_response(t("teams.answer_missing", incident.language))
-        result = await self.service.record_answer(incident.id, field, value, user)
-        card = await self.room.question_message(incident.id, field)
-        if result.masked:
-            masked = masked_notice(result.masked, incident.language).strip()
-            await self.queue.enqueue(
-                WorkSpec("teams.post", {"text": masked}), incident_id=incident.id
-            )
-        return card_response(card)

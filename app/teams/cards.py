@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from microsoft_teams.cards import TextInput
+from microsoft_teams.cards import AdaptiveCard, ShowCardAction, TextInput
 
 from app.i18n import storm_offer, t
 from app.incidents.service import Snapshot
@@ -78,9 +78,10 @@ def verdict_card(incident: Incident, brief: VerdictBrief, lang: str) -> dict[str
         body.append(text("\n\n".join((t("todo.later", lang), *brief.later))))
     if brief.open_questions:
         body.append(text(f"{t('verdict.open', lang)}\n\n{brief.open_questions}"))
+    # The rule codes fold away under "details" (Action.ShowCard), as Slack's button shows them.
     details = "\n\n".join((t("brief.details", lang), *brief.details))
-    body.append(text(details, is_subtle=True, size="Small"))
-    return card(body)
+    folded = AdaptiveCard(version=CARD_VERSION, body=[text(details, is_subtle=True, size="Small")])
+    return card(body, [ShowCardAction(title=t("verdict.details", lang), card=folded)])
 
 
 def change_card(

@@ -146,6 +146,14 @@ class TeamsChat:
         if aad_ids({user}):
             await self.microsoft.add_member(self.settings.teams_team_id, incident.channel_id, user)
 
+    async def archive(self, incident: Incident) -> bool:
+        """A channel is archived (Graph); Graph has no archive for a group chat: it is kept."""
+        team, room = self.settings.teams_team_id, incident.channel_id
+        if not team or room is None or not is_channel(room):
+            return False
+        await self.microsoft.archive_channel(team, room)
+        return True
+
     def _people(self, incident: Incident) -> list[str]:
         return aad_ids({incident.reporter_id, *self.settings.responders, *self.settings.pr_leads})
 

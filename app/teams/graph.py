@@ -231,6 +231,12 @@ class Microsoft:
             if exc.status != 409:  # already enabled (a retry)
                 raise
 
+    async def archive_channel(self, team: str, channel: str) -> None:
+        """Graph v1.0 `channel: archive` (ChannelSettings.ReadWrite.All): 202, done soon after;
+        members keep reading it, nobody can post. A channel without an owner cannot be archived."""
+        path = f"teams/{quote(team, safe='')}/channels/{quote(channel, safe='')}/archive"
+        await self._call("POST", self._graph(path), GRAPH_SCOPE, {})
+
     async def delete_channel(self, team: str, channel: str) -> None:
         path = f"teams/{quote(team, safe='')}/channels/{quote(channel, safe='')}"
         await self._call("DELETE", self._graph(path), GRAPH_SCOPE)

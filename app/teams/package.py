@@ -21,6 +21,27 @@ SCHEMA = (
 )
 ACCENT = (0xC0, 0x39, 0x2B)
 REPORT_COMMAND = "reportLeak"
+TIMELINE_COMMAND = "addToTimeline"  # app/teams/timeline.py
+
+
+def message_action(command: str, title: str, description: str, lang: str) -> dict[str, Any]:
+    """An action command in a message's "…" menu, run without a dialog (its note optional)."""
+    return {
+        "id": command,
+        "type": "action",
+        "title": t(title, lang),
+        "description": t(description, lang),
+        "context": ["message"],
+        "fetchTask": False,
+        "parameters": [
+            {
+                "name": "note",
+                "title": t("teams.package.note", lang),
+                "description": t("teams.package.note", lang),
+                "inputType": "textarea",
+            }
+        ],
+    }
 
 
 def manifest(
@@ -79,22 +100,13 @@ def manifest(
             {
                 "botId": bot,
                 "commands": [
-                    {
-                        "id": REPORT_COMMAND,
-                        "type": "action",
-                        "title": t("shortcut.title", lang),
-                        "description": t("teams.package.report", lang),
-                        "context": ["message"],
-                        "fetchTask": False,
-                        "parameters": [
-                            {
-                                "name": "note",
-                                "title": t("teams.package.note", lang),
-                                "description": t("teams.package.note", lang),
-                                "inputType": "textarea",
-                            }
-                        ],
-                    }
+                    message_action(REPORT_COMMAND, "shortcut.title", "teams.package.report", lang),
+                    message_action(
+                        TIMELINE_COMMAND,
+                        "timeline.action_title",
+                        "timeline.action_description",
+                        lang,
+                    ),
                 ],
             }
         ],

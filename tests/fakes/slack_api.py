@@ -433,6 +433,7 @@ class _Workspace:
         self.responses: list[Params] = []
         self.sign_in_codes: dict[str, Params] = {}
         self.user_tokens: dict[str, Params] = {}
+        self.required_channels: set[str] = set()  # an admin's "required" channels (Enterprise)
         self._last_us = 0
         self._ids = itertools.count(1)
         self._seed()
@@ -1020,12 +1021,18 @@ class _Workspace:
 
     @_api("conversations.archive")
     def conversations_archive(self, params: Params) -> Reply:
-        """Archive a channel."""
+        """Archive a channel (docs.slack.dev/reference/methods/conversations.archive: errors
+        already_archived, cant_archive_general, cant_archive_required, channel_not_found,
+        method_not_supported_for_channel_type, not_in_channel, restricted_action)."""
         channel = self.channel(params)
+        if channel.is_im:
+            raise SlackError("method_not_supported_for_channel_type")
         if channel.is_archived:
             raise SlackError("already_archived")
         if channel.is_general:
             raise SlackError("cant_archive_general")
+        if channel.id in self.required_channels:
+            raise SlackError("cant_archive_required")
         if BOT_USER_ID not in channel.members:
             raise SlackError("not_in_channel")
         channel.is_archived = True

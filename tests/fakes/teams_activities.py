@@ -86,18 +86,35 @@ class Activities:
 
     def report_message(self, content: str, user: User, conversation: str) -> dict[str, Any]:
         """The message action "Report a possible leak" on someone's message."""
+        payload = {
+            "id": "1700000000123",
+            "body": {"contentType": "html", "content": content},
+            "linkToMessage": "https://teams.microsoft.com/l/message/19:x/1700000000123",
+        }
+        return self.message_action("reportLeak", payload, user, conversation)
+
+    def timeline_message(
+        self, content: str, user: User, conversation: str, *, author: User, message_id: str
+    ) -> dict[str, Any]:
+        """The message action "Add to timeline" on `author`'s message (Teams' messagePayload)."""
+        payload = {
+            "id": message_id,
+            "messageType": "message",
+            "createdDateTime": "2026-12-04T01:02:03.000Z",
+            "from": {"user": {"id": author.aad, "displayName": author.name}},
+            "body": {"contentType": "html", "content": content},
+            "linkToMessage": f"https://teams.microsoft.com/l/message/{conversation}/{message_id}",
+        }
+        return self.message_action("addToTimeline", payload, user, conversation)
+
+    def message_action(
+        self, command: str, payload: dict[str, Any], user: User, conversation: str
+    ) -> dict[str, Any]:
+        """A message extension action command run on a message (`composeExtension/submitAction`)."""
         return self._base(
             user,
             conversation,
             type="invoke",
             name="composeExtension/submitAction",
-            value={
-                "commandId": "reportLeak",
-                "commandContext": "message",
-                "messagePayload": {
-                    "id": "1700000000123",
-                    "body": {"contentType": "html", "content": content},
-                    "linkToMessage": "https://teams.microsoft.com/l/message/19:x/1700000000123",
-                },
-            },
+            value={"commandId": command, "commandContext": "message", "messagePayload": payload},
         )

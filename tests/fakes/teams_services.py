@@ -232,6 +232,8 @@ class FakeTeams:
                 return 409, {"error": {"code": "Conflict", "message": "installed"}}, {}
             self.team_apps.append(app)
             return 201, None, {}
+        if m := re.fullmatch(r"/teams/([^/]+)/channels/([^/]+)/archive", path):
+            return self._archive(m.group(1), unquote(m.group(2)))
         if (
             m := re.fullmatch(r"/teams/([^/]+)/channels/([^/]+)", path)
         ) and call.method == "DELETE":
@@ -305,6 +307,22 @@ class FakeTeams:
             return 201, chat, {}
         return 404, {"error": {"code": "NotFound", "message": path}}, {}
 
+    def _archive(
+        self, team: str, channel_id: str
+    ) -> tuple[int, dict[str, Any] | None, dict[str, str]]:
+        """Graph v1.0 `channel: archive` (learn.microsoft.com/graph/api/channel-archive): 202
+        Accepted with a Location to poll; a channel without an owner cannot be archived; an
+        archived channel takes no new messages (the Bot Connector refuses them here)."""
+        channel = next((c for c in self.channels if c["id"] == channel_id), None)
+        if team != self.team or channel is None:
+            return 404, {"error": {"code": "NotFound", "message": "channel"}}, {}
+        if not channel.get("owners"):
+            message = "A channel without an owner cannot be archived."
+            return 400, {"error": {"code": "BadRequest", "message": message}}, {}
+        channel["archived"] = True
+        location = f"/teams('{team}')/channels('{channel_id}')/operations('{uuid.uuid4()}')"
+        return 202, None, {"Location": location}
+
     def _enable_app(
         self, channel_id: str, body: dict[str, Any], beta: bool
     ) -> tuple[int, dict[str, Any] | None, dict[str, str]]:
@@ -336,6 +354,9 @@ class FakeTeams:
         conversation = parts[0]
         body = call.body if isinstance(call.body, dict) else {}
         room = next((c for c in self.channels if c["id"] == conversation.split(";")[0]), None)
+        if room is not None and room.get("archived") and call.method == "POST":
+            message = "The channel is archived."
+            return 403, {"error": {"code": "Forbidden", "message": message}}, {}
         if room is not None and room["membershipType"] == "private" and not room["apps"]:
             # Bot Connector's answer when the bot is not in the conversation (an app in the team
             # is not in its private channels until it is added to each one).

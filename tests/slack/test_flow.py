@@ -41,7 +41,11 @@ async def test_triage_to_verdict_statement_and_approval(slack: Slack) -> None:
 
     verdict = slack.message_with_ref("verdict:1")
     text = str(verdict["blocks"])
-    assert "SEV1" in text and "S1-b" in text
+    assert "SEV1" in text and "S1-b" not in text  # rule codes wait behind "details"
+    await slack.press("verdict:1", "verdict_details", user="U0RESP1")
+    await slack.work()
+    details = slack.fake.responses()[-1]["payload"]
+    assert "S1-b" in str(details["blocks"]) and details.get("response_type") != "in_channel"
     topic = slack.fake.topic(slack.room()["id"])
     assert "SEV1" in topic
 

@@ -60,6 +60,7 @@ def codes(kind: str, text: str, notice: str, name: str, lang: str) -> set[str]:
         ("misdelivery_twelve_letter", ("letter",)),
         ("encrypted_laptop_none", ()),
         ("insider_trade_secrets_hold", ("social", "letter", "qa")),
+        ("processor_ransomware", ()),
     ],
 )
 def test_an_incident_gets_the_pieces_its_verdict_calls_for(
@@ -330,3 +331,21 @@ def test_html_for_a_cms_keeps_lines_and_escapes_raw_html() -> None:
     assert "【対象となる情報】<br />\n・氏名" in html
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<li>one</li>" in html
+
+
+def test_every_question_has_its_words_and_its_place() -> None:
+    from app.statements.pack import _words
+    from app.statements.qa import ORDER, PRIORITY
+
+    assert set(ORDER) == set(PRIORITY)
+    for lang in ("ja", "en"):
+        assert set(_words(lang).QUESTIONS) == set(ORDER)
+
+
+def test_the_pack_findings_use_the_one_vocabulary() -> None:
+    from app.statements.consistency import MESSAGES_EN, MESSAGES_JA
+    from tests.test_vocabulary_ja import BANNED
+
+    assert set(MESSAGES_JA) == set(MESSAGES_EN)
+    for text in MESSAGES_JA.values():
+        assert not [word for word in BANNED if word in text], text

@@ -153,6 +153,11 @@ async def test_triage_verdict_statement_approval_and_close(teams: Teams) -> None
 
     verdict = await teams.posted("verdict:1")
     assert "SEV1" in str(verdict.body) and "S1-b" in str(verdict.body)
+    # The rule codes fold away under "Details (rules)" (Action.ShowCard), not in the card's body.
+    (content,) = [a["content"] for a in verdict.body["attachments"]]
+    assert "S1-b" not in str(content["body"])
+    (details,) = [a for a in content["actions"] if a["type"] == "Action.ShowCard"]
+    assert details["title"] == "Details (rules)" and "S1-b" in str(details["card"])
     statement = await teams.posted("statement")
     assert statement.conversation == f"{teams.room()};messageid={verdict.id}"
 

@@ -42,12 +42,14 @@ def test_the_package_holds_the_manifest_and_both_icons(
     (bot,) = manifest["bots"]
     assert bot["botId"] == APP_ID and set(bot["scopes"]) == {"personal", "team", "groupChat"}
     (extension,) = manifest["composeExtensions"]
-    (command,) = extension["commands"]
-    assert command["id"] == "reportLeak" and command["context"] == ["message"]
+    commands = extension["commands"]
+    assert [c["id"] for c in commands] == ["reportLeak", "addToTimeline"]
+    assert all(c["context"] == ["message"] for c in commands)
     # The limits Teams checks on upload.
     assert len(manifest["name"]["short"]) <= 30 and len(manifest["name"]["full"]) <= 100
     assert len(manifest["description"]["short"]) <= 80
-    assert len(command["title"]) <= 32 and len(command["description"]) <= 128
+    for command in commands:
+        assert len(command["title"]) <= 32 and len(command["description"]) <= 128
     assert all(len(c["title"]) <= 32 for c in bot["commandLists"][0]["commands"])
     assert all(u.startswith("https://") for u in manifest["developer"].values() if "://" in u)
 

@@ -1,0 +1,118 @@
+"""A room's messages: each posted once per `ref` across workers, then edited in place, and the
+pinned summary kept current. The room's handlers (`app.rooms.room.Room`) build on it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.incidents.service import IncidentService, Snapshot
+from app.models import Incident, utcnow
+from app.rooms import brief
+from app.rooms.ports import Chat, Renderer
+from app.settings import Settings
+from app.work.queue import Claimed
+
+SHOWN_LIMIT = 10_000
+
+
+class Posting:
+    """What every room handler needs: the platform's `Chat` and `Renderer`, the service, and
+    posting once per ref."""
+
+    def __init__(
+        self, chat: Chat, render: Renderer, service: IncidentService, settings: Settings
+    ) -> None:
+        self.chat = chat
+        self.render = render
+        self.service = service
+        self.settings = settings
+        self.tz = settings.timezone
+        self._shown: dict[tuple[int, str], int] = {}  # what this process last showed per ref
+
+    # ----- posting once -----------------------------------------------------------------------
+
+    async def post_once(
+        self,
+        item: Claimed,
+        incident: Incident,
+        ref: str,
+        message: object,
+        text: str,
+        *,
+        thread: str | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> tuple[str | None, bool]:
+        """Posts the message for `ref` exactly once across workers; returns (id, posted now).
+
+        The ref is reserved in the database before posting, so two rows racing for it cannot
+        both post; a row retried after a crash first asks the platform whether its message is
+        already there (where the platform can read its room back).
+        """
+        room = incident.channel_id
+        assert room is not None
+        thread = self.chat.thread(room, thread)
+        known = await self.service.claim_message(incident.id, ref, room, item.id, thread)
+        if known is not None:
+            return known.ts, False
+        if item.attempt > 1 and (found := await self.chat.find(incident, ref, thread)):
+            await self.service.save_message_ref(incident.id, ref, room, found, thread)
+            return found, False
+        meta = {"incident": incident.id, "ref": ref, **(payload or {})}
+        sent = await self.chat.send(item, incident, message, text, thread=thread, meta=meta)
+        await self.service.save_message_ref(incident.id, ref, room, sent, thread)
+        return sent, True
+
+    async def update(self, incident: Incident, ref: str, message: object, text: str) -> bool:
+        """Edits the message posted for `ref` in place; False when there is none yet."""
+        known = await self.service.message_ref(incident.id, ref)
+        if known is None or known.ts is None:
+            return False
+        await self.chat.edit(incident, known, message, text)
+        return True
+
+    async def note(
+        self, item: Claimed, incident: Incident, ref: str, text: str, *, thread: str | None = None
+    ) -> None:
+        await self.post_once(item, incident, ref, self.render.note(text), text, thread=thread)
+
+    async def _edit(self, incident: Incident, ref: str, message: object, text: str) -> bool:
+        """Edits the message for `ref`, unless this process last showed exactly this there (an
+        edit nobody could see is not sent); False when nothing was posted for `ref` yet."""
+        key, shown = (incident.id, ref), hash((repr(message), text))
+        if self._shown.get(key) == shown:
+            return True
+        if not await self.update(incident, ref, message, text):
+            return False
+        if len(self._shown) > SHOWN_LIMIT:
+            self._shown.clear()
+        self._shown[key] = shown
+        return True
+
+    async def _show(
+        self,
+        item: Claimed,
+        incident: Incident,
+        ref: str,
+        message: object,
+        text: str,
+        *,
+        thread: str | None = None,
+    ) -> None:
+        """The one message for `ref` as it should read now: posted once, then edited in place."""
+        if await self._edit(incident, ref, message, text):
+            return
+        _, posted = await self.post_once(item, incident, ref, message, text, thread=thread)
+        if not posted:  # another row posted it meanwhile, perhaps from an older state
+            await self._edit(incident, ref, message, text)
+
+    # ----- the pinned summary -----------------------------------------------------------------
+
+    async def _sync_summary(self, incident: Incident, snap: Snapshot | None = None) -> None:
+        """The pinned summary, 「今やること」 first."""
+        snap = snap or await self.service.snapshot(incident.id)
+        lang, now = incident.language, utcnow()
+        needed = self.service.approvals_needed(snap.incident.severity)
+        followups = await self.service.followups(incident.id)
+        todo = brief.summary_lines(snap, now, needed, lang, self.tz, followups)
+        summary = self.render.summary(snap, lang, self.tz, now, todo)
+        await self._edit(incident, "summary", summary, f"{incident.key} {incident.title}")

@@ -1,0 +1,84 @@
+"""The one triage card: the next question that matters (「質問 4/8」), edited in place, and the
+card that says triage is done; answering again from it."""
+
+from __future__ import annotations
+
+from app.briefing import triage_progress
+from app.i18n import t
+from app.incidents.service import Snapshot
+from app.models import Incident
+from app.rooms import texts
+from app.rooms.pack_thread import PackThread
+from app.triage import QUESTIONS, Question, next_question, question
+from app.work.queue import Claimed
+
+TRIAGE = "triage"  # the one triage card
+
+
+class TriageCard(PackThread):
+    """The room's triage handlers; when no question is left, the living verdict says so."""
+
+    async def _post_next_question(self, item: Claimed, incident: Incident) -> None:
+        """Triage advances in one card (「質問 4/8」), edited in place; when no question that
+        matters is left, the card and the living verdict say so."""
+        snap = await self.service.snapshot(incident.id)
+        message, label, upcoming = self._triage(snap)
+        await self._show(item, incident, TRIAGE, message, label)
+        if upcoming is None:
+            await self.sync_verdict(item, incident)
+
+    def _triage(self, snap: Snapshot) -> tuple[object, str, Question | None]:
+        """The triage card as it should read now, its notification text, and its question."""
+        incident, lang = snap.incident, snap.incident.language
+        answers = self.service.answers_model(incident, snap.values)
+        asked = set(snap.answers)  # an answer of "unknown" was asked: it is not asked again
+        upcoming = next_question(answers, asked, self.service.policy)
+        previous = max(snap.answers.items(), key=lambda kv: kv[1].at, default=None)
+        last = None
+        if previous is not None:
+            field, detail = previous
+            answered = texts.answered_line(
+                question(field), detail.value, detail.actor, detail.at, lang, self.tz
+            )
+            last = t("question.previous", lang, question=question(field).text.get(lang))
+            last = f"{last}\n{answered}"
+        answered = [q for q in QUESTIONS if q.id in asked]
+        if upcoming is None:
+            done = t("question.all_done", lang)
+            message = self.render.triage_done(incident, lang, len(asked), last, answered)
+            return message, done, None
+        number, total = triage_progress(answers, asked, self.service.policy)
+        message = self.render.question(
+            incident,
+            upcoming,
+            number,
+            lang,
+            self.tz,
+            None,
+            total=total,
+            previous=last,
+            answered=answered,
+        )
+        return message, upcoming.text.get(lang), upcoming
+
+    async def next_question(self, item: Claimed) -> None:
+        assert item.incident_id is not None
+        incident = await self.service.get(item.incident_id)
+        if incident.status == "open" and incident.channel_id:
+            await self._post_next_question(item, incident)
+            await self.offer_next_report(item, incident)
+
+    async def answer_again(self, incident_id: int, field: str) -> object:
+        """One answered question with its answer, to answer again (「回答を変更」)."""
+        snap = await self.service.snapshot(incident_id)
+        incident, lang = snap.incident, snap.incident.language
+        asked = list(snap.answers)
+        number = asked.index(field) + 1 if field in asked else len(asked) + 1
+        return self.render.question(
+            incident, question(field), number, lang, self.tz, snap.answers.get(field)
+        )
+
+    async def question_message(self, incident_id: int, field: str | None = None) -> object:
+        """The triage card as it should look now (what a platform answers an answer with)."""
+        message, _, _ = self._triage(await self.service.snapshot(incident_id))
+        return message

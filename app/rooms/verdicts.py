@@ -1,0 +1,117 @@
+"""The living verdict and its thread: the verdict posted once and edited to the latest version,
+a change note per material change (with the redraft offer), the statement's draft edited in
+place, its publication."""
+
+from __future__ import annotations
+
+from app.briefing import change_lines, material_changes
+from app.models import Incident, utcnow
+from app.rooms import brief, texts
+from app.rooms.posting import Posting
+from app.work.queue import Claimed, Permanent, waiting_on
+
+# The first verdict's message lives on: later versions edit it, and its thread holds the draft
+# and every change note (the ref keeps its name so rooms opened before stay whole).
+LIVING_VERDICT = "verdict:1"
+
+
+class VerdictThread(Posting):
+    """The room's verdict and statement handlers."""
+
+    async def post_verdict(self, item: Claimed) -> None:
+        """One living verdict: the first version is posted, later ones edit it in place, and
+        each new version says in its thread exactly what changed (with the redraft offer when
+        the statement was drafted on an earlier version)."""
+        assert item.incident_id is not None
+        version = item.payload["version"]
+        verdicts = await self.service.verdicts(item.incident_id)
+        current = next((v for v in verdicts if v.version == version), None)
+        if current is None:
+            raise Permanent(f"verdict v{version} not found")
+        incident = await self.service.get(item.incident_id)
+        await self.sync_verdict(item, incident)
+        previous = next((v for v in verdicts if v.version == version - 1), None)
+        changes = material_changes(previous.data, current.data) if previous else ()
+        if not changes:  # a first verdict, or open questions narrowing: the edit says it all
+            return
+        lang = incident.language
+        lines = change_lines(version, changes, lang, self.tz)
+        statement = await self.service.latest_statement(incident.id)
+        redraft = statement is not None and statement.verdict_version != version
+        # Once the notice was approved, the redraft is the next report of the series (第2報).
+        following = statement.series + 1 if statement and statement.status == "approved" else None
+        await self.post_once(
+            item,
+            incident,
+            f"verdict_change:{version}",
+            self.render.change_note(incident, lines, lang, redraft=redraft, next_report=following),
+            "\n".join(lines),
+            thread=await self._verdict_thread(incident.id),
+        )
+
+    async def sync_verdict(self, item: Claimed, incident: Incident) -> None:
+        """Posts the living verdict, or edits it to the latest version and state."""
+        lang = incident.language
+        current = await brief.current_brief(self.service, incident.id, lang, self.tz, utcnow())
+        if current is None:
+            return
+        message = self.render.verdict(incident, current, lang)
+        await self._show(item, incident, LIVING_VERDICT, message, current.title)
+
+    async def _verdict_thread(self, incident_id: int) -> str | None:
+        refs = await self.service.message_refs(incident_id, "verdict:")
+        return refs[0].ts if refs else None
+
+    async def statement_message(self, incident_id: int) -> object | None:
+        """The latest statement's message as it should look now (None before the first draft)."""
+        incident = await self.service.get(incident_id)
+        statement = await self.service.latest_statement(incident_id)
+        if statement is None:
+            return None
+        needed = self.service.approvals_needed(incident.severity)
+        leads = self.settings.pr_leads
+        approvers = brief.approvers_line(
+            statement, leads, needed, incident.severity, incident.language
+        )
+        return self.render.statement(incident, statement, needed, incident.language, approvers)
+
+    async def sync_statement(self, item: Claimed) -> None:
+        """The draft lives in the living verdict's thread, edited in place: the room's language
+        first, the other as a second reply; the verdict and the summary show its state."""
+        assert item.incident_id is not None
+        incident = await self.service.get(item.incident_id)
+        statement = await self.service.latest_statement(incident.id)
+        if statement is None:
+            return
+        thread = await self._verdict_thread(incident.id)
+        if thread is None:
+            raise waiting_on(item, "verdict not posted yet", now=utcnow())
+        lang = incident.language
+        message = await self.statement_message(incident.id)
+        text = texts.statement_title(incident, statement, lang)
+        await self._show(item, incident, "statement", message, text, thread=thread)
+        other_text = self.render.statement_text(statement, lang)
+        await self._show(item, incident, "statement_text", other_text, text, thread=thread)
+        await self.sync_verdict(item, incident)
+        await self._sync_summary(incident)
+
+    async def publish_statement(self, item: Claimed) -> None:
+        assert item.incident_id is not None
+        incident = await self.service.get(item.incident_id)
+        statement = await self.service.statement(incident.id, item.payload["version"])
+        snap = await self.service.snapshot(incident.id)
+        lang = incident.language
+        next_steps = brief.next_steps_line(
+            statement,
+            snap.verdict.data if snap.verdict else None,
+            self.settings.pr_leads,
+            lang,
+            self.tz,
+        )
+        await self.post_once(
+            item,
+            incident,
+            f"published:{statement.version}",
+            self.render.published(incident, statement, lang, self.tz, next_steps),
+            self.render.published_text(statement, lang, self.tz),
+        )
