@@ -115,16 +115,17 @@ class Approvals:
             )
             if not approved:
                 return ApprovalResult(statement, False, False, needed)
-            current = await latest_answers(session, incident.id)
             if statement.kind != StatementKind.NOTICE:
                 return ApprovalResult(statement, True, False, needed)
-            if self.pieces is not None and verdict is not None:
-                await self.pieces.draft(session, incident, statement, verdict, current, now)
+            current = await latest_answers(session, incident.id)
             held = needs_agreed_timing(current, verdict.data if verdict else None)
-            if held and not await self._timing_agreed(session, incident.id):
-                return ApprovalResult(statement, True, False, needed, awaiting_timing=True)
-            await self._publish(session, incident, statement, approver, now)
-            return ApprovalResult(statement, True, False, needed)
+            waiting = held and not await self._timing_agreed(session, incident.id)
+            if not waiting:
+                await self._publish(session, incident, statement, approver, now)
+            if self.pieces is not None and verdict is not None:
+                # The pack is drafted from the approved report (held or not: it is prepared).
+                await self.pieces.draft(session, incident, statement, verdict, current, now)
+            return ApprovalResult(statement, True, False, needed, awaiting_timing=waiting)
 
     async def _pass_gate(
         self,

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request
-from fastapi.responses import PlainTextResponse
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 
 from app.ops import exports
 from app.ops.api import (
@@ -15,6 +14,7 @@ from app.ops.api import (
     NO_STORE,
     NOT_FOUND,
     IncidentId,
+    Problem,
     StatementOut,
     tz_of,
     visible_bundle,
@@ -34,7 +34,10 @@ Version = Annotated[int, Path(ge=1, le=100_000, description="The version, counte
 TextFormat = Literal["md", "html"]
 Lang = Literal["ja", "en"]
 NOT_APPROVED: dict[int | str, dict[str, Any]] = {
-    409: {"description": "That version is not approved: only approved words are exported."}
+    409: {
+        "model": Problem,
+        "description": "That version is not approved: only approved words are exported.",
+    }
 }
 TEXT: dict[str, Any] = {
     "description": "The approved text as a download: Markdown, or HTML for a website's CMS.",
@@ -62,7 +65,7 @@ async def list_statements(
 @router.get(
     "/incidents/{incident_id}/statements/{kind}/{version}",
     summary="An approved statement as Markdown, or as HTML ready to paste into a CMS",
-    response_class=PlainTextResponse,
+    response_class=Response,  # the errors stay JSON problems; the text has its own type
     responses={**NOT_FOUND, **NOT_APPROVED, 200: TEXT},
 )
 async def export_statement(
@@ -73,7 +76,7 @@ async def export_statement(
     version: Version,
     fmt: Annotated[TextFormat, Query(alias="format")] = "md",
     lang: Lang = "ja",
-) -> PlainTextResponse:
+) -> Response:
     bundle = await visible_bundle(request, incident_id, user)
     found = next((s for s in bundle.statements if (s.kind, s.version) == (kind, version)), None)
     if found is None:
@@ -83,7 +86,7 @@ async def export_statement(
     text = found.texts.get(lang) or ""
     body, media = (render_html(text), "text/html") if fmt == "html" else (text, "text/markdown")
     name = f"{bundle.incident.key}-{kind}-{found.series}-v{version}.{lang}.{fmt}"
-    return PlainTextResponse(
+    return Response(
         body,
         media_type=f"{media}; charset=utf-8",
         headers={**NO_STORE, "Content-Disposition": f'attachment; filename="{name}"'},
