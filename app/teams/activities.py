@@ -33,6 +33,7 @@ from app.teams.payloads import (
     text_response,
     with_mentions,
 )
+from app.vocabulary import WorkKind
 from app.work.queue import WorkSpec
 
 log = logging.getLogger(__name__)
@@ -247,6 +248,9 @@ class Activities(CardVerbs):
         else:
             card = cards.close_confirm_card(incident, rest, lang)
             await self.reply(activity, t("command.close_confirm", lang, key=incident.key), card)
+            # Closing is the last chance for the after-action review: offered in the room (once).
+            review = WorkSpec(WorkKind.REVIEW.on("teams"), {})
+            await self.queue.enqueue(review, incident_id=incident.id)
 
     # ----- the message action -----------------------------------------------------------------
 
