@@ -12,7 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.incidents.errors import NotFound
 from app.incidents.timeline import verify_chain
-from app.models import Answer, Incident, IncidentStatus, Statement, TimelineEvent, Verdict
+from app.models import (
+    ActionItem,
+    Answer,
+    Incident,
+    IncidentStatus,
+    Statement,
+    TimelineEvent,
+    Verdict,
+)
 
 if TYPE_CHECKING:  # the ledger's deadlines read through this module
     from app.incidents.ledger import Ledger
@@ -32,6 +40,7 @@ class Snapshot:
     verdict: Verdict | None
     statement: Statement | None
     event_counts: dict[str, int]
+    tasks: tuple[ActionItem, ...] = ()  # the incident's action items, by number
 
     @property
     def values(self) -> dict[str, Any]:
@@ -85,7 +94,8 @@ class Reads:
                     )
                 ).all()
             )
-            return Snapshot(incident, answers, verdict, statement, counts)
+            tasks = tuple(await action_items(session, incident_id))
+            return Snapshot(incident, answers, verdict, statement, counts, tasks)
 
     async def verdicts(self, incident_id: int) -> list[Verdict]:
         async with self.ledger.reads() as session:
@@ -193,3 +203,14 @@ async def latest_statement(session: AsyncSession, incident_id: int) -> Statement
             .limit(1)
         )
     ).scalar_one_or_none()
+
+
+async def action_items(session: AsyncSession, incident_id: int) -> list[ActionItem]:
+    """An incident's action items, by number."""
+    rows = await session.execute(
+        select(ActionItem)
+        .where(ActionItem.incident_id == incident_id)
+        .order_by(ActionItem.number)
+        .execution_options(populate_existing=True)
+    )
+    return list(rows.scalars())

@@ -15,6 +15,8 @@ one line here:
   excerpts.py    chat messages added to the timeline (shortcut, reaction, pin)
   reads.py       what adapters and renderers read
   admin.py       API tokens, key rotation
+  roles.py       roles and the incident lead's severity call
+  tasks.py       action items
 """
 
 from __future__ import annotations
@@ -26,7 +28,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.incidents.admin import Admin
 from app.incidents.approvals import ApprovalResult, Approvals
-from app.incidents.assessment import READY_FIELDS, AnswerResult, Assessment, verdict_ready
+from app.incidents.assessment import (
+    READY_FIELDS,
+    AnswerResult,
+    Assessment,
+    awareness_assumed,
+    verdict_ready,
+)
+from app.incidents.company import Company
 from app.incidents.config import Authority, Config
 from app.incidents.deliveries import Deliveries
 from app.incidents.errors import NotFound, ServiceError
@@ -38,7 +47,9 @@ from app.incidents.lifecycle import PURGED, Lifecycle
 from app.incidents.messages import Messages, room_slug, slugify
 from app.incidents.reactions import Reactions
 from app.incidents.reads import AnswerDetail, Reads, Snapshot
+from app.incidents.roles import Roles
 from app.incidents.statements import Statements
+from app.incidents.tasks import Tasks
 from app.models import WorkItem, utcnow
 from app.triage import Policy
 
@@ -55,6 +66,7 @@ __all__ = [
     "NotFound",
     "ServiceError",
     "Snapshot",
+    "awareness_assumed",
     "room_slug",
     "slugify",
     "verdict_ready",
@@ -95,6 +107,9 @@ class IncidentService:
         excerpts = Excerpts(ledger)
         reader = self._reads = Reads(ledger)
         admin = self._admin = Admin(ledger)
+        roles = self._roles = Roles(ledger)
+        tasks = self._tasks = Tasks(ledger)
+        company = Company(ledger)
 
         # intake
         self.open_incident = intake.open_incident
@@ -112,6 +127,9 @@ class IncidentService:
         self.record_answer = assessment.record_answer
         self.set_discovered_at = assessment.set_discovered_at
         self.answers_model = assessment.answers_model
+        # company facts (workspace settings)
+        self.company_facts = company.facts
+        self.set_company_fact = company.set_fact
         # statements
         self.draft_texts = statements.draft_texts
         self.redraft = statements.redraft
@@ -156,6 +174,13 @@ class IncidentService:
         self.open_incidents = reader.open_incidents
         self.timeline = reader.timeline
         self.verify = reader.verify
+        # roles, the severity call, action items
+        self.assign_role = roles.assign_role
+        self.call_severity = roles.call_severity
+        self.tasks = tasks.tasks
+        self.add_task = tasks.add_task
+        self.change_task = tasks.change_task
+        self.complete_task = tasks.complete_task
         # administration
         self.create_api_token = admin.create_api_token
         self.revoke_api_tokens = admin.revoke_api_tokens

@@ -146,7 +146,12 @@ class Renderer(Protocol):
 
     def published_text(self, statement: Statement, lang: str, tz: str) -> str: ...
 
-    def prompt(self, row: Followup, incident: Incident, lang: str, tz: str) -> Any: ...
+    def prompt(
+        self, row: Followup, incident: Incident, lang: str, tz: str, detail: str = ""
+    ) -> Any:
+        """A follow-up prompt with Done / Snooze / Not needed; `detail` says what it is about
+        where its kind cannot (an action item's line)."""
+        ...
 
     def settled(
         self,
@@ -158,4 +163,5 @@ class Renderer(Protocol):
         state: str,
         actor: str,
         until: str | None = None,
+        detail: str = "",
     ) -> Any: ...

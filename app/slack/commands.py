@@ -9,8 +9,12 @@ from slack_bolt.async_app import AsyncApp
 from app.i18n import masked_notice, t
 from app.incidents.service import ServiceError
 from app.models import utcnow
+from app.rooms.company import WORDS as COMPANY_WORDS
+from app.rooms.company import settings_command
 from app.rooms.leads import WORDS as LEAD_COMMANDS
 from app.rooms.leads import lead_command
+from app.rooms.orders import WORDS as ORDER_WORDS
+from app.rooms.orders import room_order
 from app.rooms.texts import refusal
 from app.slack import blocks as ui
 from app.slack.approval import groups_of
@@ -24,6 +28,7 @@ from app.slack.common import (
     incident_id_of,
     reply_later,
 )
+from app.slack.standing_blocks import tasks_blocks
 from app.triage import QUESTIONS
 
 
@@ -36,7 +41,7 @@ def scenario_named(name: str):  # type: ignore[no-untyped-def]
         return None
 
 
-ROOM_COMMANDS = {"note", "status", "close", "answer", "answers"} | LEAD_COMMANDS
+ROOM_COMMANDS = {"note", "status", "close", "answer", "answers"} | LEAD_COMMANDS | ORDER_WORDS
 
 
 async def report(
@@ -88,6 +93,12 @@ async def leak(ack: Any, command: dict[str, Any], context: Any) -> None:
     if word in ROOM_COMMANDS:
         await room_command(ack, deps, command, word, rest.strip(), context)
         return
+    if word in COMPANY_WORDS:  # an admin's company facts, for the whole workspace
+        admins = deps.settings.admins or deps.settings.pr_leads
+        team, user = command.get("team_id"), command["user_id"]
+        reply = await settings_command(deps.service, team, user, rest, lang, admins)
+        await ack(text=reply, response_type="ephemeral")
+        return
     drill = word == "drill"
     title = rest.strip() if drill else text
     source = {
@@ -121,6 +132,14 @@ async def room_command(
         groups = await groups_of(deps, user, context.client)
         text = await lead_command(service, incident, word, rest, user, groups)
         await ack(text=text, response_type="ephemeral")
+    elif word in ORDER_WORDS:
+        tz = settings.timezone
+        answer = await room_order(service, incident, word, rest, user, tz=tz, now=utcnow())
+        if answer.tasks is None:
+            await ack(text=answer.text, response_type="ephemeral")
+            return
+        blocks = tasks_blocks(incident, answer.tasks, answer.text, ilang, tz)
+        await ack(blocks=ui.dump(blocks), text=answer.text, response_type="ephemeral")
     elif word == "status":
         snap = await service.snapshot(incident.id)
         await ack(
