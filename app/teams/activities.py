@@ -15,6 +15,7 @@ from app.rooms.leads import WORDS as LEAD_WORDS
 from app.rooms.leads import lead_command
 from app.rooms.orders import WORDS as ORDER_WORDS
 from app.rooms.orders import room_order
+from app.rooms.standing import standing_lines
 from app.rooms.texts import refusal
 from app.teams import cards, home, standing, timeline
 from app.teams.card_verbs import FIELDS, CardVerbs
@@ -219,7 +220,9 @@ class Activities(CardVerbs):
             )
         elif word == "status":
             snap = await self.service.snapshot(incident.id)
-            card = cards.summary_card(snap, lang, self.settings.timezone, utcnow())
+            tz = self.settings.timezone
+            people = standing_lines(snap.incident, snap.tasks, lang, tz)
+            card = cards.summary_card(snap, lang, tz, utcnow(), people)
             await self.reply(activity, incident.key, card)
         elif word == "note":
             if not rest:
