@@ -43,6 +43,9 @@ async def test_a_role_is_assigned_shown_on_the_summary_and_said_in_its_thread(
     (event,) = await events(slack, "role.assigned")
     assert event.actor == "U0RESP1"
     assert event.data == {"role": "lead", "user": "U0LEAD9", "previous": None}
+    # Whoever is given a role is brought into the private room.
+    invited = [c.params.get("users") for c in slack.fake.calls_to("conversations.invite")]
+    assert "U0LEAD9" in invited
     # The verdict's 「今やること」 names the lead as the owner of the lead's actions.
     assert "(owner <@U0LEAD9>)" in blocks_text(slack.message_with_ref("verdict:1"))
 
