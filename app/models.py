@@ -347,3 +347,16 @@ class ActionItem(Base):
         UniqueConstraint("incident_id", "number", name="uq_action_items_number"),
         UniqueConstraint("incident_id", "source", name="uq_action_items_source"),
     )
+
+
+class CompanySetting(Base):
+    """A workspace's company facts (a Slack team, a Teams tenant; "" for one set by the
+    environment only): whether the company is usually the controller or a processor, listed,
+    a public body. Set once by an admin (`/leak settings`), applied to every new incident."""
+
+    __tablename__ = "company_settings"
+
+    workspace_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    facts: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    updated_by: Mapped[str] = mapped_column(String(128))
+    updated_at: Mapped[datetime]

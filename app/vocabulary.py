@@ -36,6 +36,7 @@ class EventKind(enum.StrEnum):
     ROOM_READY = "room.ready"
     ROOM_ARCHIVED = "room.archived"  # the room was archived after closing (or could not be)
     ANSWER_RECORDED = "answer.recorded"
+    ANSWERS_FROM_SETTINGS = "answers.from_settings"  # the company facts a new incident took
     VERDICT_ISSUED = "verdict.issued"
     STATEMENT_DRAFTED = "statement.drafted"
     STATEMENT_EDITED = "statement.edited"

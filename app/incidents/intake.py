@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Update, bindparam, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.incidents.company import apply_company_facts
 from app.incidents.errors import ServiceError
 from app.incidents.ledger import Ledger, dialect
 from app.incidents.masking import Masked
@@ -191,11 +192,14 @@ class Intake:
         }
         if report.masked:
             data["masked"] = list(report.masked)
+        if report.reported_at is not None:  # the ack's time: response measures start there
+            data["reported_at"] = report.reported_at.isoformat()
         # The first event is chained before the row is written: one INSERT, no UPDATE.
         opened = self.ledger.chain(incident, EventKind.INCIDENT_OPENED, report.reporter, data, now)
         session.add(incident)
         await session.flush()
         await self.ledger.record(session, incident, opened)
+        await apply_company_facts(self.ledger, session, incident, now)
         return incident
 
 

@@ -32,8 +32,10 @@ def register_room_reactions(reactions: Reactions, platform: str) -> None:
 
     @reactions.on(EventKind.ANSWER_RECORDED, platform=platform)
     def _answered(event: Event) -> list[WorkSpec]:
-        # The one triage card shows the answer and what is next.
-        return [work(WorkKind.NEXT_QUESTION)]
+        # The one triage card shows the answer and what is next; awareness also moves the
+        # summary's "aware since" (shown as an assumption until it is answered).
+        refresh = [work(WorkKind.REFRESH_ROOM)] if event.data["field"] == "discovered_at" else []
+        return [work(WorkKind.NEXT_QUESTION), *refresh]
 
     @reactions.on(EventKind.VERDICT_ISSUED, platform=platform)
     def _verdict(event: Event) -> list[WorkSpec]:

@@ -28,7 +28,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.incidents.admin import Admin
 from app.incidents.approvals import ApprovalResult, Approvals
-from app.incidents.assessment import READY_FIELDS, AnswerResult, Assessment, verdict_ready
+from app.incidents.assessment import (
+    READY_FIELDS,
+    AnswerResult,
+    Assessment,
+    awareness_assumed,
+    verdict_ready,
+)
+from app.incidents.company import Company
 from app.incidents.config import Authority, Config
 from app.incidents.deliveries import Deliveries
 from app.incidents.errors import NotFound, ServiceError
@@ -59,6 +66,7 @@ __all__ = [
     "NotFound",
     "ServiceError",
     "Snapshot",
+    "awareness_assumed",
     "room_slug",
     "slugify",
     "verdict_ready",
@@ -101,6 +109,7 @@ class IncidentService:
         admin = self._admin = Admin(ledger)
         roles = self._roles = Roles(ledger)
         tasks = self._tasks = Tasks(ledger)
+        company = Company(ledger)
 
         # intake
         self.open_incident = intake.open_incident
@@ -118,6 +127,9 @@ class IncidentService:
         self.record_answer = assessment.record_answer
         self.set_discovered_at = assessment.set_discovered_at
         self.answers_model = assessment.answers_model
+        # company facts (workspace settings)
+        self.company_facts = company.facts
+        self.set_company_fact = company.set_fact
         # statements
         self.draft_texts = statements.draft_texts
         self.redraft = statements.redraft

@@ -46,6 +46,11 @@ class Bundle:
         return {a.field: a.value for a in self.answers}
 
     @property
+    def awareness_assumed(self) -> bool:
+        """Nobody has answered when the company first knew: the report's time stands in."""
+        return "discovered_at" not in self.current
+
+    @property
     def published(self) -> Statement | None:
         return next((s for s in reversed(self.statements) if s.status == "approved"), None)
 

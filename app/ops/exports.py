@@ -136,6 +136,7 @@ def summary_json(bundle: Bundle, tz: str) -> dict[str, Any]:
     """The export without its timeline: incident, answers, verdicts, statements, chain status."""
     return {
         "incident": incident_json(bundle.incident, tz),
+        "discovered_at_assumed": bundle.awareness_assumed,
         "answers": [
             {"field": a.field, "value": a.value, "actor": a.actor, "at": iso(a.answered_at, tz)}
             for a in bundle.answers

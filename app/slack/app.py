@@ -92,7 +92,7 @@ def build_bolt_app(runtime: Runtime, client: AsyncWebClient | None = None) -> As
     bolt.middleware(provide(Deps(runtime.service, runtime.queue, settings)))
     for module in (commands, triage, approval, home, followups, standing, timeline):
         module.register(bolt)
-    chat = SlackChat(settings, runtime.service, worker_client, clients)
+    chat = SlackChat(settings, runtime.service, worker_client, clients, runtime.api_errors)
     work.register(chat, runtime.service, runtime.queue, runtime.reactions)
     timeline.register_work(chat, runtime.service, runtime.queue)
     runtime.closing(chat.close)

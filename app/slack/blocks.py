@@ -43,7 +43,7 @@ def summary_blocks(
     if todo:
         blocks += sections("\n".join(todo))
     blocks += [
-        section(texts.summary_fields(incident, lang, tz)),
+        section(texts.summary_fields(snap, lang, tz)),
         section(deadline_text(snap, lang, tz)),
     ]
     if source := incident.source.get("permalink"):
@@ -148,7 +148,9 @@ def close_confirm_blocks(incident: Incident, resolution: str, lang: str) -> list
     ]
 
 
-def home_view(rows: Sequence[tuple[Incident, str | None]], lang: str, tz: str) -> View:
+def home_view(
+    rows: Sequence[tuple[Incident, str | None]], lang: str, tz: str, *, company: str = ""
+) -> View:
     blocks: list[Block] = [
         HeaderBlock(text=plain(t("home.title", lang))),
         context(t("home.help", lang)),
@@ -157,6 +159,8 @@ def home_view(rows: Sequence[tuple[Incident, str | None]], lang: str, tz: str) -
         blocks.append(section(t("home.none", lang)))
     for incident, deadline in rows[:45]:
         blocks.append(section(home_row(incident, deadline, incident.channel_id or "", lang, tz)))
+    if company:  # the workspace's company facts, and how an admin changes them
+        blocks.append(context(t("home.company", lang, facts=company)))
     return View(type="home", blocks=blocks)
 
 

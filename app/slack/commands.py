@@ -9,6 +9,8 @@ from slack_bolt.async_app import AsyncApp
 from app.i18n import masked_notice, t
 from app.incidents.service import ServiceError
 from app.models import utcnow
+from app.rooms.company import WORDS as COMPANY_WORDS
+from app.rooms.company import settings_command
 from app.rooms.leads import WORDS as LEAD_COMMANDS
 from app.rooms.leads import lead_command
 from app.rooms.orders import WORDS as ORDER_WORDS
@@ -91,6 +93,12 @@ async def leak(ack: Any, command: dict[str, Any], context: Any) -> None:
         return
     if word in ROOM_COMMANDS:
         await room_command(ack, deps, command, word, rest.strip(), context)
+        return
+    if word in COMPANY_WORDS:  # an admin's company facts, for the whole workspace
+        admins = deps.settings.admins or deps.settings.pr_leads
+        team, user = command.get("team_id"), command["user_id"]
+        reply = await settings_command(deps.service, team, user, rest, lang, admins)
+        await ack(text=reply, response_type="ephemeral")
         return
     drill = word == "drill"
     title = rest.strip() if drill else text

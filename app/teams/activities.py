@@ -10,6 +10,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from app.i18n import masked_notice, storm_offer, t
 from app.incidents.service import ServiceError
 from app.models import Incident, utcnow
+from app.rooms.company import WORDS as COMPANY_WORDS
+from app.rooms.company import settings_command
 from app.rooms.followups import VERBS as FOLLOWUP_VERBS
 from app.rooms.leads import WORDS as LEAD_WORDS
 from app.rooms.leads import lead_command
@@ -108,6 +110,12 @@ class Activities(CardVerbs):
             return
         if word in ROOM_COMMANDS:
             await self.room_command(activity, word, rest)
+            return
+        if word in COMPANY_WORDS:  # an admin's company facts, for the whole tenant
+            admins = self.settings.admins or self.settings.pr_leads
+            tenant, user = tenant_of(activity), actor_of(activity)
+            reply = await settings_command(self.service, tenant, user, rest, self.lang, admins)
+            await self.reply(activity, reply)
             return
         if word == "mine":
             await self.my_incidents(activity)

@@ -38,7 +38,7 @@ def summary_card(
     body = [text(texts.summary_title(incident, lang), size="Large", weight="Bolder")]
     if todo:
         body.append(text("\n\n".join(todo)))
-    body += [text(texts.summary_fields(incident, lang, tz)), text(upcoming)]
+    body += [text(texts.summary_fields(snap, lang, tz)), text(upcoming)]
     if source := incident.source.get("permalink"):
         body.append(text(str(source), is_subtle=True))
     return card(body, summary_actions(incident, lang) if incident.status == "open" else ())
