@@ -89,14 +89,20 @@ async def test_no_lead_prompt_for_a_room_that_has_one(slack: Slack) -> None:
     assert "role:lead" not in await followups(slack, incident)
 
 
-async def open_with_verdict_answers(slack: Slack) -> Any:
-    for field, value in (
-        ("data_categories", ["financial", "contact"]),
-        ("affected_count", "300"),
-        ("subject_regions", ["JP"]),
-        ("encryption", "none"),
-        ("leak_mode", "skimming"),
-    ):
+async def open_with_verdict_answers(slack: Slack, **facts: Any) -> Any:
+    """Answers the triage card in the order open_with_verdict does, with these facts."""
+    answers: dict[str, Any] = {
+        "discovered_at": "reported",
+        "data_categories": ["financial", "contact"],
+        "data_subjects": ["customers"],
+        "affected_count": "300",
+        "subject_regions": ["JP"],
+        "exposure_period": None,
+        "encryption": "none",
+        "leak_mode": "skimming",
+        **facts,
+    }
+    for field, value in answers.items():
         await slack.answer(field, value)
         await slack.work()
     return await slack.runtime.service.find_by_channel(slack.room()["id"])
@@ -299,15 +305,13 @@ async def test_a_press_conference_brings_its_readiness_items_owned_by_the_comms_
     await slack.command("Patient records exposed")
     await slack.work()
     await say(slack, "role comms <@U0LEAD1|pr>")
-    for field, value in (
-        ("data_categories", ["special_care", "identity"]),
-        ("affected_count", "5000"),
-        ("subject_regions", ["JP"]),
-        ("encryption", "none"),
-        ("leak_mode", "unauthorized_access"),
-    ):
-        await slack.answer(field, value)
-        await slack.work()
+    await open_with_verdict_answers(
+        slack,
+        data_categories=["special_care", "identity"],
+        data_subjects=["patients"],
+        affected_count="5000",
+        leak_mode="unauthorized_access",
+    )
     incident = await slack.runtime.service.find_by_channel(slack.room()["id"])
     verdict = (await slack.runtime.service.verdicts(incident.id))[-1].data
     assert verdict["actions"]["press_conference"] in (True, "conditional")
