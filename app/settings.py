@@ -124,6 +124,12 @@ class Settings(BaseSettings):
         parse_quiet_hours(value)
         return value or None
 
+    # Stakeholder updates: the internal channel(s) they are posted in, `CHANNEL` or
+    # `WORKSPACE=CHANNEL` (a Slack team id or a Teams team's), comma-separated (docs/slack.md)
+    update_channels: CommaList = Field(
+        default_factory=list, validation_alias=var("LEAKDESK_UPDATE_CHANNELS")
+    )
+
     # Archive an incident's room once it is closed (after its closing summary and export links)
     archive_rooms: bool = Field(True, validation_alias=var("LEAKDESK_ARCHIVE_ROOMS"))
 
@@ -163,6 +169,7 @@ class Settings(BaseSettings):
         "ops_members",
         "webhook_urls",
         "timeline_reactions",
+        "update_channels",
         mode="before",
     )
     @classmethod

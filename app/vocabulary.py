@@ -46,7 +46,10 @@ class EventKind(enum.StrEnum):
     STATEMENT_OVERRIDE = "statement.override"  # a PR lead approved past the gate, with a reason
     STATEMENT_TIMING_AGREED = "statement.timing_agreed"  # the investigators agreed the timing
     NOTE_ADDED = "note.added"
-    MESSAGE_ADDED = "message.added"  # a chat message added to the timeline from the room
+    MESSAGE_ADDED = "message.added"
+    UPDATE_DRAFTED = "update.drafted"  # a stakeholder update drafted in the room
+    UPDATE_APPROVED = "update.approved"  # … approved by the incident or communications lead
+    UPDATE_POSTED = "update.posted"  # … posted in the internal update channel  # a chat message added to the timeline from the room
     FOLLOWUP_POSTED = "followup.posted"
     FOLLOWUP_DONE = "followup.done"
     FOLLOWUP_NOT_NEEDED = "followup.not_needed"

@@ -13,6 +13,7 @@ one line here:
   messages.py    the room and the messages posted in it (chat bookkeeping)
   lifecycle.py   notes, closing, purge, the work's own milestones
   excerpts.py    chat messages added to the timeline (shortcut, reaction, pin)
+  updates.py     stakeholder updates: drafted, approved by the lead or comms lead
   reads.py       what adapters and renderers read
   admin.py       API tokens, key rotation
   roles.py       roles and the incident lead's severity call
@@ -50,6 +51,7 @@ from app.incidents.reads import AnswerDetail, Reads, Snapshot
 from app.incidents.roles import Roles
 from app.incidents.statements import Statements
 from app.incidents.tasks import Tasks
+from app.incidents.updates import Updates
 from app.models import WorkItem, utcnow
 from app.triage import Policy
 
@@ -105,6 +107,7 @@ class IncidentService:
         messages = self._messages = Messages(ledger)
         lifecycle = self._lifecycle = Lifecycle(ledger)
         excerpts = Excerpts(ledger)
+        updates = Updates(ledger)
         reader = self._reads = Reads(ledger)
         admin = self._admin = Admin(ledger)
         roles = self._roles = Roles(ledger)
@@ -162,6 +165,9 @@ class IncidentService:
         self.rekey_chains = lifecycle.rekey_chains
         self.schedule = lifecycle.schedule
         self.add_message = excerpts.add_message
+        self.draft_update = updates.draft_update
+        self.approve_update = updates.approve_update
+        self.stakeholder_update = updates.stakeholder_update
         self.on_work_dead = self._on_work_dead
         # reads
         self.get = reader.get

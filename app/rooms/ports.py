@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from app.incidents.service import AnswerDetail, Snapshot
+from app.incidents.updates import StakeholderUpdate
 from app.models import ChatMessage, Followup, Incident, Statement
 from app.rooms.brief import VerdictBrief
 from app.triage import Question
@@ -64,6 +65,10 @@ class Chat(Protocol):
         ...
 
     async def invite(self, incident: Incident, user: str) -> None: ...
+
+    async def announce(self, incident: Incident, channel: str, message: Any, text: str) -> str:
+        """Posts outside the room (the internal update channel); returns the message's id."""
+        ...
 
     async def archive(self, incident: Incident) -> bool:
         """Archives the closed room (done already counts as done); False where the platform
@@ -165,3 +170,7 @@ class Renderer(Protocol):
         until: str | None = None,
         detail: str = "",
     ) -> Any: ...
+
+    def update_draft(self, incident: Incident, update: StakeholderUpdate, lang: str) -> Any:
+        """A stakeholder update's card: its text, Approve until approved, then who and where."""
+        ...

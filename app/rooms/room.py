@@ -25,6 +25,7 @@ from app.rooms import brief, standing, texts
 from app.rooms.archive import Archive
 from app.rooms.ports import Handler
 from app.rooms.triage_card import TriageCard
+from app.rooms.updates import Updates
 from app.work.queue import Claimed, WorkQueue, WorkSpec, waiting_on
 
 FOLLOWUP_SYNC = "followup_sync"
@@ -62,6 +63,7 @@ class Room(TriageCard):
             queue.register(f"{platform}.{name}", self.chat.guard(handler))
         register_room_reactions(reactions, platform)
         Archive(self).register(queue, reactions)
+        Updates(self).register(queue, reactions)
         schedule.register(
             reactions,
             policy=lambda: self.service.policy,

@@ -33,6 +33,7 @@ from app.slack.statement_blocks import (
 )
 from app.slack.triage_blocks import answers_blocks as answers_blocks
 from app.slack.triage_blocks import question_blocks, triage_done_blocks
+from app.slack.update_blocks import update_draft_blocks
 
 
 def summary_blocks(
@@ -247,6 +248,7 @@ class BlockKit:
 
     statement = staticmethod(statement_blocks)
     statement_text = staticmethod(statement_text_blocks)
+    update_draft = staticmethod(update_draft_blocks)
 
     @staticmethod
     def welcome(incident: Incident, lang: str) -> str:

@@ -17,6 +17,8 @@ from app.rooms.orders import WORDS as ORDER_WORDS
 from app.rooms.orders import room_order
 from app.rooms.standing import standing_lines
 from app.rooms.texts import refusal
+from app.rooms.updates import WORD as UPDATE_WORD
+from app.rooms.updates import update_command
 from app.slack import blocks as ui
 from app.slack.approval import groups_of
 from app.slack.common import (
@@ -42,7 +44,9 @@ def scenario_named(name: str):  # type: ignore[no-untyped-def]
         return None
 
 
-ROOM_COMMANDS = {"note", "status", "close", "answer", "answers"} | LEAD_COMMANDS | ORDER_WORDS
+ROOM_COMMANDS = (
+    {"note", "status", "close", "answer", "answers", UPDATE_WORD} | LEAD_COMMANDS | ORDER_WORDS
+)
 
 
 async def report(
@@ -141,6 +145,9 @@ async def room_command(
             return
         blocks = tasks_blocks(incident, answer.tasks, answer.text, ilang, tz)
         await ack(blocks=ui.dump(blocks), text=answer.text, response_type="ephemeral")
+    elif word == UPDATE_WORD:
+        text = await update_command(service, settings, incident, rest, user)
+        await ack(text=text, response_type="ephemeral")
     elif word == "status":
         snap = await service.snapshot(incident.id)
         await ack(

@@ -214,6 +214,12 @@ class SlackChat:
         if response_url := incident.source.get("response_url"):
             await respond(response_url, text)
 
+    async def announce(self, incident: Incident, channel: str, message: Any, text: str) -> str:
+        response = await self.client.chat_postMessage(
+            channel=channel, text=text[:3000], blocks=ui.dump(message), unfurl_links=False
+        )
+        return str(response["ts"])
+
     async def archive(self, incident: Incident) -> bool:
         try:
             await self.client.conversations_archive(channel=incident.channel_id)

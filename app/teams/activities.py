@@ -19,6 +19,8 @@ from app.rooms.orders import WORDS as ORDER_WORDS
 from app.rooms.orders import room_order
 from app.rooms.standing import standing_lines
 from app.rooms.texts import refusal
+from app.rooms.updates import WORD as UPDATE_WORD
+from app.rooms.updates import update_command
 from app.teams import cards, home, standing, timeline
 from app.teams.card_verbs import FIELDS, CardVerbs
 from app.teams.payloads import (
@@ -34,11 +36,12 @@ from app.teams.payloads import (
     text_response,
     with_mentions,
 )
+from app.teams.update_cards import APPROVE as APPROVE_UPDATE
 from app.work.queue import WorkSpec
 
 log = logging.getLogger(__name__)
 
-ROOM_COMMANDS = {"note", "status", "close"} | LEAD_WORDS | ORDER_WORDS
+ROOM_COMMANDS = {"note", "status", "close", UPDATE_WORD} | LEAD_WORDS | ORDER_WORDS
 HELP_WORDS = {"help", "ヘルプ", "?"}
 LEAK_WORDS = {"leak", "/leak"}
 REPORT_COMMAND = "reportLeak"
@@ -226,6 +229,9 @@ class Activities(CardVerbs):
             await self.reply(
                 activity, await lead_command(self.service, incident, word, rest, user, groups)
             )
+        elif word == UPDATE_WORD:
+            reply = await update_command(self.service, self.settings, incident, rest, user)
+            await self.reply(activity, reply)
         elif word == "status":
             snap = await self.service.snapshot(incident.id)
             tz = self.settings.timezone
@@ -335,6 +341,11 @@ class Activities(CardVerbs):
             if verb in standing.VERBS:
                 reply = await standing.on_action(self.service, incident, verb, data, user)
                 return text_response(reply)
+            if verb == APPROVE_UPDATE and isinstance(data.get("v"), int):
+                update, _ = await self.service.approve_update(incident.id, data["v"], user)
+                return text_response(
+                    t("update.posted_reply", incident.language, version=update.version)
+                )
             if verb == "close_confirm":
                 await self.service.close(incident.id, user, str(data.get("r") or ""))
                 return text_response(t("command.closing", incident.language, key=incident.key))

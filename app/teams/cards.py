@@ -28,6 +28,7 @@ from app.teams.statement_cards import (
     statement_text_card,
 )
 from app.teams.triage_cards import question_card, triage_done_card
+from app.teams.update_cards import update_draft_card
 
 
 def summary_card(
@@ -195,6 +196,7 @@ class AdaptiveCards:
     published_text = staticmethod(published_text)
     prompt = staticmethod(prompt_card)
     settled = staticmethod(settled_card)
+    update_draft = staticmethod(update_draft_card)
 
     @staticmethod
     def welcome(incident: Incident, lang: str) -> str:
