@@ -98,7 +98,14 @@ def register_room_reactions(reactions: Reactions, platform: str) -> None:
             thread=thread,
             seq=event.incident.timeline_seq,
         )
-        return [work(WorkKind.SYNC_STANDING), announce]
+        specs = [work(WorkKind.SYNC_STANDING), announce]
+        # Whoever is given a role or an item is brought into the private room to do it.
+        person = event.data.get("user") if event.kind == EventKind.ROLE_ASSIGNED else None
+        if event.kind in (EventKind.TASK_ADDED, EventKind.TASK_CHANGED):
+            person = event.data.get("owner")
+        if person and person != event.actor:
+            specs.insert(0, work(WorkKind.INVITE, user=person))
+        return specs
 
     @reactions.on(EventKind.INCIDENT_CLOSED, platform=platform)
     def _closed(event: Event) -> list[WorkSpec]:

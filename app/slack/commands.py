@@ -15,6 +15,7 @@ from app.rooms.leads import WORDS as LEAD_COMMANDS
 from app.rooms.leads import lead_command
 from app.rooms.orders import WORDS as ORDER_WORDS
 from app.rooms.orders import room_order
+from app.rooms.standing import standing_lines
 from app.rooms.texts import refusal
 from app.rooms.updates import WORD as UPDATE_WORD
 from app.rooms.updates import update_command
@@ -152,7 +153,15 @@ async def room_command(
     elif word == "status":
         snap = await service.snapshot(incident.id)
         await ack(
-            blocks=ui.dump(ui.summary_blocks(snap, ilang, settings.timezone, utcnow())),
+            blocks=ui.dump(
+                ui.summary_blocks(
+                    snap,
+                    ilang,
+                    settings.timezone,
+                    utcnow(),
+                    standing_lines(snap.incident, snap.tasks, ilang, settings.timezone),
+                )
+            ),
             text=incident.key,
             response_type="ephemeral",
         )

@@ -17,6 +17,7 @@ from app.rooms.leads import WORDS as LEAD_WORDS
 from app.rooms.leads import lead_command
 from app.rooms.orders import WORDS as ORDER_WORDS
 from app.rooms.orders import room_order
+from app.rooms.standing import standing_lines
 from app.rooms.texts import refusal
 from app.rooms.updates import WORD as UPDATE_WORD
 from app.rooms.updates import update_command
@@ -234,7 +235,9 @@ class Activities(CardVerbs):
             await self.reply(activity, reply)
         elif word == "status":
             snap = await self.service.snapshot(incident.id)
-            card = cards.summary_card(snap, lang, self.settings.timezone, utcnow())
+            tz = self.settings.timezone
+            people = standing_lines(snap.incident, snap.tasks, lang, tz)
+            card = cards.summary_card(snap, lang, tz, utcnow(), people)
             await self.reply(activity, incident.key, card)
         elif word == "note":
             if not rest:
