@@ -630,7 +630,7 @@ async def _drill(config: Settings, lang: str, scenario: Any, given: dict[str, An
                         text=step.narrative.get(lang),
                     )
                 )
-                await runner.answer(result, step.answers, say_unchanged=True)
+                await runner.answer(result, step.answers_in(lang), say_unchanged=True)
         elif given is not None:
             aware = given.pop("discovered_at", None)
             result = DrillResult(await runner.open(t_("shortcut.title", lang)))

@@ -18,6 +18,7 @@ from app.metrics import router as metrics_router
 from app.migrate import schema_status, upgrade
 from app.ops import api as ops_api
 from app.ops import apidocs as ops_apidocs
+from app.ops import measures as ops_measures
 from app.ops import pages as ops_pages
 from app.ops import pieces as ops_pieces
 from app.runtime import Runtime, build_runtime
@@ -114,7 +115,7 @@ def create_app(
         openapi_url=None,
     )
     app.state.runtime = runtime
-    app.state.metrics = Metrics()
+    app.state.metrics = Metrics(runtime.api_errors)
     app.state.sign_in = SlackSignIn(runtime)  # the ops pages' identity port (app/identity.py)
     app.add_middleware(RequestsFirst)
     app.add_middleware(BodyLimit)
@@ -123,6 +124,8 @@ def create_app(
     app.include_router(metrics_router)
     app.include_router(ops_api.router)
     app.include_router(ops_pieces.router)
+    app.include_router(ops_measures.api)
+    app.include_router(ops_measures.pages)
     app.include_router(ops_pages.router)
     app.include_router(ops_apidocs.router)
     if settings.slack_enabled:

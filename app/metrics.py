@@ -7,24 +7,46 @@ request latency is this process's own (sum it over replicas)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, Histogram
+from prometheus_client.core import CounterMetricFamily
 from prometheus_client.exposition import generate_latest
+from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.models import Incident, WorkItem, WorkStatus, utcnow
 from app.ops.auth import Principal, api_principal, settings_of
+from app.tally import ApiErrors
 
 # Slack wants an acknowledgement within 3 s: buckets around it, not the library's default.
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
 UNMATCHED = "unmatched"  # paths no route answers (scanners): one label, not one per path
 
 
+class ApiErrorCollector(Collector):
+    """This process's failed Slack and Teams calls, as counted by the adapters (app/tally.py)."""
+
+    def __init__(self, errors: ApiErrors) -> None:
+        self.errors = errors
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        family = CounterMetricFamily(
+            "leakdesk_chat_api_errors",
+            "Failed Slack and Teams API calls of the worker, by platform, method and error.",
+            labels=["platform", "method", "error"],
+        )
+        for labels, count in self.errors.counts():
+            family.add_metric(list(labels), count)
+        yield family
+
+
 class Metrics:
-    def __init__(self) -> None:
+    def __init__(self, api_errors: ApiErrors | None = None) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
+        self.registry.register(ApiErrorCollector(api_errors or ApiErrors()))
         self.latency = Histogram(
             "leakdesk_http_request_duration_seconds",
             "HTTP request latency by route template, method and status class.",

@@ -26,6 +26,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from app.sealed import SealedJSON, SealedText
 from app.vocabulary import (
+    ActionState,
     FollowupState,
     IncidentStatus,
     StatementKind,
@@ -96,6 +97,12 @@ class Incident(Base):
     deadline_at: Mapped[datetime | None]
     timeline_seq: Mapped[int] = mapped_column(Integer, default=0)
     timeline_head: Mapped[str] = mapped_column(String(64), default="0" * 64)
+    # Who holds each role (`lead`, `comms`, `legal`, `scribe` → a person's id); changes are on the
+    # timeline (app/incidents/roles.py).
+    roles: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
+    # The incident lead's own severity beside the policy's (`severity` stays the policy's):
+    # {"severity", "reason" (masked), "by", "at"}.
+    severity_call: Mapped[dict[str, Any] | None] = mapped_column(SealedJSON, nullable=True)
 
     answers: Mapped[list[Answer]] = relationship(
         back_populates="incident", order_by="Answer.id", lazy="raise"
@@ -325,3 +332,45 @@ class Followup(Base):
         UniqueConstraint("incident_id", "key"),
         Index("ix_followups_state_due", "state", "due_at"),
     )
+
+
+class ActionItem(Base):
+    """An action item of an incident (`/leak task`, a message shortcut, the verdict's recommended
+    actions, press-conference readiness): numbered per incident, with an owner and a due time.
+
+    `source` names where an item came from when the bot made it (`verdict:police`,
+    `press:spokesperson`), so it is made once; a person's items have none."""
+
+    __tablename__ = "action_items"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(SealedText)
+    source: Mapped[str | None] = mapped_column(String(64))
+    owner: Mapped[str | None] = mapped_column(String(128))
+    due_at: Mapped[datetime | None]
+    state: Mapped[str] = mapped_column(String(16), default=ActionState.OPEN)
+    created_by: Mapped[str] = mapped_column(String(128))
+    done_by: Mapped[str | None] = mapped_column(String(128))
+    done_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("incident_id", "number", name="uq_action_items_number"),
+        UniqueConstraint("incident_id", "source", name="uq_action_items_source"),
+    )
+
+
+class CompanySetting(Base):
+    """A workspace's company facts (a Slack team, a Teams tenant; "" for one set by the
+    environment only): whether the company is usually the controller or a processor, listed,
+    a public body. Set once by an admin (`/leak settings`), applied to every new incident."""
+
+    __tablename__ = "company_settings"
+
+    workspace_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    facts: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    updated_by: Mapped[str] = mapped_column(String(128))
+    updated_at: Mapped[datetime]

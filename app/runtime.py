@@ -14,8 +14,9 @@ from app.incidents.reactions import Reactions
 from app.incidents.service import Authority, Config, IncidentService
 from app.incidents.timeline import chain_keys
 from app.incidents.webhooks import Webhooks, register_webhooks
-from app.settings import Settings
+from app.settings import Settings, company_facts_of
 from app.statements import Company
+from app.tally import ApiErrors
 from app.triage import load_policy
 from app.webhooks import Deliverer, attach_webhooks
 from app.work.queue import WorkQueue
@@ -30,6 +31,7 @@ class Runtime:
     service: IncidentService
     queue: WorkQueue
     reader: AsyncEngine | None = None  # the engine of service.reads (its own pool on SQLite)
+    api_errors: ApiErrors = field(default_factory=ApiErrors)  # the chat platforms' failed calls
     # What the chat platforms opened (HTTP sessions, clients), closed with the runtime.
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
@@ -69,6 +71,7 @@ def build_runtime(settings: Settings, *, worker_id: str | None = None) -> Runtim
         chain_keys=chain_keys(
             settings.chain_key.get_secret_value() if settings.chain_key else None
         ),
+        company_facts=company_facts_of(settings),
     )
     service = IncidentService(
         sessions,

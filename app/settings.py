@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import time
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -74,6 +74,17 @@ class Settings(BaseSettings):
     templates_dir: Path | None = Field(None, validation_alias=var("LEAKDESK_TEMPLATES_DIR"))
     company_name: str | None = Field(None, validation_alias=var("LEAKDESK_COMPANY_NAME"))
     contact_point: str | None = Field(None, validation_alias=var("LEAKDESK_CONTACT"))
+    # Company facts the triage would otherwise ask in every incident (an admin may set them per
+    # workspace in chat: `/leak settings`); unset: asked in the room as before.
+    company_role: Literal["controller", "processor"] | None = Field(
+        None, validation_alias=var("LEAKDESK_COMPANY_ROLE")
+    )
+    company_listed: bool | None = Field(None, validation_alias=var("LEAKDESK_COMPANY_LISTED"))
+    company_public_body: bool | None = Field(
+        None, validation_alias=var("LEAKDESK_COMPANY_PUBLIC_BODY")
+    )
+    # Who may change the company facts in chat; empty: the PR leads (user ids).
+    admins: CommaList = Field(default_factory=list, validation_alias=var("LEAKDESK_ADMINS"))
 
     # Ops pages and API
     ops_token: SecretStr | None = Field(None, validation_alias=var("LEAKDESK_OPS_TOKEN"))
@@ -113,6 +124,12 @@ class Settings(BaseSettings):
         parse_quiet_hours(value)
         return value or None
 
+    # Stakeholder updates: the internal channel(s) they are posted in, `CHANNEL` or
+    # `WORKSPACE=CHANNEL` (a Slack team id or a Teams team's), comma-separated (docs/slack.md)
+    update_channels: CommaList = Field(
+        default_factory=list, validation_alias=var("LEAKDESK_UPDATE_CHANNELS")
+    )
+
     # Archive an incident's room once it is closed (after its closing summary and export links)
     archive_rooms: bool = Field(True, validation_alias=var("LEAKDESK_ARCHIVE_ROOMS"))
 
@@ -146,7 +163,14 @@ class Settings(BaseSettings):
     )
 
     @field_validator(
-        "pr_leads", "responders", "ops_members", "webhook_urls", "timeline_reactions", mode="before"
+        "pr_leads",
+        "responders",
+        "admins",
+        "ops_members",
+        "webhook_urls",
+        "timeline_reactions",
+        "update_channels",
+        mode="before",
     )
     @classmethod
     def _split_commas(cls, value: object) -> object:
@@ -253,3 +277,13 @@ def _env_name(field: str) -> str:
     if isinstance(alias, AliasChoices):
         return str(alias.choices[0])
     return field.upper()
+
+
+def company_facts_of(settings: Settings) -> dict[str, Any]:
+    """The company facts set in the environment, as triage answers (unset ones left out)."""
+    facts = {
+        "role": settings.company_role,
+        "listed_company": settings.company_listed,
+        "public_body": settings.company_public_body,
+    }
+    return {field: value for field, value in facts.items() if value is not None}

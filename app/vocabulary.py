@@ -46,6 +46,7 @@ class EventKind(enum.StrEnum):
     ROOM_READY = "room.ready"
     ROOM_ARCHIVED = "room.archived"  # the room was archived after closing (or could not be)
     ANSWER_RECORDED = "answer.recorded"
+    ANSWERS_FROM_SETTINGS = "answers.from_settings"  # the company facts a new incident took
     VERDICT_ISSUED = "verdict.issued"
     STATEMENT_DRAFTED = "statement.drafted"
     STATEMENT_EDITED = "statement.edited"
@@ -55,14 +56,40 @@ class EventKind(enum.StrEnum):
     STATEMENT_OVERRIDE = "statement.override"  # a PR lead approved past the gate, with a reason
     STATEMENT_TIMING_AGREED = "statement.timing_agreed"  # the investigators agreed the timing
     NOTE_ADDED = "note.added"
-    MESSAGE_ADDED = "message.added"  # a chat message added to the timeline from the room
+    MESSAGE_ADDED = "message.added"
+    UPDATE_DRAFTED = "update.drafted"  # a stakeholder update drafted in the room
+    UPDATE_APPROVED = "update.approved"  # … approved by the incident or communications lead
+    UPDATE_POSTED = "update.posted"  # … posted in the internal update channel  # a chat message added to the timeline from the room
     FOLLOWUP_POSTED = "followup.posted"
     FOLLOWUP_DONE = "followup.done"
     FOLLOWUP_NOT_NEEDED = "followup.not_needed"
     FOLLOWUP_SNOOZED = "followup.snoozed"
+    ROLE_ASSIGNED = "role.assigned"  # someone holds a role now (or nobody: `user` None)
+    SEVERITY_CALLED = "severity.called"  # the incident lead's severity beside the policy's
+    TASK_ADDED = "task.added"
+    TASK_CHANGED = "task.changed"  # a new owner or due time
+    TASK_DONE = "task.done"
+    TASK_DROPPED = "task.dropped"  # not needed, with a reason
     WEBHOOK_DELIVERED = "webhook.delivered"  # an outgoing webhook was accepted by its receiver
     WORK_SCHEDULED = "work.scheduled"
     WORK_DEAD = "work.dead"
+
+
+class ActionState(enum.StrEnum):
+    """An action item's state."""
+
+    OPEN = "open"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class Role(enum.StrEnum):
+    """The roles of an incident room, in the order a summary lists them."""
+
+    LEAD = "lead"  # incident lead
+    COMMS = "comms"  # communications lead, the spokesperson
+    LEGAL = "legal"  # legal / DPO
+    SCRIBE = "scribe"
 
 
 class WorkStatus(enum.StrEnum):
@@ -93,6 +120,9 @@ class WorkKind(enum.StrEnum):
     DRILL_REVEAL = "drill_reveal"
     FOLLOWUP_PROMPT = "followup.prompt"
     FOLLOWUP_SYNC = "followup_sync"
+    SYNC_STANDING = "sync_standing"  # roles, items, the severity call: summary, verdict, topic
+    ANNOUNCE = "announce"  # a role, an item or the call changed: one line in a thread
+    REVIEW = "review"  # the after-action review's card (after the first statement, or at close)
     # one platform's own (written as `slack.report`, `teams.reply`, …)
     REPORT = "report"
     RESPOND = "respond"

@@ -27,9 +27,12 @@ from tests.server_process import Server, free_port
 INCIDENTS = int(os.environ.get("SOAK_INCIDENTS", "12"))
 WAIT = 90 + 2 * INCIDENTS  # seconds; a large soak queues behind its own backlog
 ANSWERS: list[tuple[str, Any]] = [
+    ("discovered_at", "reported"),
     ("data_categories", ["contact"]),
+    ("data_subjects", ["customers"]),
     ("affected_count", "300"),
     ("subject_regions", ["JP"]),
+    ("exposure_period", None),
     ("encryption", "none"),
     ("leak_mode", "misdelivery"),
 ]
@@ -89,7 +92,7 @@ class Driver:
         raise AssertionError(f"{title}: the triage card never asked {field}")
 
     async def triage(self, http: httpx.AsyncClient, title: str, room_within: float) -> None:
-        message = await self.asking(title, "data_categories", room_within)
+        message = await self.asking(title, "discovered_at", room_within)
         room = self.room_of(title)
         for field, value in ANSWERS:
             message = await self.asking(title, field, WAIT)
@@ -106,9 +109,8 @@ class Driver:
                     message=message,
                 )
             else:
-                signed = self.requests.press(
-                    message, f"answer:{field}", user_id="U0RESP1", value=value
-                )
+                action_id = f"answer:{field}" if value is not None else "answer_unknown"
+                signed = self.requests.press(message, action_id, user_id="U0RESP1", value=value)
             await self.send(http, signed)
         statement = await self.wait_for(title, "statement", WAIT)
         await self.send(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.i18n import format_time, t
-from app.triage import Answers, Policy, next_question
+from app.triage import AFTER_ACTION, OUTSIDE_VERDICT, Answers, Policy, next_question
 from app.triage.clocks import legal_clocks
 
 Verdict = Mapping[str, Any]
@@ -97,7 +97,10 @@ def questions_settled(
     change it is unanswered (an answer of "unknown" leaves its question open)."""
     if verdict is None or verdict.get("open_questions"):
         return False
-    return next_question(answers, policy=policy) is None
+    # Awareness and the statement's facts (whose data, the period, the cause) settle no verdict
+    # question.
+    # The after-action review's questions are not the urgent triage's either.
+    return next_question(answers, OUTSIDE_VERDICT | AFTER_ACTION, policy=policy) is None
 
 
 # ----- text ----------------------------------------------------------------------------------

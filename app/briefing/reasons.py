@@ -40,8 +40,16 @@ def detail_lines(verdict: Verdict | None, lang: str) -> list[str]:
     return [*lines, f"policy {verdict.get('policy_version', '—')} · rules {rules}"]
 
 
+# An English sentence ends at ". " — not after an abbreviation ("Art. 33(2)", "e.g. ", "No. 5").
+_SENTENCE_END = re.compile(r"(?<!\bArt)(?<!\bNo)(?<!\be\.g)(?<!\bi\.e)(?<!\bcf)\.\s")
+
+
 def _first_sentence(text: str, lang: str) -> str:
     text = text.strip()
-    end = text.find("。") + 1 if lang == "ja" else text.find(". ") + 1
+    if lang == "ja":
+        end = text.find("。") + 1
+    else:
+        found = _SENTENCE_END.search(text)
+        end = found.start() + 1 if found else 0
     text = text[:end] if end > 0 else text
     return text[:1].upper() + text[1:]

@@ -30,11 +30,26 @@ class Step(BaseModel):
     @field_validator("answers")
     @classmethod
     def _contract(cls, answers: dict[str, Any]) -> dict[str, Any]:
-        try:
-            parse_answers({"discovered_at": "2026-01-01T00:00:00+09:00", **answers})
-        except AnswersError as exc:
-            raise ValueError("; ".join(exc.errors)) from None
+        for lang in ("ja", "en"):
+            try:
+                parse_answers(
+                    {"discovered_at": "2026-01-01T00:00:00+09:00", **_localized(answers, lang)}
+                )
+            except AnswersError as exc:
+                raise ValueError("; ".join(exc.errors)) from None
         return answers
+
+    def answers_in(self, lang: str) -> dict[str, Any]:
+        """The step's answers in the drill's language (free text such as `cause` is bilingual)."""
+        return _localized(self.answers, lang)
+
+
+def _localized(answers: dict[str, Any], lang: str) -> dict[str, Any]:
+    # Free-text answers may be given as {ja, en}; facts of closed sets are language-neutral.
+    return {
+        key: value[lang] if isinstance(value, dict) and set(value) == {"ja", "en"} else value
+        for key, value in answers.items()
+    }
 
 
 class Scenario(BaseModel):

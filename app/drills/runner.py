@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from app.i18n import format_time, t
-from app.incidents.service import IncidentService
+from app.incidents.service import IncidentService, ServiceError
 from app.models import Incident
 from app.statements import check_statement
 from app.triage import Question, next_question, parse_answers, render
@@ -63,8 +63,9 @@ class DrillRunner:
             self.say(t("drill.unchanged", self.lang, severity=result.severities[-1]))
 
     async def interview(self, result: DrillResult, ask: Ask) -> None:
-        """Asks the question bank one at a time, skipping what can no longer change the verdict."""
-        asked: set[str] = set()
+        """Asks the question bank one at a time, skipping what can no longer change the verdict.
+        Awareness is asked before the interview (the terminal reads a time like "昨日15時")."""
+        asked: set[str] = {"discovered_at"}
         while True:
             snapshot = await self.service.snapshot(result.incident.id)
             answers = self.service.answers_model(snapshot.incident, snapshot.values)
@@ -73,7 +74,10 @@ class DrillRunner:
                 return
             asked.add(question.id)
             value = ask(question, self.lang)
-            await self.answer(result, {question.id: value})
+            try:
+                await self.answer(result, {question.id: value})
+            except ServiceError as exc:
+                self.say(t(f"error.{exc.code}", self.lang, detail=exc.detail))
 
     async def finish(self, result: DrillResult) -> None:
         """The draft statement in both languages with the checker's findings, the follow-ups that

@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.incidents.errors import ServiceError
@@ -14,8 +16,8 @@ from app.incidents.ledger import Ledger
 from app.incidents.masking import mask
 from app.incidents.reads import latest_answers, latest_verdict
 from app.incidents.statements import Statements
-from app.models import Answer, Incident, Verdict
-from app.triage import Answers, AnswersError, assess, parse_answers
+from app.models import Answer, Incident, TimelineEvent, Verdict
+from app.triage import REPORTED, Answers, AnswersError, assess, parse_answers
 from app.vocabulary import EventKind
 
 READY_FIELDS = ("data_categories", "leak_mode")
@@ -40,13 +42,19 @@ class Assessment:
     async def record_answer(
         self, incident_id: int, field_name: str, value: Any, actor: str
     ) -> AnswerResult:
-        """Stores one answer (validated against the contract) and re-assesses."""
+        """Stores one answer (validated against the contract) and re-assesses. The awareness
+        question's answer (`discovered_at`: "reported" or an ISO time) moves the clocks."""
+        if field_name == "discovered_at":
+            return await self._record_awareness(incident_id, value, actor)
         value, masked = _mask_value(value)
         _validate_answer(field_name, value)
         now = self.ledger.clock()
         async with self.ledger.write() as session:
             incident = await self.ledger.lock(session, incident_id, open_only=True)
             current = await latest_answers(session, incident.id)
+            if field_name == "exposure_period" and value is not None:
+                # A chat picks one end at a time: the other end stays as answered.
+                value = _period({**(current.get(field_name) or {}), **_ends(value)})
             if field_name in current and current[field_name] == value:
                 return AnswerResult(None, True, None, False, masked)
             answer = Answer(
@@ -69,10 +77,49 @@ class Assessment:
     async def set_discovered_at(
         self, incident_id: int, when: datetime, actor: str
     ) -> Verdict | None:
+        """Records when anyone in the company first knew (drills, answers files)."""
         now = self.ledger.clock()
         async with self.ledger.write() as session:
             incident = await self.ledger.lock(session, incident_id, open_only=True)
-            previous = incident.discovered_at
+            result = await self._set_awareness(session, incident, when, actor, now)
+            return result.verdict or await latest_verdict(session, incident.id)
+
+    async def _record_awareness(self, incident_id: int, value: Any, actor: str) -> AnswerResult:
+        """The awareness question: "reported" keeps the report's time, now as an answer; a time
+        must be aware, not in the future and not after the report (its reporter knew by then)."""
+        now = self.ledger.clock()
+        async with self.ledger.write() as session:
+            incident = await self.ledger.lock(session, incident_id, open_only=True)
+            when = (
+                await _report_time(session, incident) if value == REPORTED else _aware_time(value)
+            )
+            if when > now:
+                raise ServiceError("awareness_future")
+            if when > incident.created_at:
+                raise ServiceError(
+                    "awareness_after_report", incident.created_at.isoformat(timespec="minutes")
+                )
+            return await self._set_awareness(session, incident, when, actor, now)
+
+    async def _set_awareness(
+        self, session: AsyncSession, incident: Incident, when: datetime, actor: str, now: datetime
+    ) -> AnswerResult:
+        """Awareness is an answer like any other (who, when, on the timeline) and the incident's
+        `discovered_at`: the clocks, follow-ups and topic move with it (a new verdict version)."""
+        current = await latest_answers(session, incident.id)
+        previous = incident.discovered_at
+        value = when.astimezone(ZoneInfo(self.ledger.config.tz)).isoformat()
+        if current.get("discovered_at") == value and previous == when:
+            return AnswerResult(None, True, None, False)
+        answer = Answer(
+            incident_id=incident.id,
+            field="discovered_at",
+            value=value,
+            actor=actor,
+            answered_at=now,
+        )
+        session.add(answer)
+        if previous != when:
             incident.discovered_at = when
             await self.ledger.append(
                 session,
@@ -82,9 +129,17 @@ class Assessment:
                 {"from": previous.isoformat(), "to": when.isoformat()},
                 now,
             )
-            current = await latest_answers(session, incident.id)
-            verdict, _ = await self._reassess(session, incident, current, actor, now)
-            return verdict
+        await self.ledger.append(
+            session,
+            incident,
+            "answer.recorded",
+            actor,
+            {"field": "discovered_at", "value": value, "previous": current.get("discovered_at")},
+            now,
+        )
+        current["discovered_at"] = value
+        verdict, changed = await self._reassess(session, incident, current, actor, now)
+        return AnswerResult(answer, False, verdict, changed)
 
     def answers_model(self, incident: Incident, current: dict[str, Any]) -> Answers:
         return parse_answers({**current, "discovered_at": incident.discovered_at.isoformat()})
@@ -163,6 +218,47 @@ def _validate_answer(field_name: str, value: Any) -> None:
         parse_answers({"discovered_at": "2000-01-01T00:00:00+00:00", field_name: value})
     except AnswersError as exc:
         raise ServiceError("invalid_answer", "; ".join(exc.errors)) from None
+
+
+def awareness_assumed(answers: dict[str, Any]) -> bool:
+    """True until someone answers the awareness question: the report's time stands in for it."""
+    return "discovered_at" not in answers
+
+
+async def _report_time(session: AsyncSession, incident: Incident) -> datetime:
+    """The report's own time: what `discovered_at` was when the incident was opened."""
+    opened = (
+        await session.execute(
+            select(TimelineEvent.data).where(
+                TimelineEvent.incident_id == incident.id, TimelineEvent.kind == "incident.opened"
+            )
+        )
+    ).scalar_one_or_none()
+    recorded = (opened or {}).get("discovered_at")
+    return datetime.fromisoformat(recorded) if recorded else incident.created_at
+
+
+def _aware_time(value: Any) -> datetime:
+    try:
+        return parse_answers({"discovered_at": value}).discovered_at
+    except AnswersError as exc:
+        raise ServiceError("invalid_answer", "; ".join(exc.errors)) from None
+
+
+def _ends(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ServiceError("invalid_answer", 'exposure_period: expected {"from": …, "to": …}')
+    return {k: v for k, v in value.items() if v is not None}
+
+
+def _period(value: dict[str, Any]) -> dict[str, Any]:
+    try:
+        answers = parse_answers(
+            {"discovered_at": "2000-01-01T00:00:00+00:00", "exposure_period": value}
+        )
+    except AnswersError as exc:
+        raise ServiceError("invalid_answer", "; ".join(exc.errors)) from None
+    return answers.model_dump(mode="json")["exposure_period"]
 
 
 def _mask_value(value: Any) -> tuple[Any, tuple[str, ...]]:

@@ -34,3 +34,6 @@ class Config:
     templates_dir: Any = None
     max_attempts: int = 8
     chain_keys: tuple[bytes, ...] = ()  # LEAKDESK_CHAIN_KEY, newest first
+    # The company facts set in the environment (LEAKDESK_COMPANY_*): role, listed_company,
+    # public_body; a workspace's own settings (`/leak settings`) override them.
+    company_facts: dict[str, Any] = field(default_factory=dict)

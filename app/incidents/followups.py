@@ -99,23 +99,13 @@ class Followups:
     async def _settle(
         self, followup_id: int, actor: str, state: FollowupState, reason: str | None = None
     ) -> tuple[Followup, bool]:
-        now = self.ledger.clock()
         async with self.ledger.write() as session:
             row, incident = await self._locked(session, followup_id)
             if row.state in (FollowupState.DONE, FollowupState.NOT_NEEDED):
                 return row, False
             if row.state == FollowupState.CANCELLED:
                 raise ServiceError("followup_settled", row.state)
-            shown = prompt_ref(row)
-            await cancel_work(session, row)
-            row.state, row.done_by, row.done_at, row.reason = state, actor, now, reason
-            row.updated_at = now
-            data = _data(row, shown)
-            if reason:
-                data["reason"] = reason
-            await self.ledger.append(
-                session, incident, EventKind(f"followup.{state}"), actor, data, now
-            )
+            await settle_in(self.ledger, session, incident, row, actor, state, reason)
             return row, True
 
     async def _locked(
@@ -135,6 +125,28 @@ class Followups:
             )
         ).scalar_one()
         return row, incident
+
+
+async def settle_in(
+    ledger: Ledger,
+    session: AsyncSession,
+    incident: Incident,
+    row: Followup,
+    actor: str,
+    state: FollowupState,
+    reason: str | None = None,
+) -> None:
+    """Settles a prompt inside the caller's transaction (the incident locked), on the timeline;
+    the room shows who settled it. Settling a prompt settles what it prompted (a hook)."""
+    now = ledger.clock()
+    shown = prompt_ref(row)
+    await cancel_work(session, row)
+    row.state, row.done_by, row.done_at, row.reason = state, actor, now, reason
+    row.updated_at = now
+    data = _data(row, shown)
+    if reason:
+        data["reason"] = reason
+    await ledger.append(session, incident, EventKind(f"followup.{state}"), actor, data, now)
 
 
 def _data(row: Followup, ref: str) -> dict[str, Any]:

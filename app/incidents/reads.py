@@ -12,7 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.incidents.errors import NotFound
 from app.incidents.timeline import verify_chain
-from app.models import Answer, Incident, IncidentStatus, Statement, TimelineEvent, Verdict
+from app.models import (
+    ActionItem,
+    Answer,
+    Incident,
+    IncidentStatus,
+    Statement,
+    TimelineEvent,
+    Verdict,
+)
 from app.vocabulary import StatementKind, StatementStatus
 
 if TYPE_CHECKING:  # the ledger's deadlines read through this module
@@ -33,6 +41,7 @@ class Snapshot:
     verdict: Verdict | None
     statement: Statement | None
     event_counts: dict[str, int]
+    tasks: tuple[ActionItem, ...] = ()  # the incident's action items, by number
     # the latest version of each piece drafted from the approved notice (social, letter, qa)
     pieces: tuple[Statement, ...] = ()
 
@@ -88,8 +97,9 @@ class Reads:
                     )
                 ).all()
             )
+            tasks = tuple(await action_items(session, incident_id))
             pieces = tuple(await latest_pieces(session, incident_id))
-            return Snapshot(incident, answers, verdict, statement, counts, pieces)
+            return Snapshot(incident, answers, verdict, statement, counts, tasks, pieces)
 
     async def verdicts(self, incident_id: int) -> list[Verdict]:
         async with self.ledger.reads() as session:
@@ -250,3 +260,14 @@ async def latest_pieces(session: AsyncSession, incident_id: int) -> list[Stateme
     ]
     newest = max((p.series for p in found), default=0)
     return [p for p in found if p.series == newest]
+
+
+async def action_items(session: AsyncSession, incident_id: int) -> list[ActionItem]:
+    """An incident's action items, by number."""
+    rows = await session.execute(
+        select(ActionItem)
+        .where(ActionItem.incident_id == incident_id)
+        .order_by(ActionItem.number)
+        .execution_options(populate_existing=True)
+    )
+    return list(rows.scalars())

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from app.incidents.masking import mask
+
 
 @dataclass(frozen=True)
 class Report:
@@ -58,3 +60,29 @@ class Report:
             if data.get("reported_at")
             else None,
         )
+
+
+def masked_report(
+    title: str,
+    reporter_id: str,
+    platform: str,
+    workspace_id: str | None,
+    source: dict[str, Any] | None,
+    *,
+    drill: bool,
+    at: datetime,
+    separate: bool = False,
+) -> Report:
+    """A report as it may be stored: its title and source passed through the masker."""
+    masked = mask(title.strip())
+    return Report(
+        title=masked.text,
+        reporter=reporter_id,
+        platform=platform,
+        workspace_id=workspace_id,
+        drill=drill,
+        separate=separate,
+        source={k: mask(v).text if isinstance(v, str) else v for k, v in (source or {}).items()},
+        masked=masked.kinds,
+        reported_at=at,
+    )

@@ -10,6 +10,7 @@ from typing import Any
 
 from app.i18n import t
 from app.incidents.reactions import Event, Reactions
+from app.incidents.standing import STANDING_EVENTS
 from app.vocabulary import EventKind, WorkKind
 from app.work.queue import WorkSpec
 
@@ -31,8 +32,10 @@ def register_room_reactions(reactions: Reactions, platform: str) -> None:
 
     @reactions.on(EventKind.ANSWER_RECORDED, platform=platform)
     def _answered(event: Event) -> list[WorkSpec]:
-        # The one triage card shows the answer and what is next.
-        return [work(WorkKind.NEXT_QUESTION)]
+        # The one triage card shows the answer and what is next; awareness also moves the
+        # summary's "aware since" (shown as an assumption until it is answered).
+        refresh = [work(WorkKind.REFRESH_ROOM)] if event.data["field"] == "discovered_at" else []
+        return [work(WorkKind.NEXT_QUESTION), *refresh]
 
     @reactions.on(EventKind.VERDICT_ISSUED, platform=platform)
     def _verdict(event: Event) -> list[WorkSpec]:
@@ -60,7 +63,12 @@ def register_room_reactions(reactions: Reactions, platform: str) -> None:
 
     @reactions.on(EventKind.STATEMENT_PUBLISHED, platform=platform)
     def _published(event: Event) -> list[WorkSpec]:
-        return [work(WorkKind.PUBLISH_STATEMENT, version=event.data["version"])]
+        # The urgent part is over once the first statement is out: the after-action review
+        # (which controls to strengthen) is offered in the room, once.
+        return [
+            work(WorkKind.PUBLISH_STATEMENT, version=event.data["version"]),
+            work(WorkKind.REVIEW),
+        ]
 
     @reactions.on(EventKind.REPORT_SIMILAR, platform=platform)
     def _similar(event: Event) -> list[WorkSpec]:
@@ -77,6 +85,30 @@ def register_room_reactions(reactions: Reactions, platform: str) -> None:
             by=event.data.get("admitted_by") or event.actor,
         )
         return [work(WorkKind.INVITE, user=event.data["user"]), work(WorkKind.POST, text=text)]
+
+    @reactions.on(*STANDING_EVENTS, platform=platform)
+    def _standing(event: Event) -> list[WorkSpec]:
+        # The summary, the verdict's 「今やること」 and the topic show a person's change, and one
+        # line says it in a thread (the verdict's for the severity call, else the summary's).
+        if event.actor == "leakdesk":
+            return []  # the bot's own items come with a verdict, whose rows show them
+        thread = "verdict" if event.kind == EventKind.SEVERITY_CALLED else "summary"
+        announce = work(
+            WorkKind.ANNOUNCE,
+            kind=event.kind,
+            actor=event.actor,
+            data=event.data,
+            thread=thread,
+            seq=event.incident.timeline_seq,
+        )
+        specs = [work(WorkKind.SYNC_STANDING), announce]
+        # Whoever is given a role or an item is brought into the private room to do it.
+        person = event.data.get("user") if event.kind == EventKind.ROLE_ASSIGNED else None
+        if event.kind in (EventKind.TASK_ADDED, EventKind.TASK_CHANGED):
+            person = event.data.get("owner")
+        if person and person != event.actor:
+            specs.insert(0, work(WorkKind.INVITE, user=person))
+        return specs
 
     @reactions.on(EventKind.INCIDENT_CLOSED, platform=platform)
     def _closed(event: Event) -> list[WorkSpec]:

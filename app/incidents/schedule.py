@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,13 +11,15 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.incidents.reactions import Event, Reactions
-from app.incidents.reads import latest_verdict
-from app.models import Followup, Incident, Statement, WorkItem
+from app.incidents.reads import action_items, latest_verdict
+from app.incidents.standing import STANDING_EVENTS, effective_severity, holder
+from app.models import ActionItem, Followup, Incident, Statement, WorkItem
 from app.triage.followups import (
     LIVE,
     Changes,
     Current,
     QuietHours,
+    TaskDue,
     deadlines_within,
     diff,
     parse_quiet_hours,
@@ -25,9 +27,11 @@ from app.triage.followups import (
 )
 from app.triage.policy import Policy
 from app.vocabulary import (
+    ActionState,
     EventKind,
     FollowupState,
     IncidentStatus,
+    Role,
     StatementKind,
     StatementStatus,
     WorkKind,
@@ -57,7 +61,16 @@ REPLAN_ON = (
     EventKind.STATEMENT_PUBLISHED,
     EventKind.INCIDENT_DISCOVERED_AT_CHANGED,
     EventKind.FOLLOWUP_POSTED,
+    *STANDING_EVENTS,
 )
+# Prompts that were shown in the room (posted, then perhaps settled).
+SHOWN = (FollowupState.POSTED, FollowupState.DONE, FollowupState.NOT_NEEDED)
+OWN = (
+    "task:",
+    "role:",
+)  # prompts about the room's items and roles, planned with or without a verdict
+# A posted prompt of these kinds moves the plan on (the next status check, an item's chase).
+ROLLING = ("status", "task")
 
 
 def prompt_kind(platform: str) -> str:
@@ -81,8 +94,8 @@ class Scheduler:
         reactions.within(EventKind.INCIDENT_CLOSED)(self._closed)
 
     async def _replan(self, session: AsyncSession, event: Event) -> None:
-        if event.kind == EventKind.FOLLOWUP_POSTED and event.data.get("kind") != "status":
-            return  # only a status check moves the rolling window on
+        if event.kind == EventKind.FOLLOWUP_POSTED and event.data.get("kind") not in ROLLING:
+            return  # only a status check or an item's prompt moves the plan on
         if self.platforms is not None and event.incident.platform not in self.platforms:
             return
         await self.reschedule(session, event.incident, event.at)
@@ -94,8 +107,6 @@ class Scheduler:
         if incident.status != IncidentStatus.OPEN:
             return Changes((), (), ())
         verdict = await latest_verdict(session, incident.id)
-        if verdict is None:
-            return Changes((), (), ())
         published = (
             await session.execute(
                 select(Statement)
@@ -109,23 +120,36 @@ class Scheduler:
             )
         ).scalar_one_or_none()
         rows = {f.key: f for f in await followups_of(session, incident.id)}
+        tasks = await action_items(session, incident.id)
         planned = plan(
-            verdict.data,
-            severity=verdict.severity,
+            verdict.data if verdict else {},
+            severity=effective_severity(incident),
             discovered_at=incident.discovered_at,
             next_update_at=published.next_update_at if published else None,
             actions_done=[
-                k.split(":", 1)[1]
-                for k, f in rows.items()
-                if f.kind == "action" and f.state == FollowupState.DONE
+                *(
+                    k.split(":", 1)[1]
+                    for k, f in rows.items()
+                    if f.kind == "action" and f.state == FollowupState.DONE
+                ),
+                *(
+                    t.source.removeprefix("verdict:")
+                    for t in tasks
+                    if t.source and t.source.startswith("verdict:") and t.state != ActionState.OPEN
+                ),
             ],
+            lead_missing_since=None if holder(incident, Role.LEAD) else incident.created_at,
+            tasks=[due for t in tasks if (due := task_due(t, rows.values())) is not None],
             policy=self.policy(),
             now=now,
             tz=self.tz,
             quiet_hours=self.quiet_hours,
         )
+        # Before the first verdict only the room's own prompts (its items, its lead) are planned;
+        # anything else stored is left as it is.
+        planned_here = rows if verdict else {k: f for k, f in rows.items() if k.startswith(OWN)}
         changes = diff(
-            {k: Current(f.kind, f.state, f.due_at) for k, f in rows.items()}, planned, now
+            {k: Current(f.kind, f.state, f.due_at) for k, f in planned_here.items()}, planned, now
         )
         for p in (*changes.add, *changes.move):
             row = rows.get(p.key)
@@ -169,6 +193,20 @@ async def enqueue_prompt(
     )
     await session.flush()
     row.work_id = work.id
+
+
+def task_due(item: ActionItem, rows: Iterable[Followup]) -> TaskDue | None:
+    """What the plan needs of an open item with a due time: how often it was prompted."""
+    if item.state != ActionState.OPEN or item.due_at is None:
+        return None
+    mine = [r for r in rows if r.key == f"task:{item.id}" or r.key.startswith(f"task:{item.id}:")]
+    waiting = next((r for r in mine if r.state == FollowupState.SNOOZED), None)
+    if waiting is not None:  # a snoozed prompt comes back by itself: plan that one
+        count = int(waiting.key.rsplit(":", 1)[1]) - 1 if waiting.key.count(":") == 2 else 0
+        return TaskDue(item.id, item.due_at, count, waiting.due_at if count else None)
+    posted = [r for r in mine if r.state in SHOWN]
+    last = max((r.due_at for r in posted), default=None)  # when each was due, not posted
+    return TaskDue(item.id, item.due_at, len(posted), last)
 
 
 def prompt_ref(row: Followup) -> str:

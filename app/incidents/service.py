@@ -3,7 +3,8 @@
 A thin facade over one module per concern; a new method goes in its concern's module and gets
 one line here:
   ledger.py      lock, chain, append, counters: every writer goes through it
-  intake.py      report, storm check, open, admitting a later reporter
+  intake.py      report, open (after the storm check)
+  storms.py      storm check, a repeat noted, admitting a later reporter
   deliveries.py  platform deliveries handled once, forgotten after a day
   assessment.py  answers, discovery time, reassessment
   statements.py  draft, redraft, edit
@@ -12,8 +13,11 @@ one line here:
   messages.py    the room and the messages posted in it (chat bookkeeping)
   lifecycle.py   notes, closing, purge, the work's own milestones
   excerpts.py    chat messages added to the timeline (shortcut, reaction, pin)
+  updates.py     stakeholder updates: drafted, approved by the lead or comms lead
   reads.py       what adapters and renderers read
   admin.py       API tokens, key rotation
+  roles.py       roles and the incident lead's severity call
+  tasks.py       action items
 """
 
 from __future__ import annotations
@@ -25,7 +29,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.incidents.admin import Admin
 from app.incidents.approvals import ApprovalResult, Approvals
-from app.incidents.assessment import READY_FIELDS, AnswerResult, Assessment, verdict_ready
+from app.incidents.assessment import (
+    READY_FIELDS,
+    AnswerResult,
+    Assessment,
+    awareness_assumed,
+    verdict_ready,
+)
+from app.incidents.company import Company
 from app.incidents.config import Authority, Config
 from app.incidents.deliveries import Deliveries
 from app.incidents.errors import NotFound, ServiceError
@@ -38,7 +49,10 @@ from app.incidents.messages import Messages, room_slug, slugify
 from app.incidents.pack import Pack
 from app.incidents.reactions import Reactions
 from app.incidents.reads import AnswerDetail, Reads, Snapshot
+from app.incidents.roles import Roles
 from app.incidents.statements import Statements
+from app.incidents.tasks import Tasks
+from app.incidents.updates import Updates
 from app.models import WorkItem, utcnow
 from app.triage import Policy
 
@@ -55,6 +69,7 @@ __all__ = [
     "NotFound",
     "ServiceError",
     "Snapshot",
+    "awareness_assumed",
     "room_slug",
     "slugify",
     "verdict_ready",
@@ -95,17 +110,21 @@ class IncidentService:
         messages = self._messages = Messages(ledger)
         lifecycle = self._lifecycle = Lifecycle(ledger)
         excerpts = Excerpts(ledger)
+        updates = Updates(ledger)
         reader = self._reads = Reads(ledger)
         admin = self._admin = Admin(ledger)
+        roles = self._roles = Roles(ledger)
+        tasks = self._tasks = Tasks(ledger)
+        company = Company(ledger)
 
         # intake
         self.open_incident = intake.open_incident
         self.record_report = intake.record_report
         self.take_report = intake.take_report
-        self.similar_open_incident = intake.similar_open_incident
-        self.note_similar_report = intake.note_similar_report
-        self.similar_report = intake.similar_report
-        self.admit = intake.admit
+        self.similar_open_incident = intake.storms.similar_open_incident
+        self.note_similar_report = intake.storms.note_similar_report
+        self.similar_report = intake.storms.similar_report
+        self.admit = intake.storms.admit
         # deliveries
         self.first_delivery = deliveries.first_delivery
         self.was_delivered = deliveries.was_delivered
@@ -114,6 +133,9 @@ class IncidentService:
         self.record_answer = assessment.record_answer
         self.set_discovered_at = assessment.set_discovered_at
         self.answers_model = assessment.answers_model
+        # company facts (workspace settings)
+        self.company_facts = company.facts
+        self.set_company_fact = company.set_fact
         # statements
         self.draft_texts = statements.draft_texts
         self.redraft = statements.redraft
@@ -147,6 +169,9 @@ class IncidentService:
         self.rekey_chains = lifecycle.rekey_chains
         self.schedule = lifecycle.schedule
         self.add_message = excerpts.add_message
+        self.draft_update = updates.draft_update
+        self.approve_update = updates.approve_update
+        self.stakeholder_update = updates.stakeholder_update
         self.on_work_dead = self._on_work_dead
         # reads
         self.get = reader.get
@@ -161,6 +186,13 @@ class IncidentService:
         self.open_incidents = reader.open_incidents
         self.timeline = reader.timeline
         self.verify = reader.verify
+        # roles, the severity call, action items
+        self.assign_role = roles.assign_role
+        self.call_severity = roles.call_severity
+        self.tasks = tasks.tasks
+        self.add_task = tasks.add_task
+        self.change_task = tasks.change_task
+        self.complete_task = tasks.complete_task
         # administration
         self.create_api_token = admin.create_api_token
         self.revoke_api_tokens = admin.revoke_api_tokens

@@ -9,14 +9,22 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
-from fastapi.security import APIKeyCookie, HTTPBearer
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator
 
+from app.incidents.measures import measure
 from app.incidents.service import IncidentService, NotFound
-from app.models import Incident, IncidentStatus, Verdict, utcnow
+from app.models import Incident, Verdict, utcnow
 from app.ops import exports, queries
-from app.ops.auth import SESSION_COOKIE, ApiUser, Principal, api_principal, settings_of
-from app.triage.models import Severity
+from app.ops.api_models import (
+    ERRORS,
+    NOT_FOUND,
+    IncidentDetail,
+    IncidentPage,
+    Timeline,
+    bearer,
+    session_cookie,
+)
+from app.ops.auth import ApiUser, Principal, api_principal, settings_of
 
 NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
@@ -24,165 +32,6 @@ NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 def no_store(response: Response) -> None:
     """Incident data is never kept by browsers or proxies."""
     response.headers.update(NO_STORE)
-
-
-# ----- what /docs shows -------------------------------------------------------------------------
-
-# Both only describe the credentials in the OpenAPI schema; api_principal decides (auto_error off).
-bearer = HTTPBearer(
-    auto_error=False, description="The ops token, or a token from `leakdesk token`."
-)
-session_cookie = APIKeyCookie(
-    name=SESSION_COOKIE, auto_error=False, description="The session of a signed-in ops page."
-)
-
-
-class _Out(BaseModel):
-    # Every key is documented: a key added to an export but not here fails the tests, not silently.
-    model_config = ConfigDict(extra="forbid")
-
-
-class Problem(_Out):
-    detail: str = Field(description="What went wrong and what to do.")
-
-
-Time = Annotated[
-    str, WithJsonSchema({"type": "string", "format": "date-time"}), Field(description="ISO 8601")
-]
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {
-        "model": Problem,
-        "description": "No token or session, or the token is wrong or revoked.",
-        "headers": {"WWW-Authenticate": {"required": True, "schema": {"type": "string"}}},
-    },
-    503: {
-        "model": Problem,
-        "description": "The API is off: set LEAKDESK_OPS_TOKEN or LEAKDESK_SESSION_SECRET.",
-    },
-}
-NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {
-        "model": Problem,
-        "description": "No such incident, or it is outside the token's workspace.",
-    }
-}
-
-
-class NextDeadline(_Out):
-    clock: str | None = Field(description="appi_preliminary, appi_final, principal or gdpr.")
-    due: Time
-
-
-class IncidentOut(_Out):
-    id: int
-    key: str = Field(description="LEAK-YYYY-NNNN, or DRILL-YYYY-NNNN for drills.")
-    title: str
-    status: IncidentStatus
-    severity: Severity | None
-    drill: bool
-    platform: str
-    workspace_id: str | None
-    channel_id: str | None
-    channel_name: str | None
-    reporter: str
-    language: str
-    discovered_at: Time
-    created_at: Time
-    updated_at: Time
-    closed_at: Time | None
-    resolution: str | None
-    purged_at: Time | None
-
-
-class IncidentItem(IncidentOut):
-    next_deadline: NextDeadline | None = Field(
-        description="The earliest legal deadline not yet met (overdue or not)."
-    )
-
-
-class IncidentPage(_Out):
-    items: list[IncidentItem]
-    next_cursor: str | None = Field(
-        description="Pass it back as `cursor` (with the same `sort`) for the next page; opaque."
-    )
-
-
-class ChainBreak(_Out):
-    seq: int
-    reason: str
-
-
-class Chain(_Out):
-    intact: bool = Field(description="Whether every event's hash still verifies.")
-    events: int
-    head: str
-    break_: ChainBreak | None = Field(alias="break", description="The first event that fails.")
-
-
-class ApprovalOut(_Out):
-    approver: str
-    at: Time
-
-
-class StatementOut(_Out):
-    kind: str = Field(
-        description="notice (the holding statement and its later reports), or a piece drafted "
-        "from the approved notice: social, letter, qa (internal)."
-    )
-    series: int = Field(
-        description="The report it belongs to: 1 for 第1報, 2 for 第2報, … (a piece: the "
-        "report it was drafted from)."
-    )
-    version: int = Field(description="Counted per kind.")
-    verdict_version: int | None
-    status: str = Field(description="draft, approved, changes_requested, ...")
-    author: str
-    created_at: Time
-    next_update_at: Time | None
-    texts: dict[str, Any]
-    findings: dict[str, Any]
-    approvals: list[ApprovalOut]
-
-
-class FollowupOut(_Out):
-    key: str
-    kind: str
-    due_at: Time
-    deadline_at: Time | None
-    status: str
-    snoozes: int
-    done_by: str | None
-    done_at: Time | None
-
-
-class IncidentDetail(_Out):
-    incident: IncidentOut
-    verdict: dict[str, Any] | None = Field(
-        description="The current verdict, in the assess contract's shape (DESIGN.md)."
-    )
-    verdict_version: int | None
-    statements: list[StatementOut]
-    followups: list[FollowupOut]
-    chain: Chain
-
-
-class EventOut(_Out):
-    seq: int
-    at: Time
-    actor: str
-    kind: str
-    data: dict[str, Any] | None = Field(
-        description="As stored: masked at intake, null once purged."
-    )
-    data_hash: str
-    prev_hash: str
-    hash: str
-
-
-class Timeline(_Out):
-    incident: str = Field(description="The incident's key.")
-    chain: Chain
-    events: list[EventOut]
 
 
 # ----- parameters ---------------------------------------------------------------------------------
@@ -356,7 +205,9 @@ async def get_incident(request: Request, user: ApiUser, incident_id: IncidentId)
         "verdict_version": bundle.verdicts[-1].version if bundle.verdicts else None,
         "statements": summary["statements"],
         "followups": summary["followups"],
+        "action_items": summary["action_items"],
         "chain": summary["chain"],
+        "response": measure(bundle.incident, bundle.events, bundle.verdict, utcnow()).as_json(),
     }
 
 

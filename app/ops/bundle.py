@@ -3,7 +3,7 @@ how its values read (`value_label`, `iso`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -15,7 +15,7 @@ import jinja2
 from app.incidents.service import IncidentService
 from app.incidents.timeline import Break, verify_chain
 from app.markdown import md
-from app.models import Answer, Followup, Incident, Statement, TimelineEvent, Verdict
+from app.models import ActionItem, Answer, Followup, Incident, Statement, TimelineEvent, Verdict
 from app.ops import queries
 from app.triage import label
 from app.triage.models import FIELD_ENUMS, DataCategory
@@ -36,6 +36,7 @@ class Bundle:
     followups: list[Followup]
     events: list[TimelineEvent]
     chain_break: Break | None
+    tasks: list[ActionItem] = field(default_factory=list)  # the action items, by number
 
     @property
     def verdict(self) -> dict[str, Any] | None:
@@ -44,6 +45,11 @@ class Bundle:
     @property
     def current(self) -> dict[str, Any]:
         return {a.field: a.value for a in self.answers}
+
+    @property
+    def awareness_assumed(self) -> bool:
+        """Nobody has answered when the company first knew: the report's time stands in."""
+        return "discovered_at" not in self.current
 
     @property
     def notices(self) -> list[Statement]:
@@ -77,6 +83,7 @@ async def load_bundle(service: IncidentService, incident_id: int) -> Bundle:
         followups=await service.followups(incident_id),
         events=events,
         chain_break=verify_chain(incident.key, events, service.config.chain_keys),
+        tasks=await service.tasks(incident_id),
     )
 
 

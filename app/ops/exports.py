@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from app.i18n import format_time, t
-from app.models import Followup, Incident, Statement, TimelineEvent
+from app.models import ActionItem, Followup, Incident, Statement, TimelineEvent
 from app.ops import queries
 from app.ops.bundle import TEMPLATES as TEMPLATES
 from app.ops.bundle import UNKNOWN as UNKNOWN
@@ -56,6 +56,37 @@ def incident_json(incident: Incident, tz: str) -> dict[str, Any]:
         "closed_at": iso(incident.closed_at, tz),
         "resolution": incident.resolution,
         "purged_at": iso(incident.purged_at, tz),
+        "roles": dict(incident.roles or {}),
+        "severity_call": severity_call_json(incident, tz),
+    }
+
+
+def severity_call_json(incident: Incident, tz: str) -> dict[str, Any] | None:
+    """The incident lead's call beside the policy's verdict (`severity`), or None."""
+    call = incident.severity_call
+    if not call:
+        return None
+    at = call.get("at")
+    return {
+        "severity": call.get("severity"),
+        "reason": call.get("reason"),
+        "by": call.get("by"),
+        "at": iso(datetime.fromisoformat(at), tz) if at else None,
+    }
+
+
+def task_json(item: ActionItem, tz: str) -> dict[str, Any]:
+    return {
+        "number": item.number,
+        "title": item.title,
+        "state": item.state,
+        "owner": item.owner,
+        "due_at": iso(item.due_at, tz),
+        "source": item.source,
+        "created_by": item.created_by,
+        "created_at": iso(item.created_at, tz),
+        "done_by": item.done_by,
+        "done_at": iso(item.done_at, tz),
     }
 
 
@@ -107,6 +138,7 @@ def summary_json(bundle: Bundle, tz: str) -> dict[str, Any]:
     """The export without its timeline: incident, answers, verdicts, statements, chain status."""
     return {
         "incident": incident_json(bundle.incident, tz),
+        "discovered_at_assumed": bundle.awareness_assumed,
         "answers": [
             {"field": a.field, "value": a.value, "actor": a.actor, "at": iso(a.answered_at, tz)}
             for a in bundle.answers
@@ -125,6 +157,7 @@ def summary_json(bundle: Bundle, tz: str) -> dict[str, Any]:
         ],
         "statements": [statement_json(s, tz) for s in bundle.statements],
         "followups": [followup_json(f, tz) for f in bundle.followups],
+        "action_items": [task_json(item, tz) for item in bundle.tasks],
         "chain": chain_status(bundle),
     }
 

@@ -16,6 +16,7 @@ from app.models import Incident, utcnow
 from app.ops import exports, queries, signin_pages, views
 from app.ops.api import IncidentId, service_of, tz_of, visible_incident
 from app.ops.auth import PageUser, page_principal, read_session
+from app.ops.measures import of_bundle
 from app.ops.rendering import PAGE_HEADERS, language, render
 
 STATUSES = ("open", "closed")
@@ -118,6 +119,7 @@ async def incident_page(request: Request, user: PageUser, incident_id: IncidentI
         now=now,
         exports=EXPORTS,
         value_label=exports.value_label,
+        response=of_bundle(bundle),
     )
 
 

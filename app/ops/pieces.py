@@ -9,19 +9,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 
 from app.ops import exports
-from app.ops.api import (
-    ERRORS,
-    NO_STORE,
-    NOT_FOUND,
-    IncidentId,
-    Problem,
-    StatementOut,
-    tz_of,
-    visible_bundle,
-)
-from app.ops.api import (
-    router as api_router,
-)
+from app.ops.api import NO_STORE, IncidentId, tz_of, visible_bundle
+from app.ops.api import router as api_router
+from app.ops.api_models import ERRORS, NOT_FOUND, Problem, StatementOut
 from app.ops.auth import ApiUser
 from app.statements.pack import render_html
 

@@ -140,7 +140,9 @@ def ppc_report(bundle: Bundle, tz: str) -> dict[str, Any]:
             {"code": c, "label": label_of_category(c)} for c in appi.get("categories") or []
         ],
         "discovered_at": iso(bundle.incident.discovered_at, tz),
-        "discovered_at_text": format_time(bundle.incident.discovered_at, "ja", tz),
+        "discovered_at_text": format_time(bundle.incident.discovered_at, "ja", tz)
+        + ("（仮：報告日時。発覚日時は未確認）" if bundle.awareness_assumed else ""),
+        "discovered_at_assumed": bundle.awareness_assumed,
         "preliminary_due": appi.get("preliminary_due"),
         "final_due": appi.get("final_due"),
         "items": [

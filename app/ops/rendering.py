@@ -74,6 +74,7 @@ def render(
             "badge": lambda prefix, value: views.badge(prefix, value, lang),
             "answer_label": lambda field: views.answer_label(field, lang),
             "followup_label": lambda kind, key: views.followup_label(kind, key, lang),
+            "duration": lambda seconds: views.duration(seconds, lang),
         },
         status_code=status_code,
     )

@@ -189,3 +189,25 @@ def _midnights(first: datetime, end: datetime, tz: str) -> list[datetime]:
         datetime.combine(day + timedelta(days=n), time(0), zone)
         for n in range(0, max(days, 0), step)
     ]
+
+
+def duration(seconds: float | None, lang: str) -> str:
+    """A span as a person reads it: 「1時間05分」 / "1 h 05 min", "—" when not reached."""
+    if seconds is None:
+        return "—"
+    minutes = round(seconds / 60)
+    if seconds < 60:
+        return f"{round(seconds)}秒" if lang == "ja" else f"{round(seconds)} s"
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if lang == "ja":
+        return (
+            (f"{days}日" if days else "")
+            + (f"{hours}時間" if days or hours else "")
+            + f"{mins:02d}分"
+        )
+    return (
+        (f"{days} d " if days else "")
+        + (f"{hours} h " if days or hours else "")
+        + f"{mins:02d} min"
+    )

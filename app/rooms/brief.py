@@ -14,8 +14,8 @@ from app.briefing import detail_lines, do_now, do_now_lines, plain_reasons, ques
 from app.briefing.do_now import Plan, StatementState, publishes
 from app.i18n import format_time, report_label, t
 from app.incidents.service import IncidentService, Snapshot
-from app.models import Followup, Statement
-from app.rooms import texts
+from app.models import ActionItem, Followup, Incident, Statement
+from app.rooms import standing, texts
 from app.rooms.pack import pack_line
 from app.triage.clocks import legal_clocks
 
@@ -33,6 +33,11 @@ FOLLOWUP_CLOCKS = {
     "gdpr": ("gdpr", "gdpr_check"),
 }
 SETTLED = ("done", "not_needed")
+# The recommended actions' items (app/briefing/actions.py): done, they leave 「今やること」 too.
+TASK_ACTIONS = {
+    **{key.removeprefix("action:"): kinds for key, kinds in FOLLOWUP_ACTIONS.items()},
+    "individuals": ("individuals",),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +56,13 @@ class VerdictBrief:
     version: int
 
 
-def done_actions(followups: Iterable[Followup]) -> frozenset[str]:
-    """The do-now kinds whose follow-up prompt someone settled."""
+def done_actions(followups: Iterable[Followup], tasks: Iterable[ActionItem] = ()) -> frozenset[str]:
+    """The do-now kinds whose follow-up prompt someone settled, or whose action item (made from
+    the verdict's recommended action) is done or dropped."""
     done: set[str] = set()
+    for item in tasks:
+        if item.source and item.source.startswith("verdict:") and item.state != "open":
+            done.update(TASK_ACTIONS.get(item.source.removeprefix("verdict:"), ()))
     for row in followups:
         if row.state not in SETTLED:
             continue
@@ -78,7 +87,8 @@ def plan(snap: Snapshot, now: datetime, needed: int, followups: Iterable[Followu
         now,
         answers=snap.values,
         statement=statement_state(snap.statement, needed),
-        done=done_actions(followups),
+        done=done_actions(followups, snap.tasks),
+        owners=standing.owners(snap.incident),
     )
 
 
@@ -120,7 +130,14 @@ def verdict_brief(
     open_lines = texts.open_question_lines(data, lang)
     return VerdictBrief(
         title=texts.verdict_title(snap.incident, verdict.version, verdict.severity, lang),
-        state=_state(data, settled, lang),
+        state="\n".join(
+            line
+            for line in (
+                standing.severity_call_line(snap.incident, lang),
+                _state(data, settled, lang),
+            )
+            if line
+        ),
         do_now=tuple(do_now_lines(steps.now, lang, tz)),
         statement=statement_line(snap.statement, needed, lang, snap.pieces),
         reasons=tuple(f"• {line}" for line in plain_reasons(data, lang)),
@@ -258,9 +275,18 @@ def topic(snap: Snapshot, lang: str, tz: str, now: datetime) -> str:
         "room.topic",
         lang,
         badge=texts.badge(incident, lang),
-        severity=texts.severity_label(incident.severity, lang),
+        severity=_severities(incident, lang),
         next=" · ".join(parts) or "—",
     )[:250]
+
+
+def _severities(incident: Incident, lang: str) -> str:
+    """The policy's severity, and the incident lead's call beside it when there is one."""
+    policy = texts.severity_label(incident.severity, lang)
+    called = (incident.severity_call or {}).get("severity")
+    if not called:
+        return policy
+    return t("severity_call.topic", lang, policy=policy, called=texts.severity_label(called, lang))
 
 
 def _day(value: datetime, lang: str, tz: str, *, with_time: bool = False) -> str:

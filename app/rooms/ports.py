@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from app.incidents.service import AnswerDetail, Snapshot
+from app.incidents.updates import StakeholderUpdate
 from app.models import ChatMessage, Followup, Incident, Statement
 from app.rooms.brief import VerdictBrief
 from app.rooms.pack import PackView
@@ -65,6 +66,10 @@ class Chat(Protocol):
         ...
 
     async def invite(self, incident: Incident, user: str) -> None: ...
+
+    async def announce(self, incident: Incident, channel: str, message: Any, text: str) -> str:
+        """Posts outside the room (the internal update channel); returns the message's id."""
+        ...
 
     async def archive(self, incident: Incident) -> bool:
         """Archives the closed room (done already counts as done); False where the platform
@@ -161,7 +166,12 @@ class Renderer(Protocol):
 
     def published_text(self, statement: Statement, lang: str, tz: str) -> str: ...
 
-    def prompt(self, row: Followup, incident: Incident, lang: str, tz: str) -> Any: ...
+    def prompt(
+        self, row: Followup, incident: Incident, lang: str, tz: str, detail: str = ""
+    ) -> Any:
+        """A follow-up prompt with Done / Snooze / Not needed; `detail` says what it is about
+        where its kind cannot (an action item's line)."""
+        ...
 
     def settled(
         self,
@@ -173,4 +183,9 @@ class Renderer(Protocol):
         state: str,
         actor: str,
         until: str | None = None,
+        detail: str = "",
     ) -> Any: ...
+
+    def update_draft(self, incident: Incident, update: StakeholderUpdate, lang: str) -> Any:
+        """A stakeholder update's card: its text, Approve until approved, then who and where."""
+        ...

@@ -7,7 +7,7 @@ from typing import Any
 
 from app.incidents.service import IncidentService, Snapshot
 from app.models import Incident, utcnow
-from app.rooms import brief
+from app.rooms import brief, standing
 from app.rooms.ports import Chat, Renderer
 from app.settings import Settings
 from app.work.queue import Claimed
@@ -114,5 +114,6 @@ class Posting:
         needed = self.service.approvals_needed(snap.incident.severity)
         followups = await self.service.followups(incident.id)
         todo = brief.summary_lines(snap, now, needed, lang, self.tz, followups)
+        todo += standing.standing_lines(snap.incident, snap.tasks, lang, self.tz)
         summary = self.render.summary(snap, lang, self.tz, now, todo)
         await self._edit(incident, "summary", summary, f"{incident.key} {incident.title}")

@@ -20,11 +20,12 @@ from app.i18n import t
 from app.incidents import schedule
 from app.incidents.reactions import Event, Reactions
 from app.incidents.rooms import register_room_reactions
-from app.models import utcnow
-from app.rooms import brief, texts
+from app.models import Followup, Incident, utcnow
+from app.rooms import brief, standing, texts
 from app.rooms.archive import Archive
 from app.rooms.ports import Handler
 from app.rooms.triage_card import TriageCard
+from app.rooms.updates import Updates
 from app.work.queue import Claimed, WorkQueue, WorkSpec, waiting_on
 
 FOLLOWUP_SYNC = "followup_sync"
@@ -52,6 +53,9 @@ class Room(TriageCard):
             "drill_reveal": self.drill_reveal,
             "followup.prompt": self.prompt,
             FOLLOWUP_SYNC: self.sync_prompt,
+            "sync_standing": self.sync_standing,
+            "announce": self.announce,
+            "review": self.review,
         }
 
     def register(self, queue: WorkQueue, reactions: Reactions) -> None:
@@ -60,6 +64,7 @@ class Room(TriageCard):
             queue.register(f"{platform}.{name}", self.chat.guard(handler))
         register_room_reactions(reactions, platform)
         Archive(self).register(queue, reactions)
+        Updates(self).register(queue, reactions)
         schedule.register(
             reactions,
             policy=lambda: self.service.policy,
@@ -103,7 +108,8 @@ class Room(TriageCard):
         incident = await self.chat.open_room(item, await self.service.get(item.incident_id))
         snap = await self.service.snapshot(incident.id)
         lang = incident.language
-        summary = self.render.summary(snap, lang, self.tz, utcnow())
+        people = standing.standing_lines(snap.incident, snap.tasks, lang, self.tz)
+        summary = self.render.summary(snap, lang, self.tz, utcnow(), people)
         ts, posted = await self.post_once(
             item, incident, "summary", summary, f"{incident.key} {incident.title}"
         )
@@ -125,6 +131,29 @@ class Room(TriageCard):
             raise waiting_on(item, "room not ready yet", now=now)
         await self._sync_summary(incident, snap)
         await self.chat.set_topic(incident, brief.topic(snap, lang, self.tz, now))
+
+    async def sync_standing(self, item: Claimed) -> None:
+        """Roles, action items or the severity call changed: the summary, the topic and the
+        verdict's 「今やること」 (its owners) read anew."""
+        await self.refresh_room(item)
+        incident = await self.service.get(item.incident_id or 0)
+        await self.sync_verdict(item, incident)
+
+    async def announce(self, item: Claimed) -> None:
+        """One line in a thread (the summary's, or the verdict's for the severity call) that
+        @mentions whom a change concerns; never a new top-level post."""
+        assert item.incident_id is not None
+        incident = await self.service.get(item.incident_id)
+        if incident.channel_id is None:
+            raise waiting_on(item, "room not ready yet", now=utcnow())
+        p = item.payload
+        text = standing.event_line(p["kind"], p["actor"], p["data"], incident.language, self.tz)
+        if text is None:
+            return
+        refs = await self.service.message_refs(incident.id, "summary")
+        thread = await self._verdict_thread(incident.id) if p["thread"] == "verdict" else None
+        thread = thread or (refs[0].ts if refs else None)
+        await self.note(item, incident, f"announce:{p['seq']}", text, thread=thread)
 
     async def post(self, item: Claimed) -> None:
         """A plain message in the room (or the verdict's thread); posted once per work row."""
@@ -201,8 +230,9 @@ class Room(TriageCard):
         if incident.channel_id is None:
             raise waiting_on(item, "room not ready yet", now=utcnow())
         lang, ref = incident.language, item.payload["ref"]
-        title, body = texts.prompt_texts(row, incident, lang, self.tz)
-        message = self.render.prompt(row, incident, lang, self.tz)
+        detail = await self._prompt_detail(row, incident)
+        title, body = texts.prompt_texts(row, incident, lang, self.tz, detail)
+        message = self.render.prompt(row, incident, lang, self.tz, detail)
         await self.post_once(
             item, incident, ref, message, f"{title}\n{body}", payload={"followup_id": row.id}
         )
@@ -213,6 +243,7 @@ class Room(TriageCard):
         leaves 「今やること」 in the verdict and the summary."""
         row, incident = await self.service.followup(item.payload["followup_id"])
         lang = incident.language
+        detail = await self._prompt_detail(row, incident)
         message = self.render.settled(
             row,
             incident,
@@ -221,9 +252,18 @@ class Room(TriageCard):
             state=item.payload["state"],
             actor=item.payload.get("actor", ""),
             until=item.payload.get("until"),
+            detail=detail,
         )
-        title, body = texts.prompt_texts(row, incident, lang, self.tz)
+        title, body = texts.prompt_texts(row, incident, lang, self.tz, detail)
         await self.update(incident, item.payload["ref"], message, f"{title}\n{body}")
         if item.payload["state"] in brief.SETTLED and incident.channel_id:
             await self.sync_verdict(item, incident)
             await self._sync_summary(incident)
+
+    async def _prompt_detail(self, row: Followup, incident: Incident) -> str:
+        """An action item's prompt says which item, its owner and due time."""
+        if row.kind != "task":
+            return ""
+        item_id = int(row.key.split(":")[1])
+        items = [i for i in await self.service.tasks(incident.id) if i.id == item_id]
+        return standing.task_line(items[0], incident.language, self.tz) if items else ""

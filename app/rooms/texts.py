@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from app.i18n import format_time, report_label, t
+from app.incidents.company import FROM_SETTINGS
 from app.incidents.deadlines import next_deadline
-from app.incidents.service import ServiceError, Snapshot
+from app.incidents.service import ServiceError, Snapshot, awareness_assumed
 from app.models import Followup, Incident, Statement
-from app.triage import Question
+from app.triage import Question, question
 
 # Which statement events count as a draft in the close summary.
 DRAFT_EVENTS = ("statement.drafted", "statement.edited")
@@ -43,9 +44,14 @@ def refusal(exc: ServiceError, lang: str) -> str:
     return t(f"error.{exc.code}", lang, detail=exc.detail)
 
 
-def answer_label(question: Question, value: Any, lang: str) -> str:
+def answer_label(question: Question, value: Any, lang: str, tz: str | None = None) -> str:
     if value is None:
         return t("answer.none", lang)
+    if question.kind == "datetime" and tz is not None:
+        return format_time(str(value), lang, tz)
+    if question.kind == "period" and isinstance(value, dict):
+        ends = (value.get("from"), value.get("to"))
+        return t("answer.period", lang, start=ends[0] or "…", end=ends[1] or "…")
     if isinstance(value, bool):
         return t("yes" if value else "no", lang)
     labels = {option.value: option.label.get(lang) for option in question.options}
@@ -69,16 +75,32 @@ def summary_title(incident: Incident, lang: str) -> str:
     )
 
 
-def summary_fields(incident: Incident, lang: str, tz: str) -> str:
-    return t(
+def summary_fields(snap: Snapshot, lang: str, tz: str) -> str:
+    incident = snap.incident
+    discovered = format_time(incident.discovered_at, lang, tz)
+    if awareness_assumed(snap.values):
+        discovered += t("room.summary.assumed", lang)
+    fields = t(
         "room.summary.fields",
         lang,
         status=t(f"room.status.{incident.status}", lang),
         severity=severity_label(incident.severity, lang),
         reporter=incident.reporter_id,
         reported=format_time(incident.created_at, lang, tz),
-        discovered=format_time(incident.discovered_at, lang, tz),
+        discovered=discovered,
     )
+    return f"{fields}\n{company}" if (company := company_line(snap, lang)) else fields
+
+
+def company_line(snap: Snapshot, lang: str) -> str | None:
+    """The company facts this incident took from the settings, still as answered (an answer
+    changed in the room for this incident is no longer the settings')."""
+    taken = [
+        f"{t(f'ops.answer.{field}', lang)}: {answer_label(question(field), d.value, lang)}"
+        for field, d in snap.answers.items()
+        if d.actor == FROM_SETTINGS
+    ]
+    return t("room.summary.company", lang, facts=" · ".join(taken)) if taken else None
 
 
 def deadline_text(snap: Snapshot, lang: str, tz: str) -> str:
@@ -146,7 +168,7 @@ def answered_line(
     return t(
         "question.answered",
         lang,
-        answer=answer_label(question, value, lang),
+        answer=answer_label(question, value, lang, tz),
         actor=actor,
         at=format_time(at, lang, tz),
     )
@@ -187,7 +209,8 @@ def clock_lines(data: dict[str, Any], lang: str, tz: str) -> str:
         lines.append(
             t("verdict.appi.final", lang, due=format_time(appi.get("final_due"), lang, tz))
         )
-        individuals = appi.get("notify_individuals")
+    individuals = appi.get("notify_individuals")
+    if required in (True, "conditional") or individuals == "recommended":
         lines.append(
             t(
                 "verdict.appi.individuals",
@@ -195,7 +218,9 @@ def clock_lines(data: dict[str, Any], lang: str, tz: str) -> str:
                 value=t(f"value.{individuals}", lang) if individuals else "—",
             )
         )
-    if gdpr.get("relevant") is True:
+    if gdpr.get("notify_controller"):
+        lines.append(t("verdict.gdpr.controller", lang))
+    elif gdpr.get("relevant") is True:
         lines.append(
             t("verdict.gdpr.relevant", lang, due=format_time(gdpr.get("authority_due"), lang, tz))
         )
@@ -247,8 +272,11 @@ def findings_lines(statement: Statement, lang: str) -> str | None:
 # ----- follow-up prompts -------------------------------------------------------------------------
 
 
-def prompt_texts(row: Followup, incident: Incident, lang: str, tz: str) -> tuple[str, str]:
-    """The prompt's title and body for its kind (`appi_final:-7d` → "due in 7 days")."""
+def prompt_texts(
+    row: Followup, incident: Incident, lang: str, tz: str, detail: str = ""
+) -> tuple[str, str]:
+    """The prompt's title and body for its kind (`appi_final:-7d` → "due in 7 days"); `detail`
+    is what the prompt is about when its row cannot say (an action item's line)."""
     name = row.key.split(":", 1)[1] if ":" in row.key else ""
     body_key = {
         "appi_preliminary": f"followup.body.appi_preliminary.{name}",
@@ -263,6 +291,7 @@ def prompt_texts(row: Followup, incident: Incident, lang: str, tz: str) -> tuple
         "days": name.strip("-d"),
         "hours": name.rstrip("h"),
         "action": t(f"followup.action.{name}", lang) if row.kind == "action" else "",
+        "detail": detail,
     }
     return t(f"followup.title.{row.kind}", lang, **values), t(body_key, lang, **values)
 

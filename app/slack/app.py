@@ -26,7 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from app.incidents.service import ServiceError
 from app.runtime import Runtime
-from app.slack import approval, commands, followups, home, timeline, triage, work
+from app.slack import approval, commands, followups, home, standing, timeline, triage, updates, work
 from app.slack.common import Deps, channel_of, decode, incident_id_of, provide
 from app.slack.effects import SlackChat
 from app.slack.installs import WorkspaceClients, oauth_settings
@@ -90,9 +90,9 @@ def build_bolt_app(runtime: Runtime, client: AsyncWebClient | None = None) -> As
     bolt.middleware(in_their_room(runtime))
     bolt.middleware(deduplicate_events(runtime))
     bolt.middleware(provide(Deps(runtime.service, runtime.queue, settings)))
-    for module in (commands, triage, approval, home, followups, timeline):
+    for module in (commands, triage, approval, home, followups, standing, timeline, updates):
         module.register(bolt)
-    chat = SlackChat(settings, runtime.service, worker_client, clients)
+    chat = SlackChat(settings, runtime.service, worker_client, clients, runtime.api_errors)
     work.register(chat, runtime.service, runtime.queue, runtime.reactions)
     timeline.register_work(chat, runtime.service, runtime.queue)
     runtime.closing(chat.close)

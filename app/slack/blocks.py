@@ -34,6 +34,7 @@ from app.slack.statement_blocks import (
 )
 from app.slack.triage_blocks import answers_blocks as answers_blocks
 from app.slack.triage_blocks import question_blocks, triage_done_blocks
+from app.slack.update_blocks import update_draft_blocks
 
 
 def summary_blocks(
@@ -44,12 +45,27 @@ def summary_blocks(
     if todo:
         blocks += sections("\n".join(todo))
     blocks += [
-        section(texts.summary_fields(incident, lang, tz)),
+        section(texts.summary_fields(snap, lang, tz)),
         section(deadline_text(snap, lang, tz)),
     ]
     if source := incident.source.get("permalink"):
         blocks.append(context(str(source)))
+    if incident.status == "open":
+        blocks.append(summary_actions(incident, lang))
     return blocks
+
+
+def summary_actions(incident: Incident, lang: str) -> ActionsBlock:
+    """The summary's buttons: roles, a new action item, the incident lead's severity call."""
+    value = {"i": incident.id}
+    return ActionsBlock(
+        block_id="standing",
+        elements=[
+            button(t("role.button", lang), "roles_open", value),
+            button(t("task.button", lang), "task_open", value),
+            button(t("severity_call.button", lang), "severity_open", value),
+        ],
+    )
 
 
 # ----- verdict -----------------------------------------------------------------------------------
@@ -140,7 +156,9 @@ def close_confirm_blocks(incident: Incident, resolution: str, lang: str) -> list
     ]
 
 
-def home_view(rows: Sequence[tuple[Incident, str | None]], lang: str, tz: str) -> View:
+def home_view(
+    rows: Sequence[tuple[Incident, str | None]], lang: str, tz: str, *, company: str = ""
+) -> View:
     blocks: list[Block] = [
         HeaderBlock(text=plain(t("home.title", lang))),
         context(t("home.help", lang)),
@@ -149,6 +167,8 @@ def home_view(rows: Sequence[tuple[Incident, str | None]], lang: str, tz: str) -
         blocks.append(section(t("home.none", lang)))
     for incident, deadline in rows[:45]:
         blocks.append(section(home_row(incident, deadline, incident.channel_id or "", lang, tz)))
+    if company:  # the workspace's company facts, and how an admin changes them
+        blocks.append(context(t("home.company", lang, facts=company)))
     return View(type="home", blocks=blocks)
 
 
@@ -179,8 +199,10 @@ def admission_blocks(incident: Incident, user: str, body: str, lang: str) -> lis
 # ----- follow-up prompts -------------------------------------------------------------------------
 
 
-def prompt_blocks(row: Followup, incident: Incident, lang: str, tz: str) -> list[Block]:
-    title, body = prompt_texts(row, incident, lang, tz)
+def prompt_blocks(
+    row: Followup, incident: Incident, lang: str, tz: str, detail: str = ""
+) -> list[Block]:
+    title, body = prompt_texts(row, incident, lang, tz, detail)
     value = {"f": row.id}
     return [
         section(f"{title}\n{body}"),
@@ -205,9 +227,10 @@ def settled_blocks(
     state: str,
     actor: str,
     until: str | None = None,
+    detail: str = "",
 ) -> list[Block]:
     """The prompt as it stays in the channel once someone has acted on it (no buttons)."""
-    title, body = prompt_texts(row, incident, lang, tz)
+    title, body = prompt_texts(row, incident, lang, tz, detail)
     line = settled_line(row, state, actor, lang, tz, until)
     return [section(f"{title}\n{body}"), context(line)]
 
@@ -233,6 +256,7 @@ class BlockKit:
     statement = staticmethod(statement_blocks)
     statement_text = staticmethod(statement_text_blocks)
     pack = staticmethod(pack_blocks)
+    update_draft = staticmethod(update_draft_blocks)
 
     @staticmethod
     def welcome(incident: Incident, lang: str) -> str:

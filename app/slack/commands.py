@@ -9,9 +9,16 @@ from slack_bolt.async_app import AsyncApp
 from app.i18n import masked_notice, t
 from app.incidents.service import ServiceError
 from app.models import utcnow
+from app.rooms.company import WORDS as COMPANY_WORDS
+from app.rooms.company import settings_command
 from app.rooms.leads import WORDS as LEAD_COMMANDS
 from app.rooms.leads import lead_command
+from app.rooms.orders import WORDS as ORDER_WORDS
+from app.rooms.orders import room_order
+from app.rooms.standing import standing_lines
 from app.rooms.texts import refusal
+from app.rooms.updates import WORD as UPDATE_WORD
+from app.rooms.updates import update_command
 from app.slack import blocks as ui
 from app.slack.approval import groups_of
 from app.slack.common import (
@@ -24,7 +31,10 @@ from app.slack.common import (
     incident_id_of,
     reply_later,
 )
+from app.slack.standing_blocks import tasks_blocks
 from app.triage import QUESTIONS
+from app.vocabulary import WorkKind
+from app.work.queue import WorkSpec
 
 
 def scenario_named(name: str):  # type: ignore[no-untyped-def]
@@ -36,7 +46,9 @@ def scenario_named(name: str):  # type: ignore[no-untyped-def]
         return None
 
 
-ROOM_COMMANDS = {"note", "status", "close", "answer", "answers"} | LEAD_COMMANDS
+ROOM_COMMANDS = (
+    {"note", "status", "close", "answer", "answers", UPDATE_WORD} | LEAD_COMMANDS | ORDER_WORDS
+)
 
 
 async def report(
@@ -88,6 +100,12 @@ async def leak(ack: Any, command: dict[str, Any], context: Any) -> None:
     if word in ROOM_COMMANDS:
         await room_command(ack, deps, command, word, rest.strip(), context)
         return
+    if word in COMPANY_WORDS:  # an admin's company facts, for the whole workspace
+        admins = deps.settings.admins or deps.settings.pr_leads
+        team, user = command.get("team_id"), command["user_id"]
+        reply = await settings_command(deps.service, team, user, rest, lang, admins)
+        await ack(text=reply, response_type="ephemeral")
+        return
     drill = word == "drill"
     title = rest.strip() if drill else text
     source = {
@@ -121,10 +139,29 @@ async def room_command(
         groups = await groups_of(deps, user, context.client)
         text = await lead_command(service, incident, word, rest, user, groups)
         await ack(text=text, response_type="ephemeral")
+    elif word in ORDER_WORDS:
+        tz = settings.timezone
+        answer = await room_order(service, incident, word, rest, user, tz=tz, now=utcnow())
+        if answer.tasks is None:
+            await ack(text=answer.text, response_type="ephemeral")
+            return
+        blocks = tasks_blocks(incident, answer.tasks, answer.text, ilang, tz)
+        await ack(blocks=ui.dump(blocks), text=answer.text, response_type="ephemeral")
+    elif word == UPDATE_WORD:
+        text = await update_command(service, settings, incident, rest, user)
+        await ack(text=text, response_type="ephemeral")
     elif word == "status":
         snap = await service.snapshot(incident.id)
         await ack(
-            blocks=ui.dump(ui.summary_blocks(snap, ilang, settings.timezone, utcnow())),
+            blocks=ui.dump(
+                ui.summary_blocks(
+                    snap,
+                    ilang,
+                    settings.timezone,
+                    utcnow(),
+                    standing_lines(snap.incident, snap.tasks, ilang, settings.timezone),
+                )
+            ),
             text=incident.key,
             response_type="ephemeral",
         )
@@ -163,6 +200,8 @@ async def room_command(
             text=t("command.close_confirm", ilang, key=incident.key),
             response_type="ephemeral",
         )
+        # Closing is the last chance for the after-action review: offered in the room (once).
+        await deps.queue.enqueue(WorkSpec(WorkKind.REVIEW.on("slack"), {}), incident_id=incident.id)
 
 
 @guarded

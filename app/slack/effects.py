@@ -24,6 +24,7 @@ from app.slack import blocks as ui
 from app.slack.common import group_members
 from app.slack.installs import WorkspaceClients
 from app.slack.pacing import SLACK_LIMITS, Pacer
+from app.tally import ApiErrors
 from app.work.queue import Claimed, Defer, Permanent, Retry
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,19 @@ PERMANENT_ERRORS = {
 }
 
 
+def method_of(exc: SlackApiError) -> str:
+    """The Web API method a failed call named (`chat.postMessage`)."""
+    url = str(getattr(exc.response, "api_url", "") or "")
+    return url.rstrip("/").rsplit("/", 1)[-1] or "unknown"
+
+
+def error_of(exc: SlackApiError) -> str:
+    if exc.response is not None and exc.response.status_code == 429:
+        return "ratelimited"
+    error = exc.response.get("error", "") if exc.response is not None else ""
+    return str(error or f"http_{getattr(exc.response, 'status_code', 0)}")
+
+
 def slack_failure(exc: SlackApiError) -> Exception:
     """Maps Slack's answer to the queue's vocabulary: wait and retry, or give up."""
     error = exc.response.get("error", "") if exc.response is not None else ""
@@ -70,7 +84,9 @@ class SlackChat:
         service: IncidentService,
         client: AsyncWebClient,
         clients: WorkspaceClients | None = None,
+        errors: ApiErrors | None = None,
     ) -> None:
+        self.errors = errors or ApiErrors()
         self.settings = settings
         self.service = service
         self._default = client
@@ -91,6 +107,7 @@ class SlackChat:
             try:
                 await handler(item)
             except SlackApiError as exc:
+                self.errors.record("slack", method_of(exc), error_of(exc))
                 raise slack_failure(exc) from exc
             finally:
                 _current_client.reset(token)
@@ -196,6 +213,12 @@ class SlackChat:
     async def tell_reporter(self, item: Claimed, incident: Incident, text: str) -> None:
         if response_url := incident.source.get("response_url"):
             await respond(response_url, text)
+
+    async def announce(self, incident: Incident, channel: str, message: Any, text: str) -> str:
+        response = await self.client.chat_postMessage(
+            channel=channel, text=text[:3000], blocks=ui.dump(message), unfurl_links=False
+        )
+        return str(response["ts"])
 
     async def archive(self, incident: Incident) -> bool:
         try:

@@ -20,6 +20,8 @@ BOT_SCOPES = (
     "groups:read",
     "groups:history",
     "pins:write",
+    "pins:read",
+    "reactions:read",
     "usergroups:read",
 )
 

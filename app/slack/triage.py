@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_bolt.async_app import AsyncApp
 
@@ -20,6 +22,8 @@ from app.triage.typed import read_number_or_none
 FIELDS = {q.id for q in QUESTIONS}
 # Menus and number inputs are `answer:<field>`; each choice button is `answer:<field>:<n>`.
 ANSWER = re.compile(r"^answer:(?P<field>[a-z_]+)(?::\d+)?$")
+# One part of an answer picked in its own widget: a date and a time (awareness), a period's end.
+PART = re.compile(r"^answer_(?P<part>date|time|from|to):(?P<field>[a-z_]+)$")
 
 
 def answer_of(action: dict[str, Any], block_id: str) -> tuple[int | None, str | None, Any]:
@@ -41,7 +45,52 @@ def answer_of(action: dict[str, Any], block_id: str) -> tuple[int | None, str | 
         return incident_id, field, (action.get("selected_option") or {}).get("value")
     if kind == "number_input":
         return incident_id, field, read_number_or_none(str(action.get("value") or ""))
+    if kind == "plain_text_input":
+        return incident_id, field, str(action.get("value") or "").strip() or None
     return None, None, None
+
+
+def part_of(
+    action: dict[str, Any], state: dict[str, Any], tz: str
+) -> tuple[int | None, str | None, Any]:
+    """(incident id, field, value) from a date, time or period picker; value None while the
+    other half of a date and time is still unset (the message state holds what was picked)."""
+    match = PART.match(str(action.get("action_id") or ""))
+    parts = str(action.get("block_id") or "").split(":")
+    if not match or len(parts) < 3 or parts[0] != "q" or not parts[1].isdigit():
+        return None, None, None
+    field, part = match["field"], match["part"]
+    if field not in FIELDS:
+        return None, None, None
+    incident_id = int(parts[1])
+    picked = (state.get("values") or {}).get(action["block_id"]) or {}
+    if part in ("from", "to"):
+        chosen = (picked.get(action["action_id"]) or {}).get("selected_date")
+        return incident_id, field, {part: action.get("selected_date") or chosen}
+    date = (picked.get(f"answer_date:{field}") or {}).get("selected_date")
+    time = (picked.get(f"answer_time:{field}") or {}).get("selected_time")
+    if not date or not time:
+        return incident_id, field, None
+    try:
+        local = datetime.fromisoformat(f"{date}T{time}").replace(tzinfo=ZoneInfo(tz))
+    except ValueError:
+        return None, None, None
+    return incident_id, field, local.isoformat()
+
+
+@guarded
+async def answer_part(ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any) -> None:
+    """A date, time or period end picked: recorded once it makes an answer."""
+    await ack()
+    deps = deps_of(context)
+    incident_id, field, value = part_of(action, body.get("state") or {}, deps.settings.timezone)
+    if incident_id is None or field is None or value is None:
+        return
+    try:
+        await deps.service.record_answer(incident_id, field, value, body["user"]["id"])
+    except ServiceError as exc:
+        text = refusal(exc, deps.settings.language)
+        await reply_later(deps.queue, body.get("response_url"), text)
 
 
 @guarded
@@ -145,6 +194,7 @@ async def details(ack: Any, body: dict[str, Any], action: dict[str, Any], contex
 
 def register(bolt: AsyncApp) -> None:
     bolt.action(ANSWER)(answer)
+    bolt.action(PART)(answer_part)
     bolt.action("answer_unknown")(answer)
     bolt.action("list_answers")(list_answers)
     bolt.action("ask_again")(ask_again)

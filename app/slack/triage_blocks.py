@@ -8,12 +8,16 @@ from typing import Any
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
+    ButtonElement,
+    DatePickerElement,
     InputBlock,
     NumberInputElement,
     Option,
+    PlainTextInputElement,
     SectionBlock,
     StaticMultiSelectElement,
     StaticSelectElement,
+    TimePickerElement,
 )
 
 from app.i18n import format_time, other, t
@@ -23,6 +27,7 @@ from app.rooms import texts
 from app.rooms.texts import answer_label
 from app.slack.elements import MAX_BLOCKS, SECTION_LIMIT, button, context, mrkdwn, plain, section
 from app.triage import Question
+from app.triage.models import CAUSE_MAX
 
 
 def question_blocks(
@@ -94,6 +99,8 @@ def answer_inputs(incident: Incident, question: Question, lang: str) -> list[Blo
                 ],
             )
         ]
+    if question.kind in PICKERS:
+        return PICKERS[question.kind](incident, question, lang, unknown)
     if question.kind == "number":
         return [
             InputBlock(
@@ -142,6 +149,87 @@ def answer_inputs(incident: Incident, question: Question, lang: str) -> list[Blo
     return [ActionsBlock(block_id=block_id, elements=[element, unknown])]
 
 
+def _awareness_inputs(
+    incident: Incident, question: Question, lang: str, unknown: ButtonElement
+) -> list[Block]:
+    """ "When this was reported" at once, or a date and a time picked (datepicker + timepicker:
+    both have native mobile UIs; the answer is sent once both are set, read from the message's
+    state, which block_actions carry in full since 2020-09)."""
+    block_id = f"q:{incident.id}:{question.id}"
+    reported, earlier = question.options
+    return [
+        ActionsBlock(
+            block_id=block_id,
+            elements=[
+                button(
+                    reported.label.get(lang),
+                    f"answer:{question.id}",
+                    _value(incident, question.id, reported.value),
+                )
+            ],
+        ),
+        context(earlier.label.get(lang)),
+        ActionsBlock(
+            block_id=f"{block_id}:pick",
+            elements=[
+                DatePickerElement(
+                    action_id=f"answer_date:{question.id}",
+                    placeholder=plain(t("question.date_placeholder", lang)),
+                ),
+                TimePickerElement(
+                    action_id=f"answer_time:{question.id}",
+                    placeholder=plain(t("question.time_placeholder", lang)),
+                ),
+            ],
+        ),
+    ]
+
+
+def _period_inputs(
+    incident: Incident, question: Question, lang: str, unknown: ButtonElement
+) -> list[Block]:
+    """Either end on its own (the service keeps the other end as answered)."""
+    block_id = f"q:{incident.id}:{question.id}"
+    return [
+        ActionsBlock(
+            block_id=block_id,
+            elements=[
+                DatePickerElement(
+                    action_id=f"answer_from:{question.id}",
+                    placeholder=plain(t("question.period_from", lang)),
+                ),
+                DatePickerElement(
+                    action_id=f"answer_to:{question.id}",
+                    placeholder=plain(t("question.period_to", lang)),
+                ),
+                unknown,
+            ],
+        )
+    ]
+
+
+def _text_inputs(
+    incident: Incident, question: Question, lang: str, unknown: ButtonElement
+) -> list[Block]:
+    block_id = f"q:{incident.id}:{question.id}"
+    return [
+        InputBlock(
+            block_id=block_id,
+            label=plain(question.text.get(lang), 2000),
+            dispatch_action=True,  # Enter sends it (plain_text_input's default trigger)
+            element=PlainTextInputElement(
+                action_id=f"answer:{question.id}",
+                max_length=CAUSE_MAX,
+                placeholder=plain(t("question.text_placeholder", lang), 150),
+            ),
+        ),
+        ActionsBlock(block_id=f"{block_id}:u", elements=[unknown]),
+    ]
+
+
+PICKERS = {"datetime": _awareness_inputs, "period": _period_inputs, "text": _text_inputs}
+
+
 def answers_blocks(
     incident: Incident,
     questions: Sequence[Question],
@@ -157,7 +245,7 @@ def answers_blocks(
                 "answers.row",
                 lang,
                 question=question.text.get(lang),
-                answer=answer_label(question, detail.value, lang),
+                answer=answer_label(question, detail.value, lang, tz),
                 actor=detail.actor,
                 at=format_time(detail.at, lang, tz),
             )

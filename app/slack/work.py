@@ -14,6 +14,7 @@ from app.incidents.reactions import Reactions
 from app.incidents.reports import Report
 from app.incidents.service import IncidentService
 from app.models import Incident, utcnow
+from app.rooms.company import facts_line
 from app.rooms.ports import Handler
 from app.rooms.room import Room
 from app.slack import blocks as ui
@@ -94,7 +95,9 @@ class SlackWork:
             for incident, verdict in await self.service.open_incidents(item.payload.get("team"))
             if incident.channel_id in rooms
         ]
-        view = ui.home_view(rows, self.settings.language, self.settings.timezone)
+        lang = self.settings.language
+        facts = facts_line(await self.service.company_facts(item.payload.get("team")), lang)
+        view = ui.home_view(rows, lang, self.settings.timezone, company=facts)
         await client.views_publish(user_id=user, view=view)
 
     async def digest(self, item: Claimed) -> None:

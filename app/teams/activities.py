@@ -10,11 +10,18 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from app.i18n import masked_notice, storm_offer, t
 from app.incidents.service import ServiceError
 from app.models import Incident, utcnow
+from app.rooms.company import WORDS as COMPANY_WORDS
+from app.rooms.company import settings_command
 from app.rooms.followups import VERBS as FOLLOWUP_VERBS
 from app.rooms.leads import WORDS as LEAD_WORDS
 from app.rooms.leads import lead_command
+from app.rooms.orders import WORDS as ORDER_WORDS
+from app.rooms.orders import room_order
+from app.rooms.standing import standing_lines
 from app.rooms.texts import refusal
-from app.teams import cards, home, timeline
+from app.rooms.updates import WORD as UPDATE_WORD
+from app.rooms.updates import update_command
+from app.teams import cards, home, standing, timeline
 from app.teams.card_verbs import FIELDS, CardVerbs
 from app.teams.payloads import (
     Reply,
@@ -27,13 +34,16 @@ from app.teams.payloads import (
     room_of,
     tenant_of,
     text_response,
+    with_mentions,
 )
 from app.teams.statement_actions import VERBS as STATEMENT_VERBS
+from app.teams.update_cards import APPROVE as APPROVE_UPDATE
+from app.vocabulary import WorkKind
 from app.work.queue import WorkSpec
 
 log = logging.getLogger(__name__)
 
-ROOM_COMMANDS = {"note", "status", "close"} | LEAD_WORDS
+ROOM_COMMANDS = {"note", "status", "close", UPDATE_WORD} | LEAD_WORDS | ORDER_WORDS
 HELP_WORDS = {"help", "ヘルプ", "?"}
 LEAK_WORDS = {"leak", "/leak"}
 REPORT_COMMAND = "reportLeak"
@@ -95,7 +105,7 @@ class Activities(CardVerbs):
     # ----- messages ---------------------------------------------------------------------------
 
     async def on_message(self, activity: dict[str, Any]) -> None:
-        text = plain_text(activity.get("text"))
+        text = plain_text(with_mentions(activity))
         said_leak = first_word(text) in LEAK_WORDS
         if said_leak:
             text = text.split(" ", 1)[1] if " " in text else ""
@@ -105,6 +115,12 @@ class Activities(CardVerbs):
             return
         if word in ROOM_COMMANDS:
             await self.room_command(activity, word, rest)
+            return
+        if word in COMPANY_WORDS:  # an admin's company facts, for the whole tenant
+            admins = self.settings.admins or self.settings.pr_leads
+            tenant, user = tenant_of(activity), actor_of(activity)
+            reply = await settings_command(self.service, tenant, user, rest, self.lang, admins)
+            await self.reply(activity, reply)
             return
         if word == "mine":
             await self.my_incidents(activity)
@@ -202,14 +218,27 @@ class Activities(CardVerbs):
             await self.reply(activity, t("teams.not_in_room", self.lang))
             return
         lang, user = incident.language, actor_of(activity)
-        if word in LEAD_WORDS:
+        if word in ORDER_WORDS:
+            rest = await standing.resolve_mentions(self.chat.microsoft, activity, rest)
+            tz = self.settings.timezone
+            answer = await room_order(self.service, incident, word, rest, user, tz=tz, now=utcnow())
+            card = None
+            if answer.tasks is not None:
+                card = standing.tasks_card(incident, answer.tasks, answer.text, lang, tz)
+            await self.reply(activity, answer.text, card)
+        elif word in LEAD_WORDS:
             groups = await self.groups_of(user)
             await self.reply(
                 activity, await lead_command(self.service, incident, word, rest, user, groups)
             )
+        elif word == UPDATE_WORD:
+            reply = await update_command(self.service, self.settings, incident, rest, user)
+            await self.reply(activity, reply)
         elif word == "status":
             snap = await self.service.snapshot(incident.id)
-            card = cards.summary_card(snap, lang, self.settings.timezone, utcnow())
+            tz = self.settings.timezone
+            people = standing_lines(snap.incident, snap.tasks, lang, tz)
+            card = cards.summary_card(snap, lang, tz, utcnow(), people)
             await self.reply(activity, incident.key, card)
         elif word == "note":
             if not rest:
@@ -229,11 +258,17 @@ class Activities(CardVerbs):
         else:
             card = cards.close_confirm_card(incident, rest, lang)
             await self.reply(activity, t("command.close_confirm", lang, key=incident.key), card)
+            # Closing is the last chance for the after-action review: offered in the room (once).
+            review = WorkSpec(WorkKind.REVIEW.on("teams"), {})
+            await self.queue.enqueue(review, incident_id=incident.id)
 
     # ----- the message action -----------------------------------------------------------------
 
     async def on_report_action(self, activity: dict[str, Any]) -> Reply:
         value = activity.get("value") or {}
+        if value.get("commandId") == standing.TASK_COMMAND:
+            text = await standing.task_from_message(self.service, activity, self.settings)
+            return 200, {"task": {"type": "message", "value": cards.md(text)}}
         if value.get("commandId") != REPORT_COMMAND:
             return 200, None
         payload = value.get("messagePayload") or {}
@@ -286,6 +321,14 @@ class Activities(CardVerbs):
             if verb == "redraft":
                 await self.service.redraft(incident.id, user, await self.groups_of(user))
                 return text_response(t("verdict.redrafting", incident.language))
+            if verb in standing.VERBS:
+                reply = await standing.on_action(self.service, incident, verb, data, user)
+                return text_response(reply)
+            if verb == APPROVE_UPDATE and isinstance(data.get("v"), int):
+                update, _ = await self.service.approve_update(incident.id, data["v"], user)
+                return text_response(
+                    t("update.posted_reply", incident.language, version=update.version)
+                )
             if verb == "close_confirm":
                 await self.service.close(incident.id, user, str(data.get("r") or ""))
                 return text_response(t("command.closing", incident.language, key=incident.key))

@@ -20,6 +20,7 @@ from app.settings import Settings
 from app.teams import effects
 from app.teams.activities import Activities
 from app.teams.effects import TeamsChat
+from app.teams.graph import Microsoft
 from app.teams.home import TeamsHome
 
 log = logging.getLogger(__name__)
@@ -91,7 +92,7 @@ def off_the_loop(server: HttpServer) -> None:
 def attach_teams(app: FastAPI, runtime: Runtime) -> HttpServer:
     settings = runtime.settings
     assert settings.teams_app_id is not None and settings.teams_app_password is not None
-    chat = TeamsChat(settings, runtime.service)
+    chat = TeamsChat(settings, runtime.service, Microsoft(settings, errors=runtime.api_errors))
     room = effects.register(chat, runtime.service, runtime.queue, runtime.reactions)
     TeamsHome(runtime.service, settings, chat.microsoft).register(runtime.queue, chat.guard)
     runtime.closing(chat.close)

@@ -79,7 +79,7 @@ class CardVerbs:
             values = [o.value for o in q.options]
             value = "unknown" if q.kind == "single" and "unknown" in values else None
         else:
-            value = answer_value(q.kind, data)
+            value = answer_value(q.kind, data, self.settings.timezone)
             if value is None:
                 return text_response(t("teams.answer_missing", incident.language))
         result = await self.service.record_answer(incident.id, field, value, user)

@@ -21,6 +21,7 @@ from app.teams.elements import card, execute, form, long_text, text
 from app.teams.elements import md as md
 from app.teams.elements import message_card as message_card
 from app.teams.pack_cards import pack_card
+from app.teams.standing_cards import summary_actions
 from app.teams.statement_cards import (
     published_card,
     published_text,
@@ -28,6 +29,7 @@ from app.teams.statement_cards import (
     statement_text_card,
 )
 from app.teams.triage_cards import question_card, triage_done_card
+from app.teams.update_cards import update_draft_card
 
 
 def summary_card(
@@ -38,10 +40,10 @@ def summary_card(
     body = [text(texts.summary_title(incident, lang), size="Large", weight="Bolder")]
     if todo:
         body.append(text("\n\n".join(todo)))
-    body += [text(texts.summary_fields(incident, lang, tz)), text(upcoming)]
+    body += [text(texts.summary_fields(snap, lang, tz)), text(upcoming)]
     if source := incident.source.get("permalink"):
         body.append(text(str(source), is_subtle=True))
-    return card(body)
+    return card(body, summary_actions(incident, lang) if incident.status == "open" else ())
 
 
 def my_incidents_card(
@@ -139,8 +141,10 @@ def admission_card(incident: Incident, user: str, body: str, lang: str) -> dict[
 # ----- follow-up prompts -------------------------------------------------------------------------
 
 
-def prompt_card(row: Followup, incident: Incident, lang: str, tz: str) -> dict[str, Any]:
-    title, body = prompt_texts(row, incident, lang, tz)
+def prompt_card(
+    row: Followup, incident: Incident, lang: str, tz: str, detail: str = ""
+) -> dict[str, Any]:
+    title, body = prompt_texts(row, incident, lang, tz, detail)
     value = {"i": incident.id, "f": row.id}
     return card(
         [text(title, weight="Bolder"), text(body)],
@@ -172,9 +176,10 @@ def settled_card(
     state: str,
     actor: str,
     until: str | None = None,
+    detail: str = "",
 ) -> dict[str, Any]:
     """The prompt as it stays in the room once someone has acted on it (no buttons)."""
-    title, body = prompt_texts(row, incident, lang, tz)
+    title, body = prompt_texts(row, incident, lang, tz, detail)
     line = settled_line(row, state, actor, lang, tz, until)
     return card([text(title, weight="Bolder"), text(body), text(line, is_subtle=True)])
 
@@ -199,6 +204,7 @@ class AdaptiveCards:
     published_text = staticmethod(published_text)
     prompt = staticmethod(prompt_card)
     settled = staticmethod(settled_card)
+    update_draft = staticmethod(update_draft_card)
 
     @staticmethod
     def welcome(incident: Incident, lang: str) -> str:

@@ -146,6 +146,9 @@ class TeamsChat:
         if aad_ids({user}):
             await self.microsoft.add_member(self.settings.teams_team_id, incident.channel_id, user)
 
+    async def announce(self, incident: Incident, channel: str, message_: Any, text: str) -> str:
+        return await self.microsoft.send(service_url(incident), channel, message(message_, text))
+
     async def archive(self, incident: Incident) -> bool:
         """A channel is archived (Graph); Graph has no archive for a group chat: it is kept."""
         team, room = self.settings.teams_team_id, incident.channel_id

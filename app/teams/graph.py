@@ -7,11 +7,12 @@ import re
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 
 from app.settings import Settings
+from app.tally import ApiErrors, operation
 from app.work.queue import Permanent, Retry
 
 BOT_SCOPE = "https://api.botframework.com/.default"
@@ -51,7 +52,13 @@ class _Token:
 class Microsoft:
     """One httpx client for Graph, the Bot Connector and the tenant's token endpoint."""
 
-    def __init__(self, settings: Settings, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        client: httpx.AsyncClient | None = None,
+        errors: ApiErrors | None = None,
+    ) -> None:
+        self.errors = errors or ApiErrors()
         self.settings = settings
         self.http = client or httpx.AsyncClient(timeout=10)
         self._owns_http = client is None
@@ -98,7 +105,13 @@ class Microsoft:
         headers = {"Authorization": f"Bearer {await self.token(scope)}"}
         response = await self.http.request(method, url, json=body, headers=headers)
         if response.status_code >= 400:
-            raise failure(response)
+            exc = failure(response)
+            code = exc.code if isinstance(exc, Refused) and exc.code else None
+            path = urlsplit(url).path
+            self.errors.record(
+                "teams", operation(method, path), code or f"http_{response.status_code}"
+            )
+            raise exc
         return response.json() if response.content else {}
 
     # ----- Graph ---------------------------------------------------------------------------------
@@ -257,6 +270,13 @@ class Microsoft:
         if reply_to:
             url += f"/{quote(reply_to, safe='')}"
         return str((await self._call("POST", url, BOT_SCOPE, activity)).get("id", ""))
+
+    async def member(self, service_url: str, conversation: str, member: str) -> dict[str, Any]:
+        """One member of a conversation as Teams knows them (`aadObjectId` included): what a
+        mention's `29:` id is in Azure AD (Bot Framework REST API, "Get conversation member":
+        GET /v3/conversations/{conversationId}/members/{memberId}; 404 for a non-member)."""
+        url = f"{self._conversation(service_url, conversation)}/members/{quote(member, safe='')}"
+        return await self._call("GET", url, BOT_SCOPE)
 
     async def update(
         self, service_url: str, conversation: str, activity_id: str, activity: dict[str, Any]

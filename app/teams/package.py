@@ -21,6 +21,7 @@ SCHEMA = (
 )
 ACCENT = (0xC0, 0x39, 0x2B)
 REPORT_COMMAND = "reportLeak"
+TASK_COMMAND = "createTask"  # the "Create action item" message action (app/teams/standing.py)
 TIMELINE_COMMAND = "addToTimeline"  # app/teams/timeline.py
 
 
@@ -107,6 +108,19 @@ def manifest(
                         "timeline.action_description",
                         lang,
                     ),
+                    {
+                        **message_action(
+                            TASK_COMMAND, "task.shortcut_title", "teams.package.task", lang
+                        ),
+                        "parameters": [
+                            {
+                                "name": "due",
+                                "title": t("task.field.due", lang)[:32],
+                                "description": t("task.field.due", lang),
+                                "inputType": "text",
+                            }
+                        ],
+                    },
                 ],
             }
         ],

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from app.teams import cards
 from app.triage.typed import read_number_or_none
@@ -20,6 +22,23 @@ def plain_text(value: str | None) -> str:
     """Teams text with mentions and HTML removed, whitespace collapsed."""
     value = _MENTION.sub(" ", value or "")
     return " ".join(html.unescape(_TAG.sub(" ", value)).split())
+
+
+def with_mentions(activity: dict[str, Any]) -> str:
+    """The activity's text with each person it @mentions as `@@mN@@` (N: the mention's place
+    among its entities), which plain_text keeps; the bot's own mention is dropped."""
+    raw = str(activity.get("text") or "")
+    bot = (activity.get("recipient") or {}).get("id")
+    for n, entity in enumerate(mentions_of(activity)):
+        marker = str(entity.get("text") or "")
+        if marker and marker in raw:
+            person = (entity.get("mentioned") or {}).get("id")
+            raw = raw.replace(marker, " " if person == bot else f" @@m{n}@@ ", 1)
+    return raw
+
+
+def mentions_of(activity: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e for e in activity.get("entities") or [] if e.get("type") == "mention"]
 
 
 def first_word(text: str) -> str:
@@ -65,10 +84,15 @@ def is_row_id(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
 
 
-def answer_value(kind: str, data: dict[str, Any]) -> Any:
+def answer_value(kind: str, data: dict[str, Any], tz: str = "Asia/Tokyo") -> Any:
     """The answer from a pressed button (`v`) or the card's input (`value`), typed by kind."""
     if "v" in data:
         return data["v"]
+    if kind == "datetime":
+        return _local_time(data.get("date"), data.get("time"), tz)
+    if kind == "period":
+        ends = {end: data.get(end) or None for end in ("from", "to")}
+        return {k: v for k, v in ends.items() if v} or None
     raw = data.get("value")
     if raw is None or raw == "":
         return None
@@ -81,3 +105,14 @@ def answer_value(kind: str, data: dict[str, Any]) -> Any:
     if kind == "bool":
         return {"true": True, "false": False}.get(str(raw).lower())
     return str(raw)
+
+
+def _local_time(date: Any, time: Any, tz: str) -> str | None:
+    """Input.Date (YYYY-MM-DD) and Input.Time (HH:MM) as an ISO time in the configured zone."""
+    if not date or not time:
+        return None
+    try:
+        local = datetime.fromisoformat(f"{date}T{time}")
+    except ValueError:
+        return None
+    return local.replace(tzinfo=ZoneInfo(tz)).isoformat()

@@ -11,8 +11,11 @@ from microsoft_teams.cards import (
     AdaptiveCard,
     Choice,
     ChoiceSetInput,
+    DateInput,
     NumberInput,
     ShowCardAction,
+    TextInput,
+    TimeInput,
 )
 
 from app.i18n import other, t
@@ -21,6 +24,7 @@ from app.models import Incident
 from app.rooms import texts
 from app.teams.elements import CARD_VERSION, card, execute, text
 from app.triage import Question
+from app.triage.models import CAUSE_MAX
 
 
 def triage_done_card(
@@ -103,6 +107,26 @@ def answer_inputs(incident: Incident, question: Question, lang: str) -> list[Any
             unknown,
         ]
         return [ActionSet(actions=buttons)]
+    if question.kind == "datetime":
+        return _awareness_inputs(incident, question, lang)
+    if question.kind in ("period", "text"):
+        inputs: list[Any] = (
+            [
+                DateInput(id="from", label=t("question.period_from", lang)),
+                DateInput(id="to", label=t("question.period_to", lang)),
+            ]
+            if question.kind == "period"
+            else [
+                TextInput(
+                    id="value",
+                    max_length=CAUSE_MAX,
+                    label=question.text.get(lang),
+                    placeholder=t("question.text_placeholder", lang),
+                )
+            ]
+        )
+        send = execute(t("teams.answer_send", lang), "answer", {"i": incident.id, "f": question.id})
+        return [*inputs, ActionSet(actions=[send, unknown])]
     if question.kind == "number":
         number = NumberInput(
             id="value",
@@ -132,3 +156,18 @@ def answer_inputs(incident: Incident, question: Question, lang: str) -> list[Any
     )
     send = execute(t("teams.answer_send", lang), "answer", {"i": incident.id, "f": question.id})
     return [select, ActionSet(actions=[send, unknown])]
+
+
+def _awareness_inputs(incident: Incident, question: Question, lang: str) -> list[Any]:
+    """ "When this was reported" at once, or an earlier date and time (Input.Date + Input.Time,
+    read in the configured timezone)."""
+    reported, earlier = question.options
+    now = execute(reported.label.get(lang), "answer", _value(incident, question.id, reported.value))
+    send = execute(t("teams.answer_send", lang), "answer", {"i": incident.id, "f": question.id})
+    return [
+        ActionSet(actions=[now]),
+        text(earlier.label.get(lang), size="Small"),
+        DateInput(id="date", label=t("question.date_placeholder", lang)),
+        TimeInput(id="time", label=t("question.time_placeholder", lang)),
+        ActionSet(actions=[send]),
+    ]

@@ -33,10 +33,14 @@ from app.triage.models import (
 )
 from app.triage.policy import Policy, PolicyError, default_policy, load_policy, resolve_policy
 from app.triage.questions import (
+    AFTER_ACTION,
+    OUTSIDE_VERDICT,
     QUESTIONS,
+    REPORTED,
     SECTIONS,
     Option,
     Question,
+    is_open,
     label,
     next_question,
     question,
@@ -44,10 +48,11 @@ from app.triage.questions import (
 from app.triage.render import format_text
 
 __all__ = [
-    "QUESTIONS", "SECTIONS", "Access", "Actions", "Answers", "AnswersError", "AppiCategory",
+    "AFTER_ACTION", "OUTSIDE_VERDICT", "QUESTIONS", "REPORTED", "SECTIONS", "Access", "Actions", "Answers",
+    "AnswersError", "AppiCategory",
     "AppiClocks", "AppiOutcome", "Control", "DataCategory", "Encryption", "GdprOutcome", "LeakMode",
     "OpenQuestion", "Option", "Police", "Policy", "PolicyError", "Question", "Reason", "Region",
     "Role", "Severity", "Text", "Verdict", "appi_clocks", "assess", "decisive", "default_policy",
-    "format_text", "gdpr_authority_due", "is_business_day", "label", "load_policy",
+    "format_text", "gdpr_authority_due", "is_business_day", "is_open", "label", "load_policy",
     "next_business_day", "next_question", "parse_answers", "question", "render", "resolve_policy",
 ]  # fmt: skip

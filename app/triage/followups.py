@@ -24,6 +24,11 @@ WORKDAY_START = time(9, 0)
 # Recommended actions are prompted this long after awareness (at once when that has passed).
 ACTION_DELAY = timedelta(hours=2)
 QUIET_SEVERITIES = frozenset({"SEV3", "SEV4"})
+# A SEV1/SEV2 room without an incident lead is asked for one this long after it opened.
+LEAD_WAIT = timedelta(minutes=10)
+LEAD_SEVERITIES = frozenset({"SEV1", "SEV2"})
+# An action item still open after its prompt is prompted again this long after.
+TASK_CHASE = timedelta(hours=2)
 LIVE = frozenset({FollowupState.SCHEDULED, FollowupState.SNOOZED})
 
 
@@ -77,6 +82,16 @@ class Planned:
 
 
 @dataclass(frozen=True)
+class TaskDue:
+    """An open action item with a due time, and how often its prompt was posted already."""
+
+    id: int
+    due_at: datetime
+    prompted: int = 0
+    last_prompted_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Changes:
     add: tuple[Planned, ...]
     move: tuple[Planned, ...]
@@ -106,14 +121,22 @@ def plan(
     now: datetime,
     tz: str,
     quiet_hours: QuietHours | None = None,
+    lead_missing_since: datetime | None = None,
+    tasks: Sequence[TaskDue] = (),
 ) -> list[Planned]:
-    """Every prompt due from `now` on for this verdict and promised update, ordered by time."""
+    """Every prompt due from `now` on for this verdict and promised update, ordered by time.
+
+    `lead_missing_since`: when the room opened, if it has no incident lead; `tasks`: the open
+    action items with a due time."""
     morning = quiet_hours.end if quiet_hours else WORKDAY_START
     planned = [
         *_legal_clocks(verdict, policy, discovered_at, now, tz, morning),
         *_status_checks(severity, discovered_at, policy, now, tz, quiet_hours),
         *_actions(verdict, set(actions_done), discovered_at, now),
+        *[_task(task, now) for task in tasks],
     ]
+    if lead_missing_since is not None and severity in LEAD_SEVERITIES:
+        planned.append(Planned("role:lead", "role", max(now, lead_missing_since + LEAD_WAIT)))
     if next_update_at is not None and next_update_at > now:
         before = timedelta(minutes=policy.followups.next_update_reminder_minutes)
         planned.append(
@@ -237,6 +260,14 @@ def _actions(
         for name, applies in ACTIONS.items()
         if name not in done and applies(verdict)
     ]
+
+
+def _task(task: TaskDue, now: datetime) -> Planned:
+    """An item's prompt at its due time; once posted and still open, again every TASK_CHASE."""
+    if task.prompted == 0 or task.last_prompted_at is None:
+        return Planned(f"task:{task.id}", "task", max(now, task.due_at), task.due_at)
+    again = max(now, max(task.last_prompted_at, task.due_at) + TASK_CHASE)
+    return Planned(f"task:{task.id}:{task.prompted + 1}", "task", again, task.due_at)
 
 
 def diff(current: Mapping[str, Current], planned: Sequence[Planned], now: datetime) -> Changes:

@@ -126,7 +126,29 @@ def read_answer(kind: str, raw: str, options: Sequence[Option] = ()) -> Any:
         return read_number(raw)
     if kind == "bool":
         return read_bool(raw)
+    if kind == "text":
+        text = raw.strip()
+        return None if not text or is_unknown(normalize(text)) else text
+    if kind == "period":
+        return read_period(raw)
     return read_choice(raw, options, multi=kind == "multi")
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_BETWEEN = re.compile(r"\s*(?:~|〜|～|–|—|から|まで|\bto\b|,)\s*")  # not "-": dates have it
+
+
+def read_period(raw: str) -> dict[str, str] | None:
+    """ "2024-01-10〜2024-03-31", "2024-01-10 to", "to 2024-03-31": either end may be left out."""
+    text = normalize(raw).replace("/", "-")
+    if not text or is_unknown(text):
+        return None
+    ends = [part.strip() for part in _BETWEEN.split(text, maxsplit=1)] + [""]
+    start, end = ends[0], ends[1]
+    if any(part and not _DATE.match(part) for part in (start, end)):
+        raise Unreadable(raw)
+    period = {key: value for key, value in (("from", start), ("to", end)) if value}
+    return period or None
 
 
 _AGO = re.compile(r"^(\d+)\s*(minutes?|mins?|hours?|h|days?|d|分|時間|日)\s*(ago|前)$")

@@ -22,6 +22,7 @@ SETTLED = {
     "contained": True,
     "police_involved": True,
     "police_disclosure_hold": False,
+    "data_subjects": ["customers"],
     "role": "controller",
     "controls_missing": ["patching"],
     "listed_company": False,

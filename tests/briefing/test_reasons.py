@@ -33,3 +33,10 @@ def test_control_gaps_and_actions_are_in_the_details_only() -> None:
     assert "安全管理措置の不備" not in plain and "警察" not in plain
     assert "`F3-patching`" in details and "`POLICE-yes`" in details and "`S1-b`" in details
     assert details.endswith("policy default-1 · rules S1-b")
+
+
+def test_an_abbreviation_does_not_end_the_plain_line() -> None:
+    """「Art. 33(2)」 is not the end of a sentence: the processor's GDPR line reads whole."""
+    lines = plain_reasons(verdict(**{**CARD, "role": "processor", "subject_regions": ["EU"]}), "en")
+    gdpr = [line for line in lines if line.startswith("GDPR")]
+    assert gdpr and "Art. 33(2)" in gdpr[0] and gdpr[0].endswith(".")

@@ -78,7 +78,7 @@ def test_each_scenario_as_an_answers_file_runs_without_prompts(
 ) -> None:  # type: ignore[no-untyped-def]
     facts: dict[str, object] = {"discovered_at": "2026-11-27T10:00:00+09:00"}
     for step in load_scenario(scenario_id).steps:
-        facts.update(step.answers)
+        facts.update(step.answers_in("en"))
     answers = tmp_path / f"{scenario_id}.json"
     answers.write_text(json.dumps(facts))
     output = drill("drill", "--answers", str(answers), "--lang", "en")
@@ -145,11 +145,11 @@ def test_an_answers_file_runs_without_prompts(drill, database_url: str, tmp_path
 
 
 def test_the_interactive_drill_asks_the_question_bank(drill, database_url: str) -> None:  # type: ignore[no-untyped-def]
-    # Summary, discovery time (Enter = now), then data_categories: 5 = contact; count 300;
-    # regions 1 = JP; encryption 1 = none; mode 5 = misdelivery; Enter (unknown) for the rest.
-    output = drill(
-        "drill", "--lang", "en", input="CSV to the wrong address\n\n5\n300\n1\n1\n5\n" + "\n" * 20
-    )
+    # Summary, discovery time (Enter = now), then data_categories: 5 = contact; whose: 1 =
+    # customers; count 300; regions 1 = JP; period: Enter (unknown); encryption 1 = none; mode
+    # 5 = misdelivery; Enter (unknown) for the rest.
+    typed = "CSV to the wrong address\n\n5\n1\n300\n1\n\n1\n5\n"
+    output = drill("drill", "--lang", "en", input=typed + "\n" * 20)
     assert "What kinds of data leaked" in output
     assert "Count people, not records" in output  # each question comes with its help text
     ((incident, verdict, broken),) = incidents(database_url)

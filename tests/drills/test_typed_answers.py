@@ -42,11 +42,14 @@ def test_a_japanese_drill_reads_counts_and_yes_no_as_typed(database_url: str) ->
         "顧客リストを誤送信",  # the summary
         "昨日15時",  # when the company first learned of it
         "５",  # contact data (full-width digit)
+        "1",  # whose: customers
         "たくさん",  # not a number: asked again, with an example
         "約3,000人",
         "1",  # Japan
+        "",  # the period: unknown
         "1",  # not encrypted
         "5",  # misdelivery
+        "宛先をBCCではなくTOに入れた",  # the cause
         "1",  # access: the first option
         "いいえ",  # published?
         "いいえ",  # secondary damage?
@@ -69,7 +72,8 @@ def test_a_japanese_drill_reads_counts_and_yes_no_as_typed(database_url: str) ->
 
 
 def test_an_english_drill_reads_about_and_ranges_and_yes(database_url: str) -> None:
-    typed = ["Payroll file to a vendor", "2 hours ago", "contact", "about 2000-3000", "1", "1", "5"]
+    typed = ["Payroll file to a vendor", "2 hours ago", "contact", "2", "about 2000-3000", "1", "",
+             "1", "5", ""]  # fmt: skip
     result = leakdesk(
         database_url, "drill", "--lang", "en", input="\n".join(typed + ["y"] * 12) + "\n"
     )

@@ -345,6 +345,18 @@ class FakeTeams:
         channel["apps"].append(app)
         return 204, None, {}
 
+    def _member(
+        self, conversation: str, member: str
+    ) -> tuple[int, dict[str, Any] | None, dict[str, str]]:
+        """Bot Framework REST API "Get conversation member" (GET /v3/conversations/{id}/members/
+        {memberId}): the member with its `aadObjectId`, or 404 for someone not in the room (a
+        Teams user id is `29:` and, in these fakes, their Azure AD id)."""
+        aad = member.removeprefix("29:")
+        room = next((c for c in self.channels if c["id"] == conversation.split(";")[0]), None)
+        if room is not None and aad not in room["members"]:
+            return 404, {"error": {"code": "MemberNotFoundInConversation", "message": member}}, {}
+        return 200, {"id": member, "aadObjectId": aad, "name": aad, "userRole": "user"}, {}
+
     def _connector(
         self, call: Call, rest: str
     ) -> tuple[int, dict[str, Any] | None, dict[str, str]]:
@@ -369,6 +381,8 @@ class FakeTeams:
             error = {"code": "MessageSizeTooBig", "message": "Message size too big"}
             return 413, {"error": error}, {}
         with self._lock:
+            if len(parts) == 3 and parts[1] == "members" and call.method == "GET":
+                return self._member(conversation, parts[2])
             if len(parts) == 2 and call.method == "POST":
                 activity = Activity(conversation, str(next(self._ids)), body)
                 self.activities.append(activity)

@@ -39,9 +39,12 @@ async def test_sev3_status_checks_wait_for_the_end_of_the_quiet_hours(quiet_slac
     await slack.command("Newsletter list sent to the wrong partner")
     await slack.work()
     for field, value in (
+        ("discovered_at", "reported"),
         ("data_categories", ["contact"]),
+        ("data_subjects", ["customers"]),
         ("affected_count", "300"),
         ("subject_regions", ["JP"]),
+        ("exposure_period", None),
         ("encryption", "none"),
         ("leak_mode", "misdelivery"),
     ):

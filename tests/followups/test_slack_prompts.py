@@ -24,9 +24,12 @@ async def open_with_verdict(
     await slack.command(title)
     await slack.work()
     for field, value in (
+        ("discovered_at", "reported"),
         ("data_categories", ["financial", "contact"]),
+        ("data_subjects", ["customers"]),
         ("affected_count", "300"),
         ("subject_regions", regions or ["JP"]),
+        ("exposure_period", None),
         ("encryption", "none"),
         ("leak_mode", "skimming"),
     ):

@@ -29,12 +29,15 @@ from tests.teams.conftest import (  # noqa: F401 - fixtures
 from tests.teams.test_cards import needs_node, sent_cards, validate
 
 TITLE = "Misdirected e-mail with a customer list"
-# SEV3 on the first five answers; the first draft is approved (an approved statement is not
+# SEV3 once the mode is known; the first draft is approved (an approved statement is not
 # rewritten under its approvers); then 5,000 people (APPI C4) make it SEV2 and a redraft is offered.
 ANSWERS: list[tuple[str, Any]] = [
+    ("discovered_at", "reported"),
     ("data_categories", ["contact"]),
+    ("data_subjects", ["customers"]),
     ("affected_count", 300),
     ("subject_regions", ["JP"]),
+    ("exposure_period", None),
     ("encryption", "none"),
     ("leak_mode", "misdelivery"),
     ("affected_count", 5000),
@@ -176,7 +179,7 @@ async def test_a_refusal_reads_the_same_on_both_platforms(
     (the room layer's `error.not_pr_lead`), never the code."""
     await slack.command(TITLE)
     await slack.work()
-    for field, value in ANSWERS[:5]:
+    for field, value in ANSWERS[:-1]:
         await slack.answer(field, str(value) if isinstance(value, int) else value)
         await slack.work()
     await slack.press("statement", "statement_approve", user="U0RESP1")
@@ -185,7 +188,7 @@ async def test_a_refusal_reads_the_same_on_both_platforms(
 
     await teams.say(f"leak {TITLE}")
     await teams.work()
-    for field, value in ANSWERS[:5]:
+    for field, value in ANSWERS[:-1]:
         await teams.answer(field, value)
         await teams.work()
     response = await teams.press("statement", "statement_approve", user=RESPONDER)

@@ -7,7 +7,9 @@ import json
 import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -15,10 +17,11 @@ import pytest
 from app.main import create_app
 from app.runtime import Runtime, build_runtime
 from app.settings import Settings
+from app.triage import REPORTED, question
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, make_settings
 from tests.fakes import block_kit, slack_types
 from tests.fakes.slack_api import FakeSlack
-from tests.fakes.slack_requests import SlackRequests
+from tests.fakes.slack_requests import SlackRequests, find_element
 
 
 @pytest.fixture
@@ -156,6 +159,13 @@ class Slack:
             message = self.message_with_ref("triage")
         else:
             message = await self.question_to_change(field, user)
+        kind = question(field).kind
+        if value is None:  # the question's "Unknown" (or its own "unknown" choice)
+            await self._press_unknown(message, field, user)
+            return
+        if kind in ("datetime", "period") and value != REPORTED:
+            await self.pick(message, field, value, user=user)
+            return
         action_id = f"answer:{field}"
         buttons = [
             (block, element)
@@ -182,6 +192,62 @@ class Slack:
             )
         response = await self.send(signed)
         assert response.status_code == 200, response.text
+
+    async def _press_unknown(self, message: dict[str, Any], field: str, user: str) -> None:
+        found = [
+            (block, element)
+            for block in message["blocks"]
+            for element in block.get("elements", [])
+            if element.get("action_id") == "answer_unknown"
+            or (element.get("type") == "button" and '"v":"unknown"' in element.get("value", ""))
+        ]
+        assert found, f"no 'unknown' in question {field}"
+        block, button = found[0]
+        signed = self.requests.block_actions(
+            button["action_id"],
+            button["value"],
+            user_id=user,
+            channel_id=message.get("channel") or self.room()["id"],
+            message_ts=message["ts"],
+            block_id=block["block_id"],
+            message=message,
+        )
+        response = await self.send(signed)
+        assert response.status_code == 200, response.text
+
+    async def pick(
+        self, message: dict[str, Any], field: str, value: Any, *, user: str = "U0RESP1"
+    ) -> None:
+        """Picks in date and time pickers as a person does, one widget at a time; Slack sends the
+        message's whole state (block_actions `state`) with each pick. `value`: an aware datetime
+        (awareness: a date, then a time, in the configured zone) or a period's {"from", "to"}."""
+        if isinstance(value, datetime):
+            local = value.astimezone(ZoneInfo(self.runtime.settings.timezone))
+            picks = [
+                (f"answer_date:{field}", "datepicker", {"selected_date": f"{local:%Y-%m-%d}"}),
+                (f"answer_time:{field}", "timepicker", {"selected_time": f"{local:%H:%M}"}),
+            ]
+        else:
+            picks = [
+                (f"answer_{end}:{field}", "datepicker", {"selected_date": value[end]})
+                for end in ("from", "to")
+                if value.get(end)
+            ]
+        state: dict[str, Any] = {}
+        for action_id, kind, picked in picks:
+            block_id, _ = find_element(message["blocks"], action_id)
+            state[action_id] = {"type": kind, **picked}
+            signed = self.requests.block_actions(
+                action_id,
+                user_id=user,
+                channel_id=message.get("channel") or self.room()["id"],
+                message=message,
+                block_id=block_id,
+                action_type=kind,
+                state={"values": {block_id: dict(state)}},
+            )
+            response = await self.send(signed)
+            assert response.status_code == 200, response.text
 
 
 def check_ack(response: httpx.Response) -> None:

@@ -10,6 +10,7 @@ from tests.slack.conftest import BLANK, Slack
 
 # A card-data skimming on a web shop: SEV1 (S1-b), two approvals.
 CARD_SEV1: dict[str, Any] = {
+    "discovered_at": "reported",
     "data_categories": ["financial", "identity", "contact"],
     "affected_count": "2400",
     "subject_regions": ["JP"],
@@ -30,10 +31,13 @@ CARD_SEV1: dict[str, Any] = {
     "public_body": False,
     "media_aware": False,
     "data_subjects": ["customers"],
+    "exposure_period": None,  # not known yet: a PR lead fills it in the draft
+    "cause": "決済画面の改ざん（ウェブショップの脆弱性）",
 }
 
 # An e-mail with a customer list sent to the wrong address: SEV3 (S3-a), one approval.
 MISDIRECTED_SEV3: dict[str, Any] = {
+    "discovered_at": "reported",
     "data_categories": ["identity", "contact"],
     "affected_count": "12",
     "subject_regions": ["JP"],
@@ -54,6 +58,8 @@ MISDIRECTED_SEV3: dict[str, Any] = {
     "public_body": False,
     "media_aware": False,
     "data_subjects": ["customers"],
+    "exposure_period": {"from": "2026-11-20", "to": "2026-11-20"},
+    "cause": "一斉メールの宛先を誤って入力",
 }
 
 ROOM_WRITES = ("chat.postMessage", "chat.update", "conversations.setTopic", "pins.add")

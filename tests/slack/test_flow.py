@@ -18,7 +18,7 @@ async def test_leak_opens_a_private_room_and_asks_the_first_question(slack: Slac
     )
     assert {"U0REPORTER", "U0RESP1", "U0LEAD1", "U0LEAD2"} <= set(slack.fake.members(room["id"]))
     assert slack.refs()[:3] == ["summary", "welcome", "triage"]
-    assert slack.current_question() == "data_categories"
+    assert slack.current_question() == "discovered_at"  # awareness first: the clocks run from it
     assert len(slack.fake.pins(room["id"])) == 1
     ready = [e for e in slack.fake.ephemerals(user="U0REPORTER") if room["id"] in e.get("text", "")]
     assert ready, "the reporter was not sent the room's link"
@@ -28,11 +28,17 @@ async def test_leak_opens_a_private_room_and_asks_the_first_question(slack: Slac
 async def test_triage_to_verdict_statement_and_approval(slack: Slack) -> None:
     await slack.command("Card data skimmed on the web shop")
     await slack.work()
+    await slack.answer("discovered_at", "reported")
+    await slack.work()
     await slack.answer("data_categories", ["financial", "contact"])
+    await slack.work()
+    await slack.answer("data_subjects", ["customers"])
     await slack.work()
     await slack.answer("affected_count", "2400")
     await slack.work()
     await slack.answer("subject_regions", ["JP"])
+    await slack.work()
+    await slack.answer("exposure_period", None)
     await slack.work()
     await slack.answer("encryption", "none")
     await slack.work()
@@ -145,11 +151,17 @@ async def test_an_event_delivered_twice_is_processed_once(slack: Slack) -> None:
 async def test_a_double_clicked_answer_is_recorded_once(slack: Slack) -> None:
     await slack.command("Printout left on a train")
     await slack.work()
+    await slack.answer("discovered_at", "reported")
+    await slack.work()
     await slack.answer("data_categories", ["contact"])
     await slack.answer("data_categories", ["contact"])
     await slack.work()
     incident = await slack.runtime.service.find_by_channel(slack.room()["id"])
     assert incident is not None
-    kinds = [e.kind for e in await slack.runtime.service.timeline(incident.id)]
-    assert kinds.count("answer.recorded") == 1
-    assert slack.refs().count("triage") == 1 and slack.current_question() == "affected_count"
+    answered = [
+        e.data["field"]
+        for e in await slack.runtime.service.timeline(incident.id)
+        if e.kind == "answer.recorded"
+    ]
+    assert answered == ["discovered_at", "data_categories"]
+    assert slack.refs().count("triage") == 1 and slack.current_question() == "data_subjects"

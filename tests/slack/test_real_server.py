@@ -69,16 +69,24 @@ async def test_a_real_server_takes_a_leak_to_a_verdict(
 
             ack = await send(requests.slash("Ransomware on the file server"))
             assert "Report recorded" in ack.json()["text"]
-            question = await wait_for_question(fake_slack, "data_categories")
+            question = await wait_for_question(fake_slack, "discovered_at")
             room = [c for c in fake_slack.channels if c["name"].startswith("leak-")][-1]
             assert room["is_private"]
             assert {"U0LEAD1", "U0LEAD2", "U0RESP1"} <= set(fake_slack.members(room["id"]))
+            await send(requests.press(question, "answer:discovered_at", user_id="U0RESP1"))
+            question = await wait_for_question(fake_slack, "data_categories")
             await send(
                 requests.press(
                     question,
                     "answer:data_categories",
                     user_id="U0RESP1",
                     value=["special_care", "identity"],
+                )
+            )
+            question = await wait_for_question(fake_slack, "data_subjects")
+            await send(
+                requests.press(
+                    question, "answer:data_subjects", user_id="U0RESP1", value=["patients"]
                 )
             )
             question = await wait_for_question(fake_slack, "affected_count")
@@ -89,6 +97,8 @@ async def test_a_real_server_takes_a_leak_to_a_verdict(
             await send(
                 requests.press(question, "answer:subject_regions", user_id="U0RESP1", value=["JP"])
             )
+            question = await wait_for_question(fake_slack, "exposure_period")
+            await send(requests.press(question, "answer_unknown", user_id="U0RESP1"))
             question = await wait_for_question(fake_slack, "encryption")
             await send(
                 requests.press(question, "answer:encryption:0", user_id="U0RESP1")  # "none"
@@ -119,7 +129,7 @@ async def test_web_replicas_without_a_worker_and_a_worker_process_share_the_work
             assert not leak_rooms, "the web process did the work itself"
             worker = Worker(env, cwd=tmp_path).wait_healthy()
             try:
-                await wait_for_question(fake_slack, "data_categories")
+                await wait_for_question(fake_slack, "discovered_at")
             finally:
                 worker.process.terminate()
                 assert worker.process.wait(timeout=10) == 0

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -152,6 +154,14 @@ class Teams:
             card = reply.json()["value"]
             asked = {a["data"].get("f") for a in actions(card) if a.get("verb") == "answer"}
         assert asked == {field}, (field, asked)
+        if value is None:  # the question's "Unknown" (or its own "unknown" choice)
+            unknown = [a for a in actions(card) if a.get("verb") == "answer_unknown"]
+            unknown = unknown or [a for a in actions(card) if a["data"].get("v") == "unknown"]
+            verb, data = unknown[0]["verb"], unknown[0]["data"]
+            activity = self.activities.execute(verb, data, user, posted.conversation)
+            response = await self.send(activity)
+            assert response.status_code == 200, response.text
+            return response
         buttons = [a for a in actions(card) if a.get("verb") == "answer" and "v" in a["data"]]
         for button in buttons:
             if button["data"]["v"] == value:
@@ -160,14 +170,25 @@ class Teams:
                 )
                 break
         else:
-            (send,) = [a for a in actions(card) if a.get("verb") == "answer"]
-            typed = ",".join(value) if isinstance(value, list) else str(value)
+            (send,) = [
+                a for a in actions(card) if a.get("verb") == "answer" and "v" not in a["data"]
+            ]
             activity = self.activities.execute(
-                "answer", {**send["data"], "value": typed}, user, posted.conversation
+                "answer", {**send["data"], **self.typed(value)}, user, posted.conversation
             )
         response = await self.send(activity)
         assert response.status_code == 200, response.text
         return response
+
+    def typed(self, value: Any) -> dict[str, Any]:
+        """What a person types into the card's inputs for `value`: Input.Date + Input.Time for a
+        time (in the configured zone), the two Input.Date of a period, else the one input."""
+        if isinstance(value, datetime):
+            local = value.astimezone(ZoneInfo(self.runtime.settings.timezone))
+            return {"date": f"{local:%Y-%m-%d}", "time": f"{local:%H:%M}"}
+        if isinstance(value, dict):
+            return {end: value[end] for end in ("from", "to") if value.get(end)}
+        return {"value": ",".join(value) if isinstance(value, list) else str(value)}
 
 
 def card_of(activity: dict[str, Any]) -> dict[str, Any]:

@@ -118,11 +118,17 @@ async def test_a_missing_graph_permission_is_not_retried_forever(teams: Teams) -
 
 
 async def drive_triage(teams: Teams) -> None:
+    await teams.answer("discovered_at", "reported")
+    await teams.work()
     await teams.answer("data_categories", ["financial", "contact"])
+    await teams.work()
+    await teams.answer("data_subjects", ["customers"])
     await teams.work()
     await teams.answer("affected_count", 2400)
     await teams.work()
     await teams.answer("subject_regions", ["JP"])
+    await teams.work()
+    await teams.answer("exposure_period", None)
     await teams.work()
     await teams.answer("encryption", "none")
     await teams.work()
@@ -134,6 +140,10 @@ async def test_triage_verdict_statement_approval_and_close(teams: Teams) -> None
     await teams.say("leak Card data skimmed on the web shop")
     await teams.work()
 
+    await teams.answer("discovered_at", "reported")
+
+    await teams.work()
+
     response = await teams.answer("data_categories", ["financial", "contact"])
     refreshed = response.json()
     assert refreshed["type"] == "application/vnd.microsoft.card.adaptive"
@@ -142,9 +152,13 @@ async def test_triage_verdict_statement_approval_and_close(teams: Teams) -> None
     # Everyone sees the answer: the one triage card was updated in place.
     posted = await teams.posted("triage")
     assert posted.history and RESPONDER.aad in str(posted.body)
+    await teams.answer("data_subjects", ["customers"])
+    await teams.work()
     await teams.answer("affected_count", 2400)
     await teams.work()
     await teams.answer("subject_regions", ["JP"])
+    await teams.work()
+    await teams.answer("exposure_period", None)
     await teams.work()
     await teams.answer("encryption", "none")
     await teams.work()

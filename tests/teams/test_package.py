@@ -43,7 +43,7 @@ def test_the_package_holds_the_manifest_and_both_icons(
     assert bot["botId"] == APP_ID and set(bot["scopes"]) == {"personal", "team", "groupChat"}
     (extension,) = manifest["composeExtensions"]
     commands = extension["commands"]
-    assert [c["id"] for c in commands] == ["reportLeak", "addToTimeline"]
+    assert [c["id"] for c in commands] == ["reportLeak", "addToTimeline", "createTask"]
     assert all(c["context"] == ["message"] for c in commands)
     # The limits Teams checks on upload.
     assert len(manifest["name"]["short"]) <= 30 and len(manifest["name"]["full"]) <= 100

@@ -10,9 +10,12 @@ from tests.slack.conftest import Slack, fake_slack, slack  # noqa: F401 - fixtur
 from tests.teams.conftest import LEAD1, LEAD2, RESPONDER, Teams
 
 ANSWERS: list[tuple[str, Any]] = [
+    ("discovered_at", "reported"),
     ("data_categories", ["financial", "contact"]),
+    ("data_subjects", ["customers"]),
     ("affected_count", 2400),
     ("subject_regions", ["JP"]),
+    ("exposure_period", None),
     ("encryption", "none"),
     ("leak_mode", "skimming"),
 ]
@@ -66,7 +69,9 @@ async def outcome(service: IncidentService, incident_id: int) -> dict[str, Any]:
         "status": snap.incident.status,
         "severity": snap.incident.severity,
         "resolution": snap.incident.resolution,
-        "answers": snap.values,
+        # "when this was reported": each incident's own report time
+        "answers": {k: v for k, v in snap.values.items() if k != "discovered_at"},
+        "aware_answered": "discovered_at" in snap.values,
         "verdicts": [(v.version, v.severity, v.data["rules"]) for v in verdicts],
         "statement": (statement.version, statement.status, len(statement.approvals)),
         "kinds": Counter(kinds),

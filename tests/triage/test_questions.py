@@ -28,14 +28,18 @@ def answers(**fields: Any):  # type: ignore[no-untyped-def]
 
 def test_questions_follow_the_article_order() -> None:
     assert [q.id for q in QUESTIONS] == [
+        "discovered_at",
         "data_categories",
         "credentials_can_pay",
+        "data_subjects",
         "affected_count",
         "subject_regions",
+        "exposure_period",
         "encryption",
         "key_compromised",
         "leak_mode",
         "wrongful_act",
+        "cause",
         "access",
         "published",
         "secondary_damage",
@@ -49,16 +53,12 @@ def test_questions_follow_the_article_order() -> None:
         "media_aware",
     ]
     sections = [q.section for q in QUESTIONS]
-    assert sections == sorted(sections, key=["what", "how", "controls", "context"].index)
+    assert sections == sorted(sections, key=["when", "what", "how", "controls", "context"].index)
     assert set(SECTIONS) == set(sections)
 
 
-def test_every_answer_field_but_discovered_at_has_one_question() -> None:
-    assert sorted(q.id for q in QUESTIONS) == sorted(
-        f
-        for f in ANSWER_FIELDS
-        if f not in ("discovered_at", "exposure_period", "cause", "data_subjects")
-    )
+def test_every_answer_field_has_one_question() -> None:
+    assert sorted(q.id for q in QUESTIONS) == sorted(ANSWER_FIELDS)
 
 
 def test_every_question_is_bilingual_with_help() -> None:
@@ -73,6 +73,8 @@ def test_options_cover_each_closed_set_in_both_languages() -> None:
         if q.kind in ("single", "multi"):
             assert [o.value for o in q.options] == [m.value for m in FIELD_ENUMS[q.id]]
             assert all(o.label.ja and o.label.en for o in q.options)
+        elif q.kind == "datetime":  # the quick choices of the awareness question
+            assert [o.value for o in q.options] == ["reported", "earlier"]
         else:
             assert q.options == ()
     assert question("affected_count").kind == "number"
@@ -101,13 +103,16 @@ def test_unknown_id() -> None:
         question("severity")
 
 
-def test_first_question_is_what_leaked() -> None:
+def test_first_question_is_when_the_company_knew_then_what_leaked() -> None:
     first = next_question(answers())
-    assert first is not None and first.id == "data_categories"
+    assert first is not None and first.id == "discovered_at" and first.kind == "datetime"
+    assert [o.value for o in first.options] == ["reported", "earlier"]
+    after = next_question(answers(), {"discovered_at"})
+    assert after is not None and after.id == "data_categories"
 
 
 def test_asked_questions_are_skipped_even_when_left_unknown() -> None:
-    nxt = next_question(answers(), {"data_categories"})
+    nxt = next_question(answers(), {"discovered_at", "data_categories", "data_subjects"})
     assert nxt is not None and nxt.id == "affected_count"
 
 
@@ -162,7 +167,11 @@ def test_a_full_triage_asks_each_question_at_most_once_and_ends() -> None:
     state: dict[str, Any] = {}
     asked: set[str] = set()
     replies = {
+        "discovered_at": "2024-04-01T08:00:00+09:00",
         "data_categories": ["identity", "contact"],
+        "data_subjects": ["customers"],
+        "exposure_period": {"from": "2024-01-01"},
+        "cause": "PCを電車に置き忘れた",
         "affected_count": 2500,
         "subject_regions": ["JP"],
         "encryption": "strong",

@@ -11,8 +11,6 @@ from app.statements.checks.findings import INFO, WARN, Finding, finding
 from app.statements.checks.matching import SENTENCE_END, Family, Text, each, family
 from app.statements.reading import ATTACK_MODES, certainty
 
-# --- certainty ---------------------------------------------------------------------------------
-
 _NO_HARM = family(
     *each(
         "{w}等?(?:の(?:事実|報告|発生|痕跡))?(?:は|も)(?:確認|報告)され(?:て|ては)(?:おりません|いません|いない|ございません)",

@@ -10,8 +10,6 @@ from app.statements.checks.findings import INFO, Finding, finding
 from app.statements.checks.matching import Family, family
 from app.statements.reading import advice_for
 
-# --- hints from the answers and verdict --------------------------------------------------------
-
 # (finding, the draft's advice code it stands for, what a statement giving that advice contains)
 _ADVICE_HINTS: list[tuple[str, str, Family]] = [
     (

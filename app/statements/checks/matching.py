@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 _EXCERPT_MARGIN = 20
 
-# --- matching ----------------------------------------------------------------------------------
 # The text is folded once: full-width ASCII (ＡＰＴ, １２名) and the ideographic space become ASCII
 # and ASCII letters become lower case. The fold keeps every character in place, so excerpts quote
 # the text as written. Patterns are therefore written in lower case.

@@ -10,9 +10,8 @@ from typing import Any
 from app.statements.checks.findings import Finding, finding
 from app.statements.checks.hints import PPC
 from app.statements.checks.matching import Text, family, first_line, sentences
+from app.statements.checks.parts import APOLOGIES_JA
 from app.statements.reading import SUBJECTS
-
-# --- what a published notice must get right (issue 19) ----------------------------------------
 
 # A contact point's own name (お客様専用ダイヤル, customer helpline) is not naming the people.
 _CUSTOMERS = family(
@@ -82,12 +81,7 @@ _COUNT_WORDING = family(
     r"\bup to about\b",
 )
 _APOLOGY = family(
-    "お詫び申し上げ",
-    "お詫びいたし",
-    "おわび申し上げ",
-    "謝罪いたし",
-    "申し訳ございません",
-    "申し訳ありません",
+    *APOLOGIES_JA,
     r"\bapologi[sz]e",
     r"\bwe are (?:very |deeply |truly )?sorry\b",
 )

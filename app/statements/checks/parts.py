@@ -9,22 +9,23 @@ from collections.abc import Iterator
 from app.statements.checks.findings import Finding, finding
 from app.statements.checks.matching import MONTHS, Family, Text, each, family, first_line
 
+# The words of an apology in Japanese (the English ones differ between a part and a repeat).
+APOLOGIES_JA = (
+    "お詫び申し上げ",
+    "お詫びいたし",
+    "おわび申し上げ",
+    "謝罪いたし",
+    "申し訳ございません",
+    "申し訳ありません",
+)
+
 # --- required parts: (code, families that must all match) per language -------------------------
 
 _PARTS: dict[str, list[tuple[str, tuple[Family, ...]]]] = {
     "ja": [
         (
             "missing_apology",
-            (
-                family(
-                    "お詫び申し上げ",
-                    "お詫びいたし",
-                    "おわび申し上げ",
-                    "謝罪いたし",
-                    "申し訳ございません",
-                    "申し訳ありません",
-                ),
-            ),
+            (family(*APOLOGIES_JA),),
         ),
         (
             "missing_what_happened",

@@ -10,7 +10,6 @@ from app.statements.checks.matching import Family, Text, each, family
 
 _PARTIES = ("vendor", "contractor", "supplier", "provider", "partner", "third-party", "third party")
 
-# --- phrases to avoid, both languages ----------------------------------------------------------
 
 _PHRASES: list[tuple[str, Family]] = [
     (
