@@ -112,6 +112,7 @@ class WorkKind(enum.StrEnum):
     FOLLOWUP_SYNC = "followup_sync"
     SYNC_STANDING = "sync_standing"  # roles, items, the severity call: summary, verdict, topic
     ANNOUNCE = "announce"  # a role, an item or the call changed: one line in a thread
+    REVIEW = "review"  # the after-action review's card (after the first statement, or at close)
     # one platform's own (written as `slack.report`, `teams.reply`, …)
     REPORT = "report"
     RESPOND = "respond"

@@ -60,7 +60,12 @@ def register_room_reactions(reactions: Reactions, platform: str) -> None:
 
     @reactions.on(EventKind.STATEMENT_PUBLISHED, platform=platform)
     def _published(event: Event) -> list[WorkSpec]:
-        return [work(WorkKind.PUBLISH_STATEMENT, version=event.data["version"])]
+        # The urgent part is over once the first statement is out: the after-action review
+        # (which controls to strengthen) is offered in the room, once.
+        return [
+            work(WorkKind.PUBLISH_STATEMENT, version=event.data["version"]),
+            work(WorkKind.REVIEW),
+        ]
 
     @reactions.on(EventKind.REPORT_SIMILAR, platform=platform)
     def _similar(event: Event) -> list[WorkSpec]:

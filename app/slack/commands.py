@@ -33,6 +33,8 @@ from app.slack.common import (
 )
 from app.slack.standing_blocks import tasks_blocks
 from app.triage import QUESTIONS
+from app.vocabulary import WorkKind
+from app.work.queue import WorkSpec
 
 
 def scenario_named(name: str):  # type: ignore[no-untyped-def]
@@ -198,6 +200,8 @@ async def room_command(
             text=t("command.close_confirm", ilang, key=incident.key),
             response_type="ephemeral",
         )
+        # Closing is the last chance for the after-action review: offered in the room (once).
+        await deps.queue.enqueue(WorkSpec(WorkKind.REVIEW.on("slack"), {}), incident_id=incident.id)
 
 
 @guarded

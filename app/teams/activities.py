@@ -37,6 +37,7 @@ from app.teams.payloads import (
     with_mentions,
 )
 from app.teams.update_cards import APPROVE as APPROVE_UPDATE
+from app.vocabulary import WorkKind
 from app.work.queue import WorkSpec
 
 log = logging.getLogger(__name__)
@@ -256,6 +257,9 @@ class Activities(CardVerbs):
         else:
             card = cards.close_confirm_card(incident, rest, lang)
             await self.reply(activity, t("command.close_confirm", lang, key=incident.key), card)
+            # Closing is the last chance for the after-action review: offered in the room (once).
+            review = WorkSpec(WorkKind.REVIEW.on("teams"), {})
+            await self.queue.enqueue(review, incident_id=incident.id)
 
     # ----- the message action -----------------------------------------------------------------
 
