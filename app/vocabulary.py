@@ -23,6 +23,16 @@ class StatementStatus(enum.StrEnum):
     APPROVED = "approved"
 
 
+class StatementKind(enum.StrEnum):
+    """What a statement is: the notice (第1報, 第2報, …) or a piece drafted from the approved
+    notice — the social post, the letter to the people concerned, the internal Q&A."""
+
+    NOTICE = "notice"
+    SOCIAL = "social"
+    LETTER = "letter"
+    QA = "qa"
+
+
 class EventKind(enum.StrEnum):
     """Every kind of timeline event the service writes (`TimelineEvent.kind`)."""
 

@@ -46,14 +46,17 @@ def register_room_reactions(reactions: Reactions, platform: str) -> None:
 
     @reactions.on(*STATEMENT_EVENTS, platform=platform)
     def _statement(event: Event) -> list[WorkSpec]:
-        specs = [work(WorkKind.SYNC_STATEMENT, version=event.data["version"])]
+        kind = event.data.get("kind", "notice")  # a piece of the pack: its one message
+        specs = [work(WorkKind.SYNC_STATEMENT, version=event.data["version"], kind=kind)]
         if event.kind == EventKind.STATEMENT_CHANGES_REQUESTED:
+            lang = event.incident.language
             text = t(
-                "statement.changes_requested",
-                event.incident.language,
+                "statement.changes_requested" if kind == "notice" else "pack.changes_requested",
+                lang,
                 actor=event.actor,
                 version=event.data["version"],
                 comment=event.data["comment"],
+                kind=t(f"statement.kind.{kind}", lang),
             )
             specs.append(work(WorkKind.POST, text=text, thread="verdict"))
         return specs

@@ -8,7 +8,7 @@ from app.i18n import t
 from app.incidents.service import Snapshot
 from app.models import Incident
 from app.rooms import texts
-from app.rooms.verdicts import VerdictThread
+from app.rooms.pack_thread import PackThread
 from app.triage import AFTER_ACTION, QUESTIONS, Question, next_question, question
 from app.work.queue import Claimed
 
@@ -16,7 +16,7 @@ TRIAGE = "triage"  # the one triage card
 REVIEW = "review"  # the after-action review's card
 
 
-class TriageCard(VerdictThread):
+class TriageCard(PackThread):
     """The room's triage handlers; when no question is left, the living verdict says so."""
 
     async def _post_next_question(self, item: Claimed, incident: Incident) -> None:
@@ -68,6 +68,7 @@ class TriageCard(VerdictThread):
         incident = await self.service.get(item.incident_id)
         if incident.status == "open" and incident.channel_id:
             await self._post_next_question(item, incident)
+            await self.offer_next_report(item, incident)
             snap = await self.service.snapshot(incident.id)
             await self._edit(incident, REVIEW, *self._review(snap))  # once offered, kept current
 

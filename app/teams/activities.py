@@ -36,6 +36,7 @@ from app.teams.payloads import (
     text_response,
     with_mentions,
 )
+from app.teams.statement_actions import VERBS as STATEMENT_VERBS
 from app.teams.update_cards import APPROVE as APPROVE_UPDATE
 from app.vocabulary import WorkKind
 from app.work.queue import WorkSpec
@@ -310,30 +311,8 @@ class Activities(CardVerbs):
                 return await self.answer(incident, verb, data, user)
             if verb == "ask_again" and data.get("field") in FIELDS:
                 return card_response(await self.room.answer_again(incident.id, data["field"]))
-            if verb == "statement_approve":
-                return await self.approve(incident, data, user)
-            if verb == "statement_edit":
-                texts = {code: str(data.get(f"text_{code}") or "").strip() for code in ("ja", "en")}
-                if not all(texts.values()):
-                    return text_response(t("teams.edit_empty", incident.language))
-                version = data.get("v")
-                await self.service.edit_statement(
-                    incident.id,
-                    texts,
-                    user,
-                    await self.groups_of(user),
-                    version=version if isinstance(version, int) else None,
-                )
-                return await self.statement_card(incident)
-            if verb == "statement_request_changes":
-                comment = str(data.get("comment") or "").strip()
-                version = data.get("v")
-                if not comment or not isinstance(version, int):
-                    return text_response(t("teams.comment_empty", incident.language))
-                await self.service.request_changes(
-                    incident.id, version, user, comment, await self.groups_of(user)
-                )
-                return await self.statement_card(incident)
+            if verb in STATEMENT_VERBS:
+                return await self.statements.handle(incident, verb, data, user)
             if verb in FOLLOWUP_VERBS:
                 return text_response(await self.followup(incident, verb, data, user))
             if verb == "storm_admit" and isinstance(data.get("u"), str):
