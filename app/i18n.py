@@ -41,15 +41,23 @@ def storm_offer(lang: str) -> str:
     return t("storm.similar", lang)
 
 
-def published_line(version: int, approvers: Sequence[str], at: datetime, lang: str, tz: str) -> str:
-    """Which version of the holding statement was approved, by whom, when."""
+def published_line(
+    version: int, approvers: Sequence[str], at: datetime, lang: str, tz: str, series: int = 1
+) -> str:
+    """Which version of the holding statement (which report) was approved, by whom, when."""
     return t(
         "statement.published",
         lang,
+        report=report_label(series, lang),
         version=version,
         names=", ".join(approvers),
         at=format_time(at, lang, tz),
     )
+
+
+def report_label(series: int, lang: str) -> str:
+    """「（第2報）」/ " (update 2)" for a later report of the notice series; nothing for the first."""
+    return t("statement.report", lang, series=series) if series > 1 else ""
 
 
 def other(lang: str) -> str:

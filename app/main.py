@@ -20,6 +20,7 @@ from app.ops import api as ops_api
 from app.ops import apidocs as ops_apidocs
 from app.ops import measures as ops_measures
 from app.ops import pages as ops_pages
+from app.ops import pieces as ops_pieces
 from app.runtime import Runtime, build_runtime
 from app.settings import Settings, load_settings
 from app.slack.signin import SlackSignIn
@@ -122,6 +123,7 @@ def create_app(
     app.include_router(health.router)
     app.include_router(metrics_router)
     app.include_router(ops_api.router)
+    app.include_router(ops_pieces.router)
     app.include_router(ops_measures.api)
     app.include_router(ops_measures.pages)
     app.include_router(ops_pages.router)

@@ -29,6 +29,7 @@ from app.vocabulary import (
     ActionState,
     FollowupState,
     IncidentStatus,
+    StatementKind,
     StatementStatus,
     WorkStatus,
 )
@@ -156,18 +157,29 @@ class Verdict(Base):
 
 
 class Statement(Base):
-    """A version of the holding statement (both languages); approvals attach to a version."""
+    """A version of one statement (both languages); approvals attach to a version.
+
+    `kind` is the notice or a piece drafted from it (social, letter, qa); versions count per
+    kind. `series` is the report the text belongs to (第1報, 第2報, …): a notice drafted after
+    the last one was approved opens the next; a piece carries the series of the notice it was
+    drafted from. `facts` are the answers the text was written from (with `discovered_at`), so
+    the next report can say what changed since."""
 
     __tablename__ = "statements"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(
+        String(16), default=StatementKind.NOTICE, server_default=StatementKind.NOTICE.value
+    )
+    series: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     version: Mapped[int] = mapped_column(Integer)
     verdict_version: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(24), default=StatementStatus.DRAFT)
     texts: Mapped[dict[str, Any]] = mapped_column(SealedJSON)
     # the checker's findings quote the statement: sealed like its texts
     findings: Mapped[dict[str, Any]] = mapped_column(SealedJSON, default=dict)
+    facts: Mapped[dict[str, Any] | None] = mapped_column(SealedJSON, nullable=True)
     next_update_at: Mapped[datetime | None]
     author: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime]
@@ -179,7 +191,9 @@ class Statement(Base):
         """When the last approval came (the statement's own time before any)."""
         return self.approvals[-1].created_at if self.approvals else self.created_at
 
-    __table_args__ = (UniqueConstraint("incident_id", "version"),)
+    __table_args__ = (
+        UniqueConstraint("incident_id", "kind", "version", name="uq_statements_kind_version"),
+    )
 
 
 class Approval(Base):

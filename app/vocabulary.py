@@ -23,6 +23,16 @@ class StatementStatus(enum.StrEnum):
     APPROVED = "approved"
 
 
+class StatementKind(enum.StrEnum):
+    """What a statement is: the notice (第1報, 第2報, …) or a piece drafted from the approved
+    notice — the social post, the letter to the people concerned, the internal Q&A."""
+
+    NOTICE = "notice"
+    SOCIAL = "social"
+    LETTER = "letter"
+    QA = "qa"
+
+
 class EventKind(enum.StrEnum):
     """Every kind of timeline event the service writes (`TimelineEvent.kind`)."""
 
@@ -112,6 +122,7 @@ class WorkKind(enum.StrEnum):
     FOLLOWUP_SYNC = "followup_sync"
     SYNC_STANDING = "sync_standing"  # roles, items, the severity call: summary, verdict, topic
     ANNOUNCE = "announce"  # a role, an item or the call changed: one line in a thread
+    REVIEW = "review"  # the after-action review's card (after the first statement, or at close)
     # one platform's own (written as `slack.report`, `teams.reply`, …)
     REPORT = "report"
     RESPOND = "respond"

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.statements import Company, check_statement, draft_statement  # noqa: E402
+from app.statements.series import update_points, with_updates  # noqa: E402
 from app.triage import assess  # noqa: E402
 from app.triage.models import Answers  # noqa: E402
 
@@ -218,6 +219,7 @@ def render() -> str:
             out += [f"#### {label}", "", "```text", draft.text, "```", ""]
             if findings:
                 out += [f"Checker: {', '.join(sorted({f.code for f in findings}))}.", ""]
+    out += series_section()
     out += render_pack()
     return "\n".join(out).rstrip() + "\n"
 
@@ -237,9 +239,9 @@ notice does not say something, the piece says 「現在調査中です」 or lea
 
 | piece | what it is | its own rules |
 |---|---|---|
-| `social` | the notice's title, what to do, an apology where the title has none, the count if it fits, and the notice's URL (【要記入：お知らせ文のURL】 until known) | X's weighted length: twitter-text config v3 — CJK and full-width count 2, a URL 23, at most 280 (`social_too_long`, `social_no_link`) |
-| `letter` | e-mail text (件名, ［お名前］様, body, signature) and a printable letter (date, addressee, company; 拝啓…敬具, 記…以上) | the PPC's items for a notice to individuals — 概要, the items, 原因, 二次被害の有無, その他 (what we do, what to do, contact): APPI Enforcement Rules art. 10, 通則編ガイドライン 3-5-4 (`letter_missing_item`) |
-| `qa` | 10–15 questions a caller or a reporter asks, answered from the notice, marked 社外秘; questions that do not apply are left out (no card data → no card question) | `qa_not_internal`, `qa_count`; who pays for a new card and compensation are placeholders the company decides |
+| `social` | the notice's title, what to do, an apology line (in short when the full one does not fit; even under a title that says お詫び), the count if it fits, and the notice's URL (【要記入：お知らせ文のURL】 until known) | X's weighted length: twitter-text config v3 — CJK and full-width count 2, a URL 23, at most 280 (`social_too_long`, `social_no_link`) |
+| `letter` | written to the person: it opens with their data among what the notice is about, with the notice's certainty (「［お名前］様のクレジットカード情報が含まれていることが判明いたしました」; 「…含まれている可能性があることが判明いたしました」 where the notice says おそれ; "your payment card information was / may have been among the data taken"), apologises to them (「［お名前］様には…深くお詫び申し上げます」, not 関係者の皆様), and lists the items of their data under 【対象となる情報】 (the count stays in 【概要】, as the notice says it); as e-mail text (件名 — in English the event the title names, without its outcome —, ［お名前］様, 「本メールにて」 / "This e-mail", body, signature) and as a printable letter (date, addressee, company; 拝啓…敬具, 記…以上; "This letter") | the PPC's items for a notice to individuals — 概要, the items, 原因, 二次被害の有無, その他 (what we do, what to do, contact): APPI Enforcement Rules art. 10, 通則編ガイドライン 3-5-4 (`letter_missing_item`) |
+| `qa` | 10–15 questions a caller or a reporter asks, answered from the notice as said on the phone (no 「以下の窓口」; 「（調査中）」 said as a sentence; "is it over?" answered 「現在も対応と調査を続けております」 before the steps), marked 社外秘; questions that do not apply are left out (no card data → no card question) | `qa_not_internal`, `qa_count`; who pays for a new card and compensation are placeholders the company decides |
 
 `check_piece` holds each piece to the notice and to the checker: the checker's phrase, certainty,
 naming, wording, date and placeholder rules run on every piece (`check_statement`), and
@@ -299,6 +301,71 @@ def render_pack() -> list[str]:
             out += [f"`{kind}`:", "", "```text", text, "```", ""]
             if findings:
                 out += [f"Checker: {', '.join(sorted({f.code for f in findings}))}.", ""]
+    return out
+
+
+def series_section() -> list[str]:
+    """The second report of the card-skimming example, after the count and the items grew."""
+    _, _, first = EXAMPLES[0]
+    later = {
+        **first,
+        "affected_count": 3100,
+        "data_categories": ["financial", "identity", "contact", "credentials"],
+        "credentials_can_pay": False,
+    }
+    before, after = verdict_for(first), verdict_for(later)
+    published = datetime(2026, 12, 4, 11, 30, tzinfo=ZoneInfo(TZ))
+    out = [
+        "## The notice series (第1報, 第2報, …)",
+        "",
+        "The approved notice is the first report (第1報). When the verdict or the facts change after",
+        "it was approved, the room offers the next report in the verdict's thread: the change note",
+        'of a new verdict carries a 「第2報を作成」 / "Draft update 2" button, and a change of',
+        "facts alone (a count, an item, the period, the cause, how sure we are, misuse, data on a",
+        "leak site) posts one offer, `next_report:N`, listing them. The next report is drafted from",
+        'the current facts, numbered in its title (「（第2報）」, "(Update 2)") and opens with',
+        "「前回からの更新点」: what changed since the last approved report",
+        "(`app/statements/series.py`, pure: counts, items, dates, the cause, certainty, misuse,",
+        "the legal outcomes, and anything new people are asked to do). It goes through the same",
+        "approval (PR leads; two for SEV1; an edit voids approvals) and is published as its own",
+        "report; every version keeps its `series` and the earlier reports stay approved in the",
+        "history (ops page: the series with the date and approvers of each report).",
+        "",
+        "**The pack.** The final approval of a report drafts, from the approved text, the pieces",
+        "the verdict calls for (`app/statements/pack.py`): the social post and the internal",
+        "Q&A for a public notice, the letter to the people concerned wherever they are to be",
+        "told. Each is a statement of its own `kind` (`social`, `letter`, `qa`) with the report's",
+        "`series` and its own versions, on the timeline (`statement.drafted` … with `kind`), and is",
+        "drafted again for every later report. Approval follows the notice's rules with one",
+        "difference: the social post and the letter are public words — PR leads only, two for",
+        "SEV1, an edit voids approvals; the Q&A is internal (call centre and press office), so one",
+        "PR lead approves it. A piece is checked against the approved notice (the same counts,",
+        "dates, items and certainty words) and its findings are shown above its buttons; its",
+        "blanks (【要記入：お知らせ文のURL】, who pays for a new card) must be filled in with",
+        "*Edit* before it can be approved. The room shows the whole pack as one message beside the",
+        "notice in the verdict's thread (docs/slack.md, docs/teams.md); each approved piece is",
+        "exported as Markdown and as HTML for a website's CMS (docs/ops.md).",
+        "",
+        "### The second report of the card skimming",
+        "",
+        "Update 1 was approved on 4 December at 11:30; since then the count rose to about 3,100 and",
+        "login details were found among the data.",
+        "",
+    ]
+    for lang in ("ja", "en"):
+        draft = draft_statement(
+            later,
+            after,
+            lang,
+            company=Company(COMPANY[lang], CONTACT[lang]),
+            now=NOW.replace(hour=15),
+            tz=TZ,
+            edition=2,
+        )
+        points = update_points(first, before, later, after, lang, TZ)
+        text = with_updates(draft.text, points, published, lang, TZ)
+        label = "日本語" if lang == "ja" else "English"
+        out += [f"#### {label}", "", "```text", text, "```", ""]
     return out
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.i18n import format_time, t
-from app.triage import OUTSIDE_VERDICT, Answers, Policy, next_question
+from app.triage import AFTER_ACTION, OUTSIDE_VERDICT, Answers, Policy, next_question
 from app.triage.clocks import legal_clocks
 
 Verdict = Mapping[str, Any]
@@ -99,7 +99,8 @@ def questions_settled(
         return False
     # Awareness and the statement's facts (whose data, the period, the cause) settle no verdict
     # question.
-    return next_question(answers, OUTSIDE_VERDICT, policy=policy) is None
+    # The after-action review's questions are not the urgent triage's either.
+    return next_question(answers, OUTSIDE_VERDICT | AFTER_ACTION, policy=policy) is None
 
 
 # ----- text ----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,8 +17,13 @@ from app.incidents.ledger import Ledger
 from app.incidents.masking import mask
 from app.incidents.reads import latest_answers, latest_statement, latest_verdict
 from app.models import Approval, Incident, Statement, TimelineEvent, Verdict
-from app.statements.gate import approval_blockers, needs_agreed_timing
-from app.vocabulary import EventKind, StatementStatus
+from app.statements.gate import approval_blockers, approvals_needed, needs_agreed_timing
+from app.vocabulary import EventKind, StatementKind, StatementStatus
+
+if TYPE_CHECKING:  # the pack is drafted by app.incidents.pack at a report's final approval
+    from app.incidents.pack import Pack
+
+PIECE_UNFILLED = "piece_unfilled"
 
 
 @dataclass(frozen=True)
@@ -33,11 +39,13 @@ class ApprovalResult:
 class Approvals:
     """Approving, sending back and publishing; only PR leads may approve public words."""
 
-    def __init__(self, ledger: Ledger) -> None:
+    def __init__(self, ledger: Ledger, pieces: Pack | None = None) -> None:
         self.ledger = ledger
+        self.pieces = pieces
 
-    def approvals_needed(self, severity: str | None) -> int:
-        return 2 if severity == "SEV1" else 1
+    def approvals_needed(self, severity: str | None, kind: str = StatementKind.NOTICE) -> int:
+        """Two PR leads for a SEV1's public words; the internal Q&A needs one."""
+        return approvals_needed(severity, kind)
 
     async def _statement_for_lead(
         self,
@@ -46,12 +54,14 @@ class Approvals:
         version: int,
         actor: str,
         groups: Sequence[str],
+        kind: str = StatementKind.NOTICE,
     ) -> tuple[Incident, Statement]:
-        """The latest statement, if `version` is it and `actor` is a PR lead; else refuses."""
+        """The latest statement of `kind`, if `version` is it and `actor` is a PR lead; else
+        refuses."""
         if not self.ledger.authority.is_pr_lead(actor, groups):
             raise ServiceError("not_pr_lead")
         incident = await self.ledger.lock(session, incident_id, open_only=True)
-        statement = await latest_statement(session, incident.id)
+        statement = await latest_statement(session, incident.id, kind)
         if statement is None or statement.version != version:
             raise ServiceError("stale_version", f"version {version} is not the latest")
         return incident, statement
@@ -63,16 +73,18 @@ class Approvals:
         approver: str,
         groups: Sequence[str] = (),
         override: str | None = None,
+        kind: str = StatementKind.NOTICE,
     ) -> ApprovalResult:
         """One PR lead's approval. Refused (`statement_behind_verdict`, `statement_unfilled`)
         while the statement is behind the latest verdict or holds a placeholder, unless the lead
-        gives `override`, a reason recorded on the timeline."""
+        gives `override`, a reason recorded on the timeline. The notice's final approval
+        publishes the report and drafts the pack from it."""
         now = self.ledger.clock()
         async with self.ledger.write() as session:
             incident, statement = await self._statement_for_lead(
-                session, incident_id, version, approver, groups
+                session, incident_id, version, approver, groups, kind
             )
-            needed = self.approvals_needed(incident.severity)
+            needed = self.approvals_needed(incident.severity, statement.kind)
             if any(a.approver == approver for a in statement.approvals):
                 return ApprovalResult(statement, False, True, needed)
             if statement.status == StatementStatus.APPROVED:
@@ -92,6 +104,8 @@ class Approvals:
                 EventKind.STATEMENT_APPROVED,
                 approver,
                 {
+                    "kind": statement.kind,
+                    "series": statement.series,
                     "version": version,
                     "approvals": count,
                     "needed": needed,
@@ -101,12 +115,17 @@ class Approvals:
             )
             if not approved:
                 return ApprovalResult(statement, False, False, needed)
+            if statement.kind != StatementKind.NOTICE:
+                return ApprovalResult(statement, True, False, needed)
             current = await latest_answers(session, incident.id)
             held = needs_agreed_timing(current, verdict.data if verdict else None)
-            if held and not await self._timing_agreed(session, incident.id):
-                return ApprovalResult(statement, True, False, needed, awaiting_timing=True)
-            await self._publish(session, incident, statement, approver, now)
-            return ApprovalResult(statement, True, False, needed)
+            waiting = held and not await self._timing_agreed(session, incident.id)
+            if not waiting:
+                await self._publish(session, incident, statement, approver, now)
+            if self.pieces is not None and verdict is not None:
+                # The pack is drafted from the approved report (held or not: it is prepared).
+                await self.pieces.draft(session, incident, statement, verdict, current, now)
+            return ApprovalResult(statement, True, False, needed, awaiting_timing=waiting)
 
     async def _pass_gate(
         self,
@@ -120,6 +139,12 @@ class Approvals:
     ) -> None:
         """Refuses a stale or unfinished statement, or records the lead's override of it."""
         latest_version = verdict.version if verdict else None
+        if statement.kind != StatementKind.NOTICE:
+            # A piece follows the approved notice, not the verdict (the next report redrafts
+            # it); only its blanks stop it, and they are filled in with Edit.
+            if approval_blockers(statement.texts, None, None):
+                raise ServiceError(PIECE_UNFILLED)
+            return
         blockers = approval_blockers(statement.texts, statement.verdict_version, latest_version)
         if not blockers:
             return
@@ -132,6 +157,7 @@ class Approvals:
             EventKind.STATEMENT_OVERRIDE,
             approver,
             {
+                "kind": statement.kind,
                 "version": statement.version,
                 "blockers": blockers,
                 "verdict_version": statement.verdict_version,
@@ -155,6 +181,8 @@ class Approvals:
             EventKind.STATEMENT_PUBLISHED,
             actor,
             {
+                "kind": statement.kind,
+                "series": statement.series,
                 "version": statement.version,
                 "approvers": [a.approver for a in statement.approvals],
                 "next_update_at": statement.next_update_at.isoformat()
@@ -200,18 +228,28 @@ class Approvals:
                     TimelineEvent.kind == EventKind.STATEMENT_PUBLISHED,
                 )
             )
-            if any((data or {}).get("version") == statement.version for (data,) in published):
+            if any(
+                (data or {}).get("version") == statement.version
+                and (data or {}).get("kind", StatementKind.NOTICE) == StatementKind.NOTICE
+                for (data,) in published
+            ):
                 return None
             await self._publish(session, incident, statement, actor, now)
             return statement
 
     async def request_changes(
-        self, incident_id: int, version: int, actor: str, comment: str, groups: Sequence[str] = ()
+        self,
+        incident_id: int,
+        version: int,
+        actor: str,
+        comment: str,
+        groups: Sequence[str] = (),
+        kind: str = StatementKind.NOTICE,
     ) -> Statement:
         now = self.ledger.clock()
         async with self.ledger.write() as session:
             incident, statement = await self._statement_for_lead(
-                session, incident_id, version, actor, groups
+                session, incident_id, version, actor, groups, kind
             )
             statement.status = StatementStatus.CHANGES_REQUESTED
             await self.ledger.append(
@@ -219,7 +257,7 @@ class Approvals:
                 incident,
                 EventKind.STATEMENT_CHANGES_REQUESTED,
                 actor,
-                {"version": version, "comment": mask(comment).text},
+                {"kind": statement.kind, "version": version, "comment": mask(comment).text},
                 now,
             )
             return statement

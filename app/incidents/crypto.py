@@ -19,7 +19,7 @@ async def reseal_all(sessions: Any, batch: int = 500) -> int:
         Incident: ("title", "source", "resolution"),
         Answer: ("value",),
         Verdict: ("answers",),
-        Statement: ("texts", "findings"),
+        Statement: ("texts", "findings", "facts"),
         TimelineEvent: ("data",),
         WorkItem: ("payload",),
     }

@@ -136,7 +136,7 @@ class Lifecycle:
                 await session.execute(
                     update(Statement)
                     .where(Statement.incident_id == incident_id)
-                    .values(texts={}, findings={})
+                    .values(texts={}, findings={}, facts=None)
                     .execution_options(synchronize_session=False)
                 )
                 incident.title, incident.source, incident.resolution = PURGED, {}, None

@@ -21,6 +21,7 @@ from app.models import (
     TimelineEvent,
     Verdict,
 )
+from app.vocabulary import StatementKind, StatementStatus
 
 if TYPE_CHECKING:  # the ledger's deadlines read through this module
     from app.incidents.ledger import Ledger
@@ -41,6 +42,8 @@ class Snapshot:
     statement: Statement | None
     event_counts: dict[str, int]
     tasks: tuple[ActionItem, ...] = ()  # the incident's action items, by number
+    # the latest version of each piece drafted from the approved notice (social, letter, qa)
+    pieces: tuple[Statement, ...] = ()
 
     @property
     def values(self) -> dict[str, Any]:
@@ -95,7 +98,8 @@ class Reads:
                 ).all()
             )
             tasks = tuple(await action_items(session, incident_id))
-            return Snapshot(incident, answers, verdict, statement, counts, tasks)
+            pieces = tuple(await latest_pieces(session, incident_id))
+            return Snapshot(incident, answers, verdict, statement, counts, tasks, pieces)
 
     async def verdicts(self, incident_id: int) -> list[Verdict]:
         async with self.ledger.reads() as session:
@@ -109,22 +113,44 @@ class Reads:
                 ).scalars()
             )
 
-    async def latest_statement(self, incident_id: int) -> Statement | None:
+    async def latest_statement(
+        self, incident_id: int, kind: str = StatementKind.NOTICE
+    ) -> Statement | None:
         async with self.ledger.reads() as session:
-            return await latest_statement(session, incident_id)
+            return await latest_statement(session, incident_id, kind)
 
-    async def statement(self, incident_id: int, version: int) -> Statement:
+    async def statement(
+        self, incident_id: int, version: int, kind: str = StatementKind.NOTICE
+    ) -> Statement:
         async with self.ledger.reads() as session:
             found = (
                 await session.execute(
                     select(Statement).where(
-                        Statement.incident_id == incident_id, Statement.version == version
+                        Statement.incident_id == incident_id,
+                        Statement.kind == kind,
+                        Statement.version == version,
                     )
                 )
             ).scalar_one_or_none()
             if found is None:
-                raise NotFound(f"statement v{version}")
+                raise NotFound(f"statement {kind} v{version}")
             return found
+
+    async def statements(self, incident_id: int) -> list[Statement]:
+        """Every version of every kind, oldest first (the series and the pack's history)."""
+        async with self.ledger.reads() as session:
+            rows = await session.execute(
+                select(Statement)
+                .where(Statement.incident_id == incident_id)
+                .order_by(Statement.created_at, Statement.id)
+            )
+            return list(rows.scalars())
+
+    async def pack(self, incident_id: int) -> list[Statement]:
+        """The latest version of each piece drafted from the notice (social, letter, qa), in
+        that order; the pieces of an earlier report are not in it once the next is drafted."""
+        async with self.ledger.reads() as session:
+            return await latest_pieces(session, incident_id)
 
     async def open_incidents(
         self, workspace_id: str | None = None, limit: int = 100
@@ -194,15 +220,46 @@ async def latest_answers(session: AsyncSession, incident_id: int) -> dict[str, A
     return {k: v.value for k, v in (await latest_answers_detail(session, incident_id)).items()}
 
 
-async def latest_statement(session: AsyncSession, incident_id: int) -> Statement | None:
+async def latest_statement(
+    session: AsyncSession, incident_id: int, kind: str = StatementKind.NOTICE
+) -> Statement | None:
+    """The latest version of one kind (the notice by default)."""
     return (
         await session.execute(
             select(Statement)
-            .where(Statement.incident_id == incident_id)
+            .where(Statement.incident_id == incident_id, Statement.kind == kind)
             .order_by(Statement.version.desc())
             .limit(1)
         )
     ).scalar_one_or_none()
+
+
+async def last_approved_notice(session: AsyncSession, incident_id: int) -> Statement | None:
+    """The notice as last approved (the latest report people may have read)."""
+    return (
+        await session.execute(
+            select(Statement)
+            .where(
+                Statement.incident_id == incident_id,
+                Statement.kind == StatementKind.NOTICE,
+                Statement.status == StatementStatus.APPROVED,
+            )
+            .order_by(Statement.version.desc())
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+
+
+PIECES = (StatementKind.SOCIAL, StatementKind.LETTER, StatementKind.QA)
+
+
+async def latest_pieces(session: AsyncSession, incident_id: int) -> list[Statement]:
+    """The latest version of each piece, of the latest series any piece was drafted for."""
+    found = [
+        piece for kind in PIECES if (piece := await latest_statement(session, incident_id, kind))
+    ]
+    newest = max((p.series for p in found), default=0)
+    return [p for p in found if p.series == newest]
 
 
 async def action_items(session: AsyncSession, incident_id: int) -> list[ActionItem]:

@@ -46,21 +46,29 @@ def register_room_reactions(reactions: Reactions, platform: str) -> None:
 
     @reactions.on(*STATEMENT_EVENTS, platform=platform)
     def _statement(event: Event) -> list[WorkSpec]:
-        specs = [work(WorkKind.SYNC_STATEMENT, version=event.data["version"])]
+        kind = event.data.get("kind", "notice")  # a piece of the pack: its one message
+        specs = [work(WorkKind.SYNC_STATEMENT, version=event.data["version"], kind=kind)]
         if event.kind == EventKind.STATEMENT_CHANGES_REQUESTED:
+            lang = event.incident.language
             text = t(
-                "statement.changes_requested",
-                event.incident.language,
+                "statement.changes_requested" if kind == "notice" else "pack.changes_requested",
+                lang,
                 actor=event.actor,
                 version=event.data["version"],
                 comment=event.data["comment"],
+                kind=t(f"statement.kind.{kind}", lang),
             )
             specs.append(work(WorkKind.POST, text=text, thread="verdict"))
         return specs
 
     @reactions.on(EventKind.STATEMENT_PUBLISHED, platform=platform)
     def _published(event: Event) -> list[WorkSpec]:
-        return [work(WorkKind.PUBLISH_STATEMENT, version=event.data["version"])]
+        # The urgent part is over once the first statement is out: the after-action review
+        # (which controls to strengthen) is offered in the room, once.
+        return [
+            work(WorkKind.PUBLISH_STATEMENT, version=event.data["version"]),
+            work(WorkKind.REVIEW),
+        ]
 
     @reactions.on(EventKind.REPORT_SIMILAR, platform=platform)
     def _similar(event: Event) -> list[WorkSpec]:
@@ -93,7 +101,14 @@ def register_room_reactions(reactions: Reactions, platform: str) -> None:
             thread=thread,
             seq=event.incident.timeline_seq,
         )
-        return [work(WorkKind.SYNC_STANDING), announce]
+        specs = [work(WorkKind.SYNC_STANDING), announce]
+        # Whoever is given a role or an item is brought into the private room to do it.
+        person = event.data.get("user") if event.kind == EventKind.ROLE_ASSIGNED else None
+        if event.kind in (EventKind.TASK_ADDED, EventKind.TASK_CHANGED):
+            person = event.data.get("owner")
+        if person and person != event.actor:
+            specs.insert(0, work(WorkKind.INVITE, user=person))
+        return specs
 
     @reactions.on(EventKind.INCIDENT_CLOSED, platform=platform)
     def _closed(event: Event) -> list[WorkSpec]:

@@ -32,6 +32,7 @@ from app.vocabulary import (
     FollowupState,
     IncidentStatus,
     Role,
+    StatementKind,
     StatementStatus,
     WorkKind,
     WorkStatus,
@@ -111,6 +112,7 @@ class Scheduler:
                 select(Statement)
                 .where(
                     Statement.incident_id == incident.id,
+                    Statement.kind == StatementKind.NOTICE,
                     Statement.status == StatementStatus.APPROVED,
                 )
                 .order_by(Statement.version.desc())

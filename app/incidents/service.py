@@ -46,6 +46,7 @@ from app.incidents.intake import Intake
 from app.incidents.ledger import Ledger
 from app.incidents.lifecycle import PURGED, Lifecycle
 from app.incidents.messages import Messages, room_slug, slugify
+from app.incidents.pack import Pack
 from app.incidents.reactions import Reactions
 from app.incidents.reads import AnswerDetail, Reads, Snapshot
 from app.incidents.roles import Roles
@@ -101,7 +102,9 @@ class IncidentService:
         intake = self._intake = Intake(ledger)
         deliveries = Deliveries(ledger)
         statements = self._statements = Statements(ledger)
-        approvals = Approvals(ledger)
+        pack = self._pack = Pack(ledger, statements)
+        statements.pieces = pack  # a piece's edit is checked against its notice
+        approvals = Approvals(ledger, pack)  # the notice's final approval drafts the pack
         assessment = self._assessment = Assessment(ledger, statements)
         followups = self._followups = Followups(ledger)
         messages = self._messages = Messages(ledger)
@@ -141,6 +144,7 @@ class IncidentService:
         self.approve = approvals.approve
         self.request_changes = approvals.request_changes
         self.record_timing_agreed = approvals.record_timing_agreed
+        self.next_report = pack.next_report
         # follow-ups
         self.followup = followups.followup
         self.followups = followups.followups
@@ -177,6 +181,8 @@ class IncidentService:
         self.verdicts = reader.verdicts
         self.latest_statement = reader.latest_statement
         self.statement = reader.statement
+        self.statements = reader.statements
+        self.pack = reader.pack
         self.open_incidents = reader.open_incidents
         self.timeline = reader.timeline
         self.verify = reader.verify

@@ -1,40 +1,79 @@
 """Statements: the holding statement drafted from the verdict and edited by a PR lead, each version
-on the timeline. Until its first approval the bot's own draft follows each new verdict in place
-(`app.statements.gate`); the review (changes requested, approvals, the gate, publication) is
-`app.incidents.approvals`."""
+on the timeline — the notice series (after an approved report the next draft is the next report,
+opening with what changed since) and, by `kind`, the pieces drafted from it. Until its first
+approval the bot's own draft follows each new verdict in place (`app.statements.gate`); the
+review (changes requested, approvals, the gate, publication) is `app.incidents.approvals`."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.incidents.errors import ServiceError
 from app.incidents.ledger import Ledger
 from app.incidents.masking import mask
-from app.incidents.reads import latest_answers, latest_statement, latest_verdict
+from app.incidents.reads import (
+    last_approved_notice,
+    latest_answers,
+    latest_statement,
+    latest_verdict,
+)
 from app.models import Incident, Statement, Verdict
 from app.statements import check_statement, default_next_update, draft_statement
-from app.statements.gate import follows_verdict
-from app.vocabulary import EventKind, StatementStatus
+from app.statements.gate import (
+    follows_verdict,
+)
+from app.statements.series import update_points, with_updates
+from app.vocabulary import EventKind, StatementKind, StatementStatus
+
+if TYPE_CHECKING:  # the pack drafts through this module's writers
+    from app.incidents.pack import Pieces
 
 BOT = "leakdesk"
+PIECE_UNFILLED = "piece_unfilled"
+
+
+@dataclass(frozen=True)
+class Report:
+    """The last approved report of the series: what the next one says changed since."""
+
+    series: int
+    at: datetime
+    facts: dict[str, Any]
+    verdict: dict[str, Any] | None
+
+
+def facts_of(incident: Incident, current: dict[str, Any]) -> dict[str, Any]:
+    """The answers a text is drafted from, with the time of awareness."""
+    return {**current, "discovered_at": incident.discovered_at.isoformat()}
 
 
 class Statements:
     """Drafts, edits and approvals; only PR leads may change or approve public words."""
 
-    def __init__(self, ledger: Ledger) -> None:
+    def __init__(self, ledger: Ledger, pieces: Pieces | None = None) -> None:
         self.ledger = ledger
+        self.pieces = pieces
 
     def draft_texts(
-        self, incident: Incident, verdict: Verdict, current: dict[str, Any], now: datetime
+        self,
+        incident: Incident,
+        verdict: Verdict,
+        current: dict[str, Any],
+        now: datetime,
+        previous: Report | None = None,
     ) -> tuple[dict[str, str], dict[str, Any], datetime]:
+        """The notice in both languages; after an approved report (`previous`), the next one,
+        numbered (第2報) and opening with what changed since it (「前回からの更新点」)."""
         config = self.ledger.config
-        answers = {**current, "discovered_at": incident.discovered_at.isoformat()}
+        answers = facts_of(incident, current)
         next_update = default_next_update(verdict.severity, now, config.tz)
+        series = previous.series + 1 if previous is not None else 1
         texts, findings = {}, {}
         for lang in ("ja", "en"):
             draft = draft_statement(
@@ -46,10 +85,36 @@ class Statements:
                 tz=config.tz,
                 next_update_at=next_update,
                 template_dir=config.templates_dir,
+                edition=series,
             )
-            texts[lang] = draft.text
-            findings[lang] = _findings(draft.text, lang, answers, verdict.data, now, config.tz)
+            text = draft.text
+            if previous is not None:
+                points = update_points(
+                    previous.facts, previous.verdict, answers, verdict.data, lang, config.tz
+                )
+                text = with_updates(text, points, previous.at, lang, config.tz)
+            texts[lang] = text
+            findings[lang] = _findings(text, lang, answers, verdict.data, now, config.tz)
         return texts, findings, next_update
+
+    async def last_report(self, session: AsyncSession, incident_id: int) -> Report | None:
+        """The last approved report (a new draft is the one after it), with what it said."""
+        previous = await last_approved_notice(session, incident_id)
+        if previous is None:
+            return None
+        found = await session.execute(
+            select(Verdict).where(
+                Verdict.incident_id == incident_id,
+                Verdict.version == (previous.verdict_version or 1),
+            )
+        )
+        verdict = found.scalar_one_or_none()
+        # A report drafted before the series kept no facts of its own: its verdict's answers.
+        facts = previous.facts if previous.facts is not None else None
+        if facts is None:
+            facts = dict(verdict.answers) if verdict is not None else {}
+        data = verdict.data if verdict is not None else None
+        return Report(previous.series, previous.approved_at, facts, data)
 
     async def add_draft(
         self,
@@ -60,9 +125,11 @@ class Statements:
         actor: str,
         now: datetime,
     ) -> Statement:
-        """A new draft from `verdict`, in the caller's transaction (the incident is locked)."""
-        texts, findings, next_update = self.draft_texts(incident, verdict, current, now)
-        return await self._add_statement(
+        """A new draft from `verdict`, in the caller's transaction (the incident is locked):
+        after an approved report, the next one in the series."""
+        previous = await self.last_report(session, incident.id)
+        texts, findings, next_update = self.draft_texts(incident, verdict, current, now, previous)
+        return await self.add_statement(
             session,
             incident,
             texts,
@@ -72,6 +139,8 @@ class Statements:
             now,
             verdict.version,
             kind=EventKind.STATEMENT_DRAFTED,
+            series=previous.series + 1 if previous is not None else 1,
+            facts=facts_of(incident, current),
         )
 
     async def follow_verdict(
@@ -89,15 +158,19 @@ class Statements:
             latest.status, len(latest.approvals), latest.author, BOT
         ):
             return None
-        texts, findings, next_update = self.draft_texts(incident, verdict, current, now)
+        previous = await self.last_report(session, incident.id)
+        texts, findings, next_update = self.draft_texts(incident, verdict, current, now, previous)
         latest.texts, latest.findings = texts, findings
         latest.next_update_at, latest.verdict_version = next_update, verdict.version
+        latest.facts = facts_of(incident, current)
         await self.ledger.append(
             session,
             incident,
             EventKind.STATEMENT_DRAFTED,
             BOT,
             {
+                "kind": latest.kind,
+                "series": latest.series,
                 "version": latest.version,
                 "texts": texts,
                 "findings": sum(len(f) for f in findings.values()),
@@ -133,6 +206,7 @@ class Statements:
         groups: Sequence[str] = (),
         *,
         version: int | None = None,
+        kind: str = StatementKind.NOTICE,
     ) -> Statement:
         """A PR lead's edit of `version` (the one the editor was opened on): a new version that
         voids every earlier approval. An edit of a version that is no longer the latest is
@@ -142,7 +216,7 @@ class Statements:
         now = self.ledger.clock()
         async with self.ledger.write() as session:
             incident = await self.ledger.lock(session, incident_id, open_only=True)
-            latest = await latest_statement(session, incident.id)
+            latest = await latest_statement(session, incident.id, kind)
             if latest is None:
                 raise ServiceError("no_statement")
             if version is not None and latest.version != version:
@@ -156,13 +230,10 @@ class Statements:
             }
             verdict = await latest_verdict(session, incident.id)
             current = await latest_answers(session, incident.id)
-            answers = {**current, "discovered_at": incident.discovered_at.isoformat()}
-            tz = self.ledger.config.tz
-            findings = {
-                lang: _findings(text, lang, answers, verdict.data if verdict else None, now, tz)
-                for lang, text in merged.items()
-            }
-            return await self._add_statement(
+            findings = await self.findings_for(
+                session, incident, latest, merged, current, verdict, now
+            )
+            return await self.add_statement(
                 session,
                 incident,
                 merged,
@@ -172,9 +243,32 @@ class Statements:
                 now,
                 latest.verdict_version,
                 kind=EventKind.STATEMENT_EDITED,
+                statement_kind=latest.kind,
+                series=latest.series,
+                facts=latest.facts,
             )
 
-    async def _add_statement(
+    async def findings_for(
+        self,
+        session: AsyncSession,
+        incident: Incident,
+        statement: Statement,
+        texts: dict[str, str],
+        current: dict[str, Any],
+        verdict: Verdict | None,
+        now: datetime,
+    ) -> dict[str, Any]:
+        """The checker's findings on edited texts (a piece is held to the approved notice)."""
+        answers = facts_of(incident, current)
+        if statement.kind != StatementKind.NOTICE and self.pieces is not None:
+            return await self.pieces.findings(session, incident, statement, texts, answers, now)
+        tz = self.ledger.config.tz
+        return {
+            lang: _findings(text, lang, answers, verdict.data if verdict else None, now, tz)
+            for lang, text in texts.items()
+        }
+
+    async def add_statement(
         self,
         session: AsyncSession,
         incident: Incident,
@@ -186,8 +280,11 @@ class Statements:
         verdict_version: int | None,
         *,
         kind: EventKind,
+        statement_kind: str = StatementKind.NOTICE,
+        series: int = 1,
+        facts: dict[str, Any] | None = None,
     ) -> Statement:
-        latest = await latest_statement(session, incident.id)
+        latest = await latest_statement(session, incident.id, statement_kind)
         if latest is not None and latest.status in (
             StatementStatus.DRAFT,
             StatementStatus.CHANGES_REQUESTED,
@@ -195,6 +292,9 @@ class Statements:
             latest.status = StatementStatus.SUPERSEDED
         statement = Statement(
             incident_id=incident.id,
+            kind=statement_kind,
+            series=series,
+            facts=facts,
             version=(latest.version + 1) if latest else 1,
             verdict_version=verdict_version,
             status=StatementStatus.DRAFT,
@@ -217,6 +317,8 @@ class Statements:
             kind,
             actor,
             {
+                "kind": statement.kind,
+                "series": statement.series,
                 "version": statement.version,
                 "texts": texts,
                 "findings": sum(len(f) for f in findings.values()),
@@ -235,13 +337,16 @@ def _findings(
     now: datetime,
     tz: str,
 ) -> list[dict[str, Any]]:
-    return [
-        {
-            "code": f.code,
-            "level": f.level,
-            "ja": f.message_ja,
-            "en": f.message_en,
-            "excerpt": f.excerpt,
-        }
-        for f in check_statement(text, lang, answers=answers, verdict=verdict, now=now, tz=tz)
-    ]
+    found = check_statement(text, lang, answers=answers, verdict=verdict, now=now, tz=tz)
+    return [finding_json(f) for f in found]
+
+
+def finding_json(finding: Any) -> dict[str, Any]:
+    """A checker's finding as a statement stores it (both languages' messages)."""
+    return {
+        "code": finding.code,
+        "level": finding.level,
+        "ja": finding.message_ja,
+        "en": finding.message_en,
+        "excerpt": finding.excerpt,
+    }

@@ -62,7 +62,12 @@ def _details(event: Event) -> dict[str, Any] | None:
     if event.kind == EventKind.STATEMENT_APPROVED:
         if not data.get("final"):
             return None  # SEV1's first of two approvals: the statement is not approved yet
-        return {"version": data.get("version"), "approvals": data.get("approvals")}
+        return {
+            "kind": data.get("kind", "notice"),
+            "series": data.get("series", 1),
+            "version": data.get("version"),
+            "approvals": data.get("approvals"),
+        }
     return {}
 
 

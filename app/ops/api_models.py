@@ -140,7 +140,15 @@ class ApprovalOut(_Out):
 
 
 class StatementOut(_Out):
-    version: int
+    kind: str = Field(
+        description="notice (the holding statement and its later reports), or a piece drafted "
+        "from the approved notice: social, letter, qa (internal)."
+    )
+    series: int = Field(
+        description="The report it belongs to: 1 for 第1報, 2 for 第2報, … (a piece: the "
+        "report it was drafted from)."
+    )
+    version: int = Field(description="Counted per kind.")
     verdict_version: int | None
     status: str = Field(description="draft, approved, changes_requested, ...")
     author: str

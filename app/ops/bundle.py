@@ -19,6 +19,7 @@ from app.models import ActionItem, Answer, Followup, Incident, Statement, Timeli
 from app.ops import queries
 from app.triage import label
 from app.triage.models import FIELD_ENUMS, DataCategory
+from app.vocabulary import StatementKind
 
 UNKNOWN = "未確認"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -51,8 +52,23 @@ class Bundle:
         return "discovered_at" not in self.current
 
     @property
+    def notices(self) -> list[Statement]:
+        """The notice's versions, every report of the series, oldest first."""
+        return [s for s in self.statements if s.kind == StatementKind.NOTICE]
+
+    @property
     def published(self) -> Statement | None:
-        return next((s for s in reversed(self.statements) if s.status == "approved"), None)
+        """The notice as last approved (the latest report)."""
+        return next((s for s in reversed(self.notices) if s.status == "approved"), None)
+
+    @property
+    def series(self) -> list[Statement]:
+        """Each report of the series (第1報, 第2報, …) as approved, oldest first."""
+        reports: dict[int, Statement] = {}
+        for s in self.notices:
+            if s.status == "approved":
+                reports[s.series] = s
+        return [reports[n] for n in sorted(reports)]
 
 
 async def load_bundle(service: IncidentService, incident_id: int) -> Bundle:

@@ -92,6 +92,8 @@ def task_json(item: ActionItem, tz: str) -> dict[str, Any]:
 
 def statement_json(statement: Statement, tz: str) -> dict[str, Any]:
     return {
+        "kind": statement.kind,
+        "series": statement.series,
         "version": statement.version,
         "verdict_version": statement.verdict_version,
         "status": statement.status,

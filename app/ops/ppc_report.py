@@ -59,7 +59,8 @@ def _ppc_texts(bundle: Bundle, tz: str) -> dict[str, str | None]:
         approvers = "、".join(a.approver for a in published.approvals)
         approved_at = max((ap.created_at for ap in published.approvals), default=None)
         publication = (
-            f"お知らせ文（第{published.version}版）を{format_time(approved_at, 'ja', tz)}に"
+            f"お知らせ文（第{published.series}報・第{published.version}版）を"
+            f"{format_time(approved_at, 'ja', tz)}に"
             f"承認済み（承認者: {approvers}）。掲載先・掲載日時: {UNKNOWN}"
         )
     prevention = None

@@ -105,12 +105,17 @@ def text_diff(old: str, new: str) -> list[DiffLine]:
     return out
 
 
-def statement_diffs(statements: Sequence[Any], lang: str) -> dict[int, list[DiffLine]]:
-    """For each version after the first, what changed in `lang` since the version before."""
+def statement_diffs(statements: Sequence[Any], lang: str) -> dict[str, list[DiffLine]]:
+    """For each version after the first of its kind, what changed in `lang` since the version
+    before (keyed `kind:version`: the notice and each piece count their versions apart)."""
     diffs = {}
-    for before, after in zip(statements, statements[1:], strict=False):
-        old, new = before.texts.get(lang, ""), after.texts.get(lang, "")
-        diffs[after.version] = text_diff(old, new)
+    last: dict[str, Any] = {}
+    for after in sorted(statements, key=lambda s: (s.kind, s.version)):
+        before = last.get(after.kind)
+        if before is not None:
+            old, new = before.texts.get(lang, ""), after.texts.get(lang, "")
+            diffs[f"{after.kind}:{after.version}"] = text_diff(old, new)
+        last[after.kind] = after
     return diffs
 
 

@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 
 from app.briefing import detail_lines, do_now, do_now_lines, plain_reasons, questions_settled
 from app.briefing.do_now import Plan, StatementState, publishes
-from app.i18n import format_time, t
+from app.i18n import format_time, report_label, t
 from app.incidents.service import IncidentService, Snapshot
 from app.models import ActionItem, Followup, Incident, Statement
 from app.rooms import standing, texts
+from app.rooms.pack import pack_line
 from app.triage.clocks import legal_clocks
 
 # Follow-ups marked done (or not needed) settle the action they prompted.
@@ -91,8 +92,11 @@ def plan(snap: Snapshot, now: datetime, needed: int, followups: Iterable[Followu
     )
 
 
-def statement_line(statement: Statement | None, needed: int, lang: str) -> str | None:
-    """「お知らせ文：第2版 下書き（承認 1/2）」 so nobody has to open the thread to know."""
+def statement_line(
+    statement: Statement | None, needed: int, lang: str, pieces: Sequence[Statement] = ()
+) -> str | None:
+    """「お知らせ文：第2版 下書き（承認 1/2） · 配信セット 承認 1/3」 so nobody has to open
+    the thread to know."""
     if statement is None:
         return None
     if statement.status == "approved":
@@ -101,7 +105,10 @@ def statement_line(statement: Statement | None, needed: int, lang: str) -> str |
         state = t("statement.status.changes_requested", lang)
     else:
         state = t("brief.statement.draft", lang, count=len(statement.approvals), needed=needed)
-    return t("brief.statement", lang, version=statement.version, state=state)
+    report = report_label(statement.series, lang)
+    line = t("brief.statement", lang, report=report, version=statement.version, state=state)
+    pack = pack_line(pieces, lang)
+    return f"{line} · {pack}" if pack else line
 
 
 def verdict_brief(
@@ -132,7 +139,7 @@ def verdict_brief(
             if line
         ),
         do_now=tuple(do_now_lines(steps.now, lang, tz)),
-        statement=statement_line(snap.statement, needed, lang),
+        statement=statement_line(snap.statement, needed, lang, snap.pieces),
         reasons=tuple(f"• {line}" for line in plain_reasons(data, lang)),
         clocks=texts.clock_lines(data, lang, tz),
         later=tuple(do_now_lines(steps.later, lang, tz)),

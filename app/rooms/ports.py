@@ -10,6 +10,7 @@ from app.incidents.service import AnswerDetail, Snapshot
 from app.incidents.updates import StakeholderUpdate
 from app.models import ChatMessage, Followup, Incident, Statement
 from app.rooms.brief import VerdictBrief
+from app.rooms.pack import PackView
 from app.triage import Question
 from app.work.queue import Claimed
 
@@ -126,9 +127,17 @@ class Renderer(Protocol):
         ...
 
     def change_note(
-        self, incident: Incident, lines: Sequence[str], lang: str, *, redraft: bool
+        self,
+        incident: Incident,
+        lines: Sequence[str],
+        lang: str,
+        *,
+        redraft: bool,
+        next_report: int | None = None,
     ) -> Any:
-        """What changed in a new verdict version; with the redraft action when `redraft`."""
+        """What changed in a new verdict version (or, `next_report`, in the facts since the
+        last approved report); with the redraft action when `redraft` — labelled as the next
+        report's when `next_report` is given (app.rooms.texts.redraft_offer)."""
         ...
 
     def admission(self, incident: Incident, user: str, body: str, lang: str) -> Any:
@@ -139,6 +148,12 @@ class Renderer(Protocol):
         self, incident: Incident, statement: Statement, needed: int, lang: str, approvers: str = ""
     ) -> Any:
         """The draft in the room's language, opening with `approvers` (who must, who has)."""
+        ...
+
+    def pack(self, incident: Incident, view: PackView, *, actions: bool = True) -> Any:
+        """The communications pack (app.rooms.pack) in `view.lang`: each piece with its state,
+        text, findings and — with `actions` — the notice's buttons; at the end, a way to see
+        it in the other language."""
         ...
 
     def statement_text(self, statement: Statement, lang: str) -> Any:

@@ -55,6 +55,7 @@ class Room(TriageCard):
             FOLLOWUP_SYNC: self.sync_prompt,
             "sync_standing": self.sync_standing,
             "announce": self.announce,
+            "review": self.review,
         }
 
     def register(self, queue: WorkQueue, reactions: Reactions) -> None:

@@ -61,7 +61,8 @@ def open_items(items: Iterable[ActionItem]) -> list[ActionItem]:
 
 def task_line(item: ActionItem, lang: str, tz: str) -> str:
     """「• #3 カード会社に連絡 — 担当 @A · 期限 12月5日 10:00」"""
-    parts = [t("task.owner", lang, owner=who(item.owner, lang))]
+    owner = t("task.owner", lang, owner=f"<@{item.owner}>") if item.owner else None
+    parts = [owner or t("task.unassigned", lang)]
     if item.due_at is not None:
         parts.append(t("task.due", lang, due=format_time(item.due_at, lang, tz)))
     state = "" if item.state == ActionState.OPEN else t(f"task.state.{item.state}", lang) + " "

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from app.i18n import format_time, t
+from app.i18n import format_time, report_label, t
 from app.incidents.company import FROM_SETTINGS
 from app.incidents.deadlines import next_deadline
 from app.incidents.service import ServiceError, Snapshot, awareness_assumed
@@ -237,8 +237,20 @@ def statement_title(incident: Incident, statement: Statement, lang: str) -> str:
         "statement.title",
         lang,
         badge=badge(incident, lang),
+        report=report_label(statement.series, lang),
         version=statement.version,
         status=t(f"statement.status.{statement.status}", lang),
+    )
+
+
+def redraft_offer(lang: str, next_report: int | None = None) -> tuple[str, str]:
+    """The offer under a verdict change note and its button: redraft the draft, or, once the
+    notice was approved, draft the next report (第2報) stating what changed."""
+    if next_report is None:
+        return t("verdict.redraft_offer", lang), t("verdict.redraft", lang)
+    return (
+        t("verdict.next_report_offer", lang, series=next_report),
+        t("verdict.next_report", lang, series=next_report),
     )
 
 

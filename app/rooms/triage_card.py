@@ -8,14 +8,15 @@ from app.i18n import t
 from app.incidents.service import Snapshot
 from app.models import Incident
 from app.rooms import texts
-from app.rooms.verdicts import VerdictThread
-from app.triage import QUESTIONS, Question, next_question, question
+from app.rooms.pack_thread import PackThread
+from app.triage import AFTER_ACTION, QUESTIONS, Question, next_question, question
 from app.work.queue import Claimed
 
 TRIAGE = "triage"  # the one triage card
+REVIEW = "review"  # the after-action review's card
 
 
-class TriageCard(VerdictThread):
+class TriageCard(PackThread):
     """The room's triage handlers; when no question is left, the living verdict says so."""
 
     async def _post_next_question(self, item: Claimed, incident: Incident) -> None:
@@ -32,7 +33,8 @@ class TriageCard(VerdictThread):
         incident, lang = snap.incident, snap.incident.language
         answers = self.service.answers_model(incident, snap.values)
         asked = set(snap.answers)  # an answer of "unknown" was asked: it is not asked again
-        upcoming = next_question(answers, asked, self.service.policy)
+        # The after-action review's questions are not the urgent triage's (self.review).
+        upcoming = next_question(answers, asked | AFTER_ACTION, self.service.policy)
         previous = max(snap.answers.items(), key=lambda kv: kv[1].at, default=None)
         last = None
         if previous is not None:
@@ -47,7 +49,7 @@ class TriageCard(VerdictThread):
             done = t("question.all_done", lang)
             message = self.render.triage_done(incident, lang, len(asked), last, answered)
             return message, done, None
-        number, total = triage_progress(answers, asked, self.service.policy)
+        number, total = triage_progress(answers, asked | AFTER_ACTION, self.service.policy)
         message = self.render.question(
             incident,
             upcoming,
@@ -66,6 +68,29 @@ class TriageCard(VerdictThread):
         incident = await self.service.get(item.incident_id)
         if incident.status == "open" and incident.channel_id:
             await self._post_next_question(item, incident)
+            await self.offer_next_report(item, incident)
+            snap = await self.service.snapshot(incident.id)
+            await self._edit(incident, REVIEW, *self._review(snap))  # once offered, kept current
+
+    def _review(self, snap: Snapshot) -> tuple[object, str]:
+        """The after-action review's card: what to strengthen so it does not happen again,
+        asked of the organisation, not of the reporter; its answer counts in the verdict."""
+        incident, lang = snap.incident, snap.incident.language
+        (field,) = AFTER_ACTION
+        intro = t("review.intro", lang)
+        message = self.render.question(
+            incident, question(field), 1, lang, self.tz, snap.answers.get(field), total=1,
+            previous=intro,
+        )  # fmt: skip
+        return message, intro
+
+    async def review(self, item: Claimed) -> None:
+        """Offers the after-action review in the room, once (after the first statement is out,
+        or when someone asks to close)."""
+        assert item.incident_id is not None
+        snap = await self.service.snapshot(item.incident_id)
+        if snap.incident.status == "open" and snap.incident.channel_id:
+            await self._show(item, snap.incident, REVIEW, *self._review(snap))
 
     async def answer_again(self, incident_id: int, field: str) -> object:
         """One answered question with its answer, to answer again (「回答を変更」)."""
@@ -78,6 +103,10 @@ class TriageCard(VerdictThread):
         )
 
     async def question_message(self, incident_id: int, field: str | None = None) -> object:
-        """The triage card as it should look now (what a platform answers an answer with)."""
-        message, _, _ = self._triage(await self.service.snapshot(incident_id))
+        """The card an answer was given on, as it should look now (what a platform answers an
+        answer with): the review's for its question, else the triage card."""
+        snap = await self.service.snapshot(incident_id)
+        if field in AFTER_ACTION:
+            return self._review(snap)[0]
+        message, _, _ = self._triage(snap)
         return message

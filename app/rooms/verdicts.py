@@ -38,11 +38,13 @@ class VerdictThread(Posting):
         lines = change_lines(version, changes, lang, self.tz)
         statement = await self.service.latest_statement(incident.id)
         redraft = statement is not None and statement.verdict_version != version
+        # Once the notice was approved, the redraft is the next report of the series (第2報).
+        following = statement.series + 1 if statement and statement.status == "approved" else None
         await self.post_once(
             item,
             incident,
             f"verdict_change:{version}",
-            self.render.change_note(incident, lines, lang, redraft=redraft),
+            self.render.change_note(incident, lines, lang, redraft=redraft, next_report=following),
             "\n".join(lines),
             thread=await self._verdict_thread(incident.id),
         )

@@ -8,9 +8,10 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
-from app.i18n import t
+from app.i18n import other, t
 from app.incidents.service import ServiceError
 from app.models import Incident
+from app.rooms.pack import pack_view
 from app.rooms.texts import refusal
 from app.slack import blocks as ui
 from app.slack.common import (
@@ -22,6 +23,7 @@ from app.slack.common import (
     incident_id_of,
     reply_later,
 )
+from app.slack.statement_blocks import edited_texts
 
 
 async def groups_of(deps: Deps, user: str, client: Any) -> list[str]:
@@ -45,10 +47,20 @@ async def refuse(deps: Deps, body: dict[str, Any], exc: ServiceError, lang: str)
     await reply_later(deps.queue, body.get("response_url"), refusal(exc, lang))
 
 
+KINDS = ("notice", "social", "letter", "qa")
+
+
 def target(action: dict[str, Any]) -> tuple[int | None, int | None]:
     data = decode(action.get("value"))
     version = data.get("v")
     return incident_id_of(data), version if isinstance(version, int) else None
+
+
+def kind_of(data: dict[str, Any]) -> str | None:
+    """The statement a button or modal is about: the notice, or a piece of the pack (None for
+    anything else: a forged value is refused, not guessed)."""
+    kind = data.get("k", "notice")
+    return kind if kind in KINDS else None
 
 
 async def lead_or_refuse(deps: Deps, body: dict[str, Any], client: Any, lang: str) -> bool:
@@ -67,14 +79,14 @@ async def approve(
     await ack()
     deps = deps_of(context)
     incident_id, version = target(action)
-    if incident_id is None or version is None:
+    kind = kind_of(decode(action.get("value")))
+    if incident_id is None or version is None or kind is None:
         return
     lang = deps.settings.language
     try:
         user = body["user"]["id"]
-        result = await deps.service.approve(
-            incident_id, version, user, await groups_of(deps, user, client)
-        )
+        groups = await groups_of(deps, user, client)
+        result = await deps.service.approve(incident_id, version, user, groups, kind=kind)
     except ServiceError as exc:
         await refuse(deps, body, exc, lang)
         return
@@ -89,17 +101,19 @@ async def approve(
 async def lead_modal(
     body: dict[str, Any], action: dict[str, Any], client: Any, deps: Deps, view: Any
 ) -> None:
-    """Opens a statement modal for a PR lead (`view(incident, version, lang)`); anyone else is
-    told at once rather than refused on save."""
+    """Opens a statement modal for a PR lead (`view(incident, version, kind, lang)`); anyone
+    else is told at once rather than refused on save."""
     incident_id, version = target(action)
-    if incident_id is None or version is None:
+    kind = kind_of(decode(action.get("value")))
+    if incident_id is None or version is None or kind is None:
         return
     incident = await deps.service.get(incident_id)
     if not await lead_or_refuse(deps, body, client, incident.language):
         return
     # A trigger_id lives 3 seconds: the modal is the one call made before the ack returns.
     await client.views_open(
-        trigger_id=body["trigger_id"], view=await view(incident, version, incident.language)
+        trigger_id=body["trigger_id"],
+        view=await view(incident, version, kind, incident.language),
     )
 
 
@@ -110,8 +124,9 @@ async def edit(
     await ack()
     deps = deps_of(context)
 
-    async def view(incident: Incident, version: int, lang: str) -> Any:
-        return ui.edit_view(incident, await deps.service.statement(incident.id, version), lang)
+    async def view(incident: Incident, version: int, kind: str, lang: str) -> Any:
+        statement = await deps.service.statement(incident.id, version, kind)
+        return ui.edit_view(incident, statement, lang)
 
     await lead_modal(body, action, client, deps, view)
 
@@ -122,8 +137,8 @@ async def request_changes(
 ) -> None:
     await ack()
 
-    async def view(incident: Incident, version: int, lang: str) -> Any:
-        return ui.changes_view(incident, version, lang)
+    async def view(incident: Incident, version: int, kind: str, lang: str) -> Any:
+        return ui.changes_view(incident, version, lang, kind)
 
     await lead_modal(body, action, client, deps_of(context), view)
 
@@ -134,18 +149,16 @@ async def save_edit(
 ) -> None:
     deps = deps_of(context)
     meta = _meta(view)
-    values = view.get("state", {}).get("values", {})
-    texts = {
-        lang: (values.get(f"text_{lang}", {}).get(f"text_{lang}", {}).get("value") or "")
-        for lang in ("ja", "en")
-    }
+    texts = edited_texts(view.get("state", {}).get("values", {}))
     if meta is None or not all(texts.values()):
         await ack(response_action="errors", errors={"text_ja": "required"})
         return
     try:
         user = body["user"]["id"]
         groups = await groups_of(deps, user, client)
-        await deps.service.edit_statement(meta[0], texts, user, groups, version=meta[1])
+        await deps.service.edit_statement(
+            meta[0], texts, user, groups, version=meta[1], kind=meta[2]
+        )
     except ServiceError as exc:
         await ack(
             response_action="errors", errors={"text_ja": refusal(exc, deps.settings.language)}
@@ -169,7 +182,7 @@ async def save_changes(
     try:
         user = body["user"]["id"]
         await deps.service.request_changes(
-            meta[0], meta[1], user, comment, await groups_of(deps, user, client)
+            meta[0], meta[1], user, comment, await groups_of(deps, user, client), kind=meta[2]
         )
     except ServiceError as exc:
         await ack(
@@ -195,6 +208,24 @@ async def redraft(
         await refuse(deps, body, exc, deps.settings.language)
 
 
+@guarded
+async def pack_other_language(
+    ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any
+) -> None:
+    """The pack in the room's other language, shown only to who asked (no buttons)."""
+    await ack()
+    deps = deps_of(context)
+    incident_id = incident_id_of(decode(action.get("value")))
+    if incident_id is None:
+        return
+    snap = await deps.service.snapshot(incident_id)
+    incident = snap.incident
+    view = pack_view(incident, snap.pieces, deps.service, other(incident.language))
+    if view is not None:
+        blocks = ui.pack_blocks(incident, view, actions=False)
+        await reply_later(deps.queue, body.get("response_url"), incident.key, blocks)
+
+
 def register(bolt: AsyncApp) -> None:
     bolt.action("statement_approve")(approve)
     bolt.action("statement_edit")(edit)
@@ -202,11 +233,13 @@ def register(bolt: AsyncApp) -> None:
     bolt.view("statement_edit")(save_edit)
     bolt.view("statement_changes")(save_changes)
     bolt.action("redraft")(redraft)
+    bolt.action("pack_other_language")(pack_other_language)
 
 
-def _meta(view: dict[str, Any]) -> tuple[int, int] | None:
+def _meta(view: dict[str, Any]) -> tuple[int, int, str] | None:
     try:
         data = json.loads(view.get("private_metadata") or "")
-        return int(data["i"]), int(data["v"])
-    except (ValueError, KeyError, TypeError):
+        kind = kind_of(data)
+        return (int(data["i"]), int(data["v"]), kind) if kind else None
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None

@@ -23,6 +23,7 @@ from app.rooms.brief import VerdictBrief
 from app.rooms.texts import deadline_text, home_row, prompt_done_label, prompt_texts, settled_line
 from app.slack.elements import SECTION_LIMIT, button, context, mrkdwn, plain, section, sections
 from app.slack.elements import dump as dump
+from app.slack.pack_blocks import pack_blocks
 from app.slack.statement_blocks import changes_view as changes_view
 from app.slack.statement_blocks import edit_view as edit_view
 from app.slack.statement_blocks import (
@@ -107,18 +108,24 @@ def details_blocks(brief: VerdictBrief, lang: str) -> list[Block]:
 
 
 def change_blocks(
-    incident: Incident, lines: Sequence[str], lang: str, *, redraft: bool
+    incident: Incident,
+    lines: Sequence[str],
+    lang: str,
+    *,
+    redraft: bool,
+    next_report: int | None = None,
 ) -> list[Block]:
     """What changed in a new verdict version (in the living verdict's thread), with the redraft
     button when the statement was drafted on an earlier version."""
     text = "\n".join(lines)
     if not redraft:
         return sections(text)
-    offer = f"{text}\n{t('verdict.redraft_offer', lang)}"
+    offer, label = texts.redraft_offer(lang, next_report)
+    offer = f"{text}\n{offer}"
     return [
         SectionBlock(
             text=mrkdwn(offer[:SECTION_LIMIT]),
-            accessory=button(t("verdict.redraft", lang), "redraft", {"i": incident.id}),
+            accessory=button(label, "redraft", {"i": incident.id}),
         )
     ]
 
@@ -248,6 +255,7 @@ class BlockKit:
 
     statement = staticmethod(statement_blocks)
     statement_text = staticmethod(statement_text_blocks)
+    pack = staticmethod(pack_blocks)
     update_draft = staticmethod(update_draft_blocks)
 
     @staticmethod

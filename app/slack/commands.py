@@ -15,6 +15,7 @@ from app.rooms.leads import WORDS as LEAD_COMMANDS
 from app.rooms.leads import lead_command
 from app.rooms.orders import WORDS as ORDER_WORDS
 from app.rooms.orders import room_order
+from app.rooms.standing import standing_lines
 from app.rooms.texts import refusal
 from app.rooms.updates import WORD as UPDATE_WORD
 from app.rooms.updates import update_command
@@ -32,6 +33,8 @@ from app.slack.common import (
 )
 from app.slack.standing_blocks import tasks_blocks
 from app.triage import QUESTIONS
+from app.vocabulary import WorkKind
+from app.work.queue import WorkSpec
 
 
 def scenario_named(name: str):  # type: ignore[no-untyped-def]
@@ -150,7 +153,15 @@ async def room_command(
     elif word == "status":
         snap = await service.snapshot(incident.id)
         await ack(
-            blocks=ui.dump(ui.summary_blocks(snap, ilang, settings.timezone, utcnow())),
+            blocks=ui.dump(
+                ui.summary_blocks(
+                    snap,
+                    ilang,
+                    settings.timezone,
+                    utcnow(),
+                    standing_lines(snap.incident, snap.tasks, ilang, settings.timezone),
+                )
+            ),
             text=incident.key,
             response_type="ephemeral",
         )
@@ -189,6 +200,8 @@ async def room_command(
             text=t("command.close_confirm", ilang, key=incident.key),
             response_type="ephemeral",
         )
+        # Closing is the last chance for the after-action review: offered in the room (once).
+        await deps.queue.enqueue(WorkSpec(WorkKind.REVIEW.on("slack"), {}), incident_id=incident.id)
 
 
 @guarded

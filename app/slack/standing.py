@@ -35,7 +35,7 @@ def _values(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 async def _open(
     ack: Any, body: dict[str, Any], action: dict[str, Any], client: Any, context: Any, view: Any
-) -> None:  # noqa: E501
+) -> None:
     """A summary button: the modal opens before the ack (a trigger_id lives 3 seconds)."""
     deps = deps_of(context)
     incident_id = incident_id_of(decode(action.get("value")))
@@ -50,21 +50,21 @@ async def _open(
 @guarded
 async def roles_open(
     ack: Any, body: dict[str, Any], action: dict[str, Any], client: Any, context: Any
-) -> None:  # noqa: E501
+) -> None:
     await _open(ack, body, action, client, context, ui.roles_view)
 
 
 @guarded
 async def task_open(
     ack: Any, body: dict[str, Any], action: dict[str, Any], client: Any, context: Any
-) -> None:  # noqa: E501
+) -> None:
     await _open(ack, body, action, client, context, ui.task_view)
 
 
 @guarded
 async def severity_open(
     ack: Any, body: dict[str, Any], action: dict[str, Any], client: Any, context: Any
-) -> None:  # noqa: E501
+) -> None:
     await _open(ack, body, action, client, context, ui.severity_view)
 
 

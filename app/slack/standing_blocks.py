@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from slack_sdk.models.blocks import (
     Block,
@@ -29,8 +30,9 @@ TITLE_LIMIT = 300
 
 
 def _modal(
-    callback: str, title: str, submit: str, meta: dict, blocks: list[Block], lang: str
-) -> View:  # type: ignore[type-arg]
+    callback: str, title: str, submit: str, meta: dict[str, Any], blocks: list[Block], lang: str
+) -> View:
+    """A modal whose private_metadata carries the incident (ids only, never free text)."""
     return View(
         type="modal",
         callback_id=callback,

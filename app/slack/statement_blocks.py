@@ -4,6 +4,7 @@ the edit and changes modals."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -40,27 +41,31 @@ def statement_blocks(
     if statement.status in ("draft", "changes_requested"):
         value = {"i": incident.id, "v": statement.version}
         blocks.append(
-            ActionsBlock(
-                block_id=f"statement:{incident.id}:{statement.version}",
-                elements=[
-                    button(t("statement.approve", lang), "statement_approve", value, "primary"),
-                    button(t("statement.edit", lang), "statement_edit", value),
-                    button(
-                        t("statement.request_changes", lang),
-                        "statement_request_changes",
-                        value,
-                        "danger",
-                    ),
-                ],
-            )
+            statement_actions(f"statement:{incident.id}:{statement.version}", value, lang)
         )
     return blocks
+
+
+def statement_actions(block_id: str, value: dict[str, Any], lang: str) -> ActionsBlock:
+    """Approve, Edit, Request changes: the same three for the notice and each piece."""
+    return ActionsBlock(
+        block_id=block_id,
+        elements=[
+            button(t("statement.approve", lang), "statement_approve", value, "primary"),
+            button(t("statement.edit", lang), "statement_edit", value),
+            button(
+                t("statement.request_changes", lang), "statement_request_changes", value, "danger"
+            ),
+        ],
+    )
 
 
 def published_text(statement: Statement, lang: str, tz: str) -> str:
     """Which version was approved, by whom (mentions), when."""
     approvers = [f"<@{a.approver}>" for a in statement.approvals]
-    return published_line(statement.version, approvers, statement.approved_at, lang, tz)
+    return published_line(
+        statement.version, approvers, statement.approved_at, lang, tz, statement.series
+    )
 
 
 def published_blocks(
@@ -79,38 +84,94 @@ def statement_text_blocks(statement: Statement, lang: str) -> list[Block]:
 
 
 def edit_view(incident: Incident, statement: Statement, lang: str) -> View:
-    inputs = [
-        InputBlock(
-            block_id=f"text_{text_lang}",
-            label=plain(t(f"statement.edit_{text_lang}", lang)),
-            element=PlainTextInputElement(
-                action_id=f"text_{text_lang}",
-                multiline=True,
-                initial_value=statement.texts.get(text_lang, "")[:3000],
-                max_length=3000,
-            ),
-        )
-        for text_lang in ("ja", "en")
-    ]
+    """Both languages in inputs; a text longer than an input holds (3,000 characters, Slack's
+    plain_text_input limit) is split at line breaks over several, joined again on save
+    (`edited_texts`), so nothing is cut off."""
+    inputs = []
+    for text_lang in ("ja", "en"):
+        chunks = input_chunks(statement.texts.get(text_lang, ""))
+        for n, chunk in enumerate(chunks):
+            label = t(f"statement.edit_{text_lang}", lang)
+            if len(chunks) > 1:
+                label = f"{label} ({n + 1}/{len(chunks)})"
+            block_id = f"text_{text_lang}" if n == 0 else f"text_{text_lang}_{n}"
+            inputs.append(
+                InputBlock(
+                    block_id=block_id,
+                    label=plain(label),
+                    element=PlainTextInputElement(
+                        action_id=block_id,
+                        multiline=True,
+                        initial_value=chunk,
+                        max_length=INPUT_LIMIT,
+                    ),
+                    optional=n > 0,
+                )
+            )
     return View(
         type="modal",
         callback_id="statement_edit",
         title=plain(t("statement.edit_title", lang), 24),
         submit=plain(t("statement.edit_save", lang), 24),
         close=plain(t("command.cancel_button", lang), 24),
-        private_metadata=json.dumps({"i": incident.id, "v": statement.version}),
+        private_metadata=json.dumps(_target(incident.id, statement.version, statement.kind)),
         blocks=inputs,
     )
 
 
-def changes_view(incident: Incident, version: int, lang: str) -> View:
+INPUT_LIMIT = 3000
+
+
+def input_chunks(text: str, limit: int = INPUT_LIMIT) -> list[str]:
+    """`text` in pieces of at most `limit` characters, split at line breaks."""
+    chunks, current = [], ""
+    for line in text.split("\n"):
+        while len(line) > limit:  # one line longer than an input: split it where it must be
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(line[:limit])
+            line = line[limit:]
+        joined = f"{current}\n{line}" if current else line
+        if current and len(joined) > limit:
+            chunks.append(current)
+            joined = line
+        current = joined
+    chunks.append(current)
+    return chunks
+
+
+def edited_texts(values: dict[str, Any]) -> dict[str, str]:
+    """The texts of an edit modal's state, each language's inputs joined in order."""
+    texts_ = {}
+    for text_lang in ("ja", "en"):
+        parts, n = [], 0
+        while (
+            block := values.get(f"text_{text_lang}" if n == 0 else f"text_{text_lang}_{n}")
+        ) is not None:
+            action = f"text_{text_lang}" if n == 0 else f"text_{text_lang}_{n}"
+            parts.append((block.get(action) or {}).get("value") or "")
+            n += 1
+        texts_[text_lang] = "\n".join(parts).strip("\n")
+    return texts_
+
+
+def _target(incident_id: int, version: int, kind: str = "notice") -> dict[str, Any]:
+    """What a modal remembers: the incident, the version, and the kind when it is a piece."""
+    target: dict[str, Any] = {"i": incident_id, "v": version}
+    if kind != "notice":
+        target["k"] = kind
+    return target
+
+
+def changes_view(incident: Incident, version: int, lang: str, kind: str = "notice") -> View:
     return View(
         type="modal",
         callback_id="statement_changes",
         title=plain(t("statement.changes_title", lang), 24),
         submit=plain(t("statement.send", lang), 24),
         close=plain(t("command.cancel_button", lang), 24),
-        private_metadata=json.dumps({"i": incident.id, "v": version}),
+        private_metadata=json.dumps(_target(incident.id, version, kind)),
         blocks=[
             InputBlock(
                 block_id="comment",

@@ -5,6 +5,8 @@
 * Approval is refused while the statement is behind the latest verdict or still holds a
   placeholder (【要記入…】, [TO FILL IN…]) — unless the approving lead records an override, which
   goes on the timeline (``approval_blockers``).
+* Two PR leads approve a SEV1's public words (the notice, the social post, the letter to the
+  people concerned); one approves the Q&A, which is internal (``approvals_needed``).
 * A statement held for the investigators (``hold_for_investigators``) is not posted until a PR
   lead has recorded that the timing was agreed (``needs_agreed_timing``).
 """
@@ -22,6 +24,7 @@ __all__ = [
     "TIMING_NOT_AGREED",
     "UNFILLED",
     "approval_blockers",
+    "approvals_needed",
     "follows_verdict",
     "needs_agreed_timing",
 ]
@@ -29,6 +32,13 @@ __all__ = [
 BEHIND_VERDICT = "statement_behind_verdict"
 UNFILLED = "statement_unfilled"
 TIMING_NOT_AGREED = "timing_not_agreed"
+
+
+def approvals_needed(severity: str | None, kind: str = "notice") -> int:
+    """How many PR leads approve a statement of `kind` for an incident of `severity`."""
+    if kind == "qa":
+        return 1
+    return 2 if severity == "SEV1" else 1
 
 
 def follows_verdict(status: str, approvals: int, author: str, bot: str) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Notice", "read_notice", "sentences"]
+__all__ = ["PENDING", "Notice", "read_notice", "sentences"]
 
 # section key → headings that open it (matched on the whole line, case-insensitive in English).
 _HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -43,6 +43,8 @@ _LABELLED = re.compile(r"^([^：:]{1,20})[：:]\s*(.+)$")
 _SENTENCE = re.compile(r"[^。！？.!?]*(?:[。！？!?]|\.(?=\s|$))\s*|[^。！？.!?]+$")
 _APOLOGY = re.compile(r"お詫び|おわび|謝罪|申し訳|\bsorry\b|\bapologi[sz]e", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[。.]")
+# The mark closing a data line whose items are still being investigated.
+PENDING = re.compile(r"\s*(?:（調査中）|\(still under investigation\))$")
 
 
 @dataclass(frozen=True)

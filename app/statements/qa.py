@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from app.statements.draft import ATTACK_MODES
-from app.statements.notice import Notice, sentences
+from app.statements.notice import PENDING, Notice, sentences
 
 __all__ = [
     "MAX_QUESTIONS",
@@ -81,6 +81,7 @@ _AUTHORITIES = re.compile(
 _PASSWORD = re.compile(r"パスワード|password", re.IGNORECASE)
 _CARD_ADVICE = re.compile(r"再発行|差し替え|replacement card|new card", re.IGNORECASE)
 _LEAK_SITE = re.compile(r"掲載|拡散|ダウンロード|download|share it|posted", re.IGNORECASE)
+_BELOW = re.compile(r"以下の|下記の")
 _DATE_JA = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
 _DATE_EN = re.compile(
     r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October"
@@ -149,12 +150,24 @@ def _who(notice: Notice, w: Any) -> str | None:
     period = notice.label("対象期間", "Period")
     if period:
         who = _PERIOD_ABOVE.sub(w.ANSWERS["period_above"].format(period=period), who)
-    return w.ANSWERS["who"].format(who=_inline(who))
+    # 「…決済をされた方　約2,400名」: the notice's table spacing, a comma when spoken
+    return w.ANSWERS["who"].format(who=_inline(who.replace("\u3000", "、")))
 
 
 def _items(notice: Notice, w: Any) -> str | None:
+    """The items, with the notice's 「（調査中）」 said as a sentence rather than read out."""
     items = notice.label("対象となる情報", "Information")
-    return w.ANSWERS["items"].format(items=_inline(items)) if items else None
+    if not items:
+        return None
+    listed = PENDING.sub("", items)
+    said = w.ANSWERS["items"].format(items=_inline(listed))
+    return _join(notice, [said, w.ANSWERS["items_pending"] if listed != items else None])
+
+
+def _contact(notice: Notice, w: Any) -> str | None:
+    """The contact point as said on the phone: not 「以下の窓口」 but the window and its number."""
+    contact = notice.section("contact")
+    return _BELOW.sub("", contact) if contact else None
 
 
 def _inline(value: str) -> str:
@@ -186,7 +199,7 @@ def _password(notice: Notice, w: Any) -> str | None:
 
 def _am_i_affected(notice: Notice, w: Any) -> str | None:
     individually = any(_INDIVIDUALLY.search(line) for line in notice.bullets("actions"))
-    contact = notice.section("contact")
+    contact = _contact(notice, w)
     return _join(notice, [w.ANSWERS["individually"] if individually else None, contact])
 
 
@@ -200,7 +213,9 @@ def _why_late(notice: Notice, w: Any) -> str | None:
 
 
 def _is_it_over(notice: Notice, w: Any) -> str | None:
-    return _join(notice, list(notice.bullets("actions")[:2]))
+    """Not "yes": the company is still responding, then what it is doing (the notice's words)."""
+    steps = list(notice.bullets("actions")[:2])
+    return _join(notice, [w.ANSWERS["not_over"], *steps]) if steps else None
 
 
 def _security(notice: Notice, w: Any) -> str | None:
@@ -235,7 +250,7 @@ _ANSWERS: dict[str, Callable[[Notice, Any], str | None]] = {
     "compensation": lambda n, w: w.ANSWERS["compensation"],
     "security": _security,
     "next_update": lambda n, w: n.section("next_update"),
-    "contact": lambda n, w: n.section("contact"),
+    "contact": _contact,
 }
 
 

@@ -76,24 +76,23 @@ def _advice_sentence(notice: Notice) -> str | None:
 
 
 def draft_social(notice: Notice, words: Mapping[str, str], url: str) -> str:
-    """The longest post that fits: headline and link always; then what to do, an apology when
-    the headline does not apologise, the count — in that order of priority, shown in reading
-    order."""
+    """The longest post that fits: headline and link always; then what to do, the apology (a
+    company's post about a leak apologises in its own words, even under a title that says
+    お詫び; in short where the full line does not fit), the count — in that order of priority,
+    shown in reading order."""
     headline = words["headline"].format(title=notice.title)
     link = words["link"].format(url=url)
-    apologises = bool(re.search(r"お詫び|おわび|sorry|apolog", notice.title, re.IGNORECASE))
-    optional: list[tuple[int, str | None]] = [
-        (2, _advice_sentence(notice)),
-        (3, None if apologises else words["apology"]),
-        (1, _count_sentence(notice)),
+    optional: list[tuple[int, tuple[str | None, ...]]] = [
+        (2, (_advice_sentence(notice),)),
+        (3, (words["apology"], words["apology_short"])),
+        (1, (_count_sentence(notice),)),
     ]
     chosen: dict[int, str] = {}
-    for position, line in optional:
-        if not line:
-            continue
-        trial = _compose(headline, {**chosen, position: line}, link)
-        if fits(trial):
-            chosen[position] = line
+    for position, lines in optional:
+        for line in lines:
+            if line and fits(_compose(headline, {**chosen, position: line}, link)):
+                chosen[position] = line
+                break
     return _compose(headline, chosen, link)
 
 

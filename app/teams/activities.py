@@ -17,6 +17,7 @@ from app.rooms.leads import WORDS as LEAD_WORDS
 from app.rooms.leads import lead_command
 from app.rooms.orders import WORDS as ORDER_WORDS
 from app.rooms.orders import room_order
+from app.rooms.standing import standing_lines
 from app.rooms.texts import refusal
 from app.rooms.updates import WORD as UPDATE_WORD
 from app.rooms.updates import update_command
@@ -35,7 +36,9 @@ from app.teams.payloads import (
     text_response,
     with_mentions,
 )
+from app.teams.statement_actions import VERBS as STATEMENT_VERBS
 from app.teams.update_cards import APPROVE as APPROVE_UPDATE
+from app.vocabulary import WorkKind
 from app.work.queue import WorkSpec
 
 log = logging.getLogger(__name__)
@@ -233,7 +236,9 @@ class Activities(CardVerbs):
             await self.reply(activity, reply)
         elif word == "status":
             snap = await self.service.snapshot(incident.id)
-            card = cards.summary_card(snap, lang, self.settings.timezone, utcnow())
+            tz = self.settings.timezone
+            people = standing_lines(snap.incident, snap.tasks, lang, tz)
+            card = cards.summary_card(snap, lang, tz, utcnow(), people)
             await self.reply(activity, incident.key, card)
         elif word == "note":
             if not rest:
@@ -253,6 +258,9 @@ class Activities(CardVerbs):
         else:
             card = cards.close_confirm_card(incident, rest, lang)
             await self.reply(activity, t("command.close_confirm", lang, key=incident.key), card)
+            # Closing is the last chance for the after-action review: offered in the room (once).
+            review = WorkSpec(WorkKind.REVIEW.on("teams"), {})
+            await self.queue.enqueue(review, incident_id=incident.id)
 
     # ----- the message action -----------------------------------------------------------------
 
@@ -303,30 +311,8 @@ class Activities(CardVerbs):
                 return await self.answer(incident, verb, data, user)
             if verb == "ask_again" and data.get("field") in FIELDS:
                 return card_response(await self.room.answer_again(incident.id, data["field"]))
-            if verb == "statement_approve":
-                return await self.approve(incident, data, user)
-            if verb == "statement_edit":
-                texts = {code: str(data.get(f"text_{code}") or "").strip() for code in ("ja", "en")}
-                if not all(texts.values()):
-                    return text_response(t("teams.edit_empty", incident.language))
-                version = data.get("v")
-                await self.service.edit_statement(
-                    incident.id,
-                    texts,
-                    user,
-                    await self.groups_of(user),
-                    version=version if isinstance(version, int) else None,
-                )
-                return await self.statement_card(incident)
-            if verb == "statement_request_changes":
-                comment = str(data.get("comment") or "").strip()
-                version = data.get("v")
-                if not comment or not isinstance(version, int):
-                    return text_response(t("teams.comment_empty", incident.language))
-                await self.service.request_changes(
-                    incident.id, version, user, comment, await self.groups_of(user)
-                )
-                return await self.statement_card(incident)
+            if verb in STATEMENT_VERBS:
+                return await self.statements.handle(incident, verb, data, user)
             if verb in FOLLOWUP_VERBS:
                 return text_response(await self.followup(incident, verb, data, user))
             if verb == "storm_admit" and isinstance(data.get("u"), str):

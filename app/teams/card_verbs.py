@@ -1,5 +1,5 @@
 """What the verbs of a Teams card do once the card's incident is checked: answer a question,
-approve a statement, settle a follow-up prompt; and the PR-lead groups a person is in (read live
+settle a follow-up prompt (a statement's verbs: `app.teams.statement_actions`); and the PR-lead groups a person is in (read live
 from Graph). `Activities` dispatches to them (`on_card_action`)."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from app.rooms.room import Room
 from app.teams.effects import TeamsChat
 from app.teams.graph import Refused, aad_ids
 from app.teams.payloads import Reply, answer_value, card_response, text_response
+from app.teams.statement_actions import StatementActions
 from app.triage import QUESTIONS, question
 from app.work.queue import Retry, WorkQueue, WorkSpec
 
@@ -37,6 +38,8 @@ class CardVerbs:
         self.chat = chat
         self.room = room
         self.lang = chat.settings.language
+        # approve, edit, request changes: the notice and each piece of the pack
+        self.statements = StatementActions(service, room, self.groups_of)
 
     async def groups_of(self, user: str) -> list[str]:
         """The configured PR-lead groups (Azure AD) this user is in, read live from Graph so that
@@ -87,22 +90,3 @@ class CardVerbs:
                 WorkSpec("teams.post", {"text": masked}), incident_id=incident.id
             )
         return card_response(card)
-
-    async def approve(self, incident: Incident, data: dict[str, Any], user: str) -> Reply:
-        version = data.get("v")
-        if not isinstance(version, int):
-            return text_response(t("error.not_found", self.lang))
-        result = await self.service.approve(incident.id, version, user, await self.groups_of(user))
-        if result.already:
-            return text_response(t("statement.already", incident.language))
-        if result.awaiting_timing:
-            return text_response(t("statement.awaiting_timing", incident.language))
-        return await self.statement_card(incident)
-
-    async def statement_card(self, incident: Incident) -> Reply:
-        card = await self.room.statement_message(incident.id)
-        return (
-            card_response(card)
-            if isinstance(card, dict)
-            else text_response(t("error.not_found", self.lang))
-        )

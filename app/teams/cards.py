@@ -20,6 +20,7 @@ from app.teams.elements import attachment as attachment
 from app.teams.elements import card, execute, form, long_text, text
 from app.teams.elements import md as md
 from app.teams.elements import message_card as message_card
+from app.teams.pack_cards import pack_card
 from app.teams.standing_cards import summary_actions
 from app.teams.statement_cards import (
     published_card,
@@ -86,14 +87,20 @@ def verdict_card(incident: Incident, brief: VerdictBrief, lang: str) -> dict[str
 
 
 def change_card(
-    incident: Incident, lines: Sequence[str], lang: str, *, redraft: bool
+    incident: Incident,
+    lines: Sequence[str],
+    lang: str,
+    *,
+    redraft: bool,
+    next_report: int | None = None,
 ) -> dict[str, Any]:
     """What changed in a new verdict version, with the redraft action when it applies."""
     if not redraft:
         return card([text("\n\n".join(lines))])
+    offer, label = texts.redraft_offer(lang, next_report)
     return card(
-        [text("\n\n".join((*lines, t("verdict.redraft_offer", lang))))],
-        [execute(t("verdict.redraft", lang), "redraft", {"i": incident.id})],
+        [text("\n\n".join((*lines, offer)))],
+        [execute(label, "redraft", {"i": incident.id})],
     )
 
 
@@ -192,6 +199,7 @@ class AdaptiveCards:
     change_note = staticmethod(change_card)
     statement = staticmethod(statement_card)
     statement_text = staticmethod(statement_text_card)
+    pack = staticmethod(pack_card)
     published = staticmethod(published_card)
     published_text = staticmethod(published_text)
     prompt = staticmethod(prompt_card)

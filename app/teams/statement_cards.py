@@ -68,7 +68,9 @@ def statement_card(
 def published_text(statement: Statement, lang: str, tz: str) -> str:
     """Which version was approved, by whom, when."""
     approvers = [a.approver for a in statement.approvals]
-    return published_line(statement.version, approvers, statement.approved_at, lang, tz)
+    return published_line(
+        statement.version, approvers, statement.approved_at, lang, tz, statement.series
+    )
 
 
 def published_card(

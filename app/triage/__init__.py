@@ -33,6 +33,7 @@ from app.triage.models import (
 )
 from app.triage.policy import Policy, PolicyError, default_policy, load_policy, resolve_policy
 from app.triage.questions import (
+    AFTER_ACTION,
     OUTSIDE_VERDICT,
     QUESTIONS,
     REPORTED,
@@ -47,7 +48,7 @@ from app.triage.questions import (
 from app.triage.render import format_text
 
 __all__ = [
-    "OUTSIDE_VERDICT", "QUESTIONS", "REPORTED", "SECTIONS", "Access", "Actions", "Answers",
+    "AFTER_ACTION", "OUTSIDE_VERDICT", "QUESTIONS", "REPORTED", "SECTIONS", "Access", "Actions", "Answers",
     "AnswersError", "AppiCategory",
     "AppiClocks", "AppiOutcome", "Control", "DataCategory", "Encryption", "GdprOutcome", "LeakMode",
     "OpenQuestion", "Option", "Police", "Policy", "PolicyError", "Question", "Reason", "Region",

@@ -40,6 +40,10 @@ REPORTED = "reported"
 # Asked in the triage but no verdict question: awareness (the report's time stands in until it is
 # answered, shown as an assumption) and the facts the statement quotes (whose data, the period,
 # the cause). "Every question that matters is answered" does not wait for them.
+# Not asked in the urgent triage: the after-action review asks them once the first statement is
+# out (or at close). Answered, they count in the verdict as any answer does (missing controls
+# raise the public posture, DESIGN.md).
+AFTER_ACTION: frozenset[str] = frozenset({"controls_missing"})
 OUTSIDE_VERDICT: frozenset[str] = frozenset(
     {"discovered_at", "data_subjects", "exposure_period", "cause"}
 )
@@ -319,8 +323,8 @@ QUESTIONS: tuple[Question, ...] = (
             en="To prevent a recurrence: which security controls should be reviewed? (Used in the after-action review.)",
         ),
         help=Text(
-            ja="報告義務の有無は変わりません。見直しが必要な措置が多いほど、報道・当局への説明をより丁寧に行う必要があります。",
-            en="Control gaps do not change the legal duty, but they aggravate the case and raise the public posture needed.",
+            ja="誰かの責任を問うための質問ではありません。仕組みとして何を強化するかを決めるためのものです。報告義務の有無は変わりませんが、見直しが必要な措置が多いほど、報道・当局への説明をより丁寧に行う必要があります。",
+            en="This is not about anyone's fault: it decides what the organisation strengthens. It does not change the legal duty, but the more controls need review, the more carefully the company must explain itself to the press and the authorities.",
         ),
     ),
     Question(

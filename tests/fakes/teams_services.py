@@ -374,6 +374,12 @@ class FakeTeams:
             # is not in its private channels until it is added to each one).
             message = "The bot is not part of the conversation roster."
             return 403, {"error": {"code": "BotNotInConversationRoster", "message": message}}, {}
+        if call.method in ("POST", "PUT") and too_big(body):
+            # "The bot message size limit is 100 KB … encoded as UTF-16 … the bot receives a 413
+            # status code (RequestEntityTooLarge), which contains the error code
+            # MessageSizeTooBig" (learn.microsoft.com, Teams: Format your bot messages).
+            error = {"code": "MessageSizeTooBig", "message": "Message size too big"}
+            return 413, {"error": error}, {}
         with self._lock:
             if len(parts) == 3 and parts[1] == "members" and call.method == "GET":
                 return self._member(conversation, parts[2])
@@ -393,6 +399,14 @@ class FakeTeams:
                         return 200, {"id": activity.id}, {}
                 return 404, {"error": {"code": "ActivityNotFound", "message": ""}}, {}
         return 404, {"error": {"code": "NotFound", "message": rest}}, {}
+
+
+MESSAGE_LIMIT = 100 * 1024  # bytes of the activity as UTF-16 (Teams' bot message size limit)
+
+
+def too_big(body: Any) -> bool:
+    """An activity past Teams' bot message size limit (its JSON, measured as UTF-16)."""
+    return len(json.dumps(body, ensure_ascii=False).encode("utf-16-le")) > MESSAGE_LIMIT
 
 
 def _member_id(member: dict[str, Any]) -> str:

@@ -198,7 +198,13 @@ def before_generate_path_parameters(context, strategy):  # type: ignore[no-untyp
     if context.operation is None or "{incident_id}" not in context.operation.path:
         return strategy
     seeded = st.sampled_from([*SEEDED, len(SEEDED) + 1])
-    return st.one_of(st.fixed_dictionaries({"incident_id": seeded}), strategy)
+    # The operation's other path parameters (a statement's kind and version) as generated.
+    existing = st.tuples(strategy, seeded).map(
+        lambda drawn: (
+            {**drawn[0], "incident_id": drawn[1]} if isinstance(drawn[0], dict) else drawn[0]
+        )
+    )
+    return st.one_of(existing, strategy)
 
 
 @schema.parametrize()

@@ -1,7 +1,7 @@
 """One room layer, two platforms: the same incident through Slack and through Teams posts the same
 room events in the same order — the triage card, the living verdict and the note of what changed
-(with its redraft offer), the statement, its publication, a follow-up prompt and the close
-summary."""
+(with its redraft offer), the statement, its publication, the pack drafted from it, a follow-up
+prompt and the close summary."""
 
 from __future__ import annotations
 
@@ -128,6 +128,7 @@ async def test_slack_and_teams_post_the_same_room_events(
         "triage",
         "verdict:1",
         "published:1",
+        "pack",
         "verdict_change:2",
         "published:2",
         "closed",
@@ -142,14 +143,15 @@ async def test_teams_redraft_offer_redrafts_on_the_new_verdict(teams: Teams) -> 
     await teams.work()
     await teams_answers_with_approval(teams)
     offer = await teams.card("verdict_change:2")
-    assert "Redraft statement" in str(offer)
+    assert "Draft update 2" in str(offer)  # the approved notice was update 1
     response = await teams.press("verdict_change:2", "redraft", user=LEAD1)
     assert "Redrafting" in response.json()["value"]
     await teams.work()
     statement = await teams.runtime.service.latest_statement(await teams.incident_id())
     assert statement is not None and (statement.version, statement.verdict_version) == (2, 2)
-    # The draft's card in the verdict's thread now shows version 2.
-    assert "v2" in str(await teams.card("statement"))
+    assert statement.series == 2
+    # The draft's card in the verdict's thread now shows the second report, version 2.
+    assert "(update 2) v2" in str(await teams.card("statement"))
 
 
 @needs_node

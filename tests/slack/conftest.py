@@ -299,3 +299,10 @@ async def driven(database_url: str, fake: FakeSlack, **overrides: Any) -> AsyncI
 async def slack(database_url: str, fake_slack: FakeSlack) -> AsyncIterator[Slack]:
     async with driven(database_url, fake_slack) as driver:
         yield driver
+
+
+@pytest.fixture
+async def slack_ja(database_url: str, fake_slack: FakeSlack) -> AsyncIterator[Slack]:
+    """The room in Japanese, as its people read it."""
+    async with driven(database_url, fake_slack, language="ja") as slack:
+        yield slack

@@ -4,22 +4,11 @@ changes, two of them identical; a misdirected e-mail SEV3 took 21 posts)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, timedelta
 
-import pytest
-
-from tests.fakes.slack_api import FakeSlack
 from tests.followups.test_slack_prompts import run_at
-from tests.slack.conftest import Slack, driven
+from tests.slack.conftest import Slack
 from tests.slack.room_walk import CARD_SEV1, MISDIRECTED_SEV3, walk
-
-
-@pytest.fixture
-async def slack_ja(database_url: str, fake_slack: FakeSlack) -> AsyncIterator[Slack]:
-    """The room in Japanese, as its people read it."""
-    async with driven(database_url, fake_slack, language="ja") as slack:
-        yield slack
 
 
 def blocks_text(message: dict) -> str:  # type: ignore[type-arg]

@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 from typing import Any
 
+from app.statements.pack import press_readiness
 from app.triage.followups import LEAD_WAIT, TASK_CHASE
+from tests.fakes.slack_api import FakeSlack
 from tests.followups.test_slack_prompts import followups, open_with_verdict, run_at
-from tests.slack.conftest import Slack
+from tests.slack.conftest import Slack, driven
 
 
 async def say(slack: Slack, text: str, user: str = "U0RESP1") -> dict[str, Any]:
@@ -41,6 +43,9 @@ async def test_a_role_is_assigned_shown_on_the_summary_and_said_in_its_thread(
     (event,) = await events(slack, "role.assigned")
     assert event.actor == "U0RESP1"
     assert event.data == {"role": "lead", "user": "U0LEAD9", "previous": None}
+    # Whoever is given a role is brought into the private room.
+    invited = [c.params.get("users") for c in slack.fake.calls_to("conversations.invite")]
+    assert "U0LEAD9" in invited
     # The verdict's 「今やること」 names the lead as the owner of the lead's actions.
     assert "(owner <@U0LEAD9>)" in blocks_text(slack.message_with_ref("verdict:1"))
 
@@ -84,14 +89,20 @@ async def test_no_lead_prompt_for_a_room_that_has_one(slack: Slack) -> None:
     assert "role:lead" not in await followups(slack, incident)
 
 
-async def open_with_verdict_answers(slack: Slack) -> Any:
-    for field, value in (
-        ("data_categories", ["financial", "contact"]),
-        ("affected_count", "300"),
-        ("subject_regions", ["JP"]),
-        ("encryption", "none"),
-        ("leak_mode", "skimming"),
-    ):
+async def open_with_verdict_answers(slack: Slack, **facts: Any) -> Any:
+    """Answers the triage card in the order open_with_verdict does, with these facts."""
+    answers: dict[str, Any] = {
+        "discovered_at": "reported",
+        "data_categories": ["financial", "contact"],
+        "data_subjects": ["customers"],
+        "affected_count": "300",
+        "subject_regions": ["JP"],
+        "exposure_period": None,
+        "encryption": "none",
+        "leak_mode": "skimming",
+        **facts,
+    }
+    for field, value in answers.items():
         await slack.answer(field, value)
         await slack.work()
     return await slack.runtime.service.find_by_channel(slack.room()["id"])
@@ -273,3 +284,64 @@ async def test_the_severity_button_opens_the_leads_modal(slack: Slack) -> None:
     incident = await slack.runtime.service.find_by_channel(slack.room()["id"])
     assert incident.severity_call is not None or incident.severity == "SEV1"
     assert await events(slack, "severity.called")
+
+
+async def test_roles_items_and_the_call_add_no_top_level_post(slack: Slack) -> None:
+    """The room stays calm: confirmations are ephemeral, the rest edits the summary and the
+    verdict, and the lines that @mention someone are thread replies."""
+    await open_with_verdict(slack)
+    top_level = [m for m in slack.messages() if not m.get("thread_ts") or m["thread_ts"] == m["ts"]]
+    await say(slack, "role lead me")
+    await say(slack, "role comms <@U0LEAD1|pr>")
+    await say(slack, 'task "Preserve the web server logs" <@U0RESP2|b> 17:00')
+    await say(slack, "severity SEV1 the skimmer ran for three months", user="U0RESP1")
+    after = [m for m in slack.messages() if not m.get("thread_ts") or m["thread_ts"] == m["ts"]]
+    assert len(after) == len(top_level), [m.get("text") for m in after[len(top_level) :]]
+
+
+async def test_a_press_conference_brings_its_readiness_items_owned_by_the_comms_lead(
+    slack: Slack,
+) -> None:
+    await slack.command("Patient records exposed")
+    await slack.work()
+    await say(slack, "role comms <@U0LEAD1|pr>")
+    await open_with_verdict_answers(
+        slack,
+        data_categories=["special_care", "identity"],
+        data_subjects=["patients"],
+        affected_count="5000",
+        leak_mode="unauthorized_access",
+    )
+    incident = await slack.runtime.service.find_by_channel(slack.room()["id"])
+    verdict = (await slack.runtime.service.verdicts(incident.id))[-1].data
+    assert verdict["actions"]["press_conference"] in (True, "conditional")
+    items = await slack.runtime.service.tasks(incident.id)
+    press = [i for i in items if (i.source or "").startswith("press:")]
+    titles = " ".join(i.title for i in press)
+    assert [i.title for i in press] == press_readiness(verdict, "en")
+    assert "spokesperson" in titles.lower() or "speak" in titles.lower()
+    assert {i.owner for i in press} == {"U0LEAD1"} and all(i.due_at for i in press)
+    # Chased until done: each is prompted when due, and again while still open.
+    due = max(i.due_at for i in press).replace(tzinfo=UTC)
+    await run_at(slack.runtime.queue, due + timedelta(seconds=1))
+    rows = await followups(slack, incident)
+    assert all(rows[f"task:{i.id}"].state == "posted" for i in press)
+    assert all(f"task:{i.id}:2" in rows for i in press)
+
+
+async def test_in_japanese_do_now_names_each_actions_owner(
+    database_url: str, fake_slack: FakeSlack
+) -> None:
+    """#25 item 2: 「今やること」 says who owns each action once roles exist (広報 for the
+    statement, 法務 for the PPC reports, the incident lead for the rest)."""
+    async with driven(database_url, fake_slack, language="ja") as slack:
+        await open_with_verdict(slack)
+        await say(slack, "role lead <@U0LEAD9|lead>")
+        await say(slack, "role 広報 <@U0LEAD1|pr>")
+        await say(slack, "role 法務 <@U0LEGAL|legal>")
+        verdict = blocks_text(slack.message_with_ref("verdict:1"))
+        do_now = verdict.split("*今やること*")[1]
+        assert "（担当 <@U0LEAD1>）" in do_now or "（担当 <@U0LEGAL>）" in do_now
+        summary = blocks_text(slack.message_with_ref("summary"))
+        assert "*役割：* インシデント責任者 <@U0LEAD9> · 広報責任者 <@U0LEAD1>" in summary
+        assert "（担当 <@U0LEGAL>）" in summary or "（担当 <@U0LEAD" in summary

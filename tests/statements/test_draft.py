@@ -398,7 +398,7 @@ def test_edition_numbers_the_statement(lang: str) -> None:
     if lang == "ja":
         assert draft.title.endswith("（第2報）")
     else:
-        assert draft.title.startswith("Update 2: ")
+        assert draft.title.endswith(" (Update 2)")
 
 
 def test_discovered_at_that_cannot_be_read_is_left_out_not_guessed() -> None:

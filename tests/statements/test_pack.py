@@ -138,7 +138,8 @@ def test_the_japanese_post_points_to_the_notice_and_says_what_to_do() -> None:
     assert text.splitlines()[0] == f"【重要】{title}"
     assert "クレジットカードのご利用明細に、身に覚えのない請求がないかご確認ください。" in text
     assert text.endswith("詳細はこちら：【要記入：お知らせ文のURL】")
-    assert "お詫び" in text
+    # the title says お詫び; the post still apologises in a line of its own
+    assert "ご迷惑とご心配をおかけしますことを、深くお詫び申し上げます。" in text.splitlines()
 
 
 def test_the_english_post_apologises_and_links_to_the_notice() -> None:
@@ -193,11 +194,179 @@ def test_the_japanese_letter_carries_the_ppcs_items_as_email_and_as_a_letter() -
 def test_the_english_letter_is_signed_and_dated() -> None:
     text, _ = piece("letter", "skimming_web_shop", "en")
     email, printed = text.split("\n---\n")
-    assert email.splitlines()[2].startswith("Subject: Important: ")
+    # the event the title names, not its blunt outcome ("…: payment card information stolen")
+    assert (
+        email.splitlines()[2]
+        == "Subject: Important notice: Unauthorised access to our online store"
+    )
     assert "Dear [NAME]," in printed and "28 November 2026" in printed
     assert printed.rstrip().endswith("Yours sincerely,\nSample Co., Ltd.")
     for heading in ("What happened", "What information is involved", "Cause", "Misuse"):
         assert heading in printed
+
+
+def letter_parts(name: str, lang: str) -> tuple[str, str]:
+    text, _ = piece("letter", name, lang)
+    email, printed = text.split("\n---\n")
+    return email, printed
+
+
+def section(part: str, heading: str) -> list[str]:
+    """The lines under a heading, up to the next blank line."""
+    lines = part.splitlines()
+    start = lines.index(heading) + 1
+    end = lines.index("", start) if "" in lines[start:] else len(lines)
+    return lines[start:end]
+
+
+@pytest.mark.parametrize(
+    "name,lang,opening",
+    [
+        (
+            "skimming_web_shop",
+            "ja",
+            "このたびの不正アクセスによるクレジットカード情報を含む個人情報漏えいに関し、対象となる情報に"
+            "［お名前］様のクレジットカード情報等の個人情報が含まれていることが判明いたしました。",
+        ),
+        (
+            "misconfiguration_access_unknown",
+            "ja",
+            "対象となる情報に［お名前］様の個人情報が含まれている可能性があることが判明いたしました。",
+        ),
+        ("ransomware_first_report_ruled_out", "ja", "［お名前］様の個人情報が含まれております。"),
+        (
+            "skimming_web_shop",
+            "en",
+            "We are writing because your personal and payment card information was among the data "
+            "taken.",
+        ),
+        (
+            "misconfiguration_access_unknown",
+            "en",
+            "We are writing because your personal information may have been among the data viewed "
+            "by a third party.",
+        ),
+        (
+            "ransomware_first_report_ruled_out",
+            "en",
+            "We are writing because your personal information is among the data involved.",
+        ),
+        (
+            "misdelivery_twelve_letter",
+            "en",
+            "We are writing because your personal information was among the data sent by mistake.",
+        ),
+    ],
+)
+def test_the_letter_tells_the_reader_their_data_is_among_it_as_surely_as_the_notice(
+    name: str, lang: str, opening: str
+) -> None:
+    """Found, possible, or held where no sign of a leak is found: the notice's certainty, said to
+    the reader about their own data, before anything else; and nothing beyond the notice."""
+    text, notice = piece("letter", name, lang)
+    for part in text.split("\n---\n"):
+        assert opening in part
+        before = part.split(opening)[0]
+        assert "【概要】" not in before and "What happened" not in before
+    found = codes("letter", text, notice, name, lang)
+    assert not {c for c in found if c.startswith(("pack_", "letter_"))}, found
+    if "可能性" in opening or "may have been" in opening:
+        assert "含まれていることが判明" not in text and " was among" not in text
+
+
+@pytest.mark.parametrize(
+    "lang,apology,public",
+    [
+        (
+            "ja",
+            "［お名前］様には多大なるご迷惑とご心配をおかけしますことを、深くお詫び申し上げます。",
+            "関係者の皆様",
+        ),
+        (
+            "en",
+            "We are very sorry for the worry and inconvenience this causes you.",
+            "our customers",
+        ),
+    ],
+)
+def test_the_letter_apologises_to_the_reader_not_to_the_public(
+    lang: str, apology: str, public: str
+) -> None:
+    for part in letter_parts("skimming_web_shop", lang):
+        assert apology in part
+        assert public not in part.split(apology)[0]
+    assert public in notice_for("skimming_web_shop", lang)  # the notice keeps its own apology
+
+
+@pytest.mark.parametrize(
+    "lang,heading,items,who",
+    [
+        (
+            "ja",
+            "【対象となる情報】",
+            [
+                "・クレジットカード情報（カード名義人名、クレジットカード番号、有効期限、セキュリティコード）",
+                "・氏名・住所等のご本人を特定する情報",
+                "・メールアドレス・電話番号等のご連絡先",
+                "対象期間：2026年8月3日～2026年11月20日",
+                "※現時点で判明している項目です。調査の結果、変わる可能性がございます。",
+            ],
+            "対象となる方",
+        ),
+        (
+            "en",
+            "What information is involved",
+            [
+                "- Payment card details (cardholder name, card number, expiry date and security code)",
+                "- Names, addresses and other identifying details",
+                "- E-mail addresses, phone numbers and other contact details",
+                "Period: 3 August 2026 to 20 November 2026",
+                "These are the items known so far; our investigation is continuing.",
+            ],
+            "Who is affected",
+        ),
+    ],
+)
+def test_the_letter_lists_the_items_of_the_readers_data_not_the_public_count(
+    lang: str, heading: str, items: list[str], who: str
+) -> None:
+    for part in letter_parts("skimming_web_shop", lang):
+        assert section(part, heading) == items
+        assert who not in part
+        # the count stays where the notice says it, in the outline
+        outline = section(part, "【概要】" if lang == "ja" else "What happened")
+        assert "2,400" in outline[0]
+
+
+@pytest.mark.parametrize(
+    "lang,email_says,letter_says",
+    [
+        (
+            "ja",
+            "本件の概要と当社の対応について、本メールにてお知らせいたします。",
+            "本件の概要と当社の対応について、下記のとおりお知らせいたします。",
+        ),
+        (
+            "en",
+            "This e-mail sets out what happened and what we are doing about it.",
+            "This letter sets out what happened and what we are doing about it.",
+        ),
+    ],
+)
+def test_the_email_says_e_mail_and_the_printed_letter_says_letter(
+    lang: str, email_says: str, letter_says: str
+) -> None:
+    email, printed = letter_parts("skimming_web_shop", lang)
+    assert email_says in email and letter_says not in email
+    assert letter_says in printed and email_says not in printed
+    assert "This letter" not in email and "下記" not in email and "記\n" not in email
+    if lang == "ja":
+        lines = printed.splitlines()
+        assert lines.index("拝啓　平素は格別のご高配を賜り、厚く御礼申し上げます。") < lines.index(
+            "敬具"
+        )
+        assert lines.index("敬具") < lines.index("記") < lines.index("【概要】")
+        assert lines[-1] == "以上" and "拝啓" not in email and "敬具" not in email
 
 
 def test_a_letter_without_a_known_cause_says_it_is_being_investigated() -> None:
@@ -239,6 +408,35 @@ def test_the_card_qa_answers_from_the_notice_and_leaves_the_fee_to_the_company()
     assert (
         "一部のクレジットカードで、本件に起因するとみられる不正利用が確認されております。" in text
     )
+
+
+@pytest.mark.parametrize(
+    "lang,over,pending,unsaid",
+    [
+        (
+            "ja",
+            "A. 現在も対応と調査を続けております。",
+            "詳細は現在調査中です。",
+            ("以下の", "（調査中）です", "\u3000約"),
+        ),
+        (
+            "en",
+            "A. We are still dealing with the incident.",
+            "We are still investigating the details.",
+            ("(still under investigation).",),
+        ),
+    ],
+)
+def test_the_qa_answers_read_as_said_on_the_phone(
+    lang: str, over: str, pending: str, unsaid: tuple[str, ...]
+) -> None:
+    """No 「以下の窓口」 nor a bracketed 「（調査中）」 read out; "is it over?" is not answered with
+    the containment steps alone."""
+    text, _ = piece("qa", "skimming_web_shop", lang)
+    assert not [phrase for phrase in unsaid if phrase in text]
+    assert pending in text
+    is_it_over = "もう収束したのですか。" if lang == "ja" else "Is it over?"
+    assert text.split(is_it_over)[1].split("\n\n")[1].startswith(over)
 
 
 def test_questions_that_do_not_apply_are_left_out() -> None:

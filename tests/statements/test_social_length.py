@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.statements.notice import read_notice
-from app.statements.pack import check_piece
+from app.statements.pack import _words, check_piece
 from app.statements.social import MAX_WEIGHT, draft_social, fits, weighted_length
 
 LATIN = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=400)
@@ -18,11 +18,7 @@ KANA_KANJI = st.text(
     ),
     max_size=200,
 )
-WORDS = {
-    "headline": "【重要】{title}",
-    "apology": "ご迷惑とご心配をおかけしますことを、深くお詫び申し上げます。",
-    "link": "詳細はこちら：{url}",
-}
+WORDS = _words("ja").SOCIAL
 
 
 def test_the_documented_weights() -> None:
@@ -67,6 +63,7 @@ def test_the_post_drops_the_least_pressing_line_first() -> None:
         "ja",
     )
     post = draft_social(notice, WORDS, "https://example.jp/n")
-    assert "ご確認ください。" in post  # what to do outranks the count
+    assert "ご確認ください。" in post  # what to do outranks the apology, the apology the count
+    assert "お詫び申し上げます。" in post.splitlines()[2]
     assert "約2,400名" not in post
     assert fits(post)
