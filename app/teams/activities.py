@@ -225,7 +225,7 @@ class Activities(CardVerbs):
             card = None
             if answer.tasks is not None:
                 card = standing.tasks_card(incident, answer.tasks, answer.text, lang, tz)
-            await self.reply(activity, answer.text, card)
+            await self.reply(activity, standing.teams_words(answer.text), card)
         elif word in LEAD_WORDS:
             groups = await self.groups_of(user)
             await self.reply(
