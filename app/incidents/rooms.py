@@ -37,6 +37,11 @@ def register_room_reactions(reactions: Reactions, platform: str) -> None:
         refresh = [work(WorkKind.REFRESH_ROOM)] if event.data["field"] == "discovered_at" else []
         return [work(WorkKind.NEXT_QUESTION), *refresh]
 
+    @reactions.on(EventKind.TRIAGE_HANDED_OFF, platform=platform)
+    def _handed_off(event: Event) -> list[WorkSpec]:
+        # The triage card moves past them; the responders get their own card, @mentioned.
+        return [work(WorkKind.NEXT_QUESTION), work(WorkKind.HAND_OFF)]
+
     @reactions.on(EventKind.VERDICT_ISSUED, platform=platform)
     def _verdict(event: Event) -> list[WorkSpec]:
         return [

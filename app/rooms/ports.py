@@ -106,9 +106,15 @@ class Renderer(Protocol):
         total: int | None = None,
         previous: str | None = None,
         answered: Sequence[Question] = (),
+        hand_off: str | None = None,
     ) -> Any:
         """A question of the one triage card (「質問 4/8」), with the previous answer above and,
-        where the platform has no answer list, a way to change the `answered` ones."""
+        where the platform has no answer list, a way to change the `answered` ones; `hand_off`:
+        the label of the button that hands the technical questions to the security responders."""
+        ...
+
+    def mention(self, ids: Sequence[str]) -> str:
+        """The platform's @mention of these people or groups, for a text of the room."""
         ...
 
     def triage_done(

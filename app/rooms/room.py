@@ -56,6 +56,7 @@ class Room(TriageCard):
             "sync_standing": self.sync_standing,
             "announce": self.announce,
             "review": self.review,
+            "hand_off": self.hand_off,
         }
 
     def register(self, queue: WorkQueue, reactions: Reactions) -> None:

@@ -24,6 +24,7 @@ from app.work.queue import Retry
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "teams_words",
     "TASK_COMMAND",
     "VERBS",
     "on_action",
@@ -35,6 +36,11 @@ __all__ = [
 TASK_COMMAND = "createTask"  # the message action (app/teams/package.py)
 VERBS = frozenset({"role_take", "task_add", "task_done", "severity_call"})
 _TOKEN = re.compile(r"@@m(\d+)@@")
+
+
+def teams_words(text: str) -> str:
+    """The room's texts name Slack's `/leak …`; in Teams the same command is `leak …`."""
+    return text.replace("`/leak ", "`leak ")
 
 
 async def resolve_mentions(microsoft: Microsoft, activity: dict[str, Any], rest: str) -> str:
@@ -92,7 +98,7 @@ async def on_action(
             "severity_call.withdrawn", lang, by=user, reason=reason
         )
     except ServiceError as exc:
-        return refusal(exc, lang)
+        return teams_words(refusal(exc, lang))
 
 
 async def task_from_message(
@@ -115,6 +121,6 @@ async def task_from_message(
             incident.id, title, user, due_at=due, link=payload.get("linkToMessage")
         )
     except ServiceError as exc:
-        return refusal(exc, incident.language)
+        return teams_words(refusal(exc, incident.language))
     line = standing.task_line(item, incident.language, settings.timezone)
     return t("task.added", incident.language, line=line) + masked_notice(masked.kinds, lang)

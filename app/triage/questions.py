@@ -44,6 +44,10 @@ REPORTED = "reported"
 # out (or at close). Answered, they count in the verdict as any answer does (missing controls
 # raise the public posture, DESIGN.md).
 AFTER_ACTION: frozenset[str] = frozenset({"controls_missing"})
+# What the security responders can answer better than a reporter: handed to them with one press.
+TECHNICAL: frozenset[str] = frozenset(
+    {"encryption", "key_compromised", "wrongful_act", "access", "contained"}
+)
 OUTSIDE_VERDICT: frozenset[str] = frozenset(
     {"discovered_at", "data_subjects", "exposure_period", "cause"}
 )

@@ -57,7 +57,8 @@ async def test_someone_outside_the_room_is_not_a_person_it_knows(teams: Teams) -
     await teams.send(with_mention(teams, "leak role lead", stranger, by=REPORTER))
     await teams.work()
     assert (await teams.runtime.service.get(incident_id)).roles in (None, {})
-    assert any("I could not tell who" in text for text in bot_texts(teams))
+    (refusal,) = [text for text in bot_texts(teams) if "I could not tell who" in text]
+    assert "`leak role lead @someone`" in refusal and "/leak" not in refusal  # Teams' words
 
 
 async def test_the_summary_card_takes_a_role_adds_an_item_and_records_the_call(
