@@ -95,7 +95,7 @@ def plan(snap: Snapshot, now: datetime, needed: int, followups: Iterable[Followu
 def statement_line(
     statement: Statement | None, needed: int, lang: str, pieces: Sequence[Statement] = ()
 ) -> str | None:
-    """「お知らせ文：第2版 下書き（承認 1/2） · 配信セット 承認 1/3」 so nobody has to open
+    """「お知らせ文：第2版 下書き（承認 1/2） · 関連文書 承認 1/3」 so nobody has to open
     the thread to know."""
     if statement is None:
         return None
