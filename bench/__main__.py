@@ -177,6 +177,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a run of a couple of minutes")
     parser.add_argument("--only", action="append", choices=sorted(BENCHMARKS), metavar="NAME")
+    parser.add_argument(
+        "--full",
+        action="append",
+        choices=sorted(BENCHMARKS),
+        metavar="NAME",
+        help="with --quick: run these benchmarks in full all the same (e.g. --full load)",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
@@ -190,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         begin = time.monotonic()
         try:
             module = importlib.import_module(BENCHMARKS[name])
-            figures.update(module.main(args.quick))
+            figures.update(module.main(args.quick and name not in (args.full or ())))
         except Exception:
             traceback.print_exc()
             failed.append(name)
@@ -203,9 +210,11 @@ def main(argv: list[str] | None = None) -> int:
     results["machine"] = {**machine(args.quick, started), "load_average_start": load_start}
     if args.only:
         results["machine"]["partial_run"] = chosen
+    if args.quick and args.full:
+        results["machine"]["full_benchmarks"] = args.full
     args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
 
-    print("\n" + table(figures, full=not args.quick))
+    print("\n" + table(figures, full=not args.quick or "load" in (args.full or ())))
     m = results["machine"]
     print(
         f"\nmachine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, "

@@ -27,7 +27,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         ("slack_bolt/", "fastapi/", "starlette/", "uvicorn/", "httptools", "h11/", "pydantic"),
     ),
     ("templates and texts", ("jinja2/", "yaml/", "babel/")),
-    ("our code", ("/app/",)),
+    ("our code", ("(app/",)),
     ("event loop", ("asyncio/", "uvloop/", "selectors.py", "threading.py", "concurrent/")),
 ]
 OTHER = "other (stdlib, logging, …)"
@@ -102,7 +102,7 @@ def top_functions(files: list[Path], n: int = 25, *, ours: bool = False) -> list
             total += int(count)
             frames = stack.split(";")
             if ours:
-                mine = [f for f in frames if "/app/" in f]
+                mine = [f for f in frames if "(app/" in f]
                 if mine:
                     counts[mine[-1]] += int(count)
             else:

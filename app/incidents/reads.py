@@ -259,10 +259,26 @@ PIECES = (StatementKind.SOCIAL, StatementKind.LETTER, StatementKind.QA)
 
 
 async def latest_pieces(session: AsyncSession, incident_id: int) -> list[Statement]:
-    """The latest version of each piece, of the latest series any piece was drafted for."""
-    found = [
-        piece for kind in PIECES if (piece := await latest_statement(session, incident_id, kind))
-    ]
+    """The latest version of each piece, of the latest series any piece was drafted for (one
+    query for the three kinds: every snapshot reads them)."""
+    newest_version = (
+        select(Statement.kind, func.max(Statement.version).label("version"))
+        .where(Statement.incident_id == incident_id, Statement.kind.in_(PIECES))
+        .group_by(Statement.kind)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(Statement).join(
+            newest_version,
+            and_(
+                Statement.incident_id == incident_id,
+                Statement.kind == newest_version.c.kind,
+                Statement.version == newest_version.c.version,
+            ),
+        )
+    )
+    by_kind = {piece.kind: piece for piece in rows.scalars()}
+    found = [by_kind[kind] for kind in PIECES if kind in by_kind]
     newest = max((p.series for p in found), default=0)
     return [p for p in found if p.series == newest]
 
