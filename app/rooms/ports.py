@@ -54,7 +54,13 @@ class Chat(Protocol):
         ...
 
     async def open_room(self, item: Claimed, incident: Incident) -> Incident:
-        """Creates (or adopts, on a retry) the private room and brings its people in."""
+        """Creates (or adopts, on a retry) the private room, as few dependent calls as the
+        platform allows before the bot can post in it."""
+        ...
+
+    async def add_people(self, item: Claimed, incident: Incident) -> None:
+        """Brings the room's people in (the reporter, responders, PR leads), where the room was
+        not made with them; runs beside the room's first posts."""
         ...
 
     async def pin(self, incident: Incident, message_id: str) -> None: ...

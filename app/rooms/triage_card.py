@@ -22,10 +22,12 @@ HAND_OFF = "hand_off"  # the security responders' card of the technical question
 class TriageCard(PackThread):
     """The room's triage handlers; when no question is left, the living verdict says so."""
 
-    async def _post_next_question(self, item: Claimed, incident: Incident) -> None:
+    async def _post_next_question(
+        self, item: Claimed, incident: Incident, snap: Snapshot | None = None
+    ) -> None:
         """Triage advances in one card (「質問 4/8」), edited in place; when no question that
         matters is left, the card and the living verdict say so."""
-        snap = await self.service.snapshot(incident.id)
+        snap = snap or await self.service.snapshot(incident.id)
         handed, _ = await self.service.handed_off(incident.id)
         message, label, upcoming = self._triage(snap, handed)
         await self._show(item, incident, TRIAGE, message, label)
@@ -79,9 +81,10 @@ class TriageCard(PackThread):
 
     async def next_question(self, item: Claimed) -> None:
         assert item.incident_id is not None
-        incident = await self.service.get(item.incident_id)
+        snap = await self.service.snapshot(item.incident_id)
+        incident = snap.incident
         if incident.status == "open" and incident.channel_id:
-            await self._post_next_question(item, incident)
+            await self._post_next_question(item, incident, snap)
             await self.offer_next_report(item, incident)
             snap = await self.service.snapshot(incident.id)
             await self._edit(incident, REVIEW, *self._review(snap))  # once offered, kept current
