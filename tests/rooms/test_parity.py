@@ -134,6 +134,7 @@ async def test_slack_and_teams_post_the_same_room_events(
         "pack",
         "verdict_change:2",
         "published:2",
+        "review",  # offered when someone asks to close
         "closed",
     ):
         assert expected in from_slack, from_slack
