@@ -39,6 +39,7 @@ from tests.fakes.teams_activities import Activities, User
 from tests.fakes.teams_services import FakeTeams
 
 FIRST_REF = "triage"
+COMPLETE = ("conversations.invite", "pins.add")  # a room is complete once both are done
 LATENCY = 0.1  # seconds per platform call in the "slow" runs (issue 24)
 SPACING = 0.8  # seconds between reports: the previous room's set-up has finished
 SLACK_ROUND_TRIPS, TEAMS_ROUND_TRIPS = 2, 3
@@ -89,25 +90,37 @@ def run_slack(fake: FakeSlack, url: str, count: int, tag: str, floor: bool) -> d
     timings: list[float] = []
     floors: list[float] = []
     calls_before: list[int] = []
+    complete: list[float] = []  # until invited, summary posted and pinned (seen by the fake)
     with httpx.Client(base_url=url, timeout=30) as http, httpx.Client(timeout=30) as bare:
         for i in range(count + 1):  # the first one warms up and is not counted
             begin = time.perf_counter()
             floor_ms = slack_floor(bare, fake, i) if floor else None
             seen = len(_first_questions(fake))
             calls = len(fake.calls)
+            done = {m: len(fake.calls_to(m, outcome="ok")) for m in COMPLETE}
             body, headers = requests.slash(distinct_summary(rng, tag))
             start = time.perf_counter()
             response = http.post("/slack/events", content=body, headers=headers)
             response.raise_for_status()
             fake.wait_for(lambda seen=seen: len(_first_questions(fake)) > seen, within=60)
             elapsed = (time.perf_counter() - start) * 1000
+            fake.wait_for(
+                lambda done=done: all(
+                    len(fake.calls_to(m, outcome="ok")) > n for m, n in done.items()
+                ),
+                within=60,
+            )
             if i:
                 timings.append(elapsed)
+                complete.append((time.perf_counter() - start) * 1000)
                 calls_before.append(len(fake.calls) - calls)
                 if floor_ms is not None:
                     floors.append(floor_ms)
             time.sleep(max(0.2, SPACING - (time.perf_counter() - begin)))
-    return _stats(timings, floors) | {"slack_calls": max(calls_before) if calls_before else 0}
+    return _stats(timings, floors) | {
+        "slack_calls": max(calls_before) if calls_before else 0,
+        "complete": summary(complete),
+    }
 
 
 def _stats(timings: list[float], floors: list[float]) -> dict[str, Any]:
@@ -142,7 +155,12 @@ def _fast_then_slow(run: Any, fake: Any, url: str, counts: tuple[int, int]) -> d
 
 def _show(title: str, out: dict[str, Any], floor: str) -> None:
     fast, slow = out["fast"], out["slow"]
-    calls = f", {slow['slack_calls']} Slack calls a report" if "slack_calls" in slow else ""
+    calls = ""
+    if "slack_calls" in slow:
+        calls = (
+            f", {slow['slack_calls']} Slack calls a report; room complete (invited, summary "
+            f"pinned) p50 {slow['complete']['p50']:.1f} ms"
+        )
     print(
         f"{title}: fake at once p50 {fast['p50']:.1f} ms (n={fast['n']}); "
         f"+{LATENCY * 1000:.0f} ms a call: p50 {slow['p50']:.1f} ms, blocks "
@@ -270,6 +288,7 @@ def figures(out: dict[str, Any], prefix: str, suffix: str) -> dict[str, Any]:
     }
     if "slack_calls" in slow:
         result[f"{prefix}_slack_calls{suffix}"] = slow["slack_calls"]
+        result[f"{prefix}_room_complete_slow_p50_ms{suffix}"] = slow["complete"]["p50"]
     return result
 
 
