@@ -1467,6 +1467,9 @@ class _Handler(BaseHTTPRequestHandler):
     """Hands every request to the FakeSlack that owns the server."""
 
     server: _Server
+    # Keep-alive, as Slack's API does: HTTP/1.0 (the default here) closed the connection after
+    # every answer, and each call paid for a new TCP connection on the client's side.
+    protocol_version = "HTTP/1.1"
 
     def do_POST(self) -> None:
         """Serve a POST (slack_sdk sends most methods this way)."""
