@@ -106,6 +106,9 @@ async def opened(config: Settings, *, migrate_sqlite: bool = False) -> AsyncIter
         await runtime.close()
 
 
+SWITCH_INTERVAL_S = 0.001
+
+
 @cli.command()
 def serve(
     host: Annotated[str, typer.Option(metavar="HOST", help="Interface to listen on.")] = (
@@ -122,6 +125,10 @@ def serve(
 
     config = settings()
     configure(config.log_format, production=config.environment == "production")
+    # The event loop hands every SQLite statement to aiosqlite's threads and waits for the GIL
+    # to come back: at Python's default 5 ms switch interval each hand-off can cost the loop,
+    # and the acknowledgement waiting on it, up to 5 ms.
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
 
     async def check() -> None:
         async with opened(config, migrate_sqlite=True):

@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import sqlite3
+import threading
+import time
+from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
 from contextvars import ContextVar
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+
+log = logging.getLogger(__name__)
 
 _ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -48,20 +56,56 @@ def sync_url(url: str) -> str:
     return parsed.set(drivername=driver).render_as_string(hide_password=False)
 
 
+# A pooled PostgreSQL connection idle longer than this is pinged before use (one that was in
+# use a moment ago is not: a ping on every checkout was a third of a busy replica's round trips).
+PING_AFTER_IDLE_S = 10.0
+
+
 def create_engine(url: str, **kwargs: object) -> AsyncEngine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url, **kwargs)
-    options: dict[str, object] = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+    # 16 work slots and the requests beside them fit in the pool: a connection opened past it is
+    # closed when returned, and opening PostgreSQL connections over and over costs both sides.
+    options: dict[str, object] = {"pool_size": 20, "max_overflow": 10}
     options.update(kwargs)
-    return create_async_engine(url, **options)
+    engine = create_async_engine(url, **options)
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    """SQLAlchemy's `pool_pre_ping` pings on every checkout; this pings only connections idle
+    for PING_AFTER_IDLE_S (those a database restart or a firewall may have cut). A dead one is
+    discarded and the pool tries another, as with pre-ping; a restart in the middle of busy
+    work fails the statements in flight either way (requests say "try again", work rows retry),
+    and SQLAlchemy then invalidates the whole pool."""
+    sync = engine.sync_engine
+
+    @event.listens_for(sync, "checkin")
+    def _checked_in(dbapi_connection, record):  # type: ignore[no-untyped-def]
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(sync, "checkout")
+    def _checked_out(dbapi_connection, record, proxy):  # type: ignore[no-untyped-def]
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_S:
+            return
+        try:
+            alive = sync.dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            raise DisconnectionError(f"pooled connection is gone: {exc!r}") from exc
+        if not alive:
+            raise DisconnectionError("pooled connection is gone")
 
 
 def read_engine(engine: AsyncEngine) -> AsyncEngine:
     """The engine for reading only. On SQLite it is a second engine with its own pool: the
     write engine has one connection (see `_sqlite_engine`) and readers, who need no lock in WAL
-    mode, must not queue behind the writers. On PostgreSQL it is the same pool."""
+    mode, must not queue behind the writers. On PostgreSQL it is the same pool in autocommit:
+    a read is its statements and no BEGIN and ROLLBACK around them (under READ COMMITTED each
+    statement sees what was committed when it began, inside a transaction or not)."""
     if engine.dialect.name != "sqlite":
-        return engine.execution_options(readonly=True)
+        return engine.execution_options(readonly=True, isolation_level="AUTOCOMMIT")
     url = engine.url.render_as_string(hide_password=False)
     if engine.url.database in (None, "", ":memory:"):  # one connection: there is no other
         return engine.execution_options(readonly=True)
@@ -78,6 +122,15 @@ def _sqlite_engine(url: str, **kwargs: object) -> AsyncEngine:
         options = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 30}
     options.update(kwargs)
     engine = create_async_engine(url, connect_args={"timeout": 30}, **options)
+    checkpointer = None
+    if options.get("pool_size") == 1 and options.get("max_overflow") == 0:
+        _gates[engine.sync_engine] = WriterGate()  # the writers' one connection: requests first
+        checkpointer = Checkpointer(str(make_url(url).database))
+        checkpointer.start()
+
+        @event.listens_for(engine.sync_engine, "engine_disposed")
+        def _disposed(_engine):  # type: ignore[no-untyped-def]
+            checkpointer.stop()
 
     # SQLite upgrades a read lock to a write lock without waiting, so two writers that both
     # read first would fail with "database is locked". BEGIN IMMEDIATE takes the write lock
@@ -90,6 +143,8 @@ def _sqlite_engine(url: str, **kwargs: object) -> AsyncEngine:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        if checkpointer is not None:  # the writer leaves checkpoints (and their fsync) to it
+            cursor.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -101,14 +156,64 @@ def _sqlite_engine(url: str, **kwargs: object) -> AsyncEngine:
     return engine
 
 
+class Session(AsyncSession):
+    """A session that, opened by background work (the worker), first lets the requests in
+    flight finish (`yield_to_requests`)."""
+
+    async def __aenter__(self) -> Session:
+        if not _in_transaction.get():  # `transaction` yielded before it took the writer
+            await yield_to_requests()
+        return await super().__aenter__()
+
+
+BACKSTOP_PAGES = 20_000  # the writer checkpoints itself only if the WAL grows past this
+
+
+class Checkpointer:
+    """Checkpoints a SQLite file's write-ahead log from a thread and connection of its own,
+    once a second. With `synchronous=NORMAL` a commit in WAL mode does not wait for the disk;
+    a checkpoint does (it syncs the database file), and SQLite runs it in whichever connection
+    commits past 1,000 pages — the one writer every acknowledgement waits for. A PASSIVE
+    checkpoint here copies what no reader still needs and never blocks the writer."""
+
+    def __init__(self, path: str, every: float = 1.0) -> None:
+        self.path = path
+        self.every = every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sqlite-checkpoint", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        connection: sqlite3.Connection | None = None
+        while not self._stop.wait(self.every):
+            try:
+                if connection is None:
+                    connection = sqlite3.connect(self.path, timeout=0, isolation_level=None)
+                connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            except sqlite3.Error as exc:  # a file not migrated yet, or gone: try again later
+                log.debug("WAL checkpoint of %s: %s", self.path, exc)
+                if connection is not None:
+                    connection.close()
+                    connection = None
+        if connection is not None:
+            connection.close()
+
+
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return async_sessionmaker(engine, expire_on_commit=False, class_=Session)
 
 
 def read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions for reading only, on an engine from `read_engine` (on SQLite they do not take
     the write lock)."""
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return async_sessionmaker(engine, expire_on_commit=False, class_=Session)
 
 
 class Foreground:
@@ -149,6 +254,7 @@ class Foreground:
 
 foreground = Foreground()
 _background: ContextVar[bool] = ContextVar("background", default=False)
+_in_transaction: ContextVar[bool] = ContextVar("in_transaction", default=False)
 
 
 @contextmanager
@@ -161,10 +267,86 @@ def in_background() -> Iterator[None]:
         _background.reset(token)
 
 
+async def yield_to_requests() -> None:
+    """In background work, waits for a gap between requests (at most the patience of
+    `foreground`) before its next step: a session, a transaction, a platform call. The worker's
+    steps then do not crowd the event loop's queue while an acknowledgement runs (each of a
+    request's awaits queued behind every ready worker callback: tens of ms at 20 reports a
+    second with 16 rows running)."""
+    if _background.get():
+        await foreground.gap()
+
+
+class WriterGate:
+    """SQLite's one writer connection, handed out requests first. The pool queues its waiters
+    in arrival order, so an acknowledgement arriving behind the worker's queued transactions
+    (16 rows run at once) waited for all of them; here a request goes before every waiting
+    background transaction, and a background one that has waited `patience` seconds goes
+    before later requests (a flood of requests does not stop the worker)."""
+
+    def __init__(self, patience: float = 0.05) -> None:
+        self.patience = patience
+        self._held = False
+        self._front: deque[asyncio.Future[None]] = deque()
+        self._back: deque[tuple[float, asyncio.Future[None]]] = deque()
+
+    @asynccontextmanager
+    async def hold(self, background: bool) -> AsyncIterator[None]:
+        await self._acquire(background)
+        try:
+            yield
+        finally:
+            self._release()
+
+    async def _acquire(self, background: bool) -> None:
+        if not self._held and not self._front and not self._back:
+            self._held = True
+            return
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[None] = loop.create_future()
+        if background:
+            self._back.append((loop.time(), waiter))
+        else:
+            self._front.append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self._release()  # it was handed over as we were cancelled: pass it on
+            raise
+
+    def _release(self) -> None:
+        while self._front or self._back:
+            overdue = bool(self._back) and (
+                asyncio.get_running_loop().time() - self._back[0][0] > self.patience
+            )
+            if self._front and not overdue:
+                waiter = self._front.popleft()
+            else:
+                waiter = self._back.popleft()[1]
+            if not waiter.done():
+                waiter.set_result(None)  # held stays True: the connection passes on
+                return
+        self._held = False
+
+
+_gates: WeakKeyDictionary[object, WriterGate] = WeakKeyDictionary()
+
+
 @asynccontextmanager
 async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     """One unit of work: commits on success, rolls back on any error."""
-    if _background.get():
-        await foreground.gap()
-    async with sessions() as session, session.begin():
-        yield session
+    background = _background.get()
+    await yield_to_requests()
+    bind = sessions.kw.get("bind")
+    gate = _gates.get(bind.sync_engine) if isinstance(bind, AsyncEngine) else None
+    token = _in_transaction.set(True)
+    try:
+        if gate is None:
+            async with sessions() as session, session.begin():
+                yield session
+            return
+        async with gate.hold(background), sessions() as session, session.begin():
+            yield session
+    finally:
+        _in_transaction.reset(token)

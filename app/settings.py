@@ -83,6 +83,11 @@ class Settings(BaseSettings):
     company_public_body: bool | None = Field(
         None, validation_alias=var("LEAKDESK_COMPANY_PUBLIC_BODY")
     )
+    # Who answers the technical triage questions when the room hands them over (Slack user ids
+    # U… or user-group ids S…; Teams Azure AD object ids): the triage card offers the button.
+    security_responders: CommaList = Field(
+        default_factory=list, validation_alias=var("LEAKDESK_SECURITY_RESPONDERS")
+    )
     # Who may change the company facts in chat; empty: the PR leads (user ids).
     admins: CommaList = Field(default_factory=list, validation_alias=var("LEAKDESK_ADMINS"))
 
@@ -166,6 +171,7 @@ class Settings(BaseSettings):
         "pr_leads",
         "responders",
         "admins",
+        "security_responders",
         "ops_members",
         "webhook_urls",
         "timeline_reactions",

@@ -47,6 +47,7 @@ class EventKind(enum.StrEnum):
     ROOM_ARCHIVED = "room.archived"  # the room was archived after closing (or could not be)
     ANSWER_RECORDED = "answer.recorded"
     ANSWERS_FROM_SETTINGS = "answers.from_settings"  # the company facts a new incident took
+    TRIAGE_HANDED_OFF = "triage.handed_off"  # the technical questions, to the security responders
     VERDICT_ISSUED = "verdict.issued"
     STATEMENT_DRAFTED = "statement.drafted"
     STATEMENT_EDITED = "statement.edited"
@@ -123,6 +124,7 @@ class WorkKind(enum.StrEnum):
     SYNC_STANDING = "sync_standing"  # roles, items, the severity call: summary, verdict, topic
     ANNOUNCE = "announce"  # a role, an item or the call changed: one line in a thread
     REVIEW = "review"  # the after-action review's card (after the first statement, or at close)
+    HAND_OFF = "hand_off"  # the security responders' card of the technical questions
     # one platform's own (written as `slack.report`, `teams.reply`, …)
     REPORT = "report"
     RESPOND = "respond"

@@ -36,18 +36,28 @@ TARGETS = {
     "ack_p99_ms_pg": ("<", 50),
     "ack_p99_ratio_vs_durable_bolt": ("<=", 1.5),
     "ack_p99_ratio_vs_durable_bolt_pg": ("<=", 1.5),
-    # 20 clients sending a report a second each (20/s): below saturation, where 50 ms is an
-    # absolute figure (saturated, even the bare bolt app's p99 is ~200 ms on 2 shared cores).
-    # (Split processes are for PostgreSQL: on SQLite they share one polled write lock.)
+    # 20 reports a second: below saturation, where 50 ms is an absolute figure (saturated,
+    # even the bare bolt app's p99 is ~200 ms on 2 shared cores), and issue 24's 1.5x of the
+    # durable baseline measured in the same pairs.
     "ack_paced_p99_ms": ("<", 50),
     "ack_paced_p99_ms_pg": ("<", 50),
+    "ack_paced_p99_ratio_vs_durable_bolt": ("<=", 1.5),
+    "ack_paced_p99_ratio_vs_durable_bolt_pg": ("<=", 1.5),
     "ack_split_paced_p99_ms_pg": ("<", 50),
+    # Issue 24: the first question at 100 ms per platform call within 1.3x the dependent round
+    # trips a room cannot skip (Slack 2: 260 ms; a Teams private channel 3: 390 ms).
+    "leak_to_first_question_slow_p50_ms": ("<=", 260),
+    "leak_to_first_question_slow_p50_ms_pg": ("<=", 260),
+    "teams_first_question_slow_p50_ms": ("<=", 390),
+    "load_replicas_cpu_ms_per_incident": ("<=", 150),
     "idle_rss_mb": ("<", 150),
     "followup_lag_p99_ms": ("<", 1000),
     "followup_idle_cpu_percent": ("<", 2),
     "load_errors": ("<=", 0),
     "load_duplicate_posts": ("<=", 0),
 }
+# Targets held only in a full run (the quick load test has 60 reports, not 500).
+FULL_ONLY = {"load_first_question_p99_ms": ("<=", 1000)}
 
 
 def machine(quick: bool, started: float) -> dict[str, Any]:
@@ -128,22 +138,38 @@ def unit(key: str) -> str:
     return "ratio" if "ratio" in key else ""
 
 
-def verdict(key: str, value: Any) -> str:
-    if key not in TARGETS or not isinstance(value, int | float):
+def range_key(key: str) -> str:
+    """Where a figure's range is kept: `x_range`, or `x_range_pg` for `x_pg`."""
+    return f"{key[:-3]}_range_pg" if key.endswith("_pg") else f"{key}_range"
+
+
+def verdict(key: str, value: Any, figures: dict[str, Any], full: bool) -> str:
+    """ok or MISS against the figure's target; a figure measured repeatedly (its `_range`: the
+    lowest and highest of its pairs or blocks) meets it only if the whole range does."""
+    targets = {**TARGETS, **(FULL_ONLY if full else {})}
+    if key not in targets or not isinstance(value, int | float):
         return ""
-    op, limit = TARGETS[key]
-    ok = value < limit if op == "<" else value <= limit
-    return f"{'ok  ' if ok else 'MISS'} target {op} {limit}"
+    op, limit = targets[key]
+
+    def meets(x: float) -> bool:
+        return x < limit if op == "<" else x <= limit
+
+    spread = figures.get(range_key(key))
+    if isinstance(spread, list) and spread and meets(value) and not all(map(meets, spread)):
+        return f"MISS target {op} {limit} (its range {spread[0]}–{spread[-1]} crosses it)"
+    return f"{'ok  ' if meets(value) else 'MISS'} target {op} {limit}"
 
 
-def table(figures: dict[str, Any]) -> str:
+def table(figures: dict[str, Any], full: bool = True) -> str:
     width = max((len(k) for k in figures), default=10)
     lines = [f"{'figure':<{width}}  {'value':>12}  {'unit':<12} target", "-" * (width + 42)]
     for key, value in figures.items():
         if key == "machine":
             continue
         shown = f"{value:.4g}" if isinstance(value, float) else str(value)
-        lines.append(f"{key:<{width}}  {shown:>12}  {unit(key):<12} {verdict(key, value)}")
+        lines.append(
+            f"{key:<{width}}  {shown:>12}  {unit(key):<12} {verdict(key, value, figures, full)}"
+        )
     return "\n".join(lines)
 
 
@@ -151,6 +177,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a run of a couple of minutes")
     parser.add_argument("--only", action="append", choices=sorted(BENCHMARKS), metavar="NAME")
+    parser.add_argument(
+        "--full",
+        action="append",
+        choices=sorted(BENCHMARKS),
+        metavar="NAME",
+        help="with --quick: run these benchmarks in full all the same (e.g. --full load)",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
@@ -164,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         begin = time.monotonic()
         try:
             module = importlib.import_module(BENCHMARKS[name])
-            figures.update(module.main(args.quick))
+            figures.update(module.main(args.quick and name not in (args.full or ())))
         except Exception:
             traceback.print_exc()
             failed.append(name)
@@ -177,9 +210,11 @@ def main(argv: list[str] | None = None) -> int:
     results["machine"] = {**machine(args.quick, started), "load_average_start": load_start}
     if args.only:
         results["machine"]["partial_run"] = chosen
+    if args.quick and args.full:
+        results["machine"]["full_benchmarks"] = args.full
     args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
 
-    print("\n" + table(figures))
+    print("\n" + table(figures, full=not args.quick or "load" in (args.full or ())))
     m = results["machine"]
     print(
         f"\nmachine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, "

@@ -22,7 +22,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import os
 import random
+import shutil
 import sys
 import time
 from collections import Counter
@@ -38,6 +40,7 @@ from app.db import sync_url
 from app.incidents.masking import mask
 from app.incidents.service import READY_FIELDS
 from app.models import Answer, Incident, TimelineEvent, Verdict, WorkItem, WorkStatus
+from bench import profile as profiler
 from bench import server
 from bench.ack import distinct_summary
 from bench.stats import summary
@@ -46,11 +49,12 @@ from tests.fakes.slack_requests import SlackRequests
 
 LATENCY = 0.05  # seconds added to every call the fake Slack answers
 KEEPALIVE_S = 2.0  # the client (the load balancer) closes connections idle this long
-DATABASE = "bench_load"
+DATABASE = os.environ.get("BENCH_LOAD_DATABASE", "bench_load")
 RESPONDER = "U0RESP1"
-FIRST_QUESTION = "question:data_categories"
 RECORDED = "Report recorded"  # the ack of /leak; the key comes with the room (its summary)
 # The first answer to these questions (as in tests/test_soak.py): a case that reaches a verdict.
+# py-spy's collapsed stacks of the last run's replicas (not committed: .gitignore)
+PROFILE_DIR = Path(__file__).resolve().parent / "profile"
 FIRST_ANSWERS: dict[str, Any] = {
     "data_categories": ["contact"],
     "affected_count": "300",
@@ -276,7 +280,12 @@ class Driver:
                 await self._wait_for_question(report, room, given)
             await asyncio.sleep(self.plan.think_s * self.rng.uniform(0.5, 1.5))
             fresh = unanswered(room, given)
-            name = fresh[0] if fresh else self.rng.choice(sorted(given))
+            # (questions answered "not known" — date pickers the driver does not fill — are
+            # not changed later)
+            changeable = sorted(k for k, v in given.items() if v is not UNKNOWN)
+            if not fresh and not changeable:
+                return
+            name = fresh[0] if fresh else self.rng.choice(changeable)
             card = next(m for m in self.fake.messages(room.channel) if ref_of(m) == "triage")
             message = {**card, "blocks": room.cards[name]}  # the card as it asked `name`
             value, signed = answer(self.requests, message, name, given.get(name), self.rng)
@@ -304,6 +313,31 @@ def unanswered(room: Room, given: dict[str, Any]) -> list[str]:
     return [name for name in asked if name not in given]
 
 
+UNKNOWN = object()  # the answer "not known"
+
+
+def press_unknown(
+    requests: SlackRequests, message: dict[str, Any], name: str
+) -> tuple[bytes, dict[str, str]]:
+    """The "not known" button of question `name` on the card, pressed."""
+    for block in message.get("blocks") or []:
+        if not str(block.get("block_id", "")).split(":")[2:3] == [name]:
+            continue
+        for element in block.get("elements") or []:
+            if element.get("action_id") == "answer_unknown":
+                return requests.block_actions(
+                    "answer_unknown",
+                    element["value"],
+                    user_id=RESPONDER,
+                    channel_id=message["channel"],
+                    message_ts=message["ts"],
+                    block_id=block["block_id"],
+                    message=message,
+                    button_text=element.get("text"),
+                )
+    raise LookupError(f"no way to answer {name} on the card")
+
+
 def answer(
     requests: SlackRequests, message: dict[str, Any], name: str, last: Any, rng: random.Random
 ) -> tuple[Any, tuple[bytes, dict[str, str]]]:
@@ -317,6 +351,8 @@ def answer(
         # one button per value: `answer:FIELD:N` (action ids are unique within a block)
         and str(element.get("action_id")).split(":")[:2] == action_id.split(":")
     ]
+    if not widgets:  # a question answered with pickers (a period): "not known"
+        return UNKNOWN, press_unknown(requests, message, name)
     block_id, element = widgets[0]
     kind = element.get("type")
     first = FIRST_ANSWERS.get(name) if last is None else None
@@ -385,6 +421,16 @@ class Outcome:
             (room.posted[ref] - r.sent_at) * 1000 for r, room in self._rooms() if ref in room.posted
         ]
 
+    def first_question(self) -> list[float]:
+        """Report → the first question the triage card asked (whichever the triage order puts
+        first), in ms, for each room that has one."""
+        return [
+            (min(t for ref, t in room.posted.items() if ref.startswith("question:")) - r.sent_at)
+            * 1000
+            for r, room in self._rooms()
+            if any(ref.startswith("question:") for ref in room.posted)
+        ]
+
     def answer_to_verdict(self) -> list[float]:
         """The answer that made a verdict possible (the later of the first answers to the
         READY_FIELDS) → the first verdict posted, in ms."""
@@ -416,8 +462,16 @@ class Outcome:
         return [r.stalled for r in self.driver.reports if r.stalled]
 
 
-def run(database_url: str, plan: Plan, *, cwd: Path, seed: str = "load") -> Outcome:
-    """Two replicas on `database_url` (migrated, empty) and a slow fake Slack; sends `plan`."""
+def run(
+    database_url: str,
+    plan: Plan,
+    *,
+    cwd: Path,
+    seed: str = "load",
+    profile: Path | None = None,
+) -> Outcome:
+    """Two replicas on `database_url` (migrated, empty) and a slow fake Slack; sends `plan`.
+    With `profile` (a directory), each replica's CPU is sampled by py-spy into it."""
     with FakeSlack(trigger_ttl=None) as fake:
         fake.latency = LATENCY
         env = {"LEAKDESK_SLACK_PACING": "false"}
@@ -427,10 +481,18 @@ def run(database_url: str, plan: Plan, *, cwd: Path, seed: str = "load") -> Outc
         ):
             driver = Driver(fake, [one.url, two.url], plan, seed)
             pids = [one.pid, two.pid]
+            samplers = [
+                profiler.attach(pid, profile / f"replica-{n}.txt") if profile else None
+                for n, pid in enumerate(pids, 1)
+            ]
             cpu = [server.cpu_seconds(pid) for pid in pids] + [time.process_time()]
-            duration = asyncio.run(driver.run())
-            settle(database_url, fake)
-            now = [server.cpu_seconds(pid) for pid in pids] + [time.process_time()]
+            try:
+                duration = asyncio.run(driver.run())
+                settle(database_url, fake)
+                now = [server.cpu_seconds(pid) for pid in pids] + [time.process_time()]
+            finally:
+                for sampler in samplers:
+                    profiler.detach(sampler)
         outcome = collect(database_url, fake, driver, duration, pids)
         outcome.cpu_s = [round(b - a, 1) for a, b in zip(cpu, now, strict=True)]
         return outcome
@@ -542,7 +604,7 @@ def drop_database(name: str = DATABASE) -> None:
 def figures(outcome: Outcome) -> dict[str, Any]:
     driver = outcome.driver
     reports, answers = summary(driver.report_acks), summary(driver.answer_acks)
-    first, verdict = summary(outcome.posted(FIRST_QUESTION)), summary(outcome.posted("verdict:1"))
+    first, verdict = summary(outcome.first_question()), summary(outcome.posted("verdict:1"))
     following = summary(outcome.answer_to_next_question())
     judged = summary(outcome.answer_to_verdict())
     rows = summary(outcome.work_row_ms)
@@ -566,7 +628,7 @@ def figures(outcome: Outcome) -> dict[str, Any]:
         "load_duplicate_posts": outcome.duplicate_posts,
         "load_answers_unrecorded": outcome.answers_sent - outcome.answers_recorded,
         "load_incidents_incomplete": outcome.incidents
-        - min(outcome.with_room, outcome.with_verdict, len(outcome.posted(FIRST_QUESTION))),
+        - min(outcome.with_room, outcome.with_verdict, len(outcome.first_question())),
         "load_work_rows": len(outcome.work_row_ms),
         "load_work_row_p50_ms": rows["p50"],
         "load_work_row_p99_ms": rows["p99"],
@@ -624,14 +686,42 @@ def main(quick: bool = False) -> dict[str, Any]:
         return {}
     plan = QUICK if quick else FULL
     url = fresh_database()
+    profile = PROFILE_DIR if profiler.available() else None
+    if profile is not None:
+        shutil.rmtree(profile, ignore_errors=True)
+        profile.mkdir(parents=True)
     try:
         with server.workdir() as cwd:
-            outcome = run(url, plan, cwd=cwd)
+            outcome = run(url, plan, cwd=cwd, profile=profile)
     finally:
         drop_database()
     result = figures(outcome)
     report(outcome, result)
+    if profile is not None:
+        result.update(cpu_profile(sorted(profile.glob("replica-*.txt")), result))
     return result
+
+
+def cpu_profile(files: list[Path], result: dict[str, Any]) -> dict[str, Any]:
+    """The replicas' CPU per incident split by layer (py-spy samples), and what in our own code
+    takes the most of it."""
+    shares = profiler.layers(files)
+    if not shares:
+        print("  (no CPU profile: py-spy could not sample the replicas)")
+        return {}
+    per_incident = result["load_replicas_cpu_ms_per_incident"]
+    print(f"  CPU per incident {per_incident} ms, by layer (py-spy, {len(files)} replicas):")
+    for layer, share in shares.items():
+        print(f"    {layer:<28} {share * 100:5.1f} %  {share * per_incident:6.1f} ms")
+    print("  our own functions (innermost app/ frame of each sample):")
+    for frame, share in profiler.top_functions(files, 12, ours=True):
+        print(f"    {share * 100:5.1f} %  {frame}")
+    return {
+        "load_cpu_layers": shares,
+        "load_cpu_layers_ms_per_incident": {
+            k: round(v * per_incident, 1) for k, v in shares.items()
+        },
+    }
 
 
 if __name__ == "__main__":

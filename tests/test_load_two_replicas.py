@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.load import FIRST_QUESTION, Plan, run
+from bench.load import Plan, run
 
 PLAN = Plan(reports=20, spread_s=4, think_s=0.3, per_incident=10, wait_s=60)
 
@@ -28,7 +28,7 @@ def test_two_replicas_answer_every_report_and_record_every_answer_once(
     assert outcome.incidents == PLAN.reports
     assert outcome.with_room == PLAN.reports
     assert outcome.rooms_created == PLAN.reports
-    assert len(outcome.posted(FIRST_QUESTION)) == PLAN.reports
+    assert len(outcome.first_question()) == PLAN.reports
     assert len(outcome.posted("verdict:1")) == PLAN.reports
     assert outcome.with_verdict == PLAN.reports
 

@@ -79,8 +79,11 @@ class Reads:
                 await session.execute(select(Incident).where(Incident.channel_id == channel_id))
             ).scalar_one_or_none()
 
-    async def snapshot(self, incident_id: int) -> Snapshot:
-        """Everything a renderer needs about one incident, read in one session."""
+    async def snapshot(self, incident_id: int, *, counts: bool = False) -> Snapshot:
+        """Everything a renderer needs about one incident, read in one session; the count of
+        its timeline events by kind (`event_counts`, a closing room's summary) only with
+        `counts` — every card and summary render reads a snapshot, and the count grows with
+        the timeline."""
         async with self.ledger.reads() as session:
             incident = await session.get(Incident, incident_id)
             if incident is None:
@@ -88,18 +91,20 @@ class Reads:
             answers = await latest_answers_detail(session, incident_id)
             verdict = await latest_verdict(session, incident_id)
             statement = await latest_statement(session, incident_id)
-            counts = dict(
-                (
-                    await session.execute(
-                        select(TimelineEvent.kind, func.count())
-                        .where(TimelineEvent.incident_id == incident_id)
-                        .group_by(TimelineEvent.kind)
-                    )
-                ).all()
-            )
+            kinds: dict[str, int] = {}
+            if counts:
+                kinds = dict(
+                    (
+                        await session.execute(
+                            select(TimelineEvent.kind, func.count())
+                            .where(TimelineEvent.incident_id == incident_id)
+                            .group_by(TimelineEvent.kind)
+                        )
+                    ).all()
+                )
             tasks = tuple(await action_items(session, incident_id))
             pieces = tuple(await latest_pieces(session, incident_id))
-            return Snapshot(incident, answers, verdict, statement, counts, tasks, pieces)
+            return Snapshot(incident, answers, verdict, statement, kinds, tasks, pieces)
 
     async def verdicts(self, incident_id: int) -> list[Verdict]:
         async with self.ledger.reads() as session:
@@ -254,10 +259,26 @@ PIECES = (StatementKind.SOCIAL, StatementKind.LETTER, StatementKind.QA)
 
 
 async def latest_pieces(session: AsyncSession, incident_id: int) -> list[Statement]:
-    """The latest version of each piece, of the latest series any piece was drafted for."""
-    found = [
-        piece for kind in PIECES if (piece := await latest_statement(session, incident_id, kind))
-    ]
+    """The latest version of each piece, of the latest series any piece was drafted for (one
+    query for the three kinds: every snapshot reads them)."""
+    newest_version = (
+        select(Statement.kind, func.max(Statement.version).label("version"))
+        .where(Statement.incident_id == incident_id, Statement.kind.in_(PIECES))
+        .group_by(Statement.kind)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(Statement).join(
+            newest_version,
+            and_(
+                Statement.incident_id == incident_id,
+                Statement.kind == newest_version.c.kind,
+                Statement.version == newest_version.c.version,
+            ),
+        )
+    )
+    by_kind = {piece.kind: piece for piece in rows.scalars()}
+    found = [by_kind[kind] for kind in PIECES if kind in by_kind]
     newest = max((p.series for p in found), default=0)
     return [p for p in found if p.series == newest]
 

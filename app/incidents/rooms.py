@@ -6,6 +6,7 @@ work handler for every effect named here.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from app.i18n import t
@@ -14,6 +15,7 @@ from app.incidents.standing import STANDING_EVENTS
 from app.vocabulary import EventKind, WorkKind
 from app.work.queue import WorkSpec
 
+REVIEW_AFTER = timedelta(hours=24)  # from the first published statement to the review's offer
 STATEMENT_EVENTS = (
     EventKind.STATEMENT_DRAFTED,
     EventKind.STATEMENT_EDITED,
@@ -36,6 +38,11 @@ def register_room_reactions(reactions: Reactions, platform: str) -> None:
         # summary's "aware since" (shown as an assumption until it is answered).
         refresh = [work(WorkKind.REFRESH_ROOM)] if event.data["field"] == "discovered_at" else []
         return [work(WorkKind.NEXT_QUESTION), *refresh]
+
+    @reactions.on(EventKind.TRIAGE_HANDED_OFF, platform=platform)
+    def _handed_off(event: Event) -> list[WorkSpec]:
+        # The triage card moves past them; the responders get their own card, @mentioned.
+        return [work(WorkKind.NEXT_QUESTION), work(WorkKind.HAND_OFF)]
 
     @reactions.on(EventKind.VERDICT_ISSUED, platform=platform)
     def _verdict(event: Event) -> list[WorkSpec]:
@@ -63,12 +70,11 @@ def register_room_reactions(reactions: Reactions, platform: str) -> None:
 
     @reactions.on(EventKind.STATEMENT_PUBLISHED, platform=platform)
     def _published(event: Event) -> list[WorkSpec]:
-        # The urgent part is over once the first statement is out: the after-action review
-        # (which controls to strengthen) is offered in the room, once.
-        return [
-            work(WorkKind.PUBLISH_STATEMENT, version=event.data["version"]),
-            work(WorkKind.REVIEW),
-        ]
+        # The urgent part is over once the first statement is out: a day later the after-action
+        # review (which controls to strengthen) is offered in the room, once (at once if
+        # someone asks to close before that).
+        review = WorkSpec(WorkKind.REVIEW.on(platform), {}, due_at=event.at + REVIEW_AFTER)
+        return [work(WorkKind.PUBLISH_STATEMENT, version=event.data["version"]), review]
 
     @reactions.on(EventKind.REPORT_SIMILAR, platform=platform)
     def _similar(event: Event) -> list[WorkSpec]:

@@ -42,6 +42,7 @@ from app.incidents.deliveries import Deliveries
 from app.incidents.errors import NotFound, ServiceError
 from app.incidents.excerpts import ChatExcerpt, Excerpts
 from app.incidents.followups import SNOOZE_HOURS, Followups
+from app.incidents.handoff import HandOff
 from app.incidents.intake import Intake
 from app.incidents.ledger import Ledger
 from app.incidents.lifecycle import PURGED, Lifecycle
@@ -116,6 +117,7 @@ class IncidentService:
         roles = self._roles = Roles(ledger)
         tasks = self._tasks = Tasks(ledger)
         company = Company(ledger)
+        hand_off = HandOff(ledger)
 
         # intake
         self.open_incident = intake.open_incident
@@ -136,6 +138,9 @@ class IncidentService:
         # company facts (workspace settings)
         self.company_facts = company.facts
         self.set_company_fact = company.set_fact
+        # the technical questions, to the security responders
+        self.hand_off = hand_off.hand_off
+        self.handed_off = hand_off.handed_off
         # statements
         self.draft_texts = statements.draft_texts
         self.redraft = statements.redraft

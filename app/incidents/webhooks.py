@@ -97,6 +97,7 @@ def body(event: Event, *, delivery: str, public_url: str | None) -> dict[str, An
             "drill": incident.is_drill,
             "status": incident.status,
             "severity": incident.severity,
+            "severity_call": (incident.severity_call or {}).get("severity"),
             "platform": incident.platform,
             "opened_at": _when(incident.created_at),
             "discovered_at": _when(incident.discovered_at),

@@ -95,7 +95,7 @@ def plan(snap: Snapshot, now: datetime, needed: int, followups: Iterable[Followu
 def statement_line(
     statement: Statement | None, needed: int, lang: str, pieces: Sequence[Statement] = ()
 ) -> str | None:
-    """「お知らせ文：第2版 下書き（承認 1/2） · 配信セット 承認 1/3」 so nobody has to open
+    """「お知らせ文：第2版 下書き（承認 1/2） · 関連文書 承認 1/3」 so nobody has to open
     the thread to know."""
     if statement is None:
         return None
@@ -180,10 +180,20 @@ def settled(service: IncidentService, snap: Snapshot) -> bool:
 
 
 async def current_brief(
-    service: IncidentService, incident_id: int, lang: str, tz: str, now: datetime
+    service: IncidentService,
+    incident_id: int,
+    lang: str,
+    tz: str,
+    now: datetime,
+    *,
+    snap: Snapshot | None = None,
+    followups: Sequence[Followup] | None = None,
 ) -> VerdictBrief | None:
-    """The living verdict of an incident as it should read now, in `lang`."""
-    snap = await service.snapshot(incident_id)
+    """The living verdict of an incident as it should read now, in `lang` (from `snap` and
+    `followups` when the caller has just read them)."""
+    snap = snap or await service.snapshot(incident_id)
+    if followups is None:
+        followups = await service.followups(incident_id)
     return verdict_brief(
         snap,
         now,
@@ -191,7 +201,7 @@ async def current_brief(
         lang,
         tz,
         settled=settled(service, snap),
-        followups=await service.followups(incident_id),
+        followups=followups,
     )
 
 

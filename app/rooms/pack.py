@@ -119,7 +119,7 @@ def findings(piece: Statement, lang: str) -> str | None:
 
 
 def pack_line(pieces: Sequence[Statement], lang: str) -> str | None:
-    """「配信セット 承認 1/3」 for the verdict's statement line (None before the pack)."""
+    """「関連文書 承認 1/3」 for the verdict's statement line (None before the pack)."""
     if not pieces:
         return None
     approved = sum(1 for p in pieces if p.status == "approved")

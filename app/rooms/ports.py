@@ -54,7 +54,13 @@ class Chat(Protocol):
         ...
 
     async def open_room(self, item: Claimed, incident: Incident) -> Incident:
-        """Creates (or adopts, on a retry) the private room and brings its people in."""
+        """Creates (or adopts, on a retry) the private room, as few dependent calls as the
+        platform allows before the bot can post in it."""
+        ...
+
+    async def add_people(self, item: Claimed, incident: Incident) -> None:
+        """Brings the room's people in (the reporter, responders, PR leads), where the room was
+        not made with them; runs beside the room's first posts."""
         ...
 
     async def pin(self, incident: Incident, message_id: str) -> None: ...
@@ -106,9 +112,15 @@ class Renderer(Protocol):
         total: int | None = None,
         previous: str | None = None,
         answered: Sequence[Question] = (),
+        hand_off: str | None = None,
     ) -> Any:
         """A question of the one triage card (「質問 4/8」), with the previous answer above and,
-        where the platform has no answer list, a way to change the `answered` ones."""
+        where the platform has no answer list, a way to change the `answered` ones; `hand_off`:
+        the label of the button that hands the technical questions to the security responders."""
+        ...
+
+    def mention(self, ids: Sequence[str]) -> str:
+        """The platform's @mention of these people or groups, for a text of the room."""
         ...
 
     def triage_done(

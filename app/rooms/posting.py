@@ -3,16 +3,32 @@ pinned summary kept current. The room's handlers (`app.rooms.room.Room`) build o
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
 from typing import Any
 
 from app.incidents.service import IncidentService, Snapshot
-from app.models import Incident, utcnow
+from app.models import Followup, Incident, utcnow
 from app.rooms import brief, standing
 from app.rooms.ports import Chat, Renderer
 from app.settings import Settings
 from app.work.queue import Claimed
 
 SHOWN_LIMIT = 10_000
+
+
+async def nothing() -> None:
+    return None
+
+
+async def together(*calls: Awaitable[Any]) -> list[Any]:
+    """Runs platform calls side by side and waits for all of them; the first failure (in the
+    order given) is raised once every call has ended, so none is cut off half-way."""
+    results = await asyncio.gather(*calls, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results
 
 
 class Posting:
@@ -107,12 +123,19 @@ class Posting:
 
     # ----- the pinned summary -----------------------------------------------------------------
 
-    async def _sync_summary(self, incident: Incident, snap: Snapshot | None = None) -> None:
-        """The pinned summary, 「今やること」 first."""
+    async def _sync_summary(
+        self,
+        incident: Incident,
+        snap: Snapshot | None = None,
+        followups: list[Followup] | None = None,
+    ) -> None:
+        """The pinned summary, 「今やること」 first (from `snap` and `followups` when the caller
+        has just read them)."""
         snap = snap or await self.service.snapshot(incident.id)
         lang, now = incident.language, utcnow()
         needed = self.service.approvals_needed(snap.incident.severity)
-        followups = await self.service.followups(incident.id)
+        if followups is None:
+            followups = await self.service.followups(incident.id)
         todo = brief.summary_lines(snap, now, needed, lang, self.tz, followups)
         todo += standing.standing_lines(snap.incident, snap.tasks, lang, self.tz)
         summary = self.render.summary(snap, lang, self.tz, now, todo)

@@ -24,6 +24,7 @@ from app.models import Followup, Incident, utcnow
 from app.rooms import brief, standing, texts
 from app.rooms.archive import Archive
 from app.rooms.ports import Handler
+from app.rooms.posting import nothing, together
 from app.rooms.triage_card import TriageCard
 from app.rooms.updates import Updates
 from app.work.queue import Claimed, WorkQueue, WorkSpec, waiting_on
@@ -56,6 +57,7 @@ class Room(TriageCard):
             "sync_standing": self.sync_standing,
             "announce": self.announce,
             "review": self.review,
+            "hand_off": self.hand_off,
         }
 
     def register(self, queue: WorkQueue, reactions: Reactions) -> None:
@@ -104,20 +106,29 @@ class Room(TriageCard):
     # ----- the room ---------------------------------------------------------------------------
 
     async def open_room(self, item: Claimed) -> None:
+        """Opens the room in as few dependent round trips as the platform allows: the room is
+        made (1), then the first question, the summary and the invitations go out together (2),
+        then the pin, the welcome note and the reporter's link (3). The question and the
+        summary may read in either order (the summary is pinned in Slack, and Teams' is the
+        room's card kept current); the welcome follows them. A call that fails in a round fails
+        the row once the round's other calls are done; the retry posts nothing twice (refs are
+        reserved) and completes what is missing (docs/architecture.md)."""
         assert item.incident_id is not None
         incident = await self.chat.open_room(item, await self.service.get(item.incident_id))
         snap = await self.service.snapshot(incident.id)
         lang = incident.language
         people = standing.standing_lines(snap.incident, snap.tasks, lang, self.tz)
         summary = self.render.summary(snap, lang, self.tz, utcnow(), people)
-        ts, posted = await self.post_once(
-            item, incident, "summary", summary, f"{incident.key} {incident.title}"
+        _, (ts, posted), _ = await together(
+            self._post_next_question(item, incident, snap),
+            self.post_once(item, incident, "summary", summary, f"{incident.key} {incident.title}"),
+            self.chat.add_people(item, incident),
         )
-        if ts and (posted or item.attempt > 1):
-            await self.chat.pin(incident, ts)
-        await self.note(item, incident, "welcome", self.render.welcome(incident, lang))
-        await self._post_next_question(item, incident)
-        await self.chat.tell_reporter(item, incident, self.render.room_ready(incident, lang))
+        await together(
+            self.chat.pin(incident, ts) if ts and (posted or item.attempt > 1) else nothing(),
+            self.note(item, incident, "welcome", self.render.welcome(incident, lang)),
+            self.chat.tell_reporter(item, incident, self.render.room_ready(incident, lang)),
+        )
         await self.service.record_effect(
             incident.id, "room.ready", {"channel_id": incident.channel_id}
         )
@@ -206,7 +217,7 @@ class Room(TriageCard):
 
     async def close_room(self, item: Claimed) -> None:
         assert item.incident_id is not None
-        snap = await self.service.snapshot(item.incident_id)
+        snap = await self.service.snapshot(item.incident_id, counts=True)
         incident = snap.incident
         if incident.channel_id is None:
             return

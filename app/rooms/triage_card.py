@@ -3,38 +3,48 @@ card that says triage is done; answering again from it."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from app.briefing import triage_progress
 from app.i18n import t
 from app.incidents.service import Snapshot
 from app.models import Incident
 from app.rooms import texts
 from app.rooms.pack_thread import PackThread
-from app.triage import AFTER_ACTION, QUESTIONS, Question, next_question, question
+from app.triage import AFTER_ACTION, QUESTIONS, TECHNICAL, Question, next_question, question
 from app.work.queue import Claimed
 
 TRIAGE = "triage"  # the one triage card
 REVIEW = "review"  # the after-action review's card
+HAND_OFF = "hand_off"  # the security responders' card of the technical questions
 
 
 class TriageCard(PackThread):
     """The room's triage handlers; when no question is left, the living verdict says so."""
 
-    async def _post_next_question(self, item: Claimed, incident: Incident) -> None:
+    async def _post_next_question(
+        self, item: Claimed, incident: Incident, snap: Snapshot | None = None
+    ) -> None:
         """Triage advances in one card (「質問 4/8」), edited in place; when no question that
         matters is left, the card and the living verdict say so."""
-        snap = await self.service.snapshot(incident.id)
-        message, label, upcoming = self._triage(snap)
+        snap = snap or await self.service.snapshot(incident.id)
+        handed, _ = await self.service.handed_off(incident.id)
+        message, label, upcoming = self._triage(snap, handed)
         await self._show(item, incident, TRIAGE, message, label)
         if upcoming is None:
             await self.sync_verdict(item, incident)
 
-    def _triage(self, snap: Snapshot) -> tuple[object, str, Question | None]:
+    def _triage(
+        self, snap: Snapshot, handed: Collection[str] = ()
+    ) -> tuple[object, str, Question | None]:
         """The triage card as it should read now, its notification text, and its question."""
         incident, lang = snap.incident, snap.incident.language
         answers = self.service.answers_model(incident, snap.values)
         asked = set(snap.answers)  # an answer of "unknown" was asked: it is not asked again
-        # The after-action review's questions are not the urgent triage's (self.review).
-        upcoming = next_question(answers, asked | AFTER_ACTION, self.service.policy)
+        # The after-action review's questions are not the urgent triage's (self.review), nor
+        # are those handed to the security responders (self.hand_off).
+        skipped = asked | AFTER_ACTION | set(handed)
+        upcoming = next_question(answers, skipped, self.service.policy)
         previous = max(snap.answers.items(), key=lambda kv: kv[1].at, default=None)
         last = None
         if previous is not None:
@@ -49,7 +59,12 @@ class TriageCard(PackThread):
             done = t("question.all_done", lang)
             message = self.render.triage_done(incident, lang, len(asked), last, answered)
             return message, done, None
-        number, total = triage_progress(answers, asked | AFTER_ACTION, self.service.policy)
+        number, total = triage_progress(answers, skipped, self.service.policy)
+        offer = (  # one press hands the technical questions to the security responders
+            t("handoff.button", lang)
+            if upcoming.id in TECHNICAL and self.settings.security_responders and not handed
+            else None
+        )
         message = self.render.question(
             incident,
             upcoming,
@@ -60,17 +75,53 @@ class TriageCard(PackThread):
             total=total,
             previous=last,
             answered=answered,
+            hand_off=offer,
         )
         return message, upcoming.text.get(lang), upcoming
 
     async def next_question(self, item: Claimed) -> None:
         assert item.incident_id is not None
-        incident = await self.service.get(item.incident_id)
+        snap = await self.service.snapshot(item.incident_id)
+        incident = snap.incident
         if incident.status == "open" and incident.channel_id:
-            await self._post_next_question(item, incident)
+            await self._post_next_question(item, incident, snap)
             await self.offer_next_report(item, incident)
             snap = await self.service.snapshot(incident.id)
             await self._edit(incident, REVIEW, *self._review(snap))  # once offered, kept current
+            handed, to = await self.service.handed_off(incident.id)
+            if handed:
+                await self._edit(incident, HAND_OFF, *self._hand_off(snap, handed, to))
+
+    def _hand_off(
+        self, snap: Snapshot, handed: Collection[str], to: Collection[str]
+    ) -> tuple[object, str]:
+        """The security responders' card: @mentions them, then asks the handed questions one at
+        a time (「質問 1/3」); says so once they are all answered."""
+        incident, lang = snap.incident, snap.incident.language
+        intro = t("handoff.intro", lang, who=self.render.mention(list(to)))
+        answers = self.service.answers_model(incident, snap.values)
+        others = {q.id for q in QUESTIONS if q.id not in handed}
+        upcoming = next_question(answers, set(snap.answers) | others, self.service.policy)
+        if upcoming is None:
+            done = f"{intro}\n{t('handoff.done', lang)}"
+            return self.render.note(done), done
+        number = 1 + sum(1 for f in handed if f in snap.answers)
+        total = number + sum(
+            1 for q in QUESTIONS if q.id in handed and q.id not in snap.answers and q.id != upcoming.id
+            and q.needed(answers, self.service.policy)
+        )  # fmt: skip
+        message = self.render.question(
+            incident, upcoming, number, lang, self.tz, None, total=total, previous=intro
+        )
+        return message, f"{intro} {upcoming.text.get(lang)}"
+
+    async def hand_off(self, item: Claimed) -> None:
+        """Posts the security responders' card (once), @mentioning them in the room."""
+        assert item.incident_id is not None
+        snap = await self.service.snapshot(item.incident_id)
+        handed, to = await self.service.handed_off(item.incident_id)
+        if snap.incident.status == "open" and snap.incident.channel_id and handed:
+            await self._show(item, snap.incident, HAND_OFF, *self._hand_off(snap, handed, to))
 
     def _review(self, snap: Snapshot) -> tuple[object, str]:
         """The after-action review's card: what to strengthen so it does not happen again,
@@ -108,5 +159,8 @@ class TriageCard(PackThread):
         snap = await self.service.snapshot(incident_id)
         if field in AFTER_ACTION:
             return self._review(snap)[0]
-        message, _, _ = self._triage(snap)
+        handed, to = await self.service.handed_off(incident_id)
+        if field in handed:
+            return self._hand_off(snap, handed, to)[0]
+        message, _, _ = self._triage(snap, handed)
         return message

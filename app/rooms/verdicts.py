@@ -5,7 +5,8 @@ place, its publication."""
 from __future__ import annotations
 
 from app.briefing import change_lines, material_changes
-from app.models import Incident, utcnow
+from app.incidents.service import Snapshot
+from app.models import Followup, Incident, Statement, utcnow
 from app.rooms import brief, texts
 from app.rooms.posting import Posting
 from app.work.queue import Claimed, Permanent, waiting_on
@@ -49,10 +50,19 @@ class VerdictThread(Posting):
             thread=await self._verdict_thread(incident.id),
         )
 
-    async def sync_verdict(self, item: Claimed, incident: Incident) -> None:
-        """Posts the living verdict, or edits it to the latest version and state."""
+    async def sync_verdict(
+        self,
+        item: Claimed,
+        incident: Incident,
+        snap: Snapshot | None = None,
+        followups: list[Followup] | None = None,
+    ) -> None:
+        """Posts the living verdict, or edits it to the latest version and state (from `snap`
+        and `followups` when the caller has just read them)."""
         lang = incident.language
-        current = await brief.current_brief(self.service, incident.id, lang, self.tz, utcnow())
+        current = await brief.current_brief(
+            self.service, incident.id, lang, self.tz, utcnow(), snap=snap, followups=followups
+        )
         if current is None:
             return
         message = self.render.verdict(incident, current, lang)
@@ -68,6 +78,9 @@ class VerdictThread(Posting):
         statement = await self.service.latest_statement(incident_id)
         if statement is None:
             return None
+        return self._statement_message(incident, statement)
+
+    def _statement_message(self, incident: Incident, statement: Statement) -> object:
         needed = self.service.approvals_needed(incident.severity)
         leads = self.settings.pr_leads
         approvers = brief.approvers_line(
@@ -79,21 +92,22 @@ class VerdictThread(Posting):
         """The draft lives in the living verdict's thread, edited in place: the room's language
         first, the other as a second reply; the verdict and the summary show its state."""
         assert item.incident_id is not None
-        incident = await self.service.get(item.incident_id)
-        statement = await self.service.latest_statement(incident.id)
+        snap = await self.service.snapshot(item.incident_id)
+        incident, statement = snap.incident, snap.statement
         if statement is None:
             return
         thread = await self._verdict_thread(incident.id)
         if thread is None:
             raise waiting_on(item, "verdict not posted yet", now=utcnow())
         lang = incident.language
-        message = await self.statement_message(incident.id)
+        message = self._statement_message(incident, statement)
         text = texts.statement_title(incident, statement, lang)
         await self._show(item, incident, "statement", message, text, thread=thread)
         other_text = self.render.statement_text(statement, lang)
         await self._show(item, incident, "statement_text", other_text, text, thread=thread)
-        await self.sync_verdict(item, incident)
-        await self._sync_summary(incident)
+        followups = await self.service.followups(incident.id)  # one read for both
+        await self.sync_verdict(item, incident, snap, followups)
+        await self._sync_summary(incident, snap, followups)
 
     async def publish_statement(self, item: Claimed) -> None:
         assert item.incident_id is not None

@@ -24,6 +24,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from app.db import yield_to_requests
 from app.incidents.service import ServiceError
 from app.runtime import Runtime
 from app.slack import approval, commands, followups, home, standing, timeline, triage, updates, work
@@ -43,9 +44,17 @@ def build_client(runtime: Runtime, token: str | None = None) -> AsyncWebClient:
     return web_client(runtime, token)
 
 
+class WebClient(AsyncWebClient):
+    """slack_sdk's client whose calls from background work wait for a gap between requests."""
+
+    async def api_call(self, api_method: str, **kwargs: Any) -> Any:
+        await yield_to_requests()
+        return await super().api_call(api_method, **kwargs)
+
+
 def web_client(runtime: Runtime, token: str | None) -> AsyncWebClient:
     settings = runtime.settings
-    return AsyncWebClient(
+    return WebClient(
         token=token,
         base_url=settings.slack_api_url,
         timeout=10,

@@ -259,6 +259,11 @@ class BlockKit:
     update_draft = staticmethod(update_draft_blocks)
 
     @staticmethod
+    def mention(ids: Sequence[str]) -> str:
+        """User groups (`S…`) as `<!subteam^S…>`, people as `<@U…>`: both notify."""
+        return " ".join(f"<!subteam^{i}>" if i.startswith("S") else f"<@{i}>" for i in ids)
+
+    @staticmethod
     def welcome(incident: Incident, lang: str) -> str:
         return t("room.welcome", lang, key=incident.key)
 

@@ -92,6 +92,7 @@ class SlackChat:
         self._default = client
         self._clients = clients
         self._sessions: list[aiohttp.ClientSession] = []
+        self._bot_ids: dict[str, str | None] = {}  # bot token → the bot's user id (auth.test)
         self.pacer = Pacer(SLACK_LIMITS if settings.slack_pacing else {})
 
     @property
@@ -192,8 +193,12 @@ class SlackChat:
     async def open_room(self, item: Claimed, incident: Incident) -> Incident:
         if incident.channel_id is None:
             incident = await self._create_channel(incident, item)
-        await self._invite(incident)
         return incident
+
+    async def add_people(self, item: Claimed, incident: Incident) -> None:
+        """The reporter, the responders and the PR leads (user groups expanded) in one
+        conversations.invite; the bot's own id (auth.test, once per workspace) left out."""
+        await self._invite(incident)
 
     async def pin(self, incident: Incident, message_id: str) -> None:
         try:
@@ -322,12 +327,14 @@ class SlackChat:
                 log.warning("could not read user group %s: %s", group, exc.response.get("error"))
         return users
 
-    _bot_id: str | None = None
-
     async def _bot_user_id(self) -> str | None:
-        if self._bot_id is None:
-            self._bot_id = (await self.client.auth_test()).get("user_id")
-        return self._bot_id
+        """The bot's user id in the current workspace: one auth.test per workspace and process
+        (a token's bot user does not change), not one per room."""
+        client = self.client
+        key = client.token or ""
+        if key not in self._bot_ids:
+            self._bot_ids[key] = (await client.auth_test()).get("user_id")
+        return self._bot_ids[key]
 
 
 async def respond(response_url: str, text: str) -> None:

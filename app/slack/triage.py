@@ -192,12 +192,30 @@ async def details(ack: Any, body: dict[str, Any], action: dict[str, Any], contex
     )
 
 
+@guarded
+async def hand_off(ack: Any, body: dict[str, Any], action: dict[str, Any], context: Any) -> None:
+    """The technical questions, to the security responders (their own card, @mentioning them)."""
+    await ack()
+    deps = deps_of(context)
+    incident_id = incident_id_of(decode(action.get("value")))
+    if incident_id is None:
+        return
+    to = deps.settings.security_responders
+    try:
+        await deps.service.hand_off(incident_id, body["user"]["id"], to)
+    except ServiceError as exc:
+        await reply_later(
+            deps.queue, body.get("response_url"), refusal(exc, deps.settings.language)
+        )
+
+
 def register(bolt: AsyncApp) -> None:
     bolt.action(ANSWER)(answer)
     bolt.action(PART)(answer_part)
     bolt.action("answer_unknown")(answer)
     bolt.action("list_answers")(list_answers)
     bolt.action("ask_again")(ask_again)
+    bolt.action("hand_off")(hand_off)
     bolt.action("verdict_other_language")(other_language)
     bolt.action("verdict_details")(details)
 

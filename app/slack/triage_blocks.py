@@ -41,6 +41,7 @@ def question_blocks(
     total: int | None = None,
     previous: str | None = None,
     answered: Sequence[Question] = (),  # Slack changes answers from `/leak answer`
+    hand_off: str | None = None,
 ) -> list[Block]:
     blocks: list[Block] = [context(previous)] if previous else []
     blocks += [
@@ -53,6 +54,13 @@ def question_blocks(
             section(texts.answered_line(question, answer.value, answer.actor, answer.at, lang, tz))
         )
     blocks.extend(answer_inputs(incident, question, lang))
+    if hand_off:  # the technical questions, to the security responders, in one press
+        blocks.append(
+            ActionsBlock(
+                block_id=f"handoff:{incident.id}",
+                elements=[button(hand_off, "hand_off", {"i": incident.id})],
+            )
+        )
     return blocks
 
 

@@ -309,6 +309,10 @@ class Activities(CardVerbs):
         try:
             if verb in ("answer", "answer_unknown"):
                 return await self.answer(incident, verb, data, user)
+            if verb == "hand_off":  # the technical questions, to the security responders
+                to = self.settings.security_responders
+                await self.service.hand_off(incident.id, user, to)
+                return card_response(await self.room.question_message(incident.id))
             if verb == "ask_again" and data.get("field") in FIELDS:
                 return card_response(await self.room.answer_again(incident.id, data["field"]))
             if verb in STATEMENT_VERBS:

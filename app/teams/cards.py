@@ -17,7 +17,7 @@ from app.rooms.texts import deadline_text, home_row, prompt_done_label, prompt_t
 from app.teams.elements import CARD_TYPE as CARD_TYPE
 from app.teams.elements import CARD_VERSION as CARD_VERSION
 from app.teams.elements import attachment as attachment
-from app.teams.elements import card, execute, form, long_text, text
+from app.teams.elements import card, execute, form, long_text, mentioning, text
 from app.teams.elements import md as md
 from app.teams.elements import message_card as message_card
 from app.teams.pack_cards import pack_card
@@ -190,7 +190,13 @@ def settled_card(
 class AdaptiveCards:
     """Adaptive Cards for the room layer; people are named by their Azure AD id."""
 
-    note = staticmethod(message_card)
+    note = staticmethod(lambda value: mentioning(message_card(value)))
+
+    @staticmethod
+    def mention(ids: Sequence[str]) -> str:
+        """`<at>id</at>` (Azure AD object ids): the card adds the entities that notify them."""
+        return " ".join(f"<at>{i}</at>" for i in ids)
+
     summary = staticmethod(summary_card)
     question = staticmethod(question_card)
     triage_done = staticmethod(triage_done_card)

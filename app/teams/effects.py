@@ -124,6 +124,9 @@ class TeamsChat:
             await self.microsoft.install_in_chat(incident.channel_id, self.settings.teams_app_id)
         return incident
 
+    async def add_people(self, item: Claimed, incident: Incident) -> None:
+        """Nothing to do: Teams makes the private channel or group chat with its members."""
+
     async def pin(self, incident: Incident, message_id: str) -> None:
         """Teams has no pin the bot may set: the summary is the room's first card."""
 

@@ -3,6 +3,7 @@ its attachment, Action.Execute, forms and long-text inputs."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from typing import Any, Final
@@ -71,3 +72,21 @@ def long_text(input_id: str, label: str, error: str, value: str | None = None) -
 
 def message_card(value: str) -> dict[str, Any]:
     return card([text(value)])
+
+
+_AT = re.compile(r"<at>([^<]+)</at>")
+
+
+def mentioning(content: dict[str, Any]) -> dict[str, Any]:
+    """A card whose text @mentions people (`<at>id</at>`, Azure AD object ids) with the
+    `msteams.entities` Teams needs to notify them (Adaptive Cards: "Mention support within
+    Adaptive Cards", Teams docs)."""
+    ids = list(dict.fromkeys(_AT.findall(json.dumps(content))))
+    if ids:
+        content["msteams"] = {
+            "entities": [
+                {"type": "mention", "text": f"<at>{i}</at>", "mentioned": {"id": i, "name": i}}
+                for i in ids
+            ]
+        }
+    return content

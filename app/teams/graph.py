@@ -63,6 +63,8 @@ class Microsoft:
         self.http = client or httpx.AsyncClient(timeout=10)
         self._owns_http = client is None
         self._tokens: dict[str, _Token] = {}
+        self._catalog: dict[str, str] = {}  # the manifest's id → Graph's id in the catalog
+        self._in_team: set[tuple[str, str]] = set()  # (team, app) installed (or found so)
         self._lock = asyncio.Lock()
 
     async def close(self) -> None:
@@ -206,12 +208,16 @@ class Microsoft:
         return found
 
     async def catalog_id(self, external_id: str) -> str:
-        """Graph's id for our app in the org's catalog (which knows it by the manifest's id)."""
+        """Graph's id for our app in the org's catalog (which knows it by the manifest's id);
+        looked up once per process, not once per room."""
+        if (known := self._catalog.get(external_id)) is not None:
+            return known
         query = f"appCatalogs/teamsApps?$filter=externalId eq '{quote(external_id)}'"
         found = (await self._call("GET", self._graph(query), GRAPH_SCOPE)).get("value", [])
         if not found:
             raise Refused(404, "AppNotInCatalog")
-        return str(found[0]["id"])
+        self._catalog[external_id] = str(found[0]["id"])
+        return self._catalog[external_id]
 
     async def _install(self, where: str, app: str) -> None:
         """Installs our app in a team or chat (`where`: its installedApps path); a retry's 409
@@ -233,9 +239,25 @@ class Microsoft:
         private channels: the app is installed in the host team, then added to the channel
         (an app in the team is not in its private channels). Adding it to a channel is
         `POST /teams/{team}/channels/{channel}/enabledApps/$ref`, which Graph v1.0 allows for
-        shared channels only and beta for private ones, so that call goes to beta."""
+        shared channels only and beta for private ones, so that call goes to beta. The team's
+        installation is done once per process; if the channel then refuses the app (someone
+        removed it from the team), it is installed again and the channel asked once more."""
         app = await self.catalog_id(external_id)
-        await self._install(f"teams/{quote(team, safe='')}/installedApps", app)
+        cached = (team, app) in self._in_team
+        if not cached:
+            await self._install(f"teams/{quote(team, safe='')}/installedApps", app)
+            self._in_team.add((team, app))
+        try:
+            await self._enable_in_channel(team, channel, app)
+        except Refused as exc:
+            if not cached or exc.status not in (400, 404):
+                raise
+            self._in_team.discard((team, app))
+            await self._install(f"teams/{quote(team, safe='')}/installedApps", app)
+            self._in_team.add((team, app))
+            await self._enable_in_channel(team, channel, app)
+
+    async def _enable_in_channel(self, team: str, channel: str, app: str) -> None:
         path = f"teams/{quote(team, safe='')}/channels/{quote(channel, safe='')}/enabledApps/$ref"
         body = {"@odata.id": f"https://graph.microsoft.com/beta/appCatalogs/teamsApps/{app}"}
         try:

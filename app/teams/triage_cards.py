@@ -22,7 +22,7 @@ from app.i18n import other, t
 from app.incidents.service import AnswerDetail
 from app.models import Incident
 from app.rooms import texts
-from app.teams.elements import CARD_VERSION, card, execute, text
+from app.teams.elements import CARD_VERSION, card, execute, mentioning, text
 from app.triage import Question
 from app.triage.models import CAUSE_MAX
 
@@ -55,6 +55,7 @@ def question_card(
     total: int | None = None,
     previous: str | None = None,
     answered: Sequence[Question] = (),
+    hand_off: str | None = None,
 ) -> dict[str, Any]:
     body: list[Any] = [text(previous.replace("\n", "\n\n"), size="Small")] if previous else []
     body += [
@@ -71,7 +72,10 @@ def question_card(
         line = texts.answered_line(question, answer.value, answer.actor, answer.at, lang, tz)
         body.append(text(line, color="Good"))
     body.extend(answer_inputs(incident, question, lang))
-    return card(body, change_answer(incident, answered, lang))
+    actions = change_answer(incident, answered, lang)
+    if hand_off:  # the technical questions, to the security responders, in one press
+        actions = [execute(hand_off, "hand_off", {"i": incident.id}), *actions]
+    return mentioning(card(body, actions))
 
 
 def change_answer(incident: Incident, answered: Sequence[Question], lang: str) -> list[Any]:

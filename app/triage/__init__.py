@@ -38,6 +38,7 @@ from app.triage.questions import (
     QUESTIONS,
     REPORTED,
     SECTIONS,
+    TECHNICAL,
     Option,
     Question,
     is_open,
@@ -48,7 +49,7 @@ from app.triage.questions import (
 from app.triage.render import format_text
 
 __all__ = [
-    "AFTER_ACTION", "OUTSIDE_VERDICT", "QUESTIONS", "REPORTED", "SECTIONS", "Access", "Actions", "Answers",
+    "AFTER_ACTION", "OUTSIDE_VERDICT", "QUESTIONS", "REPORTED", "SECTIONS", "TECHNICAL", "Access", "Actions", "Answers",
     "AnswersError", "AppiCategory",
     "AppiClocks", "AppiOutcome", "Control", "DataCategory", "Encryption", "GdprOutcome", "LeakMode",
     "OpenQuestion", "Option", "Police", "Policy", "PolicyError", "Question", "Reason", "Region",

@@ -40,10 +40,14 @@ REPORTED = "reported"
 # Asked in the triage but no verdict question: awareness (the report's time stands in until it is
 # answered, shown as an assumption) and the facts the statement quotes (whose data, the period,
 # the cause). "Every question that matters is answered" does not wait for them.
-# Not asked in the urgent triage: the after-action review asks them once the first statement is
-# out (or at close). Answered, they count in the verdict as any answer does (missing controls
+# Not asked in the urgent triage: the after-action review asks them a day after the first
+# statement is out (or at close). Answered, they count in the verdict as any answer does (missing controls
 # raise the public posture, DESIGN.md).
 AFTER_ACTION: frozenset[str] = frozenset({"controls_missing"})
+# What the security responders can answer better than a reporter: handed to them with one press.
+TECHNICAL: frozenset[str] = frozenset(
+    {"encryption", "key_compromised", "wrongful_act", "access", "contained"}
+)
 OUTSIDE_VERDICT: frozenset[str] = frozenset(
     {"discovered_at", "data_subjects", "exposure_period", "cause"}
 )

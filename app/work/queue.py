@@ -82,6 +82,7 @@ class WorkQueue:
         self.closed = False
         self.notifier: Any = None  # a web process's app.work.wake.Notifier (PostgreSQL)
         self._poke_pending = False
+        self._found_work = False  # the last claim took rows (see `claim`)
 
     def register(self, kind: str, handler: Handler) -> None:
         if kind in self.handlers:
@@ -133,9 +134,10 @@ class WorkQueue:
         """Atomically takes up to `limit` (default `batch`) due rows (and rows whose lease ran
         out)."""
         now = now or self.clock()
-        async with self.reads() as session:  # idle most of the time: look before taking a lock
-            if (await session.execute(self._due(now, 1))).first() is None:
-                return []
+        if not self._found_work:  # idle most of the time: look before taking a lock
+            async with self.reads() as session:
+                if (await session.execute(self._due(now, 1))).first() is None:
+                    return []
         async with transaction(self.sessions) as session:
             due = self._due(now, limit or self.batch)
             if session.bind.dialect.name == "postgresql":
@@ -161,7 +163,11 @@ class WorkQueue:
                 )
                 .execution_options(synchronize_session=False)
             )
-            return [Claimed(*row) for row in rows.all()]
+            claimed = [Claimed(*row) for row in rows.all()]
+        # While claims find work the next one goes straight to its UPDATE (a look first would
+        # be one more round trip that finds rows); an empty claim makes the next one look.
+        self._found_work = bool(claimed)
+        return claimed
 
     def _due(self, now: datetime, limit: int):  # type: ignore[no-untyped-def]
         """Ids of rows due now (and rows whose lease ran out) that this worker can run."""

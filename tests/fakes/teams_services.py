@@ -50,6 +50,7 @@ class Activity:
     body: dict[str, Any]
     reply_to: str | None = None
     history: list[dict[str, Any]] = field(default_factory=list)
+    at: float = field(default_factory=time.time)  # when it was accepted
 
 
 class FakeTeams:
@@ -69,6 +70,9 @@ class FakeTeams:
         self.team_apps: list[str] = []  # catalog ids of the apps installed in the team
         self.groups: dict[str, set[str]] = {}  # user → the Azure AD groups they are in
         self.keys_delay = 0.0  # seconds the JWKS takes to answer
+        # Seconds every Graph, Bot Connector and token call takes (bench/first_question.py
+        # simulates Microsoft's latency with it); calls wait side by side, as Microsoft's do.
+        self.latency = 0.0
         # The org's app catalog: Graph's id for our app, and the manifest id it was uploaded with.
         self.catalog: list[dict[str, Any]] = []
         self._ids = itertools.count(1_700_000_000_001)
@@ -174,6 +178,8 @@ class FakeTeams:
     def handle(self, call: Call) -> tuple[int, dict[str, Any] | None, dict[str, str]]:
         with self._lock:
             self.calls.append(call)
+        if self.latency and not call.path.startswith("/botframework/"):
+            time.sleep(self.latency)
         if failure := self._failure(call.method, call.path):
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
             return failure.status, failure.body, headers

@@ -60,6 +60,7 @@ class Slack:
         (Slack sends a message's input state with the press)."""
         room = self.room()["id"]
         response = await self.command(f"close {resolution}", channel=room, user=user)
+        await self.work()  # what the request set off (the after-action review's offer) runs first
         blocks = response.json()["blocks"]
         (field,) = [b for b in blocks if b["type"] == "input"]
         typed = {"type": "plain_text_input", "value": field["element"].get("initial_value")}

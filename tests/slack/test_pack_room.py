@@ -54,7 +54,7 @@ async def test_the_approved_notice_brings_the_pack_in_one_message_beside_it(
     for kind in ("SNS投稿文", "ご本人への通知文", "想定問答（社内用）"):
         assert kind in shown
     assert "第1報から作成" in shown and "承認 0/2" in shown and "承認 0/1" in shown
-    assert "配信セット 承認 0/3" in blocks_text(verdict)
+    assert "関連文書 承認 0/3" in blocks_text(verdict)
     pieces = await slack.runtime.service.pack(slack.room_incident_id())
     assert [(p.kind, p.series, p.version, p.status) for p in pieces] == [
         ("social", 1, 1, "draft"),
@@ -109,7 +109,7 @@ async def test_the_internal_qa_needs_one_pr_lead_and_no_one_else(slack_ja: Slack
     found = await pieces(slack)
     assert (found["qa"].version, found["qa"].status) == (2, "approved")
     assert found["social"].status == "draft"
-    assert "配信セット 承認 1/3" in blocks_text(slack.message_with_ref("verdict:1"))
+    assert "関連文書 承認 1/3" in blocks_text(slack.message_with_ref("verdict:1"))
     approved = [
         e.data
         for e in await slack.runtime.service.timeline(slack.room_incident_id())
@@ -157,5 +157,5 @@ async def test_the_pack_in_the_other_language_is_shown_only_to_who_asks(slack_ja
     await slack.work()
     (reply,) = [e for e in slack.fake.ephemerals(user="U0RESP1") if e.get("blocks")]
     shown = str(reply["blocks"])
-    assert "配信セットの英語の文面" in shown and "Social post" in shown
+    assert "関連文書の英語の文面" in shown and "Social post" in shown
     assert "statement_approve" not in shown

@@ -1,11 +1,15 @@
 """The after-action review (issue 25, item 3): "which controls were missing" leaves the urgent
-triage; it is offered in the room once the first statement is out (or when someone asks to
+triage; it is offered in the room a day after the first statement is out (or when someone asks to
 close), worded without blaming anyone, and its answer counts in the verdict as before."""
 
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
+from app.incidents.rooms import REVIEW_AFTER
+from app.models import utcnow
+from tests.followups.test_slack_prompts import run_at
 from tests.slack.conftest import Slack
 from tests.slack.room_walk import MISDIRECTED_SEV3, walk
 from tests.slack.test_statements import open_with_verdict
@@ -15,6 +19,8 @@ async def test_the_review_follows_the_statement_and_its_answer_reaches_the_verdi
     slack: Slack,
 ) -> None:
     await walk(slack, "Customer list sent to the wrong address", MISDIRECTED_SEV3, ["U0LEAD1"])
+    assert "review" not in slack.refs()  # not in the middle of the urgent part
+    await run_at(slack.runtime.queue, utcnow() + REVIEW_AFTER + timedelta(minutes=1))
     refs = slack.refs()
     assert refs.count("review") == 1 and refs.index("review") > refs.index("published:1")
     review = slack.message_with_ref("review")

@@ -54,6 +54,11 @@ async def test_a_changed_verdict_after_publication_offers_the_second_report(
     assert "承認済みのお知らせ文（第2報）" in str(published["blocks"])
     events = [e for e in await service.timeline(incident_id) if e.kind == "statement.published"]
     assert [(e.data["series"], e.data["version"]) for e in events] == [(1, 1), (2, 2)]
+    # The pack is drafted again from the second report, in the same one message.
+    pack = await service.pack(incident_id)
+    assert pack and {p.series for p in pack} == {2}
+    assert "第2報から作成" in str(slack.message_with_ref("pack")["blocks"])
+    assert slack.refs().count("pack") == 1
 
 
 async def test_changed_facts_alone_offer_the_next_report_with_what_changed(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -234,7 +235,16 @@ def action_data(card: dict[str, Any], verb: str) -> dict[str, Any]:
 
 @pytest.fixture
 async def teams(database_url: str, fake_teams: FakeTeams) -> AsyncIterator[Teams]:
-    settings = teams_settings(database_url, fake_teams)
+    async with driven_teams(database_url, fake_teams) as teams:
+        yield teams
+
+
+@contextlib.asynccontextmanager
+async def driven_teams(
+    database_url: str, fake_teams: FakeTeams, **overrides: Any
+) -> AsyncIterator[Teams]:
+    """leakdesk with these settings, driven as Teams and its users would."""
+    settings = teams_settings(database_url, fake_teams, **overrides)
     runtime = build_runtime(settings)
     app = create_app(settings, runtime=runtime, start_worker=False)
     transport = httpx.ASGITransport(app=app)

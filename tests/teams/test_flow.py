@@ -9,6 +9,7 @@ from app.main import create_app
 from app.runtime import build_runtime
 from tests.fakes.teams_activities import Activities, User
 from tests.fakes.teams_services import FakeTeams
+from tests.rooms.order import opening
 from tests.teams.conftest import (
     GENERAL,
     LEAD1,
@@ -37,7 +38,7 @@ async def test_leak_opens_a_private_channel_and_asks_the_first_question(teams: T
     assert len(channel["displayName"]) <= 50
     assert {REPORTER.aad, RESPONDER.aad, LEAD1.aad, LEAD2.aad} == set(channel["members"])
     assert channel["owners"] == [REPORTER.aad]
-    assert (await teams.refs())[:3] == ["summary", "welcome", "triage"]
+    assert opening(await teams.refs())
     summary = await teams.card("summary")
     assert "Customer CSV" in str(summary)
     ready = [text for text in teams.replies_to(REPORTER) if channel["displayName"] in text]
@@ -68,7 +69,7 @@ async def test_a_group_chat_when_private_channels_are_refused(teams: Teams) -> N
     assert chat["chatType"] == "group"
     assert chat["apps"] == ["catalog-leakdesk"], "the bot was not added to the chat"
     assert {REPORTER.aad, RESPONDER.aad, LEAD1.aad, LEAD2.aad} == set(chat["members"])
-    assert (await teams.refs())[:3] == ["summary", "welcome", "triage"]
+    assert opening(await teams.refs())
 
 
 async def test_microsoft_failing_delays_but_loses_and_doubles_nothing(teams: Teams) -> None:

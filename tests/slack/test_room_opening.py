@@ -1,0 +1,72 @@
+"""Opening a room in as few dependent Slack round trips as it allows (issue 24): the channel,
+then the first question with the summary and the invitations, then the pin and the welcome.
+Correctness only (the latency is measured in bench/first_question.py): what depends on what,
+one auth.test per workspace, and a call failing in the middle loses and doubles nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+
+from app.models import WorkItem, WorkStatus, utcnow
+from tests.rooms.order import opening
+from tests.slack.conftest import Slack
+
+PEOPLE = {"U0REPORTER", "U0RESP1", "U0LEAD1", "U0LEAD2"}
+
+
+async def _retry_now(slack: Slack) -> None:
+    """Makes rows waiting out a backoff due now (the test does not sleep)."""
+    async with slack.runtime.sessions() as session:
+        await session.execute(
+            update(WorkItem).where(WorkItem.status == WorkStatus.PENDING).values(due_at=utcnow())
+        )
+        await session.commit()
+
+
+def _methods(slack: Slack) -> list[str]:
+    return [c.method for c in slack.fake.calls if c.outcome == "ok"]
+
+
+async def test_the_question_needs_only_the_channel_and_nothing_waits_on_the_question(
+    slack: Slack,
+) -> None:
+    await slack.command("Customer CSV sent to the wrong address")
+    await slack.work()
+    methods = _methods(slack)
+    create = methods.index("conversations.create")
+    # Nothing but the channel comes before the first post: no auth.test, no invitation.
+    first_post = methods.index("chat.postMessage")
+    assert first_post == create + 1 or set(methods[create + 1 : first_post]) <= {
+        "conversations.invite",
+        "auth.test",
+    }
+    assert opening(slack.refs())
+    assert slack.current_question() is not None
+    room = slack.room()["id"]
+    assert PEOPLE <= set(slack.fake.members(room))
+    assert len(slack.fake.pins(room)) == 1
+
+
+async def test_auth_test_runs_once_per_workspace_not_per_room(slack: Slack) -> None:
+    for summary in ("laptop left on a train", "invoices mailed to the wrong customer"):
+        await slack.command(summary)
+        await slack.work()
+    assert len(slack.fake.calls_to("conversations.create", outcome="ok")) == 2
+    assert len(slack.fake.calls_to("auth.test")) <= 1
+
+
+async def test_a_call_failing_in_the_middle_loses_and_doubles_nothing(slack: Slack) -> None:
+    slack.fake.fail_http("conversations.invite", 500)  # beside the question and the summary
+    slack.fake.fail_http("pins.add", 500)  # the round after them
+    await slack.command("HR folder shared with everyone")
+    for _ in range(4):
+        await slack.work()
+        await _retry_now(slack)
+    await slack.work()
+    room = slack.room()["id"]
+    refs = slack.refs()
+    assert opening(refs)
+    assert refs.count("summary") == refs.count("triage") == refs.count("welcome") == 1
+    assert PEOPLE <= set(slack.fake.members(room))
+    assert len(slack.fake.pins(room)) == 1
+    assert len(slack.fake.calls_to("conversations.create", outcome="ok")) == 1
