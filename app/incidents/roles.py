@@ -17,8 +17,9 @@ from app.incidents.followups import settle_in
 from app.incidents.ledger import Ledger
 from app.incidents.masking import mask
 from app.incidents.standing import SEVERITIES, holder
-from app.models import Followup, Incident
-from app.vocabulary import EventKind, FollowupState, Role
+from app.incidents.tasks import task_data
+from app.models import ActionItem, Followup, Incident
+from app.vocabulary import ActionState, EventKind, FollowupState, Role
 
 LEAD_PROMPT = "role:lead"  # the follow-up when a SEV1/SEV2 has no lead (app/triage/followups.py)
 REASON_LIMIT = 1000
@@ -51,7 +52,27 @@ class Roles:
             await self.ledger.append(session, incident, EventKind.ROLE_ASSIGNED, actor, data)
             if role == Role.LEAD and user is not None:
                 await self._lead_found(session, incident, actor)
+            if role == Role.COMMS and user is not None:
+                await self._spokesperson_found(session, incident, user)
             return incident, True
+
+    async def _spokesperson_found(
+        self, session: AsyncSession, incident: Incident, user: str
+    ) -> None:
+        """A press conference's readiness items nobody owns yet go to the new comms lead (the
+        role's own thread line already @mentions them)."""
+        items = await session.execute(
+            select(ActionItem).where(
+                ActionItem.incident_id == incident.id,
+                ActionItem.state == ActionState.OPEN,
+                ActionItem.owner.is_(None),
+                ActionItem.source.like("press:%"),
+            )
+        )
+        for item in items.scalars():
+            item.owner, item.updated_at = user, self.ledger.clock()
+            data = {**task_data(item), "changed": ["owner"]}
+            await self.ledger.append(session, incident, EventKind.TASK_CHANGED, "leakdesk", data)
 
     async def _lead_found(self, session: AsyncSession, incident: Incident, actor: str) -> None:
         """A posted "no incident lead yet" prompt is answered by the assignment."""

@@ -94,7 +94,7 @@ class Tasks:
                 changed["due_at"] = due_at.isoformat()
             if changed:
                 item.updated_at = self.ledger.clock()
-                data = {**_data(item), "changed": sorted(changed)}
+                data = {**task_data(item), "changed": sorted(changed)}
                 await self.ledger.append(session, incident, EventKind.TASK_CHANGED, actor, data)
             return item
 
@@ -119,7 +119,7 @@ class Tasks:
         with it (the room sees who did it)."""
         now = self.ledger.clock()
         item.state, item.done_by, item.done_at, item.updated_at = state, actor, now, now
-        data = _data(item) | ({"reason": reason} if reason else {})
+        data = task_data(item) | ({"reason": reason} if reason else {})
         kind = EventKind.TASK_DONE if state == ActionState.DONE else EventKind.TASK_DROPPED
         await self.ledger.append(session, incident, kind, actor, data, now)
         if state != ActionState.DONE:
@@ -180,7 +180,7 @@ class Tasks:
         extra: dict[str, Any],
     ) -> None:
         await self.ledger.append(
-            session, incident, EventKind.TASK_ADDED, actor, _data(item) | extra
+            session, incident, EventKind.TASK_ADDED, actor, task_data(item) | extra
         )
 
     async def _item(self, session: AsyncSession, incident_id: int, number: int) -> ActionItem:
@@ -260,11 +260,15 @@ async def sync_items(
             item = await add_item(
                 ledger, session, incident, title, "leakdesk", owner=owner, due_at=due, source=source
             )
-            await ledger.append(session, incident, EventKind.TASK_ADDED, "leakdesk", _data(item))
+            await ledger.append(
+                session, incident, EventKind.TASK_ADDED, "leakdesk", task_data(item)
+            )
         elif item.state == ActionState.DROPPED and item.done_by == "leakdesk":
             item.state, item.done_by, item.done_at = ActionState.OPEN, None, None
             item.updated_at = ledger.clock()
-            await ledger.append(session, incident, EventKind.TASK_ADDED, "leakdesk", _data(item))
+            await ledger.append(
+                session, incident, EventKind.TASK_ADDED, "leakdesk", task_data(item)
+            )
     for source, item in existing.items():
         if source not in sources and item.state == ActionState.OPEN:
             now = ledger.clock()
@@ -274,7 +278,7 @@ async def sync_items(
                 now,
                 now,
             )
-            data = _data(item) | {"reason": "no_longer_recommended"}
+            data = task_data(item) | {"reason": "no_longer_recommended"}
             await ledger.append(session, incident, EventKind.TASK_DROPPED, "leakdesk", data)
 
 
@@ -301,7 +305,7 @@ def _prompt_keys(item: ActionItem) -> list[str]:
     return keys
 
 
-def _data(item: ActionItem) -> dict[str, Any]:
+def task_data(item: ActionItem) -> dict[str, Any]:
     return {
         "id": item.id,
         "number": item.number,

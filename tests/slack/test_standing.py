@@ -304,7 +304,6 @@ async def test_a_press_conference_brings_its_readiness_items_owned_by_the_comms_
 ) -> None:
     await slack.command("Patient records exposed")
     await slack.work()
-    await say(slack, "role comms <@U0LEAD1|pr>")
     await open_with_verdict_answers(
         slack,
         data_categories=["special_care", "identity"],
@@ -312,6 +311,7 @@ async def test_a_press_conference_brings_its_readiness_items_owned_by_the_comms_
         affected_count="5000",
         leak_mode="unauthorized_access",
     )
+    await say(slack, "role comms <@U0LEAD1|pr>")  # the items nobody owns yet go to them
     incident = await slack.runtime.service.find_by_channel(slack.room()["id"])
     verdict = (await slack.runtime.service.verdicts(incident.id))[-1].data
     assert verdict["actions"]["press_conference"] in (True, "conditional")
