@@ -225,6 +225,10 @@ class Foreground:
     def __init__(self, patience: float = 0.05) -> None:
         self.patience = patience
         self.requests = 0
+        # Every worker step (session, Slack call) yields, not only its transactions: on SQLite,
+        # where the process is the whole install (build_runtime sets it). With replicas under a
+        # steady stream of requests a gap before every step slowed the worker to a crawl.
+        self.every_step = False
         self._waiters: list[asyncio.Future[None]] = []
 
     @contextmanager
@@ -273,7 +277,7 @@ async def yield_to_requests() -> None:
     steps then do not crowd the event loop's queue while an acknowledgement runs (each of a
     request's awaits queued behind every ready worker callback: tens of ms at 20 reports a
     second with 16 rows running)."""
-    if _background.get():
+    if _background.get() and foreground.every_step:
         await foreground.gap()
 
 
@@ -337,7 +341,8 @@ _gates: WeakKeyDictionary[object, WriterGate] = WeakKeyDictionary()
 async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     """One unit of work: commits on success, rolls back on any error."""
     background = _background.get()
-    await yield_to_requests()
+    if background:
+        await foreground.gap()
     bind = sessions.kw.get("bind")
     gate = _gates.get(bind.sync_engine) if isinstance(bind, AsyncEngine) else None
     token = _in_transaction.set(True)

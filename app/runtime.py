@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from app.db import create_engine, read_engine, read_session_factory, session_factory
+from app.db import create_engine, foreground, read_engine, read_session_factory, session_factory
 from app.incidents.crypto import vault
 from app.incidents.reactions import Reactions
 from app.incidents.service import Authority, Config, IncidentService
@@ -56,6 +56,7 @@ def build_runtime(settings: Settings, *, worker_id: str | None = None) -> Runtim
     key = settings.encryption_key.get_secret_value() if settings.encryption_key else None
     vault.configure(key)  # one vault per process: the column types read it
     engine = create_engine(settings.database_url)
+    foreground.every_step = engine.dialect.name == "sqlite"
     sessions = session_factory(engine)
     reader = read_engine(engine)
     reads = read_session_factory(reader)
