@@ -179,7 +179,13 @@ def fresh(database_url: str, cwd: Path, name: str) -> str:
     """An empty database: a new SQLite file, or the PostgreSQL bench database emptied."""
     if database_url.startswith("sqlite"):
         return f"sqlite+aiosqlite:///{cwd}/{name}.db"
-    return server.reset_postgres(database_url)
+    # A database of its own: the servers of a pair run side by side (emptying a shared one
+    # for the second dropped the first's table under it).
+    from sqlalchemy.engine import make_url
+
+    from bench.load import fresh_database
+
+    return fresh_database(f"{make_url(database_url).database}_{name.replace('-', '_')}")
 
 
 def _target(kind: str, database_url: str, api: str, cwd: Path) -> Any:
