@@ -35,7 +35,7 @@ from tests.slack.conftest import driven  # noqa: E402
 from tests.slack.room_walk import CARD_SEV1, MISDIRECTED_SEV3, walk  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = shutil.which("chromium")  # Debian's package, found on PATH (as docs/screenshots.py)
 
 WALKS = {
     "sev1": (
@@ -130,6 +130,6 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    if not Path(CHROMIUM).exists():
-        sys.exit(f"{CHROMIUM} is missing: apt-get install chromium")
+    if CHROMIUM is None:
+        sys.exit("chromium is not on PATH: apt-get install chromium")
     asyncio.run(main())
