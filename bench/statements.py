@@ -178,7 +178,45 @@ def database(pg: bool, tmp: Path) -> str:
     return url
 
 
-def main() -> None:
+def figures(count: Count, suffix: str) -> dict[str, Any]:
+    """The counted incident's figures for results.json: statements per incident and per kind of
+    step (the report, the median ordinary answer, the answer that brings the verdict), work
+    rows and Slack calls per incident."""
+    answers = [s for s in count.steps if s.name.startswith("answer")]
+    verdict = next((s for s in answers if "slack.post_verdict" in s.work), None)
+    ordinary = sorted(s.statements for s in answers if s is not verdict and len(s.work) == 1)
+    return {
+        f"incident_statements{suffix}": sum(s.statements for s in count.steps),
+        f"incident_statements_report{suffix}": count.steps[0].statements,
+        f"incident_statements_answer{suffix}": ordinary[len(ordinary) // 2] if ordinary else None,
+        f"incident_statements_verdict_answer{suffix}": verdict.statements if verdict else None,
+        f"incident_work_rows{suffix}": sum(len(s.work) for s in count.steps),
+        f"incident_slack_calls{suffix}": sum(len(s.calls) for s in count.steps),
+    }
+
+
+def main(quick: bool = False) -> dict[str, Any]:
+    """`python -m bench`'s entry: one incident counted on SQLite, and on PostgreSQL if it answers."""
+    from bench.server import postgres_available
+
+    args = argparse.Namespace(answers=10, incidents=3, step=None, profile=None)
+    result: dict[str, Any] = {}
+    for pg in (False, True):
+        if pg and not postgres_available():
+            print("  (PostgreSQL not available: its statement counts are skipped)")
+            continue
+        tmp = Path(tempfile.mkdtemp())
+        try:
+            count = asyncio.run(walk(database(pg, tmp), args))
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        print(f"  {'PostgreSQL' if pg else 'SQLite'}:")
+        show(count, 0)
+        result.update(figures(count, "_pg" if pg else ""))
+    return result
+
+
+def cli() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pg", action="store_true", help="on PostgreSQL (BENCH_DATABASE_URL)")
     parser.add_argument("--answers", type=int, default=10)
@@ -195,4 +233,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    cli()
