@@ -12,11 +12,13 @@ How long a row must be remembered (DELIVERY_MEMORY, one day, covers the longest)
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, delete
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.incidents.ledger import Ledger
+from app.incidents.ledger import Ledger, dialect
 from app.models import ProcessedEvent
 
 DELIVERY_MEMORY = timedelta(days=1)
@@ -36,14 +38,8 @@ class Deliveries:
     async def first_delivery(self, event_id: str) -> bool:
         """Records a platform's delivery id (Slack retries an event up to three times): True the
         first time, False for a retry of one already handled."""
-        try:
-            async with self.ledger.write() as session:
-                session.add(
-                    ProcessedEvent(event_id=event_id[:128], received_at=self.ledger.clock())
-                )
-        except IntegrityError:
-            return False
-        return True
+        async with self.ledger.write() as session:
+            return await first_in(session, event_id, self.ledger.clock())
 
     async def forget_deliveries(self, now: datetime | None = None) -> int:
         """Deletes the deliveries older than DELIVERY_MEMORY; returns how many (every replica may
@@ -54,3 +50,28 @@ class Deliveries:
                 delete(ProcessedEvent).where(ProcessedEvent.received_at < before)
             )
         return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def first_in(session: AsyncSession, event_id: str, now: datetime) -> bool:
+    """Records a delivery id in the caller's transaction: True the first time, False when it was
+    recorded before (or by a transaction in flight: its unique key waits for that one's end). A
+    write that must happen once per delivery goes in the same transaction, so a replay stores
+    nothing and a failed write leaves its delivery unrecorded for a retry."""
+    statement = _FIRST_IN[dialect(session) == "postgresql"]
+    result = await session.execute(statement, {"event_id": event_id[:128], "received_at": now})
+    return result.first() is not None
+
+
+def _first_in_statement(insert: Any) -> Any:
+    # The table, not the class: an ORM insert with parameters is a bulk insert, which returns no
+    # rows; and the row it returns says whether it wrote (psycopg gives no rowcount here).
+    return (
+        insert(ProcessedEvent.__table__)
+        .values(event_id=bindparam("event_id"), received_at=bindparam("received_at"))
+        .on_conflict_do_nothing(index_elements=[ProcessedEvent.__table__.c.event_id])
+        .returning(ProcessedEvent.__table__.c.event_id)
+    )
+
+
+# Built once: the acknowledgement of every `/leak` runs one.
+_FIRST_IN = (_first_in_statement(sqlite.insert), _first_in_statement(postgresql.insert))

@@ -12,6 +12,7 @@ from sqlalchemy import Update, bindparam, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.incidents.company import apply_company_facts
+from app.incidents.deliveries import first_in
 from app.incidents.errors import ServiceError
 from app.incidents.ledger import Ledger, dialect
 from app.incidents.masking import Masked
@@ -70,10 +71,13 @@ class Intake:
         source: dict[str, Any] | None = None,
         is_drill: bool = False,
         separate: bool = False,
-    ) -> Masked:
+        delivery: str | None = None,
+    ) -> Masked | None:
         """The acknowledgement's one write: the report (masked), as a work row of `kind` whose
         handler calls `take_report`. One INSERT, nothing read: the floor for an ack that loses
-        nothing, whatever the storm check and the incident will cost."""
+        nothing, whatever the storm check and the incident will cost. With `delivery` (a signed
+        request's once-only id) that id is recorded in the same transaction, and a replay stores
+        nothing and gets None: one write transaction per report, not one for each."""
         now = self.ledger.clock()
         report = masked_report(
             title,
@@ -86,6 +90,8 @@ class Intake:
             at=now,
         )
         async with self.ledger.write() as session:
+            if delivery is not None and not await first_in(session, delivery, now):
+                return None
             await session.execute(
                 _INSERT_WORK,
                 {

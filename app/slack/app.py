@@ -28,7 +28,15 @@ from app.db import yield_to_requests
 from app.incidents.service import ServiceError
 from app.runtime import Runtime
 from app.slack import approval, commands, followups, home, standing, timeline, triage, updates, work
-from app.slack.common import Deps, channel_of, decode, incident_id_of, provide
+from app.slack.common import (
+    DELIVERY,
+    Deps,
+    channel_of,
+    decode,
+    incident_id_of,
+    provide,
+    signed_delivery,
+)
 from app.slack.effects import SlackChat
 from app.slack.installs import WorkspaceClients, oauth_settings
 
@@ -155,27 +163,39 @@ def only_our_workspace(runtime: Runtime) -> Any:
 
 
 OUTSIDE_THE_ROOM = frozenset({"storm_separate"})  # pressed where the reporter reported
+ROOMS_KEPT = 10_000  # incidents whose room `in_their_room` remembers
 
 
 def in_their_room(runtime: Runtime) -> Any:
     """An action on an incident (its id in the value, or in a question's block id) counts only
     when pressed in that incident's own room, as Teams checks too: the ids in a value are
     the sender's to forge, and a private room's members are the ones who may act in it."""
+    # Each incident's room, once a press came from it. Safe to keep: an incident's room is made
+    # once (a room is opened only for an incident without one) and no incident row is deleted,
+    # so a match stays a match; anything else is read again. Bounded by emptying it.
+    rooms: dict[int, str] = {}
 
     async def check(body: dict[str, Any], next: Any) -> Any:  # noqa: A002
         if body.get("type") != "block_actions":
             return await next()
+        channel = channel_of(body)
         for action in body.get("actions") or []:
             incident_id = _incident_of_action(action)
             if incident_id is None or action.get("action_id") in OUTSIDE_THE_ROOM:
+                continue
+            if channel is not None and rooms.get(incident_id) == channel:
                 continue
             try:
                 incident = await runtime.service.get(incident_id)
             except ServiceError:
                 incident = None
-            if incident is None or incident.channel_id != channel_of(body):
+            if incident is None or incident.channel_id != channel:
                 log.info("refused %s from outside its incident's room", action.get("action_id"))
                 return BoltResponse(status=200, body="")
+            if channel is not None:
+                if len(rooms) >= ROOMS_KEPT:
+                    rooms.clear()
+                rooms[incident_id] = channel
         return await next()
 
     return check
@@ -234,16 +254,6 @@ def refusal(body: bytes, headers: Any, secret: str, now: float) -> str | None:
 
 def is_command(body: bytes) -> bool:
     return b"command=" in body and not body.lstrip().startswith(b"{")
-
-
-async def first_time(runtime: Runtime, headers: Any) -> bool:
-    """Records the request's signature; False when it was seen before (a replay)."""
-    signature = str(headers.get("x-slack-signature") or "")[:120]
-    try:
-        return await runtime.service.first_delivery(f"sig:{signature}")
-    except Exception as exc:  # the database is down (whatever its driver raises):
-        log.warning("could not record a command's signature: %s", type(exc).__name__)
-        return True  # the listener says "try again" (app.slack.common)
 
 
 def malformed(body: bytes) -> str | None:
@@ -319,13 +329,12 @@ def attach_slack(app: FastAPI, runtime: Runtime) -> AsyncApp:
         if why := malformed(body):
             log.info("refused a signed Slack request: %s (%d bytes)", why, len(body))
             return JSONResponse({"error": "malformed request body"}, status_code=400)
-        if is_command(body) and not await first_time(runtime, request.headers):
-            # Slack never resends a slash command: the same signature again is a replay within
-            # the five minutes the signature is good for (a second incident, otherwise).
-            log.info("refused a replayed Slack command (%d bytes)", len(body))
-            return Response(status_code=200)
+        # Slack never resends a slash command: the same signature again is a replay within the
+        # five minutes the signature is good for (a second incident, otherwise). The listener
+        # records it, a report in the transaction of its one INSERT (app.slack.common.DELIVERY).
+        once = {DELIVERY: signed_delivery(request.headers)} if is_command(body) else None
         try:
-            response = await handler.handle(request)
+            response = await handler.handle(request, once)
         except (ValueError, KeyError, TypeError):
             # bolt parses the body before it dispatches; a body that is not Slack's shape is the
             # sender's error, and nothing has been stored.

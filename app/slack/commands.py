@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -22,11 +23,13 @@ from app.rooms.updates import update_command
 from app.slack import blocks as ui
 from app.slack.approval import groups_of
 from app.slack.common import (
+    DELIVERY,
     REPORT,
     Deps,
     channel_of,
     decode,
     deps_of,
+    first_time,
     guarded,
     incident_id_of,
     reply_later,
@@ -35,6 +38,8 @@ from app.slack.standing_blocks import tasks_blocks
 from app.triage import QUESTIONS
 from app.vocabulary import WorkKind
 from app.work.queue import WorkSpec
+
+log = logging.getLogger(__name__)
 
 
 def scenario_named(name: str):  # type: ignore[no-untyped-def]
@@ -46,6 +51,7 @@ def scenario_named(name: str):  # type: ignore[no-untyped-def]
         return None
 
 
+HELP_WORDS = frozenset({"help", "ヘルプ", "?"})
 ROOM_COMMANDS = (
     {"note", "status", "close", "answer", "answers", UPDATE_WORD} | LEAD_COMMANDS | ORDER_WORDS
 )
@@ -62,9 +68,11 @@ async def report(
     source: dict[str, Any],
     shortcut: bool = False,
     separate: bool = False,
+    delivery: str | None = None,
 ) -> None:
-    """Records the report and acknowledges: one INSERT. The worker takes it from there
-    (effects.take_report): the incident and its room, or, in a report storm, the offer to
+    """Records the report and acknowledges: one INSERT (and the command's `delivery`, in the
+    same transaction: a replay is acknowledged with nothing stored). The worker takes it from
+    there (effects.take_report): the incident and its room, or, in a report storm, the offer to
     join the open incident it probably repeats."""
     lang = deps.settings.language
     masked = await deps.service.record_report(
@@ -76,8 +84,12 @@ async def report(
         is_drill=drill,
         separate=separate,
         source={**source, "shortcut": True} if shortcut else source,
+        delivery=delivery,
     )
-    if shortcut:  # a shortcut's ack shows nothing: the worker answers through response_url
+    if masked is None:
+        log.info("refused a replayed Slack command")
+        await ack()
+    elif shortcut:  # a shortcut's ack shows nothing: the worker answers through response_url
         await ack()
     else:
         await ack(
@@ -94,17 +106,18 @@ async def leak(ack: Any, command: dict[str, Any], context: Any) -> None:
     text = (command.get("text") or "").strip()
     word, _, rest = text.partition(" ")
     word = word.lower()
-    if word in ("help", "ヘルプ", "?"):
-        await ack(text=t("command.help", lang), response_type="ephemeral")
-        return
-    if word in ROOM_COMMANDS:
-        await room_command(ack, deps, command, word, rest.strip(), context)
-        return
-    if word in COMPANY_WORDS:  # an admin's company facts, for the whole workspace
-        admins = deps.settings.admins or deps.settings.pr_leads
-        team, user = command.get("team_id"), command["user_id"]
-        reply = await settings_command(deps.service, team, user, rest, lang, admins)
-        await ack(text=reply, response_type="ephemeral")
+    if word in HELP_WORDS or word in ROOM_COMMANDS or word in COMPANY_WORDS:
+        if not await first_time(deps, context):
+            await ack()
+        elif word in HELP_WORDS:
+            await ack(text=t("command.help", lang), response_type="ephemeral")
+        elif word in ROOM_COMMANDS:
+            await room_command(ack, deps, command, word, rest.strip(), context)
+        else:  # an admin's company facts, for the whole workspace
+            admins = deps.settings.admins or deps.settings.pr_leads
+            team, user = command.get("team_id"), command["user_id"]
+            reply = await settings_command(deps.service, team, user, rest, lang, admins)
+            await ack(text=reply, response_type="ephemeral")
         return
     drill = word == "drill"
     title = rest.strip() if drill else text
@@ -123,6 +136,7 @@ async def leak(ack: Any, command: dict[str, Any], context: Any) -> None:
         team=command.get("team_id"),
         drill=drill,
         source=source,
+        delivery=context.get(DELIVERY),
     )
 
 

@@ -22,6 +22,31 @@ from app.work.queue import WorkQueue, WorkSpec
 log = logging.getLogger(__name__)
 
 REPORT = "slack.report"  # the work row a `/leak` is recorded as (app.incidents.reports)
+# The context key of a signed command's once-only id (its signature), set by app.slack.app:
+# a report records it in its own transaction, any other command first (`first_time`).
+DELIVERY = "delivery"
+
+
+def signed_delivery(headers: Any) -> str:
+    """A signed request's once-only id: its signature (a replay within the five minutes it is
+    good for carries the same one)."""
+    return "sig:" + str(headers.get("x-slack-signature") or "")[:120]
+
+
+async def first_time(deps: Deps, context: Any) -> bool:
+    """Whether a command is not a replay: records its signature (a command that came without
+    one, over Socket Mode, has nothing to replay)."""
+    delivery = context.get(DELIVERY)
+    if delivery is None:
+        return True
+    try:
+        if await deps.service.first_delivery(delivery):
+            return True
+    except Exception as exc:  # the database is down (whatever its driver raises):
+        log.warning("could not record a command's signature: %s", type(exc).__name__)
+        return True  # the listener's own write fails, and says "try again" (`guarded`)
+    log.info("refused a replayed Slack command")
+    return False
 
 
 def respond_spec(

@@ -1,7 +1,9 @@
 """Authority and versions: only PR leads redraft, a stale edit is refused, a closed incident
-takes no notes, a replayed /leak opens nothing."""
+takes no notes, a replayed /leak opens nothing and a replayed room command does nothing twice."""
 
 from __future__ import annotations
+
+import asyncio
 
 from tests.conftest import SIGNING_SECRET
 from tests.fakes.slack_requests import sign, slash_command
@@ -64,3 +66,44 @@ async def test_a_replayed_leak_command_opens_no_second_incident(slack: Slack) ->
     assert again.status_code == 200 and "Report recorded" not in again.text
     await slack.work()
     assert len(await slack.runtime.service.open_incidents()) == 1
+
+
+async def test_a_replay_sent_beside_the_first_records_one_report(slack: Slack) -> None:
+    body = slash_command("payroll spreadsheet in a public bucket")
+    headers = sign(body, SIGNING_SECRET)
+    sent = [slack.http.post("/slack/events", content=body, headers=headers) for _ in range(3)]
+    responses = await asyncio.gather(*sent)
+    assert all(r.status_code == 200 for r in responses)
+    assert sum("Report recorded" in r.text for r in responses) == 1
+    await slack.work()
+    assert len(await slack.runtime.service.open_incidents()) == 1
+
+
+async def test_a_replayed_room_command_adds_no_second_note(slack: Slack) -> None:
+    await slack.command("customer list sent to the wrong supplier")
+    await slack.work()
+    room = slack.room()["id"]
+    body, headers = slack.requests.slash(
+        "note called the supplier", user_id="U0RESP1", channel_id=room
+    )
+    first = await slack.http.post("/slack/events", content=body, headers=headers)
+    again = await slack.http.post("/slack/events", content=body, headers=headers)
+    assert "called the supplier" not in again.text and first.text != again.text
+    kinds = [e.kind for e in await slack.runtime.service.timeline(slack.room_incident_id())]
+    assert kinds.count("note.added") == 1
+
+
+async def test_an_answer_counts_only_in_its_room_even_after_one_there_did(slack: Slack) -> None:
+    await slack.command("customer list sent to the wrong supplier")
+    await slack.work()
+    await slack.answer("discovered_at", "reported")  # a press in the room: it counts
+    await slack.work()
+    card = slack.message_with_ref("triage")
+    for channel in ("C0GENERAL", "C0OTHERROOM"):  # the same card's question, pressed elsewhere
+        pressed = slack.requests.press(
+            card, "answer:data_categories", user_id="U0RESP1", value=["contact"], channel_id=channel
+        )
+        await slack.send(pressed)
+    await slack.work()
+    answers = (await slack.runtime.service.snapshot(slack.room_incident_id())).answers
+    assert "discovered_at" in answers and "data_categories" not in answers
