@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.incidents.errors import ServiceError
+from app.incidents.issued import current_verdict, remember_issued
 from app.incidents.ledger import Ledger
 from app.incidents.masking import mask
 from app.incidents.reads import latest_answers, latest_verdict
@@ -158,7 +159,7 @@ class Assessment:
             self.answers_model(incident, current), self.ledger.policy, tz=self.ledger.config.tz
         )
         data = result.model_dump(mode="json")
-        latest = await latest_verdict(session, incident.id)
+        latest = await current_verdict(session, incident.id)
         if latest is not None and _outcome(latest.data) == _outcome(data):
             return latest, False
         verdict = Verdict(
@@ -170,9 +171,9 @@ class Assessment:
             answers=dict(current),
             created_at=now,
         )
-        session.add(verdict)
+        session.add(verdict)  # written with its event (one UPDATE of the incident for both)
         incident.severity = verdict.severity
-        await session.flush()
+        remember_issued(session, verdict)  # its event's hooks read it (app.incidents.issued)
         await self.ledger.append(
             session,
             incident,

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.i18n import t
+from app.incidents.issued import current_verdict
 from app.incidents.reactions import Event, Reactions
-from app.incidents.reads import latest_verdict
 from app.models import Incident, IncidentStatus, TimelineEvent
 from app.triage.clocks import LegalClock, legal_clocks
 from app.vocabulary import EventKind
@@ -65,7 +65,7 @@ async def refresh(session: AsyncSession, incident: Incident) -> None:
     if incident.status != IncidentStatus.OPEN:
         incident.deadline_at = None
         return
-    verdict = await latest_verdict(session, incident.id)
+    verdict = await current_verdict(session, incident.id)
     clocks = legal_clocks(verdict.data if verdict else None)
     if not clocks:
         incident.deadline_at = None

@@ -3,15 +3,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.incidents.issued import current_verdict
 from app.incidents.reactions import Event, Reactions
-from app.incidents.reads import action_items, latest_verdict
+from app.incidents.reads import action_items
 from app.incidents.standing import STANDING_EVENTS, effective_severity, holder
 from app.models import ActionItem, Followup, Incident, Statement, WorkItem
 from app.triage.followups import (
@@ -106,7 +107,7 @@ class Scheduler:
     async def reschedule(self, session: AsyncSession, incident: Incident, now: datetime) -> Changes:
         if incident.status != IncidentStatus.OPEN:
             return Changes((), (), ())
-        verdict = await latest_verdict(session, incident.id)
+        verdict = await current_verdict(session, incident.id)
         published = (
             await session.execute(
                 select(Statement)
@@ -151,6 +152,7 @@ class Scheduler:
         changes = diff(
             {k: Current(f.kind, f.state, f.due_at) for k, f in planned_here.items()}, planned, now
         )
+        scheduled: list[tuple[Followup, datetime]] = []
         for p in (*changes.add, *changes.move):
             row = rows.get(p.key)
             if row is None:
@@ -160,15 +162,10 @@ class Scheduler:
                 await cancel_work(session, row)
             row.due_at, row.deadline_at = p.due_at, p.deadline_at
             row.state, row.updated_at = FollowupState.SCHEDULED, now
-            await session.flush()
-            await enqueue_prompt(
-                session,
-                row,
-                platform=incident.platform,
-                due_at=p.due_at,
-                now=now,
-                max_attempts=self.max_attempts,
-            )
+            scheduled.append((row, p.due_at))
+        await enqueue_prompts(
+            session, scheduled, platform=incident.platform, now=now, max_attempts=self.max_attempts
+        )
         for key in changes.cancel:
             await _cancel(session, rows[key], now)
         return changes
@@ -184,15 +181,37 @@ async def enqueue_prompt(
     max_attempts: int,
 ) -> None:
     """The work row that will post `row` (as its current `prompt_ref`) at `due_at`."""
-    work = add_work(
-        session,
-        WorkSpec(prompt_kind(platform), {"followup_id": row.id, "ref": prompt_ref(row)}, due_at),
-        incident_id=row.incident_id,
-        now=now,
-        max_attempts=max_attempts,
+    await enqueue_prompts(
+        session, [(row, due_at)], platform=platform, now=now, max_attempts=max_attempts
     )
+
+
+async def enqueue_prompts(
+    session: AsyncSession,
+    scheduled: Sequence[tuple[Followup, datetime]],
+    *,
+    platform: str,
+    now: datetime,
+    max_attempts: int,
+) -> None:
+    """The work rows that will post each (row, due_at) of `scheduled`: the new rows are written
+    in one flush (their ids name them in the prompts), then all their work rows in another."""
+    if not scheduled:
+        return
     await session.flush()
-    row.work_id = work.id
+    works = [
+        add_work(
+            session,
+            WorkSpec(prompt_kind(platform), {"followup_id": row.id, "ref": prompt_ref(row)}, due),
+            incident_id=row.incident_id,
+            now=now,
+            max_attempts=max_attempts,
+        )
+        for row, due in scheduled
+    ]
+    await session.flush()
+    for (row, _), work in zip(scheduled, works, strict=True):
+        row.work_id = work.id
 
 
 def task_due(item: ActionItem, rows: Iterable[Followup]) -> TaskDue | None:

@@ -16,10 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.briefing.actions import verdict_items
 from app.incidents.errors import ServiceError
 from app.incidents.followups import settle_in
+from app.incidents.issued import current_verdict
 from app.incidents.ledger import Ledger
 from app.incidents.masking import Masked, mask
 from app.incidents.reactions import Event
-from app.incidents.reads import action_items, latest_verdict
+from app.incidents.reads import action_items
 from app.models import ActionItem, Followup, Incident
 from app.statements.pack import press_readiness
 from app.vocabulary import ActionState, EventKind, FollowupState, Role
@@ -137,12 +138,14 @@ class Tasks:
     async def _verdict_issued(self, session: AsyncSession, event: Event) -> None:
         """The verdict's recommended actions and a press conference's readiness become items."""
         incident, lang = event.incident, event.incident.language
-        verdict = await latest_verdict(session, incident.id)
+        verdict = await current_verdict(session, incident.id)
         data = verdict.data if verdict else None
-        await sync_items(self.ledger, session, incident, verdict_items(data, lang), "verdict:")
+        items = await action_items(session, incident.id)  # once: each sync keeps its own prefix
+        wanted = verdict_items(data, lang)
+        await sync_items(self.ledger, session, incident, wanted, "verdict:", items=items)
         owner = (incident.roles or {}).get(Role.COMMS)
         press = press_items(data, lang, event.at)
-        await sync_items(self.ledger, session, incident, press, "press:", owner=owner)
+        await sync_items(self.ledger, session, incident, press, "press:", owner=owner, items=items)
 
     async def _prompt_settled(self, session: AsyncSession, event: Event) -> None:
         """A prompt for an item marked done (or not needed) settles the item."""
@@ -244,14 +247,16 @@ async def sync_items(
     wanted: Sequence[tuple[str, str, datetime | None]],
     prefix: str,
     owner: str | None = None,
+    items: Sequence[ActionItem] | None = None,
 ) -> None:
     """Makes the bot's items under `prefix` (`verdict:`, `press:`) match `wanted` (source, title,
     due): new ones added, ones no longer called for dropped, dropped ones called for again
-    reopened; a person's changes (owner, due) are kept."""
+    reopened; a person's changes (owner, due) are kept. `items`: the incident's items, when the
+    caller has read them in this transaction (those under `prefix` are changed only here)."""
+    if items is None:
+        items = await action_items(session, incident.id)
     existing = {
-        item.source: item
-        for item in await action_items(session, incident.id)
-        if item.source and item.source.startswith(prefix)
+        item.source: item for item in items if item.source and item.source.startswith(prefix)
     }
     sources = {source for source, _, _ in wanted}
     for source, title, due in wanted:
