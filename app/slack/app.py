@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import time
 from typing import Any
-from urllib.parse import parse_qs, unquote_plus
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
+from slack_bolt.adapter.starlette.async_handler import to_async_bolt_request, to_starlette_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.logger import get_bolt_logger
@@ -256,33 +255,41 @@ def is_command(body: bytes) -> bool:
     return b"command=" in body and not body.lstrip().startswith(b"{")
 
 
-def malformed(body: bytes) -> str | None:
-    """What makes a (signed) body not one of Slack's shapes, or None (checked before bolt,
-    whose own parsing and logging fail on some of them)."""
-    text = body.decode("utf-8", "replace")
-    if any("\x00" in part or "\\u0000" in part for part in (text, unquote_plus(text))):
+def malformed(body: bytes, parsed: Any) -> str | None:
+    """What makes a (signed) body not one of Slack's shapes, or None. `parsed` is the body as
+    bolt parsed it (the form's fields, its `payload`'s JSON, or the JSON): what its listeners
+    would get, checked before bolt dispatches it, whose own logging fails on some shapes."""
+    if b"\x00" in body or b"\\u0000" in body or _holds_nul(parsed):
         return "a NUL character"  # PostgreSQL stores no NUL in text; Slack never sends one
-    if text.lstrip()[:1] in ("{", "[") or text.strip() in ("true", "false", "null"):
-        data = _json(text)
-        if not isinstance(data, dict):
-            return "not a JSON object"
-        return _event_shape(data)
-    form = {key: values[0] for key, values in parse_qs(text).items()}
-    if "payload" in form:
-        return _interaction_shape(_json(form["payload"]))
-    if "command" in form:
-        missing = [f for f in ("user_id", "channel_id", "team_id") if not form.get(f)]
+    if not isinstance(parsed, dict):
+        return "not a JSON object"
+    if body.lstrip()[:1] in (b"{", b"[") or body.strip() in (b"true", b"false", b"null"):
+        return _event_shape(parsed)
+    if b"payload" in body:  # bolt takes such a form's `payload` (JSON) as the body
+        return _interaction_shape(parsed)
+    if "command" in parsed:
+        missing = [f for f in ("user_id", "channel_id", "team_id") if not parsed.get(f)]
         return f"a command without {', '.join(missing)}" if missing else None
-    if not form:
+    if not parsed:
         return "an empty body"
     return None
 
 
-def _json(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None
+def _holds_nul(value: Any) -> bool:
+    """Whether any key or string in a parsed body holds a NUL, or JSON's escape of one as text
+    (a form's fields are percent-decoded, a payload's strings JSON-decoded by then)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item or "\\u0000" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def _event_shape(data: dict[str, Any]) -> str | None:
@@ -326,19 +333,21 @@ def attach_slack(app: FastAPI, runtime: Runtime) -> AsyncApp:
         if why := refusal(body, request.headers, secret, time.time()):
             log.info("refused a Slack request: %s (%d bytes)", why, len(body))
             return JSONResponse(_BOLT_REFUSAL, status_code=401)
-        if why := malformed(body):
-            log.info("refused a signed Slack request: %s (%d bytes)", why, len(body))
-            return JSONResponse({"error": "malformed request body"}, status_code=400)
         # Slack never resends a slash command: the same signature again is a replay within the
         # five minutes the signature is good for (a second incident, otherwise). The listener
         # records it, a report in the transaction of its one INSERT (app.slack.common.DELIVERY).
         once = {DELIVERY: signed_delivery(request.headers)} if is_command(body) else None
         try:
-            response = await handler.handle(request, once)
+            # bolt parses the body once, here; what it parsed is checked before it dispatches.
+            # A body that is not Slack's shape is the sender's error, and nothing is stored.
+            bolt_request = to_async_bolt_request(request, body, once)
+            why = malformed(body, bolt_request.body)
+            if why is None:
+                response = to_starlette_response(await bolt.async_dispatch(bolt_request))
         except (ValueError, KeyError, TypeError):
-            # bolt parses the body before it dispatches; a body that is not Slack's shape is the
-            # sender's error, and nothing has been stored.
-            log.info("refused a malformed Slack request")
+            why = "not Slack's shape"
+        if why is not None:
+            log.info("refused a signed Slack request: %s (%d bytes)", why, len(body))
             return JSONResponse({"error": "malformed request body"}, status_code=400)
         runtime.queue.poke()
         return response
