@@ -58,6 +58,10 @@ class Assessment:
                 value = _period({**(current.get(field_name) or {}), **_ends(value)})
             if field_name in current and current[field_name] == value:
                 return AnswerResult(None, True, None, False, masked)
+            if verdict_ready({**current, field_name: value}):
+                # Read before anything is written: the answer, its event, a new verdict and its
+                # event then go to the database in one flush (one UPDATE of the incident).
+                await current_verdict(session, incident.id)
             answer = Answer(
                 incident_id=incident.id, field=field_name, value=value, actor=actor, answered_at=now
             )

@@ -1,6 +1,6 @@
-"""The verdict a transaction issued, kept on its session for the hooks of its event: the
-deadline, the verdict's items and the follow-up plan each need it, and read it there instead
-of asking the database again for the row this very transaction wrote."""
+"""An incident's latest verdict as one transaction knows it, kept on its session: read once, or
+issued by it. The verdict answer's hooks (the deadline, the verdict's items, the follow-up plan)
+each need it, and read it there instead of asking the database again."""
 
 from __future__ import annotations
 
@@ -11,18 +11,19 @@ from app.models import Verdict
 
 
 def remember_issued(session: AsyncSession, verdict: Verdict) -> None:
-    """Keeps `verdict`, just added to `session`, as its incident's latest. Safe: the session is
-    one transaction, which holds the incident's row lock, and a verdict is only ever issued
-    after this one's version (by `Assessment._reassess`, which remembers it here in turn)."""
-    session.info[(_ISSUED, verdict.incident_id)] = verdict
+    """Keeps `verdict`, just added to `session`, as its incident's latest."""
+    session.info[(_LATEST, verdict.incident_id)] = verdict
 
 
 async def current_verdict(session: AsyncSession, incident_id: int) -> Verdict | None:
-    """The incident's latest verdict: the one this transaction issued, or read."""
-    issued = session.info.get((_ISSUED, incident_id))
-    if isinstance(issued, Verdict):
-        return issued
-    return await latest_verdict(session, incident_id)
+    """The incident's latest verdict: as this transaction read or issued it. Safe to keep for the
+    transaction: it holds the incident's row lock (every writer locks it first), and a verdict
+    is issued only under that lock, by `Assessment._reassess`, which remembers it here."""
+    key = (_LATEST, incident_id)
+    if key not in session.info:
+        session.info[key] = await latest_verdict(session, incident_id)
+    found = session.info[key]
+    return found if isinstance(found, Verdict) else None
 
 
-_ISSUED = "issued_verdict"
+_LATEST = "latest_verdict"

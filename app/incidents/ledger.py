@@ -129,8 +129,14 @@ class Ledger:
         happened = Event(incident, event.kind, event.actor, event.data or {}, event.at)
         for spec in self.reactions(happened):
             self.add_work(session, spec, incident.id, event.at)
-        await session.flush()
-        for hook in self.reactions.hooks(event.kind):
+        hooks = self.reactions.hooks(event.kind)
+        if not hooks:
+            # Written with the transaction's next flush (before its next query, or at commit):
+            # the events, answers and work rows of several appends go in one INSERT each, and
+            # the incident's row in one UPDATE.
+            return
+        await session.flush()  # the hooks read what was written
+        for hook in hooks:
             await hook(session, happened)
 
     def add_work(
