@@ -135,8 +135,12 @@ class _Normalised:
     """The NFKC form of a text, each of its characters traced back to the original's span."""
 
     def __init__(self, text: str) -> None:
+        self._origin: list[tuple[int, int]] | None = None
+        if text.isascii():  # NFKC keeps ASCII as it is, and no ASCII character is invisible
+            self.text = text
+            return
         parts: list[str] = []
-        self._origin: list[tuple[int, int]] = []
+        self._origin = []
         index = 0
         while index < len(text):
             end = index + 1
@@ -155,6 +159,8 @@ class _Normalised:
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original text's span for [start, end) of the normalised one."""
+        if self._origin is None:
+            return start, end
         return self._origin[start][0], self._origin[end - 1][1]
 
 
