@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from app.incidents.errors import NotFound
 from app.incidents.timeline import verify_chain
@@ -269,8 +269,8 @@ async def current_statements(
     session: AsyncSession, incident_id: int
 ) -> tuple[Statement | None, Statement | None, tuple[Statement, ...]]:
     """The latest notice, the notice as last approved, and the latest version of each piece of
-    the latest series any piece was drafted for — in one query (and one for their approvals):
-    every snapshot reads them."""
+    the latest series any piece was drafted for, with their approvals — in one query: every
+    snapshot reads them."""
     other = aliased(Statement)
     newest_of_kind = (
         select(func.max(other.version))
@@ -288,15 +288,17 @@ async def current_statements(
         .scalar_subquery()
     )
     rows = await session.execute(
-        select(Statement).where(
+        select(Statement)
+        .where(
             Statement.incident_id == incident_id,
             or_(
                 Statement.version == newest_of_kind,
                 and_(Statement.kind == StatementKind.NOTICE, Statement.version == last_approved),
             ),
         )
+        .options(joinedload(Statement.approvals))  # a few rows each: not a query of their own
     )
-    found = list(rows.scalars())
+    found = list(rows.unique().scalars())
     notices = sorted((s for s in found if s.kind == StatementKind.NOTICE), key=lambda s: s.version)
     approved = [s for s in notices if s.status == StatementStatus.APPROVED]
     by_kind = {piece.kind: piece for piece in found if piece.kind in PIECES}

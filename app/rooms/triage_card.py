@@ -80,7 +80,11 @@ class TriageCard(PackThread):
         if incident.status == "open" and incident.channel_id:
             await self._post_next_question(item, incident, snap)
             await self.offer_next_report(item, incident, snap)
-            await self._edit(incident, REVIEW, *self._review(snap))  # once offered, kept current
+            # The review's card shows its own answer only: once offered, it is kept current when
+            # that changes (a hand-off's row names no field).
+            answered = item.payload.get("field")
+            if answered is None or answered in AFTER_ACTION:
+                await self._edit(incident, REVIEW, *self._review(snap))
             if snap.handed:
                 await self._edit(incident, HAND_OFF, *self._hand_off(snap))
 
