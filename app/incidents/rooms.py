@@ -36,8 +36,9 @@ def register_room_reactions(reactions: Reactions, platform: str) -> None:
     def _answered(event: Event) -> list[WorkSpec]:
         # The one triage card shows the answer and what is next; awareness also moves the
         # summary's "aware since" (shown as an assumption until it is answered).
-        refresh = [work(WorkKind.REFRESH_ROOM)] if event.data["field"] == "discovered_at" else []
-        return [work(WorkKind.NEXT_QUESTION), *refresh]
+        field = event.data["field"]
+        refresh = [work(WorkKind.REFRESH_ROOM)] if field == "discovered_at" else []
+        return [work(WorkKind.NEXT_QUESTION, field=field), *refresh]
 
     @reactions.on(EventKind.TRIAGE_HANDED_OFF, platform=platform)
     def _handed_off(event: Event) -> list[WorkSpec]:
