@@ -42,7 +42,8 @@ class Snapshot:
     verdict: Verdict | None
     statement: Statement | None
     event_counts: dict[str, int]
-    tasks: tuple[ActionItem, ...] = ()  # the incident's action items, by number
+    # the incident's action items, by number; None in a snapshot read without them (`tasks`)
+    action_items: tuple[ActionItem, ...] | None = ()
     # the latest version of each piece drafted from the approved notice (social, letter, qa)
     pieces: tuple[Statement, ...] = ()
     approved: Statement | None = None  # the notice as last approved (the latest report out)
@@ -52,6 +53,19 @@ class Snapshot:
     @property
     def values(self) -> dict[str, Any]:
         return {k: v.value for k, v in self.answers.items()}
+
+    @property
+    def whole(self) -> bool:
+        """Read with everything (the action items too): what the verdict and summary show."""
+        return self.action_items is not None
+
+    @property
+    def tasks(self) -> tuple[ActionItem, ...]:
+        """The incident's action items, by number (a snapshot read without them has none to
+        give: it never shows "no items" by mistake)."""
+        if self.action_items is None:
+            raise LookupError("a snapshot read without its action items")
+        return self.action_items
 
 
 class Reads:
@@ -83,12 +97,15 @@ class Reads:
                 await session.execute(select(Incident).where(Incident.channel_id == channel_id))
             ).scalar_one_or_none()
 
-    async def snapshot(self, incident_id: int, *, counts: bool = False) -> Snapshot:
+    async def snapshot(
+        self, incident_id: int, *, counts: bool = False, tasks: bool = True
+    ) -> Snapshot:
         """Everything a room handler needs about one incident, read in one session and in few
         statements (every card and summary render reads one): the incident with its current
         verdict and hand-off, the answers, the notice (latest and last approved) with the
-        pieces, the action items. The count of its timeline events by kind (`event_counts`, a
-        closing room's summary) only with `counts`: it grows with the timeline."""
+        pieces, the action items (unless not `tasks`: the triage cards show none). The count of
+        its timeline events by kind (`event_counts`, a closing room's summary) only with
+        `counts`: it grows with the timeline."""
         async with self.ledger.reads() as session:
             row = (await session.execute(_incident_query(incident_id))).one_or_none()
             if row is None:
@@ -107,10 +124,10 @@ class Reads:
                         )
                     ).all()
                 )
-            tasks = tuple(await action_items(session, incident_id))
+            items = tuple(await action_items(session, incident_id)) if tasks else None
             fields, to = handed_off(handed)
             return Snapshot(
-                incident, answers, verdict, statement, kinds, tasks, pieces, approved, fields, to
+                incident, answers, verdict, statement, kinds, items, pieces, approved, fields, to
             )
 
     async def verdicts(self, incident_id: int) -> list[Verdict]:
