@@ -30,6 +30,7 @@ BENCHMARKS = {
     "ops_list": "bench.ops_list",
     "memory": "bench.memory",
     "load": "bench.load",
+    "statements": "bench.statements",
 }
 TARGETS = {
     "ack_p99_ms": ("<", 50),

@@ -62,6 +62,7 @@ def site() -> str:
 class Step:
     name: str
     statements: int
+    transactions: int
     cpu_ms: float
     work: list[str]
     calls: list[str]
@@ -73,6 +74,7 @@ class Count:
 
     only: str | None = None
     statements: int = 0
+    transactions: int = 0  # on the write engine (a BEGIN and a COMMIT or ROLLBACK each)
     kinds: Counter[str] = field(default_factory=Counter)
     sites: Counter[str] = field(default_factory=Counter)
     steps: list[Step] = field(default_factory=list)
@@ -87,9 +89,16 @@ class Count:
         if self._sites_on:
             self.sites[site()] += 1
 
+    def began(self, conn) -> None:  # type: ignore[no-untyped-def]
+        # (on PostgreSQL reads run in autocommit on the same engine: no BEGIN is sent for them)
+        autocommit = conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+        if not self._paused and not autocommit:
+            self.transactions += 1
+
     def listen(self, slack: Slack) -> None:
         engine, reader = slack.runtime.engine.sync_engine, slack.runtime.reader.sync_engine
         event.listen(engine, "before_cursor_execute", self)
+        event.listen(engine, "begin", self.began)
         # on PostgreSQL the reader is the engine in autocommit: its events are the engine's
         if reader.pool is not engine.pool:
             event.listen(reader, "before_cursor_execute", self)
@@ -98,7 +107,7 @@ class Count:
         """Sends one request, lets the worker do what it set off, and counts both."""
         calls, rows = len(slack.fake.calls), len(await work_rows(slack))
         self._sites_on, self._paused = self.only is None or self.only in name, False
-        before, cpu = self.statements, time.thread_time()
+        before, began, cpu = self.statements, self.transactions, time.thread_time()
         if profiler:
             profiler.enable()
         await request
@@ -108,7 +117,8 @@ class Count:
         cpu_ms, statements = (time.thread_time() - cpu) * 1000, self.statements - before
         self._sites_on, self._paused = False, True
         made = [c.method for c in slack.fake.calls[calls:]]
-        self.steps.append(Step(name, statements, cpu_ms, [], made))
+        began = self.transactions - began
+        self.steps.append(Step(name, statements, began, cpu_ms, [], made))
         self.steps[-1].work = (await work_rows(slack))[rows:]
 
 
@@ -153,11 +163,17 @@ async def walk(url: str, args: argparse.Namespace) -> Count:
 
 def show(count: Count, sites: int) -> None:
     for s in count.steps:
-        print(f"  {s.name:28} {s.statements:4} statements {s.cpu_ms:7.1f} ms CPU (this thread)")
+        print(
+            f"  {s.name:28} {s.statements:4} statements {s.transactions:3} write transactions "
+            f"{s.cpu_ms:7.1f} ms CPU (this thread)"
+        )
         print(f"  {'':28} work {s.work}\n  {'':28} Slack {s.calls}")
     cpu = sum(s.cpu_ms for s in count.steps)
     total = sum(s.statements for s in count.steps)
-    print(f"  {'total':28} {total:4} statements {cpu:7.1f} ms; {dict(count.kinds)}")
+    began = sum(s.transactions for s in count.steps)
+    print(
+        f"  {'total':28} {total:4} statements {began:3} write transactions {cpu:7.1f} ms; {dict(count.kinds)}"
+    )
     for where, n in count.sites.most_common(sites):
         print(f"    {n:4}  {where}")
 
@@ -178,7 +194,46 @@ def database(pg: bool, tmp: Path) -> str:
     return url
 
 
-def main() -> None:
+def figures(count: Count, suffix: str) -> dict[str, Any]:
+    """The counted incident's figures for results.json: statements per incident and per kind of
+    step (the report, the median ordinary answer, the answer that brings the verdict), work
+    rows and Slack calls per incident."""
+    answers = [s for s in count.steps if s.name.startswith("answer")]
+    verdict = next((s for s in answers if "slack.post_verdict" in s.work), None)
+    ordinary = sorted(s.statements for s in answers if s is not verdict and len(s.work) == 1)
+    return {
+        f"incident_statements{suffix}": sum(s.statements for s in count.steps),
+        f"incident_write_transactions{suffix}": sum(s.transactions for s in count.steps),
+        f"incident_statements_report{suffix}": count.steps[0].statements,
+        f"incident_statements_answer{suffix}": ordinary[len(ordinary) // 2] if ordinary else None,
+        f"incident_statements_verdict_answer{suffix}": verdict.statements if verdict else None,
+        f"incident_work_rows{suffix}": sum(len(s.work) for s in count.steps),
+        f"incident_slack_calls{suffix}": sum(len(s.calls) for s in count.steps),
+    }
+
+
+def main(quick: bool = False) -> dict[str, Any]:
+    """`python -m bench`'s entry: one incident counted on SQLite, and on PostgreSQL if it answers."""
+    from bench.server import postgres_available
+
+    args = argparse.Namespace(answers=10, incidents=3, step=None, profile=None)
+    result: dict[str, Any] = {}
+    for pg in (False, True):
+        if pg and not postgres_available():
+            print("  (PostgreSQL not available: its statement counts are skipped)")
+            continue
+        tmp = Path(tempfile.mkdtemp())
+        try:
+            count = asyncio.run(walk(database(pg, tmp), args))
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        print(f"  {'PostgreSQL' if pg else 'SQLite'}:")
+        show(count, 0)
+        result.update(figures(count, "_pg" if pg else ""))
+    return result
+
+
+def cli() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pg", action="store_true", help="on PostgreSQL (BENCH_DATABASE_URL)")
     parser.add_argument("--answers", type=int, default=10)
@@ -195,4 +250,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    cli()

@@ -7,12 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
-
 from app.incidents.errors import ServiceError
 from app.incidents.ledger import Ledger
-from app.incidents.reads import latest_answers
-from app.models import TimelineEvent
+from app.incidents.reads import handed_query, latest_answers
 from app.triage import QUESTIONS, TECHNICAL
 from app.vocabulary import EventKind
 
@@ -41,21 +38,6 @@ class HandOff:
             )
             return fields
 
-    async def handed_off(self, incident_id: int) -> tuple[list[str], list[str]]:
-        """(the fields handed off, to whom); empty lists when nothing was."""
-        async with self.ledger.reads() as session:
-            data = await _handed(session, incident_id)
-        return (list(data.get("fields") or []), list(data.get("to") or [])) if data else ([], [])
-
 
 async def _handed(session, incident_id: int) -> dict | None:  # type: ignore[no-untyped-def]
-    return (
-        await session.execute(
-            select(TimelineEvent.data)
-            .where(
-                TimelineEvent.incident_id == incident_id,
-                TimelineEvent.kind == EventKind.TRIAGE_HANDED_OFF,
-            )
-            .limit(1)
-        )
-    ).scalar_one_or_none()
+    return (await session.execute(handed_query(incident_id))).scalar_one_or_none()

@@ -14,12 +14,21 @@ from app.incidents.ledger import Ledger, dialect
 from app.models import ChatMessage, Incident, WorkItem, WorkStatus
 from app.vocabulary import EventKind
 
+# How many posted messages each process remembers where they are (`Messages.message_ref`).
+POSTED_LIMIT = 10_000
+
 
 class Messages:
     """Where an incident's room is and what was posted in it."""
 
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
+        # Messages found posted, by (incident, ref). A ref's row gets its ts once, when its one
+        # post is made (`claim_message` lets one work row post it), and no path rewrites or
+        # deletes it (incidents are never deleted: a purge keeps the row), so a ref found with
+        # a ts reads the same forever. One not found (or reserved, ts not set yet) is not kept:
+        # it may be posted the next moment.
+        self._posted: dict[tuple[int, str], ChatMessage] = {}
 
     async def next_channel_number(self, day: str) -> int:
         """The NNN of `leak-YYYYMMDD-NNN-slug`, unique per day."""
@@ -50,14 +59,23 @@ class Messages:
             return incident
 
     async def message_ref(self, incident_id: int, ref: str) -> ChatMessage | None:
+        """The message posted (or being posted) for `ref`; None when nothing was reserved."""
+        key = (incident_id, ref)
+        if (posted := self._posted.get(key)) is not None:
+            return posted
         async with self.ledger.reads() as session:
-            return (
+            found = (
                 await session.execute(
                     select(ChatMessage).where(
                         ChatMessage.incident_id == incident_id, ChatMessage.ref == ref
                     )
                 )
             ).scalar_one_or_none()
+        if found is not None and found.ts is not None:
+            if len(self._posted) >= POSTED_LIMIT:
+                self._posted.clear()
+            self._posted[key] = found
+        return found
 
     async def room_work_left(
         self, incident_id: int, prefix: str, but: int, idle: tuple[str, ...] = ()

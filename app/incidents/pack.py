@@ -15,12 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.incidents.ledger import Ledger
-from app.incidents.reads import (
-    last_approved_notice,
-    latest_answers,
-    latest_statement,
-    latest_verdict,
-)
+from app.incidents.reads import Snapshot, last_approved_notice
 from app.incidents.statements import BOT, Statements, facts_of, finding_json
 from app.models import Incident, Statement, Verdict
 from app.statements.series import update_points
@@ -42,24 +37,21 @@ class Pack:
         self.ledger = ledger
         self.statements = statements
 
-    async def next_report(self, incident_id: int, lang: str) -> NextReport | None:
+    async def next_report(self, snap: Snapshot, lang: str) -> NextReport | None:
         """What changed in the facts since the last approved report, when nothing else offers
         the next one: no later draft exists and the verdict did not change (a changed verdict's
-        note in the room offers it). None when there is nothing to offer."""
+        note in the room offers it). None when there is nothing to offer (decided from `snap`,
+        without a read)."""
+        latest, approved, verdict = snap.statement, snap.approved, snap.verdict
+        if latest is None or approved is None or latest.id != approved.id or verdict is None:
+            return None
+        if verdict.version != approved.verdict_version:
+            return None
         async with self.ledger.reads() as session:
-            latest = await latest_statement(session, incident_id)
-            approved = await last_approved_notice(session, incident_id)
-            verdict = await latest_verdict(session, incident_id)
-            if latest is None or approved is None or latest.id != approved.id or verdict is None:
-                return None
-            if verdict.version != approved.verdict_version:
-                return None
-            incident = await session.get(Incident, incident_id)
-            assert incident is not None
-            report = await self.statements.last_report(session, incident_id)
-            current = facts_of(incident, await latest_answers(session, incident_id))
+            report = await self.statements.last_report(session, snap.incident.id)
         assert report is not None
         tz = self.ledger.config.tz
+        current = facts_of(snap.incident, snap.values)
         points = update_points(report.facts, report.verdict, current, verdict.data, lang, tz)
         return NextReport(approved.series + 1, tuple(points)) if points else None
 

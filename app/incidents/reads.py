@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from app.incidents.errors import NotFound
 from app.incidents.timeline import verify_chain
@@ -21,7 +22,7 @@ from app.models import (
     TimelineEvent,
     Verdict,
 )
-from app.vocabulary import StatementKind, StatementStatus
+from app.vocabulary import EventKind, StatementKind, StatementStatus
 
 if TYPE_CHECKING:  # the ledger's deadlines read through this module
     from app.incidents.ledger import Ledger
@@ -44,6 +45,9 @@ class Snapshot:
     tasks: tuple[ActionItem, ...] = ()  # the incident's action items, by number
     # the latest version of each piece drafted from the approved notice (social, letter, qa)
     pieces: tuple[Statement, ...] = ()
+    approved: Statement | None = None  # the notice as last approved (the latest report out)
+    handed: tuple[str, ...] = ()  # the technical questions handed to the security responders
+    handed_to: tuple[str, ...] = ()  # … and to whom
 
     @property
     def values(self) -> dict[str, Any]:
@@ -80,17 +84,18 @@ class Reads:
             ).scalar_one_or_none()
 
     async def snapshot(self, incident_id: int, *, counts: bool = False) -> Snapshot:
-        """Everything a renderer needs about one incident, read in one session; the count of
-        its timeline events by kind (`event_counts`, a closing room's summary) only with
-        `counts` — every card and summary render reads a snapshot, and the count grows with
-        the timeline."""
+        """Everything a room handler needs about one incident, read in one session and in few
+        statements (every card and summary render reads one): the incident with its current
+        verdict and hand-off, the answers, the notice (latest and last approved) with the
+        pieces, the action items. The count of its timeline events by kind (`event_counts`, a
+        closing room's summary) only with `counts`: it grows with the timeline."""
         async with self.ledger.reads() as session:
-            incident = await session.get(Incident, incident_id)
-            if incident is None:
+            row = (await session.execute(_incident_query(incident_id))).one_or_none()
+            if row is None:
                 raise NotFound(f"incident {incident_id}")
+            incident, verdict, handed = row
             answers = await latest_answers_detail(session, incident_id)
-            verdict = await latest_verdict(session, incident_id)
-            statement = await latest_statement(session, incident_id)
+            statement, approved, pieces = await current_statements(session, incident_id)
             kinds: dict[str, int] = {}
             if counts:
                 kinds = dict(
@@ -103,8 +108,10 @@ class Reads:
                     ).all()
                 )
             tasks = tuple(await action_items(session, incident_id))
-            pieces = tuple(await latest_pieces(session, incident_id))
-            return Snapshot(incident, answers, verdict, statement, kinds, tasks, pieces)
+            fields, to = handed_off(handed)
+            return Snapshot(
+                incident, answers, verdict, statement, kinds, tasks, pieces, approved, fields, to
+            )
 
     async def verdicts(self, incident_id: int) -> list[Verdict]:
         async with self.ledger.reads() as session:
@@ -155,7 +162,7 @@ class Reads:
         """The latest version of each piece drafted from the notice (social, letter, qa), in
         that order; the pieces of an earlier report are not in it once the next is drafted."""
         async with self.ledger.reads() as session:
-            return await latest_pieces(session, incident_id)
+            return list((await current_statements(session, incident_id))[2])
 
     async def open_incidents(
         self, workspace_id: str | None = None, limit: int = 100
@@ -258,29 +265,81 @@ async def last_approved_notice(session: AsyncSession, incident_id: int) -> State
 PIECES = (StatementKind.SOCIAL, StatementKind.LETTER, StatementKind.QA)
 
 
-async def latest_pieces(session: AsyncSession, incident_id: int) -> list[Statement]:
-    """The latest version of each piece, of the latest series any piece was drafted for (one
-    query for the three kinds: every snapshot reads them)."""
-    newest_version = (
-        select(Statement.kind, func.max(Statement.version).label("version"))
-        .where(Statement.incident_id == incident_id, Statement.kind.in_(PIECES))
-        .group_by(Statement.kind)
-        .subquery()
+async def current_statements(
+    session: AsyncSession, incident_id: int
+) -> tuple[Statement | None, Statement | None, tuple[Statement, ...]]:
+    """The latest notice, the notice as last approved, and the latest version of each piece of
+    the latest series any piece was drafted for — in one query (and one for their approvals):
+    every snapshot reads them."""
+    other = aliased(Statement)
+    newest_of_kind = (
+        select(func.max(other.version))
+        .where(other.incident_id == Statement.incident_id, other.kind == Statement.kind)
+        .correlate(Statement)
+        .scalar_subquery()
+    )
+    last_approved = (
+        select(func.max(other.version))
+        .where(
+            other.incident_id == incident_id,
+            other.kind == StatementKind.NOTICE,
+            other.status == StatementStatus.APPROVED,
+        )
+        .scalar_subquery()
     )
     rows = await session.execute(
-        select(Statement).join(
-            newest_version,
-            and_(
-                Statement.incident_id == incident_id,
-                Statement.kind == newest_version.c.kind,
-                Statement.version == newest_version.c.version,
+        select(Statement).where(
+            Statement.incident_id == incident_id,
+            or_(
+                Statement.version == newest_of_kind,
+                and_(Statement.kind == StatementKind.NOTICE, Statement.version == last_approved),
             ),
         )
     )
-    by_kind = {piece.kind: piece for piece in rows.scalars()}
-    found = [by_kind[kind] for kind in PIECES if kind in by_kind]
-    newest = max((p.series for p in found), default=0)
-    return [p for p in found if p.series == newest]
+    found = list(rows.scalars())
+    notices = sorted((s for s in found if s.kind == StatementKind.NOTICE), key=lambda s: s.version)
+    approved = [s for s in notices if s.status == StatementStatus.APPROVED]
+    by_kind = {piece.kind: piece for piece in found if piece.kind in PIECES}
+    pieces = [by_kind[kind] for kind in PIECES if kind in by_kind]
+    newest = max((p.series for p in pieces), default=0)
+    return (
+        notices[-1] if notices else None,
+        approved[-1] if approved else None,
+        tuple(p for p in pieces if p.series == newest),
+    )
+
+
+def handed_query(incident_id: int) -> Select[tuple[dict[str, Any] | None]]:
+    """The hand-off of the technical questions (its event's data), if there was one."""
+    return (
+        select(TimelineEvent.data)
+        .where(
+            TimelineEvent.incident_id == incident_id,
+            TimelineEvent.kind == EventKind.TRIAGE_HANDED_OFF,
+        )
+        .limit(1)
+    )
+
+
+def handed_off(data: dict[str, Any] | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the fields handed off, to whom) from the hand-off's data; empty before any."""
+    if not data:
+        return (), ()
+    return tuple(data.get("fields") or ()), tuple(data.get("to") or ())
+
+
+def _incident_query(incident_id: int) -> Select[tuple[Incident, Verdict | None, Any]]:
+    """The incident with its current verdict (highest version) and its hand-off, in one row."""
+    newest = (
+        select(func.max(Verdict.version))
+        .where(Verdict.incident_id == incident_id)
+        .scalar_subquery()
+    )
+    return (
+        select(Incident, Verdict, handed_query(incident_id).scalar_subquery())
+        .outerjoin(Verdict, and_(Verdict.incident_id == Incident.id, Verdict.version == newest))
+        .where(Incident.id == incident_id)
+    )
 
 
 async def action_items(session: AsyncSession, incident_id: int) -> list[ActionItem]:

@@ -140,7 +140,6 @@ class IncidentService:
         self.set_company_fact = company.set_fact
         # the technical questions, to the security responders
         self.hand_off = hand_off.hand_off
-        self.handed_off = hand_off.handed_off
         # statements
         self.draft_texts = statements.draft_texts
         self.redraft = statements.redraft

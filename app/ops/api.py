@@ -201,6 +201,7 @@ async def get_incident(request: Request, user: ApiUser, incident_id: IncidentId)
     summary = exports.summary_json(bundle, tz)
     return {
         "incident": summary["incident"],
+        "discovered_at_assumed": summary["discovered_at_assumed"],
         "verdict": bundle.verdict,
         "verdict_version": bundle.verdicts[-1].version if bundle.verdicts else None,
         "statements": summary["statements"],

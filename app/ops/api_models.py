@@ -172,6 +172,10 @@ class FollowupOut(_Out):
 
 class IncidentDetail(_Out):
     incident: IncidentOut
+    discovered_at_assumed: bool = Field(
+        description="Nobody has answered yet when the company first knew: `discovered_at` is "
+        "the report's time standing in (as the exports and the PPC report say)."
+    )
     verdict: dict[str, Any] | None = Field(
         description="The current verdict, in the assess contract's shape (DESIGN.md)."
     )

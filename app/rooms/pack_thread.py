@@ -6,6 +6,7 @@ the notice, edited in place as each piece is edited and approved."""
 from __future__ import annotations
 
 from app.i18n import t
+from app.incidents.service import Snapshot
 from app.models import Incident, utcnow
 from app.rooms.pack import pack_text, pack_view
 from app.rooms.verdicts import VerdictThread
@@ -17,12 +18,12 @@ PACK = "pack"  # the pack's one message
 class PackThread(VerdictThread):
     """The room's handlers for the series' next report and the pack."""
 
-    async def offer_next_report(self, item: Claimed, incident: Incident) -> None:
+    async def offer_next_report(self, item: Claimed, incident: Incident, snap: Snapshot) -> None:
         """After a report was approved, facts that change what it said (and not the verdict,
         whose change note offers it) are listed in the verdict's thread with the offer to draft
         the next report — one message per report, edited as more facts change."""
         lang = incident.language
-        offer = await self.service.next_report(incident.id, lang)
+        offer = await self.service.next_report(snap, lang)
         if offer is None:
             return
         title = t(
@@ -48,10 +49,10 @@ class PackThread(VerdictThread):
             return None
         return self.render.pack(incident, view, actions=actions)
 
-    async def sync_pack(self, item: Claimed, incident: Incident) -> None:
+    async def sync_pack(self, item: Claimed, snap: Snapshot) -> None:
         """The pieces drafted from the approved notice live in one message beside it, in the
         verdict's thread; the verdict's statement line counts them."""
-        snap = await self.service.snapshot(incident.id)
+        incident = snap.incident
         view = pack_view(incident, snap.pieces, self.service, incident.language)
         if view is None:
             return
@@ -60,7 +61,7 @@ class PackThread(VerdictThread):
             raise waiting_on(item, "verdict not posted yet", now=utcnow())
         message = self.render.pack(incident, view)
         await self._show(item, incident, PACK, message, pack_text(view), thread=thread)
-        await self.sync_verdict(item, incident)
+        await self.sync_verdict(item, incident, snap)
 
     async def sync_statement(self, item: Claimed) -> None:
         """A piece of the pack is shown in the pack's message; the notice as before."""
@@ -68,4 +69,4 @@ class PackThread(VerdictThread):
             await super().sync_statement(item)
             return
         assert item.incident_id is not None
-        await self.sync_pack(item, await self.service.get(item.incident_id))
+        await self.sync_pack(item, await self.service.snapshot(item.incident_id))

@@ -20,6 +20,7 @@ from app.i18n import t
 from app.incidents import schedule
 from app.incidents.reactions import Event, Reactions
 from app.incidents.rooms import register_room_reactions
+from app.incidents.service import Snapshot
 from app.models import Followup, Incident, utcnow
 from app.rooms import brief, standing, texts
 from app.rooms.archive import Archive
@@ -141,19 +142,24 @@ class Room(TriageCard):
     async def refresh_room(self, item: Claimed) -> None:
         """Keeps the summary (and, where the platform has one, the room's topic) current."""
         assert item.incident_id is not None
-        snap = await self.service.snapshot(item.incident_id)
+        await self._refresh(item, await self.service.snapshot(item.incident_id))
+
+    async def _refresh(
+        self, item: Claimed, snap: Snapshot, followups: list[Followup] | None = None
+    ) -> None:
         incident, lang, now = snap.incident, snap.incident.language, utcnow()
         if incident.channel_id is None:
             raise waiting_on(item, "room not ready yet", now=now)
-        await self._sync_summary(incident, snap)
+        await self._sync_summary(incident, snap, followups)
         await self.chat.set_topic(incident, brief.topic(snap, lang, self.tz, now))
 
     async def sync_standing(self, item: Claimed) -> None:
         """Roles, action items or the severity call changed: the summary, the topic and the
         verdict's 「今やること」 (its owners) read anew."""
-        await self.refresh_room(item)
-        incident = await self.service.get(item.incident_id or 0)
-        await self.sync_verdict(item, incident)
+        assert item.incident_id is not None
+        snap, followups = await self._state(item.incident_id)
+        await self._refresh(item, snap, followups)
+        await self.sync_verdict(item, snap.incident, snap, followups)
 
     async def announce(self, item: Claimed) -> None:
         """One line in a thread (the summary's, or the verdict's for the severity call) that
@@ -230,7 +236,7 @@ class Room(TriageCard):
             incident, snap.event_counts, item.payload.get("actor", ""), incident.language
         )
         await self.note(item, incident, "closed", text)
-        await self.refresh_room(item)
+        await self._refresh(item, snap)
 
     # ----- triage -----------------------------------------------------------------------------
 
@@ -273,8 +279,9 @@ class Room(TriageCard):
         title, body = texts.prompt_texts(row, incident, lang, self.tz, detail)
         await self.update(incident, item.payload["ref"], message, f"{title}\n{body}")
         if item.payload["state"] in brief.SETTLED and incident.channel_id:
-            await self.sync_verdict(item, incident)
-            await self._sync_summary(incident)
+            snap, followups = await self._state(incident.id)
+            await self.sync_verdict(item, incident, snap, followups)
+            await self._sync_summary(incident, snap, followups)
 
     async def _prompt_detail(self, row: Followup, incident: Incident) -> str:
         """An action item's prompt says which item, its owner and due time."""

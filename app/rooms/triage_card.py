@@ -3,8 +3,6 @@ card that says triage is done; answering again from it."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
 from app.briefing import triage_progress
 from app.i18n import t
 from app.incidents.service import Snapshot
@@ -22,23 +20,17 @@ HAND_OFF = "hand_off"  # the security responders' card of the technical question
 class TriageCard(PackThread):
     """The room's triage handlers; when no question is left, the living verdict says so."""
 
-    async def _post_next_question(
-        self, item: Claimed, incident: Incident, snap: Snapshot | None = None
-    ) -> None:
+    async def _post_next_question(self, item: Claimed, incident: Incident, snap: Snapshot) -> None:
         """Triage advances in one card (「質問 4/8」), edited in place; when no question that
         matters is left, the card and the living verdict say so."""
-        snap = snap or await self.service.snapshot(incident.id)
-        handed, _ = await self.service.handed_off(incident.id)
-        message, label, upcoming = self._triage(snap, handed)
+        message, label, upcoming = self._triage(snap)
         await self._show(item, incident, TRIAGE, message, label)
         if upcoming is None:
-            await self.sync_verdict(item, incident)
+            await self.sync_verdict(item, incident, snap)
 
-    def _triage(
-        self, snap: Snapshot, handed: Collection[str] = ()
-    ) -> tuple[object, str, Question | None]:
+    def _triage(self, snap: Snapshot) -> tuple[object, str, Question | None]:
         """The triage card as it should read now, its notification text, and its question."""
-        incident, lang = snap.incident, snap.incident.language
+        incident, lang, handed = snap.incident, snap.incident.language, snap.handed
         answers = self.service.answers_model(incident, snap.values)
         asked = set(snap.answers)  # an answer of "unknown" was asked: it is not asked again
         # The after-action review's questions are not the urgent triage's (self.review), nor
@@ -80,25 +72,23 @@ class TriageCard(PackThread):
         return message, upcoming.text.get(lang), upcoming
 
     async def next_question(self, item: Claimed) -> None:
+        """Every card an answer changes, from one snapshot: this row writes nothing any card
+        reads (only where its messages are), and a later answer queues a row of its own."""
         assert item.incident_id is not None
         snap = await self.service.snapshot(item.incident_id)
         incident = snap.incident
         if incident.status == "open" and incident.channel_id:
             await self._post_next_question(item, incident, snap)
-            await self.offer_next_report(item, incident)
-            snap = await self.service.snapshot(incident.id)
+            await self.offer_next_report(item, incident, snap)
             await self._edit(incident, REVIEW, *self._review(snap))  # once offered, kept current
-            handed, to = await self.service.handed_off(incident.id)
-            if handed:
-                await self._edit(incident, HAND_OFF, *self._hand_off(snap, handed, to))
+            if snap.handed:
+                await self._edit(incident, HAND_OFF, *self._hand_off(snap))
 
-    def _hand_off(
-        self, snap: Snapshot, handed: Collection[str], to: Collection[str]
-    ) -> tuple[object, str]:
+    def _hand_off(self, snap: Snapshot) -> tuple[object, str]:
         """The security responders' card: @mentions them, then asks the handed questions one at
         a time (「質問 1/3」); says so once they are all answered."""
-        incident, lang = snap.incident, snap.incident.language
-        intro = t("handoff.intro", lang, who=self.render.mention(list(to)))
+        incident, lang, handed = snap.incident, snap.incident.language, snap.handed
+        intro = t("handoff.intro", lang, who=self.render.mention(list(snap.handed_to)))
         answers = self.service.answers_model(incident, snap.values)
         others = {q.id for q in QUESTIONS if q.id not in handed}
         upcoming = next_question(answers, set(snap.answers) | others, self.service.policy)
@@ -119,9 +109,8 @@ class TriageCard(PackThread):
         """Posts the security responders' card (once), @mentioning them in the room."""
         assert item.incident_id is not None
         snap = await self.service.snapshot(item.incident_id)
-        handed, to = await self.service.handed_off(item.incident_id)
-        if snap.incident.status == "open" and snap.incident.channel_id and handed:
-            await self._show(item, snap.incident, HAND_OFF, *self._hand_off(snap, handed, to))
+        if snap.incident.status == "open" and snap.incident.channel_id and snap.handed:
+            await self._show(item, snap.incident, HAND_OFF, *self._hand_off(snap))
 
     def _review(self, snap: Snapshot) -> tuple[object, str]:
         """The after-action review's card: what to strengthen so it does not happen again,
@@ -159,8 +148,7 @@ class TriageCard(PackThread):
         snap = await self.service.snapshot(incident_id)
         if field in AFTER_ACTION:
             return self._review(snap)[0]
-        handed, to = await self.service.handed_off(incident_id)
-        if field in handed:
-            return self._hand_off(snap, handed, to)[0]
-        message, _, _ = self._triage(snap, handed)
+        if field in snap.handed:
+            return self._hand_off(snap)[0]
+        message, _, _ = self._triage(snap)
         return message

@@ -29,15 +29,16 @@ class VerdictThread(Posting):
         current = next((v for v in verdicts if v.version == version), None)
         if current is None:
             raise Permanent(f"verdict v{version} not found")
-        incident = await self.service.get(item.incident_id)
-        await self.sync_verdict(item, incident)
+        snap = await self.service.snapshot(item.incident_id)
+        incident = snap.incident
+        await self.sync_verdict(item, incident, snap)
         previous = next((v for v in verdicts if v.version == version - 1), None)
         changes = material_changes(previous.data, current.data) if previous else ()
         if not changes:  # a first verdict, or open questions narrowing: the edit says it all
             return
         lang = incident.language
         lines = change_lines(version, changes, lang, self.tz)
-        statement = await self.service.latest_statement(incident.id)
+        statement = snap.statement
         redraft = statement is not None and statement.verdict_version != version
         # Once the notice was approved, the redraft is the next report of the series (第2報).
         following = statement.series + 1 if statement and statement.status == "approved" else None
@@ -69,8 +70,9 @@ class VerdictThread(Posting):
         await self._show(item, incident, LIVING_VERDICT, message, current.title)
 
     async def _verdict_thread(self, incident_id: int) -> str | None:
-        refs = await self.service.message_refs(incident_id, "verdict:")
-        return refs[0].ts if refs else None
+        """The living verdict's message, whose thread holds the draft and the change notes."""
+        posted = await self.service.message_ref(incident_id, LIVING_VERDICT)
+        return posted.ts if posted else None
 
     async def statement_message(self, incident_id: int) -> object | None:
         """The latest statement's message as it should look now (None before the first draft)."""
@@ -92,7 +94,7 @@ class VerdictThread(Posting):
         """The draft lives in the living verdict's thread, edited in place: the room's language
         first, the other as a second reply; the verdict and the summary show its state."""
         assert item.incident_id is not None
-        snap = await self.service.snapshot(item.incident_id)
+        snap, followups = await self._state(item.incident_id)
         incident, statement = snap.incident, snap.statement
         if statement is None:
             return
@@ -105,15 +107,14 @@ class VerdictThread(Posting):
         await self._show(item, incident, "statement", message, text, thread=thread)
         other_text = self.render.statement_text(statement, lang)
         await self._show(item, incident, "statement_text", other_text, text, thread=thread)
-        followups = await self.service.followups(incident.id)  # one read for both
         await self.sync_verdict(item, incident, snap, followups)
         await self._sync_summary(incident, snap, followups)
 
     async def publish_statement(self, item: Claimed) -> None:
         assert item.incident_id is not None
-        incident = await self.service.get(item.incident_id)
+        snap = await self.service.snapshot(item.incident_id)
+        incident = snap.incident
         statement = await self.service.statement(incident.id, item.payload["version"])
-        snap = await self.service.snapshot(incident.id)
         lang = incident.language
         next_steps = brief.next_steps_line(
             statement,

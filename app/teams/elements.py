@@ -21,9 +21,15 @@ _USER = re.compile(r"<@([^>]+)>")
 _CHANNEL = re.compile(r"<#([^>|]+)(?:\|[^>]*)?>")
 
 
+def teams_words(text: str) -> str:
+    """The room's texts name Slack's `/leak …`; in Teams the same command is `leak …`."""
+    return text.replace("`/leak ", "`leak ")
+
+
 def md(text: str) -> str:
-    """The catalogue's Slack mrkdwn as the Markdown subset Adaptive Cards render."""
-    text = _EMOJI.sub("", text)
+    """The catalogue's Slack mrkdwn as the Markdown subset Adaptive Cards render, in Teams'
+    words (a follow-up prompt's `/leak role lead me` is `leak role lead me` here)."""
+    text = teams_words(_EMOJI.sub("", text))
     text = _USER.sub(r"\1", text)
     text = _CHANNEL.sub(r"\1", text)
     return _BOLD.sub(r"**\1**", text)[:TEXT_LIMIT]

@@ -16,6 +16,7 @@ from app.models import Incident, utcnow
 from app.rooms import parse, standing
 from app.rooms.texts import refusal
 from app.settings import Settings
+from app.teams.elements import teams_words
 from app.teams.graph import Microsoft, Refused
 from app.teams.payloads import mentions_of, plain_text, room_of
 from app.teams.standing_cards import tasks_card
@@ -36,11 +37,6 @@ __all__ = [
 TASK_COMMAND = "createTask"  # the message action (app/teams/package.py)
 VERBS = frozenset({"role_take", "task_add", "task_done", "severity_call"})
 _TOKEN = re.compile(r"@@m(\d+)@@")
-
-
-def teams_words(text: str) -> str:
-    """The room's texts name Slack's `/leak …`; in Teams the same command is `leak …`."""
-    return text.replace("`/leak ", "`leak ")
 
 
 async def resolve_mentions(microsoft: Microsoft, activity: dict[str, Any], rest: str) -> str:

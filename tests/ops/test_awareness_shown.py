@@ -11,7 +11,7 @@ import httpx
 from app.models import Incident, utcnow
 from app.ops.exports import load_bundle, render_text
 from app.runtime import Runtime
-from tests.ops.conftest import sign_in
+from tests.ops.conftest import AUTH, sign_in
 
 
 def export(bundle, fmt: str) -> str:  # type: ignore[no-untyped-def]
@@ -45,3 +45,12 @@ async def test_the_incident_page_shows_the_assumption(
     await runtime.service.record_answer(incident.id, "discovered_at", "reported", "U2")
     page = await client.get(f"/incidents/{incident.id}")
     assert 'id="awareness-assumed"' not in page.text
+
+
+async def test_the_api_marks_the_report_time_as_assumed_until_answered(
+    client: httpx.AsyncClient, runtime: Runtime, incident: Incident
+) -> None:
+    url = f"/api/v1/incidents/{incident.id}"
+    assert (await client.get(url, headers=AUTH)).json()["discovered_at_assumed"] is True
+    await runtime.service.record_answer(incident.id, "discovered_at", "reported", "U2")
+    assert (await client.get(url, headers=AUTH)).json()["discovered_at_assumed"] is False

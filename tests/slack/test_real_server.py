@@ -72,7 +72,11 @@ async def test_a_real_server_takes_a_leak_to_a_verdict(
             question = await wait_for_question(fake_slack, "discovered_at")
             room = [c for c in fake_slack.channels if c["name"].startswith("leak-")][-1]
             assert room["is_private"]
-            assert {"U0LEAD1", "U0LEAD2", "U0RESP1"} <= set(fake_slack.members(room["id"]))
+            # The invitations go out beside the first question (one round trip), not before it.
+            people = {"U0LEAD1", "U0LEAD2", "U0RESP1"}
+            await fake_slack.wait_for_async(
+                lambda: people <= set(fake_slack.members(room["id"])), within=15
+            )
             await send(requests.press(question, "answer:discovered_at", user_id="U0RESP1"))
             question = await wait_for_question(fake_slack, "data_categories")
             await send(

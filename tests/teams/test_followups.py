@@ -137,3 +137,17 @@ async def test_with_slack_and_teams_on_each_platform_gets_its_own_prompts(
         }
         assert teams_ids and slack_ids and not teams_ids & slack_ids
     await runtime.close()
+
+
+async def test_the_no_lead_prompt_names_the_command_as_teams_takes_it(teams: Teams) -> None:
+    """Slack's `/leak role lead me` is `leak role lead me` in Teams (no slash commands there)."""
+    await teams.say("leak Card data skimmed on the web shop")
+    await teams.work()
+    await drive_triage(teams)
+    rows = await teams.runtime.service.followups(await teams.incident_id())
+    (lead,) = [r for r in rows if r.key == "role:lead"]
+    await run_at(
+        teams.runtime.queue, lead.due_at.replace(tzinfo=utcnow().tzinfo) + timedelta(seconds=1)
+    )
+    body = str((await teams.posted(f"followup:{lead.id}")).body)
+    assert "`leak role lead me`" in body and "/leak" not in body

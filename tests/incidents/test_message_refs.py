@@ -1,0 +1,36 @@
+"""Where a room's messages are: a reserved ref reads as not posted until its post is saved, and
+once saved it reads the same from then on (each process remembers found refs, never a miss)."""
+
+from __future__ import annotations
+
+from app.runtime import Runtime
+from tests.incidents.test_timeline import open_one
+
+
+async def test_a_ref_reads_as_reserved_then_posted_never_as_it_was_before(
+    runtime: Runtime,
+) -> None:
+    service = runtime.service
+    incident_id = await open_one(service)
+    assert await service.message_ref(incident_id, "triage") is None
+    assert await service.claim_message(incident_id, "triage", "C0ROOM", work_id=7) is None
+    reserved = await service.message_ref(incident_id, "triage")
+    assert reserved is not None and reserved.ts is None  # being posted: not remembered
+    await service.save_message_ref(incident_id, "triage", "C0ROOM", "1700000000.000100")
+    posted = await service.message_ref(incident_id, "triage")
+    assert posted is not None and (posted.channel_id, posted.ts) == ("C0ROOM", "1700000000.000100")
+    again = await service.message_ref(incident_id, "triage")
+    assert again is not None and again.ts == "1700000000.000100"
+    assert await service.message_ref(incident_id, "summary") is None  # other refs still read
+
+
+async def test_the_snapshot_holds_the_hand_off_and_the_last_approved_notice(
+    runtime: Runtime,
+) -> None:
+    service = runtime.service
+    incident_id = await open_one(service)
+    snap = await service.snapshot(incident_id)
+    assert (snap.handed, snap.handed_to, snap.approved, snap.verdict) == ((), (), None, None)
+    fields = await service.hand_off(incident_id, "U0LEAD1", ["U0SEC1", "U0SEC2"])
+    snap = await service.snapshot(incident_id)
+    assert snap.handed == tuple(fields) and snap.handed_to == ("U0SEC1", "U0SEC2")
