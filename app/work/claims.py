@@ -26,6 +26,7 @@ from sqlalchemy import (
     any_,
     bindparam,
     false,
+    func,
     null,
     or_,
     select,
@@ -162,6 +163,18 @@ async def any_due(reads: async_sessionmaker[AsyncSession], rows: Due) -> bool:
     async with reads() as session:
         found = await session.execute(due(False, bool(rows.busy)), rows.params())
         return found.first() is not None
+
+
+async def backlog(
+    reads: async_sessionmaker[AsyncSession], now: datetime
+) -> tuple[int, datetime | None]:
+    """How many rows are due and not taken, and the due time of the oldest of them."""
+    async with reads() as session:
+        query = select(func.count(), func.min(WORK.c.due_at)).where(
+            WORK.c.status == WorkStatus.PENDING, WORK.c.due_at <= now
+        )
+        count, oldest = (await session.execute(query)).one()
+    return int(count), oldest
 
 
 class Writer:

@@ -9,12 +9,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Update, func, select, update
+from sqlalchemy import Update, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.db import foreground, in_background, transaction
 from app.models import WorkItem, WorkStatus, utcnow
-from app.work.claims import Due, Writer, any_due, holds
+from app.work.claims import Due, Writer, any_due, backlog, holds
 from app.work.items import (
     Claimed,
     DeadHook,
@@ -154,16 +154,7 @@ class WorkQueue:
 
     async def backlog(self, now: datetime | None = None) -> tuple[int, datetime | None]:
         """How many rows are due and not taken, and the due time of the oldest of them."""
-        now = now or self.clock()
-        async with self.reads() as session:
-            count, oldest = (
-                await session.execute(
-                    select(func.count(), func.min(WorkItem.due_at)).where(
-                        WorkItem.status == WorkStatus.PENDING, WorkItem.due_at <= now
-                    )
-                )
-            ).one()
-        return int(count), oldest
+        return await backlog(self.reads, now or self.clock())
 
     async def complete(self, item: Claimed) -> bool:
         """Marks the row done if we still hold it; False when another worker took it over."""
