@@ -23,11 +23,11 @@ class Messages:
 
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
-        # Messages found posted, by (incident, ref). A ref's row gets its ts once, when its one
-        # post is made (`claim_message` lets one work row post it), and no path rewrites or
-        # deletes it (incidents are never deleted: a purge keeps the row), so a ref found with
-        # a ts reads the same forever. One not found (or reserved, ts not set yet) is not kept:
-        # it may be posted the next moment.
+        # Messages posted, as saved or found, by (incident, ref). A ref's row gets its ts once,
+        # when its one post is made (`claim_message` lets one work row post it), and no path
+        # rewrites or deletes it (incidents are never deleted: a purge keeps the row), so a ref
+        # with a ts reads the same forever. One not found (or reserved, its ts not set yet) is
+        # not kept: it may be posted the next moment.
         self._posted: dict[tuple[int, str], ChatMessage] = {}
 
     async def next_channel_number(self, day: str) -> int:
@@ -71,11 +71,16 @@ class Messages:
                     )
                 )
             ).scalar_one_or_none()
-        if found is not None and found.ts is not None:
-            if len(self._posted) >= POSTED_LIMIT:
-                self._posted.clear()
-            self._posted[key] = found
+        if found is not None:
+            self._remember(found)
         return found
+
+    def _remember(self, posted: ChatMessage) -> None:
+        if posted.ts is None:
+            return
+        if len(self._posted) >= POSTED_LIMIT:
+            self._posted.clear()
+        self._posted[(posted.incident_id, posted.ref)] = posted
 
     async def room_work_left(
         self, incident_id: int, prefix: str, but: int, idle: tuple[str, ...] = ()
@@ -155,23 +160,26 @@ class Messages:
         """Records where `ref` was posted (its reservation gets the ts; a message posted without
         one, by an interaction, gets a row)."""
         async with self.ledger.write() as session:
-            saved = await session.execute(
-                update(ChatMessage)
-                .where(ChatMessage.incident_id == incident_id, ChatMessage.ref == ref)
-                .values(ts=ts)
-                .execution_options(synchronize_session=False)
-            )
-            if saved.rowcount == 0:
-                session.add(
-                    ChatMessage(
-                        incident_id=incident_id,
-                        ref=ref,
-                        channel_id=channel_id,
-                        ts=ts,
-                        thread_ts=thread_ts,
-                        created_at=self.ledger.clock(),
-                    )
+            posted = (
+                await session.execute(
+                    update(ChatMessage)
+                    .where(ChatMessage.incident_id == incident_id, ChatMessage.ref == ref)
+                    .values(ts=ts)
+                    .returning(ChatMessage)
+                    .execution_options(synchronize_session=False)
                 )
+            ).scalar_one_or_none()
+            if posted is None:
+                posted = ChatMessage(
+                    incident_id=incident_id,
+                    ref=ref,
+                    channel_id=channel_id,
+                    ts=ts,
+                    thread_ts=thread_ts,
+                    created_at=self.ledger.clock(),
+                )
+                session.add(posted)
+        self._remember(posted)  # committed: the row as stored, for the edits that follow
 
 
 def room_slug(incident: Incident) -> str:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from app.incidents.errors import NotFound
 from app.incidents.timeline import verify_chain
@@ -42,7 +42,8 @@ class Snapshot:
     verdict: Verdict | None
     statement: Statement | None
     event_counts: dict[str, int]
-    tasks: tuple[ActionItem, ...] = ()  # the incident's action items, by number
+    # the incident's action items, by number; None in a snapshot read without them (`tasks`)
+    action_items: tuple[ActionItem, ...] | None = ()
     # the latest version of each piece drafted from the approved notice (social, letter, qa)
     pieces: tuple[Statement, ...] = ()
     approved: Statement | None = None  # the notice as last approved (the latest report out)
@@ -52,6 +53,19 @@ class Snapshot:
     @property
     def values(self) -> dict[str, Any]:
         return {k: v.value for k, v in self.answers.items()}
+
+    @property
+    def whole(self) -> bool:
+        """Read with everything (the action items too): what the verdict and summary show."""
+        return self.action_items is not None
+
+    @property
+    def tasks(self) -> tuple[ActionItem, ...]:
+        """The incident's action items, by number (a snapshot read without them has none to
+        give: it never shows "no items" by mistake)."""
+        if self.action_items is None:
+            raise LookupError("a snapshot read without its action items")
+        return self.action_items
 
 
 class Reads:
@@ -83,12 +97,15 @@ class Reads:
                 await session.execute(select(Incident).where(Incident.channel_id == channel_id))
             ).scalar_one_or_none()
 
-    async def snapshot(self, incident_id: int, *, counts: bool = False) -> Snapshot:
+    async def snapshot(
+        self, incident_id: int, *, counts: bool = False, tasks: bool = True
+    ) -> Snapshot:
         """Everything a room handler needs about one incident, read in one session and in few
         statements (every card and summary render reads one): the incident with its current
         verdict and hand-off, the answers, the notice (latest and last approved) with the
-        pieces, the action items. The count of its timeline events by kind (`event_counts`, a
-        closing room's summary) only with `counts`: it grows with the timeline."""
+        pieces, the action items (unless not `tasks`: the triage cards show none). The count of
+        its timeline events by kind (`event_counts`, a closing room's summary) only with
+        `counts`: it grows with the timeline."""
         async with self.ledger.reads() as session:
             row = (await session.execute(_incident_query(incident_id))).one_or_none()
             if row is None:
@@ -107,10 +124,10 @@ class Reads:
                         )
                     ).all()
                 )
-            tasks = tuple(await action_items(session, incident_id))
+            items = tuple(await action_items(session, incident_id)) if tasks else None
             fields, to = handed_off(handed)
             return Snapshot(
-                incident, answers, verdict, statement, kinds, tasks, pieces, approved, fields, to
+                incident, answers, verdict, statement, kinds, items, pieces, approved, fields, to
             )
 
     async def verdicts(self, incident_id: int) -> list[Verdict]:
@@ -269,8 +286,8 @@ async def current_statements(
     session: AsyncSession, incident_id: int
 ) -> tuple[Statement | None, Statement | None, tuple[Statement, ...]]:
     """The latest notice, the notice as last approved, and the latest version of each piece of
-    the latest series any piece was drafted for — in one query (and one for their approvals):
-    every snapshot reads them."""
+    the latest series any piece was drafted for, with their approvals — in one query: every
+    snapshot reads them."""
     other = aliased(Statement)
     newest_of_kind = (
         select(func.max(other.version))
@@ -288,15 +305,17 @@ async def current_statements(
         .scalar_subquery()
     )
     rows = await session.execute(
-        select(Statement).where(
+        select(Statement)
+        .where(
             Statement.incident_id == incident_id,
             or_(
                 Statement.version == newest_of_kind,
                 and_(Statement.kind == StatementKind.NOTICE, Statement.version == last_approved),
             ),
         )
+        .options(joinedload(Statement.approvals))  # a few rows each: not a query of their own
     )
-    found = list(rows.scalars())
+    found = list(rows.unique().scalars())
     notices = sorted((s for s in found if s.kind == StatementKind.NOTICE), key=lambda s: s.version)
     approved = [s for s in notices if s.status == StatementStatus.APPROVED]
     by_kind = {piece.kind: piece for piece in found if piece.kind in PIECES}

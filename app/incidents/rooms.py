@@ -34,10 +34,9 @@ def register_room_reactions(reactions: Reactions, platform: str) -> None:
 
     @reactions.on(EventKind.ANSWER_RECORDED, platform=platform)
     def _answered(event: Event) -> list[WorkSpec]:
-        # The one triage card shows the answer and what is next; awareness also moves the
-        # summary's "aware since" (shown as an assumption until it is answered).
-        refresh = [work(WorkKind.REFRESH_ROOM)] if event.data["field"] == "discovered_at" else []
-        return [work(WorkKind.NEXT_QUESTION), *refresh]
+        # The one triage card shows the answer and what is next (and awareness, the summary's
+        # "aware since"): one row reads the state once for all of them.
+        return [work(WorkKind.NEXT_QUESTION, field=event.data["field"])]
 
     @reactions.on(EventKind.TRIAGE_HANDED_OFF, platform=platform)
     def _handed_off(event: Event) -> list[WorkSpec]:
@@ -46,10 +45,8 @@ def register_room_reactions(reactions: Reactions, platform: str) -> None:
 
     @reactions.on(EventKind.VERDICT_ISSUED, platform=platform)
     def _verdict(event: Event) -> list[WorkSpec]:
-        return [
-            work(WorkKind.POST_VERDICT, version=event.data["version"]),
-            work(WorkKind.REFRESH_ROOM),
-        ]
+        # The living verdict, its change note, then the summary and the topic: one row.
+        return [work(WorkKind.POST_VERDICT, version=event.data["version"])]
 
     @reactions.on(*STATEMENT_EVENTS, platform=platform)
     def _statement(event: Event) -> list[WorkSpec]:

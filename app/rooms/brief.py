@@ -190,8 +190,9 @@ async def current_brief(
     followups: Sequence[Followup] | None = None,
 ) -> VerdictBrief | None:
     """The living verdict of an incident as it should read now, in `lang` (from `snap` and
-    `followups` when the caller has just read them)."""
-    snap = snap or await service.snapshot(incident_id)
+    `followups` when the caller has just read them, and `snap` has the action items)."""
+    if snap is None or not snap.whole:
+        snap = await service.snapshot(incident_id)
     if followups is None:
         followups = await service.followups(incident_id)
     return verdict_brief(

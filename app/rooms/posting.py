@@ -12,7 +12,7 @@ from app.models import Followup, Incident, utcnow
 from app.rooms import brief, standing
 from app.rooms.ports import Chat, Renderer
 from app.settings import Settings
-from app.work.queue import Claimed
+from app.work.queue import Claimed, waiting_on
 
 SHOWN_LIMIT = 10_000
 
@@ -136,8 +136,9 @@ class Posting:
         followups: list[Followup] | None = None,
     ) -> None:
         """The pinned summary, 「今やること」 first (from `snap` and `followups` when the caller
-        has just read them)."""
-        snap = snap or await self.service.snapshot(incident.id)
+        has just read them, and `snap` has the action items)."""
+        if snap is None or not snap.whole:
+            snap = await self.service.snapshot(incident.id)
         lang, now = incident.language, utcnow()
         needed = self.service.approvals_needed(snap.incident.severity)
         if followups is None:
@@ -146,3 +147,14 @@ class Posting:
         todo += standing.standing_lines(snap.incident, snap.tasks, lang, self.tz)
         summary = self.render.summary(snap, lang, self.tz, now, todo)
         await self._edit(incident, "summary", summary, f"{incident.key} {incident.title}")
+
+    async def _refresh(
+        self, item: Claimed, snap: Snapshot, followups: list[Followup] | None = None
+    ) -> None:
+        """The summary and (where the platform has one) the room's topic, as `snap` says;
+        waits for the room."""
+        incident, lang, now = snap.incident, snap.incident.language, utcnow()
+        if incident.channel_id is None:
+            raise waiting_on(item, "room not ready yet", now=now)
+        await self._sync_summary(incident, snap, followups)
+        await self.chat.set_topic(incident, brief.topic(snap, lang, self.tz, now))

@@ -20,7 +20,6 @@ from app.i18n import t
 from app.incidents import schedule
 from app.incidents.reactions import Event, Reactions
 from app.incidents.rooms import register_room_reactions
-from app.incidents.service import Snapshot
 from app.models import Followup, Incident, utcnow
 from app.rooms import brief, standing, texts
 from app.rooms.archive import Archive
@@ -143,15 +142,6 @@ class Room(TriageCard):
         """Keeps the summary (and, where the platform has one, the room's topic) current."""
         assert item.incident_id is not None
         await self._refresh(item, await self.service.snapshot(item.incident_id))
-
-    async def _refresh(
-        self, item: Claimed, snap: Snapshot, followups: list[Followup] | None = None
-    ) -> None:
-        incident, lang, now = snap.incident, snap.incident.language, utcnow()
-        if incident.channel_id is None:
-            raise waiting_on(item, "room not ready yet", now=now)
-        await self._sync_summary(incident, snap, followups)
-        await self.chat.set_topic(incident, brief.topic(snap, lang, self.tz, now))
 
     async def sync_standing(self, item: Claimed) -> None:
         """Roles, action items or the severity call changed: the summary, the topic and the

@@ -72,17 +72,27 @@ class TriageCard(PackThread):
         return message, upcoming.text.get(lang), upcoming
 
     async def next_question(self, item: Claimed) -> None:
-        """Every card an answer changes, from one snapshot: this row writes nothing any card
-        reads (only where its messages are), and a later answer queues a row of its own."""
+        """Every card an answer changes, and the summary and the topic when it was awareness
+        (shown as an assumption until answered), from one snapshot: this row writes nothing any
+        of them reads (only where its messages are), and a later answer queues a row of its own."""
         assert item.incident_id is not None
-        snap = await self.service.snapshot(item.incident_id)
+        answered = item.payload.get("field")  # (a hand-off's row names none)
+        refresh = answered == "discovered_at"  # awareness moves the summary's "aware since"
+        # The cards show no action items (the summary does; so does the verdict, which reads
+        # them itself once triage is done).
+        snap = await self.service.snapshot(item.incident_id, tasks=refresh)
         incident = snap.incident
         if incident.status == "open" and incident.channel_id:
             await self._post_next_question(item, incident, snap)
             await self.offer_next_report(item, incident, snap)
-            await self._edit(incident, REVIEW, *self._review(snap))  # once offered, kept current
+            # The review's card shows its own answer only: once offered, it is kept current when
+            # that changes.
+            if answered is None or answered in AFTER_ACTION:
+                await self._edit(incident, REVIEW, *self._review(snap))
             if snap.handed:
                 await self._edit(incident, HAND_OFF, *self._hand_off(snap))
+            if refresh:
+                await self._refresh(item, snap)
 
     def _hand_off(self, snap: Snapshot) -> tuple[object, str]:
         """The security responders' card: @mentions them, then asks the handed questions one at

@@ -4,7 +4,10 @@ place, its publication."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from app.briefing import change_lines, material_changes
+from app.briefing.changes import Change
 from app.incidents.service import Snapshot
 from app.models import Followup, Incident, Statement, utcnow
 from app.rooms import brief, texts
@@ -22,21 +25,35 @@ class VerdictThread(Posting):
     async def post_verdict(self, item: Claimed) -> None:
         """One living verdict: the first version is posted, later ones edit it in place, and
         each new version says in its thread exactly what changed (with the redraft offer when
-        the statement was drafted on an earlier version)."""
+        the statement was drafted on an earlier version); the summary and the topic follow
+        (from the same reads: this row writes nothing they show, only where its messages are)."""
         assert item.incident_id is not None
         version = item.payload["version"]
-        verdicts = await self.service.verdicts(item.incident_id)
-        current = next((v for v in verdicts if v.version == version), None)
-        if current is None:
-            raise Permanent(f"verdict v{version} not found")
-        snap = await self.service.snapshot(item.incident_id)
+        snap, followups = await self._state(item.incident_id)
         incident = snap.incident
-        await self.sync_verdict(item, incident, snap)
-        previous = next((v for v in verdicts if v.version == version - 1), None)
-        changes = material_changes(previous.data, current.data) if previous else ()
-        if not changes:  # a first verdict, or open questions narrowing: the edit says it all
-            return
-        lang = incident.language
+        if snap.verdict is None or snap.verdict.version < version:
+            raise Permanent(f"verdict v{version} not found")
+        if incident.channel_id is None:
+            raise waiting_on(item, "room not ready yet", now=utcnow())
+        await self.sync_verdict(item, incident, snap, followups)
+        # A first verdict, or open questions narrowing: the edit says it all.
+        if changes := await self._changes(incident.id, version):
+            await self._note_changes(item, snap, version, changes)
+        await self._refresh(item, snap, followups)
+
+    async def _changes(self, incident_id: int, version: int) -> tuple[Change, ...]:
+        """What is material in `version` against the one before (nothing in the first)."""
+        if version == 1:
+            return ()
+        verdicts = {v.version: v for v in await self.service.verdicts(incident_id)}
+        previous, current = verdicts.get(version - 1), verdicts[version]
+        return material_changes(previous.data, current.data) if previous else ()
+
+    async def _note_changes(
+        self, item: Claimed, snap: Snapshot, version: int, changes: Sequence[Change]
+    ) -> None:
+        """What changed in `version`, one line each, in the living verdict's thread."""
+        incident, lang = snap.incident, snap.incident.language
         lines = change_lines(version, changes, lang, self.tz)
         statement = snap.statement
         redraft = statement is not None and statement.verdict_version != version
