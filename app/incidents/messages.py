@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -30,16 +31,21 @@ class Messages:
         # not kept: it may be posted the next moment.
         self._posted: dict[tuple[int, str], ChatMessage] = {}
 
-    async def next_channel_number(self, day: str) -> int:
-        """The NNN of `leak-YYYYMMDD-NNN-slug`, unique per day."""
+    async def reserve_room_name(
+        self, incident_id: int, day: str, name: Callable[[int], str]
+    ) -> str:
+        """The room's next name to try: `name` of the day's next number (the NNN of
+        `leak-YYYYMMDD-NNN-slug`, unique per day), remembered on the incident before the room
+        is made (no timeline event: nothing happened yet), in one transaction."""
         async with self.ledger.write() as session:
-            return await self.ledger.next_counter(session, f"channel:{day}")
-
-    async def reserve_room_name(self, incident_id: int, name: str) -> None:
-        """Remembers the channel name about to be created (no timeline event: nothing happened yet)."""
-        async with self.ledger.write() as session:
-            incident = await self.ledger.lock(session, incident_id)
-            incident.channel_name = name
+            chosen = name(await self.ledger.next_counter(session, f"channel:{day}"))
+            await session.execute(
+                update(Incident)
+                .where(Incident.id == incident_id)
+                .values(channel_name=chosen)
+                .execution_options(synchronize_session=False)
+            )
+        return chosen
 
     async def record_room(
         self, incident_id: int, *, channel_id: str, channel_name: str, actor: str = "leakdesk"

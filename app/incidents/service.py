@@ -157,7 +157,6 @@ class IncidentService:
         self.followup_not_needed = followups.followup_not_needed
         self.followup_snooze = followups.followup_snooze
         # chat bookkeeping
-        self.next_channel_number = messages.next_channel_number
         self.reserve_room_name = messages.reserve_room_name
         self.record_room = messages.record_room
         self.message_ref = messages.message_ref

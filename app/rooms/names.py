@@ -25,7 +25,6 @@ async def room_names(
     for _ in range(20):
         if before is not None:
             await before()
-        number = await service.next_channel_number(day)
-        name = f"{prefix}-{day}-{number:03d}-{slug}"[:limit].rstrip("-")
-        await service.reserve_room_name(incident.id, name)
-        yield name
+        yield await service.reserve_room_name(
+            incident.id, day, lambda n: f"{prefix}-{day}-{n:03d}-{slug}"[:limit].rstrip("-")
+        )

@@ -4,6 +4,7 @@ pinned summary kept current. The room's handlers (`app.rooms.room.Room`) build o
 from __future__ import annotations
 
 import asyncio
+import pickle
 from collections.abc import Awaitable
 from typing import Any
 
@@ -19,6 +20,13 @@ SHOWN_LIMIT = 10_000
 
 async def nothing() -> None:
     return None
+
+
+def fingerprint(message: object, text: str) -> int:
+    """What a message says, exactly and cheaply: its pickled state (the repr of Slack's block
+    objects rebuilds each as a dict, several times slower). Messages rendered alike pickle
+    alike; any difference in content pickles differently, so an edit is sent, never skipped."""
+    return hash((pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL), text))
 
 
 async def together(*calls: Awaitable[Any]) -> list[Any]:
@@ -94,7 +102,7 @@ class Posting:
     async def _edit(self, incident: Incident, ref: str, message: object, text: str) -> bool:
         """Edits the message for `ref`, unless this process last showed exactly this there (an
         edit nobody could see is not sent); False when nothing was posted for `ref` yet."""
-        key, shown = (incident.id, ref), hash((repr(message), text))
+        key, shown = (incident.id, ref), fingerprint(message, text)
         if self._shown.get(key) == shown:
             return True
         if not await self.update(incident, ref, message, text):
@@ -113,9 +121,11 @@ class Posting:
         text: str,
         *,
         thread: str | None = None,
+        new: bool = False,
     ) -> None:
-        """The one message for `ref` as it should read now: posted once, then edited in place."""
-        if await self._edit(incident, ref, message, text):
+        """The one message for `ref` as it should read now: posted once, then edited in place
+        (`new`: most likely not posted yet, so the post is tried first, sparing a look-up)."""
+        if not new and await self._edit(incident, ref, message, text):
             return
         _, posted = await self.post_once(item, incident, ref, message, text, thread=thread)
         if not posted:  # another row posted it meanwhile, perhaps from an older state

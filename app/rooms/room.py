@@ -122,7 +122,7 @@ class Room(TriageCard):
         people = standing.standing_lines(snap.incident, snap.tasks, lang, self.tz)
         summary = self.render.summary(snap, lang, self.tz, utcnow(), people)
         _, (ts, posted), _ = await together(
-            self._post_next_question(item, incident, snap),
+            self._post_next_question(item, incident, snap, new=True),
             self.post_once(item, incident, "summary", summary, f"{incident.key} {incident.title}"),
             self.chat.add_people(item, incident),
         )

@@ -20,11 +20,13 @@ HAND_OFF = "hand_off"  # the security responders' card of the technical question
 class TriageCard(PackThread):
     """The room's triage handlers; when no question is left, the living verdict says so."""
 
-    async def _post_next_question(self, item: Claimed, incident: Incident, snap: Snapshot) -> None:
-        """Triage advances in one card (「質問 4/8」), edited in place; when no question that
-        matters is left, the card and the living verdict say so."""
+    async def _post_next_question(
+        self, item: Claimed, incident: Incident, snap: Snapshot, *, new: bool = False
+    ) -> None:
+        """Triage advances in one card (「質問 4/8」), edited in place (`new`: the room's
+        first); when no question that matters is left, the card and the living verdict say so."""
         message, label, upcoming = self._triage(snap)
-        await self._show(item, incident, TRIAGE, message, label)
+        await self._show(item, incident, TRIAGE, message, label, new=new)
         if upcoming is None:
             await self.sync_verdict(item, incident, snap)
 
