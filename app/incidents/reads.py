@@ -16,6 +16,7 @@ from app.incidents.timeline import verify_chain
 from app.models import (
     ActionItem,
     Answer,
+    Followup,
     Incident,
     IncidentStatus,
     Statement,
@@ -49,6 +50,7 @@ class Snapshot:
     approved: Statement | None = None  # the notice as last approved (the latest report out)
     handed: tuple[str, ...] = ()  # the technical questions handed to the security responders
     handed_to: tuple[str, ...] = ()  # … and to whom
+    followups: tuple[Followup, ...] = ()  # the room's follow-up prompts (only with `followups`)
 
     @property
     def values(self) -> dict[str, Any]:
@@ -98,14 +100,15 @@ class Reads:
             ).scalar_one_or_none()
 
     async def snapshot(
-        self, incident_id: int, *, counts: bool = False, tasks: bool = True
+        self, incident_id: int, *, counts: bool = False, tasks: bool = True, followups: bool = False
     ) -> Snapshot:
         """Everything a room handler needs about one incident, read in one session and in few
         statements (every card and summary render reads one): the incident with its current
         verdict and hand-off, the answers, the notice (latest and last approved) with the
         pieces, the action items (unless not `tasks`: the triage cards show none). The count of
         its timeline events by kind (`event_counts`, a closing room's summary) only with
-        `counts`: it grows with the timeline."""
+        `counts`: it grows with the timeline; the follow-up prompts (what the verdict and the
+        summary show beside it) only with `followups`, in the same session."""
         async with self.ledger.reads() as session:
             row = (await session.execute(_incident_query(incident_id))).one_or_none()
             if row is None:
@@ -125,9 +128,24 @@ class Reads:
                     ).all()
                 )
             items = tuple(await action_items(session, incident_id)) if tasks else None
+            prompts: tuple[Followup, ...] = ()
+            if followups:
+                from app.incidents.schedule import followups_of  # (it imports this module)
+
+                prompts = tuple(await followups_of(session, incident_id))
             fields, to = handed_off(handed)
             return Snapshot(
-                incident, answers, verdict, statement, kinds, items, pieces, approved, fields, to
+                incident,
+                answers,
+                verdict,
+                statement,
+                kinds,
+                items,
+                pieces,
+                approved,
+                fields,
+                to,
+                prompts,
             )
 
     async def verdicts(self, incident_id: int) -> list[Verdict]:

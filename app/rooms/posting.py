@@ -136,8 +136,8 @@ class Posting:
     async def _state(self, incident_id: int) -> tuple[Snapshot, list[Followup]]:
         """What the living verdict and the summary both show, read once for a row that shows
         both (such a row writes nothing either reads: only where its messages are)."""
-        snap = await self.service.snapshot(incident_id)
-        return snap, await self.service.followups(incident_id)
+        snap = await self.service.snapshot(incident_id, followups=True)
+        return snap, list(snap.followups)
 
     async def _sync_summary(
         self,

@@ -35,7 +35,7 @@ class VerdictThread(Posting):
             raise Permanent(f"verdict v{version} not found")
         if incident.channel_id is None:
             raise waiting_on(item, "room not ready yet", now=utcnow())
-        await self.sync_verdict(item, incident, snap, followups)
+        await self.sync_verdict(item, incident, snap, followups, new=version == 1)
         # A first verdict, or open questions narrowing: the edit says it all.
         if changes := await self._changes(incident.id, version):
             await self._note_changes(item, snap, version, changes)
@@ -74,9 +74,12 @@ class VerdictThread(Posting):
         incident: Incident,
         snap: Snapshot | None = None,
         followups: list[Followup] | None = None,
+        *,
+        new: bool = False,
     ) -> None:
         """Posts the living verdict, or edits it to the latest version and state (from `snap`
-        and `followups` when the caller has just read them)."""
+        and `followups` when the caller has just read them; `new`: the first verdict's row,
+        which most likely posts it)."""
         lang = incident.language
         current = await brief.current_brief(
             self.service, incident.id, lang, self.tz, utcnow(), snap=snap, followups=followups
@@ -84,7 +87,7 @@ class VerdictThread(Posting):
         if current is None:
             return
         message = self.render.verdict(incident, current, lang)
-        await self._show(item, incident, LIVING_VERDICT, message, current.title)
+        await self._show(item, incident, LIVING_VERDICT, message, current.title, new=new)
 
     async def _verdict_thread(self, incident_id: int) -> str | None:
         """The living verdict's message, whose thread holds the draft and the change notes."""
