@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any, ParamSpec
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -35,6 +37,8 @@ from app.slack.statement_blocks import (
 from app.slack.triage_blocks import answers_blocks as answers_blocks
 from app.slack.triage_blocks import question_blocks, triage_done_blocks
 from app.slack.update_blocks import update_draft_blocks
+
+P = ParamSpec("P")
 
 
 def summary_blocks(
@@ -238,25 +242,37 @@ def settled_blocks(
 # ----- the room's renderer (app.rooms.ports.Renderer) --------------------------------------------
 
 
+def as_json(render: Callable[P, Sequence[Block]]) -> Callable[P, list[dict[str, Any]]]:
+    """A renderer whose message is Block Kit's JSON, serialised (and checked by slack_sdk)
+    once: the room keys each edit by its message's repr, which on slack_sdk's objects walked
+    and checked every block again, and the Chat port's `dump` passes JSON through."""
+
+    @functools.wraps(render)
+    def rendered(*args: P.args, **kwargs: P.kwargs) -> list[dict[str, Any]]:
+        return dump(render(*args, **kwargs))
+
+    return rendered
+
+
 class BlockKit:
     """Block Kit for the room layer; people are mentioned as `<@id>`."""
 
-    note = staticmethod(lambda text: [section(text)])
-    summary = staticmethod(summary_blocks)
-    question = staticmethod(question_blocks)
-    triage_done = staticmethod(triage_done_blocks)
-    verdict = staticmethod(verdict_blocks)
-    admission = staticmethod(admission_blocks)
-    change_note = staticmethod(change_blocks)
-    published = staticmethod(published_blocks)
+    note = staticmethod(lambda text: dump([section(text)]))
+    summary = staticmethod(as_json(summary_blocks))
+    question = staticmethod(as_json(question_blocks))
+    triage_done = staticmethod(as_json(triage_done_blocks))
+    verdict = staticmethod(as_json(verdict_blocks))
+    admission = staticmethod(as_json(admission_blocks))
+    change_note = staticmethod(as_json(change_blocks))
+    published = staticmethod(as_json(published_blocks))
     published_text = staticmethod(published_text)
-    prompt = staticmethod(prompt_blocks)
-    settled = staticmethod(settled_blocks)
+    prompt = staticmethod(as_json(prompt_blocks))
+    settled = staticmethod(as_json(settled_blocks))
 
-    statement = staticmethod(statement_blocks)
-    statement_text = staticmethod(statement_text_blocks)
-    pack = staticmethod(pack_blocks)
-    update_draft = staticmethod(update_draft_blocks)
+    statement = staticmethod(as_json(statement_blocks))
+    statement_text = staticmethod(as_json(statement_text_blocks))
+    pack = staticmethod(as_json(pack_blocks))
+    update_draft = staticmethod(as_json(update_draft_blocks))
 
     @staticmethod
     def mention(ids: Sequence[str]) -> str:

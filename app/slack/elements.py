@@ -56,8 +56,9 @@ def button(
     return ButtonElement(text=plain(text), action_id=action_id, value=encoded, style=style)
 
 
-def dump(blocks: Sequence[Block]) -> list[dict[str, Any]]:
-    """Serialises (slack_sdk validates each block's limits) and enforces 50 blocks a message."""
+def dump(blocks: Sequence[Block | dict[str, Any]]) -> list[dict[str, Any]]:
+    """Serialises (slack_sdk validates each block's limits) and enforces 50 blocks a message;
+    blocks serialised already pass through as they are."""
     if len(blocks) > MAX_BLOCKS:
         blocks = [*blocks[: MAX_BLOCKS - 1], context("…")]
-    return [block.to_dict() for block in blocks]
+    return [block if isinstance(block, dict) else block.to_dict() for block in blocks]

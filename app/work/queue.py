@@ -9,11 +9,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Update, and_, func, or_, select, update
+from sqlalchemy import Update, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.db import in_background, transaction
+from app.db import foreground, in_background, transaction
 from app.models import WorkItem, WorkStatus, utcnow
+from app.work.claims import Due, Writer, any_due, backlog, holds
 from app.work.items import (
     Claimed,
     DeadHook,
@@ -83,6 +84,8 @@ class WorkQueue:
         self.notifier: Any = None  # a web process's app.work.wake.Notifier (PostgreSQL)
         self._poke_pending = False
         self._found_work = False  # the last claim took rows (see `claim`)
+        self._ran = 0  # rows run by this queue (`drain` counts them)
+        self.writer = Writer(sessions, self.worker_id)
 
     def register(self, kind: str, handler: Handler) -> None:
         if kind in self.handlers:
@@ -122,98 +125,47 @@ class WorkQueue:
 
     async def _poked(self) -> None:
         try:
-            await self.dispatch()
+            await self.dispatch(look=False)  # rows were just written: no look first
         except Exception:
             log.exception("work batch failed")
         finally:
             self._poke_pending = False
 
     async def claim(
-        self, now: datetime | None = None, *, limit: int | None = None
+        self, now: datetime | None = None, *, limit: int | None = None, look: bool = True
     ) -> list[Claimed]:
         """Atomically takes up to `limit` (default `batch`) due rows (and rows whose lease ran
-        out)."""
+        out). `look=False` when rows are known to be waiting (a poke after our own enqueue)."""
         now = now or self.clock()
-        if not self._found_work:  # idle most of the time: look before taking a lock
-            async with self.reads() as session:
-                if (await session.execute(self._due(now, 1))).first() is None:
-                    return []
-        async with transaction(self.sessions) as session:
-            due = self._due(now, limit or self.batch)
-            if session.bind.dialect.name == "postgresql":
-                due = due.with_for_update(skip_locked=True)
-            rows = await session.execute(
-                update(WorkItem)
-                .where(WorkItem.id.in_(due.scalar_subquery()))
-                .values(
-                    status=WorkStatus.CLAIMED,
-                    claimed_by=self.worker_id,
-                    lease_until=now + self.lease,
-                    attempts=WorkItem.attempts + 1,
-                )
-                .returning(
-                    WorkItem.id,
-                    WorkItem.kind,
-                    WorkItem.incident_id,
-                    WorkItem.payload,
-                    WorkItem.due_at,
-                    WorkItem.attempts,
-                    WorkItem.max_attempts,
-                    WorkItem.created_at,
-                )
-                .execution_options(synchronize_session=False)
-            )
-            claimed = [Claimed(*row) for row in rows.all()]
+        if not self.writer.postgresql and look and not self._found_work:
+            # SQLite, idle most of the time: look before taking the one write lock. (PostgreSQL
+            # needs no look: a claim that finds nothing is one statement, as the look is.)
+            if not await any_due(self.reads, self._due(now, 1)):
+                return []
+        claimed = await self.writer.claim(self._due(now, limit or self.batch), now + self.lease)
         # While claims find work the next one goes straight to its UPDATE (a look first would
         # be one more round trip that finds rows); an empty claim makes the next one look.
         self._found_work = bool(claimed)
         return claimed
 
-    def _due(self, now: datetime, limit: int):  # type: ignore[no-untyped-def]
-        """Ids of rows due now (and rows whose lease ran out) that this worker can run."""
-        query = (
-            select(WorkItem.id)
-            .where(
-                or_(
-                    and_(WorkItem.status == WorkStatus.PENDING, WorkItem.due_at <= now),
-                    and_(WorkItem.status == WorkStatus.CLAIMED, WorkItem.lease_until < now),
-                ),
-                WorkItem.kind.in_(list(self.handlers)),
-            )
-            .order_by(WorkItem.due_at, WorkItem.id)
-            .limit(limit)
-        )
-        if self._busy:  # an incident's next rows wait in the table, not in a slot, for its last
-            query = query.where(
-                or_(WorkItem.incident_id.is_(None), WorkItem.incident_id.not_in(list(self._busy)))
-            )
-        return query
+    def _due(self, now: datetime, limit: int) -> Due:
+        """The rows due now (and rows whose lease ran out) that this worker can run."""
+        return Due(now, limit, list(self.handlers), list(self._busy))
 
     async def backlog(self, now: datetime | None = None) -> tuple[int, datetime | None]:
         """How many rows are due and not taken, and the due time of the oldest of them."""
-        now = now or self.clock()
-        async with self.reads() as session:
-            count, oldest = (
-                await session.execute(
-                    select(func.count(), func.min(WorkItem.due_at)).where(
-                        WorkItem.status == WorkStatus.PENDING, WorkItem.due_at <= now
-                    )
-                )
-            ).one()
-        return int(count), oldest
+        return await backlog(self.reads, now or self.clock())
 
     async def complete(self, item: Claimed) -> bool:
         """Marks the row done if we still hold it; False when another worker took it over."""
-        async with transaction(self.sessions) as session:
-            result = await session.execute(
-                self.fenced(item).values(
-                    status=WorkStatus.DONE,
-                    completed_at=self.clock(),
-                    lease_until=None,
-                    last_error=None,
-                )
-            )
-            return result.rowcount == 1
+        return await self.writer.complete(item, self.clock())
+
+    async def complete_and_claim(self, item: Claimed, limit: int) -> tuple[bool, list[Claimed]]:
+        """`complete`, then `claim` without a look, in one round trip on PostgreSQL (one
+        transaction on SQLite): a slot that finishes its row takes the next due ones."""
+        now = self.clock()
+        rows = self._due(now, limit)
+        return await self.writer.complete_and_claim(item, rows, now + self.lease)
 
     async def fail(
         self, item: Claimed, error: str, *, after: float | None = None, permanent: bool = False
@@ -265,67 +217,111 @@ class WorkQueue:
         """An UPDATE of `item`'s row that changes nothing unless this worker still holds it."""
         return (
             update(WorkItem)
-            .where(
-                WorkItem.id == item.id,
-                WorkItem.claimed_by == self.worker_id,
-                WorkItem.attempts == item.attempt,
-                WorkItem.status == WorkStatus.CLAIMED,
-            )
+            .where(holds(item, self.worker_id))
             .execution_options(synchronize_session=False)
         )
 
     async def run_once(self, now: datetime | None = None) -> int:
         """Claims what the free slots can take and runs it; returns how many rows were run."""
         items = await self._claim_free(now)
-        await self._run_claimed(items)
+        await self._run_claimed(items, chain=False)
         return len(items)
 
-    async def dispatch(self) -> int:
+    async def dispatch(self, *, look: bool = True) -> int:
         """Claims what the free slots can take and starts it without waiting for it (the tick
-        and pokes): a slow Slack call holds one slot, never the next claim."""
-        items = await self._claim_free(None)
+        and pokes): a slow Slack call holds one slot, never the next claim. A slot that
+        finishes these rows claims the next due ones as it completes its last (`_run_in_order`)."""
+        items = await self._claim_free(None, look=look)
         if items:
-            self._spawn(self._run_then_claim(items))
+            self._spawn(self._run_claimed(items, chain=True))
         return len(items)
 
-    async def _run_then_claim(self, items: list[Claimed]) -> None:
-        await self._run_claimed(items)
-        # Slots are free again: more rows may be due (a burst of 40 follow-ups a second fell
-        # seconds behind when only the next tick claimed them).
-        self.poke()
-
-    async def _claim_free(self, now: datetime | None) -> list[Claimed]:
+    async def _claim_free(self, now: datetime | None, *, look: bool = True) -> list[Claimed]:
         # Claiming is one at a time, and never more than the free slots: a claimed row that
         # waited for a slot could outlive its lease.
+        await self.gap()
         async with self._lock:
             free = self.concurrency - self._in_flight
             if free <= 0 or self.closed:
                 return []
             with in_background():  # the worker's transactions yield to requests
-                items = await self.claim(now, limit=min(self.batch, free))
-            self._in_flight += len(items)
-            self._busy.update(i.incident_id for i in items if i.incident_id is not None)
+                items = await self.claim(now, limit=min(self.batch, free), look=look)
+            self._hold(items)
             return items
 
-    async def _run_claimed(self, items: list[Claimed]) -> None:
+    def _hold(self, items: list[Claimed]) -> None:
+        self._in_flight += len(items)
+        self._busy.update(i.incident_id for i in items if i.incident_id is not None)
+
+    def _release(self, item: Claimed) -> None:
+        self._in_flight -= 1
+        if item.incident_id is not None:
+            self._busy[item.incident_id] -= 1
+            if self._busy[item.incident_id] <= 0:
+                del self._busy[item.incident_id]
+
+    async def _run_claimed(self, items: list[Claimed], *, chain: bool) -> None:
         # Rows of one incident run in the order they were written (a verdict is posted before
         # the statement that threads under it); incidents run side by side. Across claims the
         # order holds too: an incident with a row running here is not claimed again (`_due`).
         groups: dict[object, list[Claimed]] = {}
         for item in sorted(items, key=lambda i: i.id):
             groups.setdefault(item.incident_id or f"row{item.id}", []).append(item)
-        await asyncio.gather(*(self._run_in_order(group) for group in groups.values()))
+        await asyncio.gather(*(self._run_in_order(group, chain) for group in groups.values()))
 
-    async def _run_in_order(self, items: list[Claimed]) -> None:
-        for item in items:
+    async def _run_in_order(self, items: list[Claimed], chain: bool) -> None:
+        for n, item in enumerate(items):
             try:
-                await self._run(item)
+                succeeded = await self._run(item)
+            except BaseException:
+                self._release(item)
+                raise
+            if succeeded and chain and n == len(items) - 1 and not self.closed:
+                await self._complete_and_continue(item)
+                continue
+            try:
+                if succeeded and not await self._complete(item):
+                    log.warning("work %s lost its lease before completing", item.id)
             finally:
-                self._in_flight -= 1
-                if item.incident_id is not None:
-                    self._busy[item.incident_id] -= 1
-                    if self._busy[item.incident_id] <= 0:
-                        del self._busy[item.incident_id]
+                self._release(item)
+            if chain and n == len(items) - 1:
+                self.poke()  # the slots are free again: rows due meanwhile need not wait
+
+    async def _complete(self, item: Claimed) -> bool:
+        await self.gap()
+        with in_background():
+            return await self.complete(item)
+
+    async def gap(self) -> None:
+        """The worker's statements yield to requests in flight (app.db's `foreground`), before
+        the claim lock is taken, not while it is held: one claim waiting held up every slot's.
+        (On SQLite `transaction` waits too; there the writer hands requests out first.)"""
+        if self.writer.postgresql:
+            await foreground.gap()
+
+    async def _complete_and_continue(self, item: Claimed) -> None:
+        """Completes the group's last row and, in the same round trip, claims what the free
+        slots can take (a burst of 40 follow-ups a second fell seconds behind when only the
+        next tick claimed them), which then runs in the background."""
+        released = False
+        try:
+            await self.gap()
+            async with self._lock:
+                self._release(item)  # its incident's next row may be claimed now
+                released = True
+                free = 0 if self.closed else self.concurrency - self._in_flight
+                limit = min(self.batch, free)
+                with in_background():
+                    completed, items = await self.complete_and_claim(item, limit)
+                self._found_work = bool(items)
+                self._hold(items)
+        finally:
+            if not released:
+                self._release(item)
+        if not completed:
+            log.warning("work %s lost its lease before completing", item.id)
+        if items:
+            self._spawn(self._run_claimed(items, chain=True))
 
     async def close(self, grace: float = 5.0) -> None:
         """Stops poking, gives the rows running in the background `grace` seconds to finish,
@@ -358,37 +354,39 @@ class WorkQueue:
             log.error("work batch failed", exc_info=exc)
 
     async def drain(self, *, max_rounds: int = 100) -> int:
-        """Runs batches until nothing is due (tests and the CLI use it)."""
-        total = 0
+        """Runs rows until nothing is due (tests and the CLI use it), as the server's worker
+        does (each slot that finishes claims the next rows); returns how many rows were run."""
+        ran = self._ran
         for _ in range(max_rounds):
-            done = await self.run_once()
-            total += done
-            if done == 0:
+            await self.dispatch()
+            while self._tasks:
+                await asyncio.wait(list(self._tasks))
+            if not self._found_work:  # the last claim, after every row ran, found none due
                 break
-        return total
+        return self._ran - ran
 
-    async def _run(self, item: Claimed) -> None:
+    async def _run(self, item: Claimed) -> bool:
         async with self._limit:
+            self._ran += 1
             with in_background():
-                await self._handle(item)
+                return await self._handle(item)
 
-    async def _handle(self, item: Claimed) -> None:
+    async def _handle(self, item: Claimed) -> bool:
+        """Runs the row's handler; True when the row is to be completed, False when its
+        outcome (retry, defer, dead) was recorded instead."""
         handler = self.handlers[item.kind]
         try:
             await handler(item)
         except Defer as exc:
             await self.defer(item, str(exc), exc.after)
-            return
         except Retry as exc:
             await self.fail(item, f"retry: {exc}", after=exc.after)
-            return
         except Permanent as exc:
             log.warning("work %s (%s) failed for good: %s", item.id, item.kind, exc)
             await self.fail(item, str(exc), permanent=True)
-            return
         except Exception as exc:
             log.warning("work %s (%s) attempt %s failed: %r", item.id, item.kind, item.attempt, exc)
             await self.fail(item, repr(exc))
-            return
-        if not await self.complete(item):
-            log.warning("work %s lost its lease before completing", item.id)
+        else:
+            return True
+        return False

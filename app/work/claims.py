@@ -1,0 +1,243 @@
+"""The work table's hot statements and how they run: the due rows a worker may take, taking
+them under a lease, completing a row with a fence, and completing one row and taking the next
+ones in a single statement (PostgreSQL) — the worker's share of an incident's round trips.
+
+Each statement is built once, in SQLAlchemy Core with named parameters, and run with its
+values: building and keying a statement per call cost more CPU than running it, and the ORM's
+unit of work adds nothing to an UPDATE … RETURNING."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    CompoundSelect,
+    Executable,
+    Row,
+    Select,
+    Update,
+    all_,
+    and_,
+    any_,
+    bindparam,
+    false,
+    func,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.db import transaction
+from app.models import WorkItem, WorkStatus
+from app.work.items import Claimed
+
+WORK = WorkItem.__table__
+# What a handler is given of a row it claimed, in the order of `Claimed`'s fields.
+CLAIMED = (
+    WORK.c.id,
+    WORK.c.kind,
+    WORK.c.incident_id,
+    WORK.c.payload,
+    WORK.c.due_at,
+    WORK.c.attempts,
+    WORK.c.max_attempts,
+    WORK.c.created_at,
+)
+
+
+@dataclass(frozen=True)
+class Due:
+    """Which rows a claim may take: due at `now` (or their lease run out by then), of the
+    `kinds` this worker runs, none of the `busy` incidents (their next rows wait in the table,
+    not in a slot, for the one running here), oldest first, at most `limit`."""
+
+    now: datetime
+    limit: int
+    kinds: list[str]
+    busy: list[int]
+
+    def params(self) -> dict[str, Any]:
+        return {"now": self.now, "limit": self.limit, "kinds": self.kinds, "busy": self.busy}
+
+
+@cache
+def due(postgresql: bool, busy: bool, but: bool = False) -> Select[Any]:
+    """The ids `Due` describes (`but`: not row :but, completed in the same statement), locked
+    on PostgreSQL with SKIP LOCKED (another worker's claim in progress: take other rows)."""
+    if postgresql:  # arrays: one statement whatever the lists hold
+        kinds = WORK.c.kind == any_(bindparam("kinds", type_=ARRAY(WORK.c.kind.type)))
+        others = WORK.c.incident_id != all_(bindparam("busy", type_=ARRAY(BigInteger)))
+    else:
+        kinds = WORK.c.kind.in_(bindparam("kinds", expanding=True))
+        others = WORK.c.incident_id.not_in(bindparam("busy", expanding=True))
+    now = bindparam("now", type_=WORK.c.due_at.type)
+    query = (
+        select(WORK.c.id)
+        .where(
+            or_(
+                and_(WORK.c.status == WorkStatus.PENDING, WORK.c.due_at <= now),
+                and_(WORK.c.status == WorkStatus.CLAIMED, WORK.c.lease_until < now),
+            ),
+            kinds,
+        )
+        .order_by(WORK.c.due_at, WORK.c.id)
+        .limit(bindparam("limit"))
+    )
+    if busy or postgresql:
+        query = query.where(or_(WORK.c.incident_id.is_(None), others))
+    if but:  # a statement may not update one row twice
+        query = query.where(WORK.c.id != bindparam("but"))
+    return query.with_for_update(skip_locked=True) if postgresql else query
+
+
+def take(ids: Select[Any]) -> Update:
+    """Claims the rows `ids` selects for :worker until :lease_end, one more attempt each,
+    returning them as `Claimed` reads them."""
+    return (
+        update(WORK)
+        .where(WORK.c.id.in_(ids.scalar_subquery()))
+        .values(
+            status=WorkStatus.CLAIMED,
+            claimed_by=bindparam("worker"),
+            lease_until=bindparam("lease_end"),
+            attempts=WORK.c.attempts + 1,
+        )
+        .returning(*CLAIMED)
+    )
+
+
+def holds(item: Claimed, worker: str) -> ColumnElement[bool]:
+    """The fence: `item`'s row, still claimed by `worker` in the same attempt (the attempt is
+    the fencing token: a worker whose lease ran out and was taken over changes nothing)."""
+    return and_(
+        WORK.c.id == item.id,
+        WORK.c.claimed_by == worker,
+        WORK.c.attempts == item.attempt,
+        WORK.c.status == WorkStatus.CLAIMED,
+    )
+
+
+DONE = (
+    update(WORK)
+    .where(
+        WORK.c.id == bindparam("done"),
+        WORK.c.claimed_by == bindparam("worker"),
+        WORK.c.attempts == bindparam("attempt"),
+        WORK.c.status == WorkStatus.CLAIMED,
+    )
+    .values(
+        status=WorkStatus.DONE,
+        completed_at=bindparam("now", type_=WORK.c.completed_at.type),
+        lease_until=None,
+        last_error=None,
+    )
+)
+"""Marks row :done done if :worker still holds it in :attempt (`holds`, with parameters)."""
+
+
+@cache
+def done_and_take() -> CompoundSelect:
+    """PostgreSQL: `DONE` and `take` in one statement (two data-modifying CTEs, one round
+    trip). Its rows are the claimed ones (`completed` false) and, if the fence held, one row
+    with the completed row's id and `completed` true."""
+    completed = DONE.returning(WORK.c.id).cte("completed")
+    taken = take(due(True, True, but=True)).cte("taken")
+    return union_all(
+        select(*(taken.c[c.name] for c in CLAIMED), false().label("completed")),
+        select(completed.c.id, *(null() for _ in CLAIMED[1:]), true()),
+    )
+
+
+async def any_due(reads: async_sessionmaker[AsyncSession], rows: Due) -> bool:
+    """SQLite: whether a claim would find a row, read without the write lock."""
+    async with reads() as session:
+        found = await session.execute(due(False, bool(rows.busy)), rows.params())
+        return found.first() is not None
+
+
+async def backlog(
+    reads: async_sessionmaker[AsyncSession], now: datetime
+) -> tuple[int, datetime | None]:
+    """How many rows are due and not taken, and the due time of the oldest of them."""
+    async with reads() as session:
+        query = select(func.count(), func.min(WORK.c.due_at)).where(
+            WORK.c.status == WorkStatus.PENDING, WORK.c.due_at <= now
+        )
+        count, oldest = (await session.execute(query)).one()
+    return int(count), oldest
+
+
+class Writer:
+    """Runs the queue's statements: on PostgreSQL each in autocommit (one statement is its own
+    transaction: no BEGIN and COMMIT round trips, and no ORM session), on SQLite in a
+    transaction (its one writer connection is handed out requests first, app.db). Only the
+    latter waits for a gap in the requests (`transaction`); the queue lets PostgreSQL's wait
+    before it takes its claim lock (`WorkQueue.gap`)."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], worker: str) -> None:
+        self.sessions = sessions
+        self.worker = worker
+        bind = sessions.kw.get("bind")
+        self.postgresql = bind is not None and bind.dialect.name == "postgresql"
+        self._auto = (
+            bind.execution_options(isolation_level="AUTOCOMMIT") if self.postgresql else None
+        )
+
+    async def claim(self, rows: Due, lease_until: datetime) -> list[Claimed]:
+        """Claims the rows `rows` describes."""
+        statement = take(due(self.postgresql, self._busy(rows)))
+        params = {**rows.params(), "worker": self.worker, "lease_end": lease_until}
+        return [Claimed(*row) for row in await self._run(statement, params)]
+
+    async def complete(self, item: Claimed, now: datetime) -> bool:
+        """Marks `item` done if this worker still holds it."""
+        params = {"done": item.id, "worker": self.worker, "attempt": item.attempt, "now": now}
+        if self._auto is None:
+            async with transaction(self.sessions) as session:
+                return (await session.execute(DONE, params)).rowcount == 1
+        async with self._auto.connect() as connection:
+            return (await connection.execute(DONE, params)).rowcount == 1
+
+    async def complete_and_claim(
+        self, item: Claimed, rows: Due, lease_until: datetime
+    ) -> tuple[bool, list[Claimed]]:
+        """`complete`, then `claim` (leaving `item` out): one statement on PostgreSQL, one
+        transaction on SQLite. Whether the fence held, and the rows claimed."""
+        params = {
+            **rows.params(),
+            "done": item.id,
+            "but": item.id,
+            "worker": self.worker,
+            "attempt": item.attempt,
+            "lease_end": lease_until,
+        }
+        if self._auto is None:
+            async with transaction(self.sessions) as session:
+                completed = (await session.execute(DONE, params)).rowcount == 1
+                taken = await session.execute(take(due(False, self._busy(rows), True)), params)
+                return completed, [Claimed(*row) for row in taken.all()]
+        result = await self._run(done_and_take(), params)
+        claimed = [Claimed(*row[:-1]) for row in result if not row[-1]]
+        return len(claimed) < len(result), claimed
+
+    def _busy(self, rows: Due) -> bool:
+        """Whether the statement names busy incidents (on PostgreSQL it always does: an empty
+        array is a value, not another statement)."""
+        return self.postgresql or bool(rows.busy)
+
+    async def _run(self, statement: Executable, params: dict[str, Any]) -> list[Row[Any]]:
+        if self._auto is None:
+            async with transaction(self.sessions) as session:
+                return list((await session.execute(statement, params)).all())
+        async with self._auto.connect() as connection:
+            return list((await connection.execute(statement, params)).all())
