@@ -122,14 +122,16 @@ class Posting:
         *,
         thread: str | None = None,
         new: bool = False,
-    ) -> None:
+    ) -> bool:
         """The one message for `ref` as it should read now: posted once, then edited in place
-        (`new`: most likely not posted yet, so the post is tried first, sparing a look-up)."""
+        (`new`: most likely not posted yet, so the post is tried first, sparing a look-up);
+        True when it was posted now."""
         if not new and await self._edit(incident, ref, message, text):
-            return
+            return False
         _, posted = await self.post_once(item, incident, ref, message, text, thread=thread)
         if not posted:  # another row posted it meanwhile, perhaps from an older state
             await self._edit(incident, ref, message, text)
+        return posted
 
     # ----- the pinned summary -----------------------------------------------------------------
 

@@ -124,9 +124,12 @@ class VerdictThread(Posting):
         lang = incident.language
         message = self._statement_message(incident, statement)
         text = texts.statement_title(incident, statement, lang)
-        await self._show(item, incident, "statement", message, text, thread=thread)
+        posted = await self._show(item, incident, "statement", message, text, thread=thread)
         other_text = self.render.statement_text(statement, lang)
-        await self._show(item, incident, "statement_text", other_text, text, thread=thread)
+        # The other language follows the draft's first post (not posted before it).
+        await self._show(
+            item, incident, "statement_text", other_text, text, thread=thread, new=posted
+        )
         await self.sync_verdict(item, incident, snap, followups)
         await self._sync_summary(incident, snap, followups)
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from app.statements import check_statement
+from app.statements import Company, check_statement, draft_statement
 from tests.statements.cases import CASES
 from tests.statements.helpers import CONTACT, NOW, TOKYO, make_draft
 
@@ -165,6 +165,17 @@ def test_three_apologies_are_flagged() -> None:
         "\nお客様には重ねて深くお詫び申し上げます。\n改めて心よりお詫び申し上げます。\n\n以上",
     )
     assert "apology_repeated" in findings("skimming_web_shop", "ja", text)
+
+
+def test_an_apology_in_what_someone_typed_is_not_the_companys_second_apology() -> None:
+    """A cause is quoted as it was typed (原因は「…」): the words inside are not the notice's."""
+    answers = {"cause": "謝罪いたし"}  # found by tests/statements/test_draft_properties.py
+    draft = draft_statement(
+        answers, {}, "ja", company=Company(name="Example", contact=CONTACT), now=NOW
+    )
+    assert "「謝罪いたし」" in draft.text
+    found = check_statement(draft.text, "ja", answers=answers, verdict={}, now=NOW)
+    assert "apology_repeated" not in [f.code for f in found]
 
 
 def test_a_promised_date_already_past_is_flagged() -> None:
