@@ -7,6 +7,7 @@ import hmac
 import logging
 import time
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -19,6 +20,7 @@ from slack_bolt.logger.messages import (
     warning_client_prioritized_and_token_skipped,
     warning_token_skipped,
 )
+from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
@@ -255,6 +257,19 @@ def is_command(body: bytes) -> bool:
     return b"command=" in body and not body.lstrip().startswith(b"{")
 
 
+def bolt_request_of(request: Request, body: bytes, once: dict[str, Any] | None) -> Any:
+    """bolt's request for a signed body. bolt reads any form holding the word "payload" as an
+    interaction (`payload=` JSON) and finds no fields in a slash command whose text has it — a
+    report "malicious payload on the file server" would be lost: such a command is its fields."""
+    bolt_request = to_async_bolt_request(request, body, once)
+    if is_command(body) and not bolt_request.body:
+        fields = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+        if "payload" not in fields:
+            bolt_request.body = fields
+            bolt_request.context = build_async_context(bolt_request.context, fields)
+    return bolt_request
+
+
 def malformed(body: bytes, parsed: Any) -> str | None:
     """What makes a (signed) body not one of Slack's shapes, or None. `parsed` is the body as
     bolt parsed it (the form's fields, its `payload`'s JSON, or the JSON): what its listeners
@@ -265,11 +280,11 @@ def malformed(body: bytes, parsed: Any) -> str | None:
         return "not a JSON object"
     if body.lstrip()[:1] in (b"{", b"[") or body.strip() in (b"true", b"false", b"null"):
         return _event_shape(parsed)
-    if b"payload" in body:  # bolt takes such a form's `payload` (JSON) as the body
-        return _interaction_shape(parsed)
-    if "command" in parsed:
+    if "command" in parsed and is_command(body):  # (its text may hold the word "payload")
         missing = [f for f in ("user_id", "channel_id", "team_id") if not parsed.get(f)]
         return f"a command without {', '.join(missing)}" if missing else None
+    if b"payload" in body:  # bolt takes such a form's `payload` (JSON) as the body
+        return _interaction_shape(parsed)
     if not parsed:
         return "an empty body"
     return None
@@ -340,7 +355,7 @@ def attach_slack(app: FastAPI, runtime: Runtime) -> AsyncApp:
         try:
             # bolt parses the body once, here; what it parsed is checked before it dispatches.
             # A body that is not Slack's shape is the sender's error, and nothing is stored.
-            bolt_request = to_async_bolt_request(request, body, once)
+            bolt_request = bolt_request_of(request, body, once)
             why = malformed(body, bolt_request.body)
             if why is None:
                 response = to_starlette_response(await bolt.async_dispatch(bolt_request))

@@ -128,6 +128,18 @@ async def test_a_card_number_in_the_summary_is_masked_and_the_reporter_told(slac
     assert "4111" not in incident.title
 
 
+async def test_a_report_that_says_payload_is_recorded_as_typed(slack: Slack) -> None:
+    """bolt takes a form with the word "payload" in it for an interaction; a security report
+    often says it (app.slack.app.bolt_request_of)."""
+    response = await slack.command("Malicious payload found on the file server")
+    assert response.status_code == 200 and "Report recorded" in response.json()["text"]
+    await slack.work()
+    ((incident, _),) = await slack.runtime.service.open_incidents()
+    assert incident.title == "Malicious payload found on the file server"
+    note = await slack.command("note the payload was a web shell", channel=slack.room()["id"])
+    assert note.status_code == 200
+
+
 async def test_an_event_delivered_twice_is_processed_once(slack: Slack) -> None:
     from tests.fakes.slack_requests import app_home_opened
 
