@@ -28,13 +28,13 @@ from pathlib import Path
 from typing import Any
 
 import greenlet
-from sqlalchemy import create_engine as create_sync_engine
-from sqlalchemy import event, select, text
+from sqlalchemy import event, select
 
-from app.db import normalize_database_url, sync_url
+from app.db import normalize_database_url
 from app.migrate import upgrade
 from app.models import WorkItem
 from bench.ack import distinct_summary
+from bench.server import postgres_available, reset_postgres
 from tests.fakes.slack_api import FakeSlack
 from tests.slack.conftest import Slack, driven
 from tests.slack.room_walk import MISDIRECTED_SEV3
@@ -183,15 +183,8 @@ def database(pg: bool, tmp: Path) -> str:
         url = f"sqlite+aiosqlite:///{tmp / 'leakdesk.db'}"
         upgrade(url)
         return url
-    default = "postgresql://postgres@127.0.0.1:5432/bench"
-    url = normalize_database_url(os.environ.get("BENCH_DATABASE_URL", default))
-    engine = create_sync_engine(sync_url(url))
-    with engine.begin() as connection:  # the bench database is emptied, as `python -m bench` does
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    upgrade(url)
-    return url
+    # the bench database (BENCH_DATABASE_URL), emptied and migrated as `python -m bench` does
+    return normalize_database_url(reset_postgres())
 
 
 def figures(count: Count, suffix: str) -> dict[str, Any]:
@@ -214,7 +207,6 @@ def figures(count: Count, suffix: str) -> dict[str, Any]:
 
 def main(quick: bool = False) -> dict[str, Any]:
     """`python -m bench`'s entry: one incident counted on SQLite, and on PostgreSQL if it answers."""
-    from bench.server import postgres_available
 
     args = argparse.Namespace(answers=10, incidents=3, step=None, profile=None)
     result: dict[str, Any] = {}
