@@ -8,7 +8,7 @@ then the lines of our code that ran the most statements (`BENCH_SITE_DEPTH=4`: w
 Statement counts are exact and repeatable, unlike CPU on a busy machine: the tool to find and
 prove a saving before `python -m bench --only load` measures it.
 
-    python -m bench.statements [--pg] [--step affected_count] [--profile out.prof]
+    python -m bench.statements [--pg] [--step affected_count] [--sql] [--profile out.prof]
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ class Count:
     """Statements run while listening; call sites only within the chosen steps."""
 
     only: str | None = None
+    sql: bool = False  # print each statement of the chosen steps as it runs
     statements: int = 0
     transactions: int = 0  # on the write engine (a BEGIN and a COMMIT or ROLLBACK each)
     kinds: Counter[str] = field(default_factory=Counter)
@@ -87,7 +88,10 @@ class Count:
         self.statements += 1
         self.kinds[statement.split(None, 1)[0].upper()] += 1
         if self._sites_on:
-            self.sites[site()] += 1
+            where = site()
+            self.sites[where] += 1
+            if self.sql:
+                print(f"      {' '.join(statement.split())[:140]}  [{where}]")
 
     def began(self, conn) -> None:  # type: ignore[no-untyped-def]
         # (on PostgreSQL reads run in autocommit on the same engine: no BEGIN is sent for them)
@@ -108,6 +112,7 @@ class Count:
         calls, rows = len(slack.fake.calls), len(await work_rows(slack))
         self._sites_on, self._paused = self.only is None or self.only in name, False
         before, began, cpu = self.statements, self.transactions, time.thread_time()
+        profiler = profiler if self._sites_on else None  # (only the chosen steps)
         if profiler:
             profiler.enable()
         await request
@@ -148,7 +153,7 @@ async def incident(
 
 
 async def walk(url: str, args: argparse.Namespace) -> Count:
-    count = Count(only=args.step)
+    count = Count(only=args.step, sql=args.sql)
     profiler = cProfile.Profile() if args.profile else None
     with FakeSlack() as fake:
         async with driven(url, fake) as slack:
@@ -208,7 +213,7 @@ def figures(count: Count, suffix: str) -> dict[str, Any]:
 def main(quick: bool = False) -> dict[str, Any]:
     """`python -m bench`'s entry: one incident counted on SQLite, and on PostgreSQL if it answers."""
 
-    args = argparse.Namespace(answers=10, incidents=3, step=None, profile=None)
+    args = argparse.Namespace(answers=10, incidents=3, step=None, profile=None, sql=False)
     result: dict[str, Any] = {}
     for pg in (False, True):
         if pg and not postgres_available():
@@ -233,6 +238,7 @@ def cli() -> None:
     parser.add_argument("--step", help="count call sites only in steps whose name has this")
     parser.add_argument("--sites", type=int, default=30, help="how many call sites to list")
     parser.add_argument("--profile", type=Path, help="cProfile stats of the counted incident")
+    parser.add_argument("--sql", action="store_true", help="print the chosen steps' statements")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp())
     try:
