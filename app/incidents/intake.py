@@ -210,7 +210,7 @@ class Intake:
 
 
 # Built once: the acknowledgement path runs these for every report.
-_INSERT_WORK = insert(WorkItem).values(
+_INSERT_WORK = insert(WorkItem.__table__).values(
     kind=bindparam("kind"),
     payload=bindparam("payload", type_=WorkItem.__table__.c.payload.type),
     due_at=bindparam("due_at"),
