@@ -156,7 +156,7 @@ async def walk(url: str, args: argparse.Namespace) -> Count:
     count = Count(only=args.step, sql=args.sql)
     profiler = cProfile.Profile() if args.profile else None
     with FakeSlack() as fake:
-        async with driven(url, fake) as slack:
+        async with driven(url, fake, worker_here=True) as slack:  # as the server runs it
             for n in range(args.incidents - 1):
                 await incident(slack, f"warm-{n}", args.answers, None, None)
             count.listen(slack)
