@@ -24,6 +24,12 @@ async def test_a_room_walked_with_the_worker_here_is_the_same_room(
 
         event.listen(WorkItem, "after_insert", _inserted)
 
+        @event.listens_for(slack.runtime.engine.sync_engine, "before_cursor_execute")
+        def _reports(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+            if statement.startswith("INSERT INTO work_items (kind,"):  # the ack's own INSERT
+                values = context.compiled_parameters[0]
+                written.append((values["kind"], values["status"]))
+
         counts = await walk(
             slack, "ウェブショップでカード情報漏えいの疑い", CARD_SEV1, ["U0LEAD1", "U0LEAD2"]
         )
@@ -41,6 +47,7 @@ async def test_a_room_walked_with_the_worker_here_is_the_same_room(
         # Every row due at once was written claimed (a row written while another row of its
         # incident ran would not be: here none was, each request's work done before the next).
         assert len(written) > 20 and {s for _, s in written} == {WorkStatus.CLAIMED}, written
+        assert ("slack.report", WorkStatus.CLAIMED) in written
         posts = [c for c in slack.fake.calls if c.method == "chat.postMessage"]
         refs = [str(c.params.get("metadata")) for c in posts]
         assert len(refs) == len(set(refs)), "a message was posted twice"
