@@ -16,7 +16,7 @@ from app.db import foreground, in_background, transaction
 from app.models import WorkItem, WorkStatus, utcnow
 from app.work import at_once
 from app.work.claims import Due, Writer, any_due, backlog
-from app.work.items import (
+from app.work.items import (  # callers import these from here as well
     Claimed,
     DeadHook,
     Defer,
@@ -27,24 +27,8 @@ from app.work.items import (
     add_work,
     backoff,
     default_worker_id,
-    waiting_on,
 )
-
-# The values live in app/work/items.py; callers import them from here as well.
-__all__ = [
-    "Claimed",
-    "DeadHook",
-    "Defer",
-    "Handler",
-    "Permanent",
-    "Retry",
-    "WorkQueue",
-    "WorkSpec",
-    "add_work",
-    "backoff",
-    "default_worker_id",
-    "waiting_on",
-]
+from app.work.items import waiting_on as waiting_on
 
 log = logging.getLogger(__name__)
 
