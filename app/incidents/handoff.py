@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from app.incidents import queries
 from app.incidents.errors import ServiceError
 from app.incidents.ledger import Ledger
-from app.incidents.reads import handed_query, latest_answers
+from app.incidents.reads import latest_answers
 from app.triage import QUESTIONS, TECHNICAL
 from app.vocabulary import EventKind
 
@@ -40,4 +41,6 @@ class HandOff:
 
 
 async def _handed(session, incident_id: int) -> dict | None:  # type: ignore[no-untyped-def]
-    return (await session.execute(handed_query(incident_id))).scalar_one_or_none()
+    return (
+        await session.execute(queries.HANDED, {"incident_id": incident_id})
+    ).scalar_one_or_none()

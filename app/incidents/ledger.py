@@ -8,12 +8,12 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.db import transaction
-from app.incidents import deadlines
+from app.incidents import deadlines, queries
 from app.incidents.config import Authority, Config
 from app.incidents.errors import NotFound, ServiceError
 from app.incidents.reactions import Event, Reactions
@@ -62,12 +62,7 @@ class Ledger:
     ) -> Incident:
         """Takes the incident row for update, so timeline appends for one incident serialise."""
         incident = (
-            await session.execute(
-                select(Incident)
-                .where(Incident.id == incident_id)
-                .with_for_update()
-                .execution_options(populate_existing=True)
-            )
+            await session.execute(queries.LOCK, {"incident_id": incident_id})
         ).scalar_one_or_none()
         if incident is None:
             raise NotFound(f"incident {incident_id}")

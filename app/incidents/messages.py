@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from app.incidents import queries
 from app.incidents.crypto import vault
 from app.incidents.ledger import Ledger, dialect
 from app.models import ChatMessage, Incident, WorkItem, WorkStatus
@@ -71,11 +73,7 @@ class Messages:
             return posted
         async with self.ledger.reads() as session:
             found = (
-                await session.execute(
-                    select(ChatMessage).where(
-                        ChatMessage.incident_id == incident_id, ChatMessage.ref == ref
-                    )
-                )
+                await session.execute(queries.MESSAGE, {"incident_id": incident_id, "ref": ref})
             ).scalar_one_or_none()
         if found is not None:
             self._remember(found)
@@ -142,21 +140,11 @@ class Messages:
             "created_at": self.ledger.clock(),
         }
         async with self.ledger.write() as session:
-            insert = postgresql.insert if dialect(session) == "postgresql" else sqlite.insert
-            reserved = await session.execute(
-                insert(ChatMessage)
-                .values(**values)
-                .on_conflict_do_nothing(index_elements=["incident_id", "ref"])
-                .returning(ChatMessage.id)
-            )
-            if reserved.first() is not None:
+            reserve = _RESERVE[dialect(session) == "postgresql"]
+            if (await session.execute(reserve, values)).first() is not None:
                 return None
             known = (
-                await session.execute(
-                    select(ChatMessage).where(
-                        ChatMessage.incident_id == incident_id, ChatMessage.ref == ref
-                    )
-                )
+                await session.execute(queries.MESSAGE, {"incident_id": incident_id, "ref": ref})
             ).scalar_one()
         return None if known.ts is None and known.work_id == work_id else known
 
@@ -168,11 +156,8 @@ class Messages:
         async with self.ledger.write() as session:
             posted = (
                 await session.execute(
-                    update(ChatMessage)
-                    .where(ChatMessage.incident_id == incident_id, ChatMessage.ref == ref)
-                    .values(ts=ts)
-                    .returning(ChatMessage)
-                    .execution_options(synchronize_session=False)
+                    queries.MESSAGE_POSTED,
+                    {"of_incident": incident_id, "of_ref": ref, "posted_ts": ts},
                 )
             ).scalar_one_or_none()
             if posted is None:
@@ -186,6 +171,20 @@ class Messages:
                 )
                 session.add(posted)
         self._remember(posted)  # committed: the row as stored, for the edits that follow
+
+
+def _reserve_statement(insert: Any) -> Any:
+    """Reserves a ref for a work row (the row's values as parameters), returning its id; none
+    when the ref was reserved already. Core: the ORM adds nothing to it."""
+    table = ChatMessage.__table__
+    return (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["incident_id", "ref"])
+        .returning(table.c.id)
+    )
+
+
+_RESERVE = (_reserve_statement(sqlite.insert), _reserve_statement(postgresql.insert))
 
 
 def room_slug(incident: Incident) -> str:

@@ -7,15 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased, joinedload
 
+from app.incidents import queries
 from app.incidents.errors import NotFound
 from app.incidents.timeline import verify_chain
 from app.models import (
     ActionItem,
-    Answer,
     Followup,
     Incident,
     IncidentStatus,
@@ -23,7 +22,7 @@ from app.models import (
     TimelineEvent,
     Verdict,
 )
-from app.vocabulary import EventKind, StatementKind, StatementStatus
+from app.vocabulary import StatementKind, StatementStatus
 
 if TYPE_CHECKING:  # the ledger's deadlines read through this module
     from app.incidents.ledger import Ledger
@@ -110,7 +109,9 @@ class Reads:
         `counts`: it grows with the timeline; the follow-up prompts (what the verdict and the
         summary show beside it) only with `followups`, in the same session."""
         async with self.ledger.reads() as session:
-            row = (await session.execute(_incident_query(incident_id))).one_or_none()
+            row = (
+                await session.execute(queries.INCIDENT_ROW, {"incident_id": incident_id})
+            ).one_or_none()
             if row is None:
                 raise NotFound(f"incident {incident_id}")
             incident, verdict, handed = row
@@ -247,20 +248,14 @@ class Reads:
 async def latest_verdict(session: AsyncSession, incident_id: int) -> Verdict | None:
     """The incident's current verdict (highest version), or None before the first one."""
     return (
-        await session.execute(
-            select(Verdict)
-            .where(Verdict.incident_id == incident_id)
-            .order_by(Verdict.version.desc())
-            .limit(1)
-        )
+        await session.execute(queries.LATEST_VERDICT, {"incident_id": incident_id})
     ).scalar_one_or_none()
 
 
 async def latest_answers_detail(session: AsyncSession, incident_id: int) -> dict[str, AnswerDetail]:
-    rows = await session.execute(
-        select(Answer).where(Answer.incident_id == incident_id).order_by(Answer.id)
-    )
-    return {a.field: AnswerDetail(a.value, a.actor, a.answered_at) for a in rows.scalars()}
+    """The incident's current answer to each field, with who gave it and when."""
+    rows = await session.execute(queries.ANSWERS, {"incident_id": incident_id})
+    return {field: AnswerDetail(value, actor, at) for field, value, actor, at in rows}
 
 
 async def latest_answers(session: AsyncSession, incident_id: int) -> dict[str, Any]:
@@ -273,10 +268,7 @@ async def latest_statement(
     """The latest version of one kind (the notice by default)."""
     return (
         await session.execute(
-            select(Statement)
-            .where(Statement.incident_id == incident_id, Statement.kind == kind)
-            .order_by(Statement.version.desc())
-            .limit(1)
+            queries.LATEST_STATEMENT, {"incident_id": incident_id, "kind": str(kind)}
         )
     ).scalar_one_or_none()
 
@@ -284,16 +276,7 @@ async def latest_statement(
 async def last_approved_notice(session: AsyncSession, incident_id: int) -> Statement | None:
     """The notice as last approved (the latest report people may have read)."""
     return (
-        await session.execute(
-            select(Statement)
-            .where(
-                Statement.incident_id == incident_id,
-                Statement.kind == StatementKind.NOTICE,
-                Statement.status == StatementStatus.APPROVED,
-            )
-            .order_by(Statement.version.desc())
-            .limit(1)
-        )
+        await session.execute(queries.LAST_APPROVED_NOTICE, {"incident_id": incident_id})
     ).scalar_one_or_none()
 
 
@@ -306,33 +289,7 @@ async def current_statements(
     """The latest notice, the notice as last approved, and the latest version of each piece of
     the latest series any piece was drafted for, with their approvals — in one query: every
     snapshot reads them."""
-    other = aliased(Statement)
-    newest_of_kind = (
-        select(func.max(other.version))
-        .where(other.incident_id == Statement.incident_id, other.kind == Statement.kind)
-        .correlate(Statement)
-        .scalar_subquery()
-    )
-    last_approved = (
-        select(func.max(other.version))
-        .where(
-            other.incident_id == incident_id,
-            other.kind == StatementKind.NOTICE,
-            other.status == StatementStatus.APPROVED,
-        )
-        .scalar_subquery()
-    )
-    rows = await session.execute(
-        select(Statement)
-        .where(
-            Statement.incident_id == incident_id,
-            or_(
-                Statement.version == newest_of_kind,
-                and_(Statement.kind == StatementKind.NOTICE, Statement.version == last_approved),
-            ),
-        )
-        .options(joinedload(Statement.approvals))  # a few rows each: not a query of their own
-    )
+    rows = await session.execute(queries.CURRENT_STATEMENTS, {"incident_id": incident_id})
     found = list(rows.unique().scalars())
     notices = sorted((s for s in found if s.kind == StatementKind.NOTICE), key=lambda s: s.version)
     approved = [s for s in notices if s.status == StatementStatus.APPROVED]
@@ -346,18 +303,6 @@ async def current_statements(
     )
 
 
-def handed_query(incident_id: int) -> Select[tuple[dict[str, Any] | None]]:
-    """The hand-off of the technical questions (its event's data), if there was one."""
-    return (
-        select(TimelineEvent.data)
-        .where(
-            TimelineEvent.incident_id == incident_id,
-            TimelineEvent.kind == EventKind.TRIAGE_HANDED_OFF,
-        )
-        .limit(1)
-    )
-
-
 def handed_off(data: dict[str, Any] | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(the fields handed off, to whom) from the hand-off's data; empty before any."""
     if not data:
@@ -365,26 +310,7 @@ def handed_off(data: dict[str, Any] | None) -> tuple[tuple[str, ...], tuple[str,
     return tuple(data.get("fields") or ()), tuple(data.get("to") or ())
 
 
-def _incident_query(incident_id: int) -> Select[tuple[Incident, Verdict | None, Any]]:
-    """The incident with its current verdict (highest version) and its hand-off, in one row."""
-    newest = (
-        select(func.max(Verdict.version))
-        .where(Verdict.incident_id == incident_id)
-        .scalar_subquery()
-    )
-    return (
-        select(Incident, Verdict, handed_query(incident_id).scalar_subquery())
-        .outerjoin(Verdict, and_(Verdict.incident_id == Incident.id, Verdict.version == newest))
-        .where(Incident.id == incident_id)
-    )
-
-
 async def action_items(session: AsyncSession, incident_id: int) -> list[ActionItem]:
     """An incident's action items, by number."""
-    rows = await session.execute(
-        select(ActionItem)
-        .where(ActionItem.incident_id == incident_id)
-        .order_by(ActionItem.number)
-        .execution_options(populate_existing=True)
-    )
+    rows = await session.execute(queries.ACTION_ITEMS, {"incident_id": incident_id})
     return list(rows.scalars())

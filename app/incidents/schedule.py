@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.incidents import queries
 from app.incidents.issued import current_verdict
 from app.incidents.reactions import Event, Reactions
 from app.incidents.reads import action_items
@@ -234,10 +235,8 @@ def prompt_ref(row: Followup) -> str:
 
 
 async def followups_of(session: AsyncSession, incident_id: int) -> list[Followup]:
-    rows = await session.execute(
-        select(Followup).where(Followup.incident_id == incident_id).order_by(Followup.id)
-    )
-    return list(rows.scalars())
+    """The incident's follow-up prompts, oldest first."""
+    return list((await session.execute(queries.FOLLOWUPS, {"incident_id": incident_id})).scalars())
 
 
 async def cancel_all(session: AsyncSession, incident_id: int, now: datetime) -> int:
