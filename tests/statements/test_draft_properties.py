@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from hypothesis import HealthCheck, given, note, settings
+import pytest
+from hypothesis import HealthCheck, example, given, note, settings
 from hypothesis import strategies as st
 
 from app.statements import Company, check_statement, draft_statement
@@ -101,8 +102,29 @@ verdict_strategy = st.fixed_dictionaries(
 )
 
 
+# Falsifying examples Hypothesis found, kept: a trade-secret leak held for the investigators
+# (no personal data, so no people to count; the withheld line must still say 調査中), and one
+# whose data is on a leak site (the only advice is not to visit or spread it).
+TRADE_SECRETS_HELD = {
+    "affected_count": 0,
+    "data_categories": ["trade_secret"],
+    "police_disclosure_hold": True,
+    "discovered_at": None,
+    "cause": "VPN機器の脆弱性",
+}
+TRADE_SECRETS_PUBLISHED = {
+    "published": True,
+    "data_categories": ["trade_secret"],
+    "police_disclosure_hold": True,
+}
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(answers=answers_strategy, verdict=verdict_strategy, lang=st.sampled_from(["ja", "en"]))
+@example(answers=TRADE_SECRETS_HELD, verdict={}, lang="ja")
+@example(answers=TRADE_SECRETS_HELD, verdict={}, lang="en")
+@example(answers=TRADE_SECRETS_PUBLISHED, verdict={}, lang="ja")
+@example(answers=TRADE_SECRETS_PUBLISHED, verdict={}, lang="en")
 def test_any_answers_give_a_statement_that_passes_the_checker(
     answers: dict[str, Any], verdict: dict[str, Any], lang: str
 ) -> None:
@@ -119,3 +141,24 @@ def test_any_answers_give_a_statement_that_passes_the_checker(
         assert any(word in (finding.excerpt or "") for word in expected), finding.excerpt
     assert draft.title and draft.body and draft.next_update_at is not None
     assert "None" not in draft.text and "Undefined" not in draft.text
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("answers", [TRADE_SECRETS_HELD, TRADE_SECRETS_PUBLISHED])
+@pytest.mark.parametrize("announcement", [None, "website"])
+def test_a_trade_secret_leak_says_what_is_known_and_keeps_the_detail_back(
+    answers: dict[str, Any], announcement: str | None, lang: str
+) -> None:
+    verdict = {"actions": {"announcement": announcement}} if announcement else {}
+    draft = draft_statement(answers, verdict, lang, company=Company(name="Example"), now=NOW)
+    findings = check_statement(draft.text, lang, answers=answers, verdict=verdict, now=NOW)
+    assert [f.code for f in findings if f.code != "placeholder_unfilled"] == []
+    # No personal data: no people named or counted, and no count of 0 stated.
+    assert "対象となる方" not in draft.text and "0名" not in draft.text
+    assert "0 people" not in draft.text
+    if announcement is None:  # held: the detail is withheld, and its extent is still open
+        assert draft.kind == "hold_for_investigators"
+        assert "技術情報" not in draft.text and "technical" not in draft.text
+        assert ("範囲は調査中" if lang == "ja" else "business information (still under") in (
+            draft.text
+        )

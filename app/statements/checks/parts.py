@@ -105,6 +105,7 @@ _PARTS: dict[str, list[tuple[str, tuple[Family, ...]]]] = {
                     "変更をお願い",
                     "お問い合わせください",
                     "ご相談ください",
+                    "お控えください",
                     "ご対応いただく必要",
                 ),
             ),
@@ -259,6 +260,7 @@ _PARTS: dict[str, list[tuple[str, tuple[Family, ...]]]] = {
                 family(
                     r"\bplease (?:check|change|be (?:wary|alert|careful|vigilant|cautious|aware)|monitor|watch|reset|review)\b",
                     r"\bwe (?:recommend|advise|encourage|suggest|urge)\b",
+                    r"\bplease do not (?:visit|download|share|open|click|reply)\b",
                     r"\bnothing you need to do\b",
                     r"\bno action\b",
                     r"\bneed to take any action\b",
