@@ -94,7 +94,7 @@ class Count:
                 print(f"      {' '.join(statement.split())[:140]}  [{where}]")
 
     def began(self, conn) -> None:  # type: ignore[no-untyped-def]
-        # (on PostgreSQL reads run in autocommit on the same engine: no BEGIN is sent for them)
+        # (reads run in autocommit on PostgreSQL, in their own pool: no BEGIN is sent for them)
         autocommit = conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
         if not self._paused and not autocommit:
             self.transactions += 1
@@ -103,8 +103,7 @@ class Count:
         engine, reader = slack.runtime.engine.sync_engine, slack.runtime.reader.sync_engine
         event.listen(engine, "before_cursor_execute", self)
         event.listen(engine, "begin", self.began)
-        # on PostgreSQL the reader is the engine in autocommit: its events are the engine's
-        if reader.pool is not engine.pool:
+        if reader.pool is not engine.pool:  # (an in-memory SQLite database has one pool)
             event.listen(reader, "before_cursor_execute", self)
 
     async def step(self, slack: Slack, name: str, request: Any, profiler: Any) -> None:
