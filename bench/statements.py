@@ -66,6 +66,7 @@ class Step:
     cpu_ms: float
     work: list[str]
     calls: list[str]
+    checkouts: int = 0
 
 
 @dataclass
@@ -76,6 +77,7 @@ class Count:
     sql: bool = False  # print each statement of the chosen steps as it runs
     statements: int = 0
     transactions: int = 0  # on the write engine (a BEGIN and a COMMIT or ROLLBACK each)
+    checkouts: int = 0  # connections taken from the pools (a session's, a statement's own)
     kinds: Counter[str] = field(default_factory=Counter)
     sites: Counter[str] = field(default_factory=Counter)
     steps: list[Step] = field(default_factory=list)
@@ -93,6 +95,10 @@ class Count:
             if self.sql:
                 print(f"      {' '.join(statement.split())[:140]}  [{where}]")
 
+    def checked_out(self, *args: Any) -> None:
+        if not self._paused:
+            self.checkouts += 1
+
     def began(self, conn) -> None:  # type: ignore[no-untyped-def]
         # (reads run in autocommit on PostgreSQL, in their own pool: no BEGIN is sent for them)
         autocommit = conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
@@ -103,7 +109,9 @@ class Count:
         engine, reader = slack.runtime.engine.sync_engine, slack.runtime.reader.sync_engine
         event.listen(engine, "before_cursor_execute", self)
         event.listen(engine, "begin", self.began)
+        event.listen(engine.pool, "checkout", self.checked_out)
         if reader.pool is not engine.pool:  # (an in-memory SQLite database has one pool)
+            event.listen(reader.pool, "checkout", self.checked_out)
             event.listen(reader, "before_cursor_execute", self)
 
     async def step(self, slack: Slack, name: str, request: Any, profiler: Any) -> None:
@@ -111,6 +119,7 @@ class Count:
         calls, rows = len(slack.fake.calls), len(await work_rows(slack))
         self._sites_on, self._paused = self.only is None or self.only in name, False
         before, began, cpu = self.statements, self.transactions, time.thread_time()
+        taken = self.checkouts
         profiler = profiler if self._sites_on else None  # (only the chosen steps)
         if profiler:
             profiler.enable()
@@ -122,7 +131,7 @@ class Count:
         self._sites_on, self._paused = False, True
         made = [c.method for c in slack.fake.calls[calls:]]
         began = self.transactions - began
-        self.steps.append(Step(name, statements, began, cpu_ms, [], made))
+        self.steps.append(Step(name, statements, began, cpu_ms, [], made, self.checkouts - taken))
         self.steps[-1].work = (await work_rows(slack))[rows:]
 
 
@@ -155,7 +164,7 @@ async def walk(url: str, args: argparse.Namespace) -> Count:
     count = Count(only=args.step, sql=args.sql)
     profiler = cProfile.Profile() if args.profile else None
     with FakeSlack() as fake:
-        async with driven(url, fake) as slack:
+        async with driven(url, fake, worker_here=True) as slack:  # as the server runs it
             for n in range(args.incidents - 1):
                 await incident(slack, f"warm-{n}", args.answers, None, None)
             count.listen(slack)
@@ -169,14 +178,16 @@ def show(count: Count, sites: int) -> None:
     for s in count.steps:
         print(
             f"  {s.name:28} {s.statements:4} statements {s.transactions:3} write transactions "
-            f"{s.cpu_ms:7.1f} ms CPU (this thread)"
+            f"{s.checkouts:3} checkouts {s.cpu_ms:7.1f} ms CPU (this thread)"
         )
         print(f"  {'':28} work {s.work}\n  {'':28} Slack {s.calls}")
     cpu = sum(s.cpu_ms for s in count.steps)
     total = sum(s.statements for s in count.steps)
     began = sum(s.transactions for s in count.steps)
+    taken = sum(s.checkouts for s in count.steps)
     print(
-        f"  {'total':28} {total:4} statements {began:3} write transactions {cpu:7.1f} ms; {dict(count.kinds)}"
+        f"  {'total':28} {total:4} statements {began:3} write transactions {taken:3} checkouts "
+        f"{cpu:7.1f} ms; {dict(count.kinds)}"
     )
     for where, n in count.sites.most_common(sites):
         print(f"    {n:4}  {where}")

@@ -26,6 +26,7 @@ from app.models import (
     WorkStatus,
 )
 from app.vocabulary import EventKind
+from app.work import at_once
 from app.work.queue import WorkSpec, add_work
 
 
@@ -92,16 +93,18 @@ class Intake:
         async with self.ledger.write() as session:
             if delivery is not None and not await first_in(session, delivery, now):
                 return None
-            await session.execute(
-                _INSERT_WORK,
-                {
-                    "kind": kind,
-                    "payload": report.payload(),
-                    "due_at": now,
-                    "max_attempts": self.ledger.config.max_attempts,
-                    "created_at": now,
-                },
+            row = WorkItem(
+                kind=kind,
+                payload=report.payload(),
+                due_at=now,
+                max_attempts=self.ledger.config.max_attempts,
+                created_at=now,
+                **(at_once.claiming(session, None, now) or UNCLAIMED),
             )
+            values = {c: getattr(row, c) for c in _WORK_VALUES}
+            row.id = (await session.execute(_INSERT_WORK, values)).scalar_one()
+            if row.status == WorkStatus.CLAIMED:  # this process's worker takes it at once
+                at_once.took(session, row)
         return Masked(report.title, report.masked)
 
     async def take_report(
@@ -210,13 +213,21 @@ class Intake:
 
 
 # Built once: the acknowledgement path runs these for every report.
-_INSERT_WORK = insert(WorkItem).values(
-    kind=bindparam("kind"),
-    payload=bindparam("payload", type_=WorkItem.__table__.c.payload.type),
-    due_at=bindparam("due_at"),
-    status=WorkStatus.PENDING,
-    attempts=0,
-    max_attempts=bindparam("max_attempts"),
-    created_at=bindparam("created_at"),
+_WORK_VALUES = (
+    "kind",
+    "payload",
+    "due_at",
+    "status",
+    "attempts",
+    "claimed_by",
+    "lease_until",
+    "max_attempts",
+    "created_at",
 )
+_INSERT_WORK = (
+    insert(WorkItem)
+    .values({c: bindparam(c, type_=WorkItem.__table__.c[c].type) for c in _WORK_VALUES})
+    .returning(WorkItem.id)
+)
+UNCLAIMED = {"status": WorkStatus.PENDING, "attempts": 0, "claimed_by": None, "lease_until": None}
 _REPORT_LOCK = select(func.pg_advisory_xact_lock(func.hashtext(bindparam("key"))))

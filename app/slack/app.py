@@ -364,7 +364,7 @@ def attach_slack(app: FastAPI, runtime: Runtime) -> AsyncApp:
         if why is not None:
             log.info("refused a signed Slack request: %s (%d bytes)", why, len(body))
             return JSONResponse({"error": "malformed request body"}, status_code=400)
-        runtime.queue.poke()
+        runtime.queue.wrote()
         return response
 
     if runtime.settings.slack_bot_token is None:
@@ -390,6 +390,6 @@ def socket_mode_handler(bolt: AsyncApp, runtime: Runtime, app_token: str) -> Any
     class Handler(AsyncSocketModeHandler):
         async def handle(self, client: Any, req: Any) -> None:
             await super().handle(client, req)
-            runtime.queue.poke()
+            runtime.queue.wrote()
 
     return Handler(bolt, app_token)

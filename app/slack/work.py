@@ -63,7 +63,7 @@ class SlackWork:
             return []
 
         await self.service.take_report(report, self.queue.fenced(item), replies)
-        self.queue.poke()  # the room's rows need not wait for the next tick
+        self.queue.wrote()  # the room's rows need not wait for the next tick
 
     async def respond(self, item: Claimed) -> None:
         payload = item.payload

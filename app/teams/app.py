@@ -100,7 +100,7 @@ def attach_teams(app: FastAPI, runtime: Runtime) -> HttpServer:
 
     async def on_request(event: ActivityEvent) -> InvokeResponse[Any]:
         status, body = await activities.handle(event.body.model_dump(), event.token)
-        runtime.queue.poke()
+        runtime.queue.wrote()
         return InvokeResponse(status=status, body=body)
 
     server = HttpServer(Mount(app), messaging_endpoint=ENDPOINT)

@@ -39,7 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.db import transaction
 from app.models import WorkItem, WorkStatus
-from app.work.items import Claimed
+from app.work.items import Claimed, DeadHook
 
 WORK = WorkItem.__table__
 # What a handler is given of a row it claimed, in the order of `Claimed`'s fields.
@@ -229,6 +229,60 @@ class Writer:
         result = await self._run(done_and_take(), params)
         claimed = [Claimed(*row[:-1]) for row in result if not row[-1]]
         return len(claimed) < len(result), claimed
+
+    async def dead(
+        self, item: Claimed, error: str, now: datetime, on_dead: DeadHook | None
+    ) -> None:
+        """Marks `item` dead (if this worker still holds it) and runs `on_dead` on its row in
+        the same transaction."""
+        async with transaction(self.sessions) as session:
+            result = await session.execute(
+                self.fenced(item)
+                .values(
+                    status=WorkStatus.DEAD,
+                    last_error=error[:2000],
+                    lease_until=None,
+                    completed_at=now,
+                )
+                .returning(WorkItem)
+            )
+            row = result.scalar_one_or_none()
+            if row is not None and on_dead is not None:
+                await on_dead(session, row, now)
+
+    async def retry(self, item: Claimed, error: str, due_at: datetime) -> None:
+        """Gives `item` back to the table, to be tried again from `due_at`."""
+        async with transaction(self.sessions) as session:
+            await session.execute(
+                self.fenced(item).values(
+                    status=WorkStatus.PENDING,
+                    last_error=error[:2000],
+                    lease_until=None,
+                    due_at=due_at,
+                )
+            )
+
+    async def defer(self, item: Claimed, reason: str, due_at: datetime) -> bool:
+        """`retry` from `due_at` without spending the attempt (a wait, not a failure)."""
+        async with transaction(self.sessions) as session:
+            result = await session.execute(
+                self.fenced(item).values(
+                    status=WorkStatus.PENDING,
+                    attempts=WorkItem.attempts - 1,
+                    last_error=f"deferred: {reason}"[:2000],
+                    lease_until=None,
+                    due_at=due_at,
+                )
+            )
+            return result.rowcount == 1
+
+    def fenced(self, item: Claimed) -> Update:
+        """An UPDATE of `item`'s row that changes nothing unless this worker still holds it."""
+        return (
+            update(WorkItem)
+            .where(holds(item, self.worker))
+            .execution_options(synchronize_session=False)
+        )
 
     def _busy(self, rows: Due) -> bool:
         """Whether the statement names busy incidents (on PostgreSQL it always does: an empty

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import WorkItem, WorkStatus
+from app.work import at_once
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,20 @@ class Claimed:
     attempt: int
     max_attempts: int
     created_at: datetime | None = None
+
+    @classmethod
+    def of(cls, row: WorkItem) -> Claimed:
+        """A row this worker wrote claimed (app.work.at_once), as its handler sees it."""
+        return cls(
+            row.id,
+            row.kind,
+            row.incident_id,
+            row.payload,
+            row.due_at,
+            row.attempts,
+            row.max_attempts,
+            row.created_at,
+        )
 
 
 class Retry(Exception):  # noqa: N818 - it is a request, not an error
@@ -100,6 +115,7 @@ def add_work(
         created_at=now,
     )
     session.add(item)
+    at_once.offer(session, item)  # a worker in this process may take it at once
     return item
 
 

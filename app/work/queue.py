@@ -9,13 +9,14 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Update, update
+from sqlalchemy import Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.db import foreground, in_background, transaction
 from app.models import WorkItem, WorkStatus, utcnow
-from app.work.claims import Due, Writer, any_due, backlog, holds
-from app.work.items import (
+from app.work import at_once
+from app.work.claims import Due, Writer, any_due, backlog
+from app.work.items import (  # callers import these from here as well
     Claimed,
     DeadHook,
     Defer,
@@ -26,24 +27,8 @@ from app.work.items import (
     add_work,
     backoff,
     default_worker_id,
-    waiting_on,
 )
-
-# The values live in app/work/items.py; callers import them from here as well.
-__all__ = [
-    "Claimed",
-    "DeadHook",
-    "Defer",
-    "Handler",
-    "Permanent",
-    "Retry",
-    "WorkQueue",
-    "WorkSpec",
-    "add_work",
-    "backoff",
-    "default_worker_id",
-    "waiting_on",
-]
+from app.work.items import waiting_on as waiting_on
 
 log = logging.getLogger(__name__)
 
@@ -79,13 +64,25 @@ class WorkQueue:
         self._busy: Counter[int] = Counter()  # incidents with rows running here, and how many
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
-        self.poking = False
+        self._poking = False
         self.closed = False
         self.notifier: Any = None  # a web process's app.work.wake.Notifier (PostgreSQL)
         self._poke_pending = False
+        self._missed = False  # a due row written here was not taken at once (`reserve`)
         self._found_work = False  # the last claim took rows (see `claim`)
         self._ran = 0  # rows run by this queue (`drain` counts them)
         self.writer = Writer(sessions, self.worker_id)
+
+    @property
+    def poking(self) -> bool:
+        """Whether this process runs the worker (its tick started): requests poke it, and the
+        due rows written here are run here at once (app.work.at_once)."""
+        return self._poking
+
+    @poking.setter
+    def poking(self, on: bool) -> None:
+        self._poking = on
+        (at_once.run_here if on else at_once.stop_running_here)(self)
 
     def register(self, kind: str, handler: Handler) -> None:
         if kind in self.handlers:
@@ -103,6 +100,14 @@ class WorkQueue:
         """Adds one row in its own transaction (for work that follows no state change)."""
         async with transaction(self.sessions) as session:
             add_work(session, spec, incident_id=incident_id, now=self.clock())
+        self.wrote()
+
+    def wrote(self) -> None:
+        """After a request or a row that may have written work: `poke`, unless every due row
+        written here since was taken at once by this process's worker (app.work.at_once)."""
+        if self.poking and not self._missed:
+            return
+        self._missed = False
         self.poke()
 
     def poke(self) -> None:
@@ -172,54 +177,20 @@ class WorkQueue:
     ) -> str:
         """Schedules a retry with backoff, or marks the row dead after its last attempt."""
         now = self.clock()
-        async with transaction(self.sessions) as session:
-            if permanent or item.attempt >= item.max_attempts:
-                result = await session.execute(
-                    self.fenced(item)
-                    .values(
-                        status=WorkStatus.DEAD,
-                        last_error=error[:2000],
-                        lease_until=None,
-                        completed_at=now,
-                    )
-                    .returning(WorkItem)
-                )
-                row = result.scalar_one_or_none()
-                if row is not None and self.on_dead is not None:
-                    await self.on_dead(session, row, now)
-                return WorkStatus.DEAD
-            delay = after if after is not None else backoff(item.attempt, cap=self.backoff_cap)
-            await session.execute(
-                self.fenced(item).values(
-                    status=WorkStatus.PENDING,
-                    last_error=error[:2000],
-                    lease_until=None,
-                    due_at=now + timedelta(seconds=delay),
-                )
-            )
-            return WorkStatus.PENDING
+        if permanent or item.attempt >= item.max_attempts:
+            await self.writer.dead(item, error, now, self.on_dead)
+            return WorkStatus.DEAD
+        delay = after if after is not None else backoff(item.attempt, cap=self.backoff_cap)
+        await self.writer.retry(item, error, now + timedelta(seconds=delay))
+        return WorkStatus.PENDING
 
     async def defer(self, item: Claimed, reason: str, after: float) -> bool:
         """Releases the row until `after` seconds from now and gives its attempt back."""
-        async with transaction(self.sessions) as session:
-            result = await session.execute(
-                self.fenced(item).values(
-                    status=WorkStatus.PENDING,
-                    attempts=WorkItem.attempts - 1,
-                    last_error=f"deferred: {reason}"[:2000],
-                    lease_until=None,
-                    due_at=self.clock() + timedelta(seconds=after),
-                )
-            )
-            return result.rowcount == 1
+        return await self.writer.defer(item, reason, self.clock() + timedelta(seconds=after))
 
     def fenced(self, item: Claimed) -> Update:
         """An UPDATE of `item`'s row that changes nothing unless this worker still holds it."""
-        return (
-            update(WorkItem)
-            .where(holds(item, self.worker_id))
-            .execution_options(synchronize_session=False)
-        )
+        return self.writer.fenced(item)
 
     async def run_once(self, now: datetime | None = None) -> int:
         """Claims what the free slots can take and runs it; returns how many rows were run."""
@@ -249,16 +220,40 @@ class WorkQueue:
             self._hold(items)
             return items
 
+    def reserve(self, incident_id: int | None, *, alongside: int = 0) -> bool:
+        """Holds a slot for a row being written now, to run here at once (app.work.at_once):
+        if one is free and no row of its incident runs here but the `alongside` ones written
+        with it."""
+        if not self.poking or self.closed:
+            return False
+        if self._in_flight >= self.concurrency or (
+            incident_id is not None and self._busy[incident_id] > alongside
+        ):
+            self._missed = True  # it waits in the table: the next `wrote` claims
+            return False
+        self._in_flight += 1
+        if incident_id is not None:
+            self._busy[incident_id] += 1
+        return True
+
+    def unreserve(self, incident_id: int | None) -> None:
+        """Gives back a `reserve`d slot whose row was not written."""
+        self._release(incident_id)
+
+    def start(self, rows: list[WorkItem]) -> None:
+        """Runs rows written claimed by this worker, in their `reserve`d slots."""
+        self._spawn(self._run_claimed([Claimed.of(row) for row in rows], chain=True))
+
     def _hold(self, items: list[Claimed]) -> None:
         self._in_flight += len(items)
         self._busy.update(i.incident_id for i in items if i.incident_id is not None)
 
-    def _release(self, item: Claimed) -> None:
+    def _release(self, incident_id: int | None) -> None:
         self._in_flight -= 1
-        if item.incident_id is not None:
-            self._busy[item.incident_id] -= 1
-            if self._busy[item.incident_id] <= 0:
-                del self._busy[item.incident_id]
+        if incident_id is not None:
+            self._busy[incident_id] -= 1
+            if self._busy[incident_id] <= 0:
+                del self._busy[incident_id]
 
     async def _run_claimed(self, items: list[Claimed], *, chain: bool) -> None:
         # Rows of one incident run in the order they were written (a verdict is posted before
@@ -274,7 +269,7 @@ class WorkQueue:
             try:
                 succeeded = await self._run(item)
             except BaseException:
-                self._release(item)
+                self._release(item.incident_id)
                 raise
             if succeeded and chain and n == len(items) - 1 and not self.closed:
                 await self._complete_and_continue(item)
@@ -283,7 +278,7 @@ class WorkQueue:
                 if succeeded and not await self._complete(item):
                     log.warning("work %s lost its lease before completing", item.id)
             finally:
-                self._release(item)
+                self._release(item.incident_id)
             if chain and n == len(items) - 1:
                 self.poke()  # the slots are free again: rows due meanwhile need not wait
 
@@ -307,7 +302,7 @@ class WorkQueue:
         try:
             await self.gap()
             async with self._lock:
-                self._release(item)  # its incident's next row may be claimed now
+                self._release(item.incident_id)  # its incident's next row may be claimed now
                 released = True
                 free = 0 if self.closed else self.concurrency - self._in_flight
                 limit = min(self.batch, free)
@@ -317,7 +312,7 @@ class WorkQueue:
                 self._hold(items)
         finally:
             if not released:
-                self._release(item)
+                self._release(item.incident_id)
         if not completed:
             log.warning("work %s lost its lease before completing", item.id)
         if items:
@@ -363,6 +358,14 @@ class WorkQueue:
                 await asyncio.wait(list(self._tasks))
             if not self._found_work:  # the last claim, after every row ran, found none due
                 break
+        return self._ran - ran
+
+    async def settle(self) -> int:
+        """Waits for the rows running here and what their slots claimed next (tests and
+        benchmarks of a worker that runs as the server's); returns how many rows were run."""
+        ran = self._ran
+        while self._tasks:
+            await asyncio.wait(list(self._tasks))
         return self._ran - ran
 
     async def _run(self, item: Claimed) -> bool:

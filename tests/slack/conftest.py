@@ -76,8 +76,13 @@ class Slack:
         )
 
     async def work(self) -> int:
-        """Lets the worker do everything that is due (what `leakdesk serve` does in the background)."""
-        return await self.runtime.queue.drain()
+        """Lets the worker do everything that is due (what `leakdesk serve` does in the
+        background). With the worker here, what the requests set off is already running:
+        it is waited for, and nothing is claimed that the server would not claim."""
+        queue = self.runtime.queue
+        if queue.poking:
+            return await queue.settle()
+        return await queue.drain()
 
     def room(self) -> dict[str, Any]:
         rooms = [c for c in self.fake.channels if c["name"].startswith(("leak-", "drill-"))]
@@ -280,11 +285,16 @@ def slack_settings(database_url: str, fake: FakeSlack, **overrides: Any) -> Sett
 
 
 @contextlib.asynccontextmanager
-async def driven(database_url: str, fake: FakeSlack, **overrides: Any) -> AsyncIterator[Slack]:
-    """leakdesk with these settings behind FastAPI, driven as Slack and its users would."""
+async def driven(
+    database_url: str, fake: FakeSlack, *, worker_here: bool = False, **overrides: Any
+) -> AsyncIterator[Slack]:
+    """leakdesk with these settings behind FastAPI, driven as Slack and its users would. The
+    worker runs when the test says (`slack.work()`); `worker_here`: also as the server's does,
+    each request's rows starting as it commits (app.work.at_once), its tick not started."""
     settings = slack_settings(database_url, fake, **overrides)
     runtime = build_runtime(settings)
     app = create_app(settings, runtime=runtime, start_worker=False)
+    runtime.queue.poking = worker_here
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://leakdesk.test") as http:
         yield Slack(

@@ -267,14 +267,14 @@ async def test_a_burst_bigger_than_the_slots_runs_without_waiting_for_ticks(
 ) -> None:
     """When a batch is done its slots claim again at once: 7 rows, 2 slots, one dispatch."""
     worker = queue(runtime, "w", concurrency=2)
-    worker.poking = True  # as the server's worker (the tick is not running here)
     ran: list[int] = []
 
     async def handle(item: Claimed) -> None:
         ran.append(item.payload["n"])
 
     worker.register("test.echo", handle)
-    await enqueue(runtime, 7)
+    await enqueue(runtime, 7)  # (written before the worker runs: none is taken at once)
+    worker.poking = True  # as the server's worker (the tick is not running here)
     assert await worker.dispatch() == 2
     for _ in range(200):
         if len(ran) == 7:
@@ -287,7 +287,6 @@ async def test_closing_the_queue_leaves_no_claim_holding_a_connection(runtime: R
     """A poke that is claiming when the process stops is finished (or cancelled) by close(), so
     the engine can be disposed with no connection left inside a transaction."""
     worker = queue(runtime, "w")
-    worker.poking = True
     release = asyncio.Event()
 
     async def handle(item: Claimed) -> None:
@@ -295,6 +294,7 @@ async def test_closing_the_queue_leaves_no_claim_holding_a_connection(runtime: R
 
     worker.register("test.echo", handle)
     await enqueue(runtime, 2)
+    worker.poking = True
     worker.poke()
     for _ in range(100):
         if worker._in_flight:

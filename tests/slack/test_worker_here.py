@@ -1,0 +1,53 @@
+"""The room as the server runs it: the worker in the same process takes the rows each request
+writes as the request commits (app.work.at_once), instead of claiming them after a poke. The
+room is the same, nothing is lost or doubled, and no answer's row is claimed by a statement."""
+
+from __future__ import annotations
+
+from sqlalchemy import event, select
+
+from app.models import WorkItem, WorkStatus
+from tests.fakes.slack_api import FakeSlack
+from tests.slack.conftest import driven
+from tests.slack.room_walk import CARD_SEV1, walk
+
+
+async def test_a_room_walked_with_the_worker_here_is_the_same_room(
+    database_url: str, fake_slack: FakeSlack
+) -> None:
+    async with driven(database_url, fake_slack, language="ja", worker_here=True) as slack:
+        written: list[tuple[str, str]] = []  # each row due at once, as it was inserted
+
+        def _inserted(mapper, connection, row):  # type: ignore[no-untyped-def]
+            if row.due_at <= row.created_at:
+                written.append((row.kind, row.status))
+
+        event.listen(WorkItem, "after_insert", _inserted)
+
+        @event.listens_for(slack.runtime.engine.sync_engine, "before_cursor_execute")
+        def _reports(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+            if statement.startswith("INSERT INTO work_items (kind,"):  # the ack's own INSERT
+                values = context.compiled_parameters[0]
+                written.append((values["kind"], values["status"]))
+
+        counts = await walk(
+            slack, "ウェブショップでカード情報漏えいの疑い", CARD_SEV1, ["U0LEAD1", "U0LEAD2"]
+        )
+        assert counts.posts <= 10 and counts.pins == 1, counts.line()
+        assert slack.refs().count("triage") == 1 and "SEV1" in str(
+            slack.message_with_ref("verdict:1")["blocks"]
+        )
+        async with slack.runtime.sessions() as session:
+            rows = list((await session.execute(select(WorkItem))).scalars())
+        assert {r.status for r in rows if r.due_at <= r.created_at} == {WorkStatus.DONE}
+        assert all(r.attempts == 1 for r in rows if r.status == WorkStatus.DONE)
+        taken_here = [r for r in rows if r.claimed_by == slack.runtime.queue.worker_id]
+        assert len(taken_here) == len([r for r in rows if r.status == WorkStatus.DONE])
+        event.remove(WorkItem, "after_insert", _inserted)
+        # Every row due at once was written claimed (a row written while another row of its
+        # incident ran would not be: here none was, each request's work done before the next).
+        assert len(written) > 20 and {s for _, s in written} == {WorkStatus.CLAIMED}, written
+        assert ("slack.report", WorkStatus.CLAIMED) in written
+        posts = [c for c in slack.fake.calls if c.method == "chat.postMessage"]
+        refs = [str(c.params.get("metadata")) for c in posts]
+        assert len(refs) == len(set(refs)), "a message was posted twice"

@@ -1,0 +1,135 @@
+"""Rows written while this process's worker runs are taken by it at once (app.work.at_once):
+written claimed, started as their transaction commits, with no claim statement."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, select
+
+from app.db import transaction
+from app.models import WorkItem, WorkStatus, utcnow
+from app.runtime import Runtime
+from app.work.queue import Claimed, WorkQueue, WorkSpec, add_work
+
+
+def worker(runtime: Runtime, **kwargs: object) -> tuple[WorkQueue, list[tuple[int, int | None]]]:
+    """A queue running as the server's worker; each row it runs is noted (its n, incident)."""
+    queue = WorkQueue(runtime.sessions, worker_id="here", **kwargs)  # type: ignore[arg-type]
+    ran: list[tuple[int, int | None]] = []
+
+    async def handle(item: Claimed) -> None:
+        await asyncio.sleep(0)
+        ran.append((item.payload["n"], item.incident_id))
+
+    queue.register("test.echo", handle)
+    queue.poking = True
+    return queue, ran
+
+
+async def write(runtime: Runtime, specs: list[tuple[int, int | None]], **spec: object) -> None:
+    async with transaction(runtime.sessions) as session:
+        for n, incident_id in specs:
+            add_work(
+                session,
+                WorkSpec("test.echo", {"n": n}, **spec),
+                incident_id=incident_id,
+                now=utcnow(),
+            )  # type: ignore[arg-type]
+
+
+async def incident(runtime: Runtime, title: str) -> int:
+    opened, _ = await runtime.service.open_incident(title=title, reporter_id="U1", platform="test")
+    return opened.id
+
+
+async def rows(runtime: Runtime) -> list[WorkItem]:
+    async with runtime.sessions() as session:
+        return list((await session.execute(select(WorkItem).order_by(WorkItem.id))).scalars())
+
+
+async def settled(queue: WorkQueue) -> None:
+    while queue._tasks:
+        await asyncio.wait(list(queue._tasks))
+
+
+def statements(runtime: Runtime) -> list[str]:
+    seen: list[str] = []
+
+    @event.listens_for(runtime.engine.sync_engine, "before_cursor_execute")
+    def _seen(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        seen.append(" ".join(statement.split()))
+
+    return seen
+
+
+async def test_a_row_written_while_the_worker_runs_here_runs_with_no_claim(
+    runtime: Runtime,
+) -> None:
+    queue, ran = worker(runtime)
+    seen = statements(runtime)
+    before_run: list[list[str]] = []
+
+    async def handle(item: Claimed) -> None:
+        before_run.append(list(seen))
+        ran.append((item.payload["n"], item.incident_id))
+
+    queue.handlers["test.echo"] = handle
+    await write(runtime, [(1, None), (2, None)])
+    await settled(queue)
+    assert sorted(ran) == [(1, None), (2, None)]
+    done = await rows(runtime)
+    assert [(r.status, r.claimed_by, r.attempts) for r in done] == [
+        (WorkStatus.DONE, "here", 1)
+    ] * 2
+    # written claimed, and nothing touched the rows before their handlers ran
+    assert [s for s in before_run[0] if s.startswith(("UPDATE work_items", "WITH"))] == []
+    assert queue._in_flight == 0 and not queue._busy
+
+
+async def test_a_transaction_that_rolls_back_gives_its_slots_back(runtime: Runtime) -> None:
+    queue, ran = worker(runtime, concurrency=1)
+    with pytest.raises(RuntimeError):
+        async with transaction(runtime.sessions) as session:
+            add_work(session, WorkSpec("test.echo", {"n": 1}), incident_id=None, now=utcnow())
+            assert queue._in_flight == 1
+            raise RuntimeError("the request failed")
+    assert queue._in_flight == 0 and await rows(runtime) == []
+    await write(runtime, [(2, None)])  # the one slot is free again: taken at once
+    await settled(queue)
+    assert ran == [(2, None)]
+
+
+async def test_rows_it_cannot_run_now_wait_in_the_table(runtime: Runtime) -> None:
+    """Not due yet, no slot free, or another row of the incident running here: written as
+    before, for a claim to take in its turn."""
+    queue, ran = worker(runtime, concurrency=2)
+    one, two = await incident(runtime, "first"), await incident(runtime, "second")
+    await write(runtime, [(1, None)], due_at=utcnow() + timedelta(hours=1))
+    assert queue._in_flight == 0
+    release = asyncio.Event()
+
+    async def slow(item: Claimed) -> None:
+        await release.wait()
+        ran.append((item.payload["n"], item.incident_id))
+
+    queue.handlers["test.echo"] = slow
+    await write(runtime, [(2, one), (3, one)])  # one transaction: both taken, run in order
+    await write(runtime, [(4, one)])  # incident one runs here: waits
+    await write(runtime, [(5, two)])  # both slots held: waits
+    statuses = {r.payload["n"]: r.status for r in await rows(runtime)}
+    assert statuses == {1: "pending", 2: "claimed", 3: "claimed", 4: "pending", 5: "pending"}
+    release.set()
+    await settled(queue)
+    await queue.drain()
+    assert [n for n, i in ran if i == one] == [2, 3, 4] and (5, two) in ran
+    assert {r.payload["n"]: r.status for r in await rows(runtime)}[1] == "pending"
+
+
+async def test_a_worker_that_stopped_takes_nothing(runtime: Runtime) -> None:
+    queue, ran = worker(runtime)
+    await queue.close()
+    await write(runtime, [(1, None)])
+    assert [r.status for r in await rows(runtime)] == [WorkStatus.PENDING] and ran == []
