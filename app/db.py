@@ -64,8 +64,9 @@ PING_AFTER_IDLE_S = 10.0
 # PostgreSQL connections per process: the writers' pool and the readers' (`read_engine`), each
 # kept open up to `pool_size`, with up to `max_overflow` more opened past it and closed on return
 # (opening connections over and over costs both sides). Sized from the two-replica load test
-# (`python -m bench --quick --only load`, pg_stat_activity sampled every 20 ms): at most 14-15
-# write and 10 read connections open per replica, 16 work slots and the requests beside them.
+# (`python -m bench --quick --only load`, pg_stat_activity sampled every 20 ms): at most 14 and
+# 11 write and 10 and 6 read connections open on the two replicas (16 work slots each and the
+# requests beside them).
 # A process may open 37 at most (a single pool of 20 + 10 before): two replicas, 74, leave a
 # quarter of PostgreSQL's default max_connections (100) to benches, migrations and psql.
 WRITE_POOL: dict[str, object] = {"pool_size": 20, "max_overflow": 5}
