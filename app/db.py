@@ -5,23 +5,26 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-import threading
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
 from contextvars import ContextVar
+from functools import partial
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DisconnectionError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.util import await_
+
+from app.sqlite_writer import BACKSTOP_PAGES, Checkpointer, InlineConnection
 
 log = logging.getLogger(__name__)
 
@@ -131,15 +134,19 @@ def _sqlite_engine(url: str, **kwargs: object) -> AsyncEngine:
     # instead of polling SQLite's write lock, whose busy handler sleeps 1, 2, 5 … 100 ms between
     # tries and serves no one in order: 20 concurrent writers made tails of seconds.
     # (An in-memory database has one connection anyway: SQLAlchemy's StaticPool.)
+    path = make_url(url).database
     options: dict[str, object] = {}
-    if make_url(url).database not in (None, "", ":memory:"):
+    if path not in (None, "", ":memory:"):
         options = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 30}
     options.update(kwargs)
+    writer = options.get("pool_size") == 1 and options.get("max_overflow") == 0
+    if writer:
+        options["async_creator"] = partial(InlineConnection.open, str(path))
     engine = create_async_engine(url, connect_args={"timeout": 30}, **options)
     checkpointer = None
-    if options.get("pool_size") == 1 and options.get("max_overflow") == 0:
+    if writer:
         _gates[engine.sync_engine] = WriterGate()  # the writers' one connection: requests first
-        checkpointer = Checkpointer(str(make_url(url).database))
+        checkpointer = Checkpointer(str(path))
         checkpointer.start()
 
         @event.listens_for(engine.sync_engine, "engine_disposed")
@@ -160,12 +167,21 @@ def _sqlite_engine(url: str, **kwargs: object) -> AsyncEngine:
         if checkpointer is not None:  # the writer leaves checkpoints (and their fsync) to it
             cursor.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
         cursor.close()
+        if writer:
+            dbapi_connection.driver_connection.go_inline()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection):  # type: ignore[no-untyped-def]
         # Readers need no write lock: in WAL mode they read a snapshot beside the one writer.
-        readonly = connection.get_execution_options().get("readonly", False)
-        connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+        if connection.get_execution_options().get("readonly", False):
+            connection.exec_driver_sql("BEGIN")
+        elif writer:
+            try:
+                await_(connection.connection.driver_connection.begin_immediate())
+            except sqlite3.Error as exc:  # raised as SQLAlchemy would (listeners say "try again")
+                raise DBAPIError.instance("BEGIN IMMEDIATE", None, exc, sqlite3.Error) from exc
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
@@ -178,46 +194,6 @@ class Session(AsyncSession):
         if not _in_transaction.get():  # `transaction` yielded before it took the writer
             await yield_to_requests()
         return await super().__aenter__()
-
-
-BACKSTOP_PAGES = 20_000  # the writer checkpoints itself only if the WAL grows past this
-
-
-class Checkpointer:
-    """Checkpoints a SQLite file's write-ahead log from a thread and connection of its own,
-    once a second. With `synchronous=NORMAL` a commit in WAL mode does not wait for the disk;
-    a checkpoint does (it syncs the database file), and SQLite runs it in whichever connection
-    commits past 1,000 pages — the one writer every acknowledgement waits for. A PASSIVE
-    checkpoint here copies what no reader still needs and never blocks the writer."""
-
-    def __init__(self, path: str, every: float = 1.0) -> None:
-        self.path = path
-        self.every = every
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="sqlite-checkpoint", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive() and self._thread is not threading.current_thread():
-            self._thread.join(timeout=5)
-
-    def _run(self) -> None:
-        connection: sqlite3.Connection | None = None
-        while not self._stop.wait(self.every):
-            try:
-                if connection is None:
-                    connection = sqlite3.connect(self.path, timeout=0, isolation_level=None)
-                connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-            except sqlite3.Error as exc:  # a file not migrated yet, or gone: try again later
-                log.debug("WAL checkpoint of %s: %s", self.path, exc)
-                if connection is not None:
-                    connection.close()
-                    connection = None
-        if connection is not None:
-            connection.close()
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

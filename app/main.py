@@ -120,6 +120,10 @@ def create_app(
     app.add_middleware(RequestsFirst)
     app.add_middleware(BodyLimit)
     app.add_middleware(RequestLatency, metrics=app.state.metrics)
+    if settings.slack_enabled:  # first: routes are tried in order, acknowledgements are timed
+        from app.slack.app import attach_slack
+
+        attach_slack(app, runtime)
     app.include_router(health.router)
     app.include_router(metrics_router)
     app.include_router(ops_api.router)
@@ -128,10 +132,6 @@ def create_app(
     app.include_router(ops_measures.pages)
     app.include_router(ops_pages.router)
     app.include_router(ops_apidocs.router)
-    if settings.slack_enabled:
-        from app.slack.app import attach_slack
-
-        attach_slack(app, runtime)
     if settings.teams_enabled:
         from app.teams.app import attach_teams
 

@@ -224,10 +224,11 @@ _WORK_VALUES = (
     "max_attempts",
     "created_at",
 )
+_WORK = WorkItem.__table__  # a Core INSERT: the ORM's bulk-insert path ran the same statement
 _INSERT_WORK = (
-    insert(WorkItem)
-    .values({c: bindparam(c, type_=WorkItem.__table__.c[c].type) for c in _WORK_VALUES})
-    .returning(WorkItem.id)
+    insert(_WORK)
+    .values({c: bindparam(c, type_=_WORK.c[c].type) for c in _WORK_VALUES})
+    .returning(_WORK.c.id)
 )
 UNCLAIMED = {"status": WorkStatus.PENDING, "attempts": 0, "claimed_by": None, "lease_until": None}
 _REPORT_LOCK = select(func.pg_advisory_xact_lock(func.hashtext(bindparam("key"))))

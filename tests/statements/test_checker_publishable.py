@@ -100,6 +100,17 @@ def test_a_processor_promising_its_own_report_or_notices_is_flagged(
     assert "processor_own_report" in findings("processor_ransomware", lang, text)
 
 
+def test_a_processor_reporting_for_its_clients_is_not_flagged_across_a_decimal_point() -> None:
+    # The sentence is one sentence: "1.5 million" does not end it before "the PPC".
+    sentence = (
+        "- On behalf of our clients, whose records of about 1.5 million people are involved, "
+        "we are helping them report to the PPC."
+    )
+    heading = "What we are doing\n"
+    text = edited("processor_ransomware", "en", heading, heading + sentence + "\n")
+    assert "processor_own_report" not in findings("processor_ransomware", "en", text)
+
+
 def test_a_skimming_notice_that_hides_the_card_is_flagged_on_every_count() -> None:
     text = make_draft("skimming_web_shop", "ja", contact=CONTACT).text
     hidden = (

@@ -104,7 +104,8 @@ def each(template: str, *words: str) -> list[str]:
 
 
 MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-SENTENCE_END = re.compile(r"[.!?。！？\n]")
+# The point of "1.5 million" or "example.jp" does not end a sentence.
+SENTENCE_END = re.compile(r"[!?。！？\n]|\.(?![0-9A-Za-z])")
 
 
 def sentences(text: str) -> Iterator[tuple[int, str]]:
