@@ -64,13 +64,22 @@ def sync_url(url: str) -> str:
 PING_AFTER_IDLE_S = 10.0
 
 
+# PostgreSQL connections per process: the writers' pool and the readers' (`read_engine`), each
+# kept open up to `pool_size`, with up to `max_overflow` more opened past it and closed on return
+# (opening connections over and over costs both sides). Sized from the two-replica load test
+# (`python -m bench --quick --only load`, pg_stat_activity sampled every 20 ms): at most 14 and
+# 11 write and 10 and 6 read connections open on the two replicas (16 work slots each and the
+# requests beside them).
+# A process may open 37 at most (a single pool of 20 + 10 before): two replicas, 74, leave a
+# quarter of PostgreSQL's default max_connections (100) to benches, migrations and psql.
+WRITE_POOL: dict[str, object] = {"pool_size": 20, "max_overflow": 5}
+READ_POOL: dict[str, object] = {"pool_size": 8, "max_overflow": 4}
+
+
 def create_engine(url: str, **kwargs: object) -> AsyncEngine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url, **kwargs)
-    # 16 work slots and the requests beside them fit in the pool: a connection opened past it is
-    # closed when returned, and opening PostgreSQL connections over and over costs both sides.
-    options: dict[str, object] = {"pool_size": 20, "max_overflow": 10}
-    options.update(kwargs)
+    options = {**WRITE_POOL, **kwargs}
     engine = create_async_engine(url, **options)
     _ping_when_idle(engine)
     return engine
@@ -104,11 +113,16 @@ def _ping_when_idle(engine: AsyncEngine) -> None:
 def read_engine(engine: AsyncEngine) -> AsyncEngine:
     """The engine for reading only. On SQLite it is a second engine with its own pool: the
     write engine has one connection (see `_sqlite_engine`) and readers, who need no lock in WAL
-    mode, must not queue behind the writers. On PostgreSQL it is the same pool in autocommit:
-    a read is its statements and no BEGIN and ROLLBACK around them (under READ COMMITTED each
-    statement sees what was committed when it began, inside a transaction or not)."""
+    mode, must not queue behind the writers. On PostgreSQL it is a second pool too (`READ_POOL`),
+    its connections in autocommit from the start: a read is its statements and no BEGIN and
+    ROLLBACK around them (under READ COMMITTED each statement sees what was committed when it
+    began, inside a transaction or not), and no connection is switched to autocommit and back
+    on every checkout and return, as the writers' pool in autocommit did (about 60 µs of CPU a
+    read session)."""
     if engine.dialect.name != "sqlite":
-        return engine.execution_options(readonly=True, isolation_level="AUTOCOMMIT")
+        url = engine.url.render_as_string(hide_password=False)
+        reader = create_engine(url, isolation_level="AUTOCOMMIT", **READ_POOL)
+        return reader.execution_options(readonly=True)
     url = engine.url.render_as_string(hide_password=False)
     if engine.url.database in (None, "", ":memory:"):  # one connection: there is no other
         return engine.execution_options(readonly=True)

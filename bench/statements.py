@@ -100,7 +100,7 @@ class Count:
             self.checkouts += 1
 
     def began(self, conn) -> None:  # type: ignore[no-untyped-def]
-        # (on PostgreSQL reads run in autocommit on the same engine: no BEGIN is sent for them)
+        # (reads run in autocommit on PostgreSQL, in their own pool: no BEGIN is sent for them)
         autocommit = conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
         if not self._paused and not autocommit:
             self.transactions += 1
@@ -110,10 +110,8 @@ class Count:
         event.listen(engine, "before_cursor_execute", self)
         event.listen(engine, "begin", self.began)
         event.listen(engine.pool, "checkout", self.checked_out)
-        if reader.pool is not engine.pool:
+        if reader.pool is not engine.pool:  # (an in-memory SQLite database has one pool)
             event.listen(reader.pool, "checkout", self.checked_out)
-        # on PostgreSQL the reader is the engine in autocommit: its events are the engine's
-        if reader.pool is not engine.pool:
             event.listen(reader, "before_cursor_execute", self)
 
     async def step(self, slack: Slack, name: str, request: Any, profiler: Any) -> None:
