@@ -187,10 +187,11 @@ def _context(
     strong = strong_encryption(answers)
     discovered = parse_moment(answers.get("discovered_at"), zone)
     subjects = subjects_of(categories, answers)
-    personal = categories is None or bool(set(categories) & set(PERSONAL_CATEGORIES))
     count = count_of(answers)
     start, end = period_of(answers)
     card = mode == "skimming" or "financial" in (categories or ())
+    # Card data is personal data, whatever the categories say (a skimming answered "trade secret").
+    personal = categories is None or card or bool(set(categories) & set(PERSONAL_CATEGORIES))
     local_now = now.astimezone(zone)
     shown = (
         [c for c in categories if c not in SECRET_CATEGORIES] if hold and categories else categories

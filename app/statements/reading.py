@@ -189,7 +189,8 @@ def advice_codes(
 ) -> list[str]:
     # Data on a leak site: everyone is asked not to download or spread it, whatever it is.
     first = ["leak_site"] if published else []
-    if categories is not None and not set(categories) & set(PERSONAL_CATEGORIES):
+    # Skimming takes card data, whatever the categories say.
+    if categories is not None and not set(categories) & set(PERSONAL_CATEGORIES) and not skimming:
         return first or ["nothing"]
     if cert == "ruled_out" or (strong_encryption and cert != "confirmed"):
         return first + ["precaution"]

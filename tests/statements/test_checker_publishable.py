@@ -132,6 +132,26 @@ def test_a_skimming_notice_that_hides_the_card_is_flagged_on_every_count() -> No
         assert code in found, code
 
 
+def test_a_card_notice_without_the_replacement_card_is_flagged() -> None:
+    text = edited("skimming_web_shop", "ja", "カードの差し替え（再発行）をご希望の場合は、", "")
+    assert "card_companies" in findings("skimming_web_shop", "ja", text)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_card_notice_where_access_is_ruled_out_offers_no_replacement_card(lang: str) -> None:
+    # Found by Hypothesis: no misuse is possible, so the advice is a precaution; the checker
+    # asked for the replacement card all the same.
+    answers = {"data_categories": ["financial"], "access": "ruled_out", "secondary_damage": False}
+    verdict = {"severity": "SEV1"}
+    text = draft_statement(
+        answers, verdict, lang, company=Company(name="Example", contact=CONTACT), now=NOW
+    ).text
+    assert "再発行" not in text and "replacement card" not in text
+    found = check_statement(text, lang, answers=answers, verdict=verdict, now=NOW)
+    assert "card_companies" not in {f.code for f in found}
+    assert any(word in text for word in ("モニタリング", "monitor"))
+
+
 def test_data_on_a_leak_site_without_the_request_is_flagged() -> None:
     text = make_draft("leak_site_ransomware", "ja", contact=CONTACT).text
     cut = "\n".join(line for line in text.splitlines() if "拡散" not in line)

@@ -112,6 +112,10 @@ TRADE_SECRETS_HELD = {
     "discovered_at": None,
     "cause": "VPN機器の脆弱性",
 }
+# A card leak where access is ruled out (the advice is a precaution, no replacement card), and
+# card skimming whose categories were answered as trade secrets only (still card advice).
+CARDS_RULED_OUT = {"data_categories": ["financial"], "access": "ruled_out"}
+SKIMMING_SECRETS = {"leak_mode": "skimming", "data_categories": ["trade_secret"]}
 TRADE_SECRETS_PUBLISHED = {
     "published": True,
     "data_categories": ["trade_secret"],
@@ -125,6 +129,8 @@ TRADE_SECRETS_PUBLISHED = {
 @example(answers=TRADE_SECRETS_HELD, verdict={}, lang="en")
 @example(answers=TRADE_SECRETS_PUBLISHED, verdict={}, lang="ja")
 @example(answers=TRADE_SECRETS_PUBLISHED, verdict={}, lang="en")
+@example(answers=CARDS_RULED_OUT, verdict={"severity": "SEV1"}, lang="ja")
+@example(answers={**SKIMMING_SECRETS, "police_disclosure_hold": True}, verdict={}, lang="ja")
 def test_any_answers_give_a_statement_that_passes_the_checker(
     answers: dict[str, Any], verdict: dict[str, Any], lang: str
 ) -> None:

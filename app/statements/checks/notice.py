@@ -11,7 +11,7 @@ from app.statements.checks.findings import Finding, finding
 from app.statements.checks.hints import PPC
 from app.statements.checks.matching import Text, family, first_line, sentences
 from app.statements.checks.parts import APOLOGIES_JA
-from app.statements.reading import SUBJECTS
+from app.statements.reading import SUBJECTS, advice_for
 
 # A contact point's own name (お客様専用ダイヤル, customer helpline) is not naming the people.
 _CUSTOMERS = family(
@@ -143,7 +143,10 @@ def check_card(text: Text, lang: str, answers: dict[str, Any] | None) -> Iterato
         yield finding("card_period")
     if not all(any(word in text.search for word in words) for words in _CARD_FIELDS[lang]):
         yield finding("card_fields")
-    if not (_CARD_MONITORING.search(text.search) and _CARD_REISSUE.search(text.search)):
+    # A replacement card is offered where the cards may be misused, not where access is ruled
+    # out or the numbers were strongly encrypted (the draft's advice is then a precaution).
+    reissue = "card" not in advice_for(answers) or _CARD_REISSUE.search(text.search)
+    if not (_CARD_MONITORING.search(text.search) and reissue):
         yield finding("card_companies")
     if (answers or {}).get("leak_mode") == "insider_theft":
         return  # the police stay unnamed while an insider case is investigated
