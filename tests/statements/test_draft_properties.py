@@ -116,6 +116,8 @@ TRADE_SECRETS_HELD = {
 # card skimming whose categories were answered as trade secrets only (still card advice).
 CARDS_RULED_OUT = {"data_categories": ["financial"], "access": "ruled_out"}
 SKIMMING_SECRETS = {"leak_mode": "skimming", "data_categories": ["trade_secret"]}
+# Card skimming of about 50,000 people: 「約5万名」 is a count.
+SKIMMING_50K = {"affected_count": 49_500, "cause": "VPN機器の脆弱性", "leak_mode": "skimming"}
 TRADE_SECRETS_PUBLISHED = {
     "published": True,
     "data_categories": ["trade_secret"],
@@ -130,6 +132,7 @@ TRADE_SECRETS_PUBLISHED = {
 @example(answers=TRADE_SECRETS_PUBLISHED, verdict={}, lang="ja")
 @example(answers=TRADE_SECRETS_PUBLISHED, verdict={}, lang="en")
 @example(answers=CARDS_RULED_OUT, verdict={"severity": "SEV1"}, lang="ja")
+@example(answers=SKIMMING_50K, verdict={}, lang="ja")
 @example(answers={**SKIMMING_SECRETS, "police_disclosure_hold": True}, verdict={}, lang="ja")
 def test_any_answers_give_a_statement_that_passes_the_checker(
     answers: dict[str, Any], verdict: dict[str, Any], lang: str
@@ -168,3 +171,14 @@ def test_a_trade_secret_leak_says_what_is_known_and_keeps_the_detail_back(
         assert ("範囲は調査中" if lang == "ja" else "business information (still under") in (
             draft.text
         )
+
+
+def test_a_count_in_man_is_a_count_and_no_count_is_still_flagged() -> None:
+    draft = draft_statement(SKIMMING_50K, {}, "ja", company=Company(name="Example"), now=NOW)
+    assert "約5万名" in draft.text
+
+    def codes(text: str) -> set[str]:
+        return {f.code for f in check_statement(text, "ja", answers=SKIMMING_50K, now=NOW)}
+
+    assert "missing_data" not in codes(draft.text)
+    assert "missing_data" in codes(draft.text.replace("約5万名", "多数の方"))
