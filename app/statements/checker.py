@@ -22,7 +22,8 @@ text (about a millisecond for a long statement), and it accepts any string. Find
   contractor's system called 「当社のシステム」), ``processor_own_report`` (a processor promising its
   own PPC report or individual notices: its clients do that), ``card_title``, ``card_period``,
   ``card_fields``, ``card_companies``, ``card_police`` (a card leak without クレジットカード情報 in the
-  title, the period, the four fields, the card companies' monitoring and reissue, or the police),
+  title, the period, the four fields, the card companies' monitoring and — unless access is
+  ruled out or the cards strongly encrypted — reissue, or the police),
   ``leak_site_request`` (data on a leak site without asking people not to download or spread
   it), ``hold_unmarked`` and ``hold_detail`` (a statement held for the investigators without its
   mark, or with trade-secret detail), ``count_wording`` (「最大約2,000,000名」), ``date_past`` (a
