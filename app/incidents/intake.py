@@ -93,18 +93,18 @@ class Intake:
         async with self.ledger.write() as session:
             if delivery is not None and not await first_in(session, delivery, now):
                 return None
-            row = WorkItem(
-                kind=kind,
-                payload=report.payload(),
-                due_at=now,
-                max_attempts=self.ledger.config.max_attempts,
-                created_at=now,
-                **(at_once.claiming(session, None, now) or UNCLAIMED),
-            )
-            values = {c: getattr(row, c) for c in _WORK_VALUES}
-            row.id = (await session.execute(_INSERT_WORK, values)).scalar_one()
-            if row.status == WorkStatus.CLAIMED:  # this process's worker takes it at once
-                at_once.took(session, row)
+            claim = at_once.claiming(session, None, now)
+            values = {
+                "kind": kind,
+                "payload": report.payload(),
+                "due_at": now,
+                "max_attempts": self.ledger.config.max_attempts,
+                "created_at": now,
+                **(claim or _UNCLAIMED),
+            }
+            row_id = (await session.execute(_INSERT_WORK, values)).scalar_one()
+            if claim is not None:  # this process's worker takes it at once
+                at_once.took(session, WorkItem(id=row_id, **values))
         return Masked(report.title, report.masked)
 
     async def take_report(
@@ -230,5 +230,5 @@ _INSERT_WORK = (
     .values({c: bindparam(c, type_=_WORK.c[c].type) for c in _WORK_VALUES})
     .returning(_WORK.c.id)
 )
-UNCLAIMED = {"status": WorkStatus.PENDING, "attempts": 0, "claimed_by": None, "lease_until": None}
+_UNCLAIMED = {"status": WorkStatus.PENDING, "attempts": 0, "claimed_by": None, "lease_until": None}
 _REPORT_LOCK = select(func.pg_advisory_xact_lock(func.hashtext(bindparam("key"))))

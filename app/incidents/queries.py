@@ -3,7 +3,7 @@ run with its values: every snapshot, answer and work row runs some of them.
 
 A statement built per call (`select(...).where(...)` with subqueries and loader options) was
 built, coerced and keyed for SQLAlchemy's compiled cache on every call; built once, it keeps
-its cache key (app/work/claims.py did the same for the queue). Reads that only make values
+its cache key (app.work.claims did the same for the queue). Reads that only make values
 select columns, not objects: the ORM builds no instances for them."""
 
 from __future__ import annotations
