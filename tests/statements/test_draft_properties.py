@@ -47,7 +47,7 @@ answers_strategy = st.fixed_dictionaries(
         "data_categories": maybe(
             st.lists(st.sampled_from([*PERSONAL_CATEGORIES, *OTHER_CATEGORIES, "none"]), max_size=5)
         ),
-        "affected_count": maybe(st.integers(min_value=-5, max_value=50_000_000)),
+        "affected_count": maybe(st.integers(min_value=-5, max_value=2_000_000_000)),
         "subject_regions": maybe(
             st.lists(st.sampled_from(["JP", "EU", "UK", "US", "OTHER"]), max_size=3)
         ),
@@ -118,6 +118,12 @@ CARDS_RULED_OUT = {"data_categories": ["financial"], "access": "ruled_out"}
 SKIMMING_SECRETS = {"leak_mode": "skimming", "data_categories": ["trade_secret"]}
 # Card skimming of about 50,000 people: 「約5万名」 is a count.
 SKIMMING_50K = {"affected_count": 49_500, "cause": "VPN機器の脆弱性", "leak_mode": "skimming"}
+# A leak of about 120 million customers: 「約1億2,000万名」, never 「約12,000万名」.
+CUSTOMERS_120M = {
+    "affected_count": 123_456_789,
+    "data_categories": ["contact"],
+    "access": "confirmed",
+}
 TRADE_SECRETS_PUBLISHED = {
     "published": True,
     "data_categories": ["trade_secret"],
@@ -133,6 +139,8 @@ TRADE_SECRETS_PUBLISHED = {
 @example(answers=TRADE_SECRETS_PUBLISHED, verdict={}, lang="en")
 @example(answers=CARDS_RULED_OUT, verdict={"severity": "SEV1"}, lang="ja")
 @example(answers=SKIMMING_50K, verdict={}, lang="ja")
+@example(answers=CUSTOMERS_120M, verdict={}, lang="ja")
+@example(answers=CUSTOMERS_120M, verdict={}, lang="en")
 @example(answers={**SKIMMING_SECRETS, "police_disclosure_hold": True}, verdict={}, lang="ja")
 def test_any_answers_give_a_statement_that_passes_the_checker(
     answers: dict[str, Any], verdict: dict[str, Any], lang: str
