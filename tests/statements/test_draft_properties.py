@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -190,3 +191,31 @@ def test_a_count_in_man_is_a_count_and_no_count_is_still_flagged() -> None:
 
     assert "missing_data" not in codes(draft.text)
     assert "missing_data" in codes(draft.text.replace("約5万名", "多数の方"))
+
+
+# What names the police: an insider theft's notice keeps them unnamed (DESIGN.md: coordinate with
+# the investigators; the draft says 関係機関 / the relevant authorities), placeholders aside.
+POLICE_WORDS = re.compile(r"警察|捜査|\bpolice\b|\binvestigators?\b|investigating authorit", re.I)
+PLACEHOLDER = re.compile(r"【要記入：[^】]*】|\[TO FILL IN:[^\]]*\]")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answers=answers_strategy, verdict=verdict_strategy, lang=st.sampled_from(["ja", "en"]))
+@example(
+    answers={
+        **TRADE_SECRETS_HELD,
+        "leak_mode": "insider_theft",
+        "data_categories": ["identity", "trade_secret"],
+    },
+    verdict={},
+    lang="ja",
+)
+@example(answers={**TRADE_SECRETS_HELD, "leak_mode": "insider_theft"}, verdict={}, lang="en")
+def test_an_insider_theft_notice_never_names_the_police(
+    answers: dict[str, Any], verdict: dict[str, Any], lang: str
+) -> None:
+    answers = {**answers, "leak_mode": "insider_theft"}
+    draft = draft_statement(answers, verdict, lang, company=Company(name="Example"), now=NOW)
+    note(draft.text)
+    if draft.kind != "none":  # the room's own note may repeat the verdict's advice
+        assert POLICE_WORDS.search(PLACEHOLDER.sub("", draft.text)) is None
