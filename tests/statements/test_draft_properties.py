@@ -18,6 +18,7 @@ from app.statements.draft import (
     PERSONAL_CATEGORIES,
     SUBJECTS,
 )
+from app.statements.reading import certainty
 from tests.statements.helpers import NOW
 
 junk = (
@@ -219,3 +220,32 @@ def test_an_insider_theft_notice_never_names_the_police(
     note(draft.text)
     if draft.kind != "none":  # the room's own note may repeat the verdict's advice
         assert POLICE_WORDS.search(PLACEHOLDER.sub("", draft.text)) is None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answers=answers_strategy, lang=st.sampled_from(["ja", "en"]))
+@example(answers={"access": "suspected"}, lang="ja")
+@example(answers={"access": "suspected"}, lang="en")
+def test_business_information_held_back_is_as_certain_as_the_answers(
+    answers: dict[str, Any], lang: str
+) -> None:
+    """Personal data listed (調査中) and business information held back: the held-back part is
+    said to be involved only where access is confirmed, and to be possibly involved otherwise."""
+    answers = {
+        **answers,
+        "data_categories": ["identity", "trade_secret"],
+        "police_disclosure_hold": True,
+        "role": "controller",
+    }
+    draft = draft_statement(answers, {}, lang, company=Company(name="Example"), now=NOW)
+    note(draft.text)
+    assert draft.kind == "hold_for_investigators"
+    sure = certainty(answers) == "confirmed"
+    said = {
+        "ja": ("業務に関する情報が含まれます", "業務に関する情報が含まれる可能性があります"),
+        "en": (
+            "business information is also involved",
+            "business information may also be involved",
+        ),
+    }[lang]
+    assert (said[0] in draft.text, said[1] in draft.text) == (sure, not sure)
