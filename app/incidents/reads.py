@@ -116,7 +116,11 @@ class Reads:
                 raise NotFound(f"incident {incident_id}")
             incident, verdict, handed = row
             answers = await latest_answers_detail(session, incident_id)
-            statement, approved, pieces = await current_statements(session, incident_id)
+            # Every statement is drafted from a verdict: before the first, there is none to read
+            # (the triage cards of the first answers).
+            statement, approved, pieces = (
+                await current_statements(session, incident_id) if verdict else (None, None, ())
+            )
             kinds: dict[str, int] = {}
             if counts:
                 kinds = dict(

@@ -3,7 +3,7 @@
 A piece (social post, letter, Q&A) may say less than the notice, never more or otherwise:
 
 * ``pack_count_mismatch`` — a count of people or records the notice does not give (約2,400名 vs
-  約2,500名; 約1万2,000名 and 12,000 are the same count);
+  約2,500名; 約1万2,000名 and 12,000 are the same count, as are 約1億2,000万名 and 120,000,000);
 * ``pack_date_mismatch`` — a date the notice does not give (the piece's own date, ``now``, is
   allowed: a letter is dated the day it is written);
 * ``pack_item_not_in_notice`` — an item of personal data (card number, password, date of birth,
@@ -57,11 +57,17 @@ _MONTHS = (
 ).split()
 _JA_DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
 _EN_DATE = re.compile(rf"\b(\d{{1,2}}) ({'|'.join(_MONTHS)})(?: (\d{{4}}))?\b", re.IGNORECASE)
-_JA_COUNT = re.compile(r"(\d[\d,]*)(?:万([\d,]*))?\s*(?:名|件|人)")
+# 「12名」「約1万2,000名」「約1億2,000万名」「約1億名」「12,000件」: one number in 億, 万 and units.
+_JA_COUNT = re.compile(
+    r"(?<![\d,])(?=\d)(?:(\d[\d,]*)億)?(?:(\d[\d,]*)万)?(\d[\d,]*)?\s*(?:名|件|人)"
+)
+_JA_UNITS = (100_000_000, 10_000, 1)
 _EN_COUNT = re.compile(
-    r"\b(\d[\d,]*(?:\.\d+)?)( million)? (?:people|persons|customers|members|users|records|cards)\b",
+    r"\b(\d[\d,]*(?:\.\d+)?)(?: (million|billion))?"
+    r" (?:people|persons|customers|members|users|records|cards)\b",
     re.IGNORECASE,
 )
+_EN_SCALES = {"million": 1_000_000, "billion": 1_000_000_000}
 # Items of personal data, by a name each language uses for them.
 _ITEMS: dict[str, dict[str, str]] = {
     "ja": {
@@ -128,14 +134,12 @@ def pack_finding(code: str, excerpt: str | None = None) -> Finding:
 def _counts(text: str, lang: str) -> Iterator[tuple[int, str]]:
     if lang == "ja":
         for match in _JA_COUNT.finditer(text):
-            head, rest = match.group(1).replace(",", ""), match.group(2)
-            if rest is None:
-                yield int(head), match.group(0)
-            else:
-                yield int(head) * 10_000 + int(rest.replace(",", "") or 0), match.group(0)
+            parts = (int(p.replace(",", "") or 0) if p else 0 for p in match.groups())
+            yield sum(part * unit for part, unit in zip(parts, _JA_UNITS, strict=True)), match[0]
     for match in _EN_COUNT.finditer(text):
         number = float(match.group(1).replace(",", ""))
-        yield int(round(number * (1_000_000 if match.group(2) else 1))), match.group(0)
+        scale = _EN_SCALES[match.group(2).lower()] if match.group(2) else 1
+        yield int(round(number * scale)), match.group(0)
 
 
 def _dates(text: str) -> Iterator[tuple[tuple[int | None, int, int], str]]:

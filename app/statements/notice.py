@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["PENDING", "Notice", "read_notice", "sentences"]
+__all__ = ["PENDING", "POINT_INSIDE", "Notice", "read_notice", "sentences"]
 
 # section key → headings that open it (matched on the whole line, case-insensitive in English).
 _HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -40,11 +40,21 @@ _HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
 _JA_HEADING = re.compile(r"^【(?!要記入)([^】]{1,30})】$")
 _BULLET = re.compile(r"^(?:[・･\-*•]\s*)")
 _LABELLED = re.compile(r"^([^：:]{1,20})[：:]\s*(.+)$")
-# A point before a letter or a digit is inside a sentence (about 1.2 million people, example.jp);
-# any other full stop ends one.
+# A point inside a sentence: before a letter or a digit (about 1.2 million people, example.jp), or
+# closing a company's abbreviation before a space, a comma or a closing bracket (Sample Co., Ltd. has
+# found …; 株式会社サンプル（Sample Co., Ltd.）は). Any
+# other full stop ends a sentence. The checker's splitter (app.statements.checks.matching) uses it
+# too; it matches one point and is case-blind (the checker reads folded, lower-case text).
+POINT_INSIDE = (
+    r"(?:\.(?=[0-9A-Za-z])"
+    + "".join(
+        rf"|(?<=\b(?i:{word}))\.(?=[ ,、\u3000)）」])" for word in ("ltd", "inc", "co", "corp")
+    )
+    + ")"
+)
 _SENTENCE = re.compile(
-    r"(?:[^。！？.!?]|\.(?=[0-9A-Za-z]))*(?:[。！？!?]|\.(?![0-9A-Za-z]))\s*"
-    r"|(?:[^。！？.!?]|\.(?=[0-9A-Za-z]))+$"
+    rf"(?:[^。！？.!?]|{POINT_INSIDE})*(?:[。！？!?]|(?!{POINT_INSIDE})\.)\s*"
+    rf"|(?:[^。！？.!?]|{POINT_INSIDE})+$"
 )
 _APOLOGY = re.compile(r"お詫び|おわび|謝罪|申し訳|\bsorry\b|\bapologi[sz]e", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[。.]")

@@ -19,6 +19,7 @@ _EN_WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split(
 _JA_WEEKDAYS = "月火水木金土日"
 _EXACT_BELOW = 100  # a dozen letters are counted, not estimated
 _MAN = 10_000
+_OKU = 10_000 * _MAN
 
 
 def _round_two_figures(n: int) -> int:
@@ -29,24 +30,25 @@ def _round_two_figures(n: int) -> int:
 
 
 def _ja_number(n: int) -> str:
-    """12,000 → 1万2,000; 2,000,000 → 200万; 3,400 → 3,400."""
-    if n < _MAN:
-        return f"{n:,}"
-    man, rest = divmod(n, _MAN)
-    return f"{man:,}万{rest:,}" if rest else f"{man:,}万"
+    """12,000 → 1万2,000; 2,000,000 → 200万; 120,000,000 → 1億2,000万; 3,400 → 3,400."""
+    oku, rest = divmod(n, _OKU)
+    man, ones = divmod(rest, _MAN)
+    parts = [(oku, "億"), (man, "万"), (ones, "")]
+    return "".join(f"{value:,}{unit}" for value, unit in parts if value) or "0"
 
 
 def _en_number(n: int) -> str:
-    """2,300,000 → 2.3 million; 230,000 → 230,000."""
-    if n >= 1_000_000:
-        millions = n / 1_000_000
-        shown = f"{millions:.1f}".removesuffix(".0")
-        return f"{shown} million"
+    """2,300,000 → 2.3 million; 1,100,000,000 → 1.1 billion; 230,000 → 230,000."""
+    for scale, word in ((1_000_000_000, "billion"), (1_000_000, "million")):
+        if n >= scale:
+            shown = f"{n / scale:.1f}".removesuffix(".0")
+            return f"{shown} {word}"
     return f"{n:,}"
 
 
 def approximate_count(n: int, lang: str) -> str:
-    """How many people, as notices say it: 「12名」「約1万2,000名」「約200万名」 / "about 2 million people".
+    """How many people, as notices say it: 「12名」「約1万2,000名」「約200万名」「約1億2,000万名」 /
+    "about 2 million people".
 
     The count is the room's best estimate (an upper bound where a range was given), so from 100
     up it is rounded to two figures and said with 約 / about; never 「最大約2,000,000名」.

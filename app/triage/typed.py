@@ -35,8 +35,16 @@ _HEDGES = re.compile(
 _UNITS = re.compile(
     r"\s*(people|persons|person|individuals|customers|records|users|人分|人|名|件|程度|ほど|くらい|ぐらい|前後)+$"
 )
-_SCALE = {"": 1, "k": 1_000, "千": 1_000, "万": 10_000, "m": 1_000_000, "百万": 1_000_000}
-_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(k|m|百万|千|万)?")
+_SCALE = {
+    "": 1,
+    "k": 1_000,
+    "千": 1_000,
+    "万": 10_000,
+    "m": 1_000_000,
+    "百万": 1_000_000,
+    "億": 100_000_000,
+}
+_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(k|m|百万|千|万|億)?")
 _RANGE = re.compile(r"\s*(?:-|–|—|~|〜|から|to)\s*")
 _PUNCT = " 　.。!！、,"
 
@@ -51,7 +59,8 @@ def is_unknown(text: str) -> bool:
 
 
 def read_number(raw: str) -> int | None:
-    """A count of people: digits with 人/名/件/約/about/~, 3千 or 1.2万, a range's upper bound."""
+    """A count of people: digits with 人/名/件/約/about/~, 3千, 1.2万 or 1億2,000万, a range's upper
+    bound."""
     text = normalize(raw)
     if is_unknown(text):
         return None
@@ -72,6 +81,9 @@ def read_number_or_none(raw: str) -> int | None:
 
 def _amount(part: str, raw: str) -> int:
     part = _UNITS.sub("", _HEDGES.sub("", part.strip())).replace(",", "").replace(" ", "")
+    head, oku, rest = part.partition("億")
+    if oku and rest:  # 「1億2,000万」: the 億 and what follows it
+        return _amount(head + oku, raw) + _amount(rest, raw)
     match = _AMOUNT.fullmatch(part)
     if match is None:
         raise Unreadable(raw)

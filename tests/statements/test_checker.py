@@ -72,6 +72,8 @@ def with_sentence(lang: str, sentence: str) -> str:
         ("en", "Only a small number of customers are affected.", "minimising"),
         ("en", "This was a minor incident.", "minimising"),
         ("en", "Privacy is our top priority.", "minimising"),
+        ("ja", "お客様約12,000万名分の個人情報が対象です。", "count_wording"),
+        ("ja", "お客様約10000万名分の個人情報が対象です。", "count_wording"),
     ],
 )
 def test_phrases_to_avoid_are_flagged_in_either_language(
@@ -101,6 +103,8 @@ def test_phrases_to_avoid_are_flagged_in_either_language(
         ("en", "Some of the affected people are minors; we will contact their guardians."),
         ("en", "The contractor is working with us to establish the facts."),
         ("en", "Please change your password if you use the same password on other services."),
+        ("ja", "お客様約1,000万名分の個人情報が対象です。"),
+        ("ja", "お客様約1億2,000万名分の個人情報が対象です。"),
     ],
 )
 def test_neutral_facts_are_not_flagged(lang: str, sentence: str) -> None:

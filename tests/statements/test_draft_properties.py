@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -47,7 +48,7 @@ answers_strategy = st.fixed_dictionaries(
         "data_categories": maybe(
             st.lists(st.sampled_from([*PERSONAL_CATEGORIES, *OTHER_CATEGORIES, "none"]), max_size=5)
         ),
-        "affected_count": maybe(st.integers(min_value=-5, max_value=50_000_000)),
+        "affected_count": maybe(st.integers(min_value=-5, max_value=2_000_000_000)),
         "subject_regions": maybe(
             st.lists(st.sampled_from(["JP", "EU", "UK", "US", "OTHER"]), max_size=3)
         ),
@@ -118,6 +119,12 @@ CARDS_RULED_OUT = {"data_categories": ["financial"], "access": "ruled_out"}
 SKIMMING_SECRETS = {"leak_mode": "skimming", "data_categories": ["trade_secret"]}
 # Card skimming of about 50,000 people: 「約5万名」 is a count.
 SKIMMING_50K = {"affected_count": 49_500, "cause": "VPN機器の脆弱性", "leak_mode": "skimming"}
+# A leak of about 120 million customers: 「約1億2,000万名」, never 「約12,000万名」.
+CUSTOMERS_120M = {
+    "affected_count": 123_456_789,
+    "data_categories": ["contact"],
+    "access": "confirmed",
+}
 TRADE_SECRETS_PUBLISHED = {
     "published": True,
     "data_categories": ["trade_secret"],
@@ -133,6 +140,8 @@ TRADE_SECRETS_PUBLISHED = {
 @example(answers=TRADE_SECRETS_PUBLISHED, verdict={}, lang="en")
 @example(answers=CARDS_RULED_OUT, verdict={"severity": "SEV1"}, lang="ja")
 @example(answers=SKIMMING_50K, verdict={}, lang="ja")
+@example(answers=CUSTOMERS_120M, verdict={}, lang="ja")
+@example(answers=CUSTOMERS_120M, verdict={}, lang="en")
 @example(answers={**SKIMMING_SECRETS, "police_disclosure_hold": True}, verdict={}, lang="ja")
 def test_any_answers_give_a_statement_that_passes_the_checker(
     answers: dict[str, Any], verdict: dict[str, Any], lang: str
@@ -182,3 +191,31 @@ def test_a_count_in_man_is_a_count_and_no_count_is_still_flagged() -> None:
 
     assert "missing_data" not in codes(draft.text)
     assert "missing_data" in codes(draft.text.replace("約5万名", "多数の方"))
+
+
+# What names the police: an insider theft's notice keeps them unnamed (DESIGN.md: coordinate with
+# the investigators; the draft says 関係機関 / the relevant authorities), placeholders aside.
+POLICE_WORDS = re.compile(r"警察|捜査|\bpolice\b|\binvestigators?\b|investigating authorit", re.I)
+PLACEHOLDER = re.compile(r"【要記入：[^】]*】|\[TO FILL IN:[^\]]*\]")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answers=answers_strategy, verdict=verdict_strategy, lang=st.sampled_from(["ja", "en"]))
+@example(
+    answers={
+        **TRADE_SECRETS_HELD,
+        "leak_mode": "insider_theft",
+        "data_categories": ["identity", "trade_secret"],
+    },
+    verdict={},
+    lang="ja",
+)
+@example(answers={**TRADE_SECRETS_HELD, "leak_mode": "insider_theft"}, verdict={}, lang="en")
+def test_an_insider_theft_notice_never_names_the_police(
+    answers: dict[str, Any], verdict: dict[str, Any], lang: str
+) -> None:
+    answers = {**answers, "leak_mode": "insider_theft"}
+    draft = draft_statement(answers, verdict, lang, company=Company(name="Example"), now=NOW)
+    note(draft.text)
+    if draft.kind != "none":  # the room's own note may repeat the verdict's advice
+        assert POLICE_WORDS.search(PLACEHOLDER.sub("", draft.text)) is None

@@ -24,6 +24,10 @@ TOKYO = ZoneInfo("Asia/Tokyo")
         (2_000_000, "約200万名", "about 2 million people"),
         (1_234_567, "約120万名", "about 1.2 million people"),
         (15_000_000, "約1,500万名", "about 15 million people"),
+        (99_990_000, "約1億名", "about 100 million people"),
+        (100_000_000, "約1億名", "about 100 million people"),
+        (123_456_789, "約1億2,000万名", "about 120 million people"),
+        (1_050_000_000, "約11億名", "about 1.1 billion people"),
     ],
 )
 def test_counts_are_estimates_in_the_readers_units(n: int, ja: str, en: str) -> None:

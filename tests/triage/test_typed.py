@@ -26,6 +26,10 @@ from app.triage.typed import Unreadable, read_answer, read_bool, read_number, re
         ("2,000〜3,000人", 3000),
         ("about 2,000 to 3,000 people", 3000),
         ("1.2万人", 12000),
+        ("1.2億人", 120_000_000),
+        ("約1億2,000万人", 120_000_000),
+        ("1億", 100_000_000),
+        ("1億5", 100_000_005),
         ("3千", 3000),
         ("3k", 3000),
         ("", None),
@@ -37,7 +41,9 @@ def test_counts_are_read_as_people_type_them(typed: str, count: int | None) -> N
     assert read_number(typed) == count
 
 
-@pytest.mark.parametrize("typed", ["lots", "3000?!x", "1.5", "-", "3000-", "more or less"])
+@pytest.mark.parametrize(
+    "typed", ["lots", "3000?!x", "1.5", "-", "3000-", "more or less", "億", "1億億"]
+)
 def test_a_count_that_cannot_be_read_is_refused_not_recorded_as_unknown(typed: str) -> None:
     with pytest.raises(Unreadable):
         read_number(typed)

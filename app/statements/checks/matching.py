@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from app.statements.notice import POINT_INSIDE
+
 _EXCERPT_MARGIN = 20
 
 # The text is folded once: full-width ASCII (ＡＰＴ, １２名) and the ideographic space become ASCII
@@ -104,8 +106,8 @@ def each(template: str, *words: str) -> list[str]:
 
 
 MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-# The point of "1.5 million" or "example.jp" does not end a sentence.
-SENTENCE_END = re.compile(r"[!?。！？\n]|\.(?![0-9A-Za-z])")
+# The point of "1.5 million", "example.jp" or "Sample Co., Ltd. has" does not end a sentence.
+SENTENCE_END = re.compile(rf"[!?。！？\n]|(?!{POINT_INSIDE})\.")
 
 
 def sentences(text: str) -> Iterator[tuple[int, str]]:

@@ -78,6 +78,8 @@ _SECRET_DETAIL = family(
 _COUNT_WORDING = family(
     "最大約",
     (",", r"\d{1,3}(?:,\d{3}){2,}\s*(?:名|人|件)"),
+    # 「約12,000万名」: ten thousand 万 or more is written with 億 (約1億2,000万名).
+    ("万", r"(?<![\d,])(?:\d{5,}|\d{2,3}(?:,\d{3})+|\d(?:,\d{3}){2,})\s*万"),
     r"\bup to about\b",
 )
 _APOLOGY = family(

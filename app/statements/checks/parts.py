@@ -212,7 +212,8 @@ _PARTS: dict[str, list[tuple[str, tuple[Family, ...]]]] = {
                 ),
                 family(
                     *[
-                        (w, rf"\d[\d,]* {w}")
+                        # "12 people", "about 1.2 million customers"
+                        (w, rf"\d[\d,.]*(?: million| billion)? {w}")
                         for w in (
                             "people",
                             "persons",
