@@ -213,6 +213,7 @@ def _context(
         "categories": shown,
         "secrets_withheld": bool(hold and categories and len(shown or ()) < len(categories)),
         "personal": personal,
+        "personal_data": _personal_data(categories, personal),
         "subjects": subjects,
         "processor": answers.get("role") == "processor",
         "count": count,
@@ -239,6 +240,15 @@ def _context(
         "none_reasons": _none_reasons(categories, cert, strong) if kind == "none" else [],
         "verdict_reasons": _verdict_reasons(verdict, lang) if kind == "none" else [],
     }
+
+
+def _personal_data(categories: list[str] | None, personal: bool) -> str | None:
+    """What a notice about other data says of personal data: ``not_involved`` so far where the
+    room named what leaked and none of it is personal, ``investigating`` where nothing is
+    identified yet; None for a notice about personal data."""
+    if personal or categories is None:
+        return None
+    return "not_involved" if categories else "investigating"
 
 
 def _none_reasons(categories: list[str] | None, cert: str, strong: bool) -> list[str]:
