@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from app.db import foreground, in_background, transaction
+from app.db import Foreground, foreground, in_background, transaction
 from app.runtime import Runtime
 
 
@@ -54,3 +54,38 @@ async def test_the_app_counts_its_requests(runtime: Runtime) -> None:
     ) as http:
         assert (await http.get("/probe")).status_code == 200
     assert seen == [1] and foreground.requests == 0
+
+
+async def test_background_work_waits_for_a_moment_of_quiet_after_a_request() -> None:
+    """The response's reader (the proxy in front, a client on the same machine) gets the CPU
+    before the worker's next step: that step begins `settle` after the last request ended."""
+    front = Foreground(patience=5.0, settle=0.2)
+    ran: list[str] = []
+
+    async def step() -> None:
+        await front.gap()
+        ran.append("step")
+
+    with front.request():
+        task = asyncio.create_task(step())
+        await asyncio.sleep(0)
+    for _ in range(10):
+        await asyncio.sleep(0)
+    assert ran == []  # the request ended just now: its quiet first
+    await asyncio.sleep(0.1)
+    with front.request():  # another request within the quiet: the quiet counts from its end
+        pass
+    await asyncio.sleep(0.15)
+    assert ran == []
+    await asyncio.wait_for(task, 1.0)
+    assert ran == ["step"]
+
+
+async def test_once_quiet_background_work_goes_on_at_once() -> None:
+    front = Foreground(patience=5.0, settle=0.05)
+    with front.request():
+        pass
+    await asyncio.sleep(0.1)
+    waiter = asyncio.ensure_future(front.gap())
+    await asyncio.sleep(0)
+    assert waiter.done()
