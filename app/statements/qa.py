@@ -82,6 +82,8 @@ _PASSWORD = re.compile(r"パスワード|password", re.IGNORECASE)
 _CARD_ADVICE = re.compile(r"再発行|差し替え|replacement card|new card", re.IGNORECASE)
 _LEAK_SITE = re.compile(r"掲載|拡散|ダウンロード|download|share it|posted", re.IGNORECASE)
 _BELOW = re.compile(r"以下の|下記の")
+# 「…情報（調査中）。このほか…」: the items end at their 「（調査中）」 and a full stop.
+_ITEMS_THEN = re.compile(r"((?:（調査中）|\(still under investigation\)))[。.]\s*")
 # The count at the end of the notice's "who" line: 「　約1億2,000万名」, ", about 2,400 people".
 _FIGURE = {
     "ja": re.compile(r"(?:^|[\u3000、])\s*約?\d[\d,]*(?:億[\d,]*)?(?:万[\d,]*)?名$"),
@@ -213,13 +215,16 @@ def _comma(group: str, lang: str) -> str:
 
 
 def _items(notice: Notice, w: Any) -> str | None:
-    """The items, with the notice's 「（調査中）」 said as a sentence rather than read out."""
+    """The items, with the notice's 「（調査中）」 said as a sentence rather than read out; what
+    the line adds after the items (the business information held back) follows as it is."""
     items = notice.label("対象となる情報", "Information")
     if not items:
         return None
+    items, _, more = _ITEMS_THEN.sub(r"\1\n", items, count=1).partition("\n")
     listed = PENDING.sub("", items)
     said = w.ANSWERS["items"].format(items=_inline(listed))
-    return _join(notice, [said, w.ANSWERS["items_pending"] if listed != items else None])
+    pending = w.ANSWERS["items_pending"] if listed != items else None
+    return _join(notice, [said, pending, more.strip() or None])
 
 
 def _contact(notice: Notice, w: Any) -> str | None:
