@@ -64,7 +64,13 @@ from app.statements.reading import (
     subjects_of,
     tristate,
 )
-from app.statements.wording import approximate_count, format_date, format_date_target, format_period
+from app.statements.wording import (
+    approximate_count,
+    format_date,
+    format_date_target,
+    format_period,
+    written_as_counted,
+)
 
 __all__ = [
     "ATTACK_MODES",
@@ -213,10 +219,12 @@ def _context(
         "categories": shown,
         "secrets_withheld": bool(hold and categories and len(shown or ()) < len(categories)),
         "personal": personal,
+        "personal_data": _personal_data(categories, personal),
         "subjects": subjects,
         "processor": answers.get("role") == "processor",
         "count": count,
         "count_text": approximate_count(count, lang) if count else None,
+        "count_estimated": _estimated(count, kind, mode),
         "card": card,
         "period": format_period(start, end, lang),
         "cause": cause_of(answers),
@@ -239,6 +247,28 @@ def _context(
         "none_reasons": _none_reasons(categories, cert, strong) if kind == "none" else [],
         "verdict_reasons": _verdict_reasons(verdict, lang) if kind == "none" else [],
     }
+
+
+def _estimated(count: int | None, kind: str, mode: str) -> bool:
+    """Whether the count is said as an estimate (「（現時点の推計）」 / "(current estimate)").
+
+    ``affected_count`` is the room's best current estimate (DESIGN.md), and so it is said, unless
+    it is written as counted (under 100, no 約) and the people are known one by one: the few
+    people a letter goes to (``individual_notice``) or those in a misdelivered message.
+    """
+    if count is None:
+        return False
+    named = kind == "individual_notice" or mode == "misdelivery"
+    return not (named and written_as_counted(count))
+
+
+def _personal_data(categories: list[str] | None, personal: bool) -> str | None:
+    """What a notice about other data says of personal data: ``not_involved`` so far where the
+    room named what leaked and none of it is personal, ``investigating`` where nothing is
+    identified yet; None for a notice about personal data."""
+    if personal or categories is None:
+        return None
+    return "not_involved" if categories else "investigating"
 
 
 def _none_reasons(categories: list[str] | None, cert: str, strong: bool) -> list[str]:

@@ -82,6 +82,16 @@ _PASSWORD = re.compile(r"パスワード|password", re.IGNORECASE)
 _CARD_ADVICE = re.compile(r"再発行|差し替え|replacement card|new card", re.IGNORECASE)
 _LEAK_SITE = re.compile(r"掲載|拡散|ダウンロード|download|share it|posted", re.IGNORECASE)
 _BELOW = re.compile(r"以下の|下記の")
+# The count at the end of the notice's "who" line: 「　約1億2,000万名」, ", about 2,400 people".
+_FIGURE = {
+    "ja": re.compile(r"(?:^|[\u3000、])\s*約?\d[\d,]*(?:億[\d,]*)?(?:万[\d,]*)?名$"),
+    "en": re.compile(r"(?:^|, )(?:[Aa]bout )?\d[\d,.]*(?: million| billion)? (?:people|person)$"),
+}
+_NEXT_UPDATE = {
+    "ja": re.compile(r"次回のご報告は、?(.+?)を目途に"),
+    "en": re.compile(r"\bnext update by (.+?)(?:, and|\.$|$)"),
+}
+_PERSONAL_DATA = re.compile(r"個人情報(?:は含まれて|が含まれているか)|\bpersonal information is\b")
 _DATE_JA = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
 _DATE_EN = re.compile(
     r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October"
@@ -143,15 +153,63 @@ def answer(code: str, notice: Notice, w: Any) -> str:
     return found or w.UNKNOWN
 
 
-def _who(notice: Notice, w: Any) -> str | None:
+def _how_many(notice: Notice, w: Any) -> str | None:
+    """How many, as a PR lead says it: the figure and whom it covers, then — for an estimate —
+    that it may change and when the next update comes; a count still being established is said
+    to be. A notice about other data answers with what it says of personal data."""
     who = notice.label("対象となる方", "Who is affected")
     if not who:
-        return None
+        said = next((s for s in sentences(notice.lead) if _PERSONAL_DATA.search(s)), None)
+        return said.removeprefix("なお、") if said else None
     period = notice.label("対象期間", "Period")
     if period:
         who = _PERIOD_ABOVE.sub(w.ANSWERS["period_above"].format(period=period), who)
-    # 「…決済をされた方　約2,400名」: the notice's table spacing, a comma when spoken
-    return w.ANSWERS["who"].format(who=_inline(who.replace("\u3000", "、")))
+    said = w.COUNT_SAID
+    if who.rstrip("。.").casefold() == said["unknown"].casefold():
+        return None  # 「現在調査中です。判明し次第お知らせいたします。」
+    estimate, who = _cut(who, said["estimate_mark"])
+    pending, who = _cut(who, said["pending_mark"])
+    group, figure = _group_and_figure(_inline(who), notice.lang)
+    if figure and not pending:
+        key = "figure" if group else "figure_only"
+        first = said[key].format(group=group, figure=figure, comma=_comma(group, notice.lang))
+    elif group and pending and not figure:
+        first = said["pending"].format(group=group)
+    else:  # a line a PR lead wrote otherwise: read out as written
+        # 「…決済をされた方　約2,400名」: the notice's table spacing, a comma when spoken
+        return w.ANSWERS["who"].format(who=_inline(who.replace("\u3000", "、")))
+    update = _NEXT_UPDATE[notice.lang].search(notice.section("next_update") or "")
+    return _join(
+        notice,
+        [
+            first,
+            said["may_change"] if estimate else None,
+            said["next_update"].format(when=update.group(1))
+            if update and (estimate or pending)
+            else None,
+        ],
+    )
+
+
+def _cut(text: str, mark: str) -> tuple[bool, str]:
+    """Whether ``text`` ends with ``mark``, and the text without it."""
+    stripped = text.rstrip("。.")
+    if stripped.endswith(mark):
+        return True, stripped.removesuffix(mark).rstrip(" ,、")
+    return False, text
+
+
+def _group_and_figure(who: str, lang: str) -> tuple[str, str | None]:
+    """「お客様　約2,400名」 → (お客様, 約2,400名); "customers, about 2,400 people" → the same."""
+    match = _FIGURE[lang].search(who)
+    if match is None:
+        return who, None
+    return who[: match.start()].rstrip(" ,、\u3000"), match.group(0).strip(" ,\u3000")
+
+
+def _comma(group: str, lang: str) -> str:
+    """「…決済をされた方、約2,400名」 but 「お客様約2,400名」."""
+    return "、" if lang == "ja" and group.endswith("方") else ""
 
 
 def _items(notice: Notice, w: Any) -> str | None:
@@ -234,7 +292,7 @@ def _lead(notice: Notice, w: Any) -> str | None:
 _ANSWERS: dict[str, Callable[[Notice, Any], str | None]] = {
     "what_happened": _lead,
     "am_i_affected": _am_i_affected,
-    "how_many": _who,
+    "how_many": _how_many,
     "which_items": _items,
     "since_when": _period,
     "what_to_do": lambda n, w: _join(n, list(n.bullets("advice"))),

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 __all__ = [
     "approximate_count",
+    "written_as_counted",
     "format_date",
     "format_date_target",
     "format_deadline",
@@ -44,6 +45,11 @@ def _en_number(n: int) -> str:
             shown = f"{n / scale:.1f}".removesuffix(".0")
             return f"{shown} {word}"
     return f"{n:,}"
+
+
+def written_as_counted(n: int) -> bool:
+    """True for a count ``approximate_count`` writes as it is (12名), not rounded with 約/about."""
+    return n < _EXACT_BELOW
 
 
 def approximate_count(n: int, lang: str) -> str:

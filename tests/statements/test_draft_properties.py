@@ -18,6 +18,7 @@ from app.statements.draft import (
     PERSONAL_CATEGORIES,
     SUBJECTS,
 )
+from app.statements.reading import PUBLIC_KINDS, categories_of, certainty
 from tests.statements.helpers import NOW
 
 junk = (
@@ -219,3 +220,68 @@ def test_an_insider_theft_notice_never_names_the_police(
     note(draft.text)
     if draft.kind != "none":  # the room's own note may repeat the verdict's advice
         assert POLICE_WORDS.search(PLACEHOLDER.sub("", draft.text)) is None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answers=answers_strategy, lang=st.sampled_from(["ja", "en"]))
+@example(answers={"access": "suspected"}, lang="ja")
+@example(answers={"access": "suspected"}, lang="en")
+def test_business_information_held_back_is_as_certain_as_the_answers(
+    answers: dict[str, Any], lang: str
+) -> None:
+    """Personal data listed (調査中) and business information held back: the held-back part is
+    said to be involved only where access is confirmed, and to be possibly involved otherwise."""
+    answers = {
+        **answers,
+        "data_categories": ["identity", "trade_secret"],
+        "police_disclosure_hold": True,
+        "role": "controller",
+    }
+    draft = draft_statement(answers, {}, lang, company=Company(name="Example"), now=NOW)
+    note(draft.text)
+    assert draft.kind == "hold_for_investigators"
+    sure = certainty(answers) == "confirmed"
+    said = {
+        "ja": ("業務に関する情報が含まれます", "業務に関する情報が含まれる可能性があります"),
+        "en": (
+            "business information is also involved",
+            "business information may also be involved",
+        ),
+    }[lang]
+    assert (said[0] in draft.text, said[1] in draft.text) == (sure, not sure)
+
+
+PERSONAL_DATA_LINES = {
+    "ja": {
+        "not_involved": "現時点の調査では、対象となる情報に個人情報は含まれておりません。",
+        "investigating": "個人情報が含まれているかどうかについても、現在調査を進めております。",
+    },
+    "en": {
+        "not_involved": "Based on our investigation so far, no personal information is involved.",
+        "investigating": "We are also investigating whether any personal information is involved.",
+    },
+}
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(answers=answers_strategy, verdict=verdict_strategy, lang=st.sampled_from(["ja", "en"]))
+@example(answers={"data_categories": ["trade_secret"]}, verdict={}, lang="ja")
+@example(answers={"data_categories": ["trade_secret"]}, verdict={}, lang="en")
+@example(answers=TRADE_SECRETS_HELD, verdict={}, lang="ja")
+@example(answers={"data_categories": ["none"], "leak_mode": "ransomware"}, verdict={}, lang="en")
+def test_a_notice_about_other_data_says_whether_personal_data_is_involved(
+    answers: dict[str, Any], verdict: dict[str, Any], lang: str
+) -> None:
+    """Readers of a trade-secret notice need to know about their own data: not involved so far
+    where the room named what leaked and none of it is personal, being checked where nothing is
+    identified yet. A notice about personal data says neither."""
+    draft = draft_statement(answers, verdict, lang, company=Company(name="Example"), now=NOW)
+    note(draft.text)
+    if draft.kind not in PUBLIC_KINDS:
+        return
+    categories = categories_of(answers)
+    card = answers.get("leak_mode") == "skimming" or "financial" in (categories or ())
+    other = categories is not None and not set(categories) & set(PERSONAL_CATEGORIES) and not card
+    expected = ("not_involved" if categories else "investigating") if other else None
+    said = {key for key, line in PERSONAL_DATA_LINES[lang].items() if line in draft.text}
+    assert said == ({expected} if expected else set())

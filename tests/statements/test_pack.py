@@ -403,7 +403,7 @@ def test_the_card_qa_answers_from_the_notice_and_leaves_the_fee_to_the_company()
     text, _ = piece("qa", "skimming_web_shop", "ja")
     asked = questions(text)
     assert "クレジットカードは再発行したほうがよいですか。その費用は誰が負担するのですか。" in asked
-    assert "対象となる方は、対象期間（2026年8月3日～2026年11月20日）中に" in text
+    assert "対象となるのは、対象期間（2026年8月3日～2026年11月20日）中に" in text
     assert "【要記入：カード再発行の手数料の負担" in text
     assert (
         "一部のクレジットカードで、本件に起因するとみられる不正利用が確認されております。" in text

@@ -39,14 +39,17 @@ def answers_for(count: int | None, mode: str | None, access: str) -> dict[str, A
     return answers
 
 
-def pack(answers: dict[str, Any], lang: str) -> tuple[str, dict[str, str]]:
-    notice = draft_statement(answers, {}, lang, company=COMPANY, now=NOW).text
+def pack(
+    answers: dict[str, Any], lang: str, verdict: dict[str, Any] | None = None
+) -> tuple[str, dict[str, str]]:
+    verdict = verdict or {}
+    notice = draft_statement(answers, verdict, lang, company=COMPANY, now=NOW).text
     pieces = {
         kind: draft_piece(
             kind,
             notice=notice,
             answers=answers,
-            verdict={},
+            verdict=verdict,
             company=COMPANY,
             lang=lang,
             now=NOW,
