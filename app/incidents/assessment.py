@@ -58,26 +58,26 @@ class Assessment:
                 value = _period({**(current.get(field_name) or {}), **_ends(value)})
             if field_name in current and current[field_name] == value:
                 return AnswerResult(None, True, None, False, masked)
-            if verdict_ready({**current, field_name: value}):
-                # Read before anything is written: the answer, its event, a new verdict and its
-                # event then go to the database in one flush (one UPDATE of the incident).
-                await current_verdict(session, incident.id)
+            previous = current.get(field_name)
+            current[field_name] = value
+            event = {"field": field_name, "value": value, "previous": previous}
+            latest, data = await self._assess(session, incident, current)
+            if data is None:  # the verdict stays as it is: the answer and its event alone
+                row = {"field": field_name, "value": value, "actor": actor, "answered_at": now}
+                await self.ledger.append_answer(session, incident, event, answer=row)
+                return AnswerResult(
+                    Answer(incident_id=incident.id, **row), False, latest, False, masked
+                )
             answer = Answer(
                 incident_id=incident.id, field=field_name, value=value, actor=actor, answered_at=now
             )
-            session.add(answer)
-            previous = current.get(field_name)
-            current[field_name] = value
+            session.add(answer)  # written with the new verdict and its event in one flush
             await self.ledger.append(
-                session,
-                incident,
-                EventKind.ANSWER_RECORDED,
-                actor,
-                {"field": field_name, "value": value, "previous": previous},
-                now,
+                session, incident, EventKind.ANSWER_RECORDED, actor, event, now
             )
-            verdict, changed = await self._reassess(session, incident, current, actor, now)
-            return AnswerResult(answer, False, verdict, changed, masked)
+            assessed = (latest, data)
+            verdict, _ = await self._reassess(session, incident, current, actor, now, assessed)
+            return AnswerResult(answer, False, verdict, True, masked)
 
     async def set_discovered_at(
         self, incident_id: int, when: datetime, actor: str
@@ -149,6 +149,23 @@ class Assessment:
     def answers_model(self, incident: Incident, current: dict[str, Any]) -> Answers:
         return parse_answers({**current, "discovered_at": incident.discovered_at.isoformat()})
 
+    async def _assess(
+        self, session: AsyncSession, incident: Incident, current: dict[str, Any]
+    ) -> tuple[Verdict | None, dict[str, Any] | None]:
+        """The current verdict, and the new one's data when its outcome changes (else None).
+        Read before anything is written: a new verdict, the answer and their events then go
+        to the database in one flush (one UPDATE of the incident)."""
+        if not verdict_ready(current):
+            return None, None
+        result = assess(
+            self.answers_model(incident, current), self.ledger.policy, tz=self.ledger.config.tz
+        )
+        data = result.model_dump(mode="json")
+        latest = await current_verdict(session, incident.id)
+        if latest is not None and _outcome(latest.data) == _outcome(data):
+            return latest, None
+        return latest, data
+
     async def _reassess(
         self,
         session: AsyncSession,
@@ -156,15 +173,11 @@ class Assessment:
         current: dict[str, Any],
         actor: str,
         now: datetime,
+        assessed: tuple[Verdict | None, dict[str, Any] | None] | None = None,
     ) -> tuple[Verdict | None, bool]:
-        if not verdict_ready(current):
-            return None, False
-        result = assess(
-            self.answers_model(incident, current), self.ledger.policy, tz=self.ledger.config.tz
-        )
-        data = result.model_dump(mode="json")
-        latest = await current_verdict(session, incident.id)
-        if latest is not None and _outcome(latest.data) == _outcome(data):
+        """Issues a new verdict when its outcome changes (`assessed`: `_assess` already ran)."""
+        latest, data = assessed or await self._assess(session, incident, current)
+        if data is None:
             return latest, False
         verdict = Verdict(
             incident_id=incident.id,

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Update, bindparam, func, insert, select
+from sqlalchemy import Update, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.incidents.company import apply_company_facts
@@ -17,16 +17,15 @@ from app.incidents.errors import ServiceError
 from app.incidents.ledger import Ledger, dialect
 from app.incidents.masking import Masked
 from app.incidents.reports import Report, masked_report
+from app.incidents.rows import write_work
 from app.incidents.storms import Storms
 from app.incidents.timeline import GENESIS
 from app.models import (
     Incident,
     IncidentStatus,
     WorkItem,
-    WorkStatus,
 )
 from app.vocabulary import EventKind
-from app.work import at_once
 from app.work.queue import WorkSpec, add_work
 
 
@@ -93,18 +92,14 @@ class Intake:
         async with self.ledger.write() as session:
             if delivery is not None and not await first_in(session, delivery, now):
                 return None
-            claim = at_once.claiming(session, None, now)
             values = {
                 "kind": kind,
                 "payload": report.payload(),
                 "due_at": now,
                 "max_attempts": self.ledger.config.max_attempts,
                 "created_at": now,
-                **(claim or _UNCLAIMED),
             }
-            row_id = (await session.execute(_INSERT_WORK, values)).scalar_one()
-            if claim is not None:  # this process's worker takes it at once
-                at_once.took(session, WorkItem(id=row_id, **values))
+            await write_work(session, values, None)  # (claimed at once by a worker here)
         return Masked(report.title, report.masked)
 
     async def take_report(
@@ -212,23 +207,5 @@ class Intake:
         return incident
 
 
-# Built once: the acknowledgement path runs these for every report.
-_WORK_VALUES = (
-    "kind",
-    "payload",
-    "due_at",
-    "status",
-    "attempts",
-    "claimed_by",
-    "lease_until",
-    "max_attempts",
-    "created_at",
-)
-_WORK = WorkItem.__table__  # a Core INSERT: the ORM's bulk-insert path ran the same statement
-_INSERT_WORK = (
-    insert(_WORK)
-    .values({c: bindparam(c, type_=_WORK.c[c].type) for c in _WORK_VALUES})
-    .returning(_WORK.c.id)
-)
-_UNCLAIMED = {"status": WorkStatus.PENDING, "attempts": 0, "claimed_by": None, "lease_until": None}
+# Built once: the acknowledgement path runs it for every report.
 _REPORT_LOCK = select(func.pg_advisory_xact_lock(func.hashtext(bindparam("key"))))

@@ -11,16 +11,20 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.db import transaction
-from app.incidents import deadlines, queries
+from app.incidents import deadlines, queries, rows
 from app.incidents.config import Authority, Config
 from app.incidents.errors import NotFound, ServiceError
 from app.incidents.reactions import Event, Reactions
 from app.incidents.timeline import data_hash, event_hash
 from app.models import Counter, Incident, IncidentStatus, TimelineEvent, WorkItem, utcnow
 from app.triage import Policy, default_policy
+from app.vocabulary import EventKind
 from app.work.queue import WorkSpec, add_work
+
+Values = dict[str, Any]  # a row's or an event's values by name
 
 
 class Ledger:
@@ -93,17 +97,29 @@ class Ledger:
         self, incident: Incident, kind: str, actor: str, data: dict[str, Any], at: datetime
     ) -> TimelineEvent:
         """The incident's next timeline event, hash-chained to the last; moves the head on."""
+        event = TimelineEvent(**self._next_event(incident, kind, actor, data, at))
+        incident.timeline_seq, incident.timeline_head, incident.updated_at = (
+            event.seq,
+            event.hash,
+            at,
+        )
+        return event
+
+    def _next_event(
+        self, incident: Incident, kind: str, actor: str, data: dict[str, Any], at: datetime
+    ) -> dict[str, Any]:
+        """The columns of the incident's next event, its hash chained to the current head."""
         seq = incident.timeline_seq + 1
         digest = data_hash(data)
-        event = TimelineEvent(
-            seq=seq,
-            at=at,
-            actor=actor,
-            kind=kind,
-            data=data,
-            data_hash=digest,
-            prev_hash=incident.timeline_head,
-            hash=event_hash(
+        return {
+            "seq": seq,
+            "at": at,
+            "actor": actor,
+            "kind": kind,
+            "data": data,
+            "data_hash": digest,
+            "prev_hash": incident.timeline_head,
+            "hash": event_hash(
                 incident_key=incident.key,
                 seq=seq,
                 at=at,
@@ -113,9 +129,31 @@ class Ledger:
                 prev_hash=incident.timeline_head,
                 key=self.chain_key,
             ),
-        )
-        incident.timeline_seq, incident.timeline_head, incident.updated_at = seq, event.hash, at
-        return event
+        }
+
+    async def append_answer(
+        self, session: AsyncSession, incident: Incident, data: Values, *, answer: Values
+    ) -> None:
+        """An answer (its field, value, actor and answered_at) and its event (`data`) on a locked
+        incident that changes nothing else, written at once in Core statements, with no unit
+        of work: the head's UPDATE, the event, the answer, the work rows the event implies;
+        then the event's hooks."""
+        kind, actor, at = EventKind.ANSWER_RECORDED, answer["actor"], answer["answered_at"]
+        event = {"incident_id": incident.id, **self._next_event(incident, kind, actor, data, at)}
+        moved = {"new_seq": event["seq"], "new_head": event["hash"], "moved_at": at}
+        await session.execute(rows.MOVE_HEAD, {"of_incident": incident.id, **moved})
+        # The object as the database now has it, with nothing left for a flush to write.
+        set_committed_value(incident, "timeline_seq", event["seq"])
+        set_committed_value(incident, "timeline_head", event["hash"])
+        set_committed_value(incident, "updated_at", at)
+        await session.execute(rows.INSERT_EVENT, event)
+        await session.execute(rows.INSERT_ANSWER, {"incident_id": incident.id, **answer})
+        happened = Event(incident, kind, actor, data, at)
+        for spec in self.reactions(happened):
+            values = rows.work_values(spec, at, self.config.max_attempts)
+            await rows.write_work(session, values, incident.id)
+        for hook in self.reactions.hooks(kind):
+            await hook(session, happened)
 
     async def record(self, session: AsyncSession, incident: Incident, event: TimelineEvent) -> None:
         """Adds a chained event with the work and in-transaction hooks it implies."""

@@ -18,17 +18,12 @@ async def test_a_room_walked_with_the_worker_here_is_the_same_room(
     async with driven(database_url, fake_slack, language="ja", worker_here=True) as slack:
         written: list[tuple[str, str]] = []  # each row due at once, as it was inserted
 
-        def _inserted(mapper, connection, row):  # type: ignore[no-untyped-def]
-            if row.due_at <= row.created_at:
-                written.append((row.kind, row.status))
-
-        event.listen(WorkItem, "after_insert", _inserted)
-
         @event.listens_for(slack.runtime.engine.sync_engine, "before_cursor_execute")
-        def _reports(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-            if statement.startswith("INSERT INTO work_items (kind,"):  # the ack's own INSERT
-                values = context.compiled_parameters[0]
-                written.append((values["kind"], values["status"]))
+        def _inserted(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+            if statement.startswith("INSERT INTO work_items "):  # the ORM's and Core's
+                for values in context.compiled_parameters:
+                    if values["due_at"] <= values["created_at"]:
+                        written.append((values["kind"], values["status"]))
 
         counts = await walk(
             slack, "ウェブショップでカード情報漏えいの疑い", CARD_SEV1, ["U0LEAD1", "U0LEAD2"]
@@ -43,7 +38,7 @@ async def test_a_room_walked_with_the_worker_here_is_the_same_room(
         assert all(r.attempts == 1 for r in rows if r.status == WorkStatus.DONE)
         taken_here = [r for r in rows if r.claimed_by == slack.runtime.queue.worker_id]
         assert len(taken_here) == len([r for r in rows if r.status == WorkStatus.DONE])
-        event.remove(WorkItem, "after_insert", _inserted)
+        event.remove(slack.runtime.engine.sync_engine, "before_cursor_execute", _inserted)
         # Every row due at once was written claimed (a row written while another row of its
         # incident ran would not be: here none was, each request's work done before the next).
         assert len(written) > 20 and {s for _, s in written} == {WorkStatus.CLAIMED}, written

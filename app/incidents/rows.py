@@ -1,0 +1,78 @@
+"""Core statements for the rows an ordinary write adds (a timeline event, an answer, a work row)
+and the move of the incident's chain head: each built once, run with its values, no unit of
+work (its flush at commit was the largest of our frames in the load test's profile)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import Answer, Incident, TimelineEvent, WorkItem, WorkStatus
+from app.work import at_once
+from app.work.queue import WorkSpec
+
+
+def _insert(table: Table, columns: tuple[str, ...]) -> Any:
+    return insert(table).values({c: bindparam(c, type_=table.c[c].type) for c in columns})
+
+
+EVENT_COLUMNS = ("incident_id", "seq", "at", "actor", "kind", "data", "data_hash", "prev_hash")
+INSERT_EVENT = _insert(TimelineEvent.__table__, (*EVENT_COLUMNS, "hash"))
+INSERT_ANSWER = _insert(Answer.__table__, ("incident_id", "field", "value", "actor", "answered_at"))
+
+_WORK = WorkItem.__table__
+_WORK_COLUMNS = (
+    "incident_id",
+    "kind",
+    "payload",
+    "due_at",
+    "dedupe_key",
+    "status",
+    "attempts",
+    "claimed_by",
+    "lease_until",
+    "max_attempts",
+    "created_at",
+)
+INSERT_WORK = _insert(_WORK, _WORK_COLUMNS).returning(_WORK.c.id)
+UNCLAIMED = {"status": WorkStatus.PENDING, "attempts": 0, "claimed_by": None, "lease_until": None}
+
+_INCIDENTS = Incident.__table__
+MOVE_HEAD = (
+    update(_INCIDENTS)
+    # (an UPDATE's parameters may not be named as its table's columns)
+    .where(_INCIDENTS.c.id == bindparam("of_incident"))
+    .values(
+        timeline_seq=bindparam("new_seq"),
+        timeline_head=bindparam("new_head"),
+        updated_at=bindparam("moved_at", type_=_INCIDENTS.c.updated_at.type),
+    )
+)
+"""The incident's chain head after an event (`:new_seq`, `:new_head`, `:moved_at`)."""
+
+
+async def write_work(session: AsyncSession, values: dict[str, Any], incident_id: int | None) -> int:
+    """Writes one work row from `values` (its kind, payload, due_at, max_attempts, created_at
+    and dedupe key), claimed for this process's worker when it can take it at once (as
+    `app.work.items.add_work` does for a row added to the unit of work); returns its id."""
+    claim = at_once.claiming(session, incident_id, values["due_at"])
+    values = {"incident_id": incident_id, "dedupe_key": None, **values, **(claim or UNCLAIMED)}
+    row_id = (await session.execute(INSERT_WORK, values)).scalar_one()
+    if claim is not None:  # this process's worker takes it as the transaction commits
+        at_once.took(session, WorkItem(id=row_id, **values))
+    return int(row_id)
+
+
+def work_values(spec: WorkSpec, now: datetime, max_attempts: int) -> dict[str, Any]:
+    """A work row's own columns for `spec`, as `app.work.items.add_work` writes them."""
+    return {
+        "kind": spec.kind,
+        "payload": spec.payload,
+        "due_at": spec.due_at or now,
+        "dedupe_key": spec.dedupe_key,
+        "max_attempts": spec.max_attempts or max_attempts,
+        "created_at": now,
+    }
