@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from app.statements.draft import ATTACK_MODES
-from app.statements.notice import PENDING, Notice, sentences
+from app.statements.notice import PENDING, Notice, personal_data_sentence, sentences
 
 __all__ = [
     "MAX_QUESTIONS",
@@ -93,7 +93,6 @@ _NEXT_UPDATE = {
     "ja": re.compile(r"次回のご報告は、?(.+?)を目途に"),
     "en": re.compile(r"\bnext update by (.+?)(?:, and|\.$|$)"),
 }
-_PERSONAL_DATA = re.compile(r"個人情報(?:は含まれて|が含まれているか)|\bpersonal information is\b")
 _DATE_JA = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
 _DATE_EN = re.compile(
     r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October"
@@ -161,8 +160,7 @@ def _how_many(notice: Notice, w: Any) -> str | None:
     to be. A notice about other data answers with what it says of personal data."""
     who = notice.label("対象となる方", "Who is affected")
     if not who:
-        said = next((s for s in sentences(notice.lead) if _PERSONAL_DATA.search(s)), None)
-        return said.removeprefix("なお、") if said else None
+        return personal_data_sentence(notice)
     period = notice.label("対象期間", "Period")
     if period:
         who = _PERIOD_ABOVE.sub(w.ANSWERS["period_above"].format(period=period), who)

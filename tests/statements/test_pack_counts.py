@@ -141,3 +141,22 @@ def test_the_checker_reads_a_count_in_any_of_its_forms(
 ) -> None:
     found = {f.code for f in check_consistency(piece, notice, lang)}
     assert ("pack_count_mismatch" not in found) is same
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("ja", "現時点の調査では、対象となる情報に個人情報は含まれておりません。"),
+        ("en", "Based on our investigation so far, no personal information is involved."),
+    ],
+)
+def test_a_post_about_other_data_says_what_its_notice_says_of_personal_data(
+    lang: str, said: str
+) -> None:
+    """No count to give: where it fits, the post says, in the notice's words, whether the
+    readers' personal data is involved."""
+    answers = {"data_categories": ["trade_secret"], "leak_mode": "misconfiguration"}
+    notice, pieces = pack(answers, lang, {"actions": {"announcement": "website"}})
+    assert said in notice
+    assert said in pieces["social"].splitlines()
+    assert said in pieces["qa"]
