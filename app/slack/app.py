@@ -34,8 +34,8 @@ from app.slack.common import (
     Deps,
     channel_of,
     decode,
+    gate,
     incident_id_of,
-    provide,
     signed_delivery,
 )
 from app.slack.effects import SlackChat
@@ -104,10 +104,12 @@ def build_bolt_app(runtime: Runtime, client: AsyncWebClient | None = None) -> As
         ignoring_self_events_enabled=False,
         **options,
     )
-    bolt.middleware(only_our_workspace(runtime))
-    bolt.middleware(in_their_room(runtime))
-    bolt.middleware(deduplicate_events(runtime))
-    bolt.middleware(provide(Deps(runtime.service, runtime.queue, settings)))
+    bolt.middleware(
+        gate(
+            [only_our_workspace(runtime), in_their_room(runtime), deduplicate_events(runtime)],
+            Deps(runtime.service, runtime.queue, settings),
+        )
+    )
     for module in (commands, triage, approval, home, followups, standing, timeline, updates):
         module.register(bolt)
     chat = SlackChat(settings, runtime.service, worker_client, clients, runtime.api_errors)
@@ -150,15 +152,15 @@ def only_our_workspace(runtime: Runtime) -> Any:
     another organisation's workspace does not count as one of ours)."""
     expected = runtime.settings.slack_team_id
 
-    async def check(body: dict[str, Any], context: Any, next: Any) -> Any:  # noqa: A002
+    async def check(body: dict[str, Any], context: Any) -> BoltResponse | None:
         if not expected or body.get("type") == "url_verification" or body.get("ssl_check"):
-            return await next()
+            return None
         user = body.get("user") if isinstance(body.get("user"), dict) else {}
         person = user.get("team_id")
         if context.team_id != expected or (person is not None and person != expected):
             log.warning("refused a request from workspace %s (user's %s)", context.team_id, person)
             return BoltResponse(status=403, body="this workspace is not served here")
-        return await next()
+        return None
 
     return check
 
@@ -176,9 +178,9 @@ def in_their_room(runtime: Runtime) -> Any:
     # so a match stays a match; anything else is read again. Bounded by emptying it.
     rooms: dict[int, str] = {}
 
-    async def check(body: dict[str, Any], next: Any) -> Any:  # noqa: A002
+    async def check(body: dict[str, Any], context: Any) -> BoltResponse | None:
         if body.get("type") != "block_actions":
-            return await next()
+            return None
         channel = channel_of(body)
         for action in body.get("actions") or []:
             incident_id = _incident_of_action(action)
@@ -197,7 +199,7 @@ def in_their_room(runtime: Runtime) -> Any:
                 if len(rooms) >= ROOMS_KEPT:
                     rooms.clear()
                 rooms[incident_id] = channel
-        return await next()
+        return None
 
     return check
 
@@ -215,12 +217,11 @@ def _incident_of_action(action: dict[str, Any]) -> int | None:
 def deduplicate_events(runtime: Runtime) -> Any:
     """Events API deliveries are processed once, however often Slack retries them."""
 
-    async def dedupe(body: dict[str, Any], next: Any) -> Any:  # noqa: A002
+    async def dedupe(body: dict[str, Any], context: Any) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id:
-            if not await runtime.service.first_delivery(str(event_id)):
-                return BoltResponse(status=200, body="")
-        return await next()
+        if event_id and not await runtime.service.first_delivery(str(event_id)):
+            return BoltResponse(status=200, body="")
+        return None
 
     return dedupe
 

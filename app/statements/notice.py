@@ -12,7 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["PENDING", "POINT_INSIDE", "Notice", "read_notice", "sentences"]
+__all__ = [
+    "PENDING",
+    "POINT_INSIDE",
+    "Notice",
+    "personal_data_sentence",
+    "read_notice",
+    "sentences",
+]
 
 # section key → headings that open it (matched on the whole line, case-insensitive in English).
 _HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -58,6 +65,9 @@ _SENTENCE = re.compile(
 )
 _APOLOGY = re.compile(r"お詫び|おわび|謝罪|申し訳|\bsorry\b|\bapologi[sz]e", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[。.]")
+_PERSONAL_DATA = re.compile(
+    r"個人情報(?:は含まれて|が含まれているか)|\b(?:no|any) personal information is involved\b"
+)
 # The mark closing a data line whose items are still being investigated.
 PENDING = re.compile(r"\s*(?:（調査中）|\(still under investigation\))$")
 
@@ -98,6 +108,13 @@ def sentences(text: str | None) -> list[str]:
     if not text:
         return []
     return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+
+
+def personal_data_sentence(notice: Notice) -> str | None:
+    """What a notice about other data says of personal data (「…個人情報は含まれておりません。」,
+    "… no personal information is involved."), from its lead, without its 「なお、」."""
+    said = next((s for s in sentences(notice.lead) if _PERSONAL_DATA.search(s)), None)
+    return said.removeprefix("なお、") if said else None
 
 
 def _heading_key(line: str, lang: str) -> str | None | bool:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from app.statements.draft import ATTACK_MODES
-from app.statements.notice import PENDING, Notice, sentences
+from app.statements.notice import PENDING, Notice, personal_data_sentence, sentences
 
 __all__ = [
     "MAX_QUESTIONS",
@@ -82,6 +82,8 @@ _PASSWORD = re.compile(r"パスワード|password", re.IGNORECASE)
 _CARD_ADVICE = re.compile(r"再発行|差し替え|replacement card|new card", re.IGNORECASE)
 _LEAK_SITE = re.compile(r"掲載|拡散|ダウンロード|download|share it|posted", re.IGNORECASE)
 _BELOW = re.compile(r"以下の|下記の")
+# 「…情報（調査中）。このほか…」: the items end at their 「（調査中）」 and a full stop.
+_ITEMS_THEN = re.compile(r"((?:（調査中）|\(still under investigation\)))[。.]\s*")
 # The count at the end of the notice's "who" line: 「　約1億2,000万名」, ", about 2,400 people".
 _FIGURE = {
     "ja": re.compile(r"(?:^|[\u3000、])\s*約?\d[\d,]*(?:億[\d,]*)?(?:万[\d,]*)?名$"),
@@ -91,7 +93,6 @@ _NEXT_UPDATE = {
     "ja": re.compile(r"次回のご報告は、?(.+?)を目途に"),
     "en": re.compile(r"\bnext update by (.+?)(?:, and|\.$|$)"),
 }
-_PERSONAL_DATA = re.compile(r"個人情報(?:は含まれて|が含まれているか)|\bpersonal information is\b")
 _DATE_JA = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
 _DATE_EN = re.compile(
     r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October"
@@ -159,8 +160,7 @@ def _how_many(notice: Notice, w: Any) -> str | None:
     to be. A notice about other data answers with what it says of personal data."""
     who = notice.label("対象となる方", "Who is affected")
     if not who:
-        said = next((s for s in sentences(notice.lead) if _PERSONAL_DATA.search(s)), None)
-        return said.removeprefix("なお、") if said else None
+        return personal_data_sentence(notice)
     period = notice.label("対象期間", "Period")
     if period:
         who = _PERIOD_ABOVE.sub(w.ANSWERS["period_above"].format(period=period), who)
@@ -213,13 +213,16 @@ def _comma(group: str, lang: str) -> str:
 
 
 def _items(notice: Notice, w: Any) -> str | None:
-    """The items, with the notice's 「（調査中）」 said as a sentence rather than read out."""
+    """The items, with the notice's 「（調査中）」 said as a sentence rather than read out; what
+    the line adds after the items (the business information held back) follows as it is."""
     items = notice.label("対象となる情報", "Information")
     if not items:
         return None
+    items, _, more = _ITEMS_THEN.sub(r"\1\n", items, count=1).partition("\n")
     listed = PENDING.sub("", items)
     said = w.ANSWERS["items"].format(items=_inline(listed))
-    return _join(notice, [said, w.ANSWERS["items_pending"] if listed != items else None])
+    pending = w.ANSWERS["items_pending"] if listed != items else None
+    return _join(notice, [said, pending, more.strip() or None])
 
 
 def _contact(notice: Notice, w: Any) -> str | None:

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 
-from app.statements.notice import Notice, sentences
+from app.statements.notice import Notice, personal_data_sentence, sentences
 
 __all__ = ["MAX_WEIGHT", "URL_WEIGHT", "draft_social", "fits", "weighted_length"]
 
@@ -79,14 +79,19 @@ def draft_social(notice: Notice, words: Mapping[str, str], url: str) -> str:
     """The longest post that fits: headline and link always; then what to do, the apology (a
     company's post about a leak apologises in its own words, even under a title that says
     お詫び; in short where the full line does not fit), the count — in that order of priority,
-    shown in reading order."""
+    shown in reading order. A notice about other data has no count: what it says of personal
+    data takes the count's place, before the apology (readers first want to know about their
+    own data; the apology then takes its short form where both do not fit)."""
     headline = words["headline"].format(title=notice.title)
     link = words["link"].format(url=url)
-    optional: list[tuple[int, tuple[str | None, ...]]] = [
-        (2, (_advice_sentence(notice),)),
-        (3, (words["apology"], words["apology_short"])),
-        (1, (_count_sentence(notice),)),
-    ]
+    advice = (2, (_advice_sentence(notice),))
+    apology = (3, (words["apology"], words["apology_short"]))
+    count = _count_sentence(notice)
+    optional: list[tuple[int, tuple[str | None, ...]]] = (
+        [advice, apology, (1, (count,))]
+        if count
+        else [advice, (1, (personal_data_sentence(notice),)), apology]
+    )
     chosen: dict[int, str] = {}
     for position, lines in optional:
         for line in lines:

@@ -417,7 +417,7 @@ def test_the_card_qa_answers_from_the_notice_and_leaves_the_fee_to_the_company()
             "ja",
             "A. 現在も対応と調査を続けております。",
             "詳細は現在調査中です。",
-            ("以下の", "（調査中）です", "\u3000約"),
+            ("以下の", "（調査中）です", "（調査中）。", "ますです", "\u3000約"),
         ),
         (
             "en",
@@ -427,12 +427,14 @@ def test_the_card_qa_answers_from_the_notice_and_leaves_the_fee_to_the_company()
         ),
     ],
 )
+@pytest.mark.parametrize("name", ["skimming_web_shop", "insider_trade_secrets_hold"])
 def test_the_qa_answers_read_as_said_on_the_phone(
-    lang: str, over: str, pending: str, unsaid: tuple[str, ...]
+    name: str, lang: str, over: str, pending: str, unsaid: tuple[str, ...]
 ) -> None:
-    """No 「以下の窓口」 nor a bracketed 「（調査中）」 read out; "is it over?" is not answered with
-    the containment steps alone."""
-    text, _ = piece("qa", "skimming_web_shop", lang)
+    """No 「以下の窓口」 nor a bracketed 「（調査中）」 read out (nor 「…差し控えさせていただきます
+    です」 where the items line goes on about business information held back); "is it over?" is
+    not answered with the containment steps alone."""
+    text, _ = piece("qa", name, lang)
     assert not [phrase for phrase in unsaid if phrase in text]
     assert pending in text
     is_it_over = "もう収束したのですか。" if lang == "ja" else "Is it over?"

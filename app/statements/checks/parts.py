@@ -229,6 +229,8 @@ _PARTS: dict[str, list[tuple[str, tuple[Family, ...]]]] = {
                     r"\bunder investigation\b",
                     r"\bbeing investigated\b",
                     r"\bnumber of\b",
+                    # a letter to the person: whose data is the reader's
+                    r"\byour personal information\b",
                 ),
             ),
         ),
