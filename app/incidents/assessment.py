@@ -206,7 +206,9 @@ class Assessment:
             now,
         )
         if latest is None:
-            await self.statements.add_draft(session, incident, verdict, current, "leakdesk", now)
+            await self.statements.add_draft(
+                session, incident, verdict, current, "leakdesk", now, first=True
+            )
         else:
             await self.statements.follow_verdict(session, incident, verdict, current, now)
         return verdict, True
