@@ -267,11 +267,16 @@ async def _incident_row(
     if found is None:
         raise NotFound(f"incident {incident_id}")
     incident, verdict, handed, listed = found
-    answers = {
+    return incident, verdict, handed, answers_listed(listed)
+
+
+def answers_listed(listed: list[list[Any]] | None) -> dict[str, AnswerDetail]:
+    """The current answers from PostgreSQL's JSON array of them ([field, value, actor,
+    answered_at], oldest first; None when there is none), as `latest_answers_detail` gives."""
+    return {
         field: AnswerDetail(_SEALED.process_result_value(value, None), actor, _utc(at))
         for field, value, actor, at in listed or ()
     }
-    return incident, verdict, handed, answers
 
 
 _SEALED = SealedJSON()
