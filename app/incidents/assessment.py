@@ -64,7 +64,9 @@ class Assessment:
             latest, data = await self._assess(session, incident, current)
             if data is None:  # the verdict stays as it is: the answer and its event alone
                 row = {"field": field_name, "value": value, "actor": actor, "answered_at": now}
-                await self.ledger.append_answer(session, incident, event, answer=row)
+                await self.ledger.append_now(
+                    session, incident, EventKind.ANSWER_RECORDED, actor, event, answer=row
+                )
                 return AnswerResult(
                     Answer(incident_id=incident.id, **row), False, latest, False, masked
                 )
