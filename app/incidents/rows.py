@@ -8,20 +8,39 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Answer, Incident, TimelineEvent, WorkItem, WorkStatus
 from app.work import at_once
 from app.work.queue import WorkSpec
 
+Row = dict[str, Any]
+
+
+def _named(table: Table, columns: tuple[str, ...], prefix: str = "") -> dict[str, Any]:
+    return {c: bindparam(prefix + c, type_=table.c[c].type) for c in columns}
+
 
 def _insert(table: Table, columns: tuple[str, ...]) -> Any:
-    return insert(table).values({c: bindparam(c, type_=table.c[c].type) for c in columns})
+    return insert(table).values(_named(table, columns))
 
 
-EVENT_COLUMNS = ("incident_id", "seq", "at", "actor", "kind", "data", "data_hash", "prev_hash")
-INSERT_EVENT = _insert(TimelineEvent.__table__, (*EVENT_COLUMNS, "hash"))
-INSERT_ANSWER = _insert(Answer.__table__, ("incident_id", "field", "value", "actor", "answered_at"))
+_EVENTS, _ANSWERS = TimelineEvent.__table__, Answer.__table__
+_EVENT_COLUMNS = (
+    "incident_id",
+    "seq",
+    "at",
+    "actor",
+    "kind",
+    "data",
+    "data_hash",
+    "prev_hash",
+    "hash",
+)
+_ANSWER_COLUMNS = ("incident_id", "field", "value", "actor", "answered_at")
+INSERT_EVENT = _insert(_EVENTS, _EVENT_COLUMNS)
+INSERT_ANSWER = _insert(_ANSWERS, _ANSWER_COLUMNS)
 
 _WORK = WorkItem.__table__
 _WORK_COLUMNS = (
@@ -38,6 +57,23 @@ _WORK_COLUMNS = (
     "created_at",
 )
 INSERT_WORK = _insert(_WORK, _WORK_COLUMNS).returning(_WORK.c.id)
+
+
+def _insert_once(dialect_insert: Any) -> Any:
+    values = {c: bindparam(c, type_=_WORK.c[c].type) for c in _WORK_COLUMNS}
+    return (
+        dialect_insert(_WORK)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=[_WORK.c.dedupe_key])
+        .returning(_WORK.c.id)
+    )
+
+
+# A row written once per dedupe key: a second one writes nothing and returns no id.
+INSERT_WORK_ONCE = {
+    "sqlite": _insert_once(sqlite.insert),
+    "postgresql": _insert_once(postgresql.insert),
+}
 UNCLAIMED = {"status": WorkStatus.PENDING, "attempts": 0, "claimed_by": None, "lease_until": None}
 
 _INCIDENTS = Incident.__table__
@@ -54,16 +90,32 @@ MOVE_HEAD = (
 """The incident's chain head after an event (`:new_seq`, `:new_head`, `:moved_at`)."""
 
 
-async def write_work(session: AsyncSession, values: dict[str, Any], incident_id: int | None) -> int:
+async def write_work(
+    session: AsyncSession, values: dict[str, Any], incident_id: int | None, *, once: bool = False
+) -> int | None:
     """Writes one work row from `values` (its kind, payload, due_at, max_attempts, created_at
     and dedupe key), claimed for this process's worker when it can take it at once (as
-    `app.work.items.add_work` does for a row added to the unit of work); returns its id."""
-    claim = at_once.claiming(session, incident_id, values["due_at"])
-    values = {"incident_id": incident_id, "dedupe_key": None, **values, **(claim or UNCLAIMED)}
-    row_id = (await session.execute(INSERT_WORK, values)).scalar_one()
-    if claim is not None:  # this process's worker takes it as the transaction commits
-        at_once.took(session, WorkItem(id=row_id, **values))
+    `app.work.items.add_work` does for a row added to the unit of work); returns its id. With
+    `once`, a row whose dedupe key was written before is not written again: None."""
+    row = work_row(session, values, incident_id)
+    statement = INSERT_WORK_ONCE[session.get_bind().dialect.name] if once else INSERT_WORK
+    row_id = (await session.execute(statement, row)).scalar_one_or_none()
+    if row_id is None:  # written before (its slot, if claimed, is given back at commit)
+        return None
+    written(session, row, int(row_id))
     return int(row_id)
+
+
+def work_row(session: AsyncSession, values: dict[str, Any], incident_id: int | None) -> Row:
+    """The columns of a work row to write: pending, or claimed by this process's worker when
+    it can take the row at once (then call `written` once it is)."""
+    claim = at_once.claiming(session, incident_id, values["due_at"])
+    return {"incident_id": incident_id, "dedupe_key": None, **values, **(claim or UNCLAIMED)}
+
+
+def written(session: AsyncSession, row: Row, row_id: int) -> None:
+    if row["status"] == WorkStatus.CLAIMED:  # this process's worker takes it as the commit ends
+        at_once.took(session, WorkItem(id=row_id, **row))
 
 
 def work_values(spec: WorkSpec, now: datetime, max_attempts: int) -> dict[str, Any]:
@@ -76,3 +128,25 @@ def work_values(spec: WorkSpec, now: datetime, max_attempts: int) -> dict[str, A
         "max_attempts": spec.max_attempts or max_attempts,
         "created_at": now,
     }
+
+
+def _answer_written() -> Any:
+    """PostgreSQL: an answer's writes in one statement — the head's UPDATE, the event, the
+    answer and one work row, each a data-modifying CTE, returning the work row's id. Its
+    parameters are MOVE_HEAD's, then the event's, the answer's and the row's columns named
+    `e_…`, `a_…` and `w_…`. (SQLite has no such CTEs: there they are four statements.)"""
+    parts = [
+        MOVE_HEAD.returning(_INCIDENTS.c.id).cte("head"),
+        insert(_EVENTS).values(_named(_EVENTS, _EVENT_COLUMNS, "e_")).returning(_EVENTS.c.id),
+        insert(_ANSWERS).values(_named(_ANSWERS, _ANSWER_COLUMNS, "a_")).returning(_ANSWERS.c.id),
+    ]
+    head, event, answer = parts[0], parts[1].cte("event"), parts[2].cte("answer")
+    row = insert(_WORK).values(_named(_WORK, _WORK_COLUMNS, "w_")).returning(_WORK.c.id)
+    return row.add_cte(head, event, answer)
+
+
+ANSWER_WRITTEN = _answer_written()
+
+
+def prefixed(prefix: str, values: Row) -> Row:
+    return {prefix + name: value for name, value in values.items()}

@@ -20,8 +20,10 @@ async def test_a_room_walked_with_the_worker_here_is_the_same_room(
 
         @event.listens_for(slack.runtime.engine.sync_engine, "before_cursor_execute")
         def _inserted(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-            if statement.startswith("INSERT INTO work_items "):  # the ORM's and Core's
-                for values in context.compiled_parameters:
+            if "INSERT INTO work_items (" in statement:  # the ORM's and Core's
+                for named in context.compiled_parameters:
+                    # (an answer's rows on PostgreSQL: the `w_` columns of its one statement)
+                    values = {k.removeprefix("w_"): v for k, v in named.items()}
                     if values["due_at"] <= values["created_at"]:
                         written.append((values["kind"], values["status"]))
 
