@@ -1,5 +1,7 @@
 """Deliveries already handled: a platform's retried event, a replayed signed request, an ended
-ops session — one row each in `processed_events`, forgotten once nothing can repeat them.
+ops session — one row each in `processed_events`, forgotten once nothing can repeat them. (A
+replayed `/leak` is refused by its report's own work row, whose dedupe key is the request's
+signature: app.incidents.intake.)
 
 How long a row must be remembered (DELIVERY_MEMORY, one day, covers the longest):
 * Slack retries an Events API delivery three times, the last about five minutes after the first

@@ -12,7 +12,6 @@ from sqlalchemy import Update, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.incidents.company import apply_company_facts
-from app.incidents.deliveries import first_in
 from app.incidents.errors import ServiceError
 from app.incidents.ledger import Ledger, dialect
 from app.incidents.masking import Masked
@@ -76,8 +75,8 @@ class Intake:
         """The acknowledgement's one write: the report (masked), as a work row of `kind` whose
         handler calls `take_report`. One INSERT, nothing read: the floor for an ack that loses
         nothing, whatever the storm check and the incident will cost. With `delivery` (a signed
-        request's once-only id) that id is recorded in the same transaction, and a replay stores
-        nothing and gets None: one write transaction per report, not one for each."""
+        request's once-only id) it is the row's dedupe key, and a replay stores nothing and gets
+        None: one statement per report, the replay check in it."""
         now = self.ledger.clock()
         report = masked_report(
             title,
@@ -90,16 +89,17 @@ class Intake:
             at=now,
         )
         async with self.ledger.write() as session:
-            if delivery is not None and not await first_in(session, delivery, now):
-                return None
             values = {
                 "kind": kind,
                 "payload": report.payload(),
                 "due_at": now,
                 "max_attempts": self.ledger.config.max_attempts,
                 "created_at": now,
+                "dedupe_key": delivery,  # a replay of the signed request writes no second row
             }
-            await write_work(session, values, None)  # (claimed at once by a worker here)
+            # (claimed at once by a worker here)
+            if await write_work(session, values, None, once=delivery is not None) is None:
+                return None
         return Masked(report.title, report.masked)
 
     async def take_report(

@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Answer, Incident, TimelineEvent, WorkItem, WorkStatus
@@ -57,6 +58,23 @@ _WORK_COLUMNS = (
     "created_at",
 )
 INSERT_WORK = _insert(_WORK, _WORK_COLUMNS).returning(_WORK.c.id)
+
+
+def _insert_once(dialect_insert: Any) -> Any:
+    values = {c: bindparam(c, type_=_WORK.c[c].type) for c in _WORK_COLUMNS}
+    return (
+        dialect_insert(_WORK)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=[_WORK.c.dedupe_key])
+        .returning(_WORK.c.id)
+    )
+
+
+# A row written once per dedupe key: a second one writes nothing and returns no id.
+INSERT_WORK_ONCE = {
+    "sqlite": _insert_once(sqlite.insert),
+    "postgresql": _insert_once(postgresql.insert),
+}
 UNCLAIMED = {"status": WorkStatus.PENDING, "attempts": 0, "claimed_by": None, "lease_until": None}
 
 _INCIDENTS = Incident.__table__
@@ -73,14 +91,20 @@ MOVE_HEAD = (
 """The incident's chain head after an event (`:new_seq`, `:new_head`, `:moved_at`)."""
 
 
-async def write_work(session: AsyncSession, values: dict[str, Any], incident_id: int | None) -> int:
+async def write_work(
+    session: AsyncSession, values: dict[str, Any], incident_id: int | None, *, once: bool = False
+) -> int | None:
     """Writes one work row from `values` (its kind, payload, due_at, max_attempts, created_at
     and dedupe key), claimed for this process's worker when it can take it at once (as
-    `app.work.items.add_work` does for a row added to the unit of work); returns its id."""
+    `app.work.items.add_work` does for a row added to the unit of work); returns its id. With
+    `once`, a row whose dedupe key was written before is not written again: None."""
     row = work_row(session, values, incident_id)
-    row_id = int((await session.execute(INSERT_WORK, row)).scalar_one())
-    written(session, row, row_id)
-    return row_id
+    statement = INSERT_WORK_ONCE[session.get_bind().dialect.name] if once else INSERT_WORK
+    row_id = (await session.execute(statement, row)).scalar_one_or_none()
+    if row_id is None:  # written before (its slot, if claimed, is given back at commit)
+        return None
+    written(session, row, int(row_id))
+    return int(row_id)
 
 
 def work_row(session: AsyncSession, values: dict[str, Any], incident_id: int | None) -> Row:

@@ -31,7 +31,7 @@ _LIGHT_RANGES = ((0x0000, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 
 _URL = re.compile(r"https?://[^\s　]+", re.IGNORECASE)
 _URL_PLACEHOLDERS = re.compile(r"【要記入：お知らせ文のURL】|\[TO FILL IN: notice URL\]")
 _COUNT = re.compile(
-    r"\d[\d,.]*\s*(?:万|億)?[\d,]*\s*(?:名|件|人)|\b\d[\d,.]*(?: million)? (?:people|customers|members|users|records)\b"
+    r"\d[\d,.]*\s*(?:万|億)?[\d,]*\s*(?:名|件|人)|\b\d[\d,.]*(?: million| billion)? (?:people|customers|members|users|records)\b"
 )
 _THEREFORE = re.compile(r"^(?:これにより|この結果|その結果|このため)、")
 

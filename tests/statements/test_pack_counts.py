@@ -15,7 +15,7 @@ from app.statements.wording import approximate_count
 from tests.statements.helpers import LANGS, NOW
 
 COMPANY = Company("Example", "0120-000-000")
-COUNTS = (1, 999, 1_000, 10_000, 1_000_000, 1_100_000, 123_456_789, None)
+COUNTS = (1, 999, 1_000, 10_000, 1_000_000, 1_100_000, 123_456_789, 1_100_000_000, None)
 # (leak mode, access): a leak confirmed, a leak possible, and the modes whose notice says only
 # "It involves …" — the one English count sentence short enough for the post.
 INCIDENTS = (
@@ -160,3 +160,12 @@ def test_a_post_about_other_data_says_what_its_notice_says_of_personal_data(
     assert said in notice
     assert said in pieces["social"].splitlines()
     assert said in pieces["qa"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en", "It involves about 1.1 billion people."), ("ja", "対象となる方は約11億名です。")],
+)
+def test_a_count_in_billions_is_posted_as_the_notice_says_it(lang: str, said: str) -> None:
+    _, pieces = pack(answers_for(1_100_000_000, "misdelivery", "confirmed"), lang)
+    assert count_lines(pieces["social"], lang) == [said], pieces["social"]
