@@ -15,7 +15,7 @@ from app.incidents.errors import ServiceError
 from app.incidents.issued import answers_and_verdict, current_verdict, remember_issued
 from app.incidents.ledger import Ledger
 from app.incidents.masking import mask
-from app.incidents.reads import latest_answers, latest_verdict
+from app.incidents.reads import latest_verdict
 from app.incidents.statements import Statements
 from app.models import Answer, Incident, TimelineEvent, Verdict
 from app.triage import REPORTED, Answers, AnswersError, assess, parse_answers
@@ -58,28 +58,39 @@ class Assessment:
                 value = _period({**(current.get(field_name) or {}), **_ends(value)})
             if field_name in current and current[field_name] == value:
                 return AnswerResult(None, True, None, False, masked)
-            previous = current.get(field_name)
-            current[field_name] = value
-            event = {"field": field_name, "value": value, "previous": previous}
-            latest, data = await self._assess(session, incident, current)
-            if data is None:  # the verdict stays as it is: the answer and its event alone
-                row = {"field": field_name, "value": value, "actor": actor, "answered_at": now}
-                await self.ledger.append_now(
-                    session, incident, EventKind.ANSWER_RECORDED, actor, event, answer=row
-                )
-                return AnswerResult(
-                    Answer(incident_id=incident.id, **row), False, latest, False, masked
-                )
-            answer = Answer(
-                incident_id=incident.id, field=field_name, value=value, actor=actor, answered_at=now
+            answer, verdict, changed = await self._write_answer(
+                session, incident, current, field_name, value, actor, now
             )
-            session.add(answer)  # written with the new verdict and its event in one flush
-            await self.ledger.append(
-                session, incident, EventKind.ANSWER_RECORDED, actor, event, now
+            return AnswerResult(answer, False, verdict, changed, masked)
+
+    async def _write_answer(
+        self,
+        session: AsyncSession,
+        incident: Incident,
+        current: dict[str, Any],
+        field_name: str,
+        value: Any,
+        actor: str,
+        now: datetime,
+    ) -> tuple[Answer, Verdict | None, bool]:
+        """Writes the new `value` of `field_name` (`current`: the answers before it) with its
+        event and re-assesses: when the verdict stays as it is, the answer and its event alone
+        in Core statements (`Ledger.append_now`); else they, the new verdict and its event in
+        one flush. The answer, the current verdict, and whether it changed."""
+        event = {"field": field_name, "value": value, "previous": current.get(field_name)}
+        current[field_name] = value
+        row = {"field": field_name, "value": value, "actor": actor, "answered_at": now}
+        answer = Answer(incident_id=incident.id, **row)
+        latest, data = await self._assess(session, incident, current)
+        if data is None:
+            await self.ledger.append_now(
+                session, incident, EventKind.ANSWER_RECORDED, actor, event, answer=row
             )
-            assessed = (latest, data)
-            verdict, _ = await self._reassess(session, incident, current, actor, now, assessed)
-            return AnswerResult(answer, False, verdict, True, masked)
+            return answer, latest, False
+        session.add(answer)
+        await self.ledger.append(session, incident, EventKind.ANSWER_RECORDED, actor, event, now)
+        verdict, _ = await self._reassess(session, incident, current, actor, now, (latest, data))
+        return answer, verdict, True
 
     async def set_discovered_at(
         self, incident_id: int, when: datetime, actor: str
@@ -113,11 +124,16 @@ class Assessment:
     ) -> AnswerResult:
         """Awareness is an answer like any other (who, when, on the timeline) and the incident's
         `discovered_at`: the clocks, follow-ups and topic move with it (a new verdict version)."""
-        current = await latest_answers(session, incident.id)
+        current = await answers_and_verdict(session, incident.id)
         previous = incident.discovered_at
         value = when.astimezone(ZoneInfo(self.ledger.config.tz)).isoformat()
         if current.get("discovered_at") == value and previous == when:
             return AnswerResult(None, True, None, False)
+        if previous == when:  # (the report's time, answered as such) the clocks stay
+            answer, verdict, changed = await self._write_answer(
+                session, incident, current, "discovered_at", value, actor, now
+            )
+            return AnswerResult(answer, False, verdict, changed)
         answer = Answer(
             incident_id=incident.id,
             field="discovered_at",
@@ -126,16 +142,15 @@ class Assessment:
             answered_at=now,
         )
         session.add(answer)
-        if previous != when:
-            incident.discovered_at = when
-            await self.ledger.append(
-                session,
-                incident,
-                EventKind.INCIDENT_DISCOVERED_AT_CHANGED,
-                actor,
-                {"from": previous.isoformat(), "to": when.isoformat()},
-                now,
-            )
+        incident.discovered_at = when
+        await self.ledger.append(
+            session,
+            incident,
+            EventKind.INCIDENT_DISCOVERED_AT_CHANGED,
+            actor,
+            {"from": previous.isoformat(), "to": when.isoformat()},
+            now,
+        )
         await self.ledger.append(
             session,
             incident,
