@@ -406,6 +406,7 @@ class Outcome:
     work_split: list[float]
     work_row_ms: list[float]  # each Slack work row done: written → completed
     cpu_s: list[float] = field(default_factory=list)  # each replica's, then this process's
+    kernel_s: float = 0.0  # the replicas' system CPU time (the kernel's work for them)
 
     @property
     def answers_sent(self) -> int:
@@ -486,15 +487,18 @@ def run(
                 for n, pid in enumerate(pids, 1)
             ]
             cpu = [server.cpu_seconds(pid) for pid in pids] + [time.process_time()]
+            kernel = sum(server.cpu_split(pid)[1] for pid in pids)
             try:
                 duration = asyncio.run(driver.run())
                 settle(database_url, fake)
                 now = [server.cpu_seconds(pid) for pid in pids] + [time.process_time()]
+                kernel = sum(server.cpu_split(pid)[1] for pid in pids) - kernel
             finally:
                 for sampler in samplers:
                     profiler.detach(sampler)
         outcome = collect(database_url, fake, driver, duration, pids)
         outcome.cpu_s = [round(b - a, 1) for a, b in zip(cpu, now, strict=True)]
+        outcome.kernel_s = round(kernel, 1)
         return outcome
 
 
@@ -639,6 +643,10 @@ def figures(outcome: Outcome) -> dict[str, Any]:
             sum(outcome.cpu_s[:-1]) * 1000 / max(1, len(driver.reports)), 1
         ),
         "load_client_cpu_s": outcome.cpu_s[-1],
+        # the part of it the kernel spent for the replicas (sockets: PostgreSQL, Slack, HTTP)
+        "load_replicas_kernel_share": round(
+            outcome.kernel_s / max(0.1, sum(outcome.cpu_s[:-1])), 3
+        ),
     }
 
 
