@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.incidents.errors import ServiceError
-from app.incidents.issued import current_verdict, remember_issued
+from app.incidents.issued import answers_and_verdict, current_verdict, remember_issued
 from app.incidents.ledger import Ledger
 from app.incidents.masking import mask
 from app.incidents.reads import latest_answers, latest_verdict
@@ -52,7 +52,7 @@ class Assessment:
         now = self.ledger.clock()
         async with self.ledger.write() as session:
             incident = await self.ledger.lock(session, incident_id, open_only=True)
-            current = await latest_answers(session, incident.id)
+            current = await answers_and_verdict(session, incident.id)
             if field_name == "exposure_period" and value is not None:
                 # A chat picks one end at a time: the other end stays as answered.
                 value = _period({**(current.get(field_name) or {}), **_ends(value)})
@@ -64,7 +64,9 @@ class Assessment:
             latest, data = await self._assess(session, incident, current)
             if data is None:  # the verdict stays as it is: the answer and its event alone
                 row = {"field": field_name, "value": value, "actor": actor, "answered_at": now}
-                await self.ledger.append_answer(session, incident, event, answer=row)
+                await self.ledger.append_now(
+                    session, incident, EventKind.ANSWER_RECORDED, actor, event, answer=row
+                )
                 return AnswerResult(
                     Answer(incident_id=incident.id, **row), False, latest, False, masked
                 )
@@ -206,7 +208,9 @@ class Assessment:
             now,
         )
         if latest is None:
-            await self.statements.add_draft(session, incident, verdict, current, "leakdesk", now)
+            await self.statements.add_draft(
+                session, incident, verdict, current, "leakdesk", now, first=True
+            )
         else:
             await self.statements.follow_verdict(session, incident, verdict, current, now)
         return verdict, True

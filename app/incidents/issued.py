@@ -4,9 +4,12 @@ each need it, and read it there instead of asking the database again."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.incidents.reads import latest_verdict
+from app.incidents import queries
+from app.incidents.reads import answers_listed, latest_answers, latest_verdict
 from app.models import Verdict
 
 
@@ -24,6 +27,17 @@ async def current_verdict(session: AsyncSession, incident_id: int) -> Verdict | 
         session.info[key] = await latest_verdict(session, incident_id)
     found = session.info[key]
     return found if isinstance(found, Verdict) else None
+
+
+async def answers_and_verdict(session: AsyncSession, incident_id: int) -> dict[str, Any]:
+    """The incident's current answers (field → value) for a writer that holds its lock; on
+    PostgreSQL its current verdict is read in the same statement and kept (`current_verdict`)."""
+    if session.bind.dialect.name != "postgresql":
+        return await latest_answers(session, incident_id)
+    row = (await session.execute(queries.VERDICT_ANSWERS, {"incident_id": incident_id})).one()
+    verdict, listed = row
+    session.info[(_LATEST, incident_id)] = verdict
+    return {field: detail.value for field, detail in answers_listed(listed).items()}
 
 
 _LATEST = "latest_verdict"

@@ -21,7 +21,6 @@ from app.incidents.reactions import Event, Reactions
 from app.incidents.timeline import data_hash, event_hash
 from app.models import Counter, Incident, IncidentStatus, TimelineEvent, WorkItem, utcnow
 from app.triage import Policy, default_policy
-from app.vocabulary import EventKind
 from app.work.queue import WorkSpec, add_work
 
 Values = dict[str, Any]  # a row's or an event's values by name
@@ -131,19 +130,28 @@ class Ledger:
             ),
         }
 
-    async def append_answer(
-        self, session: AsyncSession, incident: Incident, data: Values, *, answer: Values
+    async def append_now(
+        self,
+        session: AsyncSession,
+        incident: Incident,
+        kind: str,
+        actor: str,
+        data: Values,
+        *,
+        changes: Values | None = None,
+        answer: Values | None = None,
     ) -> None:
-        """An answer (its field, value, actor and answered_at) and its event (`data`) on a locked
-        incident that changes nothing else, written at once in Core statements, with no unit
-        of work: the head's UPDATE, the event, the answer, the work rows the event implies;
-        then the event's hooks. On PostgreSQL one statement when the event implies one work
-        row (app.incidents.rows.ANSWER_WRITTEN)."""
-        kind, actor, at = EventKind.ANSWER_RECORDED, answer["actor"], answer["answered_at"]
+        """`append` written at once in Core statements, with no unit of work, for a write that
+        changes nothing else: the head's UPDATE (with the incident's `changes`, by column), the
+        event, an `answer` (its field, value, actor and answered_at) if given, the work rows
+        the event implies; then the event's hooks. On PostgreSQL one statement when the event
+        implies at most one work row (app.incidents.rows.written_at_once)."""
+        at = answer["answered_at"] if answer else self.clock()
         event = {"incident_id": incident.id, **self._next_event(incident, kind, actor, data, at)}
+        changes = changes or {}
         head = {"of_incident": incident.id, "new_seq": event["seq"], "new_head": event["hash"]}
-        head["moved_at"] = at
-        answer = {"incident_id": incident.id, **answer}
+        head.update(moved_at=at, **rows.prefixed("set_", changes))
+        answer = {"incident_id": incident.id, **answer} if answer else None
         happened = Event(incident, kind, actor, data, at)
         works = [
             rows.work_row(
@@ -151,22 +159,26 @@ class Ledger:
             )
             for spec in self.reactions(happened)
         ]
-        if len(works) == 1 and dialect(session) == "postgresql":  # (the usual: the next question)
-            values = {**head, **rows.prefixed("e_", event), **rows.prefixed("a_", answer)}
-            values.update(rows.prefixed("w_", works[0]))
-            row_id = (await session.execute(rows.ANSWER_WRITTEN, values)).scalar_one()
-            rows.written(session, works[0], int(row_id))
+        changed = tuple(changes)
+        if len(works) <= 1 and dialect(session) == "postgresql":
+            values = {**head, **rows.prefixed("e_", event), **rows.prefixed("a_", answer or {})}
+            values.update(rows.prefixed("w_", works[0] if works else {}))
+            statement = rows.written_at_once(changed, answer is not None, bool(works))
+            row_id = (await session.execute(statement, values)).scalar_one()
+            for work in works:
+                rows.written(session, work, int(row_id))
         else:
-            await session.execute(rows.MOVE_HEAD, head)
+            await session.execute(rows.move_head(changed), head)
             await session.execute(rows.INSERT_EVENT, event)
-            await session.execute(rows.INSERT_ANSWER, answer)
+            if answer is not None:
+                await session.execute(rows.INSERT_ANSWER, answer)
             for work in works:
                 row_id = (await session.execute(rows.INSERT_WORK, work)).scalar_one()
                 rows.written(session, work, int(row_id))
         # The object as the database now has it, with nothing left for a flush to write.
-        set_committed_value(incident, "timeline_seq", event["seq"])
-        set_committed_value(incident, "timeline_head", event["hash"])
-        set_committed_value(incident, "updated_at", at)
+        moved = {"timeline_seq": event["seq"], "timeline_head": event["hash"], "updated_at": at}
+        for name, value in {**moved, **changes}.items():
+            set_committed_value(incident, name, value)
         for hook in self.reactions.hooks(kind):
             await hook(session, happened)
 

@@ -33,7 +33,7 @@ class Lifecycle:
         """Puts an outbound milestone (room ready, verdict posted, statement published) on the timeline."""
         async with self.ledger.write() as session:
             incident = await self.ledger.lock(session, incident_id)
-            await self.ledger.append(session, incident, kind, actor, data)
+            await self.ledger.append_now(session, incident, kind, actor, data)
 
     async def add_note(self, incident_id: int, text: str, actor: str) -> Masked:
         masked = mask(text.strip())

@@ -56,13 +56,9 @@ class Messages:
             incident = await self.ledger.lock(session, incident_id)
             if incident.channel_id == channel_id:
                 return incident
-            incident.channel_id, incident.channel_name = channel_id, channel_name
-            await self.ledger.append(
-                session,
-                incident,
-                EventKind.ROOM_CREATED,
-                actor,
-                {"channel_id": channel_id, "channel_name": channel_name},
+            room = {"channel_id": channel_id, "channel_name": channel_name}
+            await self.ledger.append_now(
+                session, incident, EventKind.ROOM_CREATED, actor, room, changes=room
             )
             return incident
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, Update, and_, bindparam, func, or_, select, update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import aliased, joinedload
 
 from app.models import (
@@ -48,21 +50,54 @@ HANDED: Select[tuple[dict[str, Any] | None]] = (
 )
 """The data of the incident's hand-off event (the fields handed off, and to whom), if any."""
 
-INCIDENT_ROW: Select[tuple[Incident, Verdict | None, Any]] = (
-    select(Incident, Verdict, HANDED.scalar_subquery())
-    .outerjoin(
-        Verdict,
-        and_(
-            Verdict.incident_id == Incident.id,
-            Verdict.version
-            == select(func.max(Verdict.version))
-            .where(_of_incident(Verdict.incident_id))
-            .scalar_subquery(),
-        ),
+
+_CURRENT_VERDICT = and_(
+    Verdict.incident_id == Incident.id,
+    Verdict.version
+    == select(func.max(Verdict.version)).where(_of_incident(Verdict.incident_id)).scalar_subquery(),
+)  # (joined to the incident: its verdict of the highest version)
+
+
+def _incident_row(*more: Any) -> Select[Any]:
+    return (
+        select(Incident, Verdict, HANDED.scalar_subquery(), *more)
+        .outerjoin(Verdict, _CURRENT_VERDICT)
+        .where(_of_incident(Incident.id))
     )
+
+
+INCIDENT_ROW: Select[tuple[Incident, Verdict | None, Any]] = _incident_row()
+"""One row: the incident, its current verdict (highest version, or None) and its hand-off."""
+
+_ANSWERS_AGGREGATED = (
+    select(
+        func.jsonb_agg(
+            postgresql.aggregate_order_by(
+                func.jsonb_build_array(
+                    Answer.field, Answer.value, Answer.actor, Answer.answered_at
+                ),
+                Answer.id,
+            ),
+            type_=JSONB,
+        )
+    )
+    .where(_of_incident(Answer.incident_id))
+    .scalar_subquery()
+)
+INCIDENT_ROW_ANSWERS: Select[tuple[Incident, Verdict | None, Any, Any]] = _incident_row(
+    _ANSWERS_AGGREGATED
+)
+"""PostgreSQL: `INCIDENT_ROW` and the incident's answers, oldest first, as one JSON array of
+[field, value, actor, answered_at] (null when there is none): one statement, one snapshot."""
+
+VERDICT_ANSWERS: Select[tuple[Verdict | None, Any]] = (
+    select(Verdict, _ANSWERS_AGGREGATED)
+    .select_from(Incident)
+    .outerjoin(Verdict, _CURRENT_VERDICT)
     .where(_of_incident(Incident.id))
 )
-"""One row: the incident, its current verdict (highest version, or None) and its hand-off."""
+"""PostgreSQL: the incident's current verdict (or None) and its answers as in
+`INCIDENT_ROW_ANSWERS`, for a writer that holds the incident's lock: one statement."""
 
 LATEST_VERDICT: Select[tuple[Verdict]] = (
     select(Verdict)

@@ -4,7 +4,7 @@ reads the service's parts and the follow-up scheduler share inside their own ses
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, select
@@ -22,6 +22,7 @@ from app.models import (
     TimelineEvent,
     Verdict,
 )
+from app.sealed import SealedJSON
 from app.vocabulary import StatementKind, StatementStatus
 
 if TYPE_CHECKING:  # the ledger's deadlines read through this module
@@ -109,13 +110,7 @@ class Reads:
         `counts`: it grows with the timeline; the follow-up prompts (what the verdict and the
         summary show beside it) only with `followups`, in the same session."""
         async with self.ledger.reads() as session:
-            row = (
-                await session.execute(queries.INCIDENT_ROW, {"incident_id": incident_id})
-            ).one_or_none()
-            if row is None:
-                raise NotFound(f"incident {incident_id}")
-            incident, verdict, handed = row
-            answers = await latest_answers_detail(session, incident_id)
+            incident, verdict, handed, answers = await _incident_row(session, incident_id)
             # Every statement is drafted from a verdict: before the first, there is none to read
             # (the triage cards of the first answers).
             statement, approved, pieces = (
@@ -254,6 +249,42 @@ async def latest_verdict(session: AsyncSession, incident_id: int) -> Verdict | N
     return (
         await session.execute(queries.LATEST_VERDICT, {"incident_id": incident_id})
     ).scalar_one_or_none()
+
+
+async def _incident_row(
+    session: AsyncSession, incident_id: int
+) -> tuple[Incident, Verdict | None, Any, dict[str, AnswerDetail]]:
+    """The incident, its current verdict, its hand-off's data and its answers: one statement
+    on PostgreSQL (the answers aggregated as JSON), two on SQLite."""
+    params = {"incident_id": incident_id}
+    if session.bind.dialect.name != "postgresql":
+        row = (await session.execute(queries.INCIDENT_ROW, params)).one_or_none()
+        if row is None:
+            raise NotFound(f"incident {incident_id}")
+        incident, verdict, handed = row
+        return incident, verdict, handed, await latest_answers_detail(session, incident_id)
+    found = (await session.execute(queries.INCIDENT_ROW_ANSWERS, params)).one_or_none()
+    if found is None:
+        raise NotFound(f"incident {incident_id}")
+    incident, verdict, handed, listed = found
+    return incident, verdict, handed, answers_listed(listed)
+
+
+def answers_listed(listed: list[list[Any]] | None) -> dict[str, AnswerDetail]:
+    """The current answers from PostgreSQL's JSON array of them ([field, value, actor,
+    answered_at], oldest first; None when there is none), as `latest_answers_detail` gives."""
+    return {
+        field: AnswerDetail(_SEALED.process_result_value(value, None), actor, _utc(at))
+        for field, value, actor, at in listed or ()
+    }
+
+
+_SEALED = SealedJSON()
+
+
+def _utc(text: str) -> datetime:
+    """A timestamp as PostgreSQL writes it in JSON (ISO 8601 with its offset), in UTC."""
+    return datetime.fromisoformat(text).astimezone(UTC)
 
 
 async def latest_answers_detail(session: AsyncSession, incident_id: int) -> dict[str, AnswerDetail]:

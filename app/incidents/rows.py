@@ -5,6 +5,7 @@ work (its flush at commit was the largest of our frames in the load test's profi
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Table, bindparam, insert, update
@@ -130,22 +131,31 @@ def work_values(spec: WorkSpec, now: datetime, max_attempts: int) -> dict[str, A
     }
 
 
-def _answer_written() -> Any:
-    """PostgreSQL: an answer's writes in one statement — the head's UPDATE, the event, the
-    answer and one work row, each a data-modifying CTE, returning the work row's id. Its
-    parameters are MOVE_HEAD's, then the event's, the answer's and the row's columns named
-    `e_…`, `a_…` and `w_…`. (SQLite has no such CTEs: there they are four statements.)"""
-    parts = [
-        MOVE_HEAD.returning(_INCIDENTS.c.id).cte("head"),
-        insert(_EVENTS).values(_named(_EVENTS, _EVENT_COLUMNS, "e_")).returning(_EVENTS.c.id),
-        insert(_ANSWERS).values(_named(_ANSWERS, _ANSWER_COLUMNS, "a_")).returning(_ANSWERS.c.id),
-    ]
-    head, event, answer = parts[0], parts[1].cte("event"), parts[2].cte("answer")
+@cache
+def move_head(changed: tuple[str, ...] = ()) -> Any:
+    """`MOVE_HEAD`, also setting the incident's `changed` columns (parameters `set_…`)."""
+    if not changed:
+        return MOVE_HEAD
+    return MOVE_HEAD.values({c: bindparam(f"set_{c}", type_=_INCIDENTS.c[c].type) for c in changed})
+
+
+@cache
+def written_at_once(changed: tuple[str, ...], answer: bool, work: bool) -> Any:
+    """PostgreSQL: an event's writes in one statement — the head's UPDATE (with the incident's
+    `changed` columns), the event, an `answer` and one `work` row if given, each but the last a
+    data-modifying CTE; it returns the work row's id (else the event's). Its parameters are
+    `move_head`'s, then the event's, the answer's and the row's columns named `e_…`, `a_…` and
+    `w_…`. (SQLite has no such CTEs: there they are a statement each.)"""
+    head = move_head(changed).returning(_INCIDENTS.c.id).cte("head")
+    event = insert(_EVENTS).values(_named(_EVENTS, _EVENT_COLUMNS, "e_")).returning(_EVENTS.c.id)
+    ctes = [head]
+    if answer:
+        values = _named(_ANSWERS, _ANSWER_COLUMNS, "a_")
+        ctes.append(insert(_ANSWERS).values(values).returning(_ANSWERS.c.id).cte("answer"))
+    if not work:
+        return event.add_cte(*ctes)
     row = insert(_WORK).values(_named(_WORK, _WORK_COLUMNS, "w_")).returning(_WORK.c.id)
-    return row.add_cte(head, event, answer)
-
-
-ANSWER_WRITTEN = _answer_written()
+    return row.add_cte(event.cte("event"), *ctes)
 
 
 def prefixed(prefix: str, values: Row) -> Row:

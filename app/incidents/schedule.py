@@ -7,15 +7,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.incidents import queries
 from app.incidents.issued import current_verdict
 from app.incidents.reactions import Event, Reactions
-from app.incidents.reads import action_items
+from app.incidents.reads import action_items, last_approved_notice
 from app.incidents.standing import STANDING_EVENTS, effective_severity, holder
-from app.models import ActionItem, Followup, Incident, Statement, WorkItem
+from app.models import ActionItem, Followup, Incident, WorkItem
 from app.triage.followups import (
     LIVE,
     Changes,
@@ -34,8 +34,6 @@ from app.vocabulary import (
     FollowupState,
     IncidentStatus,
     Role,
-    StatementKind,
-    StatementStatus,
     WorkKind,
     WorkStatus,
 )
@@ -100,27 +98,22 @@ class Scheduler:
             return  # only a status check or an item's prompt moves the plan on
         if self.platforms is not None and event.incident.platform not in self.platforms:
             return
-        await self.reschedule(session, event.incident, event.at)
+        # (the first verdict's: nothing was drafted before it, so nothing was published)
+        first = event.kind == EventKind.VERDICT_ISSUED and event.data.get("version") == 1
+        await self.reschedule(session, event.incident, event.at, first=first)
 
     async def _closed(self, session: AsyncSession, event: Event) -> None:
         await cancel_all(session, event.incident.id, event.at)
 
-    async def reschedule(self, session: AsyncSession, incident: Incident, now: datetime) -> Changes:
+    async def reschedule(
+        self, session: AsyncSession, incident: Incident, now: datetime, *, first: bool = False
+    ) -> Changes:
+        """Plans the incident's follow-ups anew (`first`: in its first verdict's transaction)."""
         if incident.status != IncidentStatus.OPEN:
             return Changes((), (), ())
         verdict = await current_verdict(session, incident.id)
-        published = (
-            await session.execute(
-                select(Statement)
-                .where(
-                    Statement.incident_id == incident.id,
-                    Statement.kind == StatementKind.NOTICE,
-                    Statement.status == StatementStatus.APPROVED,
-                )
-                .order_by(Statement.version.desc())
-                .limit(1)
-            )
-        ).scalar_one_or_none()
+        # (the notice as last approved: its next update is planned)
+        published = None if first else await last_approved_notice(session, incident.id)
         rows = {f.key: f for f in await followups_of(session, incident.id)}
         tasks = await action_items(session, incident.id)
         planned = plan(

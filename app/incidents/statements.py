@@ -124,10 +124,13 @@ class Statements:
         current: dict[str, Any],
         actor: str,
         now: datetime,
+        *,
+        first: bool = False,
     ) -> Statement:
         """A new draft from `verdict`, in the caller's transaction (the incident is locked):
-        after an approved report, the next one in the series."""
-        previous = await self.last_report(session, incident.id)
+        after an approved report, the next one in the series (`first`: the incident's first
+        verdict, before which nothing was drafted: there is nothing to read)."""
+        previous = None if first else await self.last_report(session, incident.id)
         texts, findings, next_update = self.draft_texts(incident, verdict, current, now, previous)
         return await self.add_statement(
             session,
@@ -141,6 +144,7 @@ class Statements:
             kind=EventKind.STATEMENT_DRAFTED,
             series=previous.series + 1 if previous is not None else 1,
             facts=facts_of(incident, current),
+            first=first,
         )
 
     async def follow_verdict(
@@ -283,8 +287,9 @@ class Statements:
         statement_kind: str = StatementKind.NOTICE,
         series: int = 1,
         facts: dict[str, Any] | None = None,
+        first: bool = False,
     ) -> Statement:
-        latest = await latest_statement(session, incident.id, statement_kind)
+        latest = None if first else await latest_statement(session, incident.id, statement_kind)
         if latest is not None and latest.status in (
             StatementStatus.DRAFT,
             StatementStatus.CHANGES_REQUESTED,

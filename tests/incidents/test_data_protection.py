@@ -43,6 +43,35 @@ async def test_free_text_is_sealed_at_rest_and_reads_back(database_url: str) -> 
         vault.configure(None)
 
 
+async def test_sealed_answers_read_back_in_the_snapshot_as_answered(database_url: str) -> None:
+    """An answer's value is sealed at rest; the snapshot gives it back as answered, with who
+    answered and when (on PostgreSQL the answers come aggregated as JSON with the incident)."""
+    runtime = build_runtime(
+        make_settings(database_url, encryption_key=Fernet.generate_key().decode())
+    )
+    try:
+        incident, _ = await runtime.service.open_incident(
+            title="Mail to the wrong list", reporter_id="U1", platform="cli"
+        )
+        service = runtime.service
+        await service.record_answer(incident.id, "cause", "a mistyped list", "U2")
+        await service.record_answer(incident.id, "affected_count", 1200, "U3")
+        await service.record_answer(incident.id, "cause", "a mistyped address", "U2")
+        assert "mistyped" not in await raw(runtime, "SELECT value FROM answers")
+        snap = await service.snapshot(incident.id)
+        assert snap.values == {"cause": "a mistyped address", "affected_count": 1200}
+        assert snap.answers["affected_count"].actor == "U3"
+        events = [e for e in await service.timeline(incident.id) if e.kind == "answer.recorded"]
+        assert [e.at for e in events][1:] == [
+            snap.answers[f].at for f in ("affected_count", "cause")
+        ]
+        assert events[-1].data["previous"] == "a mistyped list"
+        assert await service.verify(incident.id) is None
+    finally:
+        await runtime.close()
+        vault.configure(None)
+
+
 async def test_keys_rotate_without_losing_anything(database_url: str) -> None:
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     runtime = build_runtime(make_settings(database_url, encryption_key=old))
