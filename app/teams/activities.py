@@ -59,6 +59,17 @@ class Activities(CardVerbs):
             # Teams always names the tenant; an activity that does not cannot prove it is ours.
             log.warning("refused an activity from tenant %s", tenant or "(none given)")
             return 403, {"error": "this tenant is not served here"}
+        microsoft = self.chat.microsoft
+        microsoft.people.learn_account(activity.get("from"))  # who they are, for the room's texts
+        status, body = await self.dispatch(activity)
+        if body is not None and status == 200:
+            # An invoke's answer names people as a post does, from who is known (the actor is):
+            # no Bot Connector call on the request path.
+            url = str(activity.get("serviceUrl"))
+            body = await microsoft.named(url, room_of(activity), body, look_up=False)
+        return status, body
+
+    async def dispatch(self, activity: dict[str, Any]) -> Reply:
         kind, name = activity.get("type"), activity.get("name")
         try:
             if kind == "message":

@@ -188,7 +188,8 @@ def settled_card(
 
 
 class AdaptiveCards:
-    """Adaptive Cards for the room layer; people are named by their Azure AD id."""
+    """Adaptive Cards for the room layer; people are written by their Azure AD id (`<@id>`,
+    `<at>id</at>`) and named where the card is sent (app.teams.people)."""
 
     note = staticmethod(lambda value: mentioning(message_card(value)))
 

@@ -17,7 +17,6 @@ TEXT_LIMIT = 6000
 
 _EMOJI = re.compile(r":[a-z0-9_+\-]+:\s?")
 _BOLD = re.compile(r"(?<![*\w])\*([^*\n]+)\*(?![*\w])")
-_USER = re.compile(r"<@([^>]+)>")
 _CHANNEL = re.compile(r"<#([^>|]+)(?:\|[^>]*)?>")
 
 
@@ -28,9 +27,9 @@ def teams_words(text: str) -> str:
 
 def md(text: str) -> str:
     """The catalogue's Slack mrkdwn as the Markdown subset Adaptive Cards render, in Teams'
-    words (a follow-up prompt's `/leak role lead me` is `leak role lead me` here)."""
+    words (a follow-up prompt's `/leak role lead me` is `leak role lead me` here). People stay
+    `<@id>`: they are named where the message is sent (app.teams.graph `named`)."""
     text = teams_words(_EMOJI.sub("", text))
-    text = _USER.sub(r"\1", text)
     text = _CHANNEL.sub(r"\1", text)
     return _BOLD.sub(r"**\1**", text)[:TEXT_LIMIT]
 
@@ -86,7 +85,8 @@ _AT = re.compile(r"<at>([^<]+)</at>")
 def mentioning(content: dict[str, Any]) -> dict[str, Any]:
     """A card whose text @mentions people (`<at>id</at>`, Azure AD object ids) with the
     `msteams.entities` Teams needs to notify them (Adaptive Cards: "Mention support within
-    Adaptive Cards", Teams docs)."""
+    Adaptive Cards", Teams docs). The ids become names and Teams user ids where the card is
+    sent (app.teams.people `named`)."""
     ids = list(dict.fromkeys(_AT.findall(json.dumps(content))))
     if ids:
         content["msteams"] = {

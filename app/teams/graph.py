@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -11,13 +10,14 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
+from app.i18n import t
 from app.settings import Settings
 from app.tally import ApiErrors, operation
+from app.teams.people import GUID, People, named, people_in
 from app.work.queue import Permanent, Retry
 
 BOT_SCOPE = "https://api.botframework.com/.default"
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
-GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
 
 class Refused(Exception):  # noqa: N818 - Microsoft's answer, not our error
@@ -66,6 +66,7 @@ class Microsoft:
         self._catalog: dict[str, str] = {}  # the manifest's id → Graph's id in the catalog
         self._in_team: set[tuple[str, str]] = set()  # (team, app) installed (or found so)
         self._lock = asyncio.Lock()
+        self.people = People()
 
     async def close(self) -> None:
         """Closes the HTTP client this object opened (one handed in belongs to the caller)."""
@@ -288,6 +289,7 @@ class Microsoft:
         activity: dict[str, Any],
         reply_to: str | None = None,
     ) -> str:
+        activity = await self.named(service_url, conversation, activity)
         url = self._conversation(service_url, conversation) + "/activities"
         if reply_to:
             url += f"/{quote(reply_to, safe='')}"
@@ -298,11 +300,32 @@ class Microsoft:
         mention's `29:` id is in Azure AD (Bot Framework REST API, "Get conversation member":
         GET /v3/conversations/{conversationId}/members/{memberId}; 404 for a non-member)."""
         url = f"{self._conversation(service_url, conversation)}/members/{quote(member, safe='')}"
-        return await self._call("GET", url, BOT_SCOPE)
+        found = await self._call("GET", url, BOT_SCOPE)
+        self.people.learn_account(found)
+        return found
+
+    async def named(
+        self, service_url: str, conversation: str, payload: Any, *, look_up: bool = True
+    ) -> Any:
+        """What the bot sends, with people named (app.teams.people): every message and edit
+        passes here. Someone not known yet is read as a member of this conversation by Azure AD
+        object id (Teams docs, "Get single member details": the member id may be the Teams user
+        id, the UPN or the Microsoft Entra object id); `look_up=False` names only who is known."""
+        ids = people_in(payload)
+        if not ids:
+            return payload
+        room = conversation.split(";")[0]
+
+        async def lookup(aad: str) -> dict[str, Any]:
+            return await self.member(service_url, room, aad)
+
+        found = await self.people.find(ids, lookup if look_up else None)
+        return named(payload, found, t("teams.someone", self.settings.language))
 
     async def update(
         self, service_url: str, conversation: str, activity_id: str, activity: dict[str, Any]
     ) -> None:
+        activity = await self.named(service_url, conversation, activity)
         url = f"{self._conversation(service_url, conversation)}/activities/{quote(activity_id)}"
         await self._call("PUT", url, BOT_SCOPE, {**activity, "id": activity_id})
 

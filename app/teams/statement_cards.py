@@ -66,8 +66,8 @@ def statement_card(
 
 
 def published_text(statement: Statement, lang: str, tz: str) -> str:
-    """Which version was approved, by whom, when."""
-    approvers = [a.approver for a in statement.approvals]
+    """Which version was approved, by whom (named where the card is sent), when."""
+    approvers = [f"<@{a.approver}>" for a in statement.approvals]
     return published_line(
         statement.version, approvers, statement.approved_at, lang, tz, statement.series
     )

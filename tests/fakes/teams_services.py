@@ -69,6 +69,7 @@ class FakeTeams:
         self.channel_apps_refused = False
         self.team_apps: list[str] = []  # catalog ids of the apps installed in the team
         self.groups: dict[str, set[str]] = {}  # user → the Azure AD groups they are in
+        self.people: dict[str, str] = {}  # the tenant's users: Azure AD object id → display name
         self.keys_delay = 0.0  # seconds the JWKS takes to answer
         # Seconds every Graph, Bot Connector and token call takes (bench/first_question.py
         # simulates Microsoft's latency with it); calls wait side by side, as Microsoft's do.
@@ -355,13 +356,18 @@ class FakeTeams:
         self, conversation: str, member: str
     ) -> tuple[int, dict[str, Any] | None, dict[str, str]]:
         """Bot Framework REST API "Get conversation member" (GET /v3/conversations/{id}/members/
-        {memberId}): the member with its `aadObjectId`, or 404 for someone not in the room (a
-        Teams user id is `29:` and, in these fakes, their Azure AD id)."""
+        {memberId}; Teams docs, "Get single member details": the member id may be the Teams user
+        id, the UPN or the Microsoft Entra object id). The member with their Teams user id, name
+        and `aadObjectId`, or 404 for someone not in the room or not in the tenant (a Teams user
+        id is `29:` and, in these fakes, their Azure AD id)."""
         aad = member.removeprefix("29:")
-        room = next((c for c in self.channels if c["id"] == conversation.split(";")[0]), None)
-        if room is not None and aad not in room["members"]:
+        rooms = [*self.channels, *self.chats]
+        room = next((c for c in rooms if c["id"] == conversation.split(";")[0]), None)
+        name = self.people.get(aad)
+        if name is None or (room is not None and aad not in room["members"]):
             return 404, {"error": {"code": "MemberNotFoundInConversation", "message": member}}, {}
-        return 200, {"id": member, "aadObjectId": aad, "name": aad, "userRole": "user"}, {}
+        found = {"id": f"29:{aad}", "aadObjectId": aad, "name": name, "userRole": "user"}
+        return 200, found, {}
 
     def _connector(
         self, call: Call, rest: str

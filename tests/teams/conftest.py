@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +33,7 @@ GENERAL = "19:general0000000000000000000000@thread.tacv2"
 def fake_teams() -> Iterator[FakeTeams]:
     with FakeTeams(tenant=TENANT) as fake:
         fake.catalog.append({"id": "catalog-leakdesk", "externalId": APP_ID})
+        fake.people.update({u.aad: u.name for u in (REPORTER, RESPONDER, LEAD1, LEAD2)})
         yield fake
 
 
@@ -190,6 +192,21 @@ class Teams:
         if isinstance(value, dict):
             return {end: value[end] for end in ("from", "to") if value.get(end)}
         return {"value": ",".join(value) if isinstance(value, list) else str(value)}
+
+
+_GUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+
+
+def shown_ids(node: Any) -> list[str]:
+    """Azure AD object ids a message shows its readers: its texts, not the ids it carries for
+    Teams (mention entities) or for the bot (an action's `data`)."""
+    if isinstance(node, str):
+        return _GUID.findall(node)
+    if isinstance(node, list):
+        return [i for v in node for i in shown_ids(v)]
+    if isinstance(node, dict):
+        return [i for k, v in node.items() if k not in ("msteams", "data") for i in shown_ids(v)]
+    return []
 
 
 def card_of(activity: dict[str, Any]) -> dict[str, Any]:

@@ -40,7 +40,7 @@ async def test_an_earlier_awareness_picked_in_teams_moves_clocks_and_followups(
     assert after.data["appi"]["preliminary_due"] < before.data["appi"]["preliminary_due"]
     due_after = {f.key: f.due_at for f in await service.followups(incident.id)}
     assert due_after["appi_preliminary:due"] < due_before["appi_preliminary:due"]
-    assert RESPONDER.aad in json.dumps(await teams.card("triage"))  # who answered, on the card
+    assert RESPONDER.name in json.dumps(await teams.card("triage"))  # who answered, on the card
 
 
 async def test_a_half_filled_date_and_time_asks_for_the_rest(teams: Teams) -> None:

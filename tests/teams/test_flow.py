@@ -20,6 +20,7 @@ from tests.teams.conftest import (
     Teams,
     action_data,
     card_of,
+    shown_ids,
     teams_settings,
 )
 
@@ -148,11 +149,11 @@ async def test_triage_verdict_statement_approval_and_close(teams: Teams) -> None
     response = await teams.answer("data_categories", ["financial", "contact"])
     refreshed = response.json()
     assert refreshed["type"] == "application/vnd.microsoft.card.adaptive"
-    assert "Financial" in str(refreshed["value"]) and RESPONDER.aad in str(refreshed["value"])
+    assert "Financial" in str(refreshed["value"]) and RESPONDER.name in str(refreshed["value"])
     await teams.work()
     # Everyone sees the answer: the one triage card was updated in place.
     posted = await teams.posted("triage")
-    assert posted.history and RESPONDER.aad in str(posted.body)
+    assert posted.history and RESPONDER.name in str(posted.body)
     await teams.answer("data_subjects", ["customers"])
     await teams.work()
     await teams.answer("affected_count", 2400)
@@ -193,7 +194,7 @@ async def test_triage_verdict_statement_approval_and_close(teams: Teams) -> None
     await teams.press("statement", "statement_approve", user=LEAD2)
     await teams.work()
     published = card_of((await teams.posted("published:2")).body)
-    assert LEAD1.aad in str(published) and LEAD2.aad in str(published)
+    assert LEAD1.name in str(published) and LEAD2.name in str(published)
 
     room = teams.room()
     await teams.say("leak note called the card processor", user=RESPONDER, conversation=room)
@@ -212,6 +213,10 @@ async def test_triage_verdict_statement_approval_and_close(teams: Teams) -> None
     kinds = [e.kind for e in await teams.runtime.service.timeline(incident.id)]
     assert kinds.count("statement.approved") == 2 and "note.added" in kinds
     assert await teams.runtime.service.verify(incident.id) is None
+    # People are named in everything the bot sent, never shown as their Azure AD ids.
+    assert REPORTER.name in str([a.body for a in teams.fake.messages(room)])
+    sent = [body for a in teams.fake.activities for body in (a.body, *a.history)]
+    assert not [ids for body in sent if (ids := shown_ids(body))]
 
 
 async def test_a_lead_edits_or_requests_changes_in_the_card(teams: Teams) -> None:
@@ -369,5 +374,5 @@ async def test_a_pr_lead_group_in_azure_ad_may_approve_while_its_member_is_in_it
         fake_teams.groups[WITNESS.aad] = {group}
         response = await teams.press("statement", "statement_approve", user=WITNESS)
         assert response.json()["type"] == "application/vnd.microsoft.card.adaptive"
-        assert WITNESS.aad in str(response.json()["value"])
+        assert WITNESS.name in str(response.json()["value"])
     await runtime.close()

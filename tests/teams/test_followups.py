@@ -54,7 +54,7 @@ async def test_due_prompts_are_posted_once_and_settled_from_the_card(teams: Team
     data = action_data(card_of(posted.body), "followup_done")
     room = teams.room()
     response = await teams.send(teams.activities.execute("followup_done", data, RESPONDER, room))
-    assert RESPONDER.aad in response.json()["value"]
+    assert RESPONDER.name in response.json()["value"]
     await teams.work()
     (row,) = [r for r in await teams.runtime.service.followups(incident_id) if r.id == first.id]
     assert row.state == FollowupState.DONE and row.done_by == RESPONDER.aad

@@ -9,16 +9,23 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from tests.fakes.teams_activities import User
 from tests.fakes.teams_services import FakeTeams
 from tests.slack.test_handoff import UP_TO_ENCRYPTION
 from tests.teams.conftest import RESPONDER, Teams, actions, driven_teams
 
-SECURITY = "00000000-0000-0000-0000-00000000sec1"
+SECURITY = User("0e3c6a4e-5555-4a1a-9d1d-000000000005", "Sasha Security")
 
 
 @pytest.fixture
 async def teams_sec(database_url: str, fake_teams: FakeTeams) -> AsyncIterator[Teams]:
-    async with driven_teams(database_url, fake_teams, security_responders=[SECURITY]) as teams:
+    fake_teams.people[SECURITY.aad] = SECURITY.name
+    async with driven_teams(
+        database_url,
+        fake_teams,
+        security_responders=[SECURITY.aad],
+        responders=[RESPONDER.aad, SECURITY.aad],  # in the room, so Teams names them
+    ) as teams:
         yield teams
 
 
@@ -38,9 +45,15 @@ async def test_one_press_hands_the_technical_questions_to_security(teams_sec: Te
     assert response.status_code == 200
     await teams.work()
     handoff = await teams.card("hand_off")
-    assert f"<at>{SECURITY}</at>" in json.dumps(handoff)
+    mention = f"<at>{SECURITY.name}</at>"
+    assert mention in json.dumps(handoff) and SECURITY.aad not in json.dumps(handoff["body"])
     (entity,) = handoff["msteams"]["entities"]
-    assert entity["mentioned"]["id"] == SECURITY
+    # The entity's text is the card's mention exactly; Teams notifies the Teams user id.
+    assert entity == {
+        "type": "mention",
+        "text": mention,
+        "mentioned": {"id": SECURITY.teams_id, "name": SECURITY.name},
+    }
     asked = {a["data"].get("f") for a in actions(await teams.card("triage")) if "f" in a["data"]}
     assert asked == {"leak_mode"}  # the triage card went on without the technical ones
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.fakes.teams_activities import User
-from tests.teams.conftest import LEAD1, REPORTER, RESPONDER, Teams, action_data, card_of
+from tests.teams.conftest import LEAD1, LEAD2, REPORTER, RESPONDER, Teams, action_data, card_of
 from tests.teams.test_flow import drive_triage
 
 
@@ -38,17 +38,43 @@ async def opened(teams: Teams) -> int:
     return await teams.incident_id()
 
 
-async def test_a_role_by_mention_is_the_persons_azure_ad_id(teams: Teams) -> None:
+async def test_a_role_by_mention_is_the_persons_azure_ad_id_shown_by_name(teams: Teams) -> None:
     incident_id = await opened(teams)
     activity = with_mention(teams, "leak role lead", RESPONDER, by=REPORTER)
     assert (await teams.send(activity)).status_code == 200
     await teams.work()
     incident = await teams.runtime.service.get(incident_id)
     assert incident.roles == {"lead": RESPONDER.aad}
-    assert any(f"{RESPONDER.aad} is now Incident lead" in text for text in bot_texts(teams))
+    said = f"{RESPONDER.name} is now Incident lead (set by {REPORTER.name})"
+    assert any(said in text for text in bot_texts(teams)), bot_texts(teams)
     summary = await teams.card("summary")
-    assert f"Incident lead {RESPONDER.aad}" in str(summary)
+    assert f"Incident lead {RESPONDER.name}" in str(summary)
+    assert RESPONDER.aad not in str(summary) and RESPONDER.aad not in str(bot_texts(teams))
     assert teams.fake.calls_to("/members/", "GET")
+
+
+async def test_someone_never_seen_is_read_from_the_room_by_azure_ad_id(teams: Teams) -> None:
+    """A PR lead who has not spoken yet (the statement card and the summary name them)."""
+    incident_id = await opened(teams)
+    await teams.runtime.service.assign_role(incident_id, "comms", LEAD2.aad, REPORTER.aad)
+    await teams.work()
+    assert LEAD2.name in str(await teams.card("summary"))
+    assert len(teams.fake.calls_to(f"/members/{LEAD2.aad}", "GET")) == 1  # then remembered
+
+
+async def test_someone_teams_will_not_name_reads_as_a_member_never_their_id(
+    teams: Teams,
+) -> None:
+    """The lead is someone Teams refuses to look up (not in the room): the role is theirs, the
+    room says "a member", and their id shows nowhere."""
+    incident_id = await opened(teams)
+    stranger = "0e3c6a4e-9999-4a1a-9d1d-000000000009"
+    await teams.runtime.service.assign_role(incident_id, "lead", stranger, REPORTER.aad)
+    await teams.work()
+    summary = await teams.card("summary")
+    assert "Incident lead a member" in str(summary)
+    assert stranger not in str(bot_texts(teams))
+    assert len(teams.fake.calls_to(f"/members/{stranger}", "GET")) == 1  # refused, not re-asked
 
 
 async def test_someone_outside_the_room_is_not_a_person_it_knows(teams: Teams) -> None:
