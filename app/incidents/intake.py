@@ -34,6 +34,7 @@ class Intake:
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
         self.storms = Storms(ledger)
+        self._look_first = ledger.sessions.kw["bind"].dialect.name == "sqlite"
 
     async def open_incident(
         self,
@@ -114,16 +115,29 @@ class Intake:
         work row through `fence` (the queue's fenced update of the claimed row): a report is
         taken once, even by a worker that dies half-way."""
         now = self.ledger.clock()
+        check = not (report.drill or report.separate)
+        link, workspace = report.source.get("link"), report.workspace_id
+        found, seen = None, 0
+        if check and self._look_first:
+            # SQLite: the storm check's read goes before the transaction, on a reader: the one
+            # writer holds the event loop while it writes (app.sqlite_writer), and this read
+            # was a third of the take, which an acknowledgement arriving meanwhile waited for.
+            # Inside, only incidents opened since (a higher id) are looked at.
+            async with self.ledger.reads() as read:
+                found, seen = await self.storms.similar_seen(
+                    read, report.title, link, workspace, now
+                )
         async with self.ledger.write() as session:
             same = None
-            if not (report.drill or report.separate):
+            if check:
                 # Reports of one workspace are taken one at a time, so two of the same leak
                 # cannot both miss the other (SQLite's BEGIN IMMEDIATE already serialises).
                 if dialect(session) == "postgresql":
-                    await session.execute(_REPORT_LOCK, {"key": f"report:{report.workspace_id}"})
-                found = await self.storms.similar(
-                    session, report.title, report.source.get("link"), report.workspace_id, now
-                )
+                    await session.execute(_REPORT_LOCK, {"key": f"report:{workspace}"})
+                if found is None:
+                    found = await self.storms.similar(
+                        session, report.title, link, workspace, now, after=seen
+                    )
                 if found is not None:  # (closed since? then this fails, and the retry opens)
                     same = await self.ledger.lock(session, found, open_only=True)
             if same is not None:

@@ -54,10 +54,28 @@ class Storms:
         link: str | None,
         workspace_id: str | None,
         now: datetime,
+        *,
+        after: int = 0,
     ) -> int | None:
-        """The id of the open incident a (masked) report probably repeats, or None."""
+        """The id of the open incident a (masked) report probably repeats, or None; with
+        `after`, only incidents newer than that id are looked at."""
+        found, _ = await self.similar_seen(session, title, link, workspace_id, now, after=after)
+        return found
+
+    async def similar_seen(
+        self,
+        session: AsyncSession,
+        title: str,
+        link: str | None,
+        workspace_id: str | None,
+        now: datetime,
+        *,
+        after: int = 0,
+    ) -> tuple[int | None, int]:
+        """`similar`, and the newest incident id it looked at (`after` if none): an incident
+        opened later has a higher id, so a second look can be at those alone."""
         query = _RECENT_OPEN_IDS if workspace_id else _RECENT_OPEN_IDS_ANY_WORKSPACE
-        params: dict[str, Any] = {"since": now - STORM_WINDOW}
+        params: dict[str, Any] = {"since": now - STORM_WINDOW, "after": after}
         if workspace_id:
             params["workspace"] = workspace_id
         recent = (await session.execute(query, params)).scalars().all()
@@ -75,7 +93,7 @@ class Storms:
                 )
         candidates = [c for incident_id in recent if (c := self._cache.get(incident_id))]
         found = same_leak(title, link, candidates, now, window=STORM_WINDOW)
-        return found.incident_id if found else None
+        return (found.incident_id if found else None), max(recent, default=after)
 
     async def note_report(
         self, session: AsyncSession, incident: Incident, report: Report, now: datetime
@@ -178,6 +196,7 @@ _RECENT_OPEN_IDS_ANY_WORKSPACE = (
         Incident.status == IncidentStatus.OPEN,
         Incident.is_drill.is_(False),
         Incident.created_at >= bindparam("since"),
+        Incident.id > bindparam("after"),
     )
     .order_by(Incident.id.desc())
     .limit(200)

@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import func, select, text
 
+from app.db import _gates, in_background, transaction
 from app.incidents.crypto import vault
 from app.incidents.reports import Report
 from app.incidents.service import ServiceError
@@ -117,6 +119,47 @@ async def test_reports_of_one_leak_taken_at_once_open_one_incident(runtime: Runt
     events = await runtime.service.timeline(incident.id)
     assert [e.kind for e in events] == ["incident.opened", "report.similar"]
     assert await runtime.service.verify(incident.id) is None
+
+
+async def test_a_leak_opened_between_the_storm_look_and_the_take_is_still_found(
+    runtime: Runtime, is_postgres: bool
+) -> None:
+    """SQLite looks for a similar open incident before the take's transaction (off the one
+    writer); one opened after that look, before the transaction, is found inside it."""
+    if is_postgres:
+        pytest.skip("PostgreSQL looks inside the transaction, under the workspace's lock")
+    await record(runtime, "Phishing mail asking staff for payroll passwords", workspace_id="T1")
+    await record(
+        runtime, "phishing mail asking for payroll password", workspace_id="T1", reporter="U2"
+    )
+    one, two = worker(runtime, "A", batch=1), worker(runtime, "B", batch=1)
+    (first,), (second,) = await one.claim(), await two.claim()
+
+    async def take(queue: WorkQueue, item, *, background: bool):  # type: ignore[no-untyped-def]
+        report = Report.from_payload(item.payload)
+        assert report is not None
+        if not background:
+            return await runtime.service.take_report(report, queue.fenced(item), replies)
+        with in_background():
+            return await runtime.service.take_report(report, queue.fenced(item), replies)
+
+    gate = _gates[runtime.engine.sync_engine]
+
+    async def waiting(front: int, back: int) -> None:
+        while (len(gate._front), len(gate._back)) != (front, back):
+            await asyncio.sleep(0.005)
+
+    async with transaction(runtime.sessions):  # the writer held: both takes look, then wait
+        late = asyncio.create_task(take(two, second, background=True))
+        await asyncio.wait_for(waiting(0, 1), 5)  # its look saw no incident
+        early = asyncio.create_task(take(one, first, background=False))
+        await asyncio.wait_for(waiting(1, 1), 5)
+    # requests first: the early one opens the incident, then the late one takes the writer
+    (_, opened_early), (incident, opened_late) = await early, await late
+    assert (opened_early, opened_late) == (True, False)
+    assert await count(runtime, Incident) == 1
+    kinds = [e.kind for e in await runtime.service.timeline(incident.id)]
+    assert kinds == ["incident.opened", "report.similar"]
 
 
 async def test_a_drill_and_a_separate_report_skip_the_storm_check(runtime: Runtime) -> None:
