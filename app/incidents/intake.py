@@ -124,9 +124,7 @@ class Intake:
             # was a third of the take, which an acknowledgement arriving meanwhile waited for.
             # Inside, only incidents opened since (a higher id) are looked at.
             async with self.ledger.reads() as read:
-                found, seen = await self.storms.similar_seen(
-                    read, report.title, link, workspace, now
-                )
+                found, seen = await self.storms.similar(read, report.title, link, workspace, now)
         async with self.ledger.write() as session:
             same = None
             if check:
@@ -135,7 +133,7 @@ class Intake:
                 if dialect(session) == "postgresql":
                     await session.execute(_REPORT_LOCK, {"key": f"report:{workspace}"})
                 if found is None:
-                    found = await self.storms.similar(
+                    found, _ = await self.storms.similar(
                         session, report.title, link, workspace, now, after=seen
                     )
                 if found is not None:  # (closed since? then this fails, and the retry opens)

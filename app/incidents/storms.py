@@ -42,7 +42,7 @@ class Storms:
     ) -> Incident | None:
         """An open incident this report probably repeats (a report storm), or None."""
         async with self.ledger.reads() as session:
-            found = await self.similar(
+            found, _ = await self.similar(
                 session, mask(title).text, link, workspace_id, self.ledger.clock()
             )
             return await session.get(Incident, found) if found else None
@@ -56,24 +56,11 @@ class Storms:
         now: datetime,
         *,
         after: int = 0,
-    ) -> int | None:
-        """The id of the open incident a (masked) report probably repeats, or None; with
-        `after`, only incidents newer than that id are looked at."""
-        found, _ = await self.similar_seen(session, title, link, workspace_id, now, after=after)
-        return found
-
-    async def similar_seen(
-        self,
-        session: AsyncSession,
-        title: str,
-        link: str | None,
-        workspace_id: str | None,
-        now: datetime,
-        *,
-        after: int = 0,
     ) -> tuple[int | None, int]:
-        """`similar`, and the newest incident id it looked at (`after` if none): an incident
-        opened later has a higher id, so a second look can be at those alone."""
+        """The id of the open incident a (masked) report probably repeats, or None, and the
+        newest incident id it looked at (`after` if none: with `after`, only incidents newer
+        than that are looked at). An incident opened later has a higher id, so a second look
+        can be at those alone."""
         query = _RECENT_OPEN_IDS if workspace_id else _RECENT_OPEN_IDS_ANY_WORKSPACE
         params: dict[str, Any] = {"since": now - STORM_WINDOW, "after": after}
         if workspace_id:
