@@ -98,7 +98,7 @@ class Intake:
                 "created_at": now,
                 "dedupe_key": delivery,  # a replay of the signed request writes no second row
             }
-            # (claimed at once by a worker here)
+            # (written claimed when this process's worker can take it at once: app.work.at_once)
             if await write_work(session, values, None, once=delivery is not None) is None:
                 return None
         return Masked(report.title, report.masked)
@@ -219,5 +219,5 @@ class Intake:
         return incident
 
 
-# Built once: the acknowledgement path runs it for every report.
+# Built once: every report's take runs it on PostgreSQL.
 _REPORT_LOCK = select(func.pg_advisory_xact_lock(func.hashtext(bindparam("key"))))
