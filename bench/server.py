@@ -105,8 +105,8 @@ def cpu_seconds(pid: int) -> float:
 
 
 def cpu_split(pid: int) -> tuple[float, float]:
-    """(user, system) CPU seconds of a process and its reaped children (/proc/PID/stat): the
-    system part is the kernel's work for it, sockets above all."""
+    """(user, system) CPU seconds of a process and its reaped children (procfs's stat of the
+    process): the system part is the kernel's work for it, sockets above all."""
     stat = Path(f"/proc/{pid}/stat").read_text()
     fields = stat[stat.rindex(")") + 2 :].split()
     utime, stime, cutime, cstime = (int(x) for x in fields[11:15])

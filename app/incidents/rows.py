@@ -61,10 +61,9 @@ INSERT_WORK = _insert(_WORK, _WORK_COLUMNS).returning(_WORK.c.id)
 
 
 def _insert_once(dialect_insert: Any) -> Any:
-    values = {c: bindparam(c, type_=_WORK.c[c].type) for c in _WORK_COLUMNS}
     return (
         dialect_insert(_WORK)
-        .values(values)
+        .values(_named(_WORK, _WORK_COLUMNS))
         .on_conflict_do_nothing(index_elements=[_WORK.c.dedupe_key])
         .returning(_WORK.c.id)
     )

@@ -4,6 +4,7 @@ and the room's messages with people written as those names instead of their ids.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -45,9 +46,10 @@ class People:
         self._known: OrderedDict[str, Person | None] = OrderedDict()
 
     def learn(self, aad: Any, name: Any, teams_id: Any) -> None:
-        if not (isinstance(aad, str) and GUID.match(aad) and isinstance(name, str) and name):
+        if not (isinstance(aad, str) and GUID.match(aad) and isinstance(name, str)):
             return
-        self._keep(aad, Person(name.strip() or aad, str(teams_id or aad)))
+        if name.strip():  # (a blank name would show the id)
+            self._keep(aad, Person(name.strip(), str(teams_id or aad)))
 
     def learn_account(self, account: Mapping[str, Any] | None) -> None:
         """A Bot Framework channel account: an activity's `from`, or a conversation member."""
@@ -62,10 +64,11 @@ class People:
         conversation member by Azure AD object id; None: only who is known already). A refused
         or failed look-up is no error: that person is unknown (None), and the text says a
         neutral word instead."""
+        unknown = [aad for aad in ids if aad not in self._known and GUID.match(aad)]
+        if lookup is not None and unknown:  # side by side: one round trip, not one each
+            await asyncio.gather(*(self._look_up(aad, lookup) for aad in unknown))
         found: dict[str, Person | None] = {}
         for aad in ids:
-            if lookup is not None and aad not in self._known and GUID.match(aad):
-                await self._look_up(aad, lookup)
             found[aad] = self._known.get(aad)
             if aad in self._known:
                 self._known.move_to_end(aad)
