@@ -375,3 +375,25 @@ async def action_items(session: AsyncSession, incident_id: int) -> list[ActionIt
     """An incident's action items, by number."""
     rows = await session.execute(queries.ACTION_ITEMS, {"incident_id": incident_id})
     return list(rows.scalars())
+
+
+async def items_kept(session: AsyncSession, incident_id: int) -> list[ActionItem]:
+    """The incident's action items for a writer that holds its lock: read once in its
+    transaction, then kept on its session with each item it adds (`keep_item`), so the hooks
+    of one event (the verdict's items, the follow-up plan) do not each read them. Kept items
+    are the session's own objects: a change to one is seen through the list."""
+    key = (_ITEMS, incident_id)
+    if key not in session.info:
+        session.info[key] = await action_items(session, incident_id)
+    kept: list[ActionItem] = session.info[key]
+    return kept
+
+
+def keep_item(session: AsyncSession, item: ActionItem) -> None:
+    """Adds `item`, just added to `session` (numbered after the last), to its kept items."""
+    kept = session.info.get((_ITEMS, item.incident_id))
+    if kept is not None:
+        kept.append(item)
+
+
+_ITEMS = "action_items"
