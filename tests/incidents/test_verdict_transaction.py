@@ -4,8 +4,14 @@ it takes to write it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from sqlalchemy import select
+
 from app.incidents import schedule
+from app.incidents.rooms import register_room_reactions
 from app.incidents.schedule import followups_of
+from app.models import WorkItem
 from app.runtime import Runtime
 
 PRESS = {  # a verdict that recommends a press conference (readiness items, each due)
@@ -39,3 +45,47 @@ async def test_the_items_a_verdict_brings_are_prompted_from_its_own_transaction(
     for item in press:
         prompt = prompts[f"task:{item.id}"]
         assert prompt.due_at == item.due_at and prompt.work_id is not None
+
+
+async def test_a_verdict_is_written_after_its_answer_and_before_its_draft(runtime: Runtime) -> None:
+    """Its events chain in order, and its rows run in that order: the next question, the
+    verdict, the draft — also when the awareness answer moves the clocks and re-issues it."""
+    service = runtime.service
+    register_room_reactions(runtime.reactions, "slack")  # (the rows a Slack room's events imply)
+    incident, _ = await service.open_incident(
+        title="Patient records exposed", reporter_id="U1", platform="slack"
+    )
+    for field, value in PRESS.items():
+        await service.record_answer(incident.id, field, value, "U1")
+    await service.set_discovered_at(incident.id, incident.created_at - timedelta(days=3), "U1")
+    events = await service.timeline(incident.id)
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    assert await service.verify(incident.id) is None
+    kinds = [e.kind for e in events]
+    first = kinds.index("verdict.issued")
+    assert kinds[first - 1 : first + 1] == ["answer.recorded", "verdict.issued"]
+    assert kinds.index("statement.drafted") > first
+    moved = kinds.index("incident.discovered_at_changed")
+    assert kinds[moved:][:3] == [
+        "incident.discovered_at_changed",
+        "answer.recorded",
+        "verdict.issued",
+    ]
+    verdicts = await service.verdicts(incident.id)
+    assert [v.version for v in verdicts] == [1, 2]
+    assert (await service.get(incident.id)).severity == verdicts[-1].severity
+    async with runtime.sessions() as session:
+        rows = (
+            await session.execute(
+                select(WorkItem.kind)
+                .where(WorkItem.incident_id == incident.id)
+                .order_by(WorkItem.id)
+            )
+        ).scalars()
+        written = [k for k in rows if k.endswith(("question", "post_verdict", "sync_statement"))]
+    first = written.index("slack.post_verdict")
+    assert written[first - 1 : first + 2] == [
+        "slack.next_question",  # the answer's
+        "slack.post_verdict",
+        "slack.sync_statement",
+    ], written
