@@ -206,6 +206,21 @@ def read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession
     return async_sessionmaker(engine, expire_on_commit=False, class_=Session)
 
 
+def autocommit_sessions(
+    reads: async_sessionmaker[AsyncSession],
+) -> async_sessionmaker[AsyncSession] | None:
+    """PostgreSQL: sessions on the readers' pool (`read_engine`, in autocommit) for a write whose
+    statements each stand alone, nothing to roll back together (`alone`): each statement is
+    its own transaction, with no BEGIN and COMMIT round trips (two of a one-statement write's
+    three). None on SQLite, where every write takes its one writer (`transaction`)."""
+    bind = reads.kw.get("bind")
+    if not isinstance(bind, AsyncEngine) or bind.dialect.name != "postgresql":
+        return None
+    return async_sessionmaker(
+        bind.execution_options(readonly=False), expire_on_commit=False, class_=Session
+    )
+
+
 class Foreground:
     """Requests first: while this process serves a request, a background transaction (the
     worker's) waits for a gap, at most `patience` seconds, before it begins. An acknowledgement
@@ -364,5 +379,20 @@ async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterat
             return
         async with gate.hold(background), sessions() as session, session.begin():
             yield session
+    finally:
+        _in_transaction.reset(token)
+
+
+@asynccontextmanager
+async def alone(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A session from `autocommit_sessions`: its statements commit as they run; objects added
+    to it are written at the end. Background work waits for a gap first, as in `transaction`."""
+    if _background.get():
+        await foreground.gap()
+    token = _in_transaction.set(True)
+    try:
+        async with sessions() as session:
+            yield session
+            await session.commit()
     finally:
         _in_transaction.reset(token)

@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.db import transaction
+from app.db import alone, autocommit_sessions, transaction
 from app.incidents import deadlines, queries, rows
 from app.incidents.config import Authority, Config
 from app.incidents.errors import NotFound, ServiceError
@@ -41,6 +41,7 @@ class Ledger:
     ) -> None:
         self.sessions = sessions
         self.reads = reads or sessions
+        self._alone = autocommit_sessions(self.reads)
         self.config = config or Config()
         self._authority = authority
         self.reactions = reactions or Reactions()
@@ -59,6 +60,13 @@ class Ledger:
     def write(self) -> AbstractAsyncContextManager[AsyncSession]:
         """One transaction on the writer: commits on success, rolls back on any error."""
         return transaction(self.sessions)
+
+    def write_alone(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """For a write whose statements each stand alone (one, or a second only when the first
+        wrote nothing): on PostgreSQL each commits as it runs, with no BEGIN and COMMIT round
+        trips (`app.db.alone`; under READ COMMITTED a statement sees the same inside a
+        transaction or not); on SQLite `write`."""
+        return alone(self._alone) if self._alone is not None else self.write()
 
     async def lock(
         self, session: AsyncSession, incident_id: int, *, open_only: bool = False

@@ -135,7 +135,7 @@ class Messages:
             "work_id": work_id,
             "created_at": self.ledger.clock(),
         }
-        async with self.ledger.write() as session:
+        async with self.ledger.write_alone() as session:  # (it reads only when it wrote nothing)
             reserve = _RESERVE[dialect(session) == "postgresql"]
             if (await session.execute(reserve, values)).first() is not None:
                 return None
@@ -148,8 +148,8 @@ class Messages:
         self, incident_id: int, ref: str, channel_id: str, ts: str, thread_ts: str | None = None
     ) -> None:
         """Records where `ref` was posted (its reservation gets the ts; a message posted without
-        one, by an interaction, gets a row)."""
-        async with self.ledger.write() as session:
+        one, by an interaction, gets a row, only when nothing was updated)."""
+        async with self.ledger.write_alone() as session:
             posted = (
                 await session.execute(
                     queries.MESSAGE_POSTED,

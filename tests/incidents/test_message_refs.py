@@ -3,6 +3,8 @@ once saved it reads the same from then on (each process remembers found refs, ne
 
 from __future__ import annotations
 
+import asyncio
+
 from app.runtime import Runtime
 from tests.incidents.test_timeline import open_one
 
@@ -22,6 +24,29 @@ async def test_a_ref_reads_as_reserved_then_posted_never_as_it_was_before(
     again = await service.message_ref(incident_id, "triage")
     assert again is not None and again.ts == "1700000000.000100"
     assert await service.message_ref(incident_id, "summary") is None  # other refs still read
+
+
+async def test_of_rows_claiming_one_ref_at_once_one_posts_and_the_others_are_told_so(
+    runtime: Runtime,
+) -> None:
+    """A reservation is its one INSERT (on PostgreSQL in autocommit, `Ledger.write_alone`): of
+    rows racing for a ref exactly one may post; the others, and each row asking again before
+    the post is saved, get the answer that keeps a post from doubling."""
+    service = runtime.service
+    incident_id = await open_one(service)
+    claims = await asyncio.gather(
+        *(service.claim_message(incident_id, "verdict", "C0ROOM", work_id=w) for w in range(1, 9))
+    )
+    winners = [w for w, held in zip(range(1, 9), claims, strict=True) if held is None]
+    assert len(winners) == 1
+    assert all(held.work_id == winners[0] and held.ts is None for held in claims if held)
+    assert await service.claim_message(incident_id, "verdict", "C0ROOM", winners[0]) is None
+    await service.save_message_ref(incident_id, "verdict", "C0ROOM", "1700000000.000200")
+    posted = await service.claim_message(incident_id, "verdict", "C0ROOM", winners[0])
+    assert posted is not None and posted.ts == "1700000000.000200"  # posted: never again
+    # A message posted with no reservation (an interaction's) gets its row when saved.
+    await service.save_message_ref(incident_id, "reply", "C0ROOM", "1700000000.000300")
+    assert (await service.message_ref(incident_id, "reply")).ts == "1700000000.000300"
 
 
 async def test_the_snapshot_holds_the_hand_off_and_the_last_approved_notice(
