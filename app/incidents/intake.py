@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Update, bindparam, func, select
+from sqlalchemy import Update, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
@@ -288,8 +288,13 @@ def _first_events(
 
 def _taken(fence: Update, incident: Incident) -> Update:
     """The report's row, through the queue's fence, naming the incident it became; its text
-    leaves it."""
-    return fence.values(incident_id=incident.id, payload={"taken": incident.key})
+    leaves it. (A Core UPDATE on the fence's condition: the ORM's bulk update path costs more
+    than the statement.)"""
+    return (
+        update(rows.WORK)
+        .where(fence.whereclause)
+        .values(incident_id=incident.id, payload={"taken": incident.key})
+    )
 
 
 # Built once: every report's take runs it on PostgreSQL.

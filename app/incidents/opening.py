@@ -55,14 +55,15 @@ def new_incident(**columns: Any) -> Incident:
 
 
 def _drawing(dialect_insert: Any, next_id: Any) -> Any:
-    facts = select(CompanySetting.facts).where(
-        CompanySetting.workspace_id == bindparam("workspace")
-    )
+    counters, settings = Counter.__table__, CompanySetting.__table__  # Core: no ORM insert
+    facts = select(settings.c.facts).where(settings.c.workspace_id == bindparam("workspace"))
     return (
-        dialect_insert(Counter)
+        dialect_insert(counters)
         .values(name=bindparam("name"), value=1)
-        .on_conflict_do_update(index_elements=[Counter.name], set_={"value": Counter.value + 1})
-        .returning(Counter.value, next_id, facts.scalar_subquery())
+        .on_conflict_do_update(
+            index_elements=[counters.c.name], set_={"value": counters.c.value + 1}
+        )
+        .returning(counters.c.value, next_id, facts.scalar_subquery())
     )
 
 
@@ -124,38 +125,35 @@ async def _write_at_once(session: AsyncSession, opening: Opening) -> None:
         fence = opening.fence.returning(WORK.c.id).cte("taken")
         ctes = (*ctes, fence)
         taken = select(func.count()).select_from(fence).scalar_subquery()
-    statement = select(ids, taken).add_cte(*ctes)
+    statement = select(*ids, taken).add_cte(*ctes)
     params = prefixed("i_", opening.incident)
     for prefix, rows in (("e", opening.events), ("a", opening.answers), ("w", opening.works)):
         params.update(_numbered(prefix, rows))
-    row_ids, count = (await session.execute(statement, params)).one()
+    *row_ids, count = (await session.execute(statement, params)).one()
     if opening.fence is not None and count != 1:
         raise lost_claim()
-    # A multi-row VALUES takes its ids from the sequence row by row, in order.
-    for work, row_id in zip(opening.works, sorted(row_ids or ()), strict=True):
+    for work, row_id in zip(opening.works, row_ids, strict=True):
         written(session, work, int(row_id))
 
 
 @cache
-def _ctes(events: int, answers: int, works: int) -> tuple[tuple[Any, ...], Any]:
-    """PostgreSQL: the opening's INSERTs as data-modifying CTEs (parameters `i_…`, then `e0_…`,
-    `a0_…`, `w0_…` for each event, answer and work row), and the work rows' ids as an array."""
-    ctes = [insert(INCIDENTS).values(named(INCIDENTS, INCIDENT_COLUMNS, "i_"))]
+def _ctes(events: int, answers: int, works: int) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """PostgreSQL: the opening's INSERTs as data-modifying CTEs, a row each (a multi-row
+    VALUES has no cache key: it would be compiled on every call), with parameters `i_…`, then
+    `e0_…`, `a0_…`, `w0_…` for each event, answer and work row; and each work row's id."""
+    ctes = [_inserted("incident", INCIDENTS, INCIDENT_COLUMNS, "i_")]
     for prefix, table, columns, count in (
         ("e", EVENTS, EVENT_COLUMNS, events),
         ("a", ANSWERS, ANSWER_COLUMNS, answers),
         ("w", WORK, WORK_COLUMNS, works),
     ):
-        if count:
-            rows = [named(table, columns, f"{prefix}{n}_") for n in range(count)]
-            ctes.append(insert(table).values(rows))
-    written = tuple(
-        statement.returning(statement.table.c.id).cte(f"written_{n}")
-        for n, statement in enumerate(ctes)
-    )
-    if not works:
-        return written, null()
-    return written, select(func.array_agg(written[-1].c.id)).scalar_subquery()
+        ctes += [_inserted(f"{prefix}{n}", table, columns, f"{prefix}{n}_") for n in range(count)]
+    ids = tuple(select(cte.c.id).scalar_subquery() for cte in ctes[len(ctes) - works :])
+    return tuple(ctes), ids if works else ()
+
+
+def _inserted(name: str, table: Any, columns: tuple[str, ...], prefix: str) -> Any:
+    return insert(table).values(named(table, columns, prefix)).returning(table.c.id).cte(name)
 
 
 def _numbered(prefix: str, rows: list[Row]) -> Row:
