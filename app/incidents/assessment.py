@@ -12,7 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.incidents.errors import ServiceError
-from app.incidents.issued import answers_and_verdict, current_verdict, remember_issued
+from app.incidents.issued import (
+    answers_and_verdict,
+    current_verdict,
+    lock_with_answers,
+    remember_issued,
+)
 from app.incidents.ledger import Ledger
 from app.incidents.masking import mask
 from app.incidents.reads import latest_verdict
@@ -51,8 +56,7 @@ class Assessment:
         _validate_answer(field_name, value)
         now = self.ledger.clock()
         async with self.ledger.write() as session:
-            incident = await self.ledger.lock(session, incident_id, open_only=True)
-            current = await answers_and_verdict(session, incident.id)
+            incident, current = await lock_with_answers(self.ledger, session, incident_id)
             if field_name == "exposure_period" and value is not None:
                 # A chat picks one end at a time: the other end stays as answered.
                 value = _period({**(current.get(field_name) or {}), **_ends(value)})
@@ -107,7 +111,7 @@ class Assessment:
         must be aware, not in the future and not after the report (its reporter knew by then)."""
         now = self.ledger.clock()
         async with self.ledger.write() as session:
-            incident = await self.ledger.lock(session, incident_id, open_only=True)
+            incident, current = await lock_with_answers(self.ledger, session, incident_id)
             when = (
                 await _report_time(session, incident) if value == REPORTED else _aware_time(value)
             )
@@ -117,14 +121,22 @@ class Assessment:
                 raise ServiceError(
                     "awareness_after_report", incident.created_at.isoformat(timespec="minutes")
                 )
-            return await self._set_awareness(session, incident, when, actor, now)
+            return await self._set_awareness(session, incident, when, actor, now, current)
 
     async def _set_awareness(
-        self, session: AsyncSession, incident: Incident, when: datetime, actor: str, now: datetime
+        self,
+        session: AsyncSession,
+        incident: Incident,
+        when: datetime,
+        actor: str,
+        now: datetime,
+        current: dict[str, Any] | None = None,
     ) -> AnswerResult:
         """Awareness is an answer like any other (who, when, on the timeline) and the incident's
-        `discovered_at`: the clocks, follow-ups and topic move with it (a new verdict version)."""
-        current = await answers_and_verdict(session, incident.id)
+        `discovered_at`: the clocks, follow-ups and topic move with it (a new verdict version).
+        `current`: the answers, when read with the lock (else read here)."""
+        if current is None:
+            current = await answers_and_verdict(session, incident.id)
         previous = incident.discovered_at
         value = when.astimezone(ZoneInfo(self.ledger.config.tz)).isoformat()
         if current.get("discovered_at") == value and previous == when:

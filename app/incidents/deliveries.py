@@ -6,7 +6,7 @@ signature: app.incidents.intake.)
 How long a row must be remembered (DELIVERY_MEMORY, one day, covers the longest):
 * Slack retries an Events API delivery three times, the last about five minutes after the first
   (docs.slack.dev/apis/events-api, "Retries");
-* a signed Slack request is refused after five minutes anyway (app.slack.app.STALE_SECONDS);
+* a signed Slack request is refused after five minutes anyway (app.slack.bodies.STALE_SECONDS);
 * an ops session cookie lives twelve hours (app.ops.auth.SESSION_MAX_AGE), so its "ended" mark
   must outlive it.
 """

@@ -4,13 +4,16 @@ each need it, and read it there instead of asking the database again."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.incidents import queries
 from app.incidents.reads import answers_listed, latest_answers, latest_verdict
-from app.models import Verdict
+from app.models import Incident, Verdict
+
+if TYPE_CHECKING:
+    from app.incidents.ledger import Ledger
 
 
 def remember_issued(session: AsyncSession, verdict: Verdict) -> None:
@@ -38,6 +41,22 @@ async def answers_and_verdict(session: AsyncSession, incident_id: int) -> dict[s
     verdict, listed = row
     session.info[(_LATEST, incident_id)] = verdict
     return {field: detail.value for field, detail in answers_listed(listed).items()}
+
+
+async def lock_with_answers(
+    ledger: Ledger, session: AsyncSession, incident_id: int
+) -> tuple[Incident, dict[str, Any]]:
+    """The open incident taken for update (`Ledger.lock`) and its current answers, as
+    `answers_and_verdict` gives them: on PostgreSQL one statement, which also keeps the verdict."""
+    if session.bind.dialect.name != "postgresql":
+        incident = await ledger.lock(session, incident_id, open_only=True)
+        return incident, await latest_answers(session, incident_id)
+    statement = queries.LOCK_VERDICT_ANSWERS
+    incident, verdict, listed = await ledger.lock_with(
+        session, incident_id, statement, open_only=True
+    )
+    session.info[(_LATEST, incident_id)] = verdict
+    return incident, {field: detail.value for field, detail in answers_listed(listed).items()}
 
 
 _LATEST = "latest_verdict"

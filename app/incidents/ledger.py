@@ -64,14 +64,19 @@ class Ledger:
         self, session: AsyncSession, incident_id: int, *, open_only: bool = False
     ) -> Incident:
         """Takes the incident row for update, so timeline appends for one incident serialise."""
-        incident = (
-            await session.execute(queries.LOCK, {"incident_id": incident_id})
-        ).scalar_one_or_none()
-        if incident is None:
+        return (await self.lock_with(session, incident_id, queries.LOCK, open_only=open_only))[0]
+
+    async def lock_with(
+        self, session: AsyncSession, incident_id: int, statement: Any, *, open_only: bool = False
+    ) -> Any:
+        """`lock` by `statement`, whose row is the incident (taken for update) and what it reads
+        beside it in the same statement (`:incident_id`): the row."""
+        row = (await session.execute(statement, {"incident_id": incident_id})).one_or_none()
+        if row is None:
             raise NotFound(f"incident {incident_id}")
-        if open_only and incident.status != IncidentStatus.OPEN:
-            raise ServiceError("closed", incident.key)
-        return incident
+        if open_only and row[0].status != IncidentStatus.OPEN:
+            raise ServiceError("closed", row[0].key)
+        return row
 
     async def append(
         self,

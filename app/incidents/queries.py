@@ -99,6 +99,15 @@ VERDICT_ANSWERS: Select[tuple[Verdict | None, Any]] = (
 """PostgreSQL: the incident's current verdict (or None) and its answers as in
 `INCIDENT_ROW_ANSWERS`, for a writer that holds the incident's lock: one statement."""
 
+LOCK_VERDICT_ANSWERS: Select[tuple[Incident, Verdict | None, Any]] = (
+    select(Incident, Verdict, _ANSWERS_AGGREGATED)
+    .outerjoin(Verdict, _CURRENT_VERDICT)
+    .where(_of_incident(Incident.id))
+    .with_for_update(of=Incident)
+    .execution_options(populate_existing=True)
+)
+"""PostgreSQL: `LOCK` and what `VERDICT_ANSWERS` reads, in one statement (an answer's write)."""
+
 LATEST_VERDICT: Select[tuple[Verdict]] = (
     select(Verdict)
     .where(_of_incident(Verdict.incident_id))

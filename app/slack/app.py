@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 import time
 from typing import Any
-from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
-from slack_bolt.adapter.starlette.async_handler import to_async_bolt_request, to_starlette_response
+from slack_bolt.adapter.starlette.async_handler import to_starlette_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.logger import get_bolt_logger
@@ -20,7 +17,6 @@ from slack_bolt.logger.messages import (
     warning_client_prioritized_and_token_skipped,
     warning_token_skipped,
 )
-from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.response import BoltResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
@@ -29,6 +25,7 @@ from app.db import yield_to_requests
 from app.incidents.service import ServiceError
 from app.runtime import Runtime
 from app.slack import approval, commands, followups, home, standing, timeline, triage, updates, work
+from app.slack.bodies import BOLT_REFUSAL, bolt_request_of, is_command, malformed, refusal
 from app.slack.common import (
     DELIVERY,
     Deps,
@@ -226,117 +223,6 @@ def deduplicate_events(runtime: Runtime) -> Any:
     return dedupe
 
 
-OBJECT_FIELDS = ("user", "team", "channel", "view", "message", "container", "enterprise", "event")
-# Slack's replay window (docs.slack.dev/authentication/verifying-requests-from-slack)
-STALE_SECONDS = 5 * 60
-_BOLT_REFUSAL = {"error": "invalid request"}
-
-
-def refusal(body: bytes, headers: Any, secret: str, now: float) -> str | None:
-    """Why a request is not Slack's (None when it is): checked before bolt sees the body, so an
-    unsigned body is never parsed, and the log says what was refused and why, never its body."""
-    timestamp = headers.get("x-slack-request-timestamp")
-    signature = headers.get("x-slack-signature")
-    if not timestamp or not signature:
-        return "no signature headers"
-    if not timestamp.isdigit() or len(timestamp) > 12:
-        return "malformed timestamp"
-    if abs(now - int(timestamp)) > STALE_SECONDS:
-        return "stale timestamp (outside Slack's five minutes)"
-    expected = (
-        "v0="
-        + hmac.new(
-            secret.encode(), b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256
-        ).hexdigest()
-    )
-    if not hmac.compare_digest(expected, signature):
-        return "signature mismatch"
-    return None
-
-
-def is_command(body: bytes) -> bool:
-    return b"command=" in body and not body.lstrip().startswith(b"{")
-
-
-def bolt_request_of(request: Request, body: bytes, once: dict[str, Any] | None) -> Any:
-    """bolt's request for a signed body. bolt reads any form holding the word "payload" as an
-    interaction (`payload=` JSON) and finds no fields in a slash command whose text has it — a
-    report "malicious payload on the file server" would be lost: such a command is its fields."""
-    bolt_request = to_async_bolt_request(request, body, once)
-    if is_command(body) and not bolt_request.body:
-        fields = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
-        if "payload" not in fields:
-            bolt_request.body = fields
-            bolt_request.context = build_async_context(bolt_request.context, fields)
-    return bolt_request
-
-
-def malformed(body: bytes, parsed: Any) -> str | None:
-    """What makes a (signed) body not one of Slack's shapes, or None. `parsed` is the body as
-    bolt parsed it (the form's fields, its `payload`'s JSON, or the JSON): what its listeners
-    would get, checked before bolt dispatches it, whose own logging fails on some shapes."""
-    if b"\x00" in body or b"\\u0000" in body or _holds_nul(parsed):
-        return "a NUL character"  # PostgreSQL stores no NUL in text; Slack never sends one
-    if not isinstance(parsed, dict):
-        return "not a JSON object"
-    if body.lstrip()[:1] in (b"{", b"[") or body.strip() in (b"true", b"false", b"null"):
-        return _event_shape(parsed)
-    if "command" in parsed and is_command(body):  # (its text may hold the word "payload")
-        missing = [f for f in ("user_id", "channel_id", "team_id") if not parsed.get(f)]
-        return f"a command without {', '.join(missing)}" if missing else None
-    if b"payload" in body:  # bolt takes such a form's `payload` (JSON) as the body
-        return _interaction_shape(parsed)
-    if not parsed:
-        return "an empty body"
-    return None
-
-
-def _holds_nul(value: Any) -> bool:
-    """Whether any key or string in a parsed body holds a NUL, or JSON's escape of one as text
-    (a form's fields are percent-decoded, a payload's strings JSON-decoded by then)."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if "\x00" in item or "\\u0000" in item:
-                return True
-        elif isinstance(item, dict):
-            stack.extend(item)
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
-
-
-def _event_shape(data: dict[str, Any]) -> str | None:
-    if not isinstance(data.get("type"), str):
-        return "no type"
-    if data["type"] == "event_callback" and not isinstance(data.get("event"), dict):
-        return "an event without its event"
-    return _objects(data)
-
-
-def _interaction_shape(data: Any) -> str | None:
-    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
-        return "an interaction without a type"
-    if not isinstance(data.get("user"), dict) or not isinstance(data["user"].get("id"), str):
-        return "an interaction without a user"
-    if "view" in data and data["view"] is None:  # bolt's own logging assumes an object
-        return "a null view"
-    return _objects(data)
-
-
-def _objects(data: dict[str, Any]) -> str | None:
-    if any(data.get(key) is not None and not isinstance(data[key], dict) for key in OBJECT_FIELDS):
-        return "a field that should be an object"
-    actions = data.get("actions")
-    if actions is not None and not (
-        isinstance(actions, list) and all(isinstance(a, dict) for a in actions)
-    ):
-        return "actions that are not objects"
-    return None
-
-
 def attach_slack(app: FastAPI, runtime: Runtime) -> AsyncApp:
     bolt = build_bolt_app(runtime)
     handler = AsyncSlackRequestHandler(bolt)
@@ -348,7 +234,7 @@ def attach_slack(app: FastAPI, runtime: Runtime) -> AsyncApp:
         body = await request.body()  # its size is limited while it streams (app/limits.py)
         if why := refusal(body, request.headers, secret, time.time()):
             log.info("refused a Slack request: %s (%d bytes)", why, len(body))
-            return JSONResponse(_BOLT_REFUSAL, status_code=401)
+            return JSONResponse(BOLT_REFUSAL, status_code=401)
         # Slack never resends a slash command: the same signature again is a replay within the
         # five minutes the signature is good for (a second incident, otherwise). The listener
         # records it, a report in the transaction of its one INSERT (app.slack.common.DELIVERY).

@@ -4,6 +4,7 @@ conditional, and the public actions the known facts alone call for."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any, Literal, NamedTuple
 
 from app.triage.compiled import Compiled, compiled
@@ -87,8 +88,15 @@ def decisive(answers: Answers, field: str, policy: Policy | None = None) -> bool
     """Whether some answer to `field` could change the verdict, given the other answers."""
     if field not in PROBES:
         return False
-    p = compiled(policy or default_policy())
     facts = Facts.of(answers)._replace(**{field: None})
+    return _decisive(facts, field, compiled(policy or default_policy()))
+
+
+@lru_cache(maxsize=4096)
+def _decisive(facts: Facts, field: str, p: Compiled) -> bool:
+    """`decisive` for the facts with `field` unknown. Kept, being pure: a room asks it of the same
+    answers for every card, summary and topic it renders (one incident in bench.statements asked
+    it 238 times of 53 different facts)."""
     return _changes(facts, field, evaluate(facts, p)[0], p)
 
 

@@ -121,3 +121,28 @@ def test_the_masker_keeps_prose_about_passwords_and_masks_given_ones() -> None:
         "card_number",
         "my_number",
     )
+
+
+async def test_answers_given_at_once_are_all_recorded_on_one_unbroken_chain(
+    runtime: Runtime,
+) -> None:
+    """An answer takes the incident's row with its answers and verdict in one statement on
+    PostgreSQL: answers to different questions arriving together still wait for each other."""
+    incident_id = await open_one(runtime.service)
+    given = {
+        "data_categories": ["contact"],
+        "data_subjects": ["customers"],
+        "affected_count": 300,
+        "subject_regions": ["JP"],
+        "encryption": "none",
+        "leak_mode": "unauthorized_access",
+    }
+    await asyncio.gather(
+        *(runtime.service.record_answer(incident_id, f, v, "U1") for f, v in given.items())
+    )
+    snapshot = await runtime.service.snapshot(incident_id)
+    assert {f: snapshot.answers[f].value for f in given} == given
+    events = await runtime.service.timeline(incident_id)
+    assert [e.kind for e in events].count("answer.recorded") == len(given)
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    assert await runtime.service.verify(incident_id) is None

@@ -130,7 +130,7 @@ async def test_a_card_number_in_the_summary_is_masked_and_the_reporter_told(slac
 
 async def test_a_report_that_says_payload_is_recorded_as_typed(slack: Slack) -> None:
     """bolt takes a form with the word "payload" in it for an interaction; a security report
-    often says it (app.slack.app.bolt_request_of)."""
+    often says it (app.slack.bodies.bolt_request_of)."""
     response = await slack.command("Malicious payload found on the file server")
     assert response.status_code == 200 and "Report recorded" in response.json()["text"]
     await slack.work()

@@ -12,7 +12,7 @@ from app.incidents.deliveries import DELIVERY_MEMORY
 from app.models import ProcessedEvent, utcnow
 from app.ops.auth import SESSION_MAX_AGE
 from app.runtime import Runtime
-from app.slack.app import STALE_SECONDS
+from app.slack.bodies import STALE_SECONDS
 from app.work.scheduler import schedule_housekeeping
 
 
