@@ -1,8 +1,9 @@
 """An incident's opening in Core statements, no unit of work (the report's take holds SQLite's
 one writer on the event loop while it writes): the incident's number drawn with the company
 facts it takes, then the incident, its first events, those facts as answers, the work rows
-they imply and the report's fenced row — one statement on PostgreSQL (data-modifying CTEs), a
-statement each on SQLite."""
+they imply and the report's fenced row — one statement on PostgreSQL (data-modifying CTEs; a
+work row beyond the first, a reply, is its own, as in `Ledger.append_now`), a statement each
+on SQLite."""
 
 from __future__ import annotations
 
@@ -119,37 +120,42 @@ def lost_claim() -> ServiceError:
 
 
 async def _write_at_once(session: AsyncSession, opening: Opening) -> None:
-    ctes, ids = _ctes(len(opening.events), len(opening.answers), len(opening.works))
+    first, more = opening.works[:1], opening.works[1:]
+    ctes, ids = _ctes(len(opening.events), len(opening.answers), bool(first))
     taken = null()
     if opening.fence is not None:
         fence = opening.fence.returning(WORK.c.id).cte("taken")
         ctes = (*ctes, fence)
         taken = select(func.count()).select_from(fence).scalar_subquery()
     statement = select(*ids, taken).add_cte(*ctes)
-    params = prefixed("i_", opening.incident)
-    for prefix, rows in (("e", opening.events), ("a", opening.answers), ("w", opening.works)):
+    params = prefixed("i_", opening.incident) | prefixed("w_", first[0] if first else {})
+    for prefix, rows in (("e", opening.events), ("a", opening.answers)):
         params.update(_numbered(prefix, rows))
     *row_ids, count = (await session.execute(statement, params)).one()
     if opening.fence is not None and count != 1:
         raise lost_claim()
-    for work, row_id in zip(opening.works, row_ids, strict=True):
+    for work, row_id in zip(first, row_ids, strict=True):
         written(session, work, int(row_id))
+    for work in more:  # (a reply beside the room's row: its own statement, as `append_now`)
+        written(session, work, int((await session.execute(INSERT_WORK, work)).scalar_one()))
 
 
 @cache
-def _ctes(events: int, answers: int, works: int) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+def _ctes(events: int, answers: int, work: bool) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
     """PostgreSQL: the opening's INSERTs as data-modifying CTEs, a row each (a multi-row
     VALUES has no cache key: it would be compiled on every call), with parameters `i_…`, then
-    `e0_…`, `a0_…`, `w0_…` for each event, answer and work row; and each work row's id."""
+    `e0_…` and `a0_…` for each event and answer, and `w_…` for one `work` row (named as
+    `rows.written_at_once` names its one); and that row's id."""
     ctes = [_inserted("incident", INCIDENTS, INCIDENT_COLUMNS, "i_")]
     for prefix, table, columns, count in (
         ("e", EVENTS, EVENT_COLUMNS, events),
         ("a", ANSWERS, ANSWER_COLUMNS, answers),
-        ("w", WORK, WORK_COLUMNS, works),
     ):
         ctes += [_inserted(f"{prefix}{n}", table, columns, f"{prefix}{n}_") for n in range(count)]
-    ids = tuple(select(cte.c.id).scalar_subquery() for cte in ctes[len(ctes) - works :])
-    return tuple(ctes), ids if works else ()
+    if not work:
+        return tuple(ctes), ()
+    ctes.append(_inserted("work", WORK, WORK_COLUMNS, "w_"))
+    return tuple(ctes), (select(ctes[-1].c.id).scalar_subquery(),)
 
 
 def _inserted(name: str, table: Any, columns: tuple[str, ...], prefix: str) -> Any:
