@@ -78,21 +78,19 @@ class Assessment:
         now: datetime,
     ) -> tuple[Answer, Verdict | None, bool]:
         """Writes the new `value` of `field_name` (`current`: the answers before it) with its
-        event and re-assesses: when the verdict stays as it is, the answer and its event alone
-        in Core statements (`Ledger.append_now`); else they, the new verdict and its event in
-        one flush. The answer, the current verdict, and whether it changed."""
+        event in Core statements (`Ledger.append_now`: one on PostgreSQL) and re-assesses: a
+        new verdict when its outcome changes (`_reassess`). The answer, the current verdict,
+        and whether it changed."""
         event = {"field": field_name, "value": value, "previous": current.get(field_name)}
         current[field_name] = value
         row = {"field": field_name, "value": value, "actor": actor, "answered_at": now}
         answer = Answer(incident_id=incident.id, **row)
         latest, data = await self._assess(session, incident, current)
+        await self.ledger.append_now(
+            session, incident, EventKind.ANSWER_RECORDED, actor, event, answer=row
+        )
         if data is None:
-            await self.ledger.append_now(
-                session, incident, EventKind.ANSWER_RECORDED, actor, event, answer=row
-            )
             return answer, latest, False
-        session.add(answer)
-        await self.ledger.append(session, incident, EventKind.ANSWER_RECORDED, actor, event, now)
         verdict, _ = await self._reassess(session, incident, current, actor, now, (latest, data))
         return answer, verdict, True
 
@@ -182,8 +180,7 @@ class Assessment:
         self, session: AsyncSession, incident: Incident, current: dict[str, Any]
     ) -> tuple[Verdict | None, dict[str, Any] | None]:
         """The current verdict, and the new one's data when its outcome changes (else None).
-        Read before anything is written: a new verdict, the answer and their events then go
-        to the database in one flush (one UPDATE of the incident)."""
+        Read before anything is written."""
         if not verdict_ready(current):
             return None, None
         result = assess(
@@ -217,10 +214,12 @@ class Assessment:
             answers=dict(current),
             created_at=now,
         )
-        session.add(verdict)  # written with its event (one UPDATE of the incident for both)
-        incident.severity = verdict.severity
+        session.add(verdict)
         remember_issued(session, verdict)  # its event's hooks read it (app.incidents.issued)
-        await self.ledger.append(
+        # The verdict, with what the transaction added before it (their work rows come first),
+        # then its event and the severity it sets in Core statements (one on PostgreSQL).
+        await session.flush()
+        await self.ledger.append_now(
             session,
             incident,
             EventKind.VERDICT_ISSUED,
@@ -232,7 +231,8 @@ class Assessment:
                 "previous_severity": latest.severity if latest else None,
                 "provisional": bool(data.get("open_questions")),
             },
-            now,
+            changes={"severity": verdict.severity},
+            at=now,
         )
         if latest is None:
             await self.statements.add_draft(

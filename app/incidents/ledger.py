@@ -151,13 +151,15 @@ class Ledger:
         *,
         changes: Values | None = None,
         answer: Values | None = None,
+        at: datetime | None = None,
     ) -> None:
         """`append` written at once in Core statements, with no unit of work, for a write that
         changes nothing else: the head's UPDATE (with the incident's `changes`, by column), the
         event, an `answer` (its field, value, actor and answered_at) if given, the work rows
         the event implies; then the event's hooks. On PostgreSQL one statement when the event
-        implies at most one work row (app.incidents.rows.written_at_once)."""
-        at = answer["answered_at"] if answer else self.clock()
+        implies at most one work row (app.incidents.rows.written_at_once). At `at` (else now;
+        an answer's at its answered_at)."""
+        at = answer["answered_at"] if answer else at or self.clock()
         event = {"incident_id": incident.id, **self._next_event(incident, kind, actor, data, at)}
         changes = changes or {}
         head = {"of_incident": incident.id, "new_seq": event["seq"], "new_head": event["hash"]}

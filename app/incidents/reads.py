@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.incidents import queries
+from app.incidents import queries, snapshot_row
 from app.incidents.errors import NotFound
 from app.incidents.timeline import verify_chain
 from app.models import (
@@ -110,12 +110,14 @@ class Reads:
         `counts`: it grows with the timeline; the follow-up prompts (what the verdict and the
         summary show beside it) only with `followups`, in the same session."""
         async with self.ledger.reads() as session:
-            incident, verdict, handed, answers = await _incident_row(session, incident_id)
-            # Every statement is drafted from a verdict: before the first, there is none to read
+            if session.bind.dialect.name == "postgresql":  # one statement
+                read = await _read_at_once(session, incident_id, tasks, followups)
+            else:
+                read = await _read_each(session, incident_id, tasks, followups)
+            incident, answers, verdict, statements, items, prompts, handed = read
+            # Every statement is drafted from a verdict: before the first, there is none to show
             # (the triage cards of the first answers).
-            statement, approved, pieces = (
-                await current_statements(session, incident_id) if verdict else (None, None, ())
-            )
+            statement, approved, pieces = statements if verdict else (None, None, ())
             kinds: dict[str, int] = {}
             if counts:
                 kinds = dict(
@@ -127,12 +129,6 @@ class Reads:
                         )
                     ).all()
                 )
-            items = tuple(await action_items(session, incident_id)) if tasks else None
-            prompts: tuple[Followup, ...] = ()
-            if followups:
-                from app.incidents.schedule import followups_of  # (it imports this module)
-
-                prompts = tuple(await followups_of(session, incident_id))
             fields, to = handed_off(handed)
             return Snapshot(
                 incident,
@@ -251,23 +247,47 @@ async def latest_verdict(session: AsyncSession, incident_id: int) -> Verdict | N
     ).scalar_one_or_none()
 
 
-async def _incident_row(
-    session: AsyncSession, incident_id: int
-) -> tuple[Incident, Verdict | None, Any, dict[str, AnswerDetail]]:
-    """The incident, its current verdict, its hand-off's data and its answers: one statement
-    on PostgreSQL (the answers aggregated as JSON), two on SQLite."""
-    params = {"incident_id": incident_id}
-    if session.bind.dialect.name != "postgresql":
-        row = (await session.execute(queries.INCIDENT_ROW, params)).one_or_none()
-        if row is None:
-            raise NotFound(f"incident {incident_id}")
-        incident, verdict, handed = row
-        return incident, verdict, handed, await latest_answers_detail(session, incident_id)
-    found = (await session.execute(queries.INCIDENT_ROW_ANSWERS, params)).one_or_none()
+# What a snapshot reads: its incident, answers, verdict, statements (`current_statements`),
+# action items, follow-ups and hand-off.
+_Read = tuple[Incident, dict[str, AnswerDetail], Verdict | None, Any, Any, Any, Any]
+
+
+async def _read_each(
+    session: AsyncSession, incident_id: int, tasks: bool, followups: bool
+) -> _Read:
+    """A snapshot's reads on SQLite: the incident with its verdict and hand-off, then the
+    answers, statements, action items and follow-ups, a statement each."""
+    row = (await session.execute(queries.INCIDENT_ROW, {"incident_id": incident_id})).one_or_none()
+    if row is None:
+        raise NotFound(f"incident {incident_id}")
+    incident, verdict, handed = row
+    answers = await latest_answers_detail(session, incident_id)
+    statements = await current_statements(session, incident_id) if verdict else (None, None, ())
+    items = tuple(await action_items(session, incident_id)) if tasks else None
+    prompts: tuple[Followup, ...] = ()
+    if followups:
+        from app.incidents.schedule import followups_of  # (it imports this module)
+
+        prompts = tuple(await followups_of(session, incident_id))
+    return incident, answers, verdict, statements, items, prompts, handed
+
+
+async def _read_at_once(
+    session: AsyncSession, incident_id: int, tasks: bool, followups: bool
+) -> _Read:
+    """A snapshot's reads on PostgreSQL: one statement, its rows of other tables as JSON."""
+    found = (
+        await session.execute(
+            snapshot_row.statement(tasks, followups), {"incident_id": incident_id}
+        )
+    ).one_or_none()
     if found is None:
         raise NotFound(f"incident {incident_id}")
-    incident, verdict, handed, listed = found
-    return incident, verdict, handed, answers_listed(listed)
+    incident, verdict, handed, listed, statements, *more = found
+    current = statements_picked(snapshot_row.rebuilt(Statement, statements))
+    items = tuple(snapshot_row.rebuilt(ActionItem, more.pop(0))) if tasks else None
+    prompts = tuple(snapshot_row.rebuilt(Followup, more.pop(0))) if followups else ()
+    return incident, answers_listed(listed), verdict, current, items, prompts, handed
 
 
 def answers_listed(listed: list[list[Any]] | None) -> dict[str, AnswerDetail]:
@@ -325,7 +345,13 @@ async def current_statements(
     the latest series any piece was drafted for, with their approvals — in one query: every
     snapshot reads them."""
     rows = await session.execute(queries.CURRENT_STATEMENTS, {"incident_id": incident_id})
-    found = list(rows.unique().scalars())
+    return statements_picked(list(rows.unique().scalars()))
+
+
+def statements_picked(
+    found: list[Statement],
+) -> tuple[Statement | None, Statement | None, tuple[Statement, ...]]:
+    """`current_statements` from the statements `queries.CURRENT_STATEMENTS` finds."""
     notices = sorted((s for s in found if s.kind == StatementKind.NOTICE), key=lambda s: s.version)
     approved = [s for s in notices if s.status == StatementStatus.APPROVED]
     by_kind = {piece.kind: piece for piece in found if piece.kind in PIECES}
@@ -349,3 +375,25 @@ async def action_items(session: AsyncSession, incident_id: int) -> list[ActionIt
     """An incident's action items, by number."""
     rows = await session.execute(queries.ACTION_ITEMS, {"incident_id": incident_id})
     return list(rows.scalars())
+
+
+async def items_kept(session: AsyncSession, incident_id: int) -> list[ActionItem]:
+    """The incident's action items for a writer that holds its lock: read once in its
+    transaction, then kept on its session with each item it adds (`keep_item`), so the hooks
+    of one event (the verdict's items, the follow-up plan) do not each read them. Kept items
+    are the session's own objects: a change to one is seen through the list."""
+    key = (_ITEMS, incident_id)
+    if key not in session.info:
+        session.info[key] = await action_items(session, incident_id)
+    kept: list[ActionItem] = session.info[key]
+    return kept
+
+
+def keep_item(session: AsyncSession, item: ActionItem) -> None:
+    """Adds `item`, just added to `session` (numbered after the last), to its kept items."""
+    kept = session.info.get((_ITEMS, item.incident_id))
+    if kept is not None:
+        kept.append(item)
+
+
+_ITEMS = "action_items"

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.incidents import queries
 from app.incidents.issued import current_verdict
 from app.incidents.reactions import Event, Reactions
-from app.incidents.reads import action_items, last_approved_notice
+from app.incidents.reads import items_kept, last_approved_notice
 from app.incidents.standing import STANDING_EVENTS, effective_severity, holder
 from app.models import ActionItem, Followup, Incident, WorkItem
 from app.triage.followups import (
@@ -115,7 +115,7 @@ class Scheduler:
         # (the notice as last approved: its next update is planned)
         published = None if first else await last_approved_notice(session, incident.id)
         rows = {f.key: f for f in await followups_of(session, incident.id)}
-        tasks = await action_items(session, incident.id)
+        tasks = await items_kept(session, incident.id)
         planned = plan(
             verdict.data if verdict else {},
             severity=effective_severity(incident),

@@ -310,13 +310,14 @@ class Statements:
             created_at=now,
         )
         session.add(statement)
-        await session.flush()
+        await session.flush()  # (with what the transaction changed before: its rows come first)
         voided = (
             len(latest.approvals)
             if latest is not None and latest.status != StatementStatus.APPROVED
             else 0
         )
-        await self.ledger.append(
+        # Its event changes nothing else: Core statements (one on PostgreSQL), no flush at commit.
+        await self.ledger.append_now(
             session,
             incident,
             kind,
@@ -329,7 +330,7 @@ class Statements:
                 "findings": sum(len(f) for f in findings.values()),
                 "voided_approvals": voided,
             },
-            now,
+            at=now,
         )
         return statement
 

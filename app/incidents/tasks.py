@@ -20,7 +20,7 @@ from app.incidents.issued import current_verdict
 from app.incidents.ledger import Ledger
 from app.incidents.masking import Masked, mask
 from app.incidents.reactions import Event
-from app.incidents.reads import action_items
+from app.incidents.reads import action_items, items_kept, keep_item
 from app.models import ActionItem, Followup, Incident
 from app.statements.pack import press_readiness
 from app.vocabulary import ActionState, EventKind, FollowupState, Role
@@ -140,12 +140,11 @@ class Tasks:
         incident, lang = event.incident, event.incident.language
         verdict = await current_verdict(session, incident.id)
         data = verdict.data if verdict else None
-        items = await action_items(session, incident.id)  # once: each sync keeps its own prefix
         wanted = verdict_items(data, lang)
-        await sync_items(self.ledger, session, incident, wanted, "verdict:", items=items)
+        await sync_items(self.ledger, session, incident, wanted, "verdict:")
         owner = (incident.roles or {}).get(Role.COMMS)
         press = press_items(data, lang, event.at)
-        await sync_items(self.ledger, session, incident, press, "press:", owner=owner, items=items)
+        await sync_items(self.ledger, session, incident, press, "press:", owner=owner)
 
     async def _prompt_settled(self, session: AsyncSession, event: Event) -> None:
         """A prompt for an item marked done (or not needed) settles the item."""
@@ -237,6 +236,7 @@ async def add_item(
     )
     session.add(item)
     await session.flush()
+    keep_item(session, item)
     return item
 
 
@@ -247,14 +247,12 @@ async def sync_items(
     wanted: Sequence[tuple[str, str, datetime | None]],
     prefix: str,
     owner: str | None = None,
-    items: Sequence[ActionItem] | None = None,
 ) -> None:
     """Makes the bot's items under `prefix` (`verdict:`, `press:`) match `wanted` (source, title,
     due): new ones added, ones no longer called for dropped, dropped ones called for again
-    reopened; a person's changes (owner, due) are kept. `items`: the incident's items, when the
-    caller has read them in this transaction (those under `prefix` are changed only here)."""
-    if items is None:
-        items = await action_items(session, incident.id)
+    reopened; a person's changes (owner, due) are kept. The items are those this transaction
+    keeps (`items_kept`: the follow-up plan reads them next)."""
+    items = await items_kept(session, incident.id)
     existing = {
         item.source: item for item in items if item.source and item.source.startswith(prefix)
     }
