@@ -7,7 +7,6 @@ unusual incident (acting as a processor this time)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,9 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.incidents.config import Config
 from app.incidents.errors import ServiceError
 from app.incidents.ledger import Ledger
-from app.models import Answer, CompanySetting, Incident
+from app.models import CompanySetting
 from app.triage import AnswersError, parse_answers
-from app.vocabulary import EventKind
 
 COMPANY_FIELDS = ("role", "listed_company", "public_body")
 FROM_SETTINGS = "settings"  # the actor of an answer taken from the company settings
@@ -63,27 +61,11 @@ async def facts_for(
 ) -> dict[str, Any]:
     """The environment's facts overlaid with the workspace's own."""
     row = await session.get(CompanySetting, workspace_id or "")
-    return {**config.company_facts, **((row.facts or {}) if row else {})}
+    return taken_facts(config, row.facts if row else None)
 
 
-async def apply_company_facts(
-    ledger: Ledger, session: AsyncSession, incident: Incident, now: datetime
-) -> None:
-    """A new incident takes the company facts as answers, recorded as from the settings."""
-    facts = await facts_for(session, ledger.config, incident.workspace_id)
-    if not facts:
-        return
-    for field, value in facts.items():
-        session.add(
-            Answer(
-                incident_id=incident.id,
-                field=field,
-                value=value,
-                actor=FROM_SETTINGS,
-                answered_at=now,
-            )
-        )
-    data = {"facts": facts, "source": FROM_SETTINGS}
-    await ledger.append(
-        session, incident, EventKind.ANSWERS_FROM_SETTINGS, FROM_SETTINGS, data, now
-    )
+def taken_facts(config: Config, stored: dict[str, Any] | None) -> dict[str, Any]:
+    """The facts a new incident takes: the environment's overlaid with those the workspace
+    `stored`. They are its first answers, recorded as from the settings (`FROM_SETTINGS`) by
+    an `answers.from_settings` event (app.incidents.intake)."""
+    return {**config.company_facts, **(stored or {})}

@@ -8,24 +8,21 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Update, bindparam, func, select
+from sqlalchemy import Update, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
 
-from app.incidents.company import apply_company_facts
-from app.incidents.errors import ServiceError
+from app.incidents import opening, rows
+from app.incidents.company import FROM_SETTINGS, taken_facts
 from app.incidents.ledger import Ledger, dialect
 from app.incidents.masking import Masked
+from app.incidents.reactions import Event
 from app.incidents.reports import Report, masked_report
-from app.incidents.rows import write_work
 from app.incidents.storms import Storms
 from app.incidents.timeline import GENESIS
-from app.models import (
-    Incident,
-    IncidentStatus,
-    WorkItem,
-)
+from app.models import Incident, IncidentStatus, WorkItem
 from app.vocabulary import EventKind
-from app.work.queue import WorkSpec, add_work
+from app.work.queue import WorkSpec
 
 
 class Intake:
@@ -99,7 +96,7 @@ class Intake:
                 "dedupe_key": delivery,  # a replay of the signed request writes no second row
             }
             # (written claimed when this process's worker can take it at once: app.work.at_once)
-            if await write_work(session, values, None, once=delivery is not None) is None:
+            if await rows.write_work(session, values, None, once=delivery is not None) is None:
                 return None
         return Masked(report.title, report.masked)
 
@@ -138,18 +135,22 @@ class Intake:
                     )
                 if found is not None:  # (closed since? then this fails, and the retry opens)
                     same = await self.ledger.lock(session, found, open_only=True)
-            if same is not None:
+            if same is None:
+                incident = await self._open(
+                    session,
+                    report,
+                    now,
+                    discovered_at=report.reported_at,
+                    replies=lambda opened: replies(opened, True),
+                    fence=fence,
+                )
+            else:
                 await self.storms.note_report(session, same, report, now)
-            incident = same or await self._open(
-                session, report, now, discovered_at=report.reported_at
-            )
-            for spec in replies(incident, same is None):
-                add_work(session, spec, incident_id=None, now=now)
-            taken = await session.execute(
-                fence.values(incident_id=incident.id, payload={"taken": incident.key})
-            )
-            if taken.rowcount != 1:
-                raise ServiceError("lost_claim", "another worker took this report over")
+                for spec in replies(same, False):
+                    self.ledger.add_work(session, spec, None, now)
+                if (await session.execute(_taken(fence, same))).rowcount != 1:
+                    raise opening.lost_claim()
+                incident = same
         if same is None:
             self.storms.remember(incident)
         return incident, same is None
@@ -177,14 +178,75 @@ class Intake:
         *,
         discovered_at: datetime | None = None,
         language: str | None = None,
+        replies: Callable[[Incident], Sequence[WorkSpec]] = lambda incident: (),
+        fence: Update | None = None,
     ) -> Incident:
-        """The incident of a (masked) report, its first timeline event and the work it implies."""
-        number = await self.ledger.next_counter(
-            session, f"{'drill' if report.drill else 'leak'}:{now.year}"
+        """The incident of a (masked) report, its first timeline event, the company facts it
+        takes as answers, the work they imply and the `replies` to its reporter, and (with
+        `fence`) the report's own row taken: in Core statements, no unit of work
+        (app.incidents.opening). The hooks of its events run after, on the incident as written
+        (none of them changes its row)."""
+        ledger = self.ledger
+        number, drawn, stored = await opening.draw(
+            session, f"{'drill' if report.drill else 'leak'}:{now.year}", report.workspace_id
         )
-        prefix = "DRILL" if report.drill else "LEAK"
-        incident = Incident(
-            key=f"{prefix}-{now.year}-{number:04d}",
+        incident = self._incident(report, number, drawn, now, discovered_at, language)
+        facts = taken_facts(ledger.config, stored)
+        # Chained before the row is written: the row has its head, and nothing updates it.
+        firsts = _first_events(report, incident, facts)
+        events, specs = [], []
+        for kind, actor, data in firsts:
+            events.append(ledger.chained(incident, kind, actor, data, now))
+            specs += ledger.reactions(Event(incident, kind, actor, data, now))
+        row = {c: getattr(incident, c) for c in opening.INCIDENT_COLUMNS}
+        if drawn is None:  # SQLite: the INSERT gives the id
+            incident.id = await opening.insert_incident(session, row)
+
+        def work(spec: WorkSpec, incident_id: int | None) -> rows.Row:
+            values = rows.work_values(spec, now, ledger.config.max_attempts)
+            return rows.work_row(session, values, incident_id)
+
+        works = [work(s, incident.id) for s in specs] + [work(s, None) for s in replies(incident)]
+        answers = [
+            {
+                "incident_id": incident.id,
+                "field": field,
+                "value": value,
+                "actor": FROM_SETTINGS,
+                "answered_at": now,
+            }
+            for field, value in facts.items()
+        ]
+        await opening.write(
+            session,
+            opening.Opening(
+                row,
+                [{"incident_id": incident.id, **event} for event in events],
+                answers,
+                works,
+                _taken(fence, incident) if fence is not None else None,
+            ),
+        )
+        for event, (kind, actor, data) in zip(events, firsts, strict=True):
+            incident.timeline_seq, incident.timeline_head = event["seq"], event["hash"]
+            for hook in ledger.reactions.hooks(kind):
+                await hook(session, Event(incident, kind, actor, data, now))
+        make_transient_to_detached(incident)  # as if read back: nothing for a flush to write
+        return incident
+
+    def _incident(
+        self,
+        report: Report,
+        number: int,
+        drawn: int | None,
+        now: datetime,
+        discovered_at: datetime | None,
+        language: str | None,
+    ) -> Incident:
+        """The incident of a report, its key from its `number`, not written yet."""
+        return opening.new_incident(
+            id=drawn,
+            key=f"{'DRILL' if report.drill else 'LEAK'}-{now.year}-{number:04d}",
             title=report.title or "(no summary)",
             status=IncidentStatus.OPEN,
             platform=report.platform,
@@ -199,24 +261,40 @@ class Intake:
             timeline_seq=0,
             timeline_head=GENESIS,
         )
-        data = {
-            "title": incident.title,
-            "reporter": report.reporter,
-            "platform": report.platform,
-            "drill": report.drill,
-            "discovered_at": incident.discovered_at.isoformat(),
-        }
-        if report.masked:
-            data["masked"] = list(report.masked)
-        if report.reported_at is not None:  # the ack's time: response measures start there
-            data["reported_at"] = report.reported_at.isoformat()
-        # The first event is chained before the row is written: one INSERT, no UPDATE.
-        opened = self.ledger.chain(incident, EventKind.INCIDENT_OPENED, report.reporter, data, now)
-        session.add(incident)
-        await session.flush()
-        await self.ledger.record(session, incident, opened)
-        await apply_company_facts(self.ledger, session, incident, now)
-        return incident
+
+
+def _first_events(
+    report: Report, incident: Incident, facts: dict[str, Any]
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """A new incident's first events (kind, actor, data): opened, then the company facts it
+    takes (if any) as answers from the settings."""
+    data = {
+        "title": incident.title,
+        "reporter": report.reporter,
+        "platform": report.platform,
+        "drill": report.drill,
+        "discovered_at": incident.discovered_at.isoformat(),
+    }
+    if report.masked:
+        data["masked"] = list(report.masked)
+    if report.reported_at is not None:  # the ack's time: response measures start there
+        data["reported_at"] = report.reported_at.isoformat()
+    firsts = [(EventKind.INCIDENT_OPENED.value, report.reporter, data)]
+    if facts:
+        answered = {"facts": facts, "source": FROM_SETTINGS}
+        firsts.append((EventKind.ANSWERS_FROM_SETTINGS.value, FROM_SETTINGS, answered))
+    return firsts
+
+
+def _taken(fence: Update, incident: Incident) -> Update:
+    """The report's row, through the queue's fence, naming the incident it became; its text
+    leaves it. (A Core UPDATE on the fence's condition: the ORM's bulk update path costs more
+    than the statement.)"""
+    return (
+        update(rows.WORK)
+        .where(fence.whereclause)
+        .values(incident_id=incident.id, payload={"taken": incident.key})
+    )
 
 
 # Built once: every report's take runs it on PostgreSQL.

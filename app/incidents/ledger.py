@@ -109,10 +109,16 @@ class Ledger:
         self, incident: Incident, kind: str, actor: str, data: dict[str, Any], at: datetime
     ) -> TimelineEvent:
         """The incident's next timeline event, hash-chained to the last; moves the head on."""
-        event = TimelineEvent(**self._next_event(incident, kind, actor, data, at))
+        return TimelineEvent(**self.chained(incident, kind, actor, data, at))
+
+    def chained(
+        self, incident: Incident, kind: str, actor: str, data: dict[str, Any], at: datetime
+    ) -> Values:
+        """`chain`'s event as the columns of its row (its incident's id aside)."""
+        event = self._next_event(incident, kind, actor, data, at)
         incident.timeline_seq, incident.timeline_head, incident.updated_at = (
-            event.seq,
-            event.hash,
+            event["seq"],
+            event["hash"],
             at,
         )
         return event

@@ -127,22 +127,38 @@ class Messages:
 
         None: post it now (reserved now, or reserved by this row before and not posted yet).
         A message: do not post (already posted, its ts is set; or another row holds it)."""
-        values = {
-            "incident_id": incident_id,
-            "ref": ref,
-            "channel_id": channel_id,
-            "thread_ts": thread_ts,
-            "work_id": work_id,
-            "created_at": self.ledger.clock(),
-        }
-        async with self.ledger.write_alone() as session:  # (it reads only when it wrote nothing)
+        claims = await self.claim_messages(incident_id, {ref: thread_ts}, channel_id, work_id)
+        return claims[ref]
+
+    async def claim_messages(
+        self, incident_id: int, refs: dict[str, str | None], channel_id: str, work_id: int
+    ) -> dict[str, ChatMessage | None]:
+        """`claim_message` for each of `refs` (ref → thread), in one transaction: one
+        statement when none of them was reserved before."""
+        now = self.ledger.clock()
+        values = [
+            {
+                "incident_id": incident_id,
+                "ref": ref,
+                "channel_id": channel_id,
+                "thread_ts": thread_ts,
+                "work_id": work_id,
+                "created_at": now,
+            }
+            for ref, thread_ts in refs.items()
+        ]
+        async with self.ledger.write_alone() as session:  # (it reads only what it did not write)
             reserve = _RESERVE[dialect(session) == "postgresql"]
-            if (await session.execute(reserve, values)).first() is not None:
-                return None
-            known = (
-                await session.execute(queries.MESSAGE, {"incident_id": incident_id, "ref": ref})
-            ).scalar_one()
-        return None if known.ts is None and known.work_id == work_id else known
+            reserved = set((await session.execute(reserve, values)).scalars())
+            known = {}
+            if held := [ref for ref in refs if ref not in reserved]:
+                found = await session.execute(
+                    queries.MESSAGES, {"incident_id": incident_id, "refs": held}
+                )
+                known = {message.ref: message for message in found.scalars()}
+        return {
+            ref: None if ref in reserved else _posted_or_held(known[ref], work_id) for ref in refs
+        }
 
     async def save_message_ref(
         self, incident_id: int, ref: str, channel_id: str, ts: str, thread_ts: str | None = None
@@ -169,14 +185,20 @@ class Messages:
         self._remember(posted)  # committed: the row as stored, for the edits that follow
 
 
+def _posted_or_held(known: ChatMessage, work_id: int) -> ChatMessage | None:
+    """A ref reserved before: None when it is this row's and not posted yet (post it now)."""
+    return None if known.ts is None and known.work_id == work_id else known
+
+
 def _reserve_statement(insert: Any) -> Any:
-    """Reserves a ref for a work row (the row's values as parameters), returning its id; none
-    when the ref was reserved already. Core: the ORM adds nothing to it."""
+    """Reserves refs for a work row (each ref's values as parameters: one set, or several in
+    one statement), returning the refs reserved now; none for a ref reserved already. Core:
+    the ORM adds nothing to it."""
     table = ChatMessage.__table__
     return (
         insert(table)
         .on_conflict_do_nothing(index_elements=["incident_id", "ref"])
-        .returning(table.c.id)
+        .returning(table.c.ref)
     )
 
 

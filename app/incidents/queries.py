@@ -197,6 +197,12 @@ MESSAGE: Select[tuple[ChatMessage]] = select(ChatMessage).where(
 )
 """The message posted (or reserved) for `:ref`."""
 
+MESSAGES: Select[tuple[ChatMessage]] = select(ChatMessage).where(
+    _of_incident(ChatMessage.incident_id),
+    ChatMessage.ref.in_(bindparam("refs", expanding=True)),
+)
+"""The messages posted (or reserved) for the `:refs`."""
+
 MESSAGE_POSTED: Update = (
     update(ChatMessage)
     # (an UPDATE's parameters may not be named as its table's columns)

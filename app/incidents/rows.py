@@ -19,16 +19,17 @@ from app.work.queue import WorkSpec
 Row = dict[str, Any]
 
 
-def _named(table: Table, columns: tuple[str, ...], prefix: str = "") -> dict[str, Any]:
+def named(table: Table, columns: tuple[str, ...], prefix: str = "") -> dict[str, Any]:
+    """Named parameters for `columns` of `table` (`prefix` + the column's name), typed as they are."""
     return {c: bindparam(prefix + c, type_=table.c[c].type) for c in columns}
 
 
 def _insert(table: Table, columns: tuple[str, ...]) -> Any:
-    return insert(table).values(_named(table, columns))
+    return insert(table).values(named(table, columns))
 
 
-_EVENTS, _ANSWERS = TimelineEvent.__table__, Answer.__table__
-_EVENT_COLUMNS = (
+EVENTS, ANSWERS = TimelineEvent.__table__, Answer.__table__
+EVENT_COLUMNS = (
     "incident_id",
     "seq",
     "at",
@@ -39,12 +40,12 @@ _EVENT_COLUMNS = (
     "prev_hash",
     "hash",
 )
-_ANSWER_COLUMNS = ("incident_id", "field", "value", "actor", "answered_at")
-INSERT_EVENT = _insert(_EVENTS, _EVENT_COLUMNS)
-INSERT_ANSWER = _insert(_ANSWERS, _ANSWER_COLUMNS)
+ANSWER_COLUMNS = ("incident_id", "field", "value", "actor", "answered_at")
+INSERT_EVENT = _insert(EVENTS, EVENT_COLUMNS)
+INSERT_ANSWER = _insert(ANSWERS, ANSWER_COLUMNS)
 
-_WORK = WorkItem.__table__
-_WORK_COLUMNS = (
+WORK = WorkItem.__table__
+WORK_COLUMNS = (
     "incident_id",
     "kind",
     "payload",
@@ -57,15 +58,15 @@ _WORK_COLUMNS = (
     "max_attempts",
     "created_at",
 )
-INSERT_WORK = _insert(_WORK, _WORK_COLUMNS).returning(_WORK.c.id)
+INSERT_WORK = _insert(WORK, WORK_COLUMNS).returning(WORK.c.id)
 
 
 def _insert_once(dialect_insert: Any) -> Any:
     return (
-        dialect_insert(_WORK)
-        .values(_named(_WORK, _WORK_COLUMNS))
-        .on_conflict_do_nothing(index_elements=[_WORK.c.dedupe_key])
-        .returning(_WORK.c.id)
+        dialect_insert(WORK)
+        .values(named(WORK, WORK_COLUMNS))
+        .on_conflict_do_nothing(index_elements=[WORK.c.dedupe_key])
+        .returning(WORK.c.id)
     )
 
 
@@ -76,15 +77,15 @@ INSERT_WORK_ONCE = {
 }
 UNCLAIMED = {"status": WorkStatus.PENDING, "attempts": 0, "claimed_by": None, "lease_until": None}
 
-_INCIDENTS = Incident.__table__
+INCIDENTS = Incident.__table__
 MOVE_HEAD = (
-    update(_INCIDENTS)
+    update(INCIDENTS)
     # (an UPDATE's parameters may not be named as its table's columns)
-    .where(_INCIDENTS.c.id == bindparam("of_incident"))
+    .where(INCIDENTS.c.id == bindparam("of_incident"))
     .values(
         timeline_seq=bindparam("new_seq"),
         timeline_head=bindparam("new_head"),
-        updated_at=bindparam("moved_at", type_=_INCIDENTS.c.updated_at.type),
+        updated_at=bindparam("moved_at", type_=INCIDENTS.c.updated_at.type),
     )
 )
 """The incident's chain head after an event (`:new_seq`, `:new_head`, `:moved_at`)."""
@@ -135,7 +136,7 @@ def move_head(changed: tuple[str, ...] = ()) -> Any:
     """`MOVE_HEAD`, also setting the incident's `changed` columns (parameters `set_…`)."""
     if not changed:
         return MOVE_HEAD
-    return MOVE_HEAD.values({c: bindparam(f"set_{c}", type_=_INCIDENTS.c[c].type) for c in changed})
+    return MOVE_HEAD.values({c: bindparam(f"set_{c}", type_=INCIDENTS.c[c].type) for c in changed})
 
 
 @cache
@@ -145,15 +146,15 @@ def written_at_once(changed: tuple[str, ...], answer: bool, work: bool) -> Any:
     data-modifying CTE; it returns the work row's id (else the event's). Its parameters are
     `move_head`'s, then the event's, the answer's and the row's columns named `e_…`, `a_…` and
     `w_…`. (SQLite has no such CTEs: there they are a statement each.)"""
-    head = move_head(changed).returning(_INCIDENTS.c.id).cte("head")
-    event = insert(_EVENTS).values(_named(_EVENTS, _EVENT_COLUMNS, "e_")).returning(_EVENTS.c.id)
+    head = move_head(changed).returning(INCIDENTS.c.id).cte("head")
+    event = insert(EVENTS).values(named(EVENTS, EVENT_COLUMNS, "e_")).returning(EVENTS.c.id)
     ctes = [head]
     if answer:
-        values = _named(_ANSWERS, _ANSWER_COLUMNS, "a_")
-        ctes.append(insert(_ANSWERS).values(values).returning(_ANSWERS.c.id).cte("answer"))
+        values = named(ANSWERS, ANSWER_COLUMNS, "a_")
+        ctes.append(insert(ANSWERS).values(values).returning(ANSWERS.c.id).cte("answer"))
     if not work:
         return event.add_cte(*ctes)
-    row = insert(_WORK).values(_named(_WORK, _WORK_COLUMNS, "w_")).returning(_WORK.c.id)
+    row = insert(WORK).values(named(WORK, WORK_COLUMNS, "w_")).returning(WORK.c.id)
     return row.add_cte(event.cte("event"), *ctes)
 
 

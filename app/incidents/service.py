@@ -163,6 +163,7 @@ class IncidentService:
         self.message_refs = messages.message_refs
         self.room_work_left = messages.room_work_left
         self.claim_message = messages.claim_message
+        self.claim_messages = messages.claim_messages
         self.save_message_ref = messages.save_message_ref
         # lifecycle
         self.record_effect = lifecycle.record_effect

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import pickle
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from app.incidents.service import IncidentService, Snapshot
-from app.models import Followup, Incident, utcnow
+from app.models import ChatMessage, Followup, Incident, utcnow
 from app.rooms import brief, standing
 from app.rooms.ports import Chat, Renderer
 from app.settings import Settings
 from app.work.queue import Claimed, waiting_on
 
 SHOWN_LIMIT = 10_000
+_UNCLAIMED: Any = object()  # a ref not reserved ahead (`Posting.reserving`)
 
 
 async def nothing() -> None:
@@ -52,6 +54,8 @@ class Posting:
         self.settings = settings
         self.tz = settings.timezone
         self._shown: dict[tuple[int, str], int] = {}  # what this process last showed per ref
+        # Refs a running row reserved ahead (`reserving`), by (row, attempt, ref): its claim.
+        self._claimed: dict[tuple[int, int, str], ChatMessage | None] = {}
 
     # ----- posting once -----------------------------------------------------------------------
 
@@ -75,7 +79,9 @@ class Posting:
         room = incident.channel_id
         assert room is not None
         thread = self.chat.thread(room, thread)
-        known = await self.service.claim_message(incident.id, ref, room, item.id, thread)
+        known = self._claimed.pop((item.id, item.attempt, ref), _UNCLAIMED)
+        if known is _UNCLAIMED:
+            known = await self.service.claim_message(incident.id, ref, room, item.id, thread)
         if known is not None:
             return known.ts, False
         if item.attempt > 1 and (found := await self.chat.find(incident, ref, thread)):
@@ -85,6 +91,27 @@ class Posting:
         sent = await self.chat.send(item, incident, message, text, thread=thread, meta=meta)
         await self.service.save_message_ref(incident.id, ref, room, sent, thread)
         return sent, True
+
+    @asynccontextmanager
+    async def reserving(
+        self, item: Claimed, incident: Incident, refs: tuple[str, ...]
+    ) -> AsyncIterator[None]:
+        """Within it, the row posts the top-level messages `refs` (if it posts them) with their
+        reservations made ahead, all in one transaction: `post_once` takes each up instead of
+        reserving it then. Made for this row, they hold the same as those made one by one."""
+        room = incident.channel_id
+        assert room is not None
+        thread = self.chat.thread(room, None)
+        claims = await self.service.claim_messages(
+            incident.id, dict.fromkeys(refs, thread), room, item.id
+        )
+        keys = [(item.id, item.attempt, ref) for ref in refs]
+        self._claimed.update(zip(keys, claims.values(), strict=True))
+        try:
+            yield
+        finally:
+            for key in keys:  # (a ref it did not post after all)
+                self._claimed.pop(key, None)
 
     async def update(self, incident: Incident, ref: str, message: object, text: str) -> bool:
         """Edits the message posted for `ref` in place; False when there is none yet."""

@@ -25,7 +25,7 @@ from app.rooms import brief, standing, texts
 from app.rooms.archive import Archive
 from app.rooms.ports import Handler
 from app.rooms.posting import nothing, together
-from app.rooms.triage_card import TriageCard
+from app.rooms.triage_card import TRIAGE, TriageCard
 from app.rooms.updates import Updates
 from app.work.queue import Claimed, WorkQueue, WorkSpec, waiting_on
 
@@ -121,16 +121,20 @@ class Room(TriageCard):
         lang = incident.language
         people = standing.standing_lines(snap.incident, snap.tasks, lang, self.tz)
         summary = self.render.summary(snap, lang, self.tz, utcnow(), people)
-        _, (ts, posted), _ = await together(
-            self._post_next_question(item, incident, snap, new=True),
-            self.post_once(item, incident, "summary", summary, f"{incident.key} {incident.title}"),
-            self.chat.add_people(item, incident),
-        )
-        await together(
-            self.chat.pin(incident, ts) if ts and (posted or item.attempt > 1) else nothing(),
-            self.note(item, incident, "welcome", self.render.welcome(incident, lang)),
-            self.chat.tell_reporter(item, incident, self.render.room_ready(incident, lang)),
-        )
+        # The three posts' reservations in one transaction, not one each.
+        async with self.reserving(item, incident, (TRIAGE, "summary", "welcome")):
+            _, (ts, posted), _ = await together(
+                self._post_next_question(item, incident, snap, new=True),
+                self.post_once(
+                    item, incident, "summary", summary, f"{incident.key} {incident.title}"
+                ),
+                self.chat.add_people(item, incident),
+            )
+            await together(
+                self.chat.pin(incident, ts) if ts and (posted or item.attempt > 1) else nothing(),
+                self.note(item, incident, "welcome", self.render.welcome(incident, lang)),
+                self.chat.tell_reporter(item, incident, self.render.room_ready(incident, lang)),
+            )
         await self.service.record_effect(
             incident.id, "room.ready", {"channel_id": incident.channel_id}
         )

@@ -59,3 +59,26 @@ async def test_the_snapshot_holds_the_hand_off_and_the_last_approved_notice(
     fields = await service.hand_off(incident_id, "U0LEAD1", ["U0SEC1", "U0SEC2"])
     snap = await service.snapshot(incident_id)
     assert snap.handed == tuple(fields) and snap.handed_to == ("U0SEC1", "U0SEC2")
+
+
+async def test_refs_reserved_together_hold_as_each_reserved_alone(runtime: Runtime) -> None:
+    """`claim_messages` answers for each ref as `claim_message` would: post now (reserved now,
+    or by this row and not posted yet), or not (posted; or another row holds it)."""
+    service = runtime.service
+    incident_id = await open_one(service)
+    assert await service.claim_message(incident_id, "triage", "C0ROOM", work_id=7) is None
+    await service.save_message_ref(incident_id, "triage", "C0ROOM", "1700000000.000100")
+    assert await service.claim_message(incident_id, "summary", "C0ROOM", work_id=8) is None
+    assert await service.claim_message(incident_id, "note", "C0ROOM", work_id=7) is None
+
+    refs = dict.fromkeys(("triage", "summary", "welcome", "note"))
+    claims = await service.claim_messages(incident_id, refs, "C0ROOM", work_id=7)
+    assert list(claims) == ["triage", "summary", "welcome", "note"]
+    posted, held = claims["triage"], claims["summary"]
+    assert posted is not None and posted.ts == "1700000000.000100"  # posted: never again
+    assert held is not None and (held.work_id, held.ts) == (8, None)  # row 8's to post
+    assert claims["welcome"] is None and claims["note"] is None  # row 7's: post them now
+    again = await service.claim_messages(incident_id, {"welcome": None}, "C0ROOM", work_id=7)
+    assert again == {"welcome": None}  # reserved by this row, not posted yet
+    other = await service.claim_message(incident_id, "welcome", "C0ROOM", work_id=9)
+    assert other is not None and other.work_id == 7

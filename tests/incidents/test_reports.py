@@ -14,9 +14,9 @@ from app.db import _gates, in_background, transaction
 from app.incidents.crypto import vault
 from app.incidents.reports import Report
 from app.incidents.service import ServiceError
-from app.models import Incident, WorkItem, utcnow
+from app.models import Answer, Incident, TimelineEvent, WorkItem, utcnow
 from app.runtime import Runtime, build_runtime
-from app.work.queue import WorkQueue, WorkSpec
+from app.work.queue import Claimed, WorkQueue, WorkSpec
 from tests.conftest import make_settings
 
 KIND = "test.report"
@@ -192,3 +192,111 @@ async def test_a_waiting_report_is_sealed_at_rest(database_url: str) -> None:
     finally:
         await runtime.close()
         vault.configure(None)
+
+
+async def test_a_worker_that_lost_the_lease_opens_nothing_without_a_storm_check(
+    runtime: Runtime,
+) -> None:
+    """A separate report skips the storm check: the opening itself (one statement on
+    PostgreSQL) meets the fence, and writes nothing for the worker whose lease ran out."""
+    await record(runtime, "Payroll file on a public share", separate=True)
+    slow = worker(runtime, "A", lease=timedelta(seconds=1))
+    (late,) = await slow.claim()
+    later = utcnow() + timedelta(seconds=5)
+    fast = worker(runtime, "B", clock=lambda: later)
+    (taken,) = await fast.claim()
+    report = Report.from_payload(taken.payload)
+    assert report is not None
+    first, _ = await runtime.service.take_report(report, fast.fenced(taken), replies)
+
+    stale = Report.from_payload(late.payload)
+    assert stale is not None
+    with pytest.raises(ServiceError) as lost:
+        await runtime.service.take_report(stale, slow.fenced(late), replies)
+    assert lost.value.code == "lost_claim"
+    assert await count(runtime, Incident) == 1
+    assert await count(runtime, TimelineEvent) == 1
+    assert await count(runtime, WorkItem) == 2  # the report's row and the one reply
+    # Its number was not spent either: the next incident is the next key.
+    await record(runtime, "Laptop stolen from a car", separate=True)
+    (item,) = await fast.claim()
+    report = Report.from_payload(item.payload)
+    assert report is not None
+    second, _ = await runtime.service.take_report(report, fast.fenced(item), replies)
+    assert int(second.key.rsplit("-", 1)[1]) == int(first.key.rsplit("-", 1)[1]) + 1
+
+
+async def test_an_incident_taken_has_the_company_facts_as_its_first_answers(
+    database_url: str,
+) -> None:
+    """The environment's facts overlaid with the workspace's own are the new incident's first
+    answers (from the settings, on its timeline); the incident returned is the one stored."""
+    runtime = build_runtime(make_settings(database_url, company_role="controller"))
+    try:
+        await runtime.service.set_company_fact("T1", "listed_company", True, "U0ADMIN")
+        await runtime.service.set_company_fact("T1", "role", "processor", "U0ADMIN")
+        await record(runtime, "Customer list mailed to the wrong vendor", workspace_id="T1")
+        queue = worker(runtime, "A")
+        (item,) = await queue.claim()
+        report = Report.from_payload(item.payload)
+        assert report is not None
+        incident, opened = await runtime.service.take_report(report, queue.fenced(item), replies)
+        assert opened
+        events = await runtime.service.timeline(incident.id)
+        assert [e.kind for e in events] == ["incident.opened", "answers.from_settings"]
+        facts = {"role": "processor", "listed_company": True}
+        assert events[1].data == {"facts": facts, "source": "settings"}
+        assert await runtime.service.verify(incident.id) is None
+        async with runtime.sessions() as session:
+            stored = await session.get(Incident, incident.id)
+            answers = (
+                await session.execute(select(Answer).where(Answer.incident_id == incident.id))
+            ).scalars()
+            answered = {a.field: (a.value, a.actor) for a in answers}
+        assert answered == {
+            "role": ("processor", "settings"),
+            "listed_company": (True, "settings"),
+        }
+        assert stored is not None
+        for column in ("key", "title", "timeline_seq", "timeline_head", "updated_at", "source"):
+            assert getattr(stored, column) == getattr(incident, column), column
+        assert (incident.timeline_seq, incident.timeline_head) == (2, events[1].hash)
+    finally:
+        await runtime.close()
+
+
+async def test_the_rows_an_opening_writes_run_here_at_once_as_written(runtime: Runtime) -> None:
+    """The work rows of the opening and the replies, written claimed by this process's worker
+    (app.work.at_once), start with the ids, kinds and payloads they were written with."""
+    ran: list[tuple[int, str, int | None, dict[str, object]]] = []
+
+    async def handle(item: Claimed) -> None:
+        ran.append((item.id, item.kind, item.incident_id, item.payload))
+
+    @runtime.reactions.on("incident.opened")
+    def _opened(event: object) -> list[WorkSpec]:
+        return [WorkSpec("test.room", {"n": 1}), WorkSpec("test.room", {"n": 2})]
+
+    queue = worker(runtime, "here")
+    for kind in ("test.room", "test.reply"):
+        queue.register(kind, handle)
+    await record(runtime, "Backup tape lost in transit", separate=True)
+    (item,) = await queue.claim()
+    report = Report.from_payload(item.payload)
+    assert report is not None
+    queue.poking = True
+    try:
+        incident, _ = await runtime.service.take_report(report, queue.fenced(item), replies)
+        await queue.settle()
+    finally:
+        queue.poking = False
+    async with runtime.sessions() as session:
+        rows = (await session.execute(select(WorkItem).where(WorkItem.id != item.id))).scalars()
+        written = sorted((r.id, r.kind, r.incident_id, r.payload) for r in rows)
+    assert sorted(ran) == written
+    assert [(kind, payload) for _, kind, _, payload in written] == [
+        ("test.room", {"n": 1}),
+        ("test.room", {"n": 2}),
+        ("test.reply", {"key": incident.key, "opened": True}),
+    ]
+    assert [incident_id for _, _, incident_id, _ in written] == [incident.id, incident.id, None]

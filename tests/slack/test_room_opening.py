@@ -70,3 +70,26 @@ async def test_a_call_failing_in_the_middle_loses_and_doubles_nothing(slack: Sla
     assert PEOPLE <= set(slack.fake.members(room))
     assert len(slack.fake.pins(room)) == 1
     assert len(slack.fake.calls_to("conversations.create", outcome="ok")) == 1
+
+
+async def test_a_post_failing_after_the_reservations_were_made_together_is_posted_once(
+    slack: Slack,
+) -> None:
+    """The question's, the summary's and the welcome's refs are reserved in one transaction
+    before the first of them is posted; a retry after the welcome failed posts each once."""
+    welcome = "welcome"
+
+    def is_welcome(params: dict) -> bool:  # type: ignore[type-arg]
+        return welcome in str(params.get("metadata") or {})
+
+    slack.fake.fail_http("chat.postMessage", 500, when=is_welcome)
+    await slack.command("Payroll export left on a shared drive")
+    for _ in range(3):
+        await slack.work()
+        await _retry_now(slack)
+    await slack.work()
+    refs = slack.refs()
+    assert opening(refs)
+    assert refs.count("summary") == refs.count("triage") == refs.count("welcome") == 1
+    assert len(slack.fake.calls_to("chat.postMessage", outcome="ok")) == len(refs)
+    assert len(slack.fake.calls_to("chat.postMessage")) == len(refs) + 1  # the one that failed
