@@ -207,17 +207,22 @@ def read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession
 
 
 def autocommit_sessions(
-    reads: async_sessionmaker[AsyncSession],
+    writes: async_sessionmaker[AsyncSession],
 ) -> async_sessionmaker[AsyncSession] | None:
-    """PostgreSQL: sessions on the readers' pool (`read_engine`, in autocommit) for a write whose
-    statements each stand alone, nothing to roll back together (`alone`): each statement is
-    its own transaction, with no BEGIN and COMMIT round trips (two of a one-statement write's
-    three). None on SQLite, where every write takes its one writer (`transaction`)."""
-    bind = reads.kw.get("bind")
+    """PostgreSQL: sessions on the writers' pool in autocommit (as the queue's statements run,
+    app.work.claims) for a write whose statements each stand alone, nothing to roll back
+    together (`alone`): each statement is its own transaction, with no BEGIN and COMMIT round
+    trips (two of a one-statement write's three). The writers' pool, not the readers' (already
+    in autocommit): such writes run where writes ran before, and a reader held meanwhile never
+    waits on a pool that its own write needs. None on SQLite, where every write takes its one
+    writer (`transaction`)."""
+    bind = writes.kw.get("bind")
     if not isinstance(bind, AsyncEngine) or bind.dialect.name != "postgresql":
         return None
     return async_sessionmaker(
-        bind.execution_options(readonly=False), expire_on_commit=False, class_=Session
+        bind.execution_options(isolation_level="AUTOCOMMIT"),
+        expire_on_commit=False,
+        class_=Session,
     )
 
 

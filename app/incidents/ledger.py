@@ -41,7 +41,7 @@ class Ledger:
     ) -> None:
         self.sessions = sessions
         self.reads = reads or sessions
-        self._alone = autocommit_sessions(self.reads)
+        self._alone = autocommit_sessions(sessions)
         self.config = config or Config()
         self._authority = authority
         self.reactions = reactions or Reactions()
