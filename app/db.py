@@ -209,13 +209,10 @@ def read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession
 def autocommit_sessions(
     writes: async_sessionmaker[AsyncSession],
 ) -> async_sessionmaker[AsyncSession] | None:
-    """PostgreSQL: sessions on the writers' pool in autocommit (as the queue's statements run,
-    app.work.claims) for a write whose statements each stand alone, nothing to roll back
-    together (`alone`): each statement is its own transaction, with no BEGIN and COMMIT round
-    trips (two of a one-statement write's three). The writers' pool, not the readers' (already
-    in autocommit): such writes run where writes ran before, and a reader held meanwhile never
-    waits on a pool that its own write needs. None on SQLite, where every write takes its one
-    writer (`transaction`)."""
+    """PostgreSQL: sessions on the writers' pool in autocommit (as app.work.claims runs the
+    queue's) for writes whose statements each stand alone (`alone`): no BEGIN and COMMIT round
+    trips. Not the readers' pool: a reader held meanwhile never waits on its own write. None
+    on SQLite, where every write takes its one writer (`transaction`)."""
     bind = writes.kw.get("bind")
     if not isinstance(bind, AsyncEngine) or bind.dialect.name != "postgresql":
         return None
