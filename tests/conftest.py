@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -118,3 +119,24 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     say(f"FAILED @slack/types check of {count} payloads ({folder}/payloads.ts):\n{output}")
     session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="module")
+def unmigrated() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database of this test module's own (never the shared one), named
+    for this run: two suites on one server (CI's, a session's) must not share it."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        pytest.skip(
+            "needs TEST_DATABASE_URL (PostgreSQL): an un-migrated database is created there"
+        )
+    name = f"leakdesk_unmigrated_{os.getpid()}"
+
+    def psql(sql: str) -> None:
+        done = subprocess.run(["psql", url, "-c", sql], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+
+    psql(f"DROP DATABASE IF EXISTS {name}")
+    psql(f"CREATE DATABASE {name}")
+    yield url.rsplit("/", 1)[0] + "/" + name
+    psql(f"DROP DATABASE IF EXISTS {name}")

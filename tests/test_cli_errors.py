@@ -3,9 +3,6 @@ never a traceback, never a database file created by a command that only reads.""
 
 from __future__ import annotations
 
-import os
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,26 +10,6 @@ import pytest
 from tests.test_cli_and_server import leakdesk
 
 ANSWERS = Path(__file__).resolve().parents[1] / "examples" / "answers-card-skimming.json"
-
-
-@pytest.fixture(scope="module")
-def unmigrated() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database of this test's own (never the shared one)."""
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        pytest.skip(
-            "needs TEST_DATABASE_URL (PostgreSQL): an un-migrated database is created there"
-        )
-    name = f"leakdesk_unmigrated_{os.getpid()}"
-
-    def psql(sql: str) -> None:
-        done = subprocess.run(["psql", url, "-c", sql], capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
-
-    psql(f"DROP DATABASE IF EXISTS {name}")
-    psql(f"CREATE DATABASE {name}")
-    yield url.rsplit("/", 1)[0] + "/" + name
-    psql(f"DROP DATABASE IF EXISTS {name}")
 
 
 @pytest.mark.parametrize(
