@@ -15,7 +15,7 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -24,16 +24,17 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.util import await_
 
+from app import postgres
 from app.sqlite_writer import BACKSTOP_PAGES, Checkpointer, InlineConnection
 
 log = logging.getLogger(__name__)
 
 _ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
-    "postgres": "postgresql+psycopg",
-    "postgresql": "postgresql+psycopg",
-    "postgresql+psycopg2": "postgresql+psycopg",
-    "postgresql+asyncpg": "postgresql+psycopg",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+psycopg": "postgresql+asyncpg",
+    "postgresql+psycopg2": "postgresql+asyncpg",
 }
 
 
@@ -47,7 +48,7 @@ def normalize_database_url(url: str) -> str:
             "(expected sqlite:///path.db or postgresql://user@host:5432/db)"
         ) from None
     driver = _ASYNC_DRIVERS.get(parsed.drivername, parsed.drivername)
-    if driver not in ("sqlite+aiosqlite", "postgresql+psycopg"):
+    if driver not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
         raise ValueError(f"'{parsed.drivername}' is not supported (use sqlite or postgresql)")
     return parsed.set(drivername=driver).render_as_string(hide_password=False)
 
@@ -59,55 +60,10 @@ def sync_url(url: str) -> str:
     return parsed.set(drivername=driver).render_as_string(hide_password=False)
 
 
-# A pooled PostgreSQL connection idle longer than this is pinged before use (one that was in
-# use a moment ago is not: a ping on every checkout was a third of a busy replica's round trips).
-PING_AFTER_IDLE_S = 10.0
-
-
-# PostgreSQL connections per process: the writers' pool and the readers' (`read_engine`), each
-# kept open up to `pool_size`, with up to `max_overflow` more opened past it and closed on return
-# (opening connections over and over costs both sides). Sized from the two-replica load test
-# (`python -m bench --quick --only load`, pg_stat_activity sampled every 20 ms): at most 14 and
-# 11 write and 10 and 6 read connections open on the two replicas (16 work slots each and the
-# requests beside them).
-# A process may open 37 at most (a single pool of 20 + 10 before): two replicas, 74, leave a
-# quarter of PostgreSQL's default max_connections (100) to benches, migrations and psql.
-WRITE_POOL: dict[str, object] = {"pool_size": 20, "max_overflow": 5}
-READ_POOL: dict[str, object] = {"pool_size": 8, "max_overflow": 4}
-
-
 def create_engine(url: str, **kwargs: object) -> AsyncEngine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url, **kwargs)
-    options = {**WRITE_POOL, **kwargs}
-    engine = create_async_engine(url, **options)
-    _ping_when_idle(engine)
-    return engine
-
-
-def _ping_when_idle(engine: AsyncEngine) -> None:
-    """SQLAlchemy's `pool_pre_ping` pings on every checkout; this pings only connections idle
-    for PING_AFTER_IDLE_S (those a database restart or a firewall may have cut). A dead one is
-    discarded and the pool tries another, as with pre-ping; a restart in the middle of busy
-    work fails the statements in flight either way (requests say "try again", work rows retry),
-    and SQLAlchemy then invalidates the whole pool."""
-    sync = engine.sync_engine
-
-    @event.listens_for(sync, "checkin")
-    def _checked_in(dbapi_connection, record):  # type: ignore[no-untyped-def]
-        record.info["idle_since"] = time.monotonic()
-
-    @event.listens_for(sync, "checkout")
-    def _checked_out(dbapi_connection, record, proxy):  # type: ignore[no-untyped-def]
-        since = record.info.pop("idle_since", None)
-        if since is None or time.monotonic() - since < PING_AFTER_IDLE_S:
-            return
-        try:
-            alive = sync.dialect.do_ping(dbapi_connection)
-        except Exception as exc:
-            raise DisconnectionError(f"pooled connection is gone: {exc!r}") from exc
-        if not alive:
-            raise DisconnectionError("pooled connection is gone")
+    return postgres.create_engine(url, **kwargs)
 
 
 def read_engine(engine: AsyncEngine) -> AsyncEngine:
@@ -121,7 +77,7 @@ def read_engine(engine: AsyncEngine) -> AsyncEngine:
     read session)."""
     if engine.dialect.name != "sqlite":
         url = engine.url.render_as_string(hide_password=False)
-        reader = create_engine(url, isolation_level="AUTOCOMMIT", **READ_POOL)
+        reader = postgres.create_engine(url, isolation_level="AUTOCOMMIT", **postgres.READ_POOL)
         return reader.execution_options(readonly=True)
     url = engine.url.render_as_string(hide_password=False)
     if engine.url.database in (None, "", ":memory:"):  # one connection: there is no other

@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
+from sqlalchemy.engine import make_url
 
 from app.i18n import catalogue
 from app.main import create_app
@@ -67,6 +68,17 @@ def test_an_unreachable_database_is_named_with_what_to_do(tmp_path: Path) -> Non
     )
     assert result.returncode == 2
     assert "cannot reach the database at 127.0.0.1:1" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_database_the_server_refuses_is_named_in_one_line(tmp_path: Path) -> None:
+    # (the driver's own error for a refusal by the server, not by the network)
+    url = os.environ.get("TEST_DATABASE_URL") or pytest.skip("needs TEST_DATABASE_URL")
+    missing = make_url(url).set(database="leakdesk_no_such_database")
+    env = {"DATABASE_URL": missing.render_as_string(hide_password=False)}
+    result = leakdesk("migrate", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert 'database "leakdesk_no_such_database" does not exist' in result.stderr
     assert "Traceback" not in result.stderr
 
 
