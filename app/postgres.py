@@ -67,12 +67,16 @@ def _ping_when_idle(engine: AsyncEngine) -> None:
 
 
 async def _connect(*args: Any, **kwargs: Any) -> asyncpg.Connection:
-    """asyncpg's connect, its failures raised as the driver's OperationalError: asyncpg raises
-    its own errors when it cannot connect (refused, unknown host, timed out, a database or login
-    the server refuses), which SQLAlchemy would pass on unwrapped; as OperationalError, the CLI
-    and the requests name an unreachable database the same way whichever step found it.
-    (`async_creator_fn` is the connect argument SQLAlchemy's asyncpg dialect opens a
-    connection with; its own `async_creator` is passed the same way.)"""
+    """asyncpg's connect for SQLAlchemy's asyncpg dialect (its `async_creator_fn`, given the
+    URL's parts and query as arguments), as the URL's reader expects:
+    - `sslmode` (libpq's spelling, which DATABASE_URL keeps for psycopg and every other tool)
+      is given as asyncpg's `ssl`, which takes the same values;
+    - a failure to connect is raised as the driver's OperationalError: asyncpg raises its own
+      errors (refused, unknown host, timed out, a database or login the server refuses),
+      which SQLAlchemy would pass on unwrapped, so the CLI and the requests name an
+      unreachable database the same way whichever step found it."""
+    if "sslmode" in kwargs:
+        kwargs["ssl"] = kwargs.pop("sslmode")
     try:
         return await asyncpg.connect(*args, **kwargs)
     except _CONNECT_ERRORS as exc:
