@@ -20,6 +20,12 @@ _CONNECT_ERRORS = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError)
 # use a moment ago is not: a ping on every checkout was a third of a busy replica's round trips).
 PING_AFTER_IDLE_S = 10.0
 
+# Statements each connection keeps prepared (SQLAlchemy's asyncpg dialect prepares every one it
+# runs; one it no longer holds is parsed and planned again). The load test's database saw 112
+# different statements (pg_stat_statements, its migration's among them), near the dialect's
+# default of 100; the ops pages, approvals and follow-ups run more.
+PREPARED = 500
+
 
 # PostgreSQL connections per process: the writers' pool and the readers' (`read_engine`), each
 # kept open up to `pool_size`, with up to `max_overflow` more opened past it and closed on return
@@ -36,7 +42,8 @@ READ_POOL: dict[str, object] = {"pool_size": 8, "max_overflow": 4}
 def create_engine(url: str, **kwargs: object) -> AsyncEngine:
     """A PostgreSQL engine (asyncpg): the writers' pool, or with `kwargs` the readers'."""
     options = {**WRITE_POOL, **kwargs}
-    engine = create_async_engine(url, connect_args={"async_creator_fn": _connect}, **options)
+    connect = {"async_creator_fn": _connect, "prepared_statement_cache_size": PREPARED}
+    engine = create_async_engine(url, connect_args=connect, **options)
     _ping_when_idle(engine)
     return engine
 
