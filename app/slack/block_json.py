@@ -60,9 +60,11 @@ def as_dict(obj: JsonObject) -> dict[str, Any]:
     out = {}
     for key in shape.keys:
         value = getattr(obj, key, None)
-        if value is None or (hasattr(value, "__len__") and not len(value)):
-            continue
-        out[key] = _compatible(value)
+        if isinstance(value, str):  # most values: nothing to walk
+            if value:
+                out[key] = value
+        elif value is not None and not (hasattr(value, "__len__") and not len(value)):
+            out[key] = _compatible(value)
     return out
 
 
