@@ -16,6 +16,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from app.slack.block_json import as_dict
+
 MAX_BLOCKS = 50
 SECTION_LIMIT = 2900
 
@@ -57,8 +59,8 @@ def button(
 
 
 def dump(blocks: Sequence[Block | dict[str, Any]]) -> list[dict[str, Any]]:
-    """Serialises (slack_sdk validates each block's limits) and enforces 50 blocks a message;
-    blocks serialised already pass through as they are."""
+    """Serialises as slack_sdk's `to_dict()` does, its validators run (block_json), and enforces
+    50 blocks a message; blocks serialised already pass through as they are."""
     if len(blocks) > MAX_BLOCKS:
         blocks = [*blocks[: MAX_BLOCKS - 1], context("…")]
-    return [block if isinstance(block, dict) else block.to_dict() for block in blocks]
+    return [block if isinstance(block, dict) else as_dict(block) for block in blocks]
