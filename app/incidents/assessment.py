@@ -3,8 +3,7 @@ first verdict drafts the statement."""
 
 from __future__ import annotations
 
-from contextlib import suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,7 +18,7 @@ from app.incidents.issued import (
     lock_with_answers,
     remember_issued,
 )
-from app.incidents.ledger import HeadMoved, Ledger
+from app.incidents.ledger import Ledger
 from app.incidents.masking import mask
 from app.incidents.reads import latest_verdict
 from app.incidents.statements import Statements
@@ -56,39 +55,17 @@ class Assessment:
         value, masked = _mask_value(value)
         _validate_answer(field_name, value)
         now = self.ledger.clock()
-        if self.ledger.unlocked(EventKind.ANSWER_RECORDED):
-            # Most answers change no verdict: read, then written only if nothing was appended
-            # meanwhile (two statements, no transaction); else as every writer, under the lock.
-            with suppress(HeadMoved):
-                async with self.ledger.write_alone() as session:
-                    result = await self._answer(session, incident_id, field_name, value, actor, now)
-                    return replace(result, masked=masked)
         async with self.ledger.write() as session:
-            result = await self._answer(session, incident_id, field_name, value, actor, now, True)
-            return replace(result, masked=masked)
-
-    async def _answer(
-        self,
-        session: AsyncSession,
-        incident_id: int,
-        field_name: str,
-        value: Any,
-        actor: str,
-        now: datetime,
-        locked: bool = False,
-    ) -> AnswerResult:
-        """`record_answer` in `session`: with the incident `locked`, or else only if no verdict
-        changes and the head is where it was read (HeadMoved: nothing was written)."""
-        incident, current = await lock_with_answers(self.ledger, session, incident_id, lock=locked)
-        if field_name == "exposure_period" and value is not None:
-            # A chat picks one end at a time: the other end stays as answered.
-            value = _period({**(current.get(field_name) or {}), **_ends(value)})
-        if field_name in current and current[field_name] == value:
-            return AnswerResult(None, True, None, False)
-        answer, verdict, changed = await self._write_answer(
-            session, incident, current, field_name, value, actor, now, locked
-        )
-        return AnswerResult(answer, False, verdict, changed)
+            incident, current = await lock_with_answers(self.ledger, session, incident_id)
+            if field_name == "exposure_period" and value is not None:
+                # A chat picks one end at a time: the other end stays as answered.
+                value = _period({**(current.get(field_name) or {}), **_ends(value)})
+            if field_name in current and current[field_name] == value:
+                return AnswerResult(None, True, None, False, masked)
+            answer, verdict, changed = await self._write_answer(
+                session, incident, current, field_name, value, actor, now
+            )
+            return AnswerResult(answer, False, verdict, changed, masked)
 
     async def _write_answer(
         self,
@@ -99,25 +76,19 @@ class Assessment:
         value: Any,
         actor: str,
         now: datetime,
-        locked: bool = True,
     ) -> tuple[Answer, Verdict | None, bool]:
         """Writes the new `value` of `field_name` (`current`: the answers before it) with its
         event in Core statements (`Ledger.append_now`: one on PostgreSQL) and re-assesses: a
         new verdict when its outcome changes (`_reassess`). The answer, the current verdict,
-        and whether it changed. Not `locked`: HeadMoved instead of a new verdict, or when the
-        incident's head moved since it was read."""
+        and whether it changed."""
         event = {"field": field_name, "value": value, "previous": current.get(field_name)}
         current[field_name] = value
         row = {"field": field_name, "value": value, "actor": actor, "answered_at": now}
         answer = Answer(incident_id=incident.id, **row)
         latest, data = await self._assess(session, incident, current)
-        if not locked and data is not None:
-            raise HeadMoved("a new verdict is issued under the incident's lock")
-        kind = EventKind.ANSWER_RECORDED
-        if not await self.ledger.append_now(
-            session, incident, kind, actor, event, answer=row, unmoved=not locked
-        ):
-            raise HeadMoved(f"incident {incident.id}")
+        await self.ledger.append_now(
+            session, incident, EventKind.ANSWER_RECORDED, actor, event, answer=row
+        )
         if data is None:
             return answer, latest, False
         verdict, _ = await self._reassess(session, incident, current, actor, now, (latest, data))

@@ -44,16 +44,14 @@ async def answers_and_verdict(session: AsyncSession, incident_id: int) -> dict[s
 
 
 async def lock_with_answers(
-    ledger: Ledger, session: AsyncSession, incident_id: int, *, lock: bool = True
+    ledger: Ledger, session: AsyncSession, incident_id: int
 ) -> tuple[Incident, dict[str, Any]]:
     """The open incident taken for update (`Ledger.lock`) and its current answers, as
-    `answers_and_verdict` gives them: on PostgreSQL one statement, which also keeps the verdict.
-    Not `lock` (PostgreSQL): read as they are, for a write that then checks the head has not
-    moved (`Ledger.append_now`'s `unmoved`)."""
+    `answers_and_verdict` gives them: on PostgreSQL one statement, which also keeps the verdict."""
     if session.bind.dialect.name != "postgresql":
         incident = await ledger.lock(session, incident_id, open_only=True)
         return incident, await latest_answers(session, incident_id)
-    statement = queries.LOCK_VERDICT_ANSWERS if lock else queries.ROW_VERDICT_ANSWERS
+    statement = queries.LOCK_VERDICT_ANSWERS
     incident, verdict, listed = await ledger.lock_with(
         session, incident_id, statement, open_only=True
     )

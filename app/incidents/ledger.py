@@ -26,11 +26,6 @@ from app.work.queue import WorkSpec, add_work
 Values = dict[str, Any]  # a row's or an event's values by name
 
 
-class HeadMoved(Exception):
-    """A write that did not lock its incident found its head moved since it was read (or would
-    have issued a new verdict): nothing was written; write it again under the lock."""
-
-
 class Ledger:
     """The sessions, settings and clock the service's parts share, and the one way they write."""
 
@@ -165,18 +160,13 @@ class Ledger:
         changes: Values | None = None,
         answer: Values | None = None,
         at: datetime | None = None,
-        unmoved: bool = False,
-    ) -> bool:
+    ) -> None:
         """`append` written at once in Core statements, with no unit of work, for a write that
         changes nothing else: the head's UPDATE (with the incident's `changes`, by column), the
         event, an `answer` (its field, value, actor and answered_at) if given, the work rows
         the event implies; then the event's hooks. On PostgreSQL one statement when the event
         implies at most one work row (app.incidents.rows.written_at_once). At `at` (else now;
-        an answer's at its answered_at).
-
-        `unmoved` (PostgreSQL, one work row at most, no hooks: `unlocked`): for an incident read
-        without its lock, written only if its head is still where it was read; whether it was
-        (False: nothing was written)."""
+        an answer's at its answered_at)."""
         at = answer["answered_at"] if answer else at or self.clock()
         event = {"incident_id": incident.id, **self._next_event(incident, kind, actor, data, at)}
         changes = changes or {}
@@ -191,15 +181,11 @@ class Ledger:
             for spec in self.reactions(happened)
         ]
         changed = tuple(changes)
-        if unmoved and (len(works) > 1 or not self.unlocked(kind)):
-            raise ValueError(f"{kind} cannot be written without the incident's lock")
         if len(works) <= 1 and dialect(session) == "postgresql":
             values = {**head, **rows.prefixed("e_", event), **rows.prefixed("a_", answer or {})}
-            values.update(rows.prefixed("w_", works[0] if works else {}), was_seq=event["seq"] - 1)
-            statement = rows.written_at_once(changed, answer is not None, bool(works), unmoved)
-            row_id = (await session.execute(statement, values)).scalar_one_or_none()
-            if row_id is None:  # (only `unmoved`: the head moved, nothing was written)
-                return False
+            values.update(rows.prefixed("w_", works[0] if works else {}))
+            statement = rows.written_at_once(changed, answer is not None, bool(works))
+            row_id = (await session.execute(statement, values)).scalar_one()
             for work in works:
                 rows.written(session, work, int(row_id))
         else:
@@ -216,13 +202,6 @@ class Ledger:
             set_committed_value(incident, name, value)
         for hook in self.reactions.hooks(kind):
             await hook(session, happened)
-        return True
-
-    def unlocked(self, kind: str) -> bool:
-        """Whether an event of `kind` may be appended without the incident's lock (`append_now`'s
-        `unmoved`): on PostgreSQL (its compare-and-set is one statement), and with no hooks (they
-        read and write around the event)."""
-        return self._alone is not None and not self.reactions.hooks(kind)
 
     async def record(self, session: AsyncSession, incident: Incident, event: TimelineEvent) -> None:
         """Adds a chained event with the work and in-transaction hooks it implies."""

@@ -99,16 +99,12 @@ VERDICT_ANSWERS: Select[tuple[Verdict | None, Any]] = (
 """PostgreSQL: the incident's current verdict (or None) and its answers as in
 `INCIDENT_ROW_ANSWERS`, for a writer that holds the incident's lock: one statement."""
 
-ROW_VERDICT_ANSWERS: Select[tuple[Incident, Verdict | None, Any]] = (
+LOCK_VERDICT_ANSWERS: Select[tuple[Incident, Verdict | None, Any]] = (
     select(Incident, Verdict, _ANSWERS_AGGREGATED)
     .outerjoin(Verdict, _CURRENT_VERDICT)
     .where(_of_incident(Incident.id))
-)
-"""PostgreSQL: the incident's row and what `VERDICT_ANSWERS` reads, in one statement, unlocked
-(an answer written only if the head has not moved since: `Ledger.append_now`'s `unmoved`)."""
-
-LOCK_VERDICT_ANSWERS: Select[tuple[Incident, Verdict | None, Any]] = (
-    ROW_VERDICT_ANSWERS.with_for_update(of=Incident).execution_options(populate_existing=True)
+    .with_for_update(of=Incident)
+    .execution_options(populate_existing=True)
 )
 """PostgreSQL: `LOCK` and what `VERDICT_ANSWERS` reads, in one statement (an answer's write)."""
 

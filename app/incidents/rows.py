@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -140,36 +140,21 @@ def move_head(changed: tuple[str, ...] = ()) -> Any:
 
 
 @cache
-def written_at_once(
-    changed: tuple[str, ...], answer: bool, work: bool, unmoved: bool = False
-) -> Any:
+def written_at_once(changed: tuple[str, ...], answer: bool, work: bool) -> Any:
     """PostgreSQL: an event's writes in one statement — the head's UPDATE (with the incident's
     `changed` columns), the event, an `answer` and one `work` row if given, each but the last a
     data-modifying CTE; it returns the work row's id (else the event's). Its parameters are
     `move_head`'s, then the event's, the answer's and the row's columns named `e_…`, `a_…` and
-    `w_…`. `unmoved`: only if the head is still at `:was_seq` (a compare-and-set for a write
-    that did not lock the incident): each row is then inserted from the head's UPDATE, so a
-    moved head writes nothing and returns no row. (SQLite has no such CTEs: there they are a
-    statement each.)"""
-    head = move_head(changed)
-    if unmoved:
-        head = head.where(INCIDENTS.c.timeline_seq == bindparam("was_seq"))
-    head = head.returning(INCIDENTS.c.id).cte("head")
-
-    def insert_of(table: Table, columns: tuple[str, ...], prefix: str) -> Any:
-        values = named(table, columns, prefix)
-        if not unmoved:
-            return insert(table).values(values)
-        once_per_head = select(*values.values()).select_from(head)  # (no head: no row)
-        return insert(table).from_select(list(values), once_per_head)
-
-    event = insert_of(EVENTS, EVENT_COLUMNS, "e_").returning(EVENTS.c.id)
+    `w_…`. (SQLite has no such CTEs: there they are a statement each.)"""
+    head = move_head(changed).returning(INCIDENTS.c.id).cte("head")
+    event = insert(EVENTS).values(named(EVENTS, EVENT_COLUMNS, "e_")).returning(EVENTS.c.id)
     ctes = [head]
     if answer:
-        ctes.append(insert_of(ANSWERS, ANSWER_COLUMNS, "a_").returning(ANSWERS.c.id).cte("answer"))
+        values = named(ANSWERS, ANSWER_COLUMNS, "a_")
+        ctes.append(insert(ANSWERS).values(values).returning(ANSWERS.c.id).cte("answer"))
     if not work:
         return event.add_cte(*ctes)
-    row = insert_of(WORK, WORK_COLUMNS, "w_").returning(WORK.c.id)
+    row = insert(WORK).values(named(WORK, WORK_COLUMNS, "w_")).returning(WORK.c.id)
     return row.add_cte(event.cte("event"), *ctes)
 
 

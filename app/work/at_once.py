@@ -32,8 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# The queue that runs rows at once, by the pool its transactions write with (an engine's
-# execution_options copy, such as the writers' autocommit sessions' (app.db.alone), shares it).
+# The queue that runs rows at once, by the engine its transactions write with.
 _queues: WeakKeyDictionary[Any, WorkQueue] = WeakKeyDictionary()
 _TAKEN = "work_taken_at_once"  # Session.info: the transaction's `Taken`
 
@@ -54,11 +53,11 @@ class Taken:
 
 def run_here(queue: WorkQueue) -> None:
     """From now on `queue` takes the due rows written with its engine (the server's worker)."""
-    _queues[queue.sessions.kw["bind"].sync_engine.pool] = queue
+    _queues[queue.sessions.kw["bind"].sync_engine] = queue
 
 
 def stop_running_here(queue: WorkQueue) -> None:
-    _queues.pop(queue.sessions.kw["bind"].sync_engine.pool, None)
+    _queues.pop(queue.sessions.kw["bind"].sync_engine, None)
 
 
 def offer(session: AsyncSession, item: WorkItem) -> None:
@@ -77,7 +76,7 @@ def claiming(
     """The columns that write a row due at `due_at` claimed by this process's worker, its slot
     held (call `took` with the row once written), or None: the row is written pending."""
     bind = session.bind
-    queue = _queues.get(bind.sync_engine.pool) if bind is not None else None
+    queue = _queues.get(bind.sync_engine) if bind is not None else None
     if queue is None or due_at > queue.clock():
         return None
     taken: Taken | None = session.info.get(_TAKEN)
