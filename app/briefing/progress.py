@@ -3,15 +3,13 @@ questions still matter)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
-from app.triage import QUESTIONS, Answers, Policy, is_open
+from app.triage import Question
 
 
-def triage_progress(
-    answers: Answers, asked: Collection[str], policy: Policy | None = None
-) -> tuple[int, int]:
-    """(the number of the question on the card, how many the room will probably be asked)."""
-    remaining = sum(1 for q in QUESTIONS if is_open(q, answers, asked, policy))
+def triage_progress(asked: Collection[str], still_open: Sequence[Question]) -> tuple[int, int]:
+    """(the number of the question on the card, how many the room will probably be asked), from
+    the questions asked and those still open (`open_questions` of the same answers)."""
     done = len(set(asked))
-    return done + 1, done + max(remaining, 1)
+    return done + 1, done + max(len(still_open), 1)

@@ -10,10 +10,12 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.incidents import queries
+from app.incidents import prompt_rows, queries
 from app.incidents.issued import current_verdict
+from app.incidents.prompt_rows import new_followup
 from app.incidents.reactions import Event, Reactions
 from app.incidents.reads import items_kept, last_approved_notice
+from app.incidents.rows import work_row, work_values
 from app.incidents.standing import STANDING_EVENTS, effective_severity, holder
 from app.models import ActionItem, Followup, Incident, WorkItem
 from app.triage.followups import (
@@ -37,7 +39,7 @@ from app.vocabulary import (
     WorkKind,
     WorkStatus,
 )
-from app.work.queue import WorkSpec, add_work
+from app.work.queue import WorkSpec
 
 # What adapters reach through this module (schedule.LIVE, schedule.parse_quiet_hours, …).
 __all__ = [
@@ -150,8 +152,7 @@ class Scheduler:
         for p in (*changes.add, *changes.move):
             row = rows.get(p.key)
             if row is None:
-                row = Followup(incident_id=incident.id, key=p.key, kind=p.kind, created_at=now)
-                session.add(row)
+                row = new_followup(incident_id=incident.id, key=p.key, kind=p.kind, created_at=now)
             else:
                 await cancel_work(session, row)
             row.due_at, row.deadline_at = p.due_at, p.deadline_at
@@ -188,24 +189,21 @@ async def enqueue_prompts(
     now: datetime,
     max_attempts: int,
 ) -> None:
-    """The work rows that will post each (row, due_at) of `scheduled`: the new rows are written
-    in one flush (their ids name them in the prompts), then all their work rows in another."""
+    """The work rows that will post each (row, due_at) of `scheduled`, and the new rows among
+    them (no id yet, from `prompt_rows.new_followup`), written with every id drawn first: a
+    stored row gets its `work_id` before its own UPDATE, and no UPDATE follows the INSERTs."""
     if not scheduled:
         return
-    await session.flush()
-    works = [
-        add_work(
-            session,
-            WorkSpec(prompt_kind(platform), {"followup_id": row.id, "ref": prompt_ref(row)}, due),
-            incident_id=row.incident_id,
-            now=now,
-            max_attempts=max_attempts,
-        )
-        for row, due in scheduled
-    ]
-    await session.flush()
-    for (row, _), work in zip(scheduled, works, strict=True):
-        row.work_id = work.id
+    new = [row for row, _ in scheduled if row.id is None]
+    followup_ids, work_ids = await prompt_rows.draw(session, len(new), len(scheduled))
+    for row, row_id in zip(new, followup_ids, strict=True):
+        row.id = row_id
+    works = []
+    for (row, due), work_id in zip(scheduled, work_ids, strict=True):
+        row.work_id = work_id
+        spec = WorkSpec(prompt_kind(platform), {"followup_id": row.id, "ref": prompt_ref(row)}, due)
+        works.append(work_row(session, work_values(spec, now, max_attempts), row.incident_id))
+    await prompt_rows.write(session, new, works, work_ids)
 
 
 def task_due(item: ActionItem, rows: Iterable[Followup]) -> TaskDue | None:

@@ -9,7 +9,14 @@ from app.incidents.service import Snapshot
 from app.models import Incident
 from app.rooms import texts
 from app.rooms.pack_thread import PackThread
-from app.triage import AFTER_ACTION, QUESTIONS, TECHNICAL, Question, next_question, question
+from app.triage import (
+    AFTER_ACTION,
+    QUESTIONS,
+    TECHNICAL,
+    Question,
+    open_questions,
+    question,
+)
 from app.work.queue import Claimed
 
 TRIAGE = "triage"  # the one triage card
@@ -38,7 +45,8 @@ class TriageCard(PackThread):
         # The after-action review's questions are not the urgent triage's (self.review), nor
         # are those handed to the security responders (self.hand_off).
         skipped = asked | AFTER_ACTION | set(handed)
-        upcoming = next_question(answers, skipped, self.service.policy)
+        still_open = list(open_questions(answers, skipped, self.service.policy))
+        upcoming = still_open[0] if still_open else None
         previous = max(snap.answers.items(), key=lambda kv: kv[1].at, default=None)
         last = None
         if previous is not None:
@@ -53,7 +61,7 @@ class TriageCard(PackThread):
             done = t("question.all_done", lang)
             message = self.render.triage_done(incident, lang, len(asked), last, answered)
             return message, done, None
-        number, total = triage_progress(answers, skipped, self.service.policy)
+        number, total = triage_progress(skipped, still_open)
         offer = (  # one press hands the technical questions to the security responders
             t("handoff.button", lang)
             if upcoming.id in TECHNICAL and self.settings.security_responders and not handed
@@ -103,15 +111,13 @@ class TriageCard(PackThread):
         intro = t("handoff.intro", lang, who=self.render.mention(list(snap.handed_to)))
         answers = self.service.answers_model(incident, snap.values)
         others = {q.id for q in QUESTIONS if q.id not in handed}
-        upcoming = next_question(answers, set(snap.answers) | others, self.service.policy)
-        if upcoming is None:
+        still_open = list(open_questions(answers, set(snap.answers) | others, self.service.policy))
+        if not still_open:
             done = f"{intro}\n{t('handoff.done', lang)}"
             return self.render.note(done), done
+        upcoming = still_open[0]
         number = 1 + sum(1 for f in handed if f in snap.answers)
-        total = number + sum(
-            1 for q in QUESTIONS if q.id in handed and q.id not in snap.answers and q.id != upcoming.id
-            and q.needed(answers, self.service.policy)
-        )  # fmt: skip
+        total = number + len(still_open) - 1
         message = self.render.question(
             incident, upcoming, number, lang, self.tz, None, total=total, previous=intro
         )

@@ -1,19 +1,17 @@
-"""Block Kit rendering (slack_sdk.models): values in, blocks out — no decisions, no I/O."""
+"""Block Kit rendering (slack_sdk.models, the hot pieces as their JSON: app.slack.elements):
+values in, blocks out — no decisions, no I/O."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, ParamSpec
+from typing import ParamSpec
 
 from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
     HeaderBlock,
     InputBlock,
     PlainTextInputElement,
-    SectionBlock,
 )
 from slack_sdk.models.views import View
 
@@ -23,7 +21,17 @@ from app.models import Followup, Incident
 from app.rooms import texts
 from app.rooms.brief import VerdictBrief
 from app.rooms.texts import deadline_text, home_row, prompt_done_label, prompt_texts, settled_line
-from app.slack.elements import SECTION_LIMIT, button, context, mrkdwn, plain, section, sections
+from app.slack.elements import (
+    AnyBlock,
+    BlockJson,
+    actions,
+    button,
+    context,
+    header,
+    plain,
+    section,
+    sections,
+)
 from app.slack.elements import dump as dump
 from app.slack.pack_blocks import pack_blocks
 from app.slack.statement_blocks import changes_view as changes_view
@@ -43,9 +51,9 @@ P = ParamSpec("P")
 
 def summary_blocks(
     snap: Snapshot, lang: str, tz: str, now: datetime, todo: Sequence[str] = ()
-) -> list[Block]:
+) -> list[BlockJson]:
     incident = snap.incident
-    blocks: list[Block] = [HeaderBlock(text=plain(texts.summary_title(incident, lang), 150))]
+    blocks = [header(texts.summary_title(incident, lang))]
     if todo:
         blocks += sections("\n".join(todo))
     blocks += [
@@ -59,26 +67,24 @@ def summary_blocks(
     return blocks
 
 
-def summary_actions(incident: Incident, lang: str) -> ActionsBlock:
+def summary_actions(incident: Incident, lang: str) -> BlockJson:
     """The summary's buttons: roles, a new action item, the incident lead's severity call."""
     value = {"i": incident.id}
-    return ActionsBlock(
+    return actions(
+        button(t("role.button", lang), "roles_open", value),
+        button(t("task.button", lang), "task_open", value),
+        button(t("severity_call.button", lang), "severity_open", value),
         block_id="standing",
-        elements=[
-            button(t("role.button", lang), "roles_open", value),
-            button(t("task.button", lang), "task_open", value),
-            button(t("severity_call.button", lang), "severity_open", value),
-        ],
     )
 
 
 # ----- verdict -----------------------------------------------------------------------------------
 
 
-def verdict_blocks(incident: Incident, brief: VerdictBrief, lang: str) -> list[Block]:
+def verdict_blocks(incident: Incident, brief: VerdictBrief, lang: str) -> list[BlockJson]:
     """The living verdict: 「今やること」 first, then the statement's state, why, the clocks and
     the rest; the rule codes behind its "details" button (details_blocks)."""
-    blocks: list[Block] = [HeaderBlock(text=plain(brief.title, 150)), context(brief.state)]
+    blocks = [header(brief.title), context(brief.state)]
     if brief.do_now:
         blocks += sections("\n".join((t("todo.title", lang), *brief.do_now)))
     if brief.statement:
@@ -90,23 +96,21 @@ def verdict_blocks(incident: Incident, brief: VerdictBrief, lang: str) -> list[B
     if brief.open_questions:
         blocks += sections(f"{t('verdict.open', lang)}\n{brief.open_questions}")
     blocks.append(
-        ActionsBlock(
+        actions(
+            button(t("verdict.change_answers", lang), "list_answers", {"i": incident.id}),
+            button(t("verdict.details", lang), "verdict_details", {"i": incident.id}),
+            button(
+                t("verdict.other_language", lang),
+                "verdict_other_language",
+                {"i": incident.id, "v": brief.version},
+            ),
             block_id=f"verdict:{incident.id}",
-            elements=[
-                button(t("verdict.change_answers", lang), "list_answers", {"i": incident.id}),
-                button(t("verdict.details", lang), "verdict_details", {"i": incident.id}),
-                button(
-                    t("verdict.other_language", lang),
-                    "verdict_other_language",
-                    {"i": incident.id, "v": brief.version},
-                ),
-            ],
         )
     )
     return blocks
 
 
-def details_blocks(brief: VerdictBrief, lang: str) -> list[Block]:
+def details_blocks(brief: VerdictBrief, lang: str) -> list[BlockJson]:
     """The verdict's rule codes and policy version, for whoever asks (the verdict stays short)."""
     return sections("\n".join((t("brief.details", lang), *brief.details)))
 
@@ -118,7 +122,7 @@ def change_blocks(
     *,
     redraft: bool,
     next_report: int | None = None,
-) -> list[Block]:
+) -> list[BlockJson]:
     """What changed in a new verdict version (in the living verdict's thread), with the redraft
     button when the statement was drafted on an earlier version."""
     text = "\n".join(lines)
@@ -126,15 +130,10 @@ def change_blocks(
         return sections(text)
     offer, label = texts.redraft_offer(lang, next_report)
     offer = f"{text}\n{offer}"
-    return [
-        SectionBlock(
-            text=mrkdwn(offer[:SECTION_LIMIT]),
-            accessory=button(label, "redraft", {"i": incident.id}),
-        )
-    ]
+    return [section(offer, accessory=button(label, "redraft", {"i": incident.id}))]
 
 
-def close_confirm_blocks(incident: Incident, resolution: str, lang: str) -> list[Block]:
+def close_confirm_blocks(incident: Incident, resolution: str, lang: str) -> list[AnyBlock]:
     """The confirmation, the resolution in an input (Slack sends its state with the press):
     a button's value holds ids only, never free text (its 2,000 characters made this a 500)."""
     value = {"i": incident.id}
@@ -151,11 +150,9 @@ def close_confirm_blocks(incident: Incident, resolution: str, lang: str) -> list
             ),
             optional=True,
         ),
-        ActionsBlock(
-            elements=[
-                button(t("command.close_button", lang), "close_confirm", value, "danger"),
-                button(t("command.cancel_button", lang), "close_cancel", {"i": incident.id}),
-            ]
+        actions(
+            button(t("command.close_button", lang), "close_confirm", value, "danger"),
+            button(t("command.cancel_button", lang), "close_cancel", {"i": incident.id}),
         ),
     ]
 
@@ -163,8 +160,8 @@ def close_confirm_blocks(incident: Incident, resolution: str, lang: str) -> list
 def home_view(
     rows: Sequence[tuple[Incident, str | None]], lang: str, tz: str, *, company: str = ""
 ) -> View:
-    blocks: list[Block] = [
-        HeaderBlock(text=plain(t("home.title", lang))),
+    blocks: list[AnyBlock] = [
+        HeaderBlock(text=plain(t("home.title", lang))),  # cut at 75, not a header's 150
         context(t("home.help", lang)),
     ]
     if not rows:
@@ -176,28 +173,18 @@ def home_view(
     return View(type="home", blocks=blocks)
 
 
-def storm_blocks(incident_id: int, seq: int, lang: str) -> list[Block]:
+def storm_blocks(incident_id: int, seq: int, lang: str) -> list[BlockJson]:
     """Tells a later reporter that a similar report is being handled, and nothing of it; their
     own report can still be opened separately (the button carries ids, never their words)."""
     return [
         section(storm_offer(lang)),
-        ActionsBlock(
-            elements=[
-                button(t("storm.separate", lang), "storm_separate", {"i": incident_id, "s": seq})
-            ]
-        ),
+        actions(button(t("storm.separate", lang), "storm_separate", {"i": incident_id, "s": seq})),
     ]
 
 
-def admission_blocks(incident: Incident, user: str, body: str, lang: str) -> list[Block]:
-    return [
-        SectionBlock(
-            text=mrkdwn(body[:SECTION_LIMIT]),
-            accessory=button(
-                t("storm.admit", lang), "storm_admit", {"i": incident.id, "u": user}, "primary"
-            ),
-        )
-    ]
+def admission_blocks(incident: Incident, user: str, body: str, lang: str) -> list[BlockJson]:
+    admit = button(t("storm.admit", lang), "storm_admit", {"i": incident.id, "u": user}, "primary")
+    return [section(body, accessory=admit)]
 
 
 # ----- follow-up prompts -------------------------------------------------------------------------
@@ -205,19 +192,17 @@ def admission_blocks(incident: Incident, user: str, body: str, lang: str) -> lis
 
 def prompt_blocks(
     row: Followup, incident: Incident, lang: str, tz: str, detail: str = ""
-) -> list[Block]:
+) -> list[BlockJson]:
     title, body = prompt_texts(row, incident, lang, tz, detail)
     value = {"f": row.id}
     return [
         section(f"{title}\n{body}"),
-        ActionsBlock(
+        actions(
+            button(prompt_done_label(row, lang), "followup_done", value, "primary"),
+            button(t("followup.snooze_hour", lang), "followup_snooze_1h", {**value, "h": 1}),
+            button(t("followup.snooze_day", lang), "followup_snooze_1d", {**value, "h": 24}),
+            button(t("followup.not_needed", lang), "followup_not_needed", value),
             block_id=f"followup:{row.id}",
-            elements=[
-                button(prompt_done_label(row, lang), "followup_done", value, "primary"),
-                button(t("followup.snooze_hour", lang), "followup_snooze_1h", {**value, "h": 1}),
-                button(t("followup.snooze_day", lang), "followup_snooze_1d", {**value, "h": 24}),
-                button(t("followup.not_needed", lang), "followup_not_needed", value),
-            ],
         ),
     ]
 
@@ -232,7 +217,7 @@ def settled_blocks(
     actor: str,
     until: str | None = None,
     detail: str = "",
-) -> list[Block]:
+) -> list[BlockJson]:
     """The prompt as it stays in the channel once someone has acted on it (no buttons)."""
     title, body = prompt_texts(row, incident, lang, tz, detail)
     line = settled_line(row, state, actor, lang, tz, until)
@@ -242,13 +227,13 @@ def settled_blocks(
 # ----- the room's renderer (app.rooms.ports.Renderer) --------------------------------------------
 
 
-def as_json(render: Callable[P, Sequence[Block]]) -> Callable[P, list[dict[str, Any]]]:
+def as_json(render: Callable[P, Sequence[AnyBlock]]) -> Callable[P, list[BlockJson]]:
     """A renderer whose message is Block Kit's JSON, serialised (and checked by slack_sdk)
     once: the room keys each edit by its message's repr, which on slack_sdk's objects walked
     and checked every block again, and the Chat port's `dump` passes JSON through."""
 
     @functools.wraps(render)
-    def rendered(*args: P.args, **kwargs: P.kwargs) -> list[dict[str, Any]]:
+    def rendered(*args: P.args, **kwargs: P.kwargs) -> list[BlockJson]:
         return dump(render(*args, **kwargs))
 
     return rendered

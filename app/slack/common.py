@@ -5,19 +5,19 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
-from slack_sdk.models.blocks import Block
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from app.i18n import t
 from app.incidents.service import IncidentService
 from app.settings import Settings
 from app.slack.blocks import dump
+from app.slack.elements import AnyBlock
 from app.work.queue import WorkQueue, WorkSpec
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ async def first_time(deps: Deps, context: Any) -> bool:
 
 
 def respond_spec(
-    response_url: str, text: str, blocks: list[Block] | None = None, *, replace: bool = False
+    response_url: str, text: str, blocks: Sequence[AnyBlock] | None = None, *, replace: bool = False
 ) -> WorkSpec:
     """An ephemeral answer through response_url, as a work row."""
     payload: dict[str, Any] = {"response_url": response_url, "text": text, "replace": replace}
@@ -136,7 +136,7 @@ async def reply_later(
     queue: WorkQueue,
     response_url: str | None,
     text: str,
-    blocks: list[Block] | None = None,
+    blocks: Sequence[AnyBlock] | None = None,
     *,
     replace: bool = False,
 ) -> None:

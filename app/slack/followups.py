@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.models.blocks import Block, InputBlock, PlainTextInputElement
+from slack_sdk.models.blocks import InputBlock, PlainTextInputElement
 from slack_sdk.models.views import View
 
 from app.i18n import format_time, t
@@ -20,6 +20,7 @@ from app.models import Followup, Incident, Verdict
 from app.rooms.texts import refusal, severity_label
 from app.slack import blocks as ui
 from app.slack.common import Deps, decode, deps_of, guarded, reply_later
+from app.slack.elements import BlockJson
 
 DIGEST_HORIZON = timedelta(hours=72)
 
@@ -29,8 +30,8 @@ DIGEST_HORIZON = timedelta(hours=72)
 
 def digest_blocks(
     rows: Sequence[tuple[Incident, list[tuple[str, datetime]]]], lang: str, tz: str
-) -> list[Block]:
-    out: list[Block] = [ui.section(t("followup.digest.title", lang, count=len(rows)))]
+) -> list[BlockJson]:
+    out = [ui.section(t("followup.digest.title", lang, count=len(rows)))]
     if not rows:
         out.append(ui.context(t("followup.digest.none", lang)))
     for incident, deadlines in rows:

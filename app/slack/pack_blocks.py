@@ -4,19 +4,19 @@ three buttons — and a button that shows the pack in the other language (only t
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import ActionsBlock, Block, DividerBlock
+from slack_sdk.models.blocks import ActionsBlock, DividerBlock
 
 from app.i18n import other, t
 from app.models import Incident
 from app.rooms.pack import PackView
-from app.slack.elements import button, context, section, sections
+from app.slack.elements import AnyBlock, button, context, section, sections
 from app.slack.statement_blocks import statement_actions
 
 
-def pack_blocks(incident: Incident, view: PackView, *, actions: bool = True) -> list[Block]:
+def pack_blocks(incident: Incident, view: PackView, *, actions: bool = True) -> list[AnyBlock]:
     lang = view.lang
     title = view.title if actions else t("pack.other_title", other(lang), series=view.series)
-    blocks: list[Block] = [section(title), context(view.rules)]
+    blocks: list[AnyBlock] = [section(title), context(view.rules)]
     for piece in view.pieces:
         names = " ".join(f"<@{a}>" for a in piece.approvers)
         blocks += [DividerBlock(), section(f"{piece.title} {names}".strip())]

@@ -8,11 +8,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import (
-    Block,
     InputBlock,
     Option,
     PlainTextInputElement,
-    SectionBlock,
     StaticSelectElement,
     UserSelectElement,
 )
@@ -22,7 +20,7 @@ from app.i18n import t
 from app.models import ActionItem, Incident
 from app.rooms import standing
 from app.rooms.texts import severity_label
-from app.slack.elements import MAX_BLOCKS, button, context, mrkdwn, plain, section
+from app.slack.elements import MAX_BLOCKS, AnyBlock, BlockJson, button, context, plain, section
 from app.vocabulary import ActionState, Role
 
 SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
@@ -30,7 +28,7 @@ TITLE_LIMIT = 300
 
 
 def _modal(
-    callback: str, title: str, submit: str, meta: dict[str, Any], blocks: list[Block], lang: str
+    callback: str, title: str, submit: str, meta: dict[str, Any], blocks: list[AnyBlock], lang: str
 ) -> View:
     """A modal whose private_metadata carries the incident (ids only, never free text)."""
     return View(
@@ -47,7 +45,7 @@ def _modal(
 def roles_view(incident: Incident, lang: str) -> View:
     """One people picker per role, showing who holds it now."""
     roles = incident.roles or {}
-    blocks: list[Block] = [context(t("role.modal_hint", lang))]
+    blocks: list[AnyBlock] = [context(t("role.modal_hint", lang))]
     for role in Role:
         element = UserSelectElement(action_id=f"user_{role}", initial_user=roles.get(role))
         blocks.append(
@@ -70,7 +68,7 @@ def roles_view(incident: Incident, lang: str) -> View:
 
 def task_view(incident: Incident, lang: str, title: str = "", link: str | None = None) -> View:
     """A new action item: what, who, by when (a message shortcut fills in the message)."""
-    blocks: list[Block] = [
+    blocks: list[AnyBlock] = [
         InputBlock(
             block_id="title",
             label=plain(t("task.field.title", lang)),
@@ -105,7 +103,7 @@ def severity_view(incident: Incident, lang: str) -> View:
     options = [Option(value=s, label=severity_label(s, lang)) for s in SEVERITIES]
     current = (incident.severity_call or {}).get("severity") or incident.severity
     initial = next((o for o in options if o.value == current), None)
-    blocks: list[Block] = [
+    blocks: list[AnyBlock] = [
         section(t("severity_call.policy", lang, policy=severity_label(incident.severity, lang))),
         InputBlock(
             block_id="severity",
@@ -132,18 +130,18 @@ def severity_view(incident: Incident, lang: str) -> View:
 
 def tasks_blocks(
     incident: Incident, items: Sequence[ActionItem], title: str, lang: str, tz: str
-) -> list[Block]:
+) -> list[BlockJson]:
     """`/leak tasks`: every item, open ones first, each open one with its Done button."""
     if not items:
         return [section(t("task.none", lang))]
     ordered = standing.open_items(items) + [i for i in items if i.state != ActionState.OPEN]
-    blocks: list[Block] = [section(title)]
+    blocks = [section(title)]
     for item in ordered[: MAX_BLOCKS - 2]:
         line = standing.task_line(item, lang, tz)
         if item.state == ActionState.OPEN:
             value = {"i": incident.id, "n": item.number}
             done = button(t("task.done_button", lang), "task_done", value)
-            blocks.append(SectionBlock(text=mrkdwn(line[:2900]), accessory=done))
+            blocks.append(section(line, accessory=done))
         else:
             blocks.append(context(line))
     if len(ordered) > MAX_BLOCKS - 2:

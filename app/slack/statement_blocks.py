@@ -7,10 +7,7 @@ import json
 from typing import Any
 
 from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
     DividerBlock,
-    HeaderBlock,
     InputBlock,
     PlainTextInputElement,
 )
@@ -19,17 +16,27 @@ from slack_sdk.models.views import View
 from app.i18n import other, published_line, t
 from app.models import Incident, Statement
 from app.rooms import texts
-from app.slack.elements import button, context, plain, section, sections
+from app.slack.elements import (
+    AnyBlock,
+    BlockJson,
+    actions,
+    button,
+    context,
+    header,
+    plain,
+    section,
+    sections,
+)
 
 
 def statement_blocks(
     incident: Incident, statement: Statement, needed: int, lang: str, approvers: str = ""
-) -> list[Block]:
+) -> list[AnyBlock]:
     """The draft in the room's language, opening with who must approve and who has not yet
     (the other language is its own reply: `statement_text_blocks`)."""
     names = " ".join(f"<@{a.approver}>" for a in statement.approvals)
-    blocks: list[Block] = [
-        HeaderBlock(text=plain(texts.statement_title(incident, statement, lang), 150)),
+    blocks: list[AnyBlock] = [
+        header(texts.statement_title(incident, statement, lang)),
         section(approvers)
         if approvers
         else context(texts.approvals_line(statement, needed, names, lang)),
@@ -46,17 +53,13 @@ def statement_blocks(
     return blocks
 
 
-def statement_actions(block_id: str, value: dict[str, Any], lang: str) -> ActionsBlock:
+def statement_actions(block_id: str, value: dict[str, Any], lang: str) -> BlockJson:
     """Approve, Edit, Request changes: the same three for the notice and each piece."""
-    return ActionsBlock(
+    return actions(
+        button(t("statement.approve", lang), "statement_approve", value, "primary"),
+        button(t("statement.edit", lang), "statement_edit", value),
+        button(t("statement.request_changes", lang), "statement_request_changes", value, "danger"),
         block_id=block_id,
-        elements=[
-            button(t("statement.approve", lang), "statement_approve", value, "primary"),
-            button(t("statement.edit", lang), "statement_edit", value),
-            button(
-                t("statement.request_changes", lang), "statement_request_changes", value, "danger"
-            ),
-        ],
     )
 
 
@@ -70,14 +73,14 @@ def published_text(statement: Statement, lang: str, tz: str) -> str:
 
 def published_blocks(
     incident: Incident, statement: Statement, lang: str, tz: str, next_steps: str = ""
-) -> list[Block]:
+) -> list[AnyBlock]:
     """The approved text in the room's language, who publishes it, where, and the next update
     (the other language stays in the statement's thread)."""
     head = published_text(statement, lang, tz) + (f"\n{next_steps}" if next_steps else "")
     return [section(head), DividerBlock(), *sections(statement.texts.get(lang, ""))]
 
 
-def statement_text_blocks(statement: Statement, lang: str) -> list[Block]:
+def statement_text_blocks(statement: Statement, lang: str) -> list[BlockJson]:
     """The statement in the other language, as the draft's second reply."""
     title = t("statement.other_text", lang, version=statement.version)
     return [context(title), *sections(statement.texts.get(other(lang), ""))]

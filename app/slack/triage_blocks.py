@@ -7,14 +7,11 @@ from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
-    Block,
-    ButtonElement,
     DatePickerElement,
     InputBlock,
     NumberInputElement,
     Option,
     PlainTextInputElement,
-    SectionBlock,
     StaticMultiSelectElement,
     StaticSelectElement,
     TimePickerElement,
@@ -25,7 +22,16 @@ from app.incidents.service import AnswerDetail
 from app.models import Incident
 from app.rooms import texts
 from app.rooms.texts import answer_label
-from app.slack.elements import MAX_BLOCKS, SECTION_LIMIT, button, context, mrkdwn, plain, section
+from app.slack.elements import (
+    MAX_BLOCKS,
+    AnyBlock,
+    BlockJson,
+    actions,
+    button,
+    context,
+    plain,
+    section,
+)
 from app.triage import Question
 from app.triage.models import CAUSE_MAX
 
@@ -42,8 +48,8 @@ def question_blocks(
     previous: str | None = None,
     answered: Sequence[Question] = (),  # Slack changes answers from `/leak answer`
     hand_off: str | None = None,
-) -> list[Block]:
-    blocks: list[Block] = [context(previous)] if previous else []
+) -> list[AnyBlock]:
+    blocks: list[AnyBlock] = [context(previous)] if previous else []
     blocks += [
         context(texts.question_header(incident, question, number, lang, total)),
         section(f"*{question.text.get(lang)}*\n{question.text.get(other(lang))}"),
@@ -56,9 +62,8 @@ def question_blocks(
     blocks.extend(answer_inputs(incident, question, lang))
     if hand_off:  # the technical questions, to the security responders, in one press
         blocks.append(
-            ActionsBlock(
-                block_id=f"handoff:{incident.id}",
-                elements=[button(hand_off, "hand_off", {"i": incident.id})],
+            actions(
+                button(hand_off, "hand_off", {"i": incident.id}), block_id=f"handoff:{incident.id}"
             )
         )
     return blocks
@@ -70,15 +75,13 @@ def triage_done_blocks(
     count: int,
     previous: str | None = None,
     answered: Sequence[Question] = (),
-) -> list[Block]:
+) -> list[BlockJson]:
     """The triage card once no question that matters is left."""
-    blocks: list[Block] = [context(previous)] if previous else []
+    blocks = [context(previous)] if previous else []
     return [
         *blocks,
-        SectionBlock(
-            text=mrkdwn(
-                f"{t('question.all_done', lang)}\n{t('question.done_count', lang, count=count)}"
-            ),
+        section(
+            f"{t('question.all_done', lang)}\n{t('question.done_count', lang, count=count)}",
             accessory=button(t("verdict.change_answers", lang), "list_answers", {"i": incident.id}),
         ),
     ]
@@ -88,7 +91,7 @@ def _value(incident: Incident, field: str, value: Any) -> dict[str, Any]:
     return {"i": incident.id, "f": field, "v": value}
 
 
-def answer_inputs(incident: Incident, question: Question, lang: str) -> list[Block]:
+def answer_inputs(incident: Incident, question: Question, lang: str) -> list[AnyBlock]:
     """The answer widgets. One button per choice, each with its own action_id
     (`answer:<field>:<n>`): Slack refuses two action_ids alike in one block."""
     block_id = f"q:{incident.id}:{question.id}"
@@ -98,13 +101,11 @@ def answer_inputs(incident: Incident, question: Question, lang: str) -> list[Blo
     )
     if question.kind == "bool":
         return [
-            ActionsBlock(
+            actions(
+                button(t("yes", lang), f"{action_id}:0", _value(incident, question.id, True)),
+                button(t("no", lang), f"{action_id}:1", _value(incident, question.id, False)),
+                unknown,
                 block_id=block_id,
-                elements=[
-                    button(t("yes", lang), f"{action_id}:0", _value(incident, question.id, True)),
-                    button(t("no", lang), f"{action_id}:1", _value(incident, question.id, False)),
-                    unknown,
-                ],
             )
         ]
     if question.kind in PICKERS:
@@ -122,7 +123,7 @@ def answer_inputs(incident: Incident, question: Question, lang: str) -> list[Blo
                     placeholder=plain(t("question.number_placeholder", lang), 150),
                 ),
             ),
-            ActionsBlock(block_id=f"{block_id}:u", elements=[unknown]),
+            actions(unknown, block_id=f"{block_id}:u"),
         ]
     options = [Option(value=str(o.value), text=plain(o.label.get(lang))) for o in question.options][
         :100
@@ -135,20 +136,13 @@ def answer_inputs(incident: Incident, question: Question, lang: str) -> list[Blo
         )
         return [ActionsBlock(block_id=block_id, elements=[element, unknown])]
     if len(options) <= 5:
-        return [
-            ActionsBlock(
-                block_id=block_id,
-                elements=[
-                    button(
-                        o.label.get(lang),
-                        f"{action_id}:{i}",
-                        _value(incident, question.id, o.value),
-                    )
-                    for i, o in enumerate(question.options)
-                ]
-                + ([] if any(o.value == "unknown" for o in question.options) else [unknown]),
-            )
+        choices = [
+            button(o.label.get(lang), f"{action_id}:{i}", _value(incident, question.id, o.value))
+            for i, o in enumerate(question.options)
         ]
+        if not any(o.value == "unknown" for o in question.options):
+            choices.append(unknown)
+        return [actions(*choices, block_id=block_id)]
     element = StaticSelectElement(
         action_id=action_id,
         options=options,
@@ -158,23 +152,21 @@ def answer_inputs(incident: Incident, question: Question, lang: str) -> list[Blo
 
 
 def _awareness_inputs(
-    incident: Incident, question: Question, lang: str, unknown: ButtonElement
-) -> list[Block]:
+    incident: Incident, question: Question, lang: str, unknown: BlockJson
+) -> list[AnyBlock]:
     """ "When this was reported" at once, or a date and a time picked (datepicker + timepicker:
     both have native mobile UIs; the answer is sent once both are set, read from the message's
     state, which block_actions carry in full since 2020-09)."""
     block_id = f"q:{incident.id}:{question.id}"
     reported, earlier = question.options
     return [
-        ActionsBlock(
+        actions(
+            button(
+                reported.label.get(lang),
+                f"answer:{question.id}",
+                _value(incident, question.id, reported.value),
+            ),
             block_id=block_id,
-            elements=[
-                button(
-                    reported.label.get(lang),
-                    f"answer:{question.id}",
-                    _value(incident, question.id, reported.value),
-                )
-            ],
         ),
         context(earlier.label.get(lang)),
         ActionsBlock(
@@ -194,8 +186,8 @@ def _awareness_inputs(
 
 
 def _period_inputs(
-    incident: Incident, question: Question, lang: str, unknown: ButtonElement
-) -> list[Block]:
+    incident: Incident, question: Question, lang: str, unknown: BlockJson
+) -> list[AnyBlock]:
     """Either end on its own (the service keeps the other end as answered)."""
     block_id = f"q:{incident.id}:{question.id}"
     return [
@@ -217,8 +209,8 @@ def _period_inputs(
 
 
 def _text_inputs(
-    incident: Incident, question: Question, lang: str, unknown: ButtonElement
-) -> list[Block]:
+    incident: Incident, question: Question, lang: str, unknown: BlockJson
+) -> list[AnyBlock]:
     block_id = f"q:{incident.id}:{question.id}"
     return [
         InputBlock(
@@ -231,7 +223,7 @@ def _text_inputs(
                 placeholder=plain(t("question.text_placeholder", lang), 150),
             ),
         ),
-        ActionsBlock(block_id=f"{block_id}:u", elements=[unknown]),
+        actions(unknown, block_id=f"{block_id}:u"),
     ]
 
 
@@ -244,8 +236,8 @@ def answers_blocks(
     answers: dict[str, AnswerDetail],
     lang: str,
     tz: str,
-) -> list[Block]:
-    blocks: list[Block] = [section(f"*{t('answers.title', lang, key=incident.key)}*")]
+) -> list[BlockJson]:
+    blocks = [section(f"*{t('answers.title', lang, key=incident.key)}*")]
     for question in questions:
         detail = answers.get(question.id)
         text = (
@@ -260,12 +252,8 @@ def answers_blocks(
             if detail
             else f"*{question.text.get(lang)}*: —"
         )
-        blocks.append(
-            SectionBlock(
-                text=mrkdwn(text[:SECTION_LIMIT]),
-                accessory=button(
-                    t("question.change", lang), "ask_again", {"i": incident.id, "f": question.id}
-                ),
-            )
+        change = button(
+            t("question.change", lang), "ask_again", {"i": incident.id, "f": question.id}
         )
+        blocks.append(section(text, accessory=change))
     return blocks[:MAX_BLOCKS]

@@ -41,19 +41,18 @@ from app.triage.questions import (
     TECHNICAL,
     Option,
     Question,
-    is_open,
     label,
-    next_question,
     question,
 )
 from app.triage.render import format_text
+from app.triage.walk import is_open, next_question, open_questions
 
 __all__ = [
-    "AFTER_ACTION", "OUTSIDE_VERDICT", "QUESTIONS", "REPORTED", "SECTIONS", "TECHNICAL", "Access", "Actions", "Answers",
-    "AnswersError", "AppiCategory",
-    "AppiClocks", "AppiOutcome", "Control", "DataCategory", "Encryption", "GdprOutcome", "LeakMode",
-    "OpenQuestion", "Option", "Police", "Policy", "PolicyError", "Question", "Reason", "Region",
-    "Role", "Severity", "Text", "Verdict", "appi_clocks", "assess", "decisive", "default_policy",
-    "format_text", "gdpr_authority_due", "is_business_day", "is_open", "label", "load_policy",
-    "next_business_day", "next_question", "parse_answers", "question", "render", "resolve_policy",
+    "AFTER_ACTION", "OUTSIDE_VERDICT", "QUESTIONS", "REPORTED", "SECTIONS", "TECHNICAL", "Access",
+    "Actions", "Answers", "AnswersError", "AppiCategory", "AppiClocks", "AppiOutcome", "Control",
+    "DataCategory", "Encryption", "GdprOutcome", "LeakMode", "OpenQuestion", "Option", "Police",
+    "Policy", "PolicyError", "Question", "Reason", "Region", "Role", "Severity", "Text", "Verdict",
+    "appi_clocks", "assess", "decisive", "default_policy", "format_text", "gdpr_authority_due",
+    "is_business_day", "is_open", "label", "load_policy", "next_business_day", "next_question",
+    "open_questions", "parse_answers", "question", "render", "resolve_policy",
 ]  # fmt: skip

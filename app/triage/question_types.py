@@ -37,6 +37,7 @@ def options_of(values: Iterable[enum.StrEnum]) -> tuple[Option, ...]:
 
 
 Need = Callable[[Answers, Policy | None], bool]
+Decides = Callable[[str], bool]  # whether a field is decisive, for given answers (`deciding`)
 
 
 def always(answers: Answers, policy: Policy | None) -> bool:
@@ -64,8 +65,11 @@ class Question:
     options: tuple[Option, ...] = ()
     rule: Need | None = None  # None: asked while its answer could change the verdict
 
-    def needed(self, answers: Answers, policy: Policy | None = None) -> bool:
-        """Whether asking could change the verdict, given the answers so far."""
+    def needed(
+        self, answers: Answers, policy: Policy | None = None, decides: Decides | None = None
+    ) -> bool:
+        """Whether asking could change the verdict, given the answers so far (`decides`: the
+        answers' `deciding`, read once for a walk over every question)."""
         if self.rule is not None:
             return self.rule(answers, policy)
-        return decisive(answers, self.id, policy)
+        return decisive(answers, self.id, policy) if decides is None else decides(self.id)

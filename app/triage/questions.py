@@ -1,17 +1,14 @@
 """The triage questions in the article's order (when → what leaked → how → controls → context),
-bilingual: the question bank, and which question comes next. What a question is lives in
-`question_types.py`; the labels of the answers' values in `labels.py`."""
+bilingual: the question bank. What a question is lives in `question_types.py`, which of them
+come next in `walk.py`; the labels of the answers' values in `labels.py`."""
 
 from __future__ import annotations
-
-from collections.abc import Collection
 
 from app.triage.labels import BOOL_LABELS as BOOL_LABELS
 from app.triage.labels import VALUE_LABELS as VALUE_LABELS
 from app.triage.labels import label as label
 from app.triage.models import (
     Access,
-    Answers,
     Control,
     DataCategory,
     DataSubject,
@@ -21,7 +18,6 @@ from app.triage.models import (
     Role,
     Text,
 )
-from app.triage.policy import Policy
 from app.triage.question_types import SECTIONS as SECTIONS
 from app.triage.question_types import Kind as Kind
 from app.triage.question_types import Need as Need
@@ -372,22 +368,3 @@ _BY_ID = {q.id: q for q in QUESTIONS}
 def question(id: str) -> Question:
     """The question whose id (== answer field) is `id`; KeyError if there is none."""
     return _BY_ID[id]
-
-
-def next_question(
-    answers: Answers, asked: set[str] | frozenset[str] = frozenset(), policy: Policy | None = None
-) -> Question | None:
-    """The first question still unanswered (and not asked) whose answer could change the verdict."""
-    for q in QUESTIONS:
-        if is_open(q, answers, asked, policy):
-            return q
-    return None
-
-
-def is_open(
-    q: Question, answers: Answers, asked: Collection[str], policy: Policy | None = None
-) -> bool:
-    """Still to ask: not asked, unanswered, and needed. Awareness always has a value (the report's
-    time until answered): whether it was asked is told by `asked` alone."""
-    unanswered = q.kind == "datetime" or getattr(answers, q.id) is None
-    return q.id not in asked and unanswered and q.needed(answers, policy)

@@ -86,10 +86,18 @@ def open_fields(facts: Facts, baseline: Outcome, p: Compiled) -> list[str]:
 
 def decisive(answers: Answers, field: str, policy: Policy | None = None) -> bool:
     """Whether some answer to `field` could change the verdict, given the other answers."""
-    if field not in PROBES:
-        return False
-    facts = Facts.of(answers)._replace(**{field: None})
-    return _decisive(facts, field, compiled(policy or default_policy()))
+    return field in PROBES and deciding(answers, policy)(field)
+
+
+def deciding(answers: Answers, policy: Policy | None = None) -> Callable[[str], bool]:
+    """`decisive` of these answers, field by field: the answers are read into facts once for a
+    walk over the questions, not once for each of them."""
+    facts, p = Facts.of(answers), compiled(policy or default_policy())
+
+    def decides(field: str) -> bool:
+        return field in PROBES and _decisive(facts._replace(**{field: None}), field, p)
+
+    return decides
 
 
 @lru_cache(maxsize=4096)

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app.incidents import schedule
 from app.incidents.rooms import register_room_reactions
 from app.incidents.schedule import followups_of
-from app.models import WorkItem
+from app.models import Followup, WorkItem
 from app.runtime import Runtime
+from app.vocabulary import FollowupState, WorkStatus
 
 PRESS = {  # a verdict that recommends a press conference (readiness items, each due)
     "data_categories": ["special_care", "identity"],
@@ -89,3 +90,49 @@ async def test_a_verdict_is_written_after_its_answer_and_before_its_draft(runtim
         "slack.post_verdict",
         "slack.sync_statement",
     ], written
+
+
+async def test_a_verdicts_prompts_are_written_linked_to_their_work_rows(runtime: Runtime) -> None:
+    """Each follow-up names the work row that posts it, and that row names it, from their
+    INSERTs on: no UPDATE of the follow-ups links them after (issue 24). A moved plan cancels
+    the rows it replaced and links the new ones."""
+    service = runtime.service
+    schedule.register(runtime.reactions, policy=lambda: service.policy, tz="Asia/Tokyo")
+    incident, _ = await service.open_incident(
+        title="Patient records exposed", reporter_id="U1", platform="slack"
+    )
+    *first, last = PRESS.items()
+    for field, value in first:
+        await service.record_answer(incident.id, field, value, "U1")
+    statements: list[str] = []
+
+    def _ran(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(runtime.engine.sync_engine, "before_cursor_execute", _ran)
+    try:
+        await service.record_answer(incident.id, *last, "U1")
+    finally:
+        event.remove(runtime.engine.sync_engine, "before_cursor_execute", _ran)
+    assert not [s for s in statements if s.startswith("UPDATE followups")], statements
+    before = await _prompts_and_rows(runtime, incident.id)
+    assert before and all(w.payload["followup_id"] == f.id for f, w in before)
+    await service.set_discovered_at(incident.id, incident.created_at - timedelta(days=3), "U1")
+    after = await _prompts_and_rows(runtime, incident.id)
+    assert after and all(w.payload["followup_id"] == f.id for f, w in after)
+    async with runtime.sessions() as session:
+        for _, work in before:
+            if work.id not in {w.id for _, w in after}:
+                replaced = await session.get(WorkItem, work.id)
+                assert replaced is not None and replaced.status == WorkStatus.CANCELLED
+
+
+async def _prompts_and_rows(runtime: Runtime, incident_id: int) -> list[tuple[Followup, WorkItem]]:
+    """The incident's scheduled follow-ups, each with the work row it names."""
+    async with runtime.sessions() as session:
+        live = [
+            f
+            for f in await followups_of(session, incident_id)
+            if f.state == FollowupState.SCHEDULED
+        ]
+        return [(f, await session.get_one(WorkItem, f.work_id)) for f in live]

@@ -1,6 +1,7 @@
 """What we send is slack_sdk's `to_dict()` to the byte (app.slack.block_json): the same JSON, keys
 in the same order, or the same refusal, for every Block Kit class the app builds, over texts in
-Japanese and English, empty and past every limit, optional fields given or not."""
+Japanese and English, empty and past every limit, optional fields given or not; and what
+app.slack.elements writes itself is what the slack_sdk objects it replaced serialised to."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pkgutil
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from slack_sdk.models.basic_objects import JsonObject
@@ -37,6 +39,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.basic_components import DispatchActionConfig
 
 import app.slack
+from app.slack import elements as ui
 from app.slack.block_json import as_dict
 from app.slack.elements import dump
 
@@ -221,4 +224,103 @@ def test_every_block_kit_class_the_app_builds_is_covered() -> None:
             if isinstance(value, type) and value.__module__.startswith("slack_sdk.models.blocks"):
                 used.add(value)
     assert used - {Block} <= COVERED  # Block: in type hints only
-    assert used >= {SectionBlock, ButtonElement}  # the scan sees what it should
+    assert used >= {InputBlock, DatePickerElement}  # the scan sees what it should
+
+
+# ----- app.slack.elements writes the JSON itself: the same bytes as the objects it replaced -----
+
+# Every limit a builder cuts at or checks, and one past it: 75, 150, 255, 2,000, 2,900, 3,000.
+EDGE = st.sampled_from([0, 1, 75, 76, 150, 151, 255, 256, 2000, 2001, 2900, 2901, 3000, 3001])
+words = texts | st.builds(lambda piece, n: (piece * n)[:n], st.sampled_from(["あ", "x"]), EDGE)
+names = ids | st.builds(lambda n: "q" * n, EDGE)  # action_id, block_id, a value given as text
+values = names | st.dictionaries(
+    st.sampled_from("ifv"), st.integers() | st.booleans() | st.none() | words, max_size=3
+)
+presses = st.tuples(words, names, values, maybe(st.sampled_from(["primary", "danger", "loud"])))
+REFUSED = "SlackObjectFormationError: "
+
+
+def old_plain(text: str, limit: int = 75) -> PlainTextObject:
+    return PlainTextObject(text=text[:limit], emoji=True)
+
+
+def old_button(text: str, action_id: str, value: Any, style: str | None) -> ButtonElement:
+    encoded = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+    return ButtonElement(text=old_plain(text), action_id=action_id, value=encoded, style=style)
+
+
+@settings(max_examples=300, deadline=None)
+@given(words, st.integers(1, 3001))
+def test_text_objects_are_written_as_slack_sdk_writes_them(text: str, limit: int) -> None:
+    assert sent(lambda: ui.mrkdwn(text)) == sent(MarkdownTextObject(text=text).to_dict)
+    assert sent(lambda: ui.plain(text, limit)) == sent(old_plain(text, limit).to_dict)
+
+
+@settings(max_examples=300, deadline=None)
+@given(words, maybe(presses))
+def test_sections_contexts_and_headers_are_written_as_slack_sdk_writes_them(
+    text: str, press: tuple[Any, ...] | None
+) -> None:
+    ours = ui.section
+    assert sent(lambda: ours(text, ui.button(*press) if press else None)) == sent(
+        SectionBlock(
+            text=MarkdownTextObject(text=text[:2900]),
+            accessory=old_button(*press) if press else None,
+        ).to_dict
+    )
+    assert sent(lambda: ui.context(text)) == sent(
+        ContextBlock(elements=[MarkdownTextObject(text=text[:2900])]).to_dict
+    )
+    assert sent(lambda: ui.header(text)) == sent(HeaderBlock(text=old_plain(text, 150)).to_dict)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(some(presses, 25), maybe(names))
+def test_buttons_and_actions_are_written_and_refused_as_slack_sdk_would(
+    pressed: list[tuple[Any, ...]], block_id: str | None
+) -> None:
+    ours = sent(lambda: ui.actions(*[ui.button(*p) for p in pressed], block_id=block_id))
+    theirs = sent(
+        ActionsBlock(elements=[old_button(*p) for p in pressed], block_id=block_id).to_dict
+    )
+    if ours != theirs:  # slack_sdk checks the block before its buttons, we each button first
+        assert theirs.startswith(REFUSED)
+        assert ours == sent(lambda: [old_button(*p).to_dict() for p in pressed])
+
+
+@settings(max_examples=200, deadline=None)
+@given(words.filter(bool), presses.filter(lambda press: press[0] != ""))
+def test_pieces_inside_slack_sdk_objects_are_sent_as_before(
+    text: str, press: tuple[Any, ...]
+) -> None:
+    """Labels, placeholders and options stay slack_sdk objects and take the JSON as children
+    (not an empty text: slack_sdk's parse fails on it, where Slack would refuse it later)."""
+
+    def message(plain: Callable[..., Any], button: Callable[..., Any]) -> list[JsonObject]:
+        select = StaticSelectElement(
+            placeholder=plain(text), options=[Option(value="v", text=plain(text))]
+        )
+        number = NumberInputElement(action_id="n", placeholder=plain(text, 150))
+        return [
+            ActionsBlock(elements=[select, button(*press)], block_id="q:1:leak_mode"),
+            InputBlock(label=plain(text, 2000), element=number),
+        ]
+
+    ours = sent(lambda: dump(message(ui.plain, ui.button)))
+    assert ours == sent(lambda: [b.to_dict() for b in message(old_plain, old_button)])
+
+
+@pytest.mark.parametrize(
+    ("build", "words"),
+    [
+        (lambda: ui.button("Yes", "a" * 256, "v"), "action_id attribute cannot exceed 255"),
+        (lambda: ui.button("Yes", "a", "v" * 2001), "value attribute cannot exceed 2000"),
+        (lambda: ui.button("Yes", "a", "v", "loud"), "style attribute must be one of"),
+        (lambda: ui.actions(block_id="b" * 256), "block_id cannot exceed 255 characters"),
+        (lambda: ui.actions(*[{}] * 26), "elements attribute cannot exceed 25 elements"),
+    ],
+)
+def test_what_the_builders_do_not_cut_is_refused_in_slack_sdk_s_words(
+    build: Callable[[], Any], words: str
+) -> None:
+    assert sent(build).startswith(f"{REFUSED}{words}")

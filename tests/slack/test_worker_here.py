@@ -4,6 +4,9 @@ room is the same, nothing is lost or doubled, and no answer's row is claimed by 
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from sqlalchemy import event, select
 
 from app.models import WorkItem, WorkStatus
@@ -22,10 +25,9 @@ async def test_a_room_walked_with_the_worker_here_is_the_same_room(
         def _inserted(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
             if "INSERT INTO work_items (" in statement:  # the ORM's and Core's
                 for named in context.compiled_parameters:
-                    # (an answer's rows on PostgreSQL: the `w_` columns of its one statement)
-                    values = {k.removeprefix("w_"): v for k, v in named.items()}
-                    if values["due_at"] <= values["created_at"]:
-                        written.append((values["kind"], values["status"]))
+                    for values in work_rows(named):
+                        if values["due_at"] <= values["created_at"]:
+                            written.append((values["kind"], values["status"]))
 
         counts = await walk(
             slack, "ウェブショップでカード情報漏えいの疑い", CARD_SEV1, ["U0LEAD1", "U0LEAD2"]
@@ -48,3 +50,14 @@ async def test_a_room_walked_with_the_worker_here_is_the_same_room(
         posts = [c for c in slack.fake.calls if c.method == "chat.postMessage"]
         refs = [str(c.params.get("metadata")) for c in posts]
         assert len(refs) == len(set(refs)), "a message was posted twice"
+
+
+def work_rows(named: dict[str, Any]) -> list[dict[str, Any]]:
+    """The work rows in one statement's parameters: its columns as named, or, in one statement
+    of CTEs on PostgreSQL, the `w_…` columns of an answer's row and the `w0_…`, `w1_…` of
+    follow-up prompts' rows (the other rows' columns left out)."""
+    rows: dict[str, dict[str, Any]] = {}
+    for key, value in named.items():
+        if found := re.fullmatch(r"w(\d*)_(.+)", key):
+            rows.setdefault(found[1], {})[found[2]] = value
+    return list(rows.values()) or [named]
