@@ -63,7 +63,7 @@ def sync_url(url: str) -> str:
 def create_engine(url: str, **kwargs: object) -> AsyncEngine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url, **kwargs)
-    return postgres.create_engine(url, **kwargs)
+    return postgres.create_engine(normalize_database_url(url), **kwargs)
 
 
 def read_engine(engine: AsyncEngine) -> AsyncEngine:

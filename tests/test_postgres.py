@@ -37,3 +37,16 @@ async def test_a_server_that_cannot_be_reached_is_an_operational_error() -> None
     closed = make_url(URL).set(host="127.0.0.1", port=1)
     with pytest.raises(OperationalError, match="Connect call failed"):
         await select_one(closed.render_as_string(hide_password=False))
+
+
+@pytest.mark.parametrize("scheme", ["postgresql", "postgresql+psycopg"])
+async def test_an_engine_for_any_spelling_of_the_url_connects_with_asyncpg(scheme: str) -> None:
+    # (benches and tools pass the URL as they were given it, not normalised)
+    assert URL is not None
+    engine = create_engine(make_url(URL).set(drivername=scheme).render_as_string(False))
+    try:
+        async with engine.connect() as connection:
+            assert (await connection.execute(text("SELECT 1"))).scalar_one() == 1
+        assert engine.dialect.driver == "asyncpg"
+    finally:
+        await engine.dispose()
