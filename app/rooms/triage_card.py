@@ -61,7 +61,8 @@ class TriageCard(PackThread):
             done = t("question.all_done", lang)
             message = self.render.triage_done(incident, lang, len(asked), last, answered)
             return message, done, None
-        number, total = triage_progress(skipped, still_open)
+        # The card counts the questions it asked: not the review's, nor the responders' card's.
+        number, total = triage_progress(asked - AFTER_ACTION - set(handed), still_open)
         offer = (  # one press hands the technical questions to the security responders
             t("handoff.button", lang)
             if upcoming.id in TECHNICAL and self.settings.security_responders and not handed

@@ -93,3 +93,26 @@ async def test_without_security_responders_there_is_no_button(slack: Slack) -> N
         await slack.work()
     assert slack.current_question() == "encryption"
     assert '"hand_off"' not in json.dumps(slack.message_with_ref("triage")["blocks"])
+
+
+def _number(slack: Slack) -> str:
+    """The triage card's 「Question n/total」, as its header reads."""
+    header = json.dumps(slack.message_with_ref("triage")["blocks"])
+    return header.split("Question ", 1)[1].split("/", 1)[0]
+
+
+async def test_the_card_counts_only_the_questions_it_asked(slack_sec: Slack) -> None:
+    """The first card is question 1 (the after-action review's question is not counted as
+    asked), and the questions handed to security are counted on their card, not this one."""
+    slack = slack_sec
+    await slack.command("Card data skimmed on the web shop")
+    await slack.work()
+    assert _number(slack) == "1"
+    for field, value in UP_TO_ENCRYPTION:
+        await slack.answer(field, value)
+        await slack.work()
+    assert _number(slack) == str(len(UP_TO_ENCRYPTION) + 1)
+    await slack.press("triage", "hand_off", user="U0RESP1")
+    await slack.work()
+    assert slack.current_question() == "leak_mode"
+    assert _number(slack) == str(len(UP_TO_ENCRYPTION) + 1)
