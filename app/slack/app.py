@@ -23,6 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from app.db import yield_to_requests
 from app.incidents.service import ServiceError
+from app.logs import SLACK_SDK, level_set
 from app.runtime import Runtime
 from app.slack import approval, commands, followups, home, standing, timeline, triage, updates, work
 from app.slack.bodies import BOLT_REFUSAL, bolt_request_of, is_command, malformed, refusal
@@ -68,6 +69,7 @@ def web_client(runtime: Runtime, token: str | None) -> AsyncWebClient:
         # connection or a 500 may come after the message was posted, so those go back to the work
         # queue, whose next attempt looks for the message before posting again.
         retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=1)],
+        logger=level_set(SLACK_SDK[0]),
     )
 
 

@@ -16,6 +16,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from app.i18n import t
 from app.incidents.service import IncidentService
+from app.logs import SLACK_SDK, level_set
 from app.models import ChatMessage, Incident
 from app.rooms.names import room_names
 from app.rooms.ports import Handler
@@ -124,6 +125,18 @@ class SlackChat:
             )
             self._sessions.append(client.session)
 
+    def webhook(self, url: str) -> AsyncWebhookClient:
+        """A response_url's client, on the kept-alive connections (not a new pool a call)."""
+        self._keep_alive(self._default)
+        return AsyncWebhookClient(
+            url, session=self._default.session, logger=level_set(SLACK_SDK[1])
+        )
+
+    async def respond(self, response_url: str, text: str) -> None:
+        """An ephemeral message through a command's response_url."""
+        webhook = self.webhook(response_url)
+        await webhook.send(text=text, response_type="ephemeral", replace_original=False)
+
     async def close(self) -> None:
         for session in self._sessions:
             await session.close()
@@ -217,7 +230,7 @@ class SlackChat:
 
     async def tell_reporter(self, item: Claimed, incident: Incident, text: str) -> None:
         if response_url := incident.source.get("response_url"):
-            await respond(response_url, text)
+            await self.respond(response_url, text)
 
     async def announce(self, incident: Incident, channel: str, message: Any, text: str) -> str:
         response = await self.client.chat_postMessage(
@@ -274,7 +287,7 @@ class SlackChat:
             return
         text = t("command.room_delayed", incident.language, key=incident.key)
         try:
-            await respond(response_url, text)
+            await self.respond(response_url, text)
         except (aiohttp.ClientError, TimeoutError):
             log.warning("could not tell the reporter of %s that its room is delayed", incident.key)
             return
@@ -335,9 +348,3 @@ class SlackChat:
         if key not in self._bot_ids:
             self._bot_ids[key] = (await client.auth_test()).get("user_id")
         return self._bot_ids[key]
-
-
-async def respond(response_url: str, text: str) -> None:
-    """An ephemeral message through a command's response_url."""
-    webhook = AsyncWebhookClient(response_url)
-    await webhook.send(text=text, response_type="ephemeral", replace_original=False)

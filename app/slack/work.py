@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_sdk.webhook.async_client import AsyncWebhookClient
-
 from app.i18n import masked_notice, storm_offer, t
 from app.incidents import schedule
 from app.incidents.deadlines import next_deadline
@@ -67,7 +65,7 @@ class SlackWork:
 
     async def respond(self, item: Claimed) -> None:
         payload = item.payload
-        webhook = AsyncWebhookClient(payload["response_url"])
+        webhook = self.chat.webhook(payload["response_url"])
         response = await webhook.send(
             text=payload["text"],
             blocks=payload.get("blocks"),
