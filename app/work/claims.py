@@ -100,6 +100,13 @@ def due(postgresql: bool, busy: bool, but: bool = False) -> Select[Any]:
     return query.with_for_update(skip_locked=True) if postgresql else query
 
 
+@cache
+def taking(postgresql: bool, busy: bool, but: bool = False) -> Update:
+    """`take` of `due`, built once: the claim of the tick and of every poke (building and
+    keying it each time was 40 % of an empty claim's CPU: 900 → 560 µs)."""
+    return take(due(postgresql, busy, but))
+
+
 def take(ids: Select[Any]) -> Update:
     """Claims the rows `ids` selects for :worker until :lease_end, one more attempt each,
     returning them as `Claimed` reads them."""
@@ -195,7 +202,7 @@ class Writer:
 
     async def claim(self, rows: Due, lease_until: datetime) -> list[Claimed]:
         """Claims the rows `rows` describes."""
-        statement = take(due(self.postgresql, self._busy(rows)))
+        statement = taking(self.postgresql, self._busy(rows))
         params = {**rows.params(), "worker": self.worker, "lease_end": lease_until}
         return [Claimed(*row) for row in await self._run(statement, params)]
 
@@ -224,7 +231,7 @@ class Writer:
         if self._auto is None:
             async with transaction(self.sessions) as session:
                 completed = (await session.execute(DONE, params)).rowcount == 1
-                taken = await session.execute(take(due(False, self._busy(rows), True)), params)
+                taken = await session.execute(taking(False, self._busy(rows), True), params)
                 return completed, [Claimed(*row) for row in taken.all()]
         result = await self._run(done_and_take(), params)
         claimed = [Claimed(*row[:-1]) for row in result if not row[-1]]
