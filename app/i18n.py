@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import cache
 from importlib.resources import files
@@ -50,9 +50,15 @@ def published_line(
         lang,
         report=report_label(series, lang),
         version=version,
-        names=", ".join(approvers),
+        names=listing(approvers, lang),
         at=format_time(at, lang, tz),
     )
+
+
+def listing(names: Iterable[str], lang: str) -> str:
+    """Names one after another as the language lists them (「山田、佐藤」, "Lee, Kai"): in Teams
+    a name is plain text, and two side by side read as one."""
+    return ("、" if lang == "ja" else ", ").join(names)
 
 
 def report_label(series: int, lang: str) -> str:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from app.briefing import detail_lines, do_now, do_now_lines, plain_reasons, questions_settled
 from app.briefing.do_now import Plan, StatementState, publishes
-from app.i18n import format_time, report_label, t
+from app.i18n import format_time, listing, report_label, t
 from app.incidents.service import IncidentService, Snapshot
 from app.models import ActionItem, Followup, Incident, Statement
 from app.rooms import standing, texts
@@ -218,7 +218,7 @@ def approvers_line(
     statement: Statement, leads: Sequence[str], needed: int, severity: str | None, lang: str
 ) -> str:
     """Who must approve, and who has and has not yet: the draft's opening lines."""
-    names = " ".join(mention(lead) for lead in leads) or t("statement.nobody", lang)
+    names = listing((mention(lead) for lead in leads), lang) or t("statement.nobody", lang)
     head = t(
         "statement.approvers",
         lang,
@@ -228,7 +228,7 @@ def approvers_line(
     )
     approved = [a.approver for a in statement.approvals]
     pending = [lead for lead in leads if lead not in approved]
-    done = " ".join(f"<@{a}>" for a in approved) or t("statement.nobody", lang)
+    done = listing((f"<@{a}>" for a in approved), lang) or t("statement.nobody", lang)
     if statement.status == "approved" or not pending:
         # Nobody is waited for once it is approved: no "waiting for: nobody yet".
         progress = t(
@@ -241,7 +241,7 @@ def approvers_line(
             count=len(approved),
             needed=needed,
             approved=done,
-            pending=" ".join(mention(lead) for lead in pending),
+            pending=listing((mention(lead) for lead in pending), lang),
         )
     return f"{head}\n{progress}"
 

@@ -208,6 +208,16 @@ class Microsoft:
             found.extend(str(g) for g in answer.get("value", []))
         return found
 
+    async def group_name(self, group: str) -> str | None:
+        """An Azure AD group's display name (Graph "Get group", GroupMember.Read.All, as
+        `member_groups`); None for an id that is no group, or one Graph will not show."""
+        url = self._graph(f"groups/{quote(group)}?$select=displayName")
+        try:
+            found = await self._call("GET", url, GRAPH_SCOPE)
+        except Refused:
+            return None
+        return found.get("displayName")
+
     async def catalog_id(self, external_id: str) -> str:
         """Graph's id for our app in the org's catalog (which knows it by the manifest's id);
         looked up once per process, not once per room."""
@@ -317,7 +327,13 @@ class Microsoft:
         room = conversation.split(";")[0]
 
         async def lookup(aad: str) -> dict[str, Any]:
-            return await self.member(service_url, room, aad)
+            try:
+                return await self.member(service_url, room, aad)
+            except Refused:  # no member of the room: a group, perhaps (PR leads may be one)
+                if (name := await self.group_name(aad)) is None:
+                    raise
+                self.people.learn_group(aad, name)
+                return {}
 
         found = await self.people.find(ids, lookup if look_up else None)
         return named(payload, found, t("teams.someone", self.settings.language))

@@ -32,6 +32,9 @@ class Person:
     # within Adaptive Cards", Teams docs: `mentioned.id` is "the Teams user id of the user being
     # mentioned"; Azure AD object ids and UPNs are documented for incoming webhooks).
     teams_id: str
+    # An Azure AD group (PR leads may be one, docs/teams.md): named by its display name, never
+    # @mentioned (a card's mention names one user).
+    group: bool = False
 
 
 Lookup = Callable[[str], Awaitable[dict[str, Any]]]
@@ -55,6 +58,11 @@ class People:
         """A Bot Framework channel account: an activity's `from`, or a conversation member."""
         account = account or {}
         self.learn(account.get("aadObjectId"), account.get("name"), account.get("id"))
+
+    def learn_group(self, aad: str, name: Any) -> None:
+        """An Azure AD group by its display name (Graph's group, read once)."""
+        if GUID.match(aad) and isinstance(name, str) and name.strip():
+            self._keep(aad, Person(name.strip(), aad, group=True))
 
     def known(self, aad: str) -> Person | None:
         return self._known.get(aad)
@@ -100,8 +108,9 @@ def people_in(payload: Any) -> set[str]:
 
 def named(payload: Any, people: Mapping[str, Person | None], someone: str) -> Any:
     """The message with `<@id>` as the person's name (plain text) and `<at>id</at>` as
-    `<at>Name</at>` with its mention entity (Teams shows the text between the tags); someone
-    unknown is `someone` (a neutral word), never their id, and is not @mentioned."""
+    `<at>Name</at>` with its mention entity (Teams shows the text between the tags); a group is
+    its name and is not @mentioned; someone unknown is `someone` (a neutral word), never their
+    id, and is not @mentioned."""
 
     def plain(match: re.Match[str]) -> str:
         person = people.get(match.group(1))
@@ -111,7 +120,9 @@ def named(payload: Any, people: Mapping[str, Person | None], someone: str) -> An
         if not GUID.match(match.group(1)):
             return match.group(0)  # already a name
         person = people.get(match.group(1))
-        return f"<at>{person.name}</at>" if person else someone
+        if person is None:
+            return someone
+        return person.name if person.group else f"<at>{person.name}</at>"
 
     def walk(node: Any) -> Any:
         if isinstance(node, str):
@@ -135,7 +146,7 @@ def _entities(msteams: dict[str, Any], people: Mapping[str, Person | None]) -> d
         aad = str((entity.get("mentioned") or {}).get("id", ""))
         if entity.get("type") != "mention" or not GUID.match(aad):
             entities.append(entity)
-        elif person := people.get(aad):
+        elif (person := people.get(aad)) and not person.group:
             mentioned = {"id": person.teams_id, "name": person.name}
             text = f"<at>{person.name}</at>"
             entities.append({"type": "mention", "text": text, "mentioned": mentioned})

@@ -69,6 +69,7 @@ class FakeTeams:
         self.channel_apps_refused = False
         self.team_apps: list[str] = []  # catalog ids of the apps installed in the team
         self.groups: dict[str, set[str]] = {}  # user → the Azure AD groups they are in
+        self.group_names: dict[str, str] = {}  # the tenant's groups: object id → display name
         self.people: dict[str, str] = {}  # the tenant's users: Azure AD object id → display name
         self.keys_delay = 0.0  # seconds the JWKS takes to answer
         # Seconds every Graph, Bot Connector and token call takes (bench/first_question.py
@@ -286,6 +287,8 @@ class FakeTeams:
                 return 409, {"error": {"code": "Conflict", "message": "member"}}, {}
             room["members"].append(user)
             return 201, {"id": f"member-{user}"}, {}
+        if (m := re.fullmatch(r"/groups/([^/]+)", path)) and call.method == "GET":
+            return self._group(unquote(m.group(1)), call.query)
         if m := re.fullmatch(r"/users/([^/]+)/checkMemberGroups", path):
             mine = self.groups.get(unquote(m.group(1)), set())
             return 200, {"value": [g for g in body.get("groupIds", []) if g in mine]}, {}
@@ -351,6 +354,28 @@ class FakeTeams:
             return 409, {"error": {"code": "Conflict", "message": "enabled"}}, {}
         channel["apps"].append(app)
         return 204, None, {}
+
+    def _group(
+        self, group: str, query: dict[str, list[str]]
+    ) -> tuple[int, dict[str, Any] | None, dict[str, str]]:
+        """Graph "Get group" (GET /groups/{id}, application permission GroupMember.Read.All at
+        least): the group with the properties `$select` names (with its id), or 404
+        Request_ResourceNotFound for an id that is no group of the tenant."""
+        name = self.group_names.get(group)
+        if name is None:
+            message = f"Resource '{group}' does not exist or one of its queried reference-property"
+            return 404, {"error": {"code": "Request_ResourceNotFound", "message": message}}, {}
+        found = {"id": group, "displayName": name, "mailEnabled": False, "securityEnabled": True}
+        wanted = {
+            "id",
+            *(query.get("$select") or ["displayName,mailEnabled,securityEnabled"])[0].split(","),
+        }
+        context = "https://graph.microsoft.com/v1.0/$metadata#groups/$entity"
+        return (
+            200,
+            {"@odata.context": context, **{k: v for k, v in found.items() if k in wanted}},
+            {},
+        )
 
     def _member(
         self, conversation: str, member: str

@@ -3,6 +3,8 @@ verdict → statement approval → close."""
 
 from __future__ import annotations
 
+import json
+
 import httpx
 
 from app.main import create_app
@@ -356,6 +358,7 @@ async def test_a_pr_lead_group_in_azure_ad_may_approve_while_its_member_is_in_it
 ) -> None:
     group = "7d1f0c2e-aaaa-4bbb-8ccc-0000000000aa"
     fake_teams.groups[WITNESS.aad] = {group}
+    fake_teams.group_names[group] = "Corporate Communications"
     settings = teams_settings(database_url, fake_teams, pr_leads=[LEAD1.aad, group])
     runtime = build_runtime(settings)
     app = create_app(settings, runtime=runtime, start_worker=False)
@@ -368,6 +371,14 @@ async def test_a_pr_lead_group_in_azure_ad_may_approve_while_its_member_is_in_it
         await teams.work()
         await drive_triage(teams)
         await teams.fill_in_blanks(LEAD1)  # the card period
+        # The draft names the group as Azure AD does, never as "a member" nor by its id, and
+        # does not @mention it (a card's mention names one user).
+        draft = await teams.card("statement")
+        approvers = json.dumps(draft, ensure_ascii=False)
+        assert "Corporate Communications" in approvers and group not in approvers
+        assert "a member" not in approvers
+        mentioned = [e["mentioned"]["id"] for e in draft.get("msteams", {}).get("entities", [])]
+        assert group not in mentioned
         fake_teams.groups[WITNESS.aad] = set()  # removed from the group: refused at once
         response = await teams.press("statement", "statement_approve", user=WITNESS)
         assert "Only PR leads" in response.json()["value"]
