@@ -66,7 +66,7 @@ async def test_the_draft_opens_with_who_must_approve_and_who_is_pending(slack_ja
     await slack.work()
     draft = slack.message_with_ref("statement")
     opening = next(b for b in draft["blocks"] if b["type"] == "section")["text"]["text"]
-    assert opening.startswith("承認が必要です：<@U0LEAD1> <@U0LEAD2>（SEV1は2名）")
+    assert opening.startswith("承認が必要です：<@U0LEAD1>、<@U0LEAD2>（SEV1は2名）")
     assert "承認済み 1/2：<@U0LEAD1>　未承認：<@U0LEAD2>" in opening
     assert "承認 1/2" in blocks_text(slack.message_with_ref("verdict:1"))
     # The English text is its own reply, not a doubled post.
@@ -77,7 +77,7 @@ async def test_the_draft_opens_with_who_must_approve_and_who_is_pending(slack_ja
     await slack.work()
     draft = slack.message_with_ref("statement")
     opening = next(b for b in draft["blocks"] if b["type"] == "section")["text"]["text"]
-    assert "承認済み 2/2：<@U0LEAD1> <@U0LEAD2>" in opening and "未承認" not in opening
+    assert "承認済み 2/2：<@U0LEAD1>、<@U0LEAD2>" in opening and "未承認" not in opening
 
 
 async def test_an_action_marked_done_leaves_do_now(slack_ja: Slack) -> None:
