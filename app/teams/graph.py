@@ -208,6 +208,11 @@ class Microsoft:
             found.extend(str(g) for g in answer.get("value", []))
         return found
 
+    def _configured(self, aad: str) -> bool:
+        """Whether an id is in the settings' lists of people, where a group may stand."""
+        s = self.settings
+        return aad in {*s.pr_leads, *s.responders, *s.admins, *s.security_responders}
+
     async def group_name(self, group: str) -> str | None:
         """An Azure AD group's display name (Graph "Get group", GroupMember.Read.All, as
         `member_groups`); None for an id that is no group, or one Graph will not show."""
@@ -329,8 +334,8 @@ class Microsoft:
         async def lookup(aad: str) -> dict[str, Any]:
             try:
                 return await self.member(service_url, room, aad)
-            except Refused:  # no member of the room: a group, perhaps (PR leads may be one)
-                if (name := await self.group_name(aad)) is None:
+            except Refused:  # no member of the room: a configured group (PR leads may be one)?
+                if not self._configured(aad) or (name := await self.group_name(aad)) is None:
                     raise
                 self.people.learn_group(aad, name)
                 return {}

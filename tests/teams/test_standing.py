@@ -75,6 +75,7 @@ async def test_someone_teams_will_not_name_reads_as_a_member_never_their_id(
     assert "Incident lead a member" in str(summary)
     assert stranger not in str(bot_texts(teams))
     assert len(teams.fake.calls_to(f"/members/{stranger}", "GET")) == 1  # refused, not re-asked
+    assert not teams.fake.calls_to(f"/groups/{stranger}", "GET")  # only configured ids may be
 
 
 async def test_someone_outside_the_room_is_not_a_person_it_knows(teams: Teams) -> None:
