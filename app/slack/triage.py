@@ -30,8 +30,9 @@ def answer_of(action: dict[str, Any], block_id: str) -> tuple[int | None, str | 
     """(incident id, field, value) from any of the answer widgets, or Nones when malformed."""
     if action.get("type") == "button":
         data = decode(action.get("value"))
-        field = data.get("f")
-        return incident_id_of(data), field if field in FIELDS else None, data.get("v")
+        field = data.get("f")  # (the sender's JSON: any value, a list included)
+        known = isinstance(field, str) and field in FIELDS
+        return incident_id_of(data), field if known else None, data.get("v")
     parts = block_id.split(":")
     if len(parts) < 3 or parts[0] != "q" or not parts[1].isdigit() or parts[2] not in FIELDS:
         return None, None, None
