@@ -5,9 +5,9 @@ one auth.test per workspace, and a call failing in the middle loses and doubles 
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
-from app.models import WorkItem, WorkStatus, utcnow
+from app.models import ChatMessage, WorkItem, WorkStatus, utcnow
 from tests.rooms.order import opening
 from tests.slack.conftest import Slack
 
@@ -93,3 +93,31 @@ async def test_a_post_failing_after_the_reservations_were_made_together_is_poste
     assert refs.count("summary") == refs.count("triage") == refs.count("welcome") == 1
     assert len(slack.fake.calls_to("chat.postMessage", outcome="ok")) == len(refs)
     assert len(slack.fake.calls_to("chat.postMessage")) == len(refs) + 1  # the one that failed
+
+
+async def test_the_first_posts_are_recorded_together_even_when_a_later_call_fails(
+    slack: Slack,
+) -> None:
+    """The question's and the summary's ts are saved in one write as the opening's posts end,
+    also when the pin after them fails: the retry edits them where they are, and looks
+    nothing up in the room (no conversations.history) and posts nothing again."""
+    slack.fake.fail_http("pins.add", 500)
+    await slack.command("Backup tapes missing from the courier's van")
+    await slack.work()  # the first attempt: posted, then the pin failed
+    async with slack.runtime.sessions() as session:
+        rows = dict(
+            (
+                await session.execute(
+                    select(ChatMessage.ref, ChatMessage.ts).where(
+                        ChatMessage.ref.in_(["triage", "summary"])
+                    )
+                )
+            ).all()
+        )
+    assert set(rows) == {"triage", "summary"} and all(rows.values()), rows
+    await _retry_now(slack)
+    await slack.work()
+    assert len(slack.fake.pins(slack.room()["id"])) == 1
+    assert not slack.fake.calls_to("conversations.history")
+    refs = slack.refs()
+    assert refs.count("summary") == refs.count("triage") == refs.count("welcome") == 1
