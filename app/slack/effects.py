@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 _current_client: ContextVar[AsyncWebClient | None] = ContextVar("slack_client", default=None)
 
 METADATA_TYPE = "leakdesk_message"
+TOPICS_KEPT = 10_000  # rooms whose topic a process remembers (`SlackChat.set_topic`)
 
 
 PERMANENT_ERRORS = {
@@ -94,6 +95,7 @@ class SlackChat:
         self._clients = clients
         self._sessions: list[aiohttp.ClientSession] = []
         self._bot_ids: dict[str, str | None] = {}  # bot token → the bot's user id (auth.test)
+        self._topics: dict[str, str] = {}  # channel → the topic this process last set there
         self.pacer = Pacer(SLACK_LIMITS if settings.slack_pacing else {})
 
     @property
@@ -222,11 +224,21 @@ class SlackChat:
 
     async def set_topic(self, incident: Incident, topic: str) -> None:
         """Sets the topic unless it already reads so: Slack posts "set the channel topic" into
-        the room on every conversations.setTopic, the same text included."""
-        info = await self.client.conversations_info(channel=incident.channel_id)
-        if ((info.get("channel") or {}).get("topic") or {}).get("value") == topic:
-            return
-        await self.client.conversations_setTopic(channel=incident.channel_id, topic=topic)
+        the room on every conversations.setTopic, the same text included. The room is asked
+        (conversations.info) only when this process has not set or read its topic before;
+        otherwise what it set last is the topic (a person's change since is left alone until
+        the topic has something new to say)."""
+        channel = incident.channel_id
+        assert channel is not None
+        known = self._topics.get(channel)
+        if known is None:
+            info = await self.client.conversations_info(channel=channel)
+            known = ((info.get("channel") or {}).get("topic") or {}).get("value")
+        if known != topic:
+            await self.client.conversations_setTopic(channel=channel, topic=topic)
+        if len(self._topics) >= TOPICS_KEPT:
+            self._topics.clear()
+        self._topics[channel] = topic
 
     async def tell_reporter(self, item: Claimed, incident: Incident, text: str) -> None:
         if response_url := incident.source.get("response_url"):
@@ -273,6 +285,7 @@ class SlackChat:
                     continue
                 raise
             channel = response["channel"]
+            self._topics[channel["id"]] = ""  # a room made now has no topic yet
             return await self.service.record_room(
                 incident.id, channel_id=channel["id"], channel_name=channel["name"]
             )
