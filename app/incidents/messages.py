@@ -84,6 +84,19 @@ class Messages:
             self._remember(found)
         return found
 
+    def posted_now(self, incident_id: int, posted: Posted) -> None:
+        """`posted` was just made, its ts not saved yet (`save_message_refs` follows): the
+        edits that come before the save find it where it is, not as reserved and unposted."""
+        self._remember(
+            ChatMessage(
+                incident_id=incident_id,
+                ref=posted.ref,
+                channel_id=posted.channel_id,
+                ts=posted.ts,
+                thread_ts=posted.thread_ts,
+            )
+        )
+
     def _remember(self, posted: ChatMessage) -> None:
         if posted.ts is None:
             return

@@ -95,6 +95,7 @@ class Posting:
         posted = Posted(ref, room, sent, thread)
         if (receipts := self._receipts.get((item.id, item.attempt))) is not None:
             receipts.append(posted)  # saved with the others as `reserving` ends
+            self.service.posted_now(incident.id, posted)  # (an edit before then finds it)
         else:
             await self.service.save_message_refs(incident.id, [posted])
         return sent, True

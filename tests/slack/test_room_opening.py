@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
+from app.incidents.messages import Posted
 from app.models import ChatMessage, WorkItem, WorkStatus, utcnow
 from tests.rooms.order import opening
 from tests.slack.conftest import Slack
@@ -121,3 +122,18 @@ async def test_the_first_posts_are_recorded_together_even_when_a_later_call_fail
     assert not slack.fake.calls_to("conversations.history")
     refs = slack.refs()
     assert refs.count("summary") == refs.count("triage") == refs.count("welcome") == 1
+
+
+async def test_a_post_whose_ts_is_not_saved_yet_is_found_where_it_is(slack: Slack) -> None:
+    """Within the opening's reservation block a post's ts is saved as the block ends: an edit
+    before then finds the message where it is (`posted_now`), not reserved and unposted (which
+    would post it again)."""
+    await slack.command("Visitor log photographed at reception")
+    await slack.work()
+    service, incident_id = slack.runtime.service, slack.room_incident_id()
+    service.posted_now(incident_id, Posted("probe", slack.room()["id"], "1796.000001"))
+    found = await service.message_ref(incident_id, "probe")
+    assert found is not None and found.ts == "1796.000001"
+    async with slack.runtime.sessions() as session:
+        stored = await session.scalar(select(ChatMessage).where(ChatMessage.ref == "probe"))
+    assert stored is None  # nothing written: the block's one save writes it
