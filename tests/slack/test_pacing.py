@@ -1,5 +1,7 @@
 """Pacing keeps bursts within Slack's limits: token buckets, and rows released until their turn."""
 
+import time
+
 import httpx
 import pytest
 from sqlalchemy import select
@@ -78,11 +80,15 @@ async def test_a_report_storm_defers_rooms_without_blocking_other_work(
     async with httpx.AsyncClient(transport=transport, base_url="http://leakdesk.test") as http:
         requests = SlackRequests(SIGNING_SECRET, response_url=fake_slack.response_url)
         slack = Slack(fake_slack, requests, http, runtime)
+        started = time.monotonic()
         for summary in STORM:
             assert (await slack.command(summary)).status_code == 200
         await slack.work()
+        # Slack's Tier 2 refills a channel every 3 s: on a machine slow enough (CI running two
+        # suites side by side) that the seven openings span more, one more room is made now.
+        refilled = int((time.monotonic() - started) / 3)
         rooms = [c for c in fake_slack.channels if c["name"].startswith("leak-")]
-        assert len(rooms) == 5
+        assert 5 <= len(rooms) <= min(7, 5 + refilled)
         async with runtime.sessions() as session:
             waiting = (
                 (
@@ -96,13 +102,14 @@ async def test_a_report_storm_defers_rooms_without_blocking_other_work(
                 .scalars()
                 .all()
             )
-        assert len(waiting) == 2
+        assert len(waiting) == 7 - len(rooms)
         assert all(w.attempts == 0 and "paced" in (w.last_error or "") for w in waiting)
         ahead = sorted((w.due_at - utcnow()).total_seconds() for w in waiting)
-        assert 1 < ahead[0] < 3.5 and 4 < ahead[1] < 6.5
+        if len(ahead) == 2:  # (each waits for its own turn, one refill apart)
+            assert 1 < ahead[0] < 3.5 and 4 < ahead[1] < 6.5
         # Their reporters learn their incident's key now, once, not when the room comes.
         delayed = [e["text"] for e in fake_slack.ephemerals() if "Slack is slow" in e["text"]]
-        assert len(delayed) == 2 and all("LEAK-" in text for text in delayed)
+        assert len(delayed) == len(waiting) and all("LEAK-" in text for text in delayed)
 
         # Meanwhile triage goes on in the rooms that exist: an answer brings the next question.
         await slack.answer("discovered_at", "reported")
