@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import func, select, update
@@ -87,15 +88,7 @@ class Messages:
     def posted_now(self, incident_id: int, posted: Posted) -> None:
         """`posted` was just made, its ts not saved yet (`save_message_refs` follows): the
         edits that come before the save find it where it is, not as reserved and unposted."""
-        self._remember(
-            ChatMessage(
-                incident_id=incident_id,
-                ref=posted.ref,
-                channel_id=posted.channel_id,
-                ts=posted.ts,
-                thread_ts=posted.thread_ts,
-            )
-        )
+        self._remember(_row(incident_id, posted))
 
     def _remember(self, posted: ChatMessage) -> None:
         if posted.ts is None:
@@ -210,17 +203,22 @@ class Messages:
                         saved[p.ref] = message
             for p in posts:
                 if p.ref not in saved:
-                    saved[p.ref] = ChatMessage(
-                        incident_id=incident_id,
-                        ref=p.ref,
-                        channel_id=p.channel_id,
-                        ts=p.ts,
-                        thread_ts=p.thread_ts,
-                        created_at=self.ledger.clock(),
-                    )
+                    saved[p.ref] = _row(incident_id, p, self.ledger.clock())
                     session.add(saved[p.ref])
         for message in saved.values():
             self._remember(message)  # committed: the row as stored, for the edits that follow
+
+
+def _row(incident_id: int, posted: Posted, created_at: datetime | None = None) -> ChatMessage:
+    """`posted` as its row: to store (with `created_at`), or to remember before it is stored."""
+    return ChatMessage(
+        incident_id=incident_id,
+        ref=posted.ref,
+        channel_id=posted.channel_id,
+        ts=posted.ts,
+        thread_ts=posted.thread_ts,
+        created_at=created_at,
+    )
 
 
 def _posted_or_held(known: ChatMessage, work_id: int) -> ChatMessage | None:
