@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -20,15 +19,6 @@ from app.vocabulary import EventKind
 
 # How many posted messages each process remembers where they are (`Messages.message_ref`).
 POSTED_LIMIT = 10_000
-
-
-class Posted(NamedTuple):
-    """Where a message was posted for `ref`: its channel, its ts, the thread it is in."""
-
-    ref: str
-    channel_id: str
-    ts: str
-    thread_ts: str | None = None
 
 
 class Messages:
@@ -84,11 +74,6 @@ class Messages:
         if found is not None:
             self._remember(found)
         return found
-
-    def posted_now(self, incident_id: int, posted: Posted) -> None:
-        """`posted` was just made, its ts not saved yet (`save_message_refs` follows): the
-        edits that come before the save find it where it is, not as reserved and unposted."""
-        self._remember(_row(incident_id, posted))
 
     def _remember(self, posted: ChatMessage) -> None:
         if posted.ts is None:
@@ -180,45 +165,24 @@ class Messages:
     ) -> None:
         """Records where `ref` was posted (its reservation gets the ts; a message posted without
         one, by an interaction, gets a row, only when nothing was updated)."""
-        await self.save_message_refs(incident_id, [Posted(ref, channel_id, ts, thread_ts)])
-
-    async def save_message_refs(self, incident_id: int, posts: list[Posted]) -> None:
-        """`save_message_ref` for each of `posts`, in one transaction: on PostgreSQL one
-        statement for the reserved ones (a row's posts made together, its room's first three)."""
         async with self.ledger.write_alone() as session:
-            if len(posts) > 1 and dialect(session) == "postgresql":
-                values = {
-                    "of_incident": incident_id,
-                    "posted_refs": [p.ref for p in posts],
-                    "posted_tss": [p.ts for p in posts],
-                }
-                found = (await session.execute(queries.MESSAGES_POSTED, values)).scalars()
-                saved = {message.ref: message for message in found}
-            else:
-                saved = {}
-                for p in posts:
-                    values = {"of_incident": incident_id, "of_ref": p.ref, "posted_ts": p.ts}
-                    found = await session.execute(queries.MESSAGE_POSTED, values)
-                    if (message := found.scalar_one_or_none()) is not None:
-                        saved[p.ref] = message
-            for p in posts:
-                if p.ref not in saved:
-                    saved[p.ref] = _row(incident_id, p, self.ledger.clock())
-                    session.add(saved[p.ref])
-        for message in saved.values():
-            self._remember(message)  # committed: the row as stored, for the edits that follow
-
-
-def _row(incident_id: int, posted: Posted, created_at: datetime | None = None) -> ChatMessage:
-    """`posted` as its row: to store (with `created_at`), or to remember before it is stored."""
-    return ChatMessage(
-        incident_id=incident_id,
-        ref=posted.ref,
-        channel_id=posted.channel_id,
-        ts=posted.ts,
-        thread_ts=posted.thread_ts,
-        created_at=created_at,
-    )
+            posted = (
+                await session.execute(
+                    queries.MESSAGE_POSTED,
+                    {"of_incident": incident_id, "of_ref": ref, "posted_ts": ts},
+                )
+            ).scalar_one_or_none()
+            if posted is None:
+                posted = ChatMessage(
+                    incident_id=incident_id,
+                    ref=ref,
+                    channel_id=channel_id,
+                    ts=ts,
+                    thread_ts=thread_ts,
+                    created_at=self.ledger.clock(),
+                )
+                session.add(posted)
+        self._remember(posted)  # committed: the row as stored, for the edits that follow
 
 
 def _posted_or_held(known: ChatMessage, work_id: int) -> ChatMessage | None:

@@ -216,21 +216,3 @@ MESSAGE_POSTED: Update = (
 )
 """Gives the reservation for `:of_ref` of `:of_incident` the ts it was posted at
 (`:posted_ts`), returning it."""
-
-_POSTED = (
-    func.unnest(
-        bindparam("posted_refs", type_=postgresql.ARRAY(ChatMessage.ref.type)),
-        bindparam("posted_tss", type_=postgresql.ARRAY(ChatMessage.ts.type)),
-    )
-    .table_valued("ref", "ts")
-    .render_derived(name="posted")
-)
-MESSAGES_POSTED: Update = (
-    update(ChatMessage)
-    .where(ChatMessage.incident_id == bindparam("of_incident"), ChatMessage.ref == _POSTED.c.ref)
-    .values(ts=_POSTED.c.ts)
-    .returning(ChatMessage)
-    .execution_options(synchronize_session=False)
-)
-"""PostgreSQL: `MESSAGE_POSTED` for several refs of `:of_incident` in one statement, the refs
-and their ts as two arrays (`:posted_refs`, `:posted_tss`), returning the rows updated."""

@@ -165,8 +165,6 @@ class IncidentService:
         self.claim_message = messages.claim_message
         self.claim_messages = messages.claim_messages
         self.save_message_ref = messages.save_message_ref
-        self.save_message_refs = messages.save_message_refs
-        self.posted_now = messages.posted_now
         # lifecycle
         self.record_effect = lifecycle.record_effect
         self.add_note = lifecycle.add_note

@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from app.incidents.messages import Posted
 from app.incidents.service import IncidentService, Snapshot
 from app.models import ChatMessage, Followup, Incident, utcnow
 from app.rooms import brief, standing
@@ -57,8 +56,6 @@ class Posting:
         self._shown: dict[tuple[int, str], int] = {}  # what this process last showed per ref
         # Refs a running row reserved ahead (`reserving`), by (row, attempt, ref): its claim.
         self._claimed: dict[tuple[int, int, str], ChatMessage | None] = {}
-        # Posts a row made within `reserving`, by (row, attempt): saved together as it ends.
-        self._receipts: dict[tuple[int, int], list[Posted]] = {}
 
     # ----- posting once -----------------------------------------------------------------------
 
@@ -92,12 +89,7 @@ class Posting:
             return found, False
         meta = {"incident": incident.id, "ref": ref, **(payload or {})}
         sent = await self.chat.send(item, incident, message, text, thread=thread, meta=meta)
-        posted = Posted(ref, room, sent, thread)
-        if (receipts := self._receipts.get((item.id, item.attempt))) is not None:
-            receipts.append(posted)  # saved with the others as `reserving` ends
-            self.service.posted_now(incident.id, posted)  # (an edit before then finds it)
-        else:
-            await self.service.save_message_refs(incident.id, [posted])
+        await self.service.save_message_ref(incident.id, ref, room, sent, thread)
         return sent, True
 
     @asynccontextmanager
@@ -106,9 +98,7 @@ class Posting:
     ) -> AsyncIterator[None]:
         """Within it, the row posts the top-level messages `refs` (if it posts them) with their
         reservations made ahead, all in one transaction: `post_once` takes each up instead of
-        reserving it then. Made for this row, they hold the same as those made one by one.
-        Where each was posted is saved as it ends, in one transaction, whatever failed: a post
-        not saved yet reads as reserved by this row, whose retry finds it in the room."""
+        reserving it then. Made for this row, they hold the same as those made one by one."""
         room = incident.channel_id
         assert room is not None
         thread = self.chat.thread(room, None)
@@ -117,15 +107,11 @@ class Posting:
         )
         keys = [(item.id, item.attempt, ref) for ref in refs]
         self._claimed.update(zip(keys, claims.values(), strict=True))
-        receipts = self._receipts.setdefault((item.id, item.attempt), [])
         try:
             yield
         finally:
             for key in keys:  # (a ref it did not post after all)
                 self._claimed.pop(key, None)
-            self._receipts.pop((item.id, item.attempt), None)
-            if receipts:
-                await self.service.save_message_refs(incident.id, receipts)
 
     async def update(self, incident: Incident, ref: str, message: object, text: str) -> bool:
         """Edits the message posted for `ref` in place; False when there is none yet."""

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from app.incidents.messages import Posted
 from app.models import ChatMessage, WorkItem, WorkStatus, utcnow
 from tests.rooms.order import opening
 from tests.slack.conftest import Slack
@@ -96,12 +95,12 @@ async def test_a_post_failing_after_the_reservations_were_made_together_is_poste
     assert len(slack.fake.calls_to("chat.postMessage")) == len(refs) + 1  # the one that failed
 
 
-async def test_the_first_posts_are_recorded_together_even_when_a_later_call_fails(
+async def test_the_first_posts_are_recorded_even_when_a_later_call_fails(
     slack: Slack,
 ) -> None:
-    """The question's and the summary's ts are saved in one write as the opening's posts end,
-    also when the pin after them fails: the retry edits them where they are, and looks
-    nothing up in the room (no conversations.history) and posts nothing again."""
+    """The question's and the summary's ts are saved as they are posted, also when the pin
+    after them fails: the retry edits them where they are, and looks nothing up in the room
+    (no conversations.history) and posts nothing again."""
     slack.fake.fail_http("pins.add", 500)
     await slack.command("Backup tapes missing from the courier's van")
     await slack.work()  # the first attempt: posted, then the pin failed
@@ -122,18 +121,3 @@ async def test_the_first_posts_are_recorded_together_even_when_a_later_call_fail
     assert not slack.fake.calls_to("conversations.history")
     refs = slack.refs()
     assert refs.count("summary") == refs.count("triage") == refs.count("welcome") == 1
-
-
-async def test_a_post_whose_ts_is_not_saved_yet_is_found_where_it_is(slack: Slack) -> None:
-    """Within the opening's reservation block a post's ts is saved as the block ends: an edit
-    before then finds the message where it is (`posted_now`), not reserved and unposted (which
-    would post it again)."""
-    await slack.command("Visitor log photographed at reception")
-    await slack.work()
-    service, incident_id = slack.runtime.service, slack.room_incident_id()
-    service.posted_now(incident_id, Posted("probe", slack.room()["id"], "1796.000001"))
-    found = await service.message_ref(incident_id, "probe")
-    assert found is not None and found.ts == "1796.000001"
-    async with slack.runtime.sessions() as session:
-        stored = await session.scalar(select(ChatMessage).where(ChatMessage.ref == "probe"))
-    assert stored is None  # nothing written: the block's one save writes it
