@@ -42,3 +42,34 @@ async def test_a_web_process_wakes_a_worker_process_without_a_tick(database_url:
         await asyncio.gather(listener, return_exceptions=True)
         await web.close()
         await worker.close()
+
+
+async def test_a_listener_whose_connection_is_cut_listens_again(database_url: str) -> None:
+    """A database restart or a proxy cutting the listener's connection: the listener notices
+    (asyncpg's termination callback, not a poll), connects again and wakes the worker for
+    what was written meanwhile, then hears the next NOTIFY."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's")
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    dsn = make_url(database_url).set(drivername="postgresql").render_as_string(False)
+    woken = asyncio.Event()
+    listener = asyncio.create_task(listen(database_url, woken.set, retry=0.05))
+    admin = await asyncpg.connect(dsn)
+    try:
+        await asyncio.wait_for(woken.wait(), 5)  # its first wake, once listening
+        woken.clear()
+        cut = await admin.fetchval(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE query LIKE 'LISTEN %leakdesk_work%' AND pid <> pg_backend_pid()"
+        )
+        assert cut >= 1
+        await asyncio.wait_for(woken.wait(), 5)  # listening again: the wake for the gap
+        woken.clear()
+        await admin.execute("NOTIFY leakdesk_work")
+        await asyncio.wait_for(woken.wait(), 5)
+    finally:
+        listener.cancel()
+        await asyncio.gather(listener, return_exceptions=True)
+        await admin.close()
