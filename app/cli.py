@@ -203,7 +203,7 @@ def socket() -> None:
     """Run the Slack app over Socket Mode (no public URL needed), with the worker."""
     from app.logs import configure
     from app.slack.app import build_bolt_app, socket_mode_handler
-    from app.work.scheduler import schedule_housekeeping, start_scheduler
+    from app.work.scheduler import schedule_housekeeping, start_scheduler, tick_interval
 
     config = settings()
     if config.slack_app_token is None:
@@ -218,7 +218,9 @@ def socket() -> None:
     async def go() -> None:
         async with opened(config, migrate_sqlite=True) as runtime:
             bolt = build_bolt_app(runtime)
-            scheduler = start_scheduler(runtime.queue, interval=config.worker_interval)
+            # (Socket Mode does not LISTEN: only its tick finds rows other processes write.)
+            interval = tick_interval(config.worker_interval, told=False)
+            scheduler = start_scheduler(runtime.queue, interval=interval)
             schedule_housekeeping(scheduler, runtime.service.forget_deliveries)
             try:
                 await socket_mode_handler(bolt, runtime, app_token).start_async()

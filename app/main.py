@@ -24,7 +24,12 @@ from app.ops import pieces as ops_pieces
 from app.runtime import Runtime, build_runtime
 from app.settings import Settings, load_settings
 from app.slack.signin import SlackSignIn
-from app.work.scheduler import schedule_digest, schedule_housekeeping, start_scheduler
+from app.work.scheduler import (
+    schedule_digest,
+    schedule_housekeeping,
+    start_scheduler,
+    tick_interval,
+)
 from app.work.wake import Notifier, listen
 
 log = logging.getLogger("leakdesk")
@@ -76,7 +81,12 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await prepare_database(runtime, auto_migrate=settings.is_sqlite)
         scheduler = (
-            start_scheduler(runtime.queue, interval=settings.worker_interval) if worker else None
+            start_scheduler(
+                runtime.queue,
+                interval=tick_interval(settings.worker_interval, told=not settings.is_sqlite),
+            )
+            if worker
+            else None
         )
         if scheduler is not None:
             schedule_housekeeping(scheduler, runtime.service.forget_deliveries)
@@ -84,10 +94,9 @@ def create_app(
             schedule_digest(scheduler, runtime.queue, at=settings.digest_time, tz=settings.timezone)
         listener = None
         if not settings.is_sqlite:  # processes wake each other (app/work/wake.py)
+            runtime.queue.notifier = Notifier(runtime.engine)
             if worker:
                 listener = asyncio.create_task(listen(settings.database_url, runtime.queue.poke))
-            else:
-                runtime.queue.notifier = Notifier(runtime.engine)
         log.info(
             "leakdesk ready: slack=%s teams=%s worker=%s",
             "on" if settings.slack_enabled else "off",

@@ -111,7 +111,11 @@ class Settings(BaseSettings):
 
     # Worker
     worker_enabled: bool = Field(True, validation_alias=var("LEAKDESK_WORKER"))
-    worker_interval: float = Field(0.5, gt=0, validation_alias=var("LEAKDESK_WORKER_INTERVAL"))
+    # Seconds between looks for due rows nobody told the worker of; unset: app.work.scheduler's
+    # default for the database (0.5 s on SQLite, 5 s on PostgreSQL, where processes notify).
+    worker_interval: float | None = Field(
+        None, gt=0, validation_alias=var("LEAKDESK_WORKER_INTERVAL")
+    )
     work_lease_seconds: int = Field(60, ge=5, validation_alias=var("LEAKDESK_WORK_LEASE_SECONDS"))
     work_backoff_cap: float = Field(900, gt=0, validation_alias=var("LEAKDESK_WORK_BACKOFF_CAP"))
     work_max_attempts: int = Field(8, ge=1, validation_alias=var("LEAKDESK_WORK_MAX_ATTEMPTS"))

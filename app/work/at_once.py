@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 # The queue that runs rows at once, by the engine its transactions write with.
 _queues: WeakKeyDictionary[Any, WorkQueue] = WeakKeyDictionary()
 _TAKEN = "work_taken_at_once"  # Session.info: the transaction's `Taken`
+_LATER = "work_due_later"  # Session.info: (queue, due times) of rows written for later
 
 
 @dataclass
@@ -77,7 +78,10 @@ def claiming(
     held (call `took` with the row once written), or None: the row is written pending."""
     bind = session.bind
     queue = _queues.get(bind.sync_engine) if bind is not None else None
-    if queue is None or due_at > queue.clock():
+    if queue is None:
+        return None
+    if due_at > queue.clock():  # its worker claims it when it falls due (`WorkQueue.expect`)
+        session.info.setdefault(_LATER, (queue, []))[1].append(due_at)
         return None
     taken: Taken | None = session.info.get(_TAKEN)
     alongside = 0
@@ -104,6 +108,9 @@ def took(session: AsyncSession, item: WorkItem) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _committed(session: Session) -> None:
+    if later := session.info.pop(_LATER, None):
+        queue, due = later
+        queue.expect(due)
     taken: Taken | None = session.info.pop(_TAKEN, None)
     if taken is None:
         return
@@ -124,6 +131,7 @@ def _committed(session: Session) -> None:
 def _ended(session: Session, transaction: Any) -> None:
     if transaction.parent is not None:  # (a savepoint ended, not the transaction)
         return
+    session.info.pop(_LATER, None)
     taken: Taken | None = session.info.pop(_TAKEN, None)
     if taken is not None:  # not committed: the rows were not written, their slots are free
         taken.release(taken.held)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import heapq
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -31,6 +32,8 @@ from app.work.items import (  # callers import these from here as well
 from app.work.items import waiting_on as waiting_on
 
 log = logging.getLogger(__name__)
+
+EXPECTED_KEPT = 10_000  # due times a queue keeps timers for; beyond, the tick finds the rows
 
 
 class WorkQueue:
@@ -66,8 +69,12 @@ class WorkQueue:
         self._tasks: set[asyncio.Task[None]] = set()
         self._poking = False
         self.closed = False
-        self.notifier: Any = None  # a web process's app.work.wake.Notifier (PostgreSQL)
+        self.notifier: Any = None  # app.work.wake.Notifier (PostgreSQL): tells other processes
         self._poke_pending = False
+        self._poke_again = False  # poked while a poke's claim ran: claim once more after it
+        self._expected: list[float] = []  # loop times at which rows written here fall due
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_at = 0.0
         self._missed = False  # a due row written here was not taken at once (`reserve`)
         self._found_work = False  # the last claim took rows (see `claim`)
         self._ran = 0  # rows run by this queue (`drain` counts them)
@@ -108,29 +115,74 @@ class WorkQueue:
         if self.poking and not self._missed:
             return
         self._missed = False
+        if self.poking and self._in_flight >= self.concurrency and self.notifier is not None:
+            self.notifier.notify()  # no slot free here: another worker process may have one
         self.poke()
 
     def poke(self) -> None:
         """Runs a batch soon instead of at the next tick (new work should not wait)."""
-        # One poke at a time is enough: a burst of requests causes one claim, not one each
-        # (rows a running claim missed are the next tick's), and none while every slot is busy.
+        # One poke at a time: a burst of requests causes one claim, and one more after it
+        # (rows written while it ran may have committed too late for it), not one each; none
+        # while every slot is busy (a slot that finishes claims the due rows as it completes).
         # Without a worker here, the worker processes are told instead (PostgreSQL NOTIFY).
         if not self.poking and self.notifier is not None and not self.closed:
             self.notifier.notify()
             return
-        if self.poking and not self._poke_pending and self._in_flight < self.concurrency:
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:
-                return
-            self._poke_pending = True
-            task = loop.create_task(self._poked())
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+        if not self.poking or self._in_flight >= self.concurrency:
+            return
+        if self._poke_pending:
+            self._poke_again = True
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._poke_pending = True
+        task = loop.create_task(self._poked())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def expect(self, due: list[datetime]) -> None:
+        """Rows written or put off here fall due at these times: a claim runs then, not at the
+        next tick (where processes tell each other of their rows, only a backstop: 5 s)."""
+        if not self.poking or self.closed or not due:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        now, at = self.clock(), loop.time()
+        for when in due:  # (a few ms late: the claim compares with the clock, not the loop)
+            heapq.heappush(self._expected, at + max(0.0, (when - now).total_seconds()) + 0.005)
+        if len(self._expected) > EXPECTED_KEPT:
+            self._expected = heapq.nsmallest(EXPECTED_KEPT, self._expected)
+        self._arm(loop)
+
+    def _arm(self, loop: asyncio.AbstractEventLoop) -> None:
+        if not self._expected or (self._timer is not None and self._timer_at <= self._expected[0]):
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer_at = self._expected[0]
+        self._timer = loop.call_at(self._timer_at, self._fall_due, loop)
+
+    def _fall_due(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._timer = None
+        now = loop.time()
+        while self._expected and self._expected[0] <= now:
+            heapq.heappop(self._expected)
+        if self.closed:
+            return
+        self.poke()
+        self._arm(loop)
 
     async def _poked(self) -> None:
         try:
-            await self.dispatch(look=False)  # rows were just written: no look first
+            again = True
+            while again and not self.closed:
+                self._poke_again = False
+                await self.dispatch(look=False)  # rows were just written: no look first
+                again = self._poke_again
         except Exception:
             log.exception("work batch failed")
         finally:
@@ -181,12 +233,17 @@ class WorkQueue:
             await self.writer.dead(item, error, now, self.on_dead)
             return WorkStatus.DEAD
         delay = after if after is not None else backoff(item.attempt, cap=self.backoff_cap)
-        await self.writer.retry(item, error, now + timedelta(seconds=delay))
+        due = now + timedelta(seconds=delay)
+        await self.writer.retry(item, error, due)
+        self.expect([due])
         return WorkStatus.PENDING
 
     async def defer(self, item: Claimed, reason: str, after: float) -> bool:
         """Releases the row until `after` seconds from now and gives its attempt back."""
-        return await self.writer.defer(item, reason, self.clock() + timedelta(seconds=after))
+        due = self.clock() + timedelta(seconds=after)
+        deferred = await self.writer.defer(item, reason, due)
+        self.expect([due])
+        return deferred
 
     def fenced(self, item: Claimed) -> Update:
         """An UPDATE of `item`'s row that changes nothing unless this worker still holds it."""
@@ -323,6 +380,9 @@ class WorkQueue:
         then cancels them (their leases run out and any worker takes them again), so no claim
         is left holding a database connection after the engine is gone."""
         self.poking, self.closed = False, True
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         if self.notifier is not None:
             await self.notifier.close()
         async with self._lock:  # a claim in progress (the tick's) ends first; none starts after

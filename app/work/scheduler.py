@@ -17,6 +17,25 @@ from app.work.queue import WorkQueue, WorkSpec
 log = logging.getLogger(__name__)
 
 
+LOOK_S = 0.5  # the tick where nothing tells the worker of rows (SQLite)
+BACKSTOP_S = 5.0  # the tick where processes tell each other (PostgreSQL's LISTEN/NOTIFY)
+
+
+def tick_interval(configured: float | None, *, told: bool) -> float:
+    """Seconds between the worker's looks for due rows (`LEAKDESK_WORKER_INTERVAL` if set).
+
+    A worker is told of most rows: those written or put off in its own process run at once or
+    when they fall due (`WorkQueue.expect`), and with `told` (PostgreSQL, where it LISTENs) a
+    web process's NOTIFY wakes it. Then the tick is a backstop, for a row whose lease ran out
+    (a replica that died), a notification lost while the listener reconnected, or a row
+    another process wrote for later: 5 s; each empty claim costs a statement, and the half
+    second ticks were about 3 ms of CPU a second per replica. Not told (SQLite: a `leakdesk
+    worker` beside a web process learns of its rows only by looking), every 0.5 s."""
+    if configured is not None:
+        return configured
+    return BACKSTOP_S if told else LOOK_S
+
+
 def start_scheduler(queue: WorkQueue, *, interval: float) -> AsyncIOScheduler:
     """Starts the tick; each replica claims its own rows, so job stores are never shared."""
     queue.poking = True

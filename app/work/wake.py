@@ -2,7 +2,8 @@
 
 A web replica without a worker (`LEAKDESK_WORKER=false`) cannot poke the worker of another
 process; its report would wait for that worker's next claim tick. Instead it sends a NOTIFY
-after each request, and every worker process LISTENs and claims at once. The tick stays the
+after each request, and every worker process LISTENs and claims at once. A worker process
+whose slots are all busy does the same for the due rows it could not take. The tick stays the
 backstop: a lost notification (a listener reconnecting) delays work by one tick, no more.
 """
 

@@ -12,7 +12,7 @@ from sqlalchemy import event, select
 from app.db import transaction
 from app.models import WorkItem, WorkStatus, utcnow
 from app.runtime import Runtime
-from app.work.queue import Claimed, WorkQueue, WorkSpec, add_work
+from app.work.queue import Claimed, Defer, Retry, WorkQueue, WorkSpec, add_work
 
 
 def worker(runtime: Runtime, **kwargs: object) -> tuple[WorkQueue, list[tuple[int, int | None]]]:
@@ -133,3 +133,49 @@ async def test_a_worker_that_stopped_takes_nothing(runtime: Runtime) -> None:
     await queue.close()
     await write(runtime, [(1, None)])
     assert [r.status for r in await rows(runtime)] == [WorkStatus.PENDING] and ran == []
+
+
+async def ran_within(ran: list[tuple[int, int | None]], seconds: float) -> None:
+    for _ in range(int(seconds / 0.02)):
+        if ran:
+            return
+        await asyncio.sleep(0.02)
+
+
+async def test_a_row_written_for_later_runs_as_it_falls_due_with_no_tick(runtime: Runtime) -> None:
+    """Written here for later (a follow-up's prompt): this worker claims it as it falls due,
+    not at its next tick, which on PostgreSQL is only a 5 s backstop (app.work.scheduler)."""
+    queue, ran = worker(runtime)
+    try:
+        await write(runtime, [(1, None)], due_at=utcnow() + timedelta(seconds=0.3))
+        await asyncio.sleep(0.1)
+        assert ran == [] and queue._in_flight == 0  # not due yet: it waits in the table
+        await ran_within(ran, 3)
+        assert ran == [(1, None)]
+    finally:
+        await queue.close()
+
+
+async def test_a_row_put_off_here_runs_again_as_it_falls_due_with_no_tick(
+    runtime: Runtime,
+) -> None:
+    """A row this worker defers (its room paced) or retries (Slack's Retry-After) is claimed
+    again when it falls due, with no tick running."""
+    queue, ran = worker(runtime)
+    tries: list[int] = []
+
+    async def put_off(item: Claimed) -> None:
+        tries.append(item.attempt)
+        if len(tries) == 1:
+            raise Defer("paced: conversations.create", after=0.2)
+        if len(tries) == 2:
+            raise Retry("rate limited", after=0.2)
+        ran.append((item.payload["n"], item.incident_id))
+
+    queue.handlers["test.echo"] = put_off
+    try:
+        await write(runtime, [(1, None)])
+        await ran_within(ran, 5)
+        assert ran == [(1, None)] and tries == [1, 1, 2]  # (a deferral spends no attempt)
+    finally:
+        await queue.close()

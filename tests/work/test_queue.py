@@ -16,6 +16,7 @@ from app.db import transaction
 from app.models import WorkItem, WorkStatus, utcnow
 from app.runtime import Runtime
 from app.work.queue import Claimed, Defer, Retry, WorkQueue, WorkSpec, add_work, waiting_on
+from app.work.scheduler import tick_interval
 
 HERE = Path(__file__).parent
 
@@ -305,3 +306,12 @@ async def test_closing_the_queue_leaves_no_claim_holding_a_connection(runtime: R
     assert not worker._tasks and worker.poking is False
     pool = runtime.engine.sync_engine.pool
     assert pool.checkedout() == 0
+
+
+def test_the_tick_is_a_backstop_where_workers_are_told_of_new_rows() -> None:
+    """PostgreSQL's workers LISTEN (and run the rows of their own process as they fall due):
+    the tick is a 5 s backstop. On SQLite nothing tells a worker process of a web process's
+    rows: it looks every 0.5 s. LEAKDESK_WORKER_INTERVAL, when set, is the tick either way."""
+    assert tick_interval(None, told=True) == 5.0
+    assert tick_interval(None, told=False) == 0.5
+    assert tick_interval(0.1, told=True) == 0.1
