@@ -30,14 +30,22 @@ def is_channel(conversation: str) -> bool:
     return conversation.endswith("@thread.tacv2") or conversation.endswith("@thread.skype")
 
 
-def message(card: dict[str, Any], text: str) -> dict[str, Any]:
+LOCALES = {"ja": "ja-JP", "en": "en-US"}  # an activity's `locale`: its text's language
+
+
+def message(card: dict[str, Any], text: str, lang: str | None = None) -> dict[str, Any]:
     """A card message; `summary` is what notifications and the chat list show (a `text` would
-    be shown above the card as well)."""
-    return {
+    be shown above the card as well). With `lang`, its `locale` (Bot Framework's activity
+    field, "a locale name for the contents of the text field"), which also picks the word the
+    bot writes for someone Teams would not name (app.teams.graph `named`)."""
+    activity = {
         "type": "message",
         "summary": cards.md(text)[:2000],
         "attachments": [cards.attachment(card)],
     }
+    if lang in LOCALES:
+        activity["locale"] = LOCALES[lang]
+    return activity
 
 
 def service_url(incident: Incident) -> str:
@@ -89,7 +97,7 @@ class TeamsChat:
         room = incident.channel_id
         conversation = f"{room};messageid={thread}" if thread else str(room)
         return await self.microsoft.send(
-            service_url(incident), conversation, message(message_, text)
+            service_url(incident), conversation, message(message_, text, incident.language)
         )
 
     async def find(self, incident: Incident, ref: str, thread: str | None) -> str | None:
@@ -102,7 +110,10 @@ class TeamsChat:
             else posted.channel_id
         )
         await self.microsoft.update(
-            service_url(incident), conversation, str(posted.ts), message(message_, text)
+            service_url(incident),
+            conversation,
+            str(posted.ts),
+            message(message_, text, incident.language),
         )
 
     async def reply(self, item: Claimed) -> None:
@@ -139,7 +150,9 @@ class TeamsChat:
         if not conversation or await self.service.message_ref(incident.id, "room_ready"):
             return
         activity_id = await self.microsoft.send(
-            service_url(incident), str(conversation), message(cards.message_card(text), text)
+            service_url(incident),
+            str(conversation),
+            message(cards.message_card(text), text, incident.language),
         )
         await self.service.save_message_ref(
             incident.id, "room_ready", str(conversation)[:64], activity_id
@@ -150,7 +163,9 @@ class TeamsChat:
             await self.microsoft.add_member(self.settings.teams_team_id, incident.channel_id, user)
 
     async def announce(self, incident: Incident, channel: str, message_: Any, text: str) -> str:
-        return await self.microsoft.send(service_url(incident), channel, message(message_, text))
+        return await self.microsoft.send(
+            service_url(incident), channel, message(message_, text, incident.language)
+        )
 
     async def archive(self, incident: Incident) -> bool:
         """A channel is archived (Graph); Graph has no archive for a group chat: it is kept."""

@@ -341,7 +341,9 @@ class Microsoft:
                 return {}
 
         found = await self.people.find(ids, lookup if look_up else None)
-        return named(payload, found, t("teams.someone", self.settings.language))
+        locale = payload.get("locale") if isinstance(payload, dict) else None
+        lang = str(locale).split("-")[0] if locale else self.settings.language
+        return named(payload, found, t("teams.someone", lang))
 
     async def update(
         self, service_url: str, conversation: str, activity_id: str, activity: dict[str, Any]

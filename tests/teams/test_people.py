@@ -63,3 +63,24 @@ def test_the_directory_is_bounded() -> None:
         people.learn(f"3f2a1b4c-0000-4a1a-9d1d-00000000000{n}", f"P{n}", f"29:{n}")
     assert people.known("3f2a1b4c-0000-4a1a-9d1d-000000000000") is None
     assert people.known("3f2a1b4c-0000-4a1a-9d1d-000000000002") == Person("P2", "29:2")
+
+
+async def test_the_word_for_someone_unknown_follows_the_message_not_the_install() -> None:
+    """A Japanese drill on an English install: its messages carry `locale` ja-JP (Bot
+    Framework's field for the language of their text), and someone Teams will not name is
+    メンバー in them, "a member" in the English ones."""
+    from app.teams.effects import message
+    from app.teams.graph import Microsoft
+    from tests.conftest import make_settings
+
+    microsoft = Microsoft(make_settings("sqlite+aiosqlite:///:memory:", language="en"))
+    try:
+        for lang, word in (("ja", "メンバー"), ("en", "a member")):
+            activity = message(message_card(f"<@{GONE}> 担当"), f"<@{GONE}> 担当", lang)
+            assert activity["locale"] == {"ja": "ja-JP", "en": "en-US"}[lang]
+            shown = await microsoft.named(
+                "https://smba.example", "19:room", activity, look_up=False
+            )
+            assert shown["summary"] == f"{word} 担当" and GONE not in json.dumps(shown)
+    finally:
+        await microsoft.close()
