@@ -34,6 +34,9 @@ _current_client: ContextVar[AsyncWebClient | None] = ContextVar("slack_client", 
 
 METADATA_TYPE = "leakdesk_message"
 TOPICS_KEPT = 10_000  # rooms whose topic a process remembers (`SlackChat.set_topic`)
+REPORTER_TOLD = (
+    "reporter_told"  # a waiting room's row: its reporter knows the key (`_tell_delayed`)
+)
 
 
 PERMANENT_ERRORS = {
@@ -273,8 +276,10 @@ class SlackChat:
             # Paced first: a storm's rooms wait their turn off the worker, their names unspent.
             try:
                 await self.pacer.wait("conversations.create", item.id)
-            except Defer:
-                await self._tell_delayed(incident, item)
+            except Defer as exc:
+                if await self._tell_delayed(incident, item):  # noted on the row that waits
+                    told = {**item.payload, REPORTER_TOLD: True}
+                    raise Defer(str(exc), exc.after, payload=told) from None
                 raise
 
         async for name in room_names(self.service, incident, self.settings.tz, 80, paced):
@@ -291,20 +296,20 @@ class SlackChat:
             )
         raise Retry("no free channel name")
 
-    async def _tell_delayed(self, incident: Incident, item: Claimed) -> None:
-        """Once per incident: the reporter learns its key while its room waits for its turn."""
+    async def _tell_delayed(self, incident: Incident, item: Claimed) -> bool:
+        """The reporter learns its key while its room waits for its turn, once: True when told
+        now (the deferral notes it on the waiting row's payload, in the statement that defers
+        it, instead of a reservation and a save of their own)."""
         response_url = incident.source.get("response_url")
-        if not response_url or await self.service.claim_message(
-            incident.id, "room_delayed", "response_url", item.id
-        ):
-            return
+        if not response_url or item.payload.get(REPORTER_TOLD):
+            return False
         text = t("command.room_delayed", incident.language, key=incident.key)
         try:
             await self.respond(response_url, text)
         except (aiohttp.ClientError, TimeoutError):
             log.warning("could not tell the reporter of %s that its room is delayed", incident.key)
-            return
-        await self.service.save_message_ref(incident.id, "room_delayed", "response_url", "sent")
+            return False  # (told at its next deferral, if it has one)
+        return True
 
     async def _own_channel(self, name: str) -> str | None:
         """The id of a private channel of ours with this name (the bot is in those it created)."""

@@ -80,8 +80,9 @@ def draft_social(notice: Notice, words: Mapping[str, str], url: str) -> str:
     company's post about a leak apologises in its own words, even under a title that says
     お詫び; in short where the full line does not fit), the count — in that order of priority,
     shown in reading order. A notice about other data has no count: what it says of personal
-    data takes the count's place, before the apology (readers first want to know about their
-    own data; the apology then takes its short form where both do not fit)."""
+    data takes the count's place and comes first of all (readers first want to know about
+    their own data, and a long line of advice in Japanese, which X counts double, left no room
+    for it), then what to do, then the apology (in its short form where both do not fit)."""
     headline = words["headline"].format(title=notice.title)
     link = words["link"].format(url=url)
     advice = (2, (_advice_sentence(notice),))
@@ -90,7 +91,7 @@ def draft_social(notice: Notice, words: Mapping[str, str], url: str) -> str:
     optional: list[tuple[int, tuple[str | None, ...]]] = (
         [advice, apology, (1, (count,))]
         if count
-        else [advice, (1, (personal_data_sentence(notice),)), apology]
+        else [(1, (personal_data_sentence(notice),)), advice, apology]
     )
     chosen: dict[int, str] = {}
     for position, lines in optional:

@@ -269,18 +269,22 @@ class Writer:
                 )
             )
 
-    async def defer(self, item: Claimed, reason: str, due_at: datetime) -> bool:
-        """`retry` from `due_at` without spending the attempt (a wait, not a failure)."""
+    async def defer(
+        self, item: Claimed, reason: str, due_at: datetime, payload: dict[str, Any] | None = None
+    ) -> bool:
+        """`retry` from `due_at` without spending the attempt (a wait, not a failure); with
+        `payload`, the row's payload from then on."""
+        values: dict[str, Any] = {
+            "status": WorkStatus.PENDING,
+            "attempts": WorkItem.attempts - 1,
+            "last_error": f"deferred: {reason}"[:2000],
+            "lease_until": None,
+            "due_at": due_at,
+        }
+        if payload is not None:
+            values["payload"] = payload
         async with transaction(self.sessions) as session:
-            result = await session.execute(
-                self.fenced(item).values(
-                    status=WorkStatus.PENDING,
-                    attempts=WorkItem.attempts - 1,
-                    last_error=f"deferred: {reason}"[:2000],
-                    lease_until=None,
-                    due_at=due_at,
-                )
-            )
+            result = await session.execute(self.fenced(item).values(**values))
             return result.rowcount == 1
 
     def fenced(self, item: Claimed) -> Update:

@@ -66,11 +66,14 @@ class Retry(Exception):  # noqa: N818 - it is a request, not an error
 
 class Defer(Exception):  # noqa: N818 - not an error either
     """Raised by a handler that must not run yet (e.g. paced under Slack's rate limits): the row
-    is released and runs again after `after` seconds, without spending one of its attempts."""
+    is released and runs again after `after` seconds, without spending one of its attempts;
+    with `payload`, the row's payload from then on (what this run did that the next must not
+    do again, such as telling the reporter), written in the same statement."""
 
-    def __init__(self, reason: str, after: float) -> None:
+    def __init__(self, reason: str, after: float, *, payload: dict[str, Any] | None = None) -> None:
         super().__init__(reason)
         self.after = after
+        self.payload = payload
 
 
 def waiting_on(

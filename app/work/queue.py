@@ -238,10 +238,13 @@ class WorkQueue:
         self.expect([due])
         return WorkStatus.PENDING
 
-    async def defer(self, item: Claimed, reason: str, after: float) -> bool:
-        """Releases the row until `after` seconds from now and gives its attempt back."""
+    async def defer(
+        self, item: Claimed, reason: str, after: float, *, payload: dict[str, Any] | None = None
+    ) -> bool:
+        """Releases the row until `after` seconds from now and gives its attempt back (with
+        `payload`, its payload from then on)."""
         due = self.clock() + timedelta(seconds=after)
-        deferred = await self.writer.defer(item, reason, due)
+        deferred = await self.writer.defer(item, reason, due, payload)
         self.expect([due])
         return deferred
 
@@ -441,7 +444,7 @@ class WorkQueue:
         try:
             await handler(item)
         except Defer as exc:
-            await self.defer(item, str(exc), exc.after)
+            await self.defer(item, str(exc), exc.after, payload=exc.payload)
         except Retry as exc:
             await self.fail(item, f"retry: {exc}", after=exc.after)
         except Permanent as exc:

@@ -110,6 +110,7 @@ async def test_a_report_storm_defers_rooms_without_blocking_other_work(
         # Their reporters learn their incident's key now, once, not when the room comes.
         delayed = [e["text"] for e in fake_slack.ephemerals() if "Slack is slow" in e["text"]]
         assert len(delayed) == len(waiting) and all("LEAK-" in text for text in delayed)
+        assert all(w.payload.get("reporter_told") for w in waiting)  # not told twice
 
         # Meanwhile triage goes on in the rooms that exist: an answer brings the next question.
         await slack.answer("discovered_at", "reported")

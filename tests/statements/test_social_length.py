@@ -67,3 +67,23 @@ def test_the_post_drops_the_least_pressing_line_first() -> None:
     assert "お詫び申し上げます。" in post.splitlines()[2]
     assert "約2,400名" not in post
     assert fits(post)
+
+
+def test_a_post_about_other_data_keeps_what_it_says_of_personal_data_first() -> None:
+    """No count to give, and a line of advice too long for both in Japanese (X counts it
+    double): the post keeps the notice's word on personal data, and the notice's link carries
+    the advice."""
+    personal = "現時点の調査では、対象となる情報に個人情報は含まれておりません。"
+    advice = (
+        "当社の名を騙る不審な連絡やメールを受けた場合は、記載のリンクを開いたり添付ファイルを"
+        "開封したりせずに、当社お問い合わせ窓口までご連絡くださいますようお願いいたします。"
+    )
+    notice = read_notice(
+        "当社サーバーにおける設定不備に関するお知らせ\n\n"
+        f"当社は、社内資料の一部が外部から閲覧可能な状態にあったことを確認いたしました。なお、{personal}\n\n"
+        f"【お取引先様へのお願い】\n・{advice}",
+        "ja",
+    )
+    post = draft_social(notice, WORDS, "https://example.jp/n")
+    assert post.splitlines()[1] == personal
+    assert advice not in post and fits(post)

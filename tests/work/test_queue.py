@@ -173,6 +173,27 @@ async def test_a_deferred_row_waits_its_turn_without_spending_attempts(runtime: 
     assert row.status == WorkStatus.DONE
 
 
+async def test_a_deferral_may_note_what_the_next_run_must_not_do_again(runtime: Runtime) -> None:
+    """A room waiting for its turn tells its reporter once: the deferral writes the row's new
+    payload in the statement that defers it, and the next run reads it."""
+    await enqueue(runtime, 1)
+    worker = queue(runtime, "w")
+    seen: list[dict[str, object]] = []
+
+    async def paced(item: Claimed) -> None:
+        seen.append(dict(item.payload))
+        if len(seen) < 3:
+            told = {**item.payload, "told": len(seen)}
+            raise Defer("paced: conversations.create", after=30, payload=told)
+
+    worker.register("test.echo", paced)
+    for n in range(3):
+        assert await worker.run_once(utcnow() + timedelta(minutes=n)) == 1
+    assert seen == [{"n": 0}, {"n": 0, "told": 1}, {"n": 0, "told": 2}]
+    [row] = await rows(runtime)
+    assert row.status == WorkStatus.DONE and row.attempts == 1
+
+
 async def test_a_slow_row_never_holds_up_the_next_claim_nor_its_incidents_order(
     runtime: Runtime,
 ) -> None:
