@@ -73,3 +73,54 @@ async def test_a_listener_whose_connection_is_cut_listens_again(database_url: st
         listener.cancel()
         await asyncio.gather(listener, return_exceptions=True)
         await admin.close()
+
+
+async def test_a_worker_with_no_free_slot_wakes_the_others_for_the_row_it_cannot_take(
+    database_url: str,
+) -> None:
+    """Two worker processes, their ticks not started: one has every slot busy when a row is
+    written there, so it tells the others (NOTIFY), and the idle one runs the row at once
+    instead of at its 5 s backstop tick."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's (on SQLite, one process does both)")
+    from app.work.queue import WorkSpec
+
+    busy, idle = (
+        build_runtime(make_settings(database_url)),
+        build_runtime(make_settings(database_url)),
+    )
+    release = asyncio.Event()
+    ran: list[str] = []
+
+    async def hold(item: Claimed) -> None:
+        await release.wait()
+
+    async def echo(item: Claimed) -> None:
+        ran.append(item.kind)
+
+    busy.queue.concurrency = 1
+    busy.queue.register("test.hold", hold)
+    busy.queue.register("test.echo", echo)
+    idle.queue.register("test.echo", echo)
+    for runtime in (busy, idle):
+        runtime.queue.poking = True  # worker processes, their ticks not started
+        runtime.queue.notifier = Notifier(runtime.engine)
+    listener = asyncio.create_task(listen(database_url, idle.queue.poke))
+    try:
+        await asyncio.sleep(0.3)  # listening
+        await busy.queue.enqueue(WorkSpec("test.hold"))  # taken at once: its one slot is busy
+        assert busy.queue._in_flight == 1
+        await busy.queue.enqueue(WorkSpec("test.echo"))  # no slot here: the others are told
+        for _ in range(100):
+            if ran:
+                break
+            await asyncio.sleep(0.02)
+        assert ran == ["test.echo"]
+    finally:
+        release.set()
+        listener.cancel()
+        await asyncio.gather(listener, return_exceptions=True)
+        await busy.queue.close()
+        await idle.queue.close()
+        await busy.close()
+        await idle.close()
