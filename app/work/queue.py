@@ -1,9 +1,12 @@
-"""The durable work table: enqueue in the caller's transaction, claim with a lease, fence completion."""
+"""The durable work table: enqueue in the caller's transaction, claim with a lease, fence completion.
+
+Long because one object keeps a worker's slots: the claims, the runs, their outcomes and the
+wake-ups (pokes, rows falling due) all read and change the same slot counts under one lock;
+the statements are in app.work.claims, the timers in app.work.due."""
 
 from __future__ import annotations
 
 import asyncio
-import heapq
 import logging
 from collections import Counter
 from collections.abc import Callable
@@ -17,6 +20,7 @@ from app.db import foreground, in_background, transaction
 from app.models import WorkItem, WorkStatus, utcnow
 from app.work import at_once
 from app.work.claims import Due, Writer, any_due, backlog
+from app.work.due import DueTimer
 from app.work.items import (  # callers import these from here as well
     Claimed,
     DeadHook,
@@ -32,8 +36,6 @@ from app.work.items import (  # callers import these from here as well
 from app.work.items import waiting_on as waiting_on
 
 log = logging.getLogger(__name__)
-
-EXPECTED_KEPT = 10_000  # due times a queue keeps timers for; beyond, the tick finds the rows
 
 
 class WorkQueue:
@@ -72,9 +74,7 @@ class WorkQueue:
         self.notifier: Any = None  # app.work.wake.Notifier (PostgreSQL): tells other processes
         self._poke_pending = False
         self._poke_again = False  # poked while a poke's claim ran: claim once more after it
-        self._expected: list[float] = []  # loop times at which rows written here fall due
-        self._timer: asyncio.TimerHandle | None = None
-        self._timer_at = 0.0
+        self._later = DueTimer(self.poke)  # rows written or put off here for later
         self._missed = False  # a due row written here was not taken at once (`reserve`)
         self._found_work = False  # the last claim took rows (see `claim`)
         self._ran = 0  # rows run by this queue (`drain` counts them)
@@ -145,36 +145,8 @@ class WorkQueue:
     def expect(self, due: list[datetime]) -> None:
         """Rows written or put off here fall due at these times: a claim runs then, not at the
         next tick (where processes tell each other of their rows, only a backstop: 5 s)."""
-        if not self.poking or self.closed or not due:
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return
-        now, at = self.clock(), loop.time()
-        for when in due:  # (a few ms late: the claim compares with the clock, not the loop)
-            heapq.heappush(self._expected, at + max(0.0, (when - now).total_seconds()) + 0.005)
-        if len(self._expected) > EXPECTED_KEPT:
-            self._expected = heapq.nsmallest(EXPECTED_KEPT, self._expected)
-        self._arm(loop)
-
-    def _arm(self, loop: asyncio.AbstractEventLoop) -> None:
-        if not self._expected or (self._timer is not None and self._timer_at <= self._expected[0]):
-            return
-        if self._timer is not None:
-            self._timer.cancel()
-        self._timer_at = self._expected[0]
-        self._timer = loop.call_at(self._timer_at, self._fall_due, loop)
-
-    def _fall_due(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._timer = None
-        now = loop.time()
-        while self._expected and self._expected[0] <= now:
-            heapq.heappop(self._expected)
-        if self.closed:
-            return
-        self.poke()
-        self._arm(loop)
+        if self.poking and not self.closed and due:
+            self._later.expect(due, self.clock())
 
     async def _poked(self) -> None:
         try:
@@ -383,9 +355,7 @@ class WorkQueue:
         then cancels them (their leases run out and any worker takes them again), so no claim
         is left holding a database connection after the engine is gone."""
         self.poking, self.closed = False, True
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        self._later.cancel()
         if self.notifier is not None:
             await self.notifier.close()
         async with self._lock:  # a claim in progress (the tick's) ends first; none starts after
