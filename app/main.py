@@ -84,6 +84,7 @@ def create_app(
             start_scheduler(
                 runtime.queue,
                 interval=tick_interval(settings.worker_interval, told=not settings.is_sqlite),
+                look_ahead=not settings.is_sqlite,
             )
             if worker
             else None

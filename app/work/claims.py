@@ -184,6 +184,25 @@ async def backlog(
     return int(count), oldest
 
 
+async def falling_due(
+    reads: async_sessionmaker[AsyncSession], after: datetime, until: datetime, limit: int
+) -> list[datetime]:
+    """The due times of pending rows that fall due after `after` and by `until`, the earliest
+    `limit` of them (the backstop tick's look ahead: rows any process wrote for later)."""
+    async with reads() as session:
+        query = (
+            select(WORK.c.due_at)
+            .where(
+                WORK.c.status == WorkStatus.PENDING,
+                WORK.c.due_at > after,
+                WORK.c.due_at <= until,
+            )
+            .order_by(WORK.c.due_at)
+            .limit(limit)
+        )
+        return list((await session.execute(query)).scalars())
+
+
 class Writer:
     """Runs the queue's statements: on PostgreSQL each in autocommit (one statement is its own
     transaction: no BEGIN and COMMIT round trips, and no ORM session), on SQLite in a

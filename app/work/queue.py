@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.db import foreground, in_background, transaction
 from app.models import WorkItem, WorkStatus, utcnow
 from app.work import at_once
-from app.work.claims import Due, Writer, any_due, backlog
+from app.work.claims import Due, Writer, any_due, backlog, falling_due
 from app.work.due import DueTimer
 from app.work.items import (  # callers import these from here as well
     Claimed,
@@ -36,6 +36,9 @@ from app.work.items import (  # callers import these from here as well
 from app.work.items import waiting_on as waiting_on
 
 log = logging.getLogger(__name__)
+
+
+LOOK_AHEAD_ROWS = 1000  # rows falling due within one backstop tick that a look ahead expects
 
 
 class WorkQueue:
@@ -147,6 +150,13 @@ class WorkQueue:
         next tick (where processes tell each other of their rows, only a backstop: 5 s)."""
         if self.poking and not self.closed and due:
             self._later.expect(due, self.clock())
+
+    async def look_ahead(self, seconds: float) -> None:
+        """Expects the rows any process wrote that fall due within `seconds` (the backstop
+        tick's next interval): each is claimed as it falls due, not at the tick after."""
+        now = self.clock()
+        until = now + timedelta(seconds=seconds)
+        self.expect(await falling_due(self.reads, now, until, LOOK_AHEAD_ROWS))
 
     async def _poked(self) -> None:
         try:

@@ -27,17 +27,23 @@ def tick_interval(configured: float | None, *, told: bool) -> float:
     A worker is told of most rows: those written or put off in its own process run at once or
     when they fall due (`WorkQueue.expect`), and with `told` (PostgreSQL, where it LISTENs) a
     web process's NOTIFY wakes it. Then the tick is a backstop, for a row whose lease ran out
-    (a replica that died), a notification lost while the listener reconnected, or a row
-    another process wrote for later: 5 s; each empty claim costs a statement, and the half
-    second ticks were about 3 ms of CPU a second per replica. Not told (SQLite: a `leakdesk
-    worker` beside a web process learns of its rows only by looking), every 0.5 s."""
+    (a replica that died) or a notification lost while the listener reconnected, and it looks
+    ahead for rows other processes wrote for later (`start_scheduler`): 5 s. Each empty claim
+    costs a statement, and the half second ticks were about 3 ms of CPU a second per replica.
+    Not told (SQLite: a `leakdesk worker` beside a web process learns of its rows only by
+    looking), every 0.5 s."""
     if configured is not None:
         return configured
     return BACKSTOP_S if told else LOOK_S
 
 
-def start_scheduler(queue: WorkQueue, *, interval: float) -> AsyncIOScheduler:
-    """Starts the tick; each replica claims its own rows, so job stores are never shared."""
+def start_scheduler(
+    queue: WorkQueue, *, interval: float, look_ahead: bool = False
+) -> AsyncIOScheduler:
+    """Starts the tick; each replica claims its own rows, so job stores are never shared. With
+    `look_ahead` (a backstop tick), each tick also expects the rows falling due before the
+    next one, whichever process wrote them (a follow-up's prompts written by another replica,
+    or before a restart): they are claimed as they fall due, not up to a tick late."""
     queue.poking = True
     scheduler = AsyncIOScheduler(timezone="UTC")
 
@@ -45,6 +51,8 @@ def start_scheduler(queue: WorkQueue, *, interval: float) -> AsyncIOScheduler:
         try:
             while await queue.dispatch() >= queue.batch:
                 pass  # a full batch means more may be due: claim again while slots are free
+            if look_ahead:
+                await queue.look_ahead(interval)
         except Exception:
             log.exception("work tick failed")
 

@@ -179,3 +179,25 @@ async def test_a_row_put_off_here_runs_again_as_it_falls_due_with_no_tick(
         assert ran == [(1, None)] and tries == [1, 1, 2]  # (a deferral spends no attempt)
     finally:
         await queue.close()
+
+
+async def test_a_look_ahead_finds_a_row_another_process_wrote_for_later(runtime: Runtime) -> None:
+    """The backstop tick's look ahead: a row written for later where this worker does not run
+    (another replica's follow-up, or one written before a restart) is claimed as it falls due,
+    not at the tick after (on PostgreSQL 5 s on)."""
+    from app.runtime import build_runtime
+
+    elsewhere = build_runtime(runtime.settings)  # another process, with no worker
+    try:
+        await write(elsewhere, [(1, None)], due_at=utcnow() + timedelta(seconds=0.6))
+    finally:
+        await elsewhere.close()
+    queue, ran = worker(runtime)
+    try:
+        await queue.look_ahead(5)  # what the tick does after its claim
+        await asyncio.sleep(0.3)
+        assert ran == []  # not due yet
+        await ran_within(ran, 3)
+        assert ran == [(1, None)]
+    finally:
+        await queue.close()
