@@ -14,16 +14,20 @@ from datetime import datetime
 
 KEPT = 10_000  # due times kept; beyond, the earliest are kept and the tick finds the rest
 LATE = 0.005  # seconds after a due time that its callback runs: claims compare with the clock
+APART = 0.05  # seconds at least between calls: rows falling due closer are claimed together
 
 
 class DueTimer:
-    """Calls `fall_due` as each expected time comes (once for times that come together)."""
+    """Calls `fall_due` as each expected time comes: once for the times that come together, and
+    at most once in `APART` seconds (a dense stream of rows is claimed a few at a time, each
+    at most that late, rather than one claim a row)."""
 
     def __init__(self, fall_due: Callable[[], None]) -> None:
         self.fall_due = fall_due
         self._times: list[float] = []  # loop times, a heap
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at = 0.0
+        self._rang_at = float("-inf")
 
     def expect(self, due: list[datetime], now: datetime) -> None:
         """`due` by the clock that says `now`; nothing outside a running loop."""
@@ -45,16 +49,19 @@ class DueTimer:
         self._times.clear()
 
     def _arm(self, loop: asyncio.AbstractEventLoop) -> None:
-        if not self._times or (self._timer is not None and self._timer_at <= self._times[0]):
+        if not self._times:
+            return
+        at = max(self._times[0], self._rang_at + APART)
+        if self._timer is not None and self._timer_at <= at:
             return
         if self._timer is not None:
             self._timer.cancel()
-        self._timer_at = self._times[0]
-        self._timer = loop.call_at(self._timer_at, self._ring, loop)
+        self._timer_at = at
+        self._timer = loop.call_at(at, self._ring, loop)
 
     def _ring(self, loop: asyncio.AbstractEventLoop) -> None:
         self._timer = None
-        now = loop.time()
+        now = self._rang_at = loop.time()
         while self._times and self._times[0] <= now:
             heapq.heappop(self._times)
         self.fall_due()
