@@ -14,7 +14,7 @@ from datetime import datetime
 
 KEPT = 10_000  # due times kept; beyond, the earliest are kept and the tick finds the rest
 LATE = 0.005  # seconds after a due time that its callback runs: claims compare with the clock
-APART = 0.05  # seconds at least between calls: rows falling due closer are claimed together
+APART = 0.2  # seconds at least between calls: rows falling due closer are claimed together
 
 
 class DueTimer:
