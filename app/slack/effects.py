@@ -34,9 +34,7 @@ _current_client: ContextVar[AsyncWebClient | None] = ContextVar("slack_client", 
 
 METADATA_TYPE = "leakdesk_message"
 TOPICS_KEPT = 10_000  # rooms whose topic a process remembers (`SlackChat.set_topic`)
-REPORTER_TOLD = (
-    "reporter_told"  # a waiting room's row: its reporter knows the key (`_tell_delayed`)
-)
+REPORTER_TOLD = "reporter_told"  # on a waiting room's row: its reporter knows the key
 
 
 PERMANENT_ERRORS = {
