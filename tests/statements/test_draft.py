@@ -229,6 +229,15 @@ def test_customers_and_employees_together() -> None:
     assert "お客様・従業員" in text and "【対象となる方へのお願い】" in text
 
 
+def test_the_apology_names_patients_and_their_families_in_one_plain_phrase() -> None:
+    # Not 「患者さまならびにご家族ならびに関係者の皆様」: one ならびに, after a comma.
+    text = make_draft("hospital_patients", "ja").text
+    assert "患者さまとそのご家族、ならびに関係者の皆様に多大なるご迷惑" in text
+    assert text.count("ならびに") == 1
+    customers = make_draft("leak_site_ransomware", "ja").text
+    assert "ならびに関係者の皆様" in customers and "、ならびに" not in customers
+
+
 def test_a_contractors_system_is_not_called_ours() -> None:
     ja = make_draft("health_checks_at_vendor", "ja").text
     en = make_draft("health_checks_at_vendor", "en").text
