@@ -79,8 +79,9 @@ class Assessment:
     ) -> tuple[Answer, Verdict | None, bool]:
         """Writes the new `value` of `field_name` (`current`: the answers before it) with its
         event in Core statements (`Ledger.append_now`: one on PostgreSQL) and re-assesses: a
-        new verdict when its outcome changes (`_reassess`). The answer, the current verdict,
-        and whether it changed."""
+        new verdict when its outcome changes (`_reassess`), else the bot's draft follows the
+        facts (`Statements.follow`). The answer, the current verdict, and whether it
+        changed."""
         event = {"field": field_name, "value": value, "previous": current.get(field_name)}
         current[field_name] = value
         row = {"field": field_name, "value": value, "actor": actor, "answered_at": now}
@@ -89,10 +90,10 @@ class Assessment:
         await self.ledger.append_now(
             session, incident, EventKind.ANSWER_RECORDED, actor, event, answer=row
         )
-        if data is None:
-            return answer, latest, False
-        verdict, _ = await self._reassess(session, incident, current, actor, now, (latest, data))
-        return answer, verdict, True
+        verdict, changed = await self._reassess(
+            session, incident, current, actor, now, (latest, data)
+        )
+        return answer, verdict, changed
 
     async def set_discovered_at(
         self, incident_id: int, when: datetime, actor: str
@@ -201,9 +202,14 @@ class Assessment:
         now: datetime,
         assessed: tuple[Verdict | None, dict[str, Any] | None] | None = None,
     ) -> tuple[Verdict | None, bool]:
-        """Issues a new verdict when its outcome changes (`assessed`: `_assess` already ran)."""
+        """Issues a new verdict when its outcome changes (`assessed`: `_assess` already ran);
+        when it stands, the bot's draft still follows the facts (`Statements.follow`)."""
         latest, data = assessed or await self._assess(session, incident, current)
         if data is None:
+            if latest is not None:
+                await self.statements.follow(
+                    session, incident, latest, current, now, reissued=False
+                )
             return latest, False
         verdict = Verdict(
             incident_id=incident.id,
@@ -239,7 +245,7 @@ class Assessment:
                 session, incident, verdict, current, "leakdesk", now, first=True
             )
         else:
-            await self.statements.follow_verdict(session, incident, verdict, current, now)
+            await self.statements.follow(session, incident, verdict, current, now, reissued=True)
         return verdict, True
 
 

@@ -1,8 +1,9 @@
 """Statements: the holding statement drafted from the verdict and edited by a PR lead, each version
 on the timeline — the notice series (after an approved report the next draft is the next report,
 opening with what changed since) and, by `kind`, the pieces drafted from it. Until its first
-approval the bot's own draft follows each new verdict in place (`app.statements.gate`); the
-review (changes requested, approvals, the gate, publication) is `app.incidents.approvals`."""
+approval the bot's own draft follows each new verdict, and each answer that changes its words,
+in place (`app.statements.gate`); the review (changes requested, approvals, the gate,
+publication) is `app.incidents.approvals`."""
 
 from __future__ import annotations
 
@@ -67,12 +68,15 @@ class Statements:
         current: dict[str, Any],
         now: datetime,
         previous: Report | None = None,
+        *,
+        next_update: datetime | None = None,
     ) -> tuple[dict[str, str], dict[str, Any], datetime]:
         """The notice in both languages; after an approved report (`previous`), the next one,
-        numbered (第2報) and opening with what changed since it (「前回からの更新点」)."""
+        numbered (第2報) and opening with what changed since it (「前回からの更新点」).
+        `next_update`: the time it promises (else the severity's default from `now`)."""
         config = self.ledger.config
         answers = facts_of(incident, current)
-        next_update = default_next_update(verdict.severity, now, config.tz)
+        next_update = next_update or default_next_update(verdict.severity, now, config.tz)
         series = previous.series + 1 if previous is not None else 1
         texts, findings = {}, {}
         for lang in ("ja", "en"):
@@ -147,26 +151,40 @@ class Statements:
             first=first,
         )
 
-    async def follow_verdict(
+    async def follow(
         self,
         session: AsyncSession,
         incident: Incident,
         verdict: Verdict,
         current: dict[str, Any],
         now: datetime,
+        *,
+        reissued: bool,
     ) -> Statement | None:
-        """A re-issued verdict rewrites the bot's own unapproved draft in place (same version), so
-        nobody approves words the facts have overtaken; a PR lead's edit is left to them."""
+        """Rewrites the bot's own unapproved draft in place (same version), so nobody approves
+        words the facts have overtaken; a PR lead's edit is left to them. For a re-issued verdict
+        (`reissued`) always; for an answer that leaves the verdict as it is (the cause, the
+        police consulted, the data found on a leak site) when its words change, keeping the
+        next update it promised: a draft that still said "we are investigating whether data was
+        taken" once the data is on a leak site would be approved as written."""
         latest = await latest_statement(session, incident.id)
         if latest is None or not follows_verdict(
             latest.status, len(latest.approvals), latest.author, BOT
         ):
             return None
+        facts = facts_of(incident, current)
+        if not reissued and latest.facts == facts:
+            return None
         previous = await self.last_report(session, incident.id)
-        texts, findings, next_update = self.draft_texts(incident, verdict, current, now, previous)
+        kept = None if reissued else latest.next_update_at
+        texts, findings, next_update = self.draft_texts(
+            incident, verdict, current, now, previous, next_update=kept
+        )
+        if not reissued and texts == latest.texts:
+            return None
         latest.texts, latest.findings = texts, findings
         latest.next_update_at, latest.verdict_version = next_update, verdict.version
-        latest.facts = facts_of(incident, current)
+        latest.facts = facts
         await self.ledger.append(
             session,
             incident,

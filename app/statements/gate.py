@@ -1,7 +1,8 @@
 """When a drafted statement may be approved and posted: the decisions, without the database.
 
-* Until its first approval, a draft the bot wrote follows the latest verdict in place
-  (``follows_verdict``); a PR lead's edit is never rewritten under them.
+* Until its first approval, a draft the bot wrote follows the latest verdict, and the answers
+  that change its words, in place (``follows_verdict``); a PR lead's edit is never rewritten
+  under them.
 * Approval is refused while the statement is behind the latest verdict or still holds a
   placeholder (【要記入…】, [TO FILL IN…]) — unless the approving lead records an override, which
   goes on the timeline (``approval_blockers``).

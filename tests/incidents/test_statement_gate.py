@@ -24,6 +24,31 @@ async def open_misdelivery(runtime: Runtime) -> Incident:
     return await service.get(incident.id)
 
 
+async def open_attack(runtime: Runtime) -> Incident:
+    """Unauthorized access to 5,000 customers' contact details: a public notice with a cause."""
+    service = runtime.service
+    incident, _ = await service.open_incident(
+        title="Intrusion into the member site", reporter_id="U1", platform="slack"
+    )
+    for field, value in [
+        ("data_categories", ["contact"]),
+        ("affected_count", 5000),
+        ("subject_regions", ["JP"]),
+        ("encryption", "none"),
+        ("leak_mode", "unauthorized_access"),
+    ]:
+        await service.record_answer(incident.id, field, value, "U1")
+    return await service.get(incident.id)
+
+
+async def lead_adds_a_line(runtime: Runtime, incident: Incident) -> None:
+    """A PR lead's edit of the Japanese draft (version 2)."""
+    current = await runtime.service.latest_statement(incident.id)
+    assert current is not None
+    edited = {"ja": current.texts["ja"] + "\n追記", "en": current.texts["en"]}
+    await runtime.service.edit_statement(incident.id, edited, "U0LEAD1")
+
+
 async def kinds(runtime: Runtime, incident: Incident) -> list[str]:
     return [e.kind for e in await runtime.service.timeline(incident.id)]
 
@@ -43,6 +68,40 @@ async def test_the_bots_draft_follows_a_new_verdict_in_place(runtime: Runtime) -
     assert result.approved_now and "statement.published" in await kinds(runtime, incident)
 
 
+async def test_the_bots_draft_follows_facts_that_leave_the_verdict_as_it_is(
+    runtime: Runtime,
+) -> None:
+    # The cause and the police come after the verdict and change no severity or clock: a
+    # draft that kept "the cause is under investigation" would be approved as written.
+    service = runtime.service
+    incident = await open_attack(runtime)
+    first = await service.latest_statement(incident.id)
+    assert first is not None and "VPN機器の脆弱性" not in first.texts["ja"]
+    drafted = len([e for e in await service.timeline(incident.id) if e.kind == "statement.drafted"])
+    result = await service.record_answer(incident.id, "cause", "VPN機器の脆弱性", "U1")
+    assert not result.verdict_changed
+    followed = await service.latest_statement(incident.id)
+    assert followed is not None and (followed.version, followed.verdict_version) == (1, 1)
+    assert "VPN機器の脆弱性" in followed.texts["ja"] and "VPN機器の脆弱性" in followed.texts["en"]
+    assert followed.next_update_at == first.next_update_at  # the promise is not moved
+    assert followed.facts is not None and followed.facts["cause"] == "VPN機器の脆弱性"
+    events = [e for e in await service.timeline(incident.id) if e.kind == "statement.drafted"]
+    assert len(events) == drafted + 1 and events[-1].data["in_place"] is True
+    # An answer that changes no word of it writes nothing.
+    await service.record_answer(incident.id, "listed_company", False, "U1")
+    again = [e for e in await service.timeline(incident.id) if e.kind == "statement.drafted"]
+    assert len(again) == len(events)
+
+
+async def test_a_leads_edit_does_not_follow_the_facts(runtime: Runtime) -> None:
+    service = runtime.service
+    incident = await open_attack(runtime)
+    await lead_adds_a_line(runtime, incident)
+    await service.record_answer(incident.id, "cause", "VPN機器の脆弱性", "U1")
+    latest = await service.latest_statement(incident.id)
+    assert latest is not None and latest.version == 2 and latest.texts["ja"].endswith("追記")
+
+
 async def test_an_approved_statement_does_not_change_under_its_approvers(runtime: Runtime) -> None:
     service = runtime.service
     incident = await open_misdelivery(runtime)
@@ -58,11 +117,7 @@ async def test_a_leads_edit_behind_the_verdict_is_refused_until_overridden(
 ) -> None:
     service = runtime.service
     incident = await open_misdelivery(runtime)
-    current = await service.latest_statement(incident.id)
-    assert current is not None
-    await service.edit_statement(
-        incident.id, {"ja": current.texts["ja"] + "\n追記", "en": current.texts["en"]}, "U0LEAD1"
-    )
+    await lead_adds_a_line(runtime, incident)
     await service.record_answer(incident.id, "affected_count", 5000, "U1")
     with pytest.raises(ServiceError) as refused:
         await service.approve(incident.id, 2, "U0LEAD1")

@@ -106,6 +106,22 @@ async def test_a_changed_answer_edits_the_living_verdict_and_the_draft_follows_i
     assert "5,000" in str(slack.message_with_ref("statement")["blocks"])
 
 
+async def test_an_answer_after_the_verdict_reaches_the_draft_in_its_thread(slack: Slack) -> None:
+    # The cause is asked after the verdict and changes no severity: the draft still follows.
+    await open_with_verdict(
+        slack, title="Intrusion into the member site", mode="unauthorized_access"
+    )
+    assert slack.current_question() == "cause"
+    verdict = slack.message_with_ref("verdict:1")
+    assert "VPN" not in str(slack.message_with_ref("statement")["blocks"])
+    await slack.answer("cause", "An unpatched VPN appliance")
+    await slack.work()
+    statement = slack.message_with_ref("statement")
+    assert "An unpatched VPN appliance" in str(statement["blocks"])
+    assert statement["thread_ts"] == verdict["ts"]  # edited in place, in the verdict's thread
+    assert not [r for r in slack.refs() if r and r.startswith(("verdict:2", "verdict_change"))]
+
+
 async def test_a_leads_edit_is_not_rewritten_and_a_redraft_is_offered(slack: Slack) -> None:
     await open_with_verdict(slack)
     await slack.press("statement", "statement_edit", user="U0LEAD1")
