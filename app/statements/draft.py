@@ -63,6 +63,7 @@ from app.statements.reading import (
     strong_encryption,
     subjects_of,
     tristate,
+    written_in,
 )
 from app.statements.wording import (
     approximate_count,
@@ -195,6 +196,7 @@ def _context(
     subjects = subjects_of(categories, answers)
     count = count_of(answers)
     start, end = period_of(answers)
+    cause = cause_of(answers)
     card = mode == "skimming" or "financial" in (categories or ())
     # Card data is personal data, whatever the categories say (a skimming answered "trade secret").
     personal = categories is None or card or bool(set(categories) & set(PERSONAL_CATEGORIES))
@@ -227,7 +229,8 @@ def _context(
         "count_estimated": _estimated(count, kind, mode),
         "card": card,
         "period": format_period(start, end, lang),
-        "cause": cause_of(answers),
+        "cause": cause,
+        "cause_lang": written_in(cause) if cause else None,
         "strong_encryption": strong,
         "contained": tristate(answers.get("contained")),
         "attack": mode in ATTACK_MODES,

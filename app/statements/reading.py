@@ -3,6 +3,7 @@ data named, the advice, the authorities, and the announcement kind."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -148,6 +149,16 @@ def _parse_day(value: Any) -> date | None:
         except ValueError:
             return None
     return None
+
+
+# Kana and kanji (and half-width kana): what a Japanese sentence cannot be written without.
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+
+
+def written_in(text: str) -> str:
+    """The language `text` is written in: "ja" when it has Japanese script, else "en". A draft
+    quotes it as written only in that language (the other leaves it for the lead to translate)."""
+    return "ja" if _JAPANESE.search(text) else "en"
 
 
 def cause_of(answers: dict[str, Any]) -> str | None:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.statements import Company, check_statement, default_next_update, draft_statement
+from app.statements.checker import unfilled_placeholders
 from app.statements.draft import PUBLIC_KINDS, announcement_for, certainty
 from tests.statements.cases import CASES, DISCOVERED
 from tests.statements.helpers import CONTACT, LANGS, NOW, TOKYO, make_draft
@@ -326,6 +327,32 @@ def test_the_cause_is_given_when_known_and_under_investigation_otherwise() -> No
     assert "外部の専門機関の協力を得て調査中です" in make_draft("ransomware_card_sev1", "ja").text
     # A cause recorded in Japanese is not machine-translated: the English asks the lead.
     assert "[TO FILL IN: the cause in English" in make_draft("leak_site_ransomware", "en").text
+
+
+@pytest.mark.parametrize(
+    ("cause", "lang", "quoted"),
+    [
+        ("the notice was sent with the addresses in To, not Bcc", "en", True),
+        ("the vendor’s server — left open", "en", True),  # typographic marks are still English
+        ("宛先をBccではなくToに入れて送信した", "ja", True),
+        ("the notice was sent with the addresses in To, not Bcc", "ja", False),
+        ("宛先をBccではなくToに入れて送信した", "en", False),
+    ],
+)
+def test_a_cause_in_the_other_language_is_left_for_the_lead_to_translate(
+    cause: str, lang: str, quoted: bool
+) -> None:
+    case = CASES["leak_site_ransomware"]
+    company = Company(name="Sample", contact=CONTACT)
+    text = draft_statement(
+        {**case.answers, "cause": cause}, case.verdict, lang, company=company, now=NOW
+    ).text
+    placeholders = unfilled_placeholders(text)
+    if quoted:
+        assert cause in text and not any(cause in p for p in placeholders)
+    else:  # quoted inside the placeholder, so approval waits for the translation
+        assert any(cause in p for p in placeholders)
+        assert ("原因の日本語訳" if lang == "ja" else "the cause in English") in text
 
 
 def test_secondary_damage_is_reported_only_as_answered() -> None:

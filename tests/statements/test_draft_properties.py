@@ -152,10 +152,10 @@ def test_any_answers_give_a_statement_that_passes_the_checker(
     note(f"{answers!r} {verdict!r}\n{draft.text}")
     findings = check_statement(draft.text, lang, answers=answers, verdict=verdict, now=NOW)
     # Only what the PR lead must fill in: a card leak's unknown period, a held statement's
-    # date, the English for a cause recorded in Japanese.
+    # date, a cause recorded in the other language.
     left = [(f.code, f.excerpt) for f in findings if f.code != "placeholder_unfilled"]
     assert left == []
-    expected = ("period", "対象期間", "捜査機関", "investigating", "cause")
+    expected = ("period", "対象期間", "捜査機関", "investigating", "cause", "原因の日本語訳")
     for finding in findings:
         assert any(word in (finding.excerpt or "") for word in expected), finding.excerpt
     assert draft.title and draft.body and draft.next_update_at is not None
