@@ -70,7 +70,7 @@ class Statements:
         previous: Report | None = None,
         *,
         next_update: datetime | None = None,
-    ) -> tuple[dict[str, str], dict[str, Any], datetime]:
+    ) -> tuple[dict[str, str], datetime]:
         """The notice in both languages; after an approved report (`previous`), the next one,
         numbered (第2報) and opening with what changed since it (「前回からの更新点」).
         `next_update`: the time it promises (else the severity's default from `now`)."""
@@ -78,7 +78,7 @@ class Statements:
         answers = facts_of(incident, current)
         next_update = next_update or default_next_update(verdict.severity, now, config.tz)
         series = previous.series + 1 if previous is not None else 1
-        texts, findings = {}, {}
+        texts = {}
         for lang in ("ja", "en"):
             draft = draft_statement(
                 answers,
@@ -98,8 +98,22 @@ class Statements:
                 )
                 text = with_updates(text, points, previous.at, lang, config.tz)
             texts[lang] = text
-            findings[lang] = _findings(text, lang, answers, verdict.data, now, config.tz)
-        return texts, findings, next_update
+        return texts, next_update
+
+    def check(
+        self,
+        incident: Incident,
+        texts: dict[str, str],
+        verdict: Verdict,
+        current: dict[str, Any],
+        now: datetime,
+    ) -> dict[str, Any]:
+        """The checker's findings on a draft's texts, per language."""
+        answers, tz = facts_of(incident, current), self.ledger.config.tz
+        return {
+            lang: _findings(text, lang, answers, verdict.data, now, tz)
+            for lang, text in texts.items()
+        }
 
     async def last_report(self, session: AsyncSession, incident_id: int) -> Report | None:
         """The last approved report (a new draft is the one after it), with what it said."""
@@ -135,12 +149,12 @@ class Statements:
         after an approved report, the next one in the series (`first`: the incident's first
         verdict, before which nothing was drafted: there is nothing to read)."""
         previous = None if first else await self.last_report(session, incident.id)
-        texts, findings, next_update = self.draft_texts(incident, verdict, current, now, previous)
+        texts, next_update = self.draft_texts(incident, verdict, current, now, previous)
         return await self.add_statement(
             session,
             incident,
             texts,
-            findings,
+            self.check(incident, texts, verdict, current, now),
             next_update,
             actor,
             now,
@@ -175,13 +189,15 @@ class Statements:
         facts = facts_of(incident, current)
         if not reissued and latest.facts == facts:
             return None
-        previous = await self.last_report(session, incident.id)
+        # A draft of the first report has no approved report before it to read.
+        previous = None if latest.series == 1 else await self.last_report(session, incident.id)
         kept = None if reissued else latest.next_update_at
-        texts, findings, next_update = self.draft_texts(
+        texts, next_update = self.draft_texts(
             incident, verdict, current, now, previous, next_update=kept
         )
         if not reissued and texts == latest.texts:
             return None
+        findings = self.check(incident, texts, verdict, current, now)
         latest.texts, latest.findings = texts, findings
         latest.next_update_at, latest.verdict_version = next_update, verdict.version
         latest.facts = facts
