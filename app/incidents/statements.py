@@ -100,21 +100,6 @@ class Statements:
             texts[lang] = text
         return texts, next_update
 
-    def check(
-        self,
-        incident: Incident,
-        texts: dict[str, str],
-        verdict: Verdict,
-        current: dict[str, Any],
-        now: datetime,
-    ) -> dict[str, Any]:
-        """The checker's findings on a draft's texts, per language."""
-        answers, tz = facts_of(incident, current), self.ledger.config.tz
-        return {
-            lang: _findings(text, lang, answers, verdict.data, now, tz)
-            for lang, text in texts.items()
-        }
-
     async def last_report(self, session: AsyncSession, incident_id: int) -> Report | None:
         """The last approved report (a new draft is the one after it), with what it said."""
         previous = await last_approved_notice(session, incident_id)
@@ -154,7 +139,9 @@ class Statements:
             session,
             incident,
             texts,
-            self.check(incident, texts, verdict, current, now),
+            _notice_findings(
+                texts, facts_of(incident, current), verdict, now, self.ledger.config.tz
+            ),
             next_update,
             actor,
             now,
@@ -197,7 +184,7 @@ class Statements:
         )
         if not reissued and texts == latest.texts:
             return None
-        findings = self.check(incident, texts, verdict, current, now)
+        findings = _notice_findings(texts, facts, verdict, now, self.ledger.config.tz)
         latest.texts, latest.findings = texts, findings
         latest.next_update_at, latest.verdict_version = next_update, verdict.version
         latest.facts = facts
@@ -300,11 +287,7 @@ class Statements:
         answers = facts_of(incident, current)
         if statement.kind != StatementKind.NOTICE and self.pieces is not None:
             return await self.pieces.findings(session, incident, statement, texts, answers, now)
-        tz = self.ledger.config.tz
-        return {
-            lang: _findings(text, lang, answers, verdict.data if verdict else None, now, tz)
-            for lang, text in texts.items()
-        }
+        return _notice_findings(texts, answers, verdict, now, self.ledger.config.tz)
 
     async def add_statement(
         self,
@@ -369,16 +352,22 @@ class Statements:
         return statement
 
 
-def _findings(
-    text: str,
-    lang: str,
+def _notice_findings(
+    texts: dict[str, str],
     answers: dict[str, Any],
-    verdict: dict[str, Any] | None,
+    verdict: Verdict | None,
     now: datetime,
     tz: str,
-) -> list[dict[str, Any]]:
-    found = check_statement(text, lang, answers=answers, verdict=verdict, now=now, tz=tz)
-    return [finding_json(f) for f in found]
+) -> dict[str, list[dict[str, Any]]]:
+    """The checker's findings on a notice's texts, per language."""
+    data = verdict.data if verdict else None
+    return {
+        lang: [
+            finding_json(f)
+            for f in check_statement(text, lang, answers=answers, verdict=data, now=now, tz=tz)
+        ]
+        for lang, text in texts.items()
+    }
 
 
 def finding_json(finding: Any) -> dict[str, Any]:
