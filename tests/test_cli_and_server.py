@@ -186,3 +186,51 @@ def test_serve_on_a_fresh_directory_migrates_sqlite_and_is_ready(tmp_path: Path)
         ready = httpx.get(f"{url}/readyz")
         assert ready.status_code == 200, ready.text
     assert (tmp_path / "leakdesk.db").exists()
+
+
+# A child process: warms up (or not) as `leakdesk serve` does before freezing the heap, then
+# drafts a first statement and prints how many objects the collector gained by it.
+_FIRST_DRAFT = """
+import gc, sys
+from datetime import datetime
+from app.cli import settings, warm_up
+from app.statements import Company, check_statement, draft_statement
+from app.triage import assess, parse_answers
+config = settings()
+if sys.argv[1] == "warm":
+    warm_up(config)
+gc.collect()
+before = len(gc.get_objects())
+now = datetime.now(config.tz)
+answers = {"discovered_at": now.isoformat(), "data_categories": ["identity"],
+           "affected_count": 120, "leak_mode": "ransomware", "subject_regions": ["JP"]}
+verdict = assess(parse_answers(answers), None, tz=config.timezone).model_dump(mode="json")
+for lang in ("ja", "en"):
+    text = draft_statement(answers, verdict, lang, now=now, tz=config.timezone,
+                           company=Company(None, None)).text
+    check_statement(text, lang, answers=answers, verdict=verdict, now=now, tz=config.timezone)
+gc.collect()
+print(len(gc.get_objects()) - before)
+"""
+
+
+def test_serve_warms_up_what_a_first_draft_loads_before_it_freezes_the_heap(
+    tmp_path: Path,
+) -> None:
+    # What loads at the first draft (templates, the holiday calendar, the checker's patterns)
+    # would otherwise live on the heap every full collection walks, pausing the event loop.
+    def gained(mode: str) -> int:
+        env = {**os.environ, "LEAKDESK_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/w.db"}
+        done = subprocess.run(
+            [sys.executable, "-c", _FIRST_DRAFT, mode],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=120,
+            check=True,
+        )
+        return int(done.stdout.split()[-1])
+
+    cold, warm = gained("cold"), gained("warm")
+    assert cold > 5000 and warm < 1000, (cold, warm)
