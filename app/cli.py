@@ -151,7 +151,6 @@ def serve(
     # The modules and the app built above are most of the heap, and live as long as the
     # process: each full collection walked them all, 100-130 ms in which the event loop (and any
     # acknowledgement arriving) waited. Frozen, the collector never walks them again.
-    warm_up(config)
     gc.collect()
     gc.freeze()
     uvicorn.run(
@@ -162,41 +161,6 @@ def serve(
         access_log=False,
         timeout_keep_alive=config.keepalive_seconds,
     )
-
-
-def warm_up(config: Settings) -> None:
-    """Drafts and checks one statement in each language, as the first verdict of the process
-    would: the policy, the templates, the holiday calendar and the checker's patterns load now,
-    before the heap is frozen, instead of joining the heap every full collection walks (about
-    10,000 objects: a full collection after a few incidents took 5-7 ms, 2-3 ms with them
-    frozen). Nothing is stored."""
-    from datetime import datetime
-
-    from app.statements import Company, check_statement, draft_statement
-    from app.triage import assess, load_policy, parse_answers
-
-    now = datetime.now(config.tz)
-    answers = {
-        "discovered_at": now.isoformat(),
-        "data_categories": ["contact"],
-        "affected_count": 5000,
-        "subject_regions": ["JP"],
-        "leak_mode": "unauthorized_access",
-    }
-    policy = load_policy(config.policy_file) if config.policy_file else None
-    verdict = assess(parse_answers(answers), policy, tz=config.timezone).model_dump(mode="json")
-    company = Company(config.company_name, config.contact_point)
-    for lang in ("ja", "en"):
-        text = draft_statement(
-            answers,
-            verdict,
-            lang,
-            now=now,
-            tz=config.timezone,
-            company=company,
-            template_dir=config.templates_dir,
-        ).text
-        check_statement(text, lang, answers=answers, verdict=verdict, now=now, tz=config.timezone)
 
 
 @cli.command()
