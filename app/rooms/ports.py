@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
+from app.incidents.messages import Posted
 from app.incidents.service import AnswerDetail, Snapshot
 from app.incidents.updates import StakeholderUpdate
 from app.models import ChatMessage, Followup, Incident, Statement
@@ -49,7 +50,9 @@ class Chat(Protocol):
         between posting and saving its id); None where the platform cannot read its room back."""
         ...
 
-    async def edit(self, incident: Incident, posted: ChatMessage, message: Any, text: str) -> None:
+    async def edit(
+        self, incident: Incident, posted: ChatMessage | Posted, message: Any, text: str
+    ) -> None:
         """Replaces a message the room posted (`posted`: its saved reference)."""
         ...
 

@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from app.i18n import t
+from app.incidents.messages import Posted
 from app.incidents.service import IncidentService
 from app.logs import SLACK_SDK, level_set
 from app.models import ChatMessage, Incident
@@ -199,7 +200,9 @@ class SlackChat:
                 return str(message["ts"])
         return None
 
-    async def edit(self, incident: Incident, posted: ChatMessage, message: Any, text: str) -> None:
+    async def edit(
+        self, incident: Incident, posted: ChatMessage | Posted, message: Any, text: str
+    ) -> None:
         await self.client.chat_update(
             channel=posted.channel_id, ts=posted.ts, text=text[:3000], blocks=ui.dump(message)
         )

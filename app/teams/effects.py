@@ -8,6 +8,7 @@ import contextlib
 import logging
 from typing import Any
 
+from app.incidents.messages import Posted
 from app.incidents.reactions import Reactions
 from app.incidents.service import IncidentService
 from app.models import ChatMessage, Incident
@@ -103,7 +104,9 @@ class TeamsChat:
     async def find(self, incident: Incident, ref: str, thread: str | None) -> str | None:
         return None  # the Bot Connector cannot read a conversation back
 
-    async def edit(self, incident: Incident, posted: ChatMessage, message_: Any, text: str) -> None:
+    async def edit(
+        self, incident: Incident, posted: ChatMessage | Posted, message_: Any, text: str
+    ) -> None:
         conversation = (
             f"{posted.channel_id};messageid={posted.thread_ts}"
             if posted.thread_ts

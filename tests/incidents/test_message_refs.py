@@ -4,6 +4,7 @@ once saved it reads the same from then on (each process remembers found refs, ne
 from __future__ import annotations
 
 import asyncio
+import gc
 
 from app.runtime import Runtime
 from tests.incidents.test_timeline import open_one
@@ -24,6 +25,25 @@ async def test_a_ref_reads_as_reserved_then_posted_never_as_it_was_before(
     again = await service.message_ref(incident_id, "triage")
     assert again is not None and again.ts == "1700000000.000100"
     assert await service.message_ref(incident_id, "summary") is None  # other refs still read
+
+
+async def test_what_a_process_remembers_is_nothing_the_garbage_collector_walks(
+    runtime: Runtime,
+) -> None:
+    # Up to 10,000 remembered messages: kept as ORM instances they were about 60,000 objects
+    # that every full collection walked, a pause of the event loop growing with the traffic.
+    service = runtime.service
+    incident_id = await open_one(service)
+    await service.save_message_ref(incident_id, "summary", "C0ROOM", "1700000000.000200", "T1")
+    remembered = service.message_ref.__self__._posted[(incident_id, "summary")]
+    gc.collect()
+    assert not gc.is_tracked(remembered)
+    posted = await service.message_ref(incident_id, "summary")
+    assert posted is not None and (posted.ref, posted.ts, posted.thread_ts) == (
+        "summary",
+        "1700000000.000200",
+        "T1",
+    )
 
 
 async def test_of_rows_claiming_one_ref_at_once_one_posts_and_the_others_are_told_so(
