@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
 from contextvars import ContextVar
 from functools import partial
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
@@ -25,6 +26,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.util import await_
 
 from app import postgres
+from app.cleanup import run_to_completion
 from app.sqlite_writer import BACKSTOP_PAGES, Checkpointer, InlineConnection
 
 log = logging.getLogger(__name__)
@@ -144,12 +146,16 @@ def _sqlite_engine(url: str, **kwargs: object) -> AsyncEngine:
 
 class Session(AsyncSession):
     """A session that, opened by background work (the worker), first lets the requests in
-    flight finish (`yield_to_requests`)."""
+    flight finish (`yield_to_requests`), and that closes without leaving the event loop when
+    closing need not wait."""
 
     async def __aenter__(self) -> Session:
         if not _in_transaction.get():  # `transaction` yielded before it took the writer
             await yield_to_requests()
         return await super().__aenter__()
+
+    async def __aexit__(self, type_: Any, value: Any, traceback: Any) -> None:
+        await run_to_completion(self.close())
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -225,6 +231,13 @@ class Foreground:
                 waiter.set_result(None)
 
     async def gap(self) -> None:
+        if self.every_step:
+            # A request that has just arrived is not counted until its task's first step, which
+            # the loop queues behind this one once it has read the socket: two turns of the loop
+            # let it start (and count) before this background step goes on. Without them the
+            # worker ran transaction after transaction while an acknowledgement waited unread.
+            await asyncio.sleep(0)
+            await asyncio.sleep(0)
         left = self._quiet_at - time.monotonic()
         if not self.requests and left <= 0:
             return

@@ -89,3 +89,26 @@ async def test_once_quiet_background_work_goes_on_at_once() -> None:
     waiter = asyncio.ensure_future(front.gap())
     await asyncio.sleep(0)
     assert waiter.done()
+
+
+async def test_a_request_just_read_goes_before_the_next_background_step() -> None:
+    """On SQLite (every background step yields) a request whose task the loop has only just
+    queued, its first step not yet run and so not yet counted, still goes first: the step
+    lets the loop turn twice before it looks."""
+    front = Foreground(patience=5.0, settle=0.0)
+    front.every_step = True
+    order: list[str] = []
+    answered = asyncio.Event()
+
+    async def request() -> None:
+        with front.request():
+            order.append("request begins")
+            await answered.wait()
+            order.append("request ends")
+
+    loop = asyncio.get_running_loop()
+    loop.call_soon(lambda: loop.create_task(request()))  # the loop's read of a new request
+    loop.call_later(0.05, answered.set)
+    await front.gap()
+    order.append("background step")
+    assert order == ["request begins", "request ends", "background step"]
