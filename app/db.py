@@ -9,7 +9,7 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
-from contextvars import ContextVar
+from contextvars import Context, ContextVar, copy_context
 from functools import partial
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -266,6 +266,17 @@ def in_background() -> Iterator[None]:
         yield
     finally:
         _background.reset(token)
+
+
+def outside_transactions() -> Context:
+    """The context for a task that background work starts: a copy of this one, but outside any
+    transaction. The worker's rows that a request writes start as its transaction commits
+    (app.work.at_once), and a task inherits its creator's context: without this their sessions
+    counted as inside that transaction and went on without a gap, the moment the request's
+    response was written."""
+    context = copy_context()
+    context.run(_in_transaction.set, False)
+    return context
 
 
 async def yield_to_requests() -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.db import foreground, in_background, transaction
+from app.db import foreground, in_background, outside_transactions, transaction
 from app.models import WorkItem, WorkStatus, utcnow
 from app.work import at_once
 from app.work.claims import Due, Writer, any_due, backlog, falling_due
@@ -382,7 +382,7 @@ class WorkQueue:
             await asyncio.gather(*tasks, return_exceptions=True)
 
     def _spawn(self, work: Any) -> None:
-        task = asyncio.get_running_loop().create_task(work)
+        task = asyncio.get_running_loop().create_task(work, context=outside_transactions())
         self._tasks.add(task)
         task.add_done_callback(self._done)
 

@@ -201,3 +201,31 @@ async def test_a_look_ahead_finds_a_row_another_process_wrote_for_later(runtime:
         assert ran == [(1, None)]
     finally:
         await queue.close()
+
+
+async def test_a_row_a_request_writes_waits_for_the_request_before_its_sessions(
+    runtime: Runtime,
+) -> None:
+    """The row starts as the request's transaction commits, in a task that inherits the
+    request's context; its sessions still count as background work and wait for a gap."""
+    from app.db import foreground
+
+    queue, ran = worker(runtime)
+    order: list[str] = []
+
+    async def handle(item: Claimed) -> None:
+        async with runtime.service.reads() as session:  # a session the row opens
+            await session.execute(select(1))
+        order.append("row read")
+
+    queue.handlers["test.echo"] = handle
+    foreground.every_step = True
+    try:
+        with foreground.request():
+            await write(runtime, [(1, None)])
+            await asyncio.sleep(0.02)  # the request goes on after its commit
+            order.append("request ends")
+        await settled(queue)
+    finally:
+        foreground.every_step = False
+    assert order == ["request ends", "row read"]
