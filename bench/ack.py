@@ -220,10 +220,10 @@ class Plan:
 
 
 QUICK = Plan(pairs=5, saturated=100, paced=60)
-# A paced block's p99 is its ceil(n/100)-th slowest acknowledgement: of 140 (7 s at 20 a
-# second, until session 15) the second slowest, so a pair turned on one scheduling hiccup of either
-# server; the same code crossed 1.5 in one full run and not in the next (issue 24). Of 420 it
-# is the fifth slowest: 21 s a block, about 6.5 minutes more for the two databases.
+# A paced block's p99 is its ceil(n/100)-th slowest acknowledgement. Of 140 (7 s at 20 a
+# second, until session 15) it is the second slowest, so a pair turned on one scheduling
+# hiccup of either server: the same code crossed 1.5 in one full run and not in the next
+# (issue 24). Of 420 it is the fifth slowest: 21 s a block, 6.5 minutes more for two databases.
 FULL = Plan(pairs=7, saturated=300, paced=420)
 
 
