@@ -19,7 +19,7 @@ async def run_to_completion(coro: Coroutine[Any, Any, T]) -> T:
     caller's step, with nothing to cancel. The task SQLAlchemy makes was one more suspension
     per transaction, where an acknowledgement's transaction let the worker's queued callbacks
     run before its response (about 1 ms in the slowest at 20 reports a second; issue 24).
-    When `coro` does wait (a reader's thread), the rest goes to SQLAlchemy's shielded task."""
+    Should `coro` wait after all, the rest goes to SQLAlchemy's shielded task."""
     try:
         pending = coro.send(None)
     except StopIteration as done:

@@ -146,8 +146,8 @@ def _sqlite_engine(url: str, **kwargs: object) -> AsyncEngine:
 
 class Session(AsyncSession):
     """A session that, opened by background work (the worker), first lets the requests in
-    flight finish (`yield_to_requests`), and that closes without leaving the event loop when
-    closing need not wait."""
+    flight finish (`yield_to_requests`), and that on SQLite's writer closes in the caller's
+    step (`run_to_completion`)."""
 
     async def __aenter__(self) -> Session:
         if not _in_transaction.get():  # `transaction` yielded before it took the writer
@@ -155,7 +155,12 @@ class Session(AsyncSession):
         return await super().__aenter__()
 
     async def __aexit__(self, type_: Any, value: Any, traceback: Any) -> None:
-        await run_to_completion(self.close())
+        bind = self.bind
+        if isinstance(bind, AsyncEngine) and bind.sync_engine in _gates:
+            # SQLite's writer: closing runs on this thread and waits for nothing
+            await run_to_completion(self.close())
+        else:  # elsewhere SQLAlchemy's own: the close in a shielded task of its own
+            await super().__aexit__(type_, value, traceback)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
