@@ -155,8 +155,7 @@ class Session(AsyncSession):
         return await super().__aenter__()
 
     async def __aexit__(self, type_: Any, value: Any, traceback: Any) -> None:
-        bind = self.bind
-        if isinstance(bind, AsyncEngine) and bind.sync_engine in _gates:
+        if _gate_of(self.bind) is not None:
             # SQLite's writer: closing runs on this thread and waits for nothing
             await run_to_completion(self.close())
         else:  # elsewhere SQLAlchemy's own: the close in a shielded task of its own
@@ -350,14 +349,18 @@ class WriterGate:
 _gates: WeakKeyDictionary[object, WriterGate] = WeakKeyDictionary()
 
 
+def _gate_of(bind: object) -> WriterGate | None:
+    """The gate of SQLite's writer engine; None for any other bind."""
+    return _gates.get(bind.sync_engine) if isinstance(bind, AsyncEngine) else None
+
+
 @asynccontextmanager
 async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     """One unit of work: commits on success, rolls back on any error."""
     background = _background.get()
     if background:
         await foreground.gap()
-    bind = sessions.kw.get("bind")
-    gate = _gates.get(bind.sync_engine) if isinstance(bind, AsyncEngine) else None
+    gate = _gate_of(sessions.kw.get("bind"))
     token = _in_transaction.set(True)
     try:
         if gate is None:
