@@ -10,6 +10,7 @@ from typing import Any
 from app.i18n import format_time, t
 from app.incidents.service import IncidentService, ServiceError
 from app.models import Incident
+from app.rooms import texts
 from app.statements import check_statement
 from app.triage import Question, next_question, parse_answers, render
 from app.triage.followups import plan
@@ -57,7 +58,13 @@ class DrillRunner:
                 latest = outcome.verdict
         if latest is not None:
             result.severities.append(latest.severity)
-            text = render.format_text(_verdict(latest.data), self.lang, both=False)
+            # As the room shows it: without the open questions that later answers closed.
+            snapshot = await self.service.snapshot(result.incident.id)
+            answers = self.service.answers_model(snapshot.incident, snapshot.values)
+            still = set(texts.still_open(latest.data, answers))
+            asked = [q for q in latest.data.get("open_questions") or [] if q["field"] in still]
+            verdict = _verdict({**latest.data, "open_questions": asked})
+            text = render.format_text(verdict, self.lang, both=False)
             self.say("\n" + text.rstrip())
         elif say_unchanged and result.severities:
             self.say(t("drill.unchanged", self.lang, severity=result.severities[-1]))

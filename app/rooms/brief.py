@@ -17,6 +17,7 @@ from app.incidents.service import IncidentService, Snapshot
 from app.models import ActionItem, Followup, Incident, Statement
 from app.rooms import standing, texts
 from app.rooms.pack import pack_line
+from app.triage import Answers
 from app.triage.clocks import legal_clocks
 
 # Follow-ups marked done (or not needed) settle the action they prompted.
@@ -120,14 +121,17 @@ def verdict_brief(
     *,
     settled: bool,
     followups: Sequence[Followup] = (),
+    answers: Answers | None = None,
 ) -> VerdictBrief | None:
-    """The living verdict as it should read now (None before the first verdict)."""
+    """The living verdict as it should read now (None before the first verdict); with the
+    current `answers`, its open questions without those answered since it was issued."""
     verdict = snap.verdict
     if verdict is None:
         return None
     data: dict[str, Any] = verdict.data
     steps = plan(snap, now, needed, followups)
-    open_lines = texts.open_question_lines(data, lang)
+    still = None if answers is None else texts.still_open(data, answers)
+    open_lines = texts.open_question_lines(data, lang, still)
     return VerdictBrief(
         title=texts.verdict_title(snap.incident, verdict.version, verdict.severity, lang),
         state="\n".join(
@@ -172,10 +176,10 @@ def _state(data: dict[str, Any], settled: bool, lang: str) -> str:
     return t("verdict.final" if settled else "brief.answering", lang)
 
 
-def settled(service: IncidentService, snap: Snapshot) -> bool:
+def settled(service: IncidentService, snap: Snapshot, answers: Answers | None = None) -> bool:
     """Every question that matters is answered: none open in the verdict, none still to ask."""
     verdict = snap.verdict.data if snap.verdict else None
-    answers = service.answers_model(snap.incident, snap.values)
+    answers = answers or service.answers_model(snap.incident, snap.values)
     return questions_settled(verdict, answers, service.policy)
 
 
@@ -195,14 +199,16 @@ async def current_brief(
         snap = await service.snapshot(incident_id)
     if followups is None:
         followups = await service.followups(incident_id)
+    answers = service.answers_model(snap.incident, snap.values)
     return verdict_brief(
         snap,
         now,
         service.approvals_needed(snap.incident.severity),
         lang,
         tz,
-        settled=settled(service, snap),
+        settled=settled(service, snap, answers),
         followups=followups,
+        answers=answers,
     )
 
 

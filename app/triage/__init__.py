@@ -45,6 +45,7 @@ from app.triage.questions import (
     question,
 )
 from app.triage.render import format_text
+from app.triage.unknowns import still_unknown
 from app.triage.walk import is_open, next_question, open_questions
 
 __all__ = [
@@ -54,5 +55,5 @@ __all__ = [
     "Policy", "PolicyError", "Question", "Reason", "Region", "Role", "Severity", "Text", "Verdict",
     "appi_clocks", "assess", "decisive", "default_policy", "format_text", "gdpr_authority_due",
     "is_business_day", "is_open", "label", "load_policy", "next_business_day", "next_question",
-    "open_questions", "parse_answers", "question", "render", "resolve_policy",
+    "open_questions", "parse_answers", "question", "render", "resolve_policy", "still_unknown",
 ]  # fmt: skip

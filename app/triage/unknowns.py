@@ -72,6 +72,15 @@ PROBES: dict[str, Probe] = {
 }
 
 
+def still_unknown(answers: Answers, fields: list[str]) -> list[str]:
+    """Those of `fields` (a verdict's open questions) that `answers` still leave unknown. A
+    verdict is re-issued only when its outcome changes, so one issued before an answer can
+    still list the question that answer closed (encryption answered "none" when "none" was
+    already assumed)."""
+    facts = Facts.of(answers)
+    return [field for field in fields if field not in PROBES or PROBES[field](facts)]
+
+
 def _changes(facts: Facts, field: str, baseline: Outcome, p: Compiled) -> bool:
     decision = baseline.decision()
     return any(

@@ -124,6 +124,18 @@ def test_facts_that_leave_the_verdict_alone_say_so(drill) -> None:  # type: igno
     assert "These facts leave the verdict as it was: SEV1." in output
 
 
+def test_a_vendors_ransomware_is_told_as_the_contractors_systems(drill) -> None:  # type: ignore[no-untyped-def]
+    # The hospital's records vendor was hit: its notice must not say "our systems" (a PR lead
+    # would have to catch it), and the attack still counts as a wrongful act (C3).
+    output = drill("drill", "hospital-vendor-ransomware", "--lang", "ja")
+    notice = output.split("お知らせ文案（JA）:")[1].split("お知らせ文案（EN）:")
+    ja, en = notice[0], notice[1]
+    assert "委託先" in ja and "当社のシステム" not in ja
+    assert "systems of a contractor" in en and "our systems" not in en
+    assert "system_misnamed" not in output
+    assert "C3" in output
+
+
 def test_an_answers_file_runs_without_prompts(drill, database_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     answers = tmp_path / "answers.json"
     answers.write_text(
