@@ -18,8 +18,9 @@ from app.incidents.ledger import Ledger
 from app.incidents.reads import Snapshot, last_approved_notice
 from app.incidents.statements import BOT, Statements, facts_of, finding_json
 from app.models import Incident, Statement, Verdict
+from app.statements.gate import follows_verdict
 from app.statements.series import update_points
-from app.vocabulary import EventKind, StatementKind
+from app.vocabulary import EventKind, StatementKind, StatementStatus
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,26 @@ class Pack:
         current = facts_of(snap.incident, snap.values)
         points = update_points(report.facts, report.verdict, current, verdict.data, lang, tz)
         return NextReport(approved.series + 1, tuple(points)) if points else None
+
+    def edit_overtaken(self, snap: Snapshot, lang: str) -> tuple[str, ...]:
+        """What changed in the facts since the draft was written, in the words of the series'
+        update points (empty when nothing did), for a draft the facts do not rewrite: a PR
+        lead's edit or redraft, or one that has approvals already. The bot's own unapproved
+        draft follows the facts (`Statements.follow`), an approved notice is offered the next
+        report, and a draft behind the verdict is offered a redraft by the verdict's change
+        note; such a draft is left as it is, so the room tells its PR leads instead."""
+        latest, verdict = snap.statement, snap.verdict
+        if latest is None or verdict is None or latest.facts is None:
+            return ()
+        if latest.status not in (StatementStatus.DRAFT, StatementStatus.CHANGES_REQUESTED):
+            return ()
+        if follows_verdict(latest.status, len(latest.approvals), latest.author, BOT):
+            return ()
+        if latest.verdict_version != verdict.version:
+            return ()
+        current = facts_of(snap.incident, snap.values)
+        tz = self.ledger.config.tz
+        return tuple(update_points(latest.facts, verdict.data, current, verdict.data, lang, tz))
 
     # ----- the pieces ---------------------------------------------------------------------------
 

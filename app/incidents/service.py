@@ -149,6 +149,7 @@ class IncidentService:
         self.request_changes = approvals.request_changes
         self.record_timing_agreed = approvals.record_timing_agreed
         self.next_report = pack.next_report
+        self.edit_overtaken = pack.edit_overtaken
         # follow-ups
         self.followup = followups.followup
         self.followups = followups.followups

@@ -1,6 +1,6 @@
 """The notice series and the pack in the verdict's thread: after a report was approved, the offer
 of the next one when facts change (the verdict's own change note offers it when the verdict
-changes), and the pack — the pieces drafted from the approved report — as one message beside
+changes); before, a draft the facts do not rewrite is told what changed; and the pack — the pieces drafted from the approved report — as one message beside
 the notice, edited in place as each piece is edited and approved."""
 
 from __future__ import annotations
@@ -35,6 +35,23 @@ class PackThread(VerdictThread):
         )
         thread = await self._verdict_thread(incident.id)
         ref = f"next_report:{offer.series}"
+        await self._show(item, incident, ref, message, "\n".join(lines), thread=thread)
+
+    async def note_overtaken(self, item: Claimed, incident: Incident, snap: Snapshot) -> None:
+        """A draft the facts do not rewrite (a PR lead's edit or redraft, or one with approvals
+        already) whose words later answers would change: what changed is listed in the
+        verdict's thread with the redraft offer — one message per version, edited as more
+        facts change — so nobody approves an edit the facts have overtaken unawares."""
+        lang = incident.language
+        points = self.service.edit_overtaken(snap, lang)
+        if not points or snap.statement is None:
+            return
+        version = snap.statement.version
+        lines = [t("statement.overtaken.title", lang, version=version)]
+        lines += [f"• {point}" for point in points]
+        message = self.render.change_note(incident, lines, lang, redraft=True, overtaken=True)
+        thread = await self._verdict_thread(incident.id)
+        ref = f"overtaken:{version}"
         await self._show(item, incident, ref, message, "\n".join(lines), thread=thread)
 
     async def pack_message(

@@ -149,10 +149,12 @@ class Renderer(Protocol):
         *,
         redraft: bool,
         next_report: int | None = None,
+        overtaken: bool = False,
     ) -> Any:
         """What changed in a new verdict version (or, `next_report`, in the facts since the
-        last approved report); with the redraft action when `redraft` — labelled as the next
-        report's when `next_report` is given (app.rooms.texts.redraft_offer)."""
+        last approved report; `overtaken`, since a draft the facts do not rewrite was written);
+        with the redraft action when `redraft` — labelled as the next report's when
+        `next_report` is given (app.rooms.texts.redraft_offer)."""
         ...
 
     def admission(self, incident: Incident, user: str, body: str, lang: str) -> Any:

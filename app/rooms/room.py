@@ -2,7 +2,8 @@
 chooses what the room should show, and hands it to the platform's `Chat` and `Renderer`.
 
 Every handler is safe to run again: a message is posted once per `ref` (summary, welcome,
-triage (the one question card), verdict:1 (the living verdict), verdict_change:N, statement, published:N, closed,
+triage (the one question card), verdict:1 (the living verdict), verdict_change:N, statement,
+overtaken:N, published:N, closed,
 followup:ID, …), and the refs a room posted are the same on every platform (tests/rooms).
 
 The handlers come in layers, each calling only those below it: `posting` (post once, edit in

@@ -254,9 +254,14 @@ def statement_title(incident: Incident, statement: Statement, lang: str) -> str:
     )
 
 
-def redraft_offer(lang: str, next_report: int | None = None) -> tuple[str, str]:
+def redraft_offer(
+    lang: str, next_report: int | None = None, *, overtaken: bool = False
+) -> tuple[str, str]:
     """The offer under a verdict change note and its button: redraft the draft, or, once the
-    notice was approved, draft the next report (第2報) stating what changed."""
+    notice was approved, draft the next report (第2報) stating what changed; `overtaken`: under
+    the facts that changed since a draft they do not rewrite was written."""
+    if overtaken:
+        return t("statement.overtaken.offer", lang), t("verdict.redraft", lang)
     if next_report is None:
         return t("verdict.redraft_offer", lang), t("verdict.redraft", lang)
     return (

@@ -98,6 +98,7 @@ class TriageCard(PackThread):
         if incident.status == "open" and incident.channel_id:
             await self._post_next_question(item, incident, snap)
             await self.offer_next_report(item, incident, snap)
+            await self.note_overtaken(item, incident, snap)
             # The review's card shows its own answer only: once offered, it is kept current when
             # that changes.
             if answered is None or answered in AFTER_ACTION:

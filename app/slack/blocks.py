@@ -122,13 +122,14 @@ def change_blocks(
     *,
     redraft: bool,
     next_report: int | None = None,
+    overtaken: bool = False,
 ) -> list[BlockJson]:
     """What changed in a new verdict version (in the living verdict's thread), with the redraft
     button when the statement was drafted on an earlier version."""
     text = "\n".join(lines)
     if not redraft:
         return sections(text)
-    offer, label = texts.redraft_offer(lang, next_report)
+    offer, label = texts.redraft_offer(lang, next_report, overtaken=overtaken)
     offer = f"{text}\n{offer}"
     return [section(offer, accessory=button(label, "redraft", {"i": incident.id}))]
 

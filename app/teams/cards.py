@@ -93,11 +93,12 @@ def change_card(
     *,
     redraft: bool,
     next_report: int | None = None,
+    overtaken: bool = False,
 ) -> dict[str, Any]:
     """What changed in a new verdict version, with the redraft action when it applies."""
     if not redraft:
         return card([text("\n\n".join(lines))])
-    offer, label = texts.redraft_offer(lang, next_report)
+    offer, label = texts.redraft_offer(lang, next_report, overtaken=overtaken)
     return card(
         [text("\n\n".join((*lines, offer)))],
         [execute(label, "redraft", {"i": incident.id})],

@@ -202,3 +202,34 @@ async def test_a_refusal_reads_the_same_on_both_platforms(
     assert told_in_slack == expected
     assert told_in_teams == md(expected)
     assert "not_pr_lead" not in told_in_slack + told_in_teams
+
+
+@needs_node
+async def test_teams_tells_an_edited_draft_what_changed_and_redrafts_it(
+    teams: Teams,  # noqa: F811 - the fixture's name
+    tmp_path: Path,
+) -> None:
+    """The same note as Slack's (tests/slack/test_statements.py) for a PR lead's edit the facts
+    overtake without a new verdict, with a redraft action the validator accepts."""
+    await teams.say(f"leak {TITLE}")
+    await teams.work()
+    for field, value in ANSWERS[:-1]:
+        await teams.answer(field, value)
+        await teams.work()
+    incident_id = await teams.incident_id()
+    service = teams.runtime.service
+    await service.edit_statement(
+        incident_id, {"ja": "【改訂】お知らせ", "en": "Revised"}, LEAD1.aad
+    )
+    await teams.work()
+    await teams.answer("affected_count", 280)  # still SEV3: no new verdict
+    await teams.work()
+    note = str(await teams.card("overtaken:2"))
+    assert "Statement version 2" in note and "about 300 people → about 280 people" in note
+    response = await teams.press("overtaken:2", "redraft", user=LEAD1)
+    assert "Redrafting" in response.json()["value"]
+    await teams.work()
+    statement = await service.latest_statement(incident_id)
+    assert statement is not None and statement.version == 3
+    assert "about 280 people" in statement.texts["en"]
+    assert validate(sent_cards(teams), tmp_path)["problems"] == []

@@ -122,8 +122,8 @@ async def test_an_answer_after_the_verdict_reaches_the_draft_in_its_thread(slack
     assert not [r for r in slack.refs() if r and r.startswith(("verdict:2", "verdict_change"))]
 
 
-async def test_a_leads_edit_is_not_rewritten_and_a_redraft_is_offered(slack: Slack) -> None:
-    await open_with_verdict(slack)
+async def edit_as_lead(slack: Slack) -> None:
+    """A PR lead saves an edit of the draft in the modal ("Revised" in English)."""
     await slack.press("statement", "statement_edit", user="U0LEAD1")
     (view,) = [v for v in slack.fake.views if v.get("callback_id") == "statement_edit"]
     await slack.send(
@@ -132,6 +132,11 @@ async def test_a_leads_edit_is_not_rewritten_and_a_redraft_is_offered(slack: Sla
         )
     )
     await slack.work()
+
+
+async def test_a_leads_edit_is_not_rewritten_and_a_redraft_is_offered(slack: Slack) -> None:
+    await open_with_verdict(slack)
+    await edit_as_lead(slack)
     await slack.answer("affected_count", "5000")
     await slack.work()
     assert "Revised" in str(slack.message_with_ref("statement")["blocks"])
@@ -145,6 +150,42 @@ async def test_a_leads_edit_is_not_rewritten_and_a_redraft_is_offered(slack: Sla
     await slack.press("verdict_change:2", "redraft", user="U0LEAD1")
     await slack.work()
     assert "v3" in str(slack.message_with_ref("statement")["blocks"])
+
+
+async def test_an_edit_the_facts_overtake_is_told_what_changed(slack: Slack) -> None:
+    # The verdict stays (300 → 280 people, the cause found), so no change note offers a
+    # redraft; the lead's edit is not rewritten either: the room lists what changed since.
+    await open_with_verdict(
+        slack, title="Intrusion into the member site", mode="unauthorized_access"
+    )
+    await edit_as_lead(slack)
+    assert "overtaken:2" not in slack.refs()
+    await slack.answer("cause", "An unpatched VPN appliance")
+    await slack.work()
+    await slack.answer("affected_count", "280")
+    await slack.work()
+
+    assert "Revised" in str(slack.message_with_ref("statement")["blocks"])
+    assert not [r for r in slack.refs() if r and r.startswith(("verdict:2", "verdict_change"))]
+    note = slack.message_with_ref("overtaken:2")  # one note for the version, edited as it grows
+    assert note["thread_ts"] == slack.message_with_ref("verdict:1")["ts"]
+    said = str(note["blocks"])
+    assert "Statement version 2" in said and "An unpatched VPN appliance" in said
+    assert "about 300 people → about 280 people" in said
+    await slack.press("overtaken:2", "redraft", user="U0LEAD1")
+    await slack.work()
+    statement = await slack.runtime.service.latest_statement(slack.room_incident_id())
+    assert statement is not None and statement.version == 3
+    assert "about 280 people" in statement.texts["en"]
+    assert "An unpatched VPN appliance" in statement.texts["en"]
+
+
+async def test_the_bots_own_draft_follows_the_facts_without_a_note(slack: Slack) -> None:
+    await open_with_verdict(slack)
+    await slack.answer("affected_count", "280")
+    await slack.work()
+    assert not [r for r in slack.refs() if r and r.startswith("overtaken")]
+    assert "about 280 people" in str(slack.message_with_ref("statement")["blocks"])
 
 
 async def test_pr_leads_given_as_a_user_group_are_checked_live(
