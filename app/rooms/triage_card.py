@@ -31,12 +31,11 @@ class TriageCard(PackThread):
         self, item: Claimed, incident: Incident, snap: Snapshot, *, new: bool = False
     ) -> None:
         """Triage advances in one card (「質問 4/8」), edited in place (`new`: the room's
-        first); when no question that matters is left, the card and the living verdict say so.
-        An answer to one of the verdict's open questions that leaves its outcome as it was
-        (no new verdict) takes the question off the living verdict too."""
+        first); when no question that matters is left, the card and the living verdict say so
+        (and the verdict no longer lists the open questions answered since it was issued)."""
         message, label, upcoming = self._triage(snap)
         await self._show(item, incident, TRIAGE, message, label, new=new)
-        if upcoming is None or _answers_open_question(snap):
+        if upcoming is None:
             await self.sync_verdict(item, incident, snap)
 
     def _triage(self, snap: Snapshot) -> tuple[object, str, Question | None]:
@@ -174,11 +173,3 @@ class TriageCard(PackThread):
             return self._hand_off(snap)[0]
         message, _, _ = self._triage(snap)
         return message
-
-
-def _answers_open_question(snap: Snapshot) -> bool:
-    """Whether the latest answer is to one of the current verdict's open questions."""
-    if snap.verdict is None or not snap.answers:
-        return False
-    latest = max(snap.answers.items(), key=lambda kv: kv[1].at)[0]
-    return any(q["field"] == latest for q in snap.verdict.data.get("open_questions") or [])
