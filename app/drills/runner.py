@@ -10,9 +10,8 @@ from typing import Any
 from app.i18n import format_time, t
 from app.incidents.service import IncidentService, ServiceError
 from app.models import Incident
-from app.rooms import texts
 from app.statements import check_statement
-from app.triage import Question, next_question, parse_answers, render
+from app.triage import Question, next_question, parse_answers, render, still_unknown
 from app.triage.followups import plan
 
 SHOWN_FOLLOWUPS = 20  # the rest are more of the same status checks
@@ -61,8 +60,9 @@ class DrillRunner:
             # As the room shows it: without the open questions that later answers closed.
             snapshot = await self.service.snapshot(result.incident.id)
             answers = self.service.answers_model(snapshot.incident, snapshot.values)
-            still = set(texts.still_open(latest.data, answers))
-            asked = [q for q in latest.data.get("open_questions") or [] if q["field"] in still]
+            listed = latest.data.get("open_questions") or []
+            still = set(still_unknown(answers, [q["field"] for q in listed]))
+            asked = [q for q in listed if q["field"] in still]
             verdict = _verdict({**latest.data, "open_questions": asked})
             text = render.format_text(verdict, self.lang, both=False)
             self.say("\n" + text.rstrip())

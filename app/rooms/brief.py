@@ -179,7 +179,8 @@ def _state(data: dict[str, Any], settled: bool, lang: str) -> str:
 def settled(service: IncidentService, snap: Snapshot, answers: Answers | None = None) -> bool:
     """Every question that matters is answered: none open in the verdict, none still to ask."""
     verdict = snap.verdict.data if snap.verdict else None
-    answers = answers or service.answers_model(snap.incident, snap.values)
+    if answers is None:
+        answers = service.answers_model(snap.incident, snap.values)
     return questions_settled(verdict, answers, service.policy)
 
 

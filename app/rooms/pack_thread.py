@@ -1,7 +1,8 @@
 """The notice series and the pack in the verdict's thread: after a report was approved, the offer
 of the next one when facts change (the verdict's own change note offers it when the verdict
-changes); before, a draft the facts do not rewrite is told what changed; and the pack — the pieces drafted from the approved report — as one message beside
-the notice, edited in place as each piece is edited and approved."""
+changes); before, what changed since a draft the facts do not rewrite was written; and the
+pack — the pieces drafted from the approved report — as one message beside the notice, edited
+in place as each piece is edited and approved."""
 
 from __future__ import annotations
 
