@@ -11,7 +11,7 @@ from app.i18n import format_time, t
 from app.incidents.service import IncidentService, ServiceError
 from app.models import Incident
 from app.statements import check_statement
-from app.triage import Question, next_question, parse_answers, render, still_unknown
+from app.triage import Question, next_question, parse_answers, render
 from app.triage.followups import plan
 
 SHOWN_FOLLOWUPS = 20  # the rest are more of the same status checks
@@ -57,13 +57,11 @@ class DrillRunner:
                 latest = outcome.verdict
         if latest is not None:
             result.severities.append(latest.severity)
-            # As the room shows it: without the open questions that later answers closed.
+            # As the room shows it: as it reads with the answers that came after it.
             snapshot = await self.service.snapshot(result.incident.id)
             answers = self.service.answers_model(snapshot.incident, snapshot.values)
-            listed = latest.data.get("open_questions") or []
-            still = set(still_unknown(answers, [q["field"] for q in listed]))
-            asked = [q for q in listed if q["field"] in still]
-            verdict = _verdict({**latest.data, "open_questions": asked})
+            reading = self.service.reading_now(answers, latest.data)
+            verdict = _verdict(reading)
             text = render.format_text(verdict, self.lang, both=False)
             self.say("\n" + text.rstrip())
         elif say_unchanged and result.severities:

@@ -23,7 +23,7 @@ from app.incidents.masking import mask
 from app.incidents.reads import latest_verdict
 from app.incidents.statements import Statements
 from app.models import Answer, Incident, TimelineEvent, Verdict
-from app.triage import REPORTED, Answers, AnswersError, assess, parse_answers
+from app.triage import REPORTED, Answers, AnswersError, assess, parse_answers, still_unknown
 from app.vocabulary import EventKind
 
 READY_FIELDS = ("data_categories", "leak_mode")
@@ -176,6 +176,23 @@ class Assessment:
 
     def answers_model(self, incident: Incident, current: dict[str, Any]) -> Answers:
         return parse_answers({**current, "discovered_at": incident.discovered_at.isoformat()})
+
+    def reading_now(self, answers: Answers, issued: dict[str, Any]) -> dict[str, Any]:
+        """The issued verdict's data as it reads with the current `answers` (`answers_model`).
+        A verdict is re-issued only when its outcome changes, so after an answer that confirmed
+        what was assumed (encryption "none" while it was read as not encrypted) its open
+        questions and reasons still spoke of that fact as unknown. When the answers have closed
+        one of its open questions, those two come from a fresh assessment of the same outcome;
+        anything else (its rules, clocks and actions, as issued and on the timeline) stays."""
+        listed = [q["field"] for q in issued.get("open_questions") or []]
+        if still_unknown(answers, listed) == listed:
+            return issued
+        fresh = assess(answers, self.ledger.policy, tz=self.ledger.config.tz).model_dump(
+            mode="json"
+        )
+        if _outcome(fresh) != _outcome(issued):  # (a changed policy, say): as issued
+            return issued
+        return {**issued, "reasons": fresh["reasons"], "open_questions": fresh["open_questions"]}
 
     async def _assess(
         self, session: AsyncSession, incident: Incident, current: dict[str, Any]

@@ -135,6 +135,7 @@ class IncidentService:
         self.record_answer = assessment.record_answer
         self.set_discovered_at = assessment.set_discovered_at
         self.answers_model = assessment.answers_model
+        self.reading_now = assessment.reading_now
         # company facts (workspace settings)
         self.company_facts = company.facts
         self.set_company_fact = company.set_fact

@@ -121,17 +121,17 @@ def verdict_brief(
     *,
     settled: bool,
     followups: Sequence[Followup] = (),
-    answers: Answers | None = None,
+    data: dict[str, Any] | None = None,
 ) -> VerdictBrief | None:
-    """The living verdict as it should read now (None before the first verdict); with the
-    current `answers`, its open questions without those answered since it was issued."""
+    """The living verdict as it should read now (None before the first verdict): `data`, the
+    verdict's as it reads with the current answers (`IncidentService.reading_now`), else as
+    issued."""
     verdict = snap.verdict
     if verdict is None:
         return None
-    data: dict[str, Any] = verdict.data
+    data = verdict.data if data is None else data
     steps = plan(snap, now, needed, followups)
-    still = None if answers is None else texts.still_open(data, answers)
-    open_lines = texts.open_question_lines(data, lang, still)
+    open_lines = texts.open_question_lines(data, lang)
     return VerdictBrief(
         title=texts.verdict_title(snap.incident, verdict.version, verdict.severity, lang),
         state="\n".join(
@@ -177,7 +177,8 @@ def _state(data: dict[str, Any], settled: bool, lang: str) -> str:
 
 
 def settled(service: IncidentService, snap: Snapshot, answers: Answers | None = None) -> bool:
-    """Every question that matters is answered: none open in the verdict, none still to ask."""
+    """Every question that matters is answered: none open in the verdict, none still to ask
+    (`answers`: the snapshot's, when the caller has read them into the model already)."""
     verdict = snap.verdict.data if snap.verdict else None
     if answers is None:
         answers = service.answers_model(snap.incident, snap.values)
@@ -201,6 +202,7 @@ async def current_brief(
     if followups is None:
         followups = await service.followups(incident_id)
     answers = service.answers_model(snap.incident, snap.values)
+    data = service.reading_now(answers, snap.verdict.data) if snap.verdict else None
     return verdict_brief(
         snap,
         now,
@@ -209,7 +211,7 @@ async def current_brief(
         tz,
         settled=settled(service, snap, answers),
         followups=followups,
-        answers=answers,
+        data=data,
     )
 
 

@@ -3,7 +3,6 @@ each renderer converts the markup it needs)."""
 
 from __future__ import annotations
 
-from collections.abc import Container
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +11,7 @@ from app.incidents.company import FROM_SETTINGS
 from app.incidents.deadlines import next_deadline
 from app.incidents.service import ServiceError, Snapshot, awareness_assumed
 from app.models import Followup, Incident, Statement
-from app.triage import Answers, Question, question, still_unknown
+from app.triage import Question, question
 
 # Which statement events count as a draft in the close summary.
 DRAFT_EVENTS = ("statement.drafted", "statement.edited")
@@ -188,18 +187,8 @@ def verdict_title(incident: Incident, version: int, severity: str | None, lang: 
     )
 
 
-def open_question_lines(
-    data: dict[str, Any], lang: str, still: Container[str] | None = None
-) -> str:
-    """The verdict's open questions, only those `still` open when given (see `still_open`)."""
-    listed = data.get("open_questions") or []
-    return "\n".join(f"• {q[lang]}" for q in listed if still is None or q["field"] in still)
-
-
-def still_open(data: dict[str, Any], answers: Answers) -> list[str]:
-    """The fields of the verdict's open questions that the answers still leave unknown: the
-    living verdict does not ask what was answered after it was issued."""
-    return still_unknown(answers, [q["field"] for q in data.get("open_questions") or []])
+def open_question_lines(data: dict[str, Any], lang: str) -> str:
+    return "\n".join(f"• {q[lang]}" for q in data.get("open_questions") or [])
 
 
 def clock_lines(data: dict[str, Any], lang: str, tz: str) -> str:

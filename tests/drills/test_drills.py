@@ -136,6 +136,16 @@ def test_a_vendors_ransomware_is_told_as_the_contractors_systems(drill) -> None:
     assert "C3" in output
 
 
+def test_a_verdict_shown_after_more_answers_reads_with_them(drill) -> None:  # type: ignore[no-untyped-def]
+    # Step two answers the count (a new verdict) and then "not encrypted" (what was assumed: no
+    # new one); the verdict shown neither asks about encryption nor reasons as if unknown.
+    output = drill("drill", "hospital-vendor-ransomware", "--lang", "en")
+    second = output.split("— 90 min —")[1].split("— 240 min —")[0]
+    assert "Verdict:" in second
+    assert "high-grade encryption" not in second  # (the open question and the conditional)
+    assert "Was the data accessed or viewed?" in second
+
+
 def test_an_answers_file_runs_without_prompts(drill, database_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     answers = tmp_path / "answers.json"
     answers.write_text(

@@ -1,6 +1,7 @@
 """The living verdict's open questions: an answer that closes one without changing the outcome
 (the worse reading it confirms was already assumed) re-issues no verdict, and once the verdict
-is shown again (triage done, here) it no longer asks that question."""
+is shown again (triage done, here) it no longer asks that question (its reasons follow the
+same reading: tests/drills/test_drills.py)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ async def test_an_answer_that_confirms_the_assumed_reading_leaves_the_open_quest
     ):
         await slack.answer(field, value)
         await slack.work()
-    assert ENCRYPTION in str(slack.message_with_ref("verdict:1")["blocks"])
+    issued = str(slack.message_with_ref("verdict:1")["blocks"])
+    assert ENCRYPTION in issued
 
     await slack.answer("encryption", "none")  # what was assumed: the outcome stays
     await slack.work()
