@@ -176,12 +176,10 @@ def _state(data: dict[str, Any], settled: bool, lang: str) -> str:
     return t("verdict.final" if settled else "brief.answering", lang)
 
 
-def settled(service: IncidentService, snap: Snapshot, answers: Answers | None = None) -> bool:
+def settled(service: IncidentService, snap: Snapshot, answers: Answers) -> bool:
     """Every question that matters is answered: none open in the verdict, none still to ask
-    (`answers`: the snapshot's, when the caller has read them into the model already)."""
+    (`answers`: the snapshot's, as `IncidentService.answers_model` reads them)."""
     verdict = snap.verdict.data if snap.verdict else None
-    if answers is None:
-        answers = service.answers_model(snap.incident, snap.values)
     return questions_settled(verdict, answers, service.policy)
 
 

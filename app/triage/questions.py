@@ -190,8 +190,8 @@ QUESTIONS: tuple[Question, ...] = (
         options=options_of(LeakMode),
         text=Text(ja="どのように漏えいしましたか？", en="How did it leak?"),
         help=Text(
-            ja="不正アクセス・ランサムウェア・内部者の持ち出し・スキミング・盗難は「不正の目的をもって行われたおそれ」（C3）に当たり、1人分でも報告対象で確報は60日以内です。本人の同意なく意図的に第三者へ提供した場合は「漏えい」ではなく第三者提供の問題です。委託先・取引先のシステムで起きた場合は、ランサムウェアなど攻撃によるものでも「委託先・取引先での事故」を選んでください（お知らせは「当社のシステム」でなく委託先のシステムと書き、攻撃だったかは次の質問で伺います）。",
-            en="Unauthorized access, ransomware, insider theft, skimming and theft are possibly wrongful acts (C3): reportable for even one person, final report within 60 days. Handing data to a third party on purpose is not a leak but a third-party-provision problem. If it happened on a vendor's systems, choose 'Incident at a vendor', even for ransomware or another attack: the notice then speaks of the contractor's systems, not ours, and the next question asks whether it was an attack.",
+            ja="不正アクセス・ランサムウェア・内部者の持ち出し・スキミング・盗難は「不正の目的をもって行われたおそれ」（C3）に当たり、1人分でも報告対象で確報は60日以内です。本人の同意なく意図的に第三者へ提供した場合は「漏えい」ではなく第三者提供の問題です。委託先・取引先のシステムで起きた場合は、ランサムウェアなど攻撃によるものでも「委託先・取引先での事故」を選んでください（お知らせは「当社のシステム」でなく委託先のシステムと書きます。攻撃だったかは、判定に関わる場合に別の質問で伺います）。",
+            en="Unauthorized access, ransomware, insider theft, skimming and theft are possibly wrongful acts (C3): reportable for even one person, final report within 60 days. Handing data to a third party on purpose is not a leak but a third-party-provision problem. If it happened on a vendor's systems, choose 'Incident at a vendor', even for ransomware or another attack: the notice then speaks of the contractor's systems, not ours. Whether it was an attack is asked separately where it matters.",
         ),
     ),
     Question(
