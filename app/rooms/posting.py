@@ -113,11 +113,21 @@ class Posting:
             for key in keys:  # (a ref it did not post after all)
                 self._claimed.pop(key, None)
 
-    async def update(self, incident: Incident, ref: str, message: object, text: str) -> bool:
-        """Edits the message posted for `ref` in place; False when there is none yet."""
+    async def update(
+        self, item: Claimed, incident: Incident, ref: str, message: object, text: str
+    ) -> bool:
+        """Edits the message posted for `ref` in place; False when there is none to edit (none
+        reserved, or this row's own reservation, not posted yet). When another row is posting
+        it right now, this row waits for it (deferred): that row posts the state it read, which
+        may be older than this row's, and an edit dropped here would leave the room showing it
+        (a triage card stuck on the question just answered)."""
         known = await self.service.message_ref(incident.id, ref)
-        if known is None or known.ts is None:
+        if known is None:
             return False
+        if known.ts is None:
+            if known.work_id == item.id:
+                return False
+            raise waiting_on(item, f"{ref} is being posted", now=utcnow())
         await self.chat.edit(incident, known, message, text)
         return True
 
@@ -126,13 +136,16 @@ class Posting:
     ) -> None:
         await self.post_once(item, incident, ref, self.render.note(text), text, thread=thread)
 
-    async def _edit(self, incident: Incident, ref: str, message: object, text: str) -> bool:
+    async def _edit(
+        self, item: Claimed, incident: Incident, ref: str, message: object, text: str
+    ) -> bool:
         """Edits the message for `ref`, unless this process last showed exactly this there (an
-        edit nobody could see is not sent); False when nothing was posted for `ref` yet."""
+        edit nobody could see is not sent); False when nothing was posted for `ref` yet (see
+        `update`)."""
         key, shown = (incident.id, ref), fingerprint(message, text)
         if self._shown.get(key) == shown:
             return True
-        if not await self.update(incident, ref, message, text):
+        if not await self.update(item, incident, ref, message, text):
             return False
         if len(self._shown) > SHOWN_LIMIT:
             self._shown.clear()
@@ -153,11 +166,11 @@ class Posting:
         """The one message for `ref` as it should read now: posted once, then edited in place
         (`new`: most likely not posted yet, so the post is tried first, sparing a look-up);
         True when it was posted now."""
-        if not new and await self._edit(incident, ref, message, text):
+        if not new and await self._edit(item, incident, ref, message, text):
             return False
         _, posted = await self.post_once(item, incident, ref, message, text, thread=thread)
         if not posted:  # another row posted it meanwhile, perhaps from an older state
-            await self._edit(incident, ref, message, text)
+            await self._edit(item, incident, ref, message, text)
         return posted
 
     # ----- the pinned summary -----------------------------------------------------------------
@@ -170,6 +183,7 @@ class Posting:
 
     async def _sync_summary(
         self,
+        item: Claimed,
         incident: Incident,
         snap: Snapshot | None = None,
         followups: list[Followup] | None = None,
@@ -185,7 +199,7 @@ class Posting:
         todo = brief.summary_lines(snap, now, needed, lang, self.tz, followups)
         todo += standing.standing_lines(snap.incident, snap.tasks, lang, self.tz)
         summary = self.render.summary(snap, lang, self.tz, now, todo)
-        await self._edit(incident, "summary", summary, f"{incident.key} {incident.title}")
+        await self._edit(item, incident, "summary", summary, f"{incident.key} {incident.title}")
 
     async def _refresh(
         self, item: Claimed, snap: Snapshot, followups: list[Followup] | None = None
@@ -195,5 +209,5 @@ class Posting:
         incident, lang, now = snap.incident, snap.incident.language, utcnow()
         if incident.channel_id is None:
             raise waiting_on(item, "room not ready yet", now=now)
-        await self._sync_summary(incident, snap, followups)
+        await self._sync_summary(item, incident, snap, followups)
         await self.chat.set_topic(incident, brief.topic(snap, lang, self.tz, now))

@@ -270,11 +270,11 @@ class Room(TriageCard):
             detail=detail,
         )
         title, body = texts.prompt_texts(row, incident, lang, self.tz, detail)
-        await self.update(incident, item.payload["ref"], message, f"{title}\n{body}")
+        await self.update(item, incident, item.payload["ref"], message, f"{title}\n{body}")
         if item.payload["state"] in brief.SETTLED and incident.channel_id:
             snap, followups = await self._state(incident.id)
             await self.sync_verdict(item, incident, snap, followups)
-            await self._sync_summary(incident, snap, followups)
+            await self._sync_summary(item, incident, snap, followups)
 
     async def _prompt_detail(self, row: Followup, incident: Incident) -> str:
         """An action item's prompt says which item, its owner and due time."""

@@ -101,9 +101,9 @@ class TriageCard(PackThread):
             # The review's card shows its own answer only: once offered, it is kept current when
             # that changes.
             if answered is None or answered in AFTER_ACTION:
-                await self._edit(incident, REVIEW, *self._review(snap))
+                await self._edit(item, incident, REVIEW, *self._review(snap))
             if snap.handed:
-                await self._edit(incident, HAND_OFF, *self._hand_off(snap))
+                await self._edit(item, incident, HAND_OFF, *self._hand_off(snap))
             if refresh:
                 await self._refresh(item, snap)
 

@@ -131,7 +131,7 @@ class VerdictThread(Posting):
             item, incident, "statement_text", other_text, text, thread=thread, new=posted
         )
         await self.sync_verdict(item, incident, snap, followups)
-        await self._sync_summary(incident, snap, followups)
+        await self._sync_summary(item, incident, snap, followups)
 
     async def publish_statement(self, item: Claimed) -> None:
         assert item.incident_id is not None

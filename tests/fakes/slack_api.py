@@ -118,6 +118,7 @@ class _Fault:
     when: Callable[[Params], bool] | None = None
     body: bytes | None = None
     extra: Params = field(default_factory=dict)
+    reply: threading.Event | None = None  # "hold": the call is carried out, answered once set
 
     def matches(self, method: str, params: Params) -> bool:
         """Tell whether this fault applies to a call."""
@@ -1618,10 +1619,13 @@ class FakeSlack:
         if method in _USER_TOKEN_METHODS:
             params["token"] = token
         fault = self._take_fault(method, params)
-        if fault is not None and not (fault.kind == "drop" and fault.after_processing):
+        carried_out = fault is not None and (fault.after_processing or fault.kind == "hold")
+        if fault is not None and not carried_out:
             return self._apply_fault(req, call, fault)
         payload = self._run(method, params)
-        if fault is not None:
+        if fault is not None and fault.reply is not None:
+            fault.reply.wait(timeout=60)  # the reply on its way: the call is done in Slack
+        elif fault is not None:
             return self._drop(req, call)
         self._reply(req, call, payload)
 
@@ -1770,6 +1774,14 @@ class FakeSlack:
         """Close the connection without a response (after applying the call if asked)."""
         fault = _Fault(method, "drop", times, after_processing=after_processing, when=when)
         self._queue(fault)
+
+    def hold(self, method: str, *, when: Callable[[Params], bool] | None = None) -> threading.Event:
+        """Carry out the next call of `method` (a message posted is in the channel, for all to
+        see and answer) but answer the caller only once the returned event is set: a reply
+        still on its way, or a caller too busy to read it yet."""
+        reply = threading.Event()
+        self._queue(_Fault(method, "hold", 1, when=when, reply=reply))
+        return reply
 
     def set_latency(self, method: str, seconds: float) -> None:
         """Add `seconds` to every call of `method` ("*": all methods)."""

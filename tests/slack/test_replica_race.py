@@ -1,0 +1,56 @@
+"""Two replicas on one database: what one replica is still posting, the other waits for rather
+than leaving the room showing an older state."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from tests.fakes.slack_api import FakeSlack
+from tests.slack.conftest import Slack, driven
+
+
+def _triage_card(params: dict[str, Any]) -> bool:
+    return (params.get("metadata") or {}).get("event_payload", {}).get("ref") == "triage"
+
+
+def _card_shown(slack: Slack) -> bool:
+    rooms = [c for c in slack.fake.channels if c["name"].startswith("leak-")]
+    return bool(rooms) and "triage" in slack.refs(rooms[-1]["id"])
+
+
+async def _until_moved(slack: Slack, asked: str | None, within: float = 10.0) -> str | None:
+    """Runs what is due on `slack` until the triage card asks something else (a row that waits
+    on another is put off for a second)."""
+    deadline = asyncio.get_running_loop().time() + within
+    while slack.current_question() == asked and asyncio.get_running_loop().time() < deadline:
+        await slack.work()
+        await asyncio.sleep(0.1)
+    return slack.current_question()
+
+
+async def test_an_answer_to_a_card_whose_post_is_not_saved_yet_still_moves_the_card_on(
+    database_url: str, fake_slack: FakeSlack
+) -> None:
+    # Replica one posts the room's triage card: Slack shows it, but the reply is still on its
+    # way (a slow network, a busy replica), so where the card is is not saved yet. The first
+    # question is answered through replica two. Its row used to find nothing to edit and end,
+    # and the card kept asking the question just answered.
+    reply = fake_slack.hold("chat.postMessage", when=_triage_card)
+    async with driven(database_url, fake_slack) as one, driven(database_url, fake_slack) as two:
+        await one.command("Payroll spreadsheet e-mailed outside the company")
+        opening = asyncio.create_task(one.work())
+        await fake_slack.wait_for_async(lambda: _card_shown(one))
+        first = one.current_question()
+        assert first == "discovered_at"
+        await two.answer(first, "reported")
+        await two.work()
+        assert one.current_question() == first  # the card is not theirs to edit yet
+        reply.set()
+        await opening
+        asked = await _until_moved(two, first)
+        assert asked not in (first, None)
+        incident_id = one.room_incident_id()
+        snap = await one.runtime.service.snapshot(incident_id)
+        assert list(snap.answers) == ["discovered_at"]
+        assert not fake_slack.block_kit_refusals
