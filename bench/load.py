@@ -405,6 +405,8 @@ class Outcome:
     retried_rows: Counter[str]  # work rows tried more than once, by kind
     work_split: list[float]
     work_row_ms: list[float]  # each Slack work row done: written → completed
+    # each stalled incident's work rows, oldest first: what a stall's report shows
+    stalled_work: dict[int, list[str]] = field(default_factory=dict)
     cpu_s: list[float] = field(default_factory=list)  # each replica's, then this process's
     kernel_s: float = 0.0  # the replicas' system CPU time (the kernel's work for them)
 
@@ -461,6 +463,30 @@ class Outcome:
     @property
     def stalled(self) -> list[str]:
         return [r.stalled for r in self.driver.reports if r.stalled]
+
+    def explain_stalls(self) -> str:
+        """For each stalled incident, what its room shows (each ref, with when it was first
+        posted after the report) and its work rows: what a failed run leaves to read."""
+        lines = []
+        for report in self.driver.reports:
+            if not report.stalled:
+                continue
+            lines.append(report.stalled)
+            room = self.driver.posts.rooms.get(report.incident or -1)
+            if room is not None:
+                shown = sorted(room.posted.items(), key=lambda kv: kv[1])
+                lines.append(
+                    "  posted: "
+                    + ", ".join(
+                        f"{ref} +{(at - report.sent_at) * 1000:.0f} ms" for ref, at in shown
+                    )
+                )
+            answered = [
+                f"{a.question} +{(a.at - report.sent_at) * 1000:.0f} ms" for a in report.answers
+            ]
+            lines.append("  answered: " + ", ".join(answered))
+            lines += [f"  work: {row}" for row in self.stalled_work.get(report.incident or -1, [])]
+        return "\n".join(lines)
 
 
 def run(
@@ -548,7 +574,9 @@ def collect(
                     WorkItem.claimed_by,
                     WorkItem.created_at,
                     WorkItem.completed_at,
-                )
+                    WorkItem.incident_id,
+                    WorkItem.last_error,
+                ).order_by(WorkItem.id)
             ).all()
     finally:
         engine.dispose()
@@ -580,6 +608,16 @@ def collect(
             for row in work
             if row.status == WorkStatus.DONE and row.kind.startswith("slack.")
         ],
+        stalled_work={
+            r.incident: [
+                f"{row.kind} {row.status} (attempts {row.attempts}"
+                f"{', ' + row.last_error[:120] if row.last_error else ''}) by {row.claimed_by}"
+                for row in work
+                if row.incident_id == r.incident
+            ]
+            for r in driver.reports
+            if r.stalled and r.incident is not None
+        },
     )
 
 
@@ -691,8 +729,10 @@ def report(outcome: Outcome, result: dict[str, Any]) -> None:
         f"  errors {outcome.errors}: {len(driver.errors)} requests, {outcome.dead_rows} dead rows, "
         f"Slack {dict(outcome.slack_failures)}; duplicate posts {outcome.duplicate_posts}"
     )
-    for line in driver.errors[:5] + outcome.stalled[:5]:
+    for line in driver.errors[:5]:
         print(f"    {line}")
+    if outcome.stalled:
+        print("\n".join(f"    {line}" for line in outcome.explain_stalls().splitlines()[:40]))
 
 
 def main(quick: bool = False) -> dict[str, Any]:

@@ -23,7 +23,7 @@ def test_two_replicas_answer_every_report_and_record_every_answer_once(
     reports = driver.reports
 
     assert driver.errors == []  # every request acknowledged with a 200
-    assert outcome.stalled == []
+    assert outcome.stalled == [], outcome.explain_stalls()
     assert len(reports) == PLAN.reports and all(r.key for r in reports)
     assert outcome.incidents == PLAN.reports
     assert outcome.with_room == PLAN.reports
