@@ -53,7 +53,8 @@ class Posting:
         self.service = service
         self.settings = settings
         self.tz = settings.timezone
-        self._shown: dict[tuple[int, str], int] = {}  # what this process last showed per ref
+        # What this process last showed per ref: the incident's timeline position, and what.
+        self._shown: dict[tuple[int, str], tuple[int, int]] = {}
         # Refs a running row reserved ahead (`reserving`), by (row, attempt, ref): its claim.
         self._claimed: dict[tuple[int, int, str], ChatMessage | None] = {}
 
@@ -139,10 +140,13 @@ class Posting:
     async def _edit(
         self, item: Claimed, incident: Incident, ref: str, message: object, text: str
     ) -> bool:
-        """Edits the message for `ref`, unless this process last showed exactly this there (an
-        edit nobody could see is not sent); False when nothing was posted for `ref` yet (see
-        `update`)."""
-        key, shown = (incident.id, ref), fingerprint(message, text)
+        """Edits the message for `ref`, unless this process last showed exactly this there with
+        the incident as it is now (an edit nobody could see is not sent: rows set off by one
+        change show the same); False when nothing was posted for `ref` yet (see `update`).
+        Once the incident has changed, another replica may have shown something else there
+        meanwhile, so the same text is sent again (a role given to A, then B, then A again)."""
+        key = (incident.id, ref)
+        shown = (incident.timeline_seq, fingerprint(message, text))
         if self._shown.get(key) == shown:
             return True
         if not await self.update(item, incident, ref, message, text):
@@ -199,7 +203,8 @@ class Posting:
         todo = brief.summary_lines(snap, now, needed, lang, self.tz, followups)
         todo += standing.standing_lines(snap.incident, snap.tasks, lang, self.tz)
         summary = self.render.summary(snap, lang, self.tz, now, todo)
-        await self._edit(item, incident, "summary", summary, f"{incident.key} {incident.title}")
+        title = f"{incident.key} {incident.title}"
+        await self._edit(item, snap.incident, "summary", summary, title)
 
     async def _refresh(
         self, item: Claimed, snap: Snapshot, followups: list[Followup] | None = None

@@ -7,7 +7,9 @@ import asyncio
 from typing import Any
 
 from tests.fakes.slack_api import FakeSlack
+from tests.followups.test_slack_prompts import open_with_verdict
 from tests.slack.conftest import Slack, driven
+from tests.slack.test_standing import blocks_text, say
 
 
 def _triage_card(params: dict[str, Any]) -> bool:
@@ -54,3 +56,18 @@ async def test_an_answer_to_a_card_whose_post_is_not_saved_yet_still_moves_the_c
         snap = await one.runtime.service.snapshot(incident_id)
         assert list(snap.answers) == ["discovered_at"]
         assert not fake_slack.block_kit_refusals
+
+
+async def test_a_message_shown_again_as_it_was_is_edited_when_another_replica_changed_it(
+    database_url: str, fake_slack: FakeSlack
+) -> None:
+    # Each process skips an edit that would show what it last showed there; but another
+    # replica may have edited the message since. The lead's role goes to A (replica one),
+    # then to B (replica two), then back to A (replica one again): the summary must say A.
+    async with driven(database_url, fake_slack) as one, driven(database_url, fake_slack) as two:
+        await open_with_verdict(one)
+        await say(one, "role lead <@U0LEAD8|a>")
+        await say(two, "role lead <@U0LEAD9|b>")
+        assert "*Roles:* Incident lead <@U0LEAD9>" in blocks_text(one.message_with_ref("summary"))
+        await say(one, "role lead <@U0LEAD8|a>")
+        assert "*Roles:* Incident lead <@U0LEAD8>" in blocks_text(one.message_with_ref("summary"))
