@@ -1,5 +1,6 @@
-"""Two replicas on one database: what one replica is still posting, the other waits for rather
-than leaving the room showing an older state."""
+"""Two replicas on one database: a message one replica is still posting, the other waits for
+before editing it; a message another replica may have changed, a replica does not take for what
+it last showed there. Either way, the room does not stay on an older state."""
 
 from __future__ import annotations
 
