@@ -196,15 +196,15 @@ class Posting:
         has just read them, and `snap` has the action items)."""
         if snap is None or not snap.whole:
             snap = await self.service.snapshot(incident.id)
+        incident = snap.incident  # (its timeline position is the state the summary shows)
         lang, now = incident.language, utcnow()
-        needed = self.service.approvals_needed(snap.incident.severity)
+        needed = self.service.approvals_needed(incident.severity)
         if followups is None:
             followups = await self.service.followups(incident.id)
         todo = brief.summary_lines(snap, now, needed, lang, self.tz, followups)
-        todo += standing.standing_lines(snap.incident, snap.tasks, lang, self.tz)
+        todo += standing.standing_lines(incident, snap.tasks, lang, self.tz)
         summary = self.render.summary(snap, lang, self.tz, now, todo)
-        title = f"{incident.key} {incident.title}"
-        await self._edit(item, snap.incident, "summary", summary, title)
+        await self._edit(item, incident, "summary", summary, f"{incident.key} {incident.title}")
 
     async def _refresh(
         self, item: Claimed, snap: Snapshot, followups: list[Followup] | None = None
