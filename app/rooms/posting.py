@@ -130,6 +130,7 @@ class Posting:
                 return False
             raise waiting_on(item, f"{ref} is being posted", now=utcnow())
         await self.chat.edit(incident, known, message, text)
+        item.showed(incident.timeline_seq)  # (behind by its completion? it runs again)
         return True
 
     async def note(

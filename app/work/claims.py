@@ -18,6 +18,7 @@ from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
     Executable,
+    Integer,
     Row,
     Select,
     Update,
@@ -25,12 +26,12 @@ from sqlalchemy import (
     and_,
     any_,
     bindparam,
-    false,
+    case,
+    cast,
     func,
     null,
     or_,
     select,
-    true,
     union_all,
     update,
 )
@@ -38,7 +39,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.db import transaction
-from app.models import WorkItem, WorkStatus
+from app.models import Incident, WorkItem, WorkStatus
 from app.work.items import Claimed, DeadHook
 
 WORK = WorkItem.__table__
@@ -134,6 +135,14 @@ def holds(item: Claimed, worker: str) -> ColumnElement[bool]:
     )
 
 
+# Whether the row's incident moved past :shown on its timeline, the oldest state an edit of this
+# run showed (NULL, as for a row that showed none: the comparison is NULL, and false).
+_BEHIND = select(Incident.timeline_seq).where(
+    Incident.id == WORK.c.incident_id
+).scalar_subquery() > bindparam("shown", type_=Integer)
+_NOW = bindparam("now", type_=WORK.c.completed_at.type)
+SHOWN_AGAIN = "deferred: its incident moved on while it showed it"
+
 DONE = (
     update(WORK)
     .where(
@@ -143,25 +152,34 @@ DONE = (
         WORK.c.status == WorkStatus.CLAIMED,
     )
     .values(
-        status=WorkStatus.DONE,
-        completed_at=bindparam("now", type_=WORK.c.completed_at.type),
+        status=case((_BEHIND, WorkStatus.PENDING), else_=WorkStatus.DONE),
+        completed_at=case((_BEHIND, null()), else_=_NOW),
+        attempts=case((_BEHIND, WORK.c.attempts - 1), else_=WORK.c.attempts),
+        due_at=case((_BEHIND, _NOW), else_=WORK.c.due_at),
         lease_until=None,
-        last_error=None,
+        last_error=case((_BEHIND, SHOWN_AGAIN), else_=null()),
     )
+    .returning(WORK.c.status)
 )
-"""Marks row :done done if :worker still holds it in :attempt (`holds`, with parameters)."""
+"""Marks row :done done if :worker still holds it in :attempt (`holds`, with parameters),
+returning its status: `done`, or `pending` when its incident moved past what the row showed
+(:shown) while it showed it. Two replicas can run two rows of one incident at once, and an edit
+of an older state can land after a newer one; a row whose incident has moved on since it read
+it may have done so, and runs again at once (its attempt given back, like a deferred row's),
+from the state as it is now. A row that read a newer state reads it after the change, so
+before the older row's completion: that completion sees it."""
 
 
 @cache
 def done_and_take() -> CompoundSelect:
     """PostgreSQL: `DONE` and `take` in one statement (two data-modifying CTEs, one round
-    trip). Its rows are the claimed ones (`completed` false) and, if the fence held, one row
-    with the completed row's id and `completed` true."""
-    completed = DONE.returning(WORK.c.id).cte("completed")
+    trip). Its rows are the claimed ones (their last column NULL) and, if the fence held, one
+    row with the completed row's id and its status (`DONE`'s) last."""
+    completed = DONE.returning(WORK.c.id, WORK.c.status).cte("completed")
     taken = take(due(True, True, but=True)).cte("taken")
     return union_all(
-        select(*(taken.c[c.name] for c in CLAIMED), false().label("completed")),
-        select(completed.c.id, *(null() for _ in CLAIMED[1:]), true()),
+        select(*(taken.c[c.name] for c in CLAIMED), cast(null(), WORK.c.status.type)),
+        select(completed.c.id, *(null() for _ in CLAIMED[1:]), completed.c.status),
     )
 
 
@@ -225,36 +243,44 @@ class Writer:
         params = {**rows.params(), "worker": self.worker, "lease_end": lease_until}
         return [Claimed(*row) for row in await self._run(statement, params)]
 
-    async def complete(self, item: Claimed, now: datetime) -> bool:
-        """Marks `item` done if this worker still holds it."""
-        params = {"done": item.id, "worker": self.worker, "attempt": item.attempt, "now": now}
+    async def complete(self, item: Claimed, now: datetime) -> str | None:
+        """Marks `item` done if this worker still holds it (`DONE`): its status then (`done`,
+        or `pending` to run again), None when another worker took it over."""
+        params = self._done(item, now)
         if self._auto is None:
             async with transaction(self.sessions) as session:
-                return (await session.execute(DONE, params)).rowcount == 1
+                return (await session.execute(DONE, params)).scalar_one_or_none()
         async with self._auto.connect() as connection:
-            return (await connection.execute(DONE, params)).rowcount == 1
+            return (await connection.execute(DONE, params)).scalar_one_or_none()
 
     async def complete_and_claim(
         self, item: Claimed, rows: Due, lease_until: datetime
-    ) -> tuple[bool, list[Claimed]]:
+    ) -> tuple[str | None, list[Claimed]]:
         """`complete`, then `claim` (leaving `item` out): one statement on PostgreSQL, one
-        transaction on SQLite. Whether the fence held, and the rows claimed."""
+        transaction on SQLite. `item`'s status as `complete` gives it, and the rows claimed."""
         params = {
             **rows.params(),
-            "done": item.id,
+            **self._done(item, rows.now),
             "but": item.id,
-            "worker": self.worker,
-            "attempt": item.attempt,
             "lease_end": lease_until,
         }
         if self._auto is None:
             async with transaction(self.sessions) as session:
-                completed = (await session.execute(DONE, params)).rowcount == 1
+                status = (await session.execute(DONE, params)).scalar_one_or_none()
                 taken = await session.execute(taking(False, self._busy(rows), True), params)
-                return completed, [Claimed(*row) for row in taken.all()]
+                return status, [Claimed(*row) for row in taken.all()]
         result = await self._run(done_and_take(), params)
-        claimed = [Claimed(*row[:-1]) for row in result if not row[-1]]
-        return len(claimed) < len(result), claimed
+        claimed = [Claimed(*row[:-1]) for row in result if row[-1] is None]
+        return next((row[-1] for row in result if row[-1] is not None), None), claimed
+
+    def _done(self, item: Claimed, now: datetime) -> dict[str, Any]:
+        return {
+            "done": item.id,
+            "worker": self.worker,
+            "attempt": item.attempt,
+            "now": now,
+            "shown": item.shown,
+        }
 
     async def dead(
         self, item: Claimed, error: str, now: datetime, on_dead: DeadHook | None

@@ -28,9 +28,12 @@ class WorkSpec:
     max_attempts: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass
 class Claimed:
-    """A claimed row as the handler sees it; `attempt` is the fencing token."""
+    """A claimed row as the handler sees it; `attempt` is the fencing token. `shown` is the
+    oldest state of its incident (its `timeline_seq`) that an edit of this run showed, set by
+    the handler (`app.rooms.posting.Posting.update`): if the incident has moved past it by
+    the time the row completes, the row runs again (`app.work.claims.DONE`)."""
 
     id: int
     kind: str
@@ -40,6 +43,11 @@ class Claimed:
     attempt: int
     max_attempts: int
     created_at: datetime | None = None
+    shown: int | None = None
+
+    def showed(self, seq: int) -> None:
+        """An edit of this run showed the incident at `seq` on its timeline."""
+        self.shown = seq if self.shown is None else min(self.shown, seq)
 
     @classmethod
     def of(cls, row: WorkItem) -> Claimed:

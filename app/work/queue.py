@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.db import foreground, in_background, outside_transactions, transaction
 from app.models import WorkItem, WorkStatus, utcnow
 from app.work import at_once
-from app.work.claims import Due, Writer, any_due, backlog, falling_due
+from app.work.claims import SHOWN_AGAIN, Due, Writer, any_due, backlog, falling_due
 from app.work.due import DueTimer
 from app.work.items import (  # callers import these from here as well
     Claimed,
@@ -81,6 +81,7 @@ class WorkQueue:
         self._missed = False  # a due row written here was not taken at once (`reserve`)
         self._found_work = False  # the last claim took rows (see `claim`)
         self._ran = 0  # rows run by this queue (`drain` counts them)
+        self.shown_again = 0  # rows run again, their incident moved on as they showed it
         self.writer = Writer(sessions, self.worker_id)
 
     @property
@@ -196,15 +197,25 @@ class WorkQueue:
         return await backlog(self.reads, now or self.clock())
 
     async def complete(self, item: Claimed) -> bool:
-        """Marks the row done if we still hold it; False when another worker took it over."""
-        return await self.writer.complete(item, self.clock())
+        """Marks the row done if we still hold it; False when another worker took it over. A
+        row whose incident moved past what it showed runs again instead (`claims.DONE`)."""
+        now = self.clock()
+        return self._completed(item, await self.writer.complete(item, now), now)
 
     async def complete_and_claim(self, item: Claimed, limit: int) -> tuple[bool, list[Claimed]]:
         """`complete`, then `claim` without a look, in one round trip on PostgreSQL (one
         transaction on SQLite): a slot that finishes its row takes the next due ones."""
         now = self.clock()
         rows = self._due(now, limit)
-        return await self.writer.complete_and_claim(item, rows, now + self.lease)
+        status, items = await self.writer.complete_and_claim(item, rows, now + self.lease)
+        return self._completed(item, status, now), items
+
+    def _completed(self, item: Claimed, status: str | None, now: datetime) -> bool:
+        if status == WorkStatus.PENDING:  # to show its incident as it is now: due at once
+            log.debug("work %s (%s) runs again: %s", item.id, item.kind, SHOWN_AGAIN)
+            self.shown_again += 1
+            self.expect([now])
+        return status is not None
 
     async def fail(
         self, item: Claimed, error: str, *, after: float | None = None, permanent: bool = False

@@ -119,6 +119,7 @@ class _Fault:
     body: bytes | None = None
     extra: Params = field(default_factory=dict)
     reply: threading.Event | None = None  # "hold": the call is carried out, answered once set
+    arrive: threading.Event | None = None  # "delay": the call is carried out once set
 
     def matches(self, method: str, params: Params) -> bool:
         """Tell whether this fault applies to a call."""
@@ -1619,6 +1620,9 @@ class FakeSlack:
         if method in _USER_TOKEN_METHODS:
             params["token"] = token
         fault = self._take_fault(method, params)
+        if fault is not None and fault.arrive is not None:
+            fault.arrive.wait(timeout=60)  # on its way: carried out (and answered) once it arrives
+            fault = None
         carried_out = fault is not None and (fault.after_processing or fault.kind == "hold")
         if fault is not None and not carried_out:
             return self._apply_fault(req, call, fault)
@@ -1782,6 +1786,15 @@ class FakeSlack:
         reply = threading.Event()
         self._queue(_Fault(method, "hold", 1, when=when, reply=reply))
         return reply
+
+    def delay(
+        self, method: str, *, when: Callable[[Params], bool] | None = None
+    ) -> threading.Event:
+        """Carry out the next call of `method` only once the returned event is set (and answer
+        it then): a call still on its way to Slack, which calls sent after it overtake."""
+        arrive = threading.Event()
+        self._queue(_Fault(method, "delay", 1, when=when, arrive=arrive))
+        return arrive
 
     def set_latency(self, method: str, seconds: float) -> None:
         """Add `seconds` to every call of `method` ("*": all methods)."""

@@ -1,6 +1,7 @@
 """Two replicas on one database: a message one replica is still posting, the other waits for
 before editing it; a message another replica may have changed, a replica does not take for what
-it last showed there. Either way, the room does not stay on an older state."""
+it last showed there; an edit of an older state that lands after a newer one is followed by the
+state as it is now. In each case, the room does not stay on an older state."""
 
 from __future__ import annotations
 
@@ -72,3 +73,36 @@ async def test_a_message_shown_again_as_it_was_is_edited_when_another_replica_ch
         assert "*Roles:* Incident lead <@U0LEAD9>" in blocks_text(one.message_with_ref("summary"))
         await say(one, "role lead <@U0LEAD8|a>")
         assert "*Roles:* Incident lead <@U0LEAD8>" in blocks_text(one.message_with_ref("summary"))
+
+
+async def test_an_older_edit_that_lands_after_a_newer_one_is_shown_again(
+    database_url: str, fake_slack: FakeSlack
+) -> None:
+    # The lead's role goes to A through replica one, whose edit of the summary is slow to reach
+    # Slack; meanwhile the role goes to B through replica two, whose edit lands first. Then
+    # replica one's older edit lands: the summary says A, though B holds the role. Replica one
+    # learns that a newer state was shown meanwhile and shows the summary again.
+    async with driven(database_url, fake_slack) as one, driven(database_url, fake_slack) as two:
+        await open_with_verdict(one)
+        summary = one.message_with_ref("summary")["ts"]
+
+        def summary_edits() -> list[Any]:
+            return [c for c in fake_slack.calls_to("chat.update") if c.params["ts"] == summary]
+
+        before = len(summary_edits())
+        arrive = fake_slack.delay("chat.update", when=lambda params: params.get("ts") == summary)
+        response = await one.command("role lead <@U0LEAD8|a>", channel=one.room()["id"])
+        assert response.status_code == 200, response.text
+        older = asyncio.create_task(one.work())
+        await fake_slack.wait_for_async(lambda: len(summary_edits()) > before)
+        await say(two, "role lead <@U0LEAD9|b>")
+        assert "*Roles:* Incident lead <@U0LEAD9>" in blocks_text(one.message_with_ref("summary"))
+        arrive.set()
+        await older
+        deadline = asyncio.get_running_loop().time() + 10
+        while asyncio.get_running_loop().time() < deadline:
+            if "<@U0LEAD9>" in blocks_text(one.message_with_ref("summary")):
+                break
+            await one.work()
+            await asyncio.sleep(0.1)
+        assert "*Roles:* Incident lead <@U0LEAD9>" in blocks_text(one.message_with_ref("summary"))

@@ -100,6 +100,57 @@ async def test_retry_after_is_honoured(runtime: Runtime) -> None:
     assert timedelta(seconds=29) < row.due_at - before < timedelta(seconds=32)
 
 
+async def incident_with_row(runtime: Runtime, kind: str) -> int:
+    """An incident with one due row of `kind`; its id."""
+    incident, _ = await runtime.service.open_incident(title="x", reporter_id="U1", platform="cli")
+    async with transaction(runtime.sessions) as session:
+        add_work(session, WorkSpec(kind), incident_id=incident.id, now=utcnow())
+    return incident.id
+
+
+async def test_a_row_whose_incident_moved_on_while_it_showed_it_runs_again(
+    runtime: Runtime,
+) -> None:
+    # A row that showed its incident (an edit of a message) at some point of its timeline is
+    # done only if the incident is still there when it completes; else it runs again, its
+    # attempt given back. (Another replica's edit of a newer state may have landed first.)
+    incident_id = await incident_with_row(runtime, "test.show")
+    worker = queue(runtime, "w")
+    runs: list[int] = []
+
+    async def show(item: Claimed) -> None:
+        seen = (await runtime.service.snapshot(incident_id)).incident.timeline_seq
+        item.showed(seen)
+        if not runs:  # the incident moves on while the first run shows it
+            await runtime.service.add_note(incident_id, "a new fact", "U2")
+        runs.append(seen)
+
+    worker.register("test.show", show)
+    assert await worker.run_once() == 1
+    (row,) = await rows(runtime)
+    assert (row.status, row.attempts) == (WorkStatus.PENDING, 0)
+    assert row.last_error is not None and "moved on" in row.last_error
+    assert await worker.run_once() == 1
+    (row,) = await rows(runtime)
+    assert (row.status, row.attempts, row.last_error) == (WorkStatus.DONE, 1, None)
+    assert runs[1] > runs[0]
+
+
+async def test_a_row_that_showed_nothing_is_done_whatever_its_incident_did(
+    runtime: Runtime,
+) -> None:
+    incident_id = await incident_with_row(runtime, "test.note")
+    worker = queue(runtime, "w")
+
+    async def note(item: Claimed) -> None:
+        await runtime.service.add_note(incident_id, "a new fact", "U2")
+
+    worker.register("test.note", note)
+    assert await worker.run_once() == 1
+    (row,) = await rows(runtime)
+    assert row.status == WorkStatus.DONE
+
+
 async def test_a_late_completion_after_the_lease_was_reclaimed_is_fenced_off(
     runtime: Runtime,
 ) -> None:
