@@ -407,10 +407,12 @@ class WorkQueue:
         does (each slot that finishes claims the next rows); returns how many rows were run."""
         ran = self._ran
         for _ in range(max_rounds):
+            again = self.shown_again
             await self.dispatch()
             while self._tasks:
                 await asyncio.wait(list(self._tasks))
-            if not self._found_work:  # the last claim, after every row ran, found none due
+            # The last claim, after every row ran, found none due, and no row is to run again.
+            if not self._found_work and self.shown_again == again:
                 break
         return self._ran - ran
 
