@@ -135,13 +135,17 @@ def holds(item: Claimed, worker: str) -> ColumnElement[bool]:
     )
 
 
-# Whether the row's incident moved past :shown on its timeline, the oldest state an edit of this
-# run showed (NULL, as for a row that showed none: the comparison is NULL, and false).
-_BEHIND = select(Incident.timeline_seq).where(
-    Incident.id == WORK.c.incident_id
-).scalar_subquery() > bindparam("shown", type_=Integer)
-_NOW = bindparam("now", type_=WORK.c.completed_at.type)
 SHOWN_AGAIN = "deferred: its incident moved on while it showed it"
+# Whether the row's incident moved past :shown on its timeline, the oldest state an edit of this
+# run showed (NULL, as for a row that showed none: the comparison is NULL, and false). Once
+# only: the row's own events move it too (the room's `room.ready`, written after its posts), and
+# a row run again for it each time would run for ever.
+_BEHIND = and_(
+    select(Incident.timeline_seq).where(Incident.id == WORK.c.incident_id).scalar_subquery()
+    > bindparam("shown", type_=Integer),
+    func.coalesce(WORK.c.last_error, "") != SHOWN_AGAIN,
+)
+_NOW = bindparam("now", type_=WORK.c.completed_at.type)
 
 DONE = (
     update(WORK)

@@ -142,6 +142,27 @@ async def test_a_row_whose_incident_moved_on_while_it_showed_it_runs_again(
     assert [r.status for r in await rows(runtime)] == [WorkStatus.DONE] * 2
 
 
+async def test_a_row_whose_own_event_moves_its_incident_runs_again_once_only(
+    runtime: Runtime,
+) -> None:
+    # The room's row writes `room.ready` after its posts: its own event moves the incident past
+    # what it showed, every time it runs. It runs again once, then it is done.
+    incident_id = await incident_with_row(runtime, "test.show")
+    worker = queue(runtime, "w")
+    runs = 0
+
+    async def show(item: Claimed) -> None:
+        nonlocal runs
+        runs += 1
+        item.showed((await runtime.service.snapshot(incident_id)).incident.timeline_seq)
+        await runtime.service.add_note(incident_id, "room ready", "leakdesk")
+
+    worker.register("test.show", show)
+    assert await worker.drain() == 2
+    assert runs == 2
+    assert [r.status for r in await rows(runtime)] == [WorkStatus.DONE]
+
+
 async def test_a_row_that_showed_nothing_is_done_whatever_its_incident_did(
     runtime: Runtime,
 ) -> None:
