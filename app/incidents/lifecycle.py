@@ -29,11 +29,13 @@ class Lifecycle:
 
     async def record_effect(
         self, incident_id: int, kind: str, data: dict[str, Any], actor: str = "leakdesk"
-    ) -> None:
-        """Puts an outbound milestone (room ready, verdict posted, statement published) on the timeline."""
+    ) -> int:
+        """Puts an outbound milestone (room ready, verdict posted, statement published) on the
+        timeline; returns its place there (the incident's `timeline_seq` with it)."""
         async with self.ledger.write() as session:
             incident = await self.ledger.lock(session, incident_id)
             await self.ledger.append_now(session, incident, kind, actor, data)
+            return incident.timeline_seq
 
     async def add_note(self, incident_id: int, text: str, actor: str) -> Masked:
         masked = mask(text.strip())

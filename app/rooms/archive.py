@@ -58,8 +58,5 @@ class Archive:
             raise waiting_on(item, "the room's last messages are not posted yet", now=utcnow())
         await room.note(item, incident, EXPORT, export_text(incident, room.settings.public_url))
         archived = await room.chat.archive(incident)
-        await service.record_effect(
-            incident.id,
-            EventKind.ROOM_ARCHIVED,
-            {"channel_id": incident.channel_id, "archived": archived},
-        )
+        done = {"channel_id": incident.channel_id, "archived": archived}
+        item.wrote(await service.record_effect(incident.id, EventKind.ROOM_ARCHIVED, done))

@@ -28,6 +28,7 @@ from app.rooms.ports import Handler
 from app.rooms.posting import nothing, together
 from app.rooms.triage_card import TRIAGE, TriageCard
 from app.rooms.updates import Updates
+from app.vocabulary import EventKind
 from app.work.queue import Claimed, WorkQueue, WorkSpec, waiting_on
 
 FOLLOWUP_SYNC = "followup_sync"
@@ -137,9 +138,8 @@ class Room(TriageCard):
                 self.note(item, incident, "welcome", self.render.welcome(incident, lang)),
                 self.chat.tell_reporter(item, incident, self.render.room_ready(incident, lang)),
             )
-        await self.service.record_effect(
-            incident.id, "room.ready", {"channel_id": incident.channel_id}
-        )
+        ready = {"channel_id": incident.channel_id}
+        item.wrote(await self.service.record_effect(incident.id, EventKind.ROOM_READY, ready))
 
     async def refresh_room(self, item: Claimed) -> None:
         """Keeps the summary (and, where the platform has one, the room's topic) current."""

@@ -140,6 +140,5 @@ class Updates:
             incident, channel, room.render.note(update.text), update.text
         )
         await service.save_message_ref(incident.id, ref, channel, sent, None)
-        await service.record_effect(
-            incident.id, EventKind.UPDATE_POSTED, {"version": update.version, "channel": channel}
-        )
+        posted = {"version": update.version, "channel": channel}
+        item.wrote(await service.record_effect(incident.id, EventKind.UPDATE_POSTED, posted))

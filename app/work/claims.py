@@ -137,9 +137,9 @@ def holds(item: Claimed, worker: str) -> ColumnElement[bool]:
 
 SHOWN_AGAIN = "deferred: its incident moved on while it showed it"
 # Whether the row's incident moved past :shown on its timeline, the oldest state an edit of this
-# run showed (NULL, as for a row that showed none: the comparison is NULL, and false). Once
-# only: the row's own events move it too (the room's `room.ready`, written after its posts), and
-# a row run again for it each time would run for ever.
+# run showed (NULL, as for a row that showed none: the comparison is NULL, and false). Its own
+# event right after that state does not count (`Claimed.wrote`); and once only, whatever moved
+# it: a row that moved its incident on each time would run for ever.
 _BEHIND = and_(
     select(Incident.timeline_seq).where(Incident.id == WORK.c.incident_id).scalar_subquery()
     > bindparam("shown", type_=Integer),

@@ -49,6 +49,15 @@ class Claimed:
         """An edit of this run showed the incident at `seq` on its timeline."""
         self.shown = seq if self.shown is None else min(self.shown, seq)
 
+    def wrote(self, seq: int) -> None:
+        """This run put the event `seq` on its incident's timeline itself (the room's
+        `room.ready`, after its posts). Right after the state its edits showed, it leaves them
+        current: what an event of a row's own changes in the room is the work the event
+        implies, not this row run again (and its event written twice). After another's, the
+        incident moved on all the same."""
+        if self.shown is not None and self.shown == seq - 1:
+            self.shown = seq
+
     @classmethod
     def of(cls, row: WorkItem) -> Claimed:
         """A row this worker wrote claimed (app.work.at_once), as its handler sees it."""

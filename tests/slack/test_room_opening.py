@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from app.models import ChatMessage, WorkItem, WorkStatus, utcnow
+from app.vocabulary import EventKind
 from tests.rooms.order import opening
 from tests.slack.conftest import Slack
 
@@ -21,6 +22,12 @@ async def _retry_now(slack: Slack) -> None:
             update(WorkItem).where(WorkItem.status == WorkStatus.PENDING).values(due_at=utcnow())
         )
         await session.commit()
+
+
+async def _ready_events(slack: Slack) -> int:
+    """How often the room's opening is on the timeline (once, however often its row ran)."""
+    events = await slack.runtime.service.timeline(slack.room_incident_id())
+    return [e.kind for e in events].count(EventKind.ROOM_READY)
 
 
 def _methods(slack: Slack) -> list[str]:
@@ -70,6 +77,7 @@ async def test_a_call_failing_in_the_middle_loses_and_doubles_nothing(slack: Sla
     assert PEOPLE <= set(slack.fake.members(room))
     assert len(slack.fake.pins(room)) == 1
     assert len(slack.fake.calls_to("conversations.create", outcome="ok")) == 1
+    assert await _ready_events(slack) == 1
 
 
 async def test_a_post_failing_after_the_reservations_were_made_together_is_posted_once(
@@ -121,3 +129,6 @@ async def test_the_first_posts_are_recorded_even_when_a_later_call_fails(
     assert not slack.fake.calls_to("conversations.history")
     refs = slack.refs()
     assert refs.count("summary") == refs.count("triage") == refs.count("welcome") == 1
+    # The retry edited the question and the summary, then put the room's opening on the
+    # timeline: its own event is no reason to run once more (and write it twice).
+    assert await _ready_events(slack) == 1
