@@ -107,7 +107,7 @@ async def opened(config: Settings, *, migrate_sqlite: bool = False) -> AsyncIter
         await runtime.close()
 
 
-# 0.25 ms, not 1 (issue 24, docs/performance.md "session 18"): paced at 20 reports a second on
+# 0.25 ms, not 1 (issue 24, docs/performance-history.md, session 18): paced at 20 reports a second on
 # SQLite, the acknowledgement's p99 over the durable bolt app's was 1.08-1.32 in four probes of
 # five rounds each, against 0.98-1.59 at 1 ms and 1.19-1.41 at Python's default 5 ms.
 SWITCH_INTERVAL_S = 0.00025

@@ -68,7 +68,7 @@ async def listen(database_url: str, wake: Callable[[], None], *, retry: float = 
     """Calls `wake` on each notification, until cancelled; connects again `retry` seconds after
     the connection is lost. asyncpg delivers notifications by callback, so an idle listener
     costs nothing: psycopg's `notifies()` polled its socket ten times a second (3 ms of CPU a
-    second under uvloop, measured; docs/performance.md)."""
+    second under uvloop, measured; docs/performance-history.md, session 13)."""
     dsn = make_url(database_url).set(drivername="postgresql").render_as_string(False)
     while True:
         try:
