@@ -51,11 +51,11 @@ class Claimed:
 
     def wrote(self, seq: int) -> None:
         """This run put the event `seq` on its incident's timeline itself (the room's
-        `room.ready`, after its posts). Right after the state its edits showed, it leaves them
-        current: what an event of a row's own changes in the room is the work the event
-        implies, not this row run again (and its event written twice). After another's, the
-        incident moved on all the same."""
-        if self.shown is not None and self.shown == seq - 1:
+        `room.ready`, after its posts). Written right after the state its edits showed, it
+        leaves them current: whatever the event changes in the room is done by the work the
+        event implies, not by this row run again (which would write the event twice). After
+        another row's event, the incident has moved on all the same."""
+        if self.shown == seq - 1:
             self.shown = seq
 
     @classmethod

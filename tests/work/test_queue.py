@@ -145,8 +145,9 @@ async def test_a_row_whose_incident_moved_on_while_it_showed_it_runs_again(
 async def test_a_row_whose_own_event_moves_its_incident_runs_again_once_only(
     runtime: Runtime,
 ) -> None:
-    # The room's row writes `room.ready` after its posts: its own event moves the incident past
-    # what it showed, every time it runs. It runs again once, then it is done.
+    # A row whose event moves its incident past what it showed every time it runs (an event
+    # not told to `Claimed.wrote`, as any other row's would be): it runs again once, then it is
+    # done.
     incident_id = await incident_with_row(runtime, "test.show")
     worker = queue(runtime, "w")
     runs = 0
