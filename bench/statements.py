@@ -113,6 +113,14 @@ class Count:
         if reader.pool is not engine.pool:  # (an in-memory SQLite database has one pool)
             event.listen(reader.pool, "checkout", self.checked_out)
             event.listen(reader, "before_cursor_execute", self)
+        lane = slack.runtime.queue.writer.lane  # (PostgreSQL: the queue's statements on asyncpg)
+        if lane is not None:
+            lane.observers.append(self.ran_in_lane)
+
+    def ran_in_lane(self, statement: str) -> None:
+        """A statement of `app.postgres.Lane`: counted as one, and as a checkout of its pool."""
+        self(None, None, statement, None, None, False)
+        self.checked_out()
 
     async def step(self, slack: Slack, name: str, request: Any, profiler: Any) -> None:
         """Sends one request, lets the worker do what it set off, and counts both."""

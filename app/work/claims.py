@@ -8,6 +8,7 @@ unit of work adds nothing to an UPDATE … RETURNING."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -19,7 +20,6 @@ from sqlalchemy import (
     CompoundSelect,
     Executable,
     Integer,
-    Row,
     Select,
     Update,
     all_,
@@ -40,6 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.db import transaction
 from app.models import Incident, WorkItem, WorkStatus
+from app.postgres import Lane
 from app.work.items import Claimed, DeadHook
 
 WORK = WorkItem.__table__
@@ -226,8 +227,9 @@ async def falling_due(
 
 
 class Writer:
-    """Runs the queue's statements: on PostgreSQL each in autocommit (one statement is its own
-    transaction: no BEGIN and COMMIT round trips, and no ORM session), on SQLite in a
+    """Runs the queue's statements: on PostgreSQL the claim and completion each in autocommit
+    on asyncpg directly (`app.postgres.Lane`: one statement is its own transaction, no BEGIN
+    and COMMIT round trips, no ORM session or pooled SQLAlchemy connection), on SQLite in a
     transaction (its one writer connection is handed out requests first, app.db). Only the
     latter waits for a gap in the requests (`transaction`); the queue lets PostgreSQL's wait
     before it takes its claim lock (`WorkQueue.gap`)."""
@@ -237,9 +239,11 @@ class Writer:
         self.worker = worker
         bind = sessions.kw.get("bind")
         self.postgresql = bind is not None and bind.dialect.name == "postgresql"
-        self._auto = (
-            bind.execution_options(isolation_level="AUTOCOMMIT") if self.postgresql else None
-        )
+        self.lane = Lane(bind) if self.postgresql else None
+
+    async def close(self) -> None:
+        if self.lane is not None:
+            await self.lane.close()
 
     async def claim(self, rows: Due, lease_until: datetime) -> list[Claimed]:
         """Claims the rows `rows` describes."""
@@ -251,11 +255,11 @@ class Writer:
         """Marks `item` done if this worker still holds it (`DONE`): its status then (`done`,
         or `pending` to run again), None when another worker took it over."""
         params = self._done(item, now)
-        if self._auto is None:
+        if self.lane is None:
             async with transaction(self.sessions) as session:
                 return (await session.execute(DONE, params)).scalar_one_or_none()
-        async with self._auto.connect() as connection:
-            return (await connection.execute(DONE, params)).scalar_one_or_none()
+        found = await self.lane.rows(DONE, params)
+        return found[0][0] if found else None
 
     async def complete_and_claim(
         self, item: Claimed, rows: Due, lease_until: datetime
@@ -268,7 +272,7 @@ class Writer:
             "but": item.id,
             "lease_end": lease_until,
         }
-        if self._auto is None:
+        if self.lane is None:
             async with transaction(self.sessions) as session:
                 status = (await session.execute(DONE, params)).scalar_one_or_none()
                 taken = await session.execute(taking(False, self._busy(rows), True), params)
@@ -349,9 +353,8 @@ class Writer:
         array is a value, not another statement)."""
         return self.postgresql or bool(rows.busy)
 
-    async def _run(self, statement: Executable, params: dict[str, Any]) -> list[Row[Any]]:
-        if self._auto is None:
+    async def _run(self, statement: Executable, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
+        if self.lane is None:
             async with transaction(self.sessions) as session:
                 return list((await session.execute(statement, params)).all())
-        async with self._auto.connect() as connection:
-            return list((await connection.execute(statement, params)).all())
+        return await self.lane.rows(statement, params)
