@@ -20,6 +20,14 @@ from sqlalchemy.sql.expression import Executable
 # What asyncpg raises when it cannot open a connection: the network's errors (refused, unknown
 # host, timed out are all OSError) and the server's refusals (no such database, bad login).
 _CONNECT_ERRORS = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError)
+# What the lane raises as OperationalError: a connection lost or closed under a statement, or
+# one that could not be opened (`_connect` raises the dialect's).
+_LOST = (
+    OSError,
+    asyncpg.InterfaceError,
+    asyncpg.PostgresConnectionError,
+    AsyncAdapt_asyncpg_dbapi.OperationalError,
+)
 
 # A pooled PostgreSQL connection idle longer than this is pinged before use (one that was in
 # use a moment ago is not: a ping on every checkout was a third of a busy replica's round trips).
@@ -45,6 +53,7 @@ PREPARED = 500
 WRITE_POOL: dict[str, object] = {"pool_size": 16, "max_overflow": 3}
 READ_POOL: dict[str, object] = {"pool_size": 8, "max_overflow": 4}
 LANE_POOL: dict[str, Any] = {"min_size": 1, "max_size": 6}
+LANE_STATEMENTS = 100  # statements a lane keeps compiled (the hot ones are a handful)
 
 
 def create_engine(url: str, **kwargs: object) -> AsyncEngine:
@@ -153,7 +162,7 @@ class Lane:
             pool = self._pool or await self._open()
             async with pool.acquire() as connection:
                 records = await connection.fetch(compiled.sql, *args)
-        except (OSError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError) as exc:
+        except _LOST as exc:
             raise OperationalError(compiled.sql, None, exc) from exc
         except asyncpg.PostgresError as exc:
             raise DBAPIError(compiled.sql, None, exc) from exc
@@ -169,8 +178,12 @@ class Lane:
         found = self._compiled.get(id(statement))
         if found is not None and found[0] is statement:
             return found[1]
+        if len(self._compiled) >= LANE_STATEMENTS:  # (statements built per call: not kept)
+            self._compiled.clear()
         dialect = self.dialect
         compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
+        if compiled.insert_prefetch or compiled.update_prefetch:  # (SQLAlchemy computes them)
+            raise ValueError("the lane runs statements without Python-side column defaults")
         binds = tuple(
             (name, bind.value, bind.type.dialect_impl(dialect).bind_processor(dialect))
             for name, bind in ((name, compiled.binds[name]) for name in compiled.positiontup)

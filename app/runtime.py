@@ -14,6 +14,7 @@ from app.incidents.reactions import Reactions
 from app.incidents.service import Authority, Config, IncidentService
 from app.incidents.timeline import chain_keys
 from app.incidents.webhooks import Webhooks, register_webhooks
+from app.postgres import Lane
 from app.settings import Settings, company_facts_of
 from app.statements import Company
 from app.tally import ApiErrors
@@ -31,6 +32,7 @@ class Runtime:
     service: IncidentService
     queue: WorkQueue
     reader: AsyncEngine | None = None  # the engine of service.reads (its own pool on SQLite)
+    lane: Lane | None = None  # PostgreSQL: the hottest statements on asyncpg directly
     api_errors: ApiErrors = field(default_factory=ApiErrors)  # the chat platforms' failed calls
     # What the chat platforms opened (HTTP sessions, clients), closed with the runtime.
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
@@ -44,6 +46,8 @@ class Runtime:
         for close in reversed(self.closers):
             await close()
         self.closers.clear()
+        if self.lane is not None:
+            await self.lane.close()
         if (
             self.reader is not None
             and self.reader.sync_engine.pool is not self.engine.sync_engine.pool
@@ -60,6 +64,7 @@ def build_runtime(settings: Settings, *, worker_id: str | None = None) -> Runtim
     sessions = session_factory(engine)
     reader = read_engine(engine)
     reads = read_session_factory(reader)
+    lane = Lane(engine) if engine.dialect.name == "postgresql" else None
     reactions = Reactions()
     policy = load_policy(settings.policy_file) if settings.policy_file else None
     config = Config(
@@ -80,6 +85,7 @@ def build_runtime(settings: Settings, *, worker_id: str | None = None) -> Runtim
         authority=lambda: Authority(frozenset(settings.pr_leads)),
         reactions=reactions,
         reads=reads,
+        lane=lane,
     )
     queue = WorkQueue(
         sessions,
@@ -88,8 +94,11 @@ def build_runtime(settings: Settings, *, worker_id: str | None = None) -> Runtim
         on_dead=service.on_work_dead,
         backoff_cap=settings.work_backoff_cap,
         reads=reads,
+        lane=lane,
     )
-    runtime = Runtime(settings, engine, sessions, reactions, service, queue, reader=reader)
+    runtime = Runtime(
+        settings, engine, sessions, reactions, service, queue, reader=reader, lane=lane
+    )
     if settings.webhook_urls and settings.webhook_secret is not None:
         webhooks = Webhooks(
             tuple(settings.webhook_urls), settings.webhook_drills, settings.public_url

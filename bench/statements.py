@@ -52,7 +52,7 @@ def site() -> str:
     chain: list[str] = []
     while frame is not None and len(chain) < DEPTH:
         name = frame.f_code.co_filename
-        if name.startswith(APP) and not name.endswith("db.py"):
+        if name.startswith(APP) and not name.endswith(("db.py", "postgres.py")):
             chain.append(f"app{name[len(APP) :]}:{frame.f_lineno} {frame.f_code.co_name}")
         frame = frame.f_back
     return " < ".join(chain) or "?"

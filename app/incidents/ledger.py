@@ -20,6 +20,7 @@ from app.incidents.errors import NotFound, ServiceError
 from app.incidents.reactions import Event, Reactions
 from app.incidents.timeline import data_hash, event_hash
 from app.models import Counter, Incident, IncidentStatus, TimelineEvent, WorkItem, utcnow
+from app.postgres import Lane
 from app.triage import Policy, default_policy
 from app.work.queue import WorkSpec, add_work
 
@@ -38,9 +39,11 @@ class Ledger:
         reactions: Reactions | None = None,
         clock: Callable[[], datetime] = utcnow,
         reads: async_sessionmaker[AsyncSession] | None = None,
+        lane: Lane | None = None,
     ) -> None:
         self.sessions = sessions
         self.reads = reads or sessions
+        self.lane = lane  # PostgreSQL: the hottest reads on asyncpg directly (Reads.snapshot)
         self._alone = autocommit_sessions(sessions)
         self.config = config or Config()
         self._authority = authority

@@ -3,6 +3,7 @@ reads the service's parts and the follow-up scheduler share inside their own ses
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -109,15 +110,17 @@ class Reads:
         its timeline events by kind (`event_counts`, a closing room's summary) only with
         `counts`: it grows with the timeline; the follow-up prompts (what the verdict and the
         summary show beside it) only with `followups`, in the same session."""
+        lane = self.ledger.lane
+        if lane is not None and not counts:  # PostgreSQL: one statement on asyncpg directly
+            found = await snapshot_row.read(lane, incident_id, tasks, followups)
+            if found is None:
+                raise NotFound(f"incident {incident_id}")
+            return _snapshot(_read_found(found, tasks, followups), {})
         async with self.ledger.reads() as session:
             if session.bind.dialect.name == "postgresql":  # one statement
                 read = await _read_at_once(session, incident_id, tasks, followups)
             else:
                 read = await _read_each(session, incident_id, tasks, followups)
-            incident, answers, verdict, statements, items, prompts, handed = read
-            # Every statement is drafted from a verdict: before the first, there is none to show
-            # (the triage cards of the first answers).
-            statement, approved, pieces = statements if verdict else (None, None, ())
             kinds: dict[str, int] = {}
             if counts:
                 kinds = dict(
@@ -129,20 +132,7 @@ class Reads:
                         )
                     ).all()
                 )
-            fields, to = handed_off(handed)
-            return Snapshot(
-                incident,
-                answers,
-                verdict,
-                statement,
-                kinds,
-                items,
-                pieces,
-                approved,
-                fields,
-                to,
-                prompts,
-            )
+            return _snapshot(read, kinds)
 
     async def verdicts(self, incident_id: int) -> list[Verdict]:
         async with self.ledger.reads() as session:
@@ -252,6 +242,27 @@ async def latest_verdict(session: AsyncSession, incident_id: int) -> Verdict | N
 _Read = tuple[Incident, dict[str, AnswerDetail], Verdict | None, Any, Any, Any, Any]
 
 
+def _snapshot(read: _Read, kinds: dict[str, int]) -> Snapshot:
+    incident, answers, verdict, statements, items, prompts, handed = read
+    # Every statement is drafted from a verdict: before the first, there is none to show (the
+    # triage cards of the first answers).
+    statement, approved, pieces = statements if verdict else (None, None, ())
+    fields, to = handed_off(handed)
+    return Snapshot(
+        incident,
+        answers,
+        verdict,
+        statement,
+        kinds,
+        items,
+        pieces,
+        approved,
+        fields,
+        to,
+        prompts,
+    )
+
+
 async def _read_each(
     session: AsyncSession, incident_id: int, tasks: bool, followups: bool
 ) -> _Read:
@@ -283,6 +294,11 @@ async def _read_at_once(
     ).one_or_none()
     if found is None:
         raise NotFound(f"incident {incident_id}")
+    return _read_found(found, tasks, followups)
+
+
+def _read_found(found: Sequence[Any], tasks: bool, followups: bool) -> _Read:
+    """A snapshot's reads from `snapshot_row.statement`'s row, however it was run."""
     incident, verdict, handed, listed, statements, *more = found
     current = statements_picked(snapshot_row.rebuilt(Statement, statements))
     items = tuple(snapshot_row.rebuilt(ActionItem, more.pop(0))) if tasks else None

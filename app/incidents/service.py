@@ -55,6 +55,7 @@ from app.incidents.statements import Statements
 from app.incidents.tasks import Tasks
 from app.incidents.updates import Updates
 from app.models import WorkItem, utcnow
+from app.postgres import Lane
 from app.triage import Policy
 
 __all__ = [
@@ -91,6 +92,7 @@ class IncidentService:
         reactions: Reactions | None = None,
         clock: Callable[[], datetime] = utcnow,
         reads: async_sessionmaker[AsyncSession] | None = None,
+        lane: Lane | None = None,
     ) -> None:
         self.ledger = ledger = Ledger(
             sessions,
@@ -99,6 +101,7 @@ class IncidentService:
             reactions=reactions,
             clock=clock,
             reads=reads,
+            lane=lane,
         )
         intake = self._intake = Intake(ledger)
         deliveries = Deliveries(ledger)

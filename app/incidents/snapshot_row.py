@@ -16,7 +16,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import make_transient_to_detached
 
 from app.incidents import queries
-from app.models import ActionItem, Approval, Followup, Statement
+from app.models import ActionItem, Approval, Followup, Incident, Statement, Verdict
+from app.postgres import Lane
 
 
 def _columns(model: type[Any]) -> list[Any]:
@@ -57,6 +58,39 @@ def statement(tasks: bool, followups: bool) -> Select[Any]:
     if followups:
         more.append(_aggregated(Followup, queries.FOLLOWUPS.whereclause, Followup.id))
     return queries.INCIDENT_ROW_ANSWERS.add_columns(*more)
+
+
+async def read(
+    lane: Lane, incident_id: int, tasks: bool, followups: bool
+) -> tuple[Any, ...] | None:
+    """`statement`'s row on asyncpg directly (`app.postgres.Lane`: no ORM session, no pooled
+    SQLAlchemy connection), as a session would give it: the incident and its verdict (None
+    when it has none) as detached objects, then the other columns; None for no incident."""
+    rows = await lane.rows(statement(tasks, followups), {"incident_id": incident_id})
+    if not rows:
+        return None
+    row, (incident_at, verdict_at) = rows[0], _entities()
+    incident = _detached(Incident(**{key: row[i] for key, i in incident_at}))
+    verdict = None
+    if row[verdict_at[0][1]] is not None:  # (its primary key: the outer join found one)
+        verdict = _detached(Verdict(**{key: row[i] for key, i in verdict_at}))
+    return (incident, verdict, *row[len(incident_at) + len(verdict_at) :])
+
+
+@cache
+def _entities() -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]:
+    """Where `statement`'s row holds each column of the incident and of its verdict (the
+    entities it selects first, each column under its attribute's key), the primary key first."""
+    columns = list(statement(False, False).selected_columns)
+    found: list[tuple[tuple[str, int], ...]] = []
+    for model in (Incident, Verdict):
+        mapper, table = inspect(model), model.__table__
+        mine = [(i, c) for i, c in enumerate(columns) if getattr(c, "table", None) is table]
+        mine.sort(key=lambda ic: not ic[1].primary_key)
+        found.append(tuple((mapper.get_property_by_column(c).key, i) for i, c in mine))
+    incident_at, verdict_at = found
+    assert {i for _, i in incident_at + verdict_at} == set(range(len(incident_at + verdict_at)))
+    return incident_at, verdict_at
 
 
 def rebuilt(model: type[Any], listed: list[list[Any]] | None) -> list[Any]:

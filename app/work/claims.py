@@ -234,15 +234,19 @@ class Writer:
     latter waits for a gap in the requests (`transaction`); the queue lets PostgreSQL's wait
     before it takes its claim lock (`WorkQueue.gap`)."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], worker: str) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], worker: str, lane: Lane | None = None
+    ) -> None:
         self.sessions = sessions
         self.worker = worker
         bind = sessions.kw.get("bind")
         self.postgresql = bind is not None and bind.dialect.name == "postgresql"
-        self.lane = Lane(bind) if self.postgresql else None
+        # (the runtime's lane, which it closes; else, on PostgreSQL, one of its own)
+        self._own_lane = lane is None and self.postgresql
+        self.lane = Lane(bind) if self._own_lane else lane
 
     async def close(self) -> None:
-        if self.lane is not None:
+        if self._own_lane and self.lane is not None:
             await self.lane.close()
 
     async def claim(self, rows: Due, lease_until: datetime) -> list[Claimed]:

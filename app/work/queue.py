@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.db import foreground, in_background, outside_transactions, transaction
 from app.models import WorkItem, WorkStatus, utcnow
+from app.postgres import Lane
 from app.work import at_once
 from app.work.claims import SHOWN_AGAIN, Due, Writer, any_due, backlog, falling_due
 from app.work.due import DueTimer
@@ -56,6 +57,7 @@ class WorkQueue:
         on_dead: DeadHook | None = None,
         backoff_cap: float = 900.0,
         reads: async_sessionmaker[AsyncSession] | None = None,
+        lane: Lane | None = None,
     ) -> None:
         self.sessions = sessions
         self.reads = reads or sessions
@@ -82,7 +84,7 @@ class WorkQueue:
         self._found_work = False  # the last claim took rows (see `claim`)
         self._ran = 0  # rows run by this queue (`drain` counts them)
         self.shown_again = 0  # rows run again, their incident moved on as they showed it
-        self.writer = Writer(sessions, self.worker_id)
+        self.writer = Writer(sessions, self.worker_id, lane)
 
     @property
     def poking(self) -> bool:
