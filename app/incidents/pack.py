@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.incidents.ledger import Ledger
-from app.incidents.reads import Snapshot, last_approved_notice
+from app.incidents.reads import last_approved_notice
+from app.incidents.snapshot import Snapshot
 from app.incidents.statements import BOT, Statements, facts_of, finding_json
 from app.models import Incident, Statement, Verdict
 from app.statements.gate import follows_verdict

@@ -4,7 +4,6 @@ reads the service's parts and the follow-up scheduler share inside their own ses
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.incidents import queries, snapshot_row
 from app.incidents.errors import NotFound
+from app.incidents.snapshot import AnswerDetail, Snapshot
 from app.incidents.timeline import verify_chain
 from app.models import (
     ActionItem,
@@ -28,47 +28,6 @@ from app.vocabulary import StatementKind, StatementStatus
 
 if TYPE_CHECKING:  # the ledger's deadlines read through this module
     from app.incidents.ledger import Ledger
-
-
-@dataclass(frozen=True)
-class AnswerDetail:
-    value: Any
-    actor: str
-    at: datetime
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    incident: Incident
-    answers: dict[str, AnswerDetail]
-    verdict: Verdict | None
-    statement: Statement | None
-    event_counts: dict[str, int]
-    # the incident's action items, by number; None in a snapshot read without them (`tasks`)
-    action_items: tuple[ActionItem, ...] | None = ()
-    # the latest version of each piece drafted from the approved notice (social, letter, qa)
-    pieces: tuple[Statement, ...] = ()
-    approved: Statement | None = None  # the notice as last approved (the latest report out)
-    handed: tuple[str, ...] = ()  # the technical questions handed to the security responders
-    handed_to: tuple[str, ...] = ()  # … and to whom
-    followups: tuple[Followup, ...] = ()  # the room's follow-up prompts (only with `followups`)
-
-    @property
-    def values(self) -> dict[str, Any]:
-        return {k: v.value for k, v in self.answers.items()}
-
-    @property
-    def whole(self) -> bool:
-        """Read with everything (the action items too): what the verdict and summary show."""
-        return self.action_items is not None
-
-    @property
-    def tasks(self) -> tuple[ActionItem, ...]:
-        """The incident's action items, by number (a snapshot read without them has none to
-        give: it never shows "no items" by mistake)."""
-        if self.action_items is None:
-            raise LookupError("a snapshot read without its action items")
-        return self.action_items
 
 
 class Reads:
@@ -104,7 +63,8 @@ class Reads:
         self, incident_id: int, *, counts: bool = False, tasks: bool = True, followups: bool = False
     ) -> Snapshot:
         """Everything a room handler needs about one incident, read in one session and in few
-        statements (every card and summary render reads one): the incident with its current
+        statements (every card and summary render reads one; on PostgreSQL one statement, run
+        on the lane, `app.postgres.Lane`, unless with `counts`): the incident with its current
         verdict and hand-off, the answers, the notice (latest and last approved) with the
         pieces, the action items (unless not `tasks`: the triage cards show none). The count of
         its timeline events by kind (`event_counts`, a closing room's summary) only with
@@ -249,17 +209,7 @@ def _snapshot(read: _Read, kinds: dict[str, int]) -> Snapshot:
     statement, approved, pieces = statements if verdict else (None, None, ())
     fields, to = handed_off(handed)
     return Snapshot(
-        incident,
-        answers,
-        verdict,
-        statement,
-        kinds,
-        items,
-        pieces,
-        approved,
-        fields,
-        to,
-        prompts,
+        incident, answers, verdict, statement, kinds, items, pieces, approved, fields, to, prompts
     )
 
 

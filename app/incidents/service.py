@@ -49,8 +49,9 @@ from app.incidents.lifecycle import PURGED, Lifecycle
 from app.incidents.messages import Messages, room_slug, slugify
 from app.incidents.pack import Pack
 from app.incidents.reactions import Reactions
-from app.incidents.reads import AnswerDetail, Reads, Snapshot
+from app.incidents.reads import Reads
 from app.incidents.roles import Roles
+from app.incidents.snapshot import AnswerDetail, Snapshot
 from app.incidents.statements import Statements
 from app.incidents.tasks import Tasks
 from app.incidents.updates import Updates

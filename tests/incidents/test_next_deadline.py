@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from app.incidents.deadlines import next_deadline
-from app.incidents.reads import Snapshot
+from app.incidents.snapshot import Snapshot
 from app.models import Incident, Verdict
 from app.ops.queries import deadline_of
 from app.rooms.texts import deadline_text, topic
