@@ -126,15 +126,16 @@ class _Compiled:
 
     def row(self, record: Sequence[Any]) -> tuple[Any, ...]:
         return tuple(
-            load(value) if load is not None and value is not None else value
+            load(value) if load is not None else value
             for load, value in zip(self.results, record, strict=True)
         )
 
 
 class Lane:
     """Statements built once in SQLAlchemy Core, run on asyncpg directly, each in autocommit on
-    a small pool of their own (LANE_POOL): for the hottest few, the work queue's completion and
-    claim, one or two a work row. Through SQLAlchemy such a statement spent about 400 µs of
+    a small pool of their own (LANE_POOL): for the hottest few, the work queue's claim and
+    completion and the rooms' snapshot (`snapshot_row.read`), a third of an incident's
+    statements. Through SQLAlchemy such a statement spent about 400 µs of
     CPU in the connection's checkout and return and in Core's execution around the driver's
     own 100-250 µs (the completion and claim: 615 → 213-257 µs, docs/performance.md). What
     SQLAlchemy does for them is kept: the engine's dialect compiles each statement once, its
