@@ -6,6 +6,7 @@ OperationalError, a refused statement a DBAPIError, and the lane works on after 
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import bindparam, insert, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db import create_engine, normalize_database_url
 from app.incidents.crypto import vault
@@ -30,16 +32,29 @@ pytestmark = pytest.mark.skipif(not URL, reason="needs TEST_DATABASE_URL (Postgr
 ROW = select(*CLAIMED).where(WORK.c.id == bindparam("id"))
 
 
+@pytest.fixture
+async def engine_lane(database_url: str) -> AsyncIterator[tuple[AsyncEngine, Lane]]:
+    """The engine on the tests' PostgreSQL database and a lane beside it, both closed after."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    engine = create_engine(database_url)
+    lane = Lane(engine)
+    try:
+        yield engine, lane
+    finally:
+        await lane.close()
+        await engine.dispose()
+
+
 def columns(instance: Any) -> dict[str, Any]:
     return {a.key: getattr(instance, a.key) for a in inspect(type(instance)).column_attrs}
 
 
-async def test_a_row_reads_back_through_the_lane_as_through_sqlalchemy(database_url: str) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL only")
+async def test_a_row_reads_back_through_the_lane_as_through_sqlalchemy(
+    engine_lane: tuple[AsyncEngine, Lane],
+) -> None:
+    engine, lane = engine_lane
     vault.configure(Fernet.generate_key().decode())  # the payload sealed at rest
-    engine = create_engine(database_url)
-    lane = Lane(engine)
     due_at = datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
     try:
         async with engine.begin() as connection:
@@ -67,30 +82,23 @@ async def test_a_row_reads_back_through_the_lane_as_through_sqlalchemy(database_
         assert await lane.rows(due(True, True), params) == [(row_id,)]
         assert await lane.rows(due(True, True), {**params, "kinds": ["other"]}) == []
     finally:
-        await lane.close()
-        await engine.dispose()
         vault.configure(None)
 
 
-async def test_the_lane_fails_as_sqlalchemy_fails_and_goes_on(database_url: str) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL only")
-    engine = create_engine(database_url)
-    lane = Lane(engine)
+async def test_the_lane_fails_as_sqlalchemy_fails_and_goes_on(
+    engine_lane: tuple[AsyncEngine, Lane],
+) -> None:
+    _, lane = engine_lane
     now = datetime.now(UTC)
     values = {"kind": "k", "payload": {}, "due_at": now, "created_at": now, "status": "pending"}
     twice = insert(WorkItem).values(**values, attempts=0, max_attempts=8, dedupe_key="once")
-    try:
-        # (what SQLAlchemy would compute in Python, the lane cannot: refused, not written as null)
-        with pytest.raises(ValueError, match="Python-side column defaults"):
-            await lane.rows(insert(WorkItem).values(**values), {})
+    # (what SQLAlchemy would compute in Python, the lane cannot: refused, not written as null)
+    with pytest.raises(ValueError, match="Python-side column defaults"):
+        await lane.rows(insert(WorkItem).values(**values), {})
+    await lane.rows(twice.returning(WorkItem.id), {})
+    with pytest.raises(DBAPIError, match="UniqueViolation|duplicate key"):
         await lane.rows(twice.returning(WorkItem.id), {})
-        with pytest.raises(DBAPIError, match="UniqueViolation|duplicate key"):
-            await lane.rows(twice.returning(WorkItem.id), {})
-        assert len(await lane.rows(select(WORK.c.id), {})) == 1  # and it goes on
-    finally:
-        await lane.close()
-        await engine.dispose()
+    assert len(await lane.rows(select(WORK.c.id), {})) == 1  # and it goes on
     assert URL is not None
     closed = create_engine(
         normalize_database_url(make_url(URL).set(port=1).render_as_string(False))
@@ -145,15 +153,8 @@ async def test_a_snapshot_through_the_lane_is_the_sessions(database_url: str) ->
         vault.configure(None)
 
 
-async def test_a_closed_lane_opens_again_when_used(database_url: str) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL only")
-    engine = create_engine(database_url)
-    lane = Lane(engine)
-    try:
-        assert await lane.rows(select(WORK.c.id).limit(bindparam("n")), {"n": 1}) == []
-        await lane.close()
-        assert await lane.rows(select(WORK.c.id).limit(bindparam("n")), {"n": 1}) == []
-    finally:
-        await lane.close()
-        await engine.dispose()
+async def test_a_closed_lane_opens_again_when_used(engine_lane: tuple[AsyncEngine, Lane]) -> None:
+    _, lane = engine_lane
+    assert await lane.rows(select(WORK.c.id).limit(bindparam("n")), {"n": 1}) == []
+    await lane.close()
+    assert await lane.rows(select(WORK.c.id).limit(bindparam("n")), {"n": 1}) == []
