@@ -19,7 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db import create_engine, normalize_database_url
 from app.incidents.crypto import vault
-from app.models import Incident, WorkItem, WorkStatus
+from app.incidents.messages import Posted
+from app.models import ChatMessage, Incident, WorkItem, WorkStatus
 from app.postgres import Lane
 from app.runtime import build_runtime
 from app.work.claims import CLAIMED, WORK, due
@@ -158,3 +159,40 @@ async def test_a_closed_lane_opens_again_when_used(engine_lane: tuple[AsyncEngin
     assert await lane.rows(select(WORK.c.id).limit(bindparam("n")), {"n": 1}) == []
     await lane.close()
     assert await lane.rows(select(WORK.c.id).limit(bindparam("n")), {"n": 1}) == []
+
+
+async def test_a_posted_message_is_saved_and_remembered_as_the_session_reads_it(
+    database_url: str,
+) -> None:
+    """The saved ts of a post runs on the lane (`Ledger.run_alone`): what the process then
+    remembers is the row as an ORM session reads it back, column by column (the reservation's
+    work row and its aware creation time); one posted without a reservation still gets a row."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    runtime = build_runtime(make_settings(database_url))
+    try:
+        service = runtime.service
+        incident = await open_attack(runtime)
+        lane_statements: list[str] = []
+        runtime.lane.observers.append(lane_statements.append)  # type: ignore[union-attr]
+        assert await service.claim_message(incident.id, "summary", "C0ROOM", work_id=7) is None
+        await service.save_message_ref(incident.id, "summary", "C0ROOM", "1700000000.000200")
+        assert any(sql.startswith("UPDATE chat_messages") for sql in lane_statements)
+        await service.save_message_ref(incident.id, "reply", "C0ROOM", "1700000000.000300", "T1")
+        remembered = service.message_ref.__self__._posted  # type: ignore[attr-defined]
+        async with runtime.sessions() as session:
+            for ref in ("summary", "reply"):
+                stored = (
+                    await session.execute(
+                        select(ChatMessage).where(
+                            ChatMessage.incident_id == incident.id, ChatMessage.ref == ref
+                        )
+                    )
+                ).scalar_one()
+                values = remembered[(incident.id, ref)]
+                assert values == tuple(getattr(stored, name) for name in Posted._fields)
+        summary = Posted._make(remembered[(incident.id, "summary")])
+        assert (summary.work_id, summary.ts) == (7, "1700000000.000200")
+        assert summary.created_at.tzinfo is not None
+    finally:
+        await runtime.close()

@@ -12,6 +12,7 @@ from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.expression import Executable
 
 from app.db import alone, autocommit_sessions, transaction
 from app.incidents import deadlines, queries, rows
@@ -70,6 +71,15 @@ class Ledger:
         trips (`app.db.alone`; under READ COMMITTED a statement sees the same inside a
         transaction or not); on SQLite `write`."""
         return alone(self._alone) if self._alone is not None else self.write()
+
+    async def run_alone(self, statement: Executable, params: Values) -> list[tuple[Any, ...]]:
+        """The rows of one Core statement that stands alone (as in `write_alone`): on the lane
+        where there is one (PostgreSQL, `app.postgres.Lane`: no session, about 400 µs of CPU
+        fewer), else in a `write_alone` session."""
+        if self.lane is not None:
+            return await self.lane.rows(statement, params)
+        async with self.write_alone() as session:
+            return [tuple(row) for row in await session.execute(statement, params)]
 
     async def lock(
         self, session: AsyncSession, incident_id: int, *, open_only: bool = False

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.incidents import queries
@@ -93,7 +93,7 @@ class Messages:
             self._remember(found)
         return found
 
-    def _remember(self, posted: ChatMessage) -> None:
+    def _remember(self, posted: ChatMessage | Posted) -> None:
         if posted.ts is None:
             return
         if len(self._posted) >= POSTED_LIMIT:
@@ -192,22 +192,21 @@ class Messages:
     ) -> None:
         """Records where `ref` was posted (its reservation gets the ts; a message posted without
         one, by an interaction, gets a row, only when nothing was updated)."""
-        async with self.ledger.write_alone() as session:
-            posted = (
-                await session.execute(
-                    queries.MESSAGE_POSTED,
-                    {"of_incident": incident_id, "of_ref": ref, "posted_ts": ts},
-                )
-            ).scalar_one_or_none()
-            if posted is None:
-                posted = ChatMessage(
-                    incident_id=incident_id,
-                    ref=ref,
-                    channel_id=channel_id,
-                    ts=ts,
-                    thread_ts=thread_ts,
-                    created_at=self.ledger.clock(),
-                )
+        params = {"of_incident": incident_id, "of_ref": ref, "posted_ts": ts}
+        found = await self.ledger.run_alone(_POSTED, params)
+        posted: ChatMessage | Posted
+        if found:
+            posted = Posted._make(found[0])
+        else:
+            posted = ChatMessage(
+                incident_id=incident_id,
+                ref=ref,
+                channel_id=channel_id,
+                ts=ts,
+                thread_ts=thread_ts,
+                created_at=self.ledger.clock(),
+            )
+            async with self.ledger.write_alone() as session:
                 session.add(posted)
         self._remember(posted)  # committed: the row as stored, for the edits that follow
 
@@ -230,6 +229,19 @@ def _reserve_statement(insert: Any) -> Any:
 
 
 _RESERVE = (_reserve_statement(sqlite.insert), _reserve_statement(postgresql.insert))
+
+_MESSAGES = ChatMessage.__table__
+_POSTED = (
+    update(_MESSAGES)
+    # (an UPDATE's parameters may not be named as its table's columns)
+    .where(
+        _MESSAGES.c.incident_id == bindparam("of_incident"), _MESSAGES.c.ref == bindparam("of_ref")
+    )
+    .values(ts=bindparam("posted_ts"))
+    .returning(*(_MESSAGES.c[name] for name in Posted._fields))
+)
+"""Gives the reservation for `:of_ref` of `:of_incident` the ts it was posted at
+(`:posted_ts`), returning it as `Posted`'s values. Core: on PostgreSQL it runs on the lane."""
 
 
 def room_slug(incident: Incident) -> str:

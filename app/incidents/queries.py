@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, Update, and_, bindparam, func, or_, select, update
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import aliased, joinedload
@@ -202,17 +202,3 @@ MESSAGES: Select[tuple[ChatMessage]] = select(ChatMessage).where(
     ChatMessage.ref.in_(bindparam("refs", expanding=True)),
 )
 """The messages posted (or reserved) for the `:refs`."""
-
-MESSAGE_POSTED: Update = (
-    update(ChatMessage)
-    # (an UPDATE's parameters may not be named as its table's columns)
-    .where(
-        ChatMessage.incident_id == bindparam("of_incident"),
-        ChatMessage.ref == bindparam("of_ref"),
-    )
-    .values(ts=bindparam("posted_ts"))
-    .returning(ChatMessage)
-    .execution_options(synchronize_session=False)
-)
-"""Gives the reservation for `:of_ref` of `:of_incident` the ts it was posted at
-(`:posted_ts`), returning it."""
