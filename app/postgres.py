@@ -137,8 +137,8 @@ class Lane:
     completion, the rooms' snapshot (`snapshot_row.read`) and the saved ts of a post
     (`Ledger.run_alone`), two fifths of an incident's statements. Through SQLAlchemy such a
     statement spent about 400 µs of CPU in the connection's checkout and return and in Core's
-    execution around the driver's own 100-250 µs (the completion and claim: 615 → 213-257 µs, docs/performance.md). What
-    SQLAlchemy does for them is kept: the engine's dialect compiles each statement once, its
+    execution around the driver's own 100-250 µs (the completion and claim: 615 → 213-257 µs,
+    docs/performance.md). What SQLAlchemy does for them is kept: the engine's dialect compiles each statement once, its
     parameters and results go through the same type processing (sealed payloads, UTC
     timestamps), JSON is coded as the dialect's own connections code it, and the driver's errors
     are raised as SQLAlchemy's (`OperationalError` for a connection that is gone or cannot be
