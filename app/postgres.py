@@ -132,17 +132,17 @@ class _Compiled:
 
 
 class Lane:
-    """Statements built once in SQLAlchemy Core, run on asyncpg directly, each in autocommit on
-    a small pool of their own (LANE_POOL): for the hottest few, the work queue's claim and
+    """Statements built once in SQLAlchemy Core, run on asyncpg directly, each in autocommit on a
+    small pool of their own (LANE_POOL): for the hottest few, the work queue's claim and
     completion, the rooms' snapshot (`snapshot_row.read`) and the saved ts of a post
     (`Ledger.run_alone`), two fifths of an incident's statements. Through SQLAlchemy such a
     statement spent about 400 µs of CPU in the connection's checkout and return and in Core's
     execution around the driver's own 100-250 µs (the completion and claim: 615 → 213-257 µs,
-    docs/performance.md). What SQLAlchemy does for them is kept: the engine's dialect compiles each statement once, its
-    parameters and results go through the same type processing (sealed payloads, UTC
-    timestamps), JSON is coded as the dialect's own connections code it, and the driver's errors
-    are raised as SQLAlchemy's (`OperationalError` for a connection that is gone or cannot be
-    opened). A connection idle for PING_AFTER_IDLE_S is closed rather than pinged."""
+    docs/performance.md). What SQLAlchemy does for them is kept: the engine's dialect compiles
+    each statement once, its parameters and results go through the same type processing (sealed
+    payloads, UTC timestamps), JSON is coded as the dialect's own connections code it, and the
+    driver's errors are raised as SQLAlchemy's (`OperationalError` for a connection that is gone
+    or cannot be opened). A connection idle for PING_AFTER_IDLE_S is closed rather than pinged."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.dialect = engine.dialect
