@@ -129,8 +129,11 @@ async def test_a_failing_receiver_is_retried_then_shown_dead_on_the_timeline(
     receiver.statuses = [503, 500]  # the opening fails twice, then is accepted
     async with driven(database_url, fake_slack, **hooked(receiver.url)) as slack:
         queue = slack.runtime.queue
-        later = timedelta()
-        queue.clock = lambda: utcnow() + later
+        # The worker's clock stands still unless the test moves it: a retry falls due only
+        # when its backoff is stepped over, however long the machine takes (a minute ahead,
+        # so the rows the command writes are due at once).
+        start, later = utcnow() + timedelta(minutes=1), timedelta()
+        queue.clock = lambda: start + later
         await slack.command("Laptop left on a train")
         await slack.work()
         assert [b["type"] for b in receiver.bodies()] == ["incident.opened"]
