@@ -19,7 +19,8 @@ from app.models import Base
 from app.runtime import Runtime, build_runtime
 from app.settings import Settings
 
-PG_URL = os.environ.get("TEST_DATABASE_URL")
+URL_VARIABLE = "TEST_DATABASE_URL"  # where a PostgreSQL run finds its database
+PG_URL = os.environ.get(URL_VARIABLE)
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
 
@@ -97,6 +98,40 @@ async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
 @pytest.fixture
 def is_postgres(database_url: str) -> bool:
     return database_url.startswith("postgresql")
+
+
+# The fixtures through which a test reaches the database under test.
+DATABASE_FIXTURES = frozenset({"database_url", "_postgres_schema", "unmigrated"})
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-only",
+        action="store_true",
+        help="run only the tests that reach a database (CI's PostgreSQL run: the others give "
+        "the same result on any database and run once, in the SQLite run beside it)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With --database-only, leaves out the tests that reach no database: those that use none of
+    DATABASE_FIXTURES, in a module that does not read URL_VARIABLE itself."""
+    if not config.getoption("--database-only"):
+        return
+    reads_the_url: dict[Path, bool] = {}
+
+    def reaches_a_database(item: pytest.Item) -> bool:
+        if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            return True
+        module = item.path
+        if module not in reads_the_url:
+            reads_the_url[module] = URL_VARIABLE in module.read_text(encoding="utf-8")
+        return reads_the_url[module]
+
+    left = [item for item in items if not reaches_a_database(item)]
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = [item for item in items if reaches_a_database(item)]
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
