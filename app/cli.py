@@ -87,15 +87,17 @@ def refuse_missing_file(config: Settings) -> None:
 async def opened(config: Settings, *, migrate_sqlite: bool = False) -> AsyncIterator[Runtime]:
     """The runtime on a database that exists and whose schema is current; otherwise one line
     saying what to run. Commands that only read never create a SQLite file."""
-    from app.main import SchemaBehind, prepare_database
-    from app.runtime import build_runtime
-
     if not migrate_sqlite:
         refuse_missing_file(config)
+    # Imported once the file is known to be there: refusing a missing one needs neither.
+    from app.migrate import SchemaBehind, prepare_database
+    from app.runtime import build_runtime
+
     runtime = build_runtime(config)
     try:
         try:
-            await prepare_database(runtime, auto_migrate=migrate_sqlite and config.is_sqlite)
+            auto = migrate_sqlite and config.is_sqlite
+            await prepare_database(runtime.engine, config.database_url, auto_migrate=auto)
         except SchemaBehind as exc:
             detail = str(exc)
             place = where(config.database_url)
@@ -175,7 +177,8 @@ def worker() -> None:
     import signal
 
     from app.logs import configure
-    from app.main import SchemaBehind, create_app
+    from app.main import create_app
+    from app.migrate import SchemaBehind
 
     config = settings()
     configure(config.log_format, production=config.environment == "production")

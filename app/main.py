@@ -15,7 +15,7 @@ from app.db import foreground
 from app.limits import BodyLimit
 from app.metrics import Metrics, RequestLatency
 from app.metrics import router as metrics_router
-from app.migrate import schema_status, upgrade
+from app.migrate import prepare_database
 from app.ops import api as ops_api
 from app.ops import apidocs as ops_apidocs
 from app.ops import measures as ops_measures
@@ -35,10 +35,6 @@ from app.work.wake import Notifier, listen
 log = logging.getLogger("leakdesk")
 
 
-class SchemaBehind(RuntimeError):
-    pass
-
-
 class RequestsFirst:
     """Counts the HTTP requests in flight, so the worker's transactions wait for a gap
     (app.db.Foreground): Slack's 3 s for an acknowledgement is the one hard deadline here."""
@@ -54,19 +50,6 @@ class RequestsFirst:
             await self.app(scope, receive, send)
 
 
-async def prepare_database(runtime: Runtime, *, auto_migrate: bool) -> None:
-    """Refuses to run on a schema that is behind; the embedded SQLite default migrates itself."""
-    ok, detail = await schema_status(runtime.engine)
-    if ok:
-        return
-    if auto_migrate:
-        log.info("bringing the embedded SQLite database up to date")
-        # Alembic's env runs its own event loop: give it a thread of its own.
-        await asyncio.to_thread(upgrade, runtime.settings.database_url)
-        return
-    raise SchemaBehind(detail)
-
-
 def create_app(
     settings: Settings | None = None,
     *,
@@ -79,7 +62,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await prepare_database(runtime, auto_migrate=settings.is_sqlite)
+        await prepare_database(
+            runtime.engine, settings.database_url, auto_migrate=settings.is_sqlite
+        )
         scheduler = (
             start_scheduler(
                 runtime.queue,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from importlib.resources import files
 
 from alembic import command
@@ -9,6 +11,12 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+log = logging.getLogger("leakdesk")
+
+
+class SchemaBehind(RuntimeError):
+    pass
 
 
 def alembic_config(url: str) -> Config:
@@ -41,3 +49,16 @@ async def schema_status(engine: AsyncEngine) -> tuple[bool, str]:
     if current is None:
         return False, "the database has no leakdesk schema yet: run `leakdesk migrate`"
     return False, f"the schema is at {current}, the code expects {head}: run `leakdesk migrate`"
+
+
+async def prepare_database(engine: AsyncEngine, url: str, *, auto_migrate: bool) -> None:
+    """Refuses to run on a schema that is behind; the embedded SQLite default migrates itself."""
+    ok, detail = await schema_status(engine)
+    if ok:
+        return
+    if auto_migrate:
+        log.info("bringing the embedded SQLite database up to date")
+        # Alembic's env runs its own event loop: give it a thread of its own.
+        await asyncio.to_thread(upgrade, url)
+        return
+    raise SchemaBehind(detail)
