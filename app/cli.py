@@ -74,6 +74,14 @@ def where(url: str) -> str:
     return f"the database {parsed.host}:{parsed.port or 5432}/{parsed.database}"
 
 
+def schema_refusal(url: str, behind: Exception) -> str:
+    """A schema that is behind, said of the database it is in."""
+    detail, place = str(behind), where(url)
+    if detail.startswith("the database "):  # "the database has no leakdesk schema yet"
+        return f"{place} {detail.removeprefix('the database ')}"
+    return f"{place}: {detail}"
+
+
 def refuse_missing_file(config: Settings) -> None:
     file = make_url(config.database_url).database if config.is_sqlite else None
     if file and file != ":memory:" and not Path(file).exists():
@@ -99,11 +107,7 @@ async def opened(config: Settings, *, migrate_sqlite: bool = False) -> AsyncIter
             auto = migrate_sqlite and config.is_sqlite
             await prepare_database(runtime.engine, config.database_url, auto_migrate=auto)
         except SchemaBehind as exc:
-            detail = str(exc)
-            place = where(config.database_url)
-            if detail.startswith("the database "):  # "the database has no leakdesk schema yet"
-                raise fail(f"{place} {detail.removeprefix('the database ')}") from None
-            raise fail(f"{place}: {detail}") from None
+            raise fail(schema_refusal(config.database_url, exc)) from None
         yield runtime
     finally:
         await runtime.close()
@@ -201,7 +205,7 @@ def worker() -> None:
     try:
         run(go(), config.database_url)
     except SchemaBehind as exc:
-        raise fail(str(exc)) from None
+        raise fail(schema_refusal(config.database_url, exc)) from None
 
 
 @cli.command()

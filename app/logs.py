@@ -66,7 +66,9 @@ def configure(fmt: str = "auto", *, production: bool = False, level: int = loggi
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "sqlalchemy.engine", "slack_bolt", "aiosqlite"):
+    # Alembic's INFO lines ("Will assume transactional DDL." at every start) say nothing to act
+    # on; the embedded database's own migration is announced in leakdesk's line.
+    for noisy in ("httpx", "sqlalchemy.engine", "slack_bolt", "aiosqlite", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     for name in SLACK_SDK:  # (level_set)
         logging.getLogger(name).setLevel(level)

@@ -25,6 +25,8 @@ ANSWERS = Path(__file__).resolve().parents[1] / "examples" / "answers-card-skimm
         ("drill",),
         ("drill", "close", "DRILL-2026-0001"),
         ("purge", "--days", "30"),
+        ("serve",),
+        ("worker",),
     ],
 )
 def test_an_unmigrated_postgres_database_gets_one_line_naming_migrate(
