@@ -143,10 +143,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             reads_the_url[module] = URL_VARIABLE in module.read_text(encoding="utf-8")
         return reads_the_url[module]
 
-    left = [item for item in items if not reaches_a_database(item)]
+    kept: list[pytest.Item] = []
+    left: list[pytest.Item] = []
+    for item in items:
+        (kept if reaches_a_database(item) else left).append(item)
     if left:
         config.hook.pytest_deselected(items=left)
-        items[:] = [item for item in items if reaches_a_database(item)]
+        items[:] = kept
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
